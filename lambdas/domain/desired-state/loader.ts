@@ -1,0 +1,630 @@
+/**
+ * Loads `ai-optout.yaml`: YAML parse, the schema, then the checks a schema cannot express (references
+ * between parts of the file, AWS limits, rendered size). Every problem is a diagnostic with
+ * `file:line:col`, the offending value and what is allowed; nothing here throws on bad input.
+ */
+import { type Document, isMap, isPair, isScalar, LineCounter, type Node, parseDocument } from 'yaml';
+import type { core } from 'zod';
+import type { Diagnostic, Severity, SourceLocation } from '../diagnostics.ts';
+import { hasErrors, sortDiagnostics } from '../diagnostics.ts';
+import { MAX_POLICIES_PER_TARGET, MAX_POLICY_DOCUMENT_CHARS, type TargetRef } from '../model.ts';
+import { documentTooLong, renderPolicyDocument } from '../policy-document.ts';
+import {
+  isKnownServiceKey,
+  KNOWN_SERVICE_KEYS,
+  SERVICE_KEY_PATTERN,
+  SERVICE_KEYS_AS_OF,
+} from '../service-keys.ts';
+import { closest, didYouMean } from '../suggest.ts';
+import {
+  type DesiredStateDocument,
+  DesiredStateSchema,
+  ExceptionSchema,
+  ExpectSchema,
+  PolicySchema,
+} from './schema.ts';
+import {
+  DEFAULT_POLICY_DESCRIPTION,
+  type DesiredPolicy,
+  type DesiredState,
+  type ExpectException,
+  type LocatedTarget,
+} from './types.ts';
+
+export interface LoadOptions {
+  /** Name used in diagnostics, normally the path the user gave. */
+  file: string;
+  /** Unknown service keys become errors. */
+  strict?: boolean;
+}
+
+export type LoadResult =
+  | { ok: true; state: DesiredState; diagnostics: Diagnostic[] }
+  | { ok: false; diagnostics: Diagnostic[] };
+
+type Path = readonly (string | number)[];
+
+const ROOT_KEYS = Object.keys(DesiredStateSchema.shape);
+const POLICY_KEYS = Object.keys(PolicySchema.shape);
+const EXPECT_KEYS = Object.keys(ExpectSchema.shape);
+const EXCEPTION_KEYS = Object.keys(ExceptionSchema.shape);
+const TARGET_KEYS = ['ou', 'account'];
+const TARGET_FORMS = '`root`, `ou: <path or id>` or `account: <id or name>`';
+
+/** Keys allowed in the mapping at `path`, for "did you mean" hints. */
+function allowedKeysAt(path: Path): string[] {
+  if (path.length === 0) return ROOT_KEYS;
+  if (path[0] === 'policies' && path.length === 2) return POLICY_KEYS;
+  if (path[0] === 'policies' && path[2] === 'targets') return TARGET_KEYS;
+  if (path[0] === 'expect' && path.length === 1) return EXPECT_KEYS;
+  if (path[0] === 'expect' && path[1] === 'except') return EXCEPTION_KEYS;
+  return [];
+}
+
+export function formatPath(path: Path): string {
+  let out = '';
+  for (const part of path) out += typeof part === 'number' ? `[${part}]` : out ? `.${part}` : part;
+  return out || '(top level)';
+}
+
+function show(value: unknown): string {
+  if (typeof value === 'string') return `\`${value}\``;
+  if (value === undefined) return 'nothing';
+  return `\`${JSON.stringify(value)}\``;
+}
+
+class Locator {
+  constructor(
+    private readonly doc: Document,
+    private readonly lines: LineCounter,
+    private readonly file: string,
+  ) {}
+
+  at(offset: number): SourceLocation {
+    const { line, col } = this.lines.linePos(offset);
+    return { file: this.file, line, col };
+  }
+
+  node(path: Path): Node | undefined {
+    if (path.length === 0) return (this.doc.contents as Node | null) ?? undefined;
+    return this.doc.getIn(path, true) as Node | undefined;
+  }
+
+  /** The node at `path`, or the nearest ancestor that exists. */
+  value(path: Path): SourceLocation {
+    for (let depth = path.length; depth >= 0; depth--) {
+      const node = this.node(path.slice(0, depth));
+      if (node?.range) return this.at(node.range[0]);
+    }
+    return { file: this.file, line: 1, col: 1 };
+  }
+
+  /** The key `key` of the mapping at `path`. */
+  key(path: Path, key: string): SourceLocation {
+    const map = this.node(path);
+    if (isMap(map)) {
+      for (const item of map.items) {
+        if (isPair(item) && isScalar(item.key) && item.key.value === key && item.key.range) {
+          return this.at(item.key.range[0]);
+        }
+      }
+    }
+    return this.value(path);
+  }
+
+  /** The original text of a scalar, for messages that quote what the user typed. */
+  source(path: Path): string | undefined {
+    const node = this.node(path);
+    if (isScalar(node)) return (node as { source?: string }).source ?? String(node.value);
+    return undefined;
+  }
+}
+
+interface Context {
+  locate: Locator;
+  js: unknown;
+  diagnostics: Diagnostic[];
+  strict: boolean;
+}
+
+function valueAt(root: unknown, path: Path): unknown {
+  let current = root;
+  for (const part of path) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<string | number, unknown>)[part];
+  }
+  return current;
+}
+
+function push(
+  ctx: Context,
+  severity: Severity,
+  code: string,
+  location: SourceLocation,
+  message: string,
+  hint?: string,
+): void {
+  ctx.diagnostics.push({ severity, code, location, message, ...(hint ? { hint } : {}) });
+}
+
+function describeTargetProblem(ctx: Context, path: Path): void {
+  const value = valueAt(ctx.js, path);
+  const where = formatPath(path);
+  if (typeof value === 'string') {
+    if (value.toLowerCase() === 'root') {
+      push(
+        ctx,
+        'error',
+        'invalid-target',
+        ctx.locate.value(path),
+        `${where}: ${show(value)} is not a target`,
+        'did you mean `root`?',
+      );
+      return;
+    }
+    const hint = /^\d{12}$/.test(value)
+      ? `write \`account: "${value}"\``
+      : `write \`ou: ${value}\` or \`account: ${value}\``;
+    push(
+      ctx,
+      'error',
+      'invalid-target',
+      ctx.locate.value(path),
+      `${where}: ${show(value)} is not a target; a target is ${TARGET_FORMS}`,
+      hint,
+    );
+    return;
+  }
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    const keys = Object.keys(value);
+    const unknown = keys.filter((k) => !TARGET_KEYS.includes(k));
+    for (const key of unknown) {
+      push(
+        ctx,
+        'error',
+        'unknown-key',
+        ctx.locate.key(path, key),
+        `${where}: unknown key ${show(key)} in a target; a target is ${TARGET_FORMS}`,
+        didYouMean(key, TARGET_KEYS),
+      );
+    }
+    if (unknown.length > 0) return;
+    if (keys.length !== 1) {
+      push(
+        ctx,
+        'error',
+        'invalid-target',
+        ctx.locate.value(path),
+        `${where}: a target names exactly one of \`ou\` or \`account\`, this one has ${keys.length === 0 ? 'none' : keys.join(' and ')}`,
+      );
+      return;
+    }
+    const key = keys[0] as string;
+    const inner = (value as Record<string, unknown>)[key];
+    if (key === 'account' && typeof inner === 'number') {
+      const typed = ctx.locate.source([...path, key]) ?? String(inner);
+      push(
+        ctx,
+        'error',
+        'unquoted-account-id',
+        ctx.locate.value([...path, key]),
+        `${where}.account: account ids must be quoted strings (YAML reads ${typed} as a number${typed.startsWith('0') ? ' and drops its leading zero' : ''})`,
+        `write \`account: "${typed}"\``,
+      );
+      return;
+    }
+    push(
+      ctx,
+      'error',
+      'invalid-target',
+      ctx.locate.value([...path, key]),
+      `${where}.${key}: must be a non-empty string, not ${show(inner)}`,
+    );
+    return;
+  }
+  push(
+    ctx,
+    'error',
+    'invalid-target',
+    ctx.locate.value(path),
+    `${where}: ${show(value)} is not a target; a target is ${TARGET_FORMS}`,
+  );
+}
+
+function issueToDiagnostics(ctx: Context, issue: core.$ZodIssue): void {
+  const path = issue.path as Path;
+  const where = formatPath(path);
+  switch (issue.code) {
+    case 'unrecognized_keys': {
+      const allowed = allowedKeysAt(path);
+      for (const key of issue.keys) {
+        const suggestion = didYouMean(key, allowed);
+        const hint = suggestion ?? (allowed.length > 0 ? `allowed keys: ${allowed.join(', ')}` : undefined);
+        const inWhat = path.length === 0 ? 'at the top level' : `in ${where}`;
+        push(
+          ctx,
+          'error',
+          'unknown-key',
+          ctx.locate.key(path, key),
+          `unknown key ${show(key)} ${inWhat}`,
+          hint,
+        );
+      }
+      return;
+    }
+    case 'invalid_value': {
+      const value = valueAt(ctx.js, path);
+      if (path.length === 1 && path[0] === 'version') {
+        push(
+          ctx,
+          'error',
+          'unsupported-version',
+          ctx.locate.value(path),
+          `version: unsupported version ${show(ctx.locate.source(path) ?? value)}; this tool reads version 1`,
+          'write `version: 1`',
+        );
+        return;
+      }
+      const allowed = issue.values.map(String);
+      const suggestion = typeof value === 'string' ? closest(value, allowed) : undefined;
+      push(
+        ctx,
+        'error',
+        'invalid-value',
+        ctx.locate.value(path),
+        `${where}: ${show(value)} is not allowed; expected ${allowed.map((v) => `\`${v}\``).join(' or ')} (values are case-sensitive)`,
+        suggestion ? `did you mean \`${suggestion}\`?` : undefined,
+      );
+      return;
+    }
+    case 'invalid_type': {
+      const value = valueAt(ctx.js, path);
+      if (value === undefined) {
+        const parent = path.slice(0, -1);
+        const key = String(path[path.length - 1]);
+        const inWhat = parent.length === 0 ? 'at the top level' : `in ${formatPath(parent)}`;
+        push(
+          ctx,
+          'error',
+          'missing-key',
+          ctx.locate.value(parent),
+          `missing required key ${show(key)} ${inWhat}`,
+        );
+        return;
+      }
+      const actual = value === null ? 'empty' : Array.isArray(value) ? 'a list' : `a ${typeof value}`;
+      const expected =
+        issue.expected === 'array'
+          ? 'a list'
+          : issue.expected === 'object'
+            ? 'a mapping'
+            : `a ${issue.expected}`;
+      push(
+        ctx,
+        'error',
+        'invalid-type',
+        ctx.locate.value(path),
+        `${where}: must be ${expected}, not ${actual} (${show(value)})`,
+      );
+      return;
+    }
+    case 'too_small': {
+      const isList = issue.origin === 'array';
+      const last = String(path[path.length - 1] ?? '');
+      const noun =
+        { policies: 'policy', targets: 'target', services: 'service', optOut: 'service' }[last] ?? 'item';
+      const message = isList ? `${where}: must list at least one ${noun}` : `${where}: must not be empty`;
+      push(ctx, 'error', 'too-small', ctx.locate.value(path), message);
+      return;
+    }
+    case 'too_big': {
+      const value = valueAt(ctx.js, path);
+      const length = typeof value === 'string' ? value.length : undefined;
+      push(
+        ctx,
+        'error',
+        'too-long',
+        ctx.locate.value(path),
+        `${where}: ${length ?? 'value'} characters, more than the ${issue.maximum} AWS allows`,
+      );
+      return;
+    }
+    case 'invalid_union': {
+      if (path[0] === 'policies' && path[2] === 'targets') {
+        describeTargetProblem(ctx, path);
+        return;
+      }
+      if (path[0] === 'expect' && path[1] === 'optOut') {
+        push(
+          ctx,
+          'error',
+          'invalid-value',
+          ctx.locate.value(path),
+          `expect.optOut: ${show(valueAt(ctx.js, path))} is not allowed; expected \`all\` or a list of service keys`,
+        );
+        return;
+      }
+      push(ctx, 'error', 'invalid-value', ctx.locate.value(path), `${where}: ${issue.message}`);
+      return;
+    }
+    default:
+      push(ctx, 'error', 'invalid-value', ctx.locate.value(path), `${where}: ${issue.message}`);
+  }
+}
+
+function checkServiceKey(ctx: Context, key: string, location: SourceLocation, where: string): void {
+  if (key === 'default') {
+    push(
+      ctx,
+      'error',
+      'default-under-services',
+      location,
+      `${where}: \`default\` is not a service key here`,
+      "set it with the policy's own `default:` key",
+    );
+    return;
+  }
+  if (!SERVICE_KEY_PATTERN.test(key)) {
+    const lower = key.toLowerCase();
+    const hint = SERVICE_KEY_PATTERN.test(lower) ? `did you mean \`${lower}\`?` : undefined;
+    push(
+      ctx,
+      'error',
+      'invalid-service-key',
+      location,
+      `${where}: service key ${show(key)} is not valid; service keys are lower-case letters and digits (AWS matches them exactly)`,
+      hint,
+    );
+    return;
+  }
+  if (!isKnownServiceKey(key)) {
+    const hint =
+      didYouMean(key, KNOWN_SERVICE_KEYS) ??
+      `known keys as of ${SERVICE_KEYS_AS_OF}: ${KNOWN_SERVICE_KEYS.join(', ')}`;
+    push(
+      ctx,
+      ctx.strict ? 'error' : 'warning',
+      'unknown-service-key',
+      location,
+      `${where}: service key ${show(key)} is not in the known list`,
+      hint,
+    );
+  }
+}
+
+function toTargetRef(
+  ctx: Context,
+  raw: DesiredStateDocument['policies'][number]['targets'][number],
+  path: Path,
+): TargetRef | undefined {
+  if (raw === 'root') return { kind: 'root' };
+  if ('ou' in raw) return { kind: 'ou', ref: raw.ou.trim() };
+  const ref = raw.account.trim();
+  if (/^\d+$/.test(ref) && ref.length !== 12) {
+    push(
+      ctx,
+      'error',
+      'invalid-account-id',
+      ctx.locate.value([...path, 'account']),
+      `${formatPath(path)}.account: ${show(ref)} has ${ref.length} digits; account ids have 12`,
+    );
+    return undefined;
+  }
+  return { kind: 'account', ref };
+}
+
+/** A key that two spellings of the same target share (`ou: Root/Sandbox` and `ou: Sandbox`). */
+export function targetKey(ref: TargetRef): string {
+  if (ref.kind === 'root') return 'root';
+  if (ref.kind === 'account') return `account:${ref.ref}`;
+  return `ou:${ref.ref.replace(/^\/+|\/+$/g, '').replace(/^Root\//, '')}`;
+}
+
+function semanticChecks(ctx: Context, doc: DesiredStateDocument, file: string): DesiredState {
+  const policies: DesiredPolicy[] = [];
+  const firstByName = new Map<string, number>();
+  const policiesByTarget = new Map<string, { count: number; names: string[] }>();
+
+  doc.policies.forEach((raw, index) => {
+    const path: Path = ['policies', index];
+    const name = raw.name;
+    const location = ctx.locate.value([...path, 'name']);
+    const previous = firstByName.get(name);
+    if (previous !== undefined) {
+      const first = ctx.locate.value(['policies', previous, 'name']);
+      push(
+        ctx,
+        'error',
+        'duplicate-policy-name',
+        location,
+        `policies[${index}].name: duplicate policy name ${show(name)} (first declared at line ${first.line})`,
+        'policy names are unique in an organization; rename one',
+      );
+    } else firstByName.set(name, index);
+
+    const services = raw.services ?? {};
+    if (raw.default === undefined && Object.keys(services).length === 0) {
+      push(
+        ctx,
+        'error',
+        'empty-policy',
+        ctx.locate.key(path, 'name'),
+        `policies[${index}] (${name}): sets neither \`default\` nor any entry in \`services\``,
+        'add `default: optOut` or at least one service',
+      );
+    }
+    for (const key of Object.keys(services)) {
+      checkServiceKey(ctx, key, ctx.locate.key([...path, 'services'], key), `policies[${index}].services`);
+    }
+
+    const seen = new Map<string, number>();
+    const targets: LocatedTarget[] = [];
+    raw.targets.forEach((rawTarget, targetIndex) => {
+      const targetPath: Path = [...path, 'targets', targetIndex];
+      const ref = toTargetRef(ctx, rawTarget, targetPath);
+      if (!ref) return;
+      const key = targetKey(ref);
+      const targetLocation = ctx.locate.value(targetPath);
+      const duplicateOf = seen.get(key);
+      if (duplicateOf !== undefined) {
+        push(
+          ctx,
+          'error',
+          'duplicate-target',
+          targetLocation,
+          `${formatPath(targetPath)}: duplicate target (same as targets[${duplicateOf}]) in policy ${show(name)}`,
+        );
+        return;
+      }
+      seen.set(key, targetIndex);
+      targets.push({ ref, location: targetLocation });
+      const entry = policiesByTarget.get(key) ?? { count: 0, names: [] };
+      entry.count++;
+      entry.names.push(name);
+      policiesByTarget.set(key, entry);
+      if (entry.count === MAX_POLICIES_PER_TARGET + 1) {
+        push(
+          ctx,
+          'error',
+          'too-many-policies-on-target',
+          targetLocation,
+          `${formatPath(targetPath)}: ${entry.count} policies target ${key.replace(':', ': ')} (${entry.names.join(', ')}); AWS allows at most ${MAX_POLICIES_PER_TARGET} AI opt-out policies on one root, OU or account`,
+          'merge policies or move some to other targets',
+        );
+      }
+    });
+
+    const content = renderPolicyDocument({ default: raw.default, services, lock: raw.lock });
+    if (documentTooLong(content)) {
+      push(
+        ctx,
+        'error',
+        'document-too-long',
+        ctx.locate.key(path, 'name'),
+        `policies[${index}] (${name}): the rendered document has ${content.length} characters, more than the ${MAX_POLICY_DOCUMENT_CHARS} AWS allows`,
+        'split the services over two policies, or rely on `default` for most of them',
+      );
+    }
+    policies.push({
+      name,
+      description: raw.description ?? DEFAULT_POLICY_DESCRIPTION,
+      default: raw.default,
+      services,
+      lock: raw.lock,
+      adopt: raw.adopt,
+      targets,
+      content,
+      location,
+    });
+  });
+
+  let expect: DesiredState['expect'];
+  if (doc.expect) {
+    const expectPath: Path = ['expect'];
+    if (Array.isArray(doc.expect.optOut)) {
+      doc.expect.optOut.forEach((key, i) => {
+        if (key !== 'default')
+          checkServiceKey(ctx, key, ctx.locate.value([...expectPath, 'optOut', i]), 'expect.optOut');
+      });
+    }
+    const except: ExpectException[] = [];
+    (doc.expect.except ?? []).forEach((raw, i) => {
+      const path: Path = ['expect', 'except', i];
+      const forms = [
+        raw.root ? 'root' : undefined,
+        raw.ou !== undefined ? 'ou' : undefined,
+        raw.account !== undefined ? 'account' : undefined,
+      ].filter(Boolean);
+      if (forms.length !== 1) {
+        push(
+          ctx,
+          'error',
+          'invalid-exception',
+          ctx.locate.value(path),
+          `${formatPath(path)}: an exception names exactly one of \`root: true\`, \`ou:\` or \`account:\`${forms.length > 1 ? `, this one has ${forms.join(' and ')}` : ''}`,
+        );
+        return;
+      }
+      raw.services.forEach((key, j) => {
+        if (key !== 'default')
+          checkServiceKey(
+            ctx,
+            key,
+            ctx.locate.value([...path, 'services', j]),
+            `${formatPath(path)}.services`,
+          );
+      });
+      const ref: TargetRef | undefined = raw.root
+        ? { kind: 'root' }
+        : raw.ou !== undefined
+          ? { kind: 'ou', ref: raw.ou.trim() }
+          : toTargetRef(ctx, { account: raw.account ?? '' }, path);
+      if (ref) except.push({ target: { ref, location: ctx.locate.value(path) }, services: raw.services });
+    });
+    expect = { optOut: doc.expect.optOut, except, location: ctx.locate.key([], 'expect') };
+  }
+
+  return { version: 1, mode: doc.mode, unmanaged: doc.unmanaged, policies, expect, file };
+}
+
+/** Parses and validates the text of an `ai-optout.yaml`. */
+export function loadDesiredState(text: string, options: LoadOptions): LoadResult {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
+  const locate = new Locator(doc, lines, options.file);
+  const diagnostics: Diagnostic[] = [];
+  for (const error of doc.errors) {
+    const position = error.linePos?.[0];
+    const firstLine =
+      error.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '') ?? error.message;
+    diagnostics.push({
+      severity: 'error',
+      code: 'yaml-syntax',
+      message: `YAML syntax: ${firstLine}`,
+      location: position
+        ? { file: options.file, line: position.line, col: position.col }
+        : locate.at(error.pos[0]),
+    });
+  }
+  if (diagnostics.length > 0) return { ok: false, diagnostics };
+  for (const warning of doc.warnings) {
+    diagnostics.push({
+      severity: 'warning',
+      code: 'yaml-warning',
+      message: warning.message.split('\n')[0] ?? warning.message,
+      location: locate.at(warning.pos[0]),
+    });
+  }
+  if (doc.contents === null) {
+    diagnostics.push({
+      severity: 'error',
+      code: 'empty-file',
+      message: 'the file is empty',
+      hint: 'start with `version: 1` and a `policies:` list',
+      location: { file: options.file, line: 1, col: 1 },
+    });
+    return { ok: false, diagnostics };
+  }
+
+  let js: unknown;
+  try {
+    js = doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    diagnostics.push({
+      severity: 'error',
+      code: 'yaml-syntax',
+      message: `YAML: ${(error as Error).message}`,
+      location: { file: options.file, line: 1, col: 1 },
+    });
+    return { ok: false, diagnostics };
+  }
+  const ctx: Context = { locate, js, diagnostics, strict: options.strict ?? false };
+  const parsed = DesiredStateSchema.safeParse(js);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) issueToDiagnostics(ctx, issue);
+    return { ok: false, diagnostics: sortDiagnostics(diagnostics) };
+  }
+  const state = semanticChecks(ctx, parsed.data, options.file);
+  const sorted = sortDiagnostics(diagnostics);
+  return hasErrors(sorted) ? { ok: false, diagnostics: sorted } : { ok: true, state, diagnostics: sorted };
+}
