@@ -35,12 +35,9 @@ export const PolicySchema = z.strictObject({
   default: SettingSchema.optional().meta({
     description: 'Setting for every AI service, including future ones.',
   }),
-  services: z
-    .record(z.string(), SettingSchema)
-    .optional()
-    .meta({
-      description: 'Per-service settings: service key -> optOut | optIn. Explicit services beat default.',
-    }),
+  services: z.record(z.string(), SettingSchema).optional().meta({
+    description: 'Per-service settings: service key -> optOut | optIn. Explicit services beat default.',
+  }),
   lock: LockSchema.default('all'),
   adopt: z.boolean().default(false).meta({
     description:

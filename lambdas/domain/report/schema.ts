@@ -1,0 +1,80 @@
+/**
+ * Report JSON, version 1 (contract section 4). The report builder is typed by this schema and the
+ * tests check real output against it, so the contract cannot drift silently.
+ */
+import { z } from 'zod';
+
+const resolved = z.enum(['optOut', 'optIn', 'unset']);
+
+export const ReportSchema = z.strictObject({
+  reportVersion: z.literal(1),
+  generatedAt: z.iso.datetime(),
+  mode: z.enum(['audit', 'enforce']),
+  organization: z.strictObject({ id: z.string(), rootId: z.string(), managementAccountId: z.string() }),
+  verdict: z.enum(['in-sync', 'drift']),
+  summary: z.string().min(1),
+  changes: z.array(
+    z.strictObject({
+      action: z.enum([
+        'enable-policy-type',
+        'create-policy',
+        'adopt-policy',
+        'update-policy',
+        'attach-policy',
+        'detach-policy',
+        'delete-policy',
+        'unmanaged-policy',
+      ]),
+      policy: z.string().optional(),
+      policyId: z.string().optional(),
+      target: z
+        .strictObject({
+          type: z.enum(['ROOT', 'ORGANIZATIONAL_UNIT', 'ACCOUNT']),
+          id: z.string(),
+          name: z.string(),
+          path: z.string(),
+        })
+        .optional(),
+      detail: z.string(),
+      content: z.string().optional(),
+      description: z.string().optional(),
+    }),
+  ),
+  effectiveChanges: z.array(
+    z.strictObject({
+      accountId: z.string(),
+      accountName: z.string(),
+      path: z.string(),
+      service: z.string(),
+      from: resolved,
+      to: resolved,
+    }),
+  ),
+  violations: z.array(
+    z.strictObject({
+      accountId: z.string(),
+      accountName: z.string(),
+      path: z.string(),
+      service: z.string(),
+      expected: z.literal('optOut'),
+      actual: resolved,
+      cause: z.string(),
+      causeDetail: z.string(),
+    }),
+  ),
+  accounts: z.strictObject({
+    total: z.number().int().nonnegative(),
+    compliant: z.number().int().nonnegative(),
+    nonCompliant: z.number().int().nonnegative(),
+  }),
+  warnings: z.array(
+    z.strictObject({
+      code: z.string(),
+      message: z.string(),
+      policyId: z.string().optional(),
+      nodeId: z.string().optional(),
+    }),
+  ),
+});
+
+export type Report = z.infer<typeof ReportSchema>;
