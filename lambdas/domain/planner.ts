@@ -599,8 +599,8 @@ export function plan(desired: DesiredState, snapshot: OrgSnapshot, options: Plan
   changes.sort(
     (a, b) =>
       ACTION_ORDER.indexOf(a.action) - ACTION_ORDER.indexOf(b.action) ||
-      (a.policy ?? '').localeCompare(b.policy ?? '') ||
-      (a.target?.path ?? '').localeCompare(b.target?.path ?? ''),
+      compareText(a.policy ?? '', b.policy ?? '') ||
+      compareText(a.target?.path ?? '', b.target?.path ?? ''),
   );
 
   const nodes: NodeSummary[] = [tree.root, ...tree.organizationalUnits].map((node) => ({
@@ -689,6 +689,11 @@ function checkDeclaredAgainstExpect(
     `${desired.file}: the declared policies break the file's own expect block in organization ${organizationId}`,
     diagnostics,
   );
+}
+
+/** Ordinal comparison: the same order on every machine, whatever its locale. */
+export function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function plural(n: number, word: string): string {

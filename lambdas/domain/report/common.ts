@@ -1,5 +1,11 @@
 /** Helpers shared by the text and markdown reports. */
-import type { Change, ChangeAction, EffectiveChange, Violation } from '../planner.ts';
+import {
+  type Change,
+  type ChangeAction,
+  compareText,
+  type EffectiveChange,
+  type Violation,
+} from '../planner.ts';
 
 export const ACTION_SYMBOL: Record<ChangeAction, string> = {
   'enable-policy-type': '+',
@@ -31,7 +37,7 @@ export function byAccount<T extends EffectiveChange | Violation>(rows: readonly 
     group.rows.push(row);
   }
   return [...groups.values()].sort(
-    (a, b) => a.path.localeCompare(b.path) || a.accountName.localeCompare(b.accountName),
+    (a, b) => compareText(a.path, b.path) || compareText(a.accountName, b.accountName),
   );
 }
 

@@ -1,5 +1,5 @@
 /** The terminal report: Terraform-like `+ ~ -` lines, per-account effects and a per-OU summary. */
-import type { Plan } from '../planner.ts';
+import { compareText, type Plan } from '../planner.ts';
 import {
   ACTION_SYMBOL,
   byAccount,
@@ -88,7 +88,7 @@ export function renderText(plan: Plan, options: TextOptions = {}): string {
 
   out.push('Accounts by OU:');
   const width = Math.max(...plan.nodes.map((n) => n.path.length));
-  for (const node of [...plan.nodes].sort((a, b) => a.path.localeCompare(b.path))) {
+  for (const node of [...plan.nodes].sort((a, b) => compareText(a.path, b.path))) {
     if (node.accounts === 0) continue;
     const status =
       node.nonCompliant === 0
