@@ -147,6 +147,19 @@ function push(
   ctx.diagnostics.push({ severity, code, location, message, ...(hint ? { hint } : {}) });
 }
 
+function unquotedAccountId(ctx: Context, path: Path, value: number): void {
+  const typed = ctx.locate.source(path) ?? String(value);
+  const dropped = typed.startsWith('0') ? ' and drops its leading zero' : '';
+  push(
+    ctx,
+    'error',
+    'unquoted-account-id',
+    ctx.locate.value(path),
+    `${formatPath(path)}: account ids must be quoted strings (YAML reads ${typed} as a number${dropped})`,
+    `write \`account: "${typed}"\``,
+  );
+}
+
 function describeTargetProblem(ctx: Context, path: Path): void {
   const value = valueAt(ctx.js, path);
   const where = formatPath(path);
@@ -202,15 +215,7 @@ function describeTargetProblem(ctx: Context, path: Path): void {
     const key = keys[0] as string;
     const inner = (value as Record<string, unknown>)[key];
     if (key === 'account' && typeof inner === 'number') {
-      const typed = ctx.locate.source([...path, key]) ?? String(inner);
-      push(
-        ctx,
-        'error',
-        'unquoted-account-id',
-        ctx.locate.value([...path, key]),
-        `${where}.account: account ids must be quoted strings (YAML reads ${typed} as a number${typed.startsWith('0') ? ' and drops its leading zero' : ''})`,
-        `write \`account: "${typed}"\``,
-      );
+      unquotedAccountId(ctx, [...path, key], inner);
       return;
     }
     push(
@@ -222,12 +227,14 @@ function describeTargetProblem(ctx: Context, path: Path): void {
     );
     return;
   }
+  const typed = ctx.locate.source(path) ?? String(value);
   push(
     ctx,
     'error',
     'invalid-target',
     ctx.locate.value(path),
     `${where}: ${show(value)} is not a target; a target is ${TARGET_FORMS}`,
+    typeof value === 'number' && /^\d{12}$/.test(typed) ? `write \`account: "${typed}"\`` : undefined,
   );
 }
 
@@ -255,13 +262,16 @@ function issueToDiagnostics(ctx: Context, issue: core.$ZodIssue): void {
     case 'invalid_value': {
       const value = valueAt(ctx.js, path);
       if (path.length === 1 && path[0] === 'version') {
+        const quoted = typeof value === 'string';
         push(
           ctx,
           'error',
           'unsupported-version',
           ctx.locate.value(path),
-          `version: unsupported version ${show(ctx.locate.source(path) ?? value)}; this tool reads version 1`,
-          'write `version: 1`',
+          quoted
+            ? `version: ${JSON.stringify(value)} is a string; this tool reads version 1, the integer`
+            : `version: unsupported version ${show(ctx.locate.source(path) ?? value)}; this tool reads version 1`,
+          quoted ? 'write `version: 1` without quotes' : 'write `version: 1`',
         );
         return;
       }
@@ -282,6 +292,14 @@ function issueToDiagnostics(ctx: Context, issue: core.$ZodIssue): void {
       if (value === undefined) {
         const parent = path.slice(0, -1);
         const key = String(path[path.length - 1]);
+        const siblings = valueAt(ctx.js, parent);
+        const allowed = allowedKeysAt(parent);
+        const misspelt =
+          siblings !== null && typeof siblings === 'object'
+            ? Object.keys(siblings).some((k) => !allowed.includes(k) && closest(k, [key]) === key)
+            : false;
+        // A misspelt key already has its own error with a "did you mean" for this key.
+        if (misspelt) return;
         const inWhat = parent.length === 0 ? 'at the top level' : `in ${formatPath(parent)}`;
         push(
           ctx,
@@ -292,11 +310,15 @@ function issueToDiagnostics(ctx: Context, issue: core.$ZodIssue): void {
         );
         return;
       }
+      if (path[path.length - 1] === 'account' && typeof value === 'number') {
+        unquotedAccountId(ctx, path, value);
+        return;
+      }
       const actual = value === null ? 'empty' : Array.isArray(value) ? 'a list' : `a ${typeof value}`;
       const expected =
         issue.expected === 'array'
           ? 'a list'
-          : issue.expected === 'object'
+          : issue.expected === 'object' || issue.expected === 'record'
             ? 'a mapping'
             : `a ${issue.expected}`;
       push(
