@@ -4,9 +4,22 @@
  */
 
 import { readFile } from 'node:fs/promises';
+import { createInterface } from 'node:readline/promises';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
-import { readDesiredStateFile, readSnapshotFile, writeTextFile } from '../../lambdas/adapters/files.ts';
+import type { AppliedStep } from '../../lambdas/adapters/aws/applier.ts';
+import {
+  createOrganizationsClient,
+  ORGANIZATIONS_REGION,
+  sessionNameFor,
+} from '../../lambdas/adapters/aws/clients.ts';
+import { Throttle } from '../../lambdas/adapters/aws/throttle.ts';
+import {
+  readDesiredStateFile,
+  readSnapshotFile,
+  writeSnapshotFile,
+  writeTextFile,
+} from '../../lambdas/adapters/files.ts';
 import { loadDesiredState } from '../../lambdas/domain/desired-state/loader.ts';
 import type { Mode } from '../../lambdas/domain/desired-state/types.ts';
 import { type Diagnostic, formatDiagnostic } from '../../lambdas/domain/diagnostics.ts';
@@ -15,6 +28,14 @@ import { type Plan, plan } from '../../lambdas/domain/planner.ts';
 import { renderJson } from '../../lambdas/domain/report/json.ts';
 import { renderMarkdown } from '../../lambdas/domain/report/markdown.ts';
 import { renderText } from '../../lambdas/domain/report/text.ts';
+import { serializeSnapshot } from '../../lambdas/domain/snapshot.ts';
+import {
+  actionableChanges,
+  applyPlanned,
+  planLive,
+  type ReconcileOptions,
+  readLive,
+} from '../../lambdas/reconciler.ts';
 
 export interface CliIo {
   stdout(text: string): void;
@@ -22,6 +43,18 @@ export interface CliIo {
   /** Whether stdout is a terminal that takes colours. */
   color: boolean;
   now(): Date;
+  /** Whether a person can answer a prompt (standard input is a terminal). */
+  interactive: boolean;
+  /** Asks a question on the terminal and returns the answer. */
+  ask(question: string): Promise<string>;
+  /** Reconciler options for live commands; tests inject a client pointed at the emulator. */
+  live?: (options: LiveFlags) => ReconcileOptions;
+}
+
+export interface LiveFlags {
+  region: string;
+  roleArn?: string;
+  pace: 'published' | 'none';
 }
 
 const defaultIo: CliIo = {
@@ -29,7 +62,39 @@ const defaultIo: CliIo = {
   stderr: (text) => process.stderr.write(text),
   color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
   now: () => new Date(),
+  interactive: Boolean(process.stdin.isTTY),
+  ask: async (question) => {
+    const rl = createInterface({ input: process.stdin, output: process.stderr });
+    try {
+      return await rl.question(question);
+    } finally {
+      rl.close();
+    }
+  },
 };
+
+function liveOptions(io: CliIo, flags: LiveFlags): ReconcileOptions {
+  if (io.live) return io.live(flags);
+  const client = createOrganizationsClient({
+    region: flags.region,
+    ...(flags.roleArn ? { roleArn: flags.roleArn, sessionName: sessionNameFor('cli') } : {}),
+  });
+  return { client, throttle: new Throttle({ rates: flags.pace }) };
+}
+
+function addLiveOptions(command: Command): Command {
+  return command
+    .option('--region <region>', 'region of the Organizations endpoint', ORGANIZATIONS_REGION)
+    .option('--role-arn <arn>', 'assume this role through STS first')
+    .addOption(
+      new Option(
+        '--pace <mode>',
+        "client-side pacing of API calls: AWS's published per-operation rates, or none (emulators)",
+      )
+        .choices(['published', 'none'])
+        .default('published'),
+    );
+}
 
 export const EXIT_OK = 0;
 export const EXIT_DRIFT = 2;
@@ -70,10 +135,15 @@ function printDiagnostics(io: CliIo, diagnostics: readonly Diagnostic[]): void {
   for (const diagnostic of diagnostics) io.stderr(`${formatDiagnostic(diagnostic)}\n`);
 }
 
-function render(result: Plan, options: ReportOptions, io: CliIo): string {
+function describeStep(step: AppliedStep): string {
+  const mark = step.outcome === 'done' ? '✓' : step.outcome === 'already-done' ? '=' : '·';
+  return `  ${mark} ${step.action} ${step.policy ?? ''}${step.targetPath ? ` → ${step.targetPath}` : ''}${step.outcome === 'done' ? '' : ` (${step.detail})`}`;
+}
+
+function render(result: Plan, options: ReportOptions, io: CliIo, applied?: AppliedStep[]): string {
   switch (options.format) {
     case 'json':
-      return renderJson(result, io.now());
+      return renderJson(result, io.now(), applied);
     case 'markdown':
       return renderMarkdown(result, { limit: options.limit });
     default:
@@ -138,8 +208,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
       setExit(result.ok ? EXIT_OK : ERROR_EXIT_CODE);
     });
 
-  program
-    .command('plan')
+  addLiveOptions(program.command('plan'))
     .description('compare the desired state with the organization (exit 0 in-sync, 2 drift, 1 error)')
     .option('-c, --config <file>', 'desired-state file', DEFAULT_CONFIG)
     .option(
@@ -152,30 +221,120 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .option('--strict', 'treat unknown service keys as errors')
     .addOption(limitOption())
     .action(
-      async (options: {
-        config: string;
-        snapshot?: string;
-        format: Format;
-        out?: string;
-        mode?: Mode;
-        strict?: boolean;
-        limit: number;
-      }) => {
+      async (
+        options: {
+          config: string;
+          snapshot?: string;
+          format: Format;
+          out?: string;
+          mode?: Mode;
+          strict?: boolean;
+          limit: number;
+        } & LiveFlags,
+      ) => {
         const { state, diagnostics } = await readDesiredStateFile(options.config, {
           strict: options.strict ?? false,
         });
         printDiagnostics(io, diagnostics);
-        if (!options.snapshot) {
-          throw new ConfigurationError(
-            'Live mode is not available yet: pass --snapshot FILE to plan against an organization snapshot.',
-          );
-        }
-        const snapshot = await readSnapshotFile(options.snapshot);
-        const result = plan(state, snapshot, options.mode ? { mode: options.mode } : {});
+        const planOptions = options.mode ? { mode: options.mode } : {};
+        const result = options.snapshot
+          ? plan(state, await readSnapshotFile(options.snapshot), planOptions)
+          : (await planLive(state, liveOptions(io, options), planOptions)).plan;
         await emitReport(result, options, io);
         setExit(result.verdict === 'in-sync' ? EXIT_OK : EXIT_DRIFT);
       },
     );
+
+  addLiveOptions(program.command('apply'))
+    .description(
+      'plan against the live organization, carry the plan out, then verify (exit 0 in sync, 2 still drifting, 1 error)',
+    )
+    .option('-c, --config <file>', 'desired-state file', DEFAULT_CONFIG)
+    .option('-y, --yes', 'apply without asking (required when standard input is not a terminal)')
+    .addOption(formatOption())
+    .addOption(new Option('--mode <mode>', "override the file's mode").choices(['audit', 'enforce']))
+    .option('--strict', 'treat unknown service keys as errors')
+    .addOption(limitOption())
+    .action(
+      async (
+        options: {
+          config: string;
+          yes?: boolean;
+          format: Format;
+          mode?: Mode;
+          strict?: boolean;
+          limit: number;
+        } & LiveFlags,
+      ) => {
+        const { state, diagnostics } = await readDesiredStateFile(options.config, {
+          strict: options.strict ?? false,
+        });
+        printDiagnostics(io, diagnostics);
+        const planOptions = options.mode ? { mode: options.mode } : {};
+        const reconcile = liveOptions(io, options);
+        const { plan: before } = await planLive(state, reconcile, planOptions);
+        const todo = actionableChanges(before);
+        const progress = options.format === 'text' ? io.stdout : io.stderr;
+        if (options.format === 'text') io.stdout(render(before, options, io));
+        if (todo.length === 0) {
+          progress('\nNothing to apply.\n');
+          if (options.format !== 'text') io.stdout(render(before, options, io));
+          setExit(before.verdict === 'in-sync' ? EXIT_OK : EXIT_DRIFT);
+          return;
+        }
+        if (!options.yes) {
+          if (!io.interactive) {
+            throw new ConfigurationError(
+              `apply needs confirmation: standard input is not a terminal, so pass --yes to apply ${todo.length} change${todo.length === 1 ? '' : 's'} to ${before.organization.id}`,
+            );
+          }
+          const answer = await io.ask(
+            `\nApply ${todo.length} change${todo.length === 1 ? '' : 's'} to organization ${before.organization.id}? Only 'yes' is accepted: `,
+          );
+          if (answer.trim() !== 'yes') {
+            io.stderr('Apply cancelled; nothing was changed.\n');
+            setExit(ERROR_EXIT_CODE);
+            return;
+          }
+        }
+        progress(`\nApplying ${todo.length} change${todo.length === 1 ? '' : 's'}:\n`);
+        const result = await applyPlanned(
+          state,
+          before,
+          {
+            ...reconcile,
+            apply: { ...reconcile.apply, onStep: (step) => progress(`${describeStep(step)}\n`) },
+          },
+          planOptions,
+        );
+        if (options.format === 'text') {
+          progress(
+            `\nVerified by reading the organization again (${result.verifyReads} read${result.verifyReads === 1 ? '' : 's'}).\n`,
+          );
+          if (!result.converged) {
+            progress(
+              `Changes still planned after apply (${actionableChanges(result.after).length}); run apply again or read the plan below:\n`,
+            );
+            io.stdout(render(result.after, options, io));
+          } else io.stdout(`${result.after.summary}\n`);
+        } else io.stdout(render(result.after, options, io, result.steps));
+        setExit(result.after.verdict === 'in-sync' ? EXIT_OK : EXIT_DRIFT);
+      },
+    );
+
+  addLiveOptions(program.command('snapshot'))
+    .description('read the organization into a snapshot file, for plan --snapshot (exit 0, or 1 on error)')
+    .option('-o, --out <file>', 'write to this file instead of standard output')
+    .action(async (options: { out?: string } & LiveFlags) => {
+      const snapshot = await readLive(liveOptions(io, options));
+      if (options.out) {
+        await writeSnapshotFile(options.out, snapshot);
+        io.stderr(
+          `Wrote ${options.out}: ${snapshot.accounts.length} accounts, ${snapshot.organizationalUnits.length} OUs, ${snapshot.policies.length} AI opt-out policies.\n`,
+        );
+      } else io.stdout(serializeSnapshot(snapshot));
+      setExit(EXIT_OK);
+    });
 
   program
     .command('demo')

@@ -1,8 +1,8 @@
 import type { Plan } from '../planner.ts';
-import type { Report } from './schema.ts';
+import type { AppliedStepReport, Report } from './schema.ts';
 
-/** The plan as report JSON, version 1. */
-export function toReport(plan: Plan, generatedAt: Date): Report {
+/** The plan as report JSON, version 1; after an apply, `applied` lists what each step did. */
+export function toReport(plan: Plan, generatedAt: Date, applied?: readonly AppliedStepReport[]): Report {
   return {
     reportVersion: 1,
     generatedAt: generatedAt.toISOString().replace(/\.\d{3}Z$/, 'Z'),
@@ -15,9 +15,10 @@ export function toReport(plan: Plan, generatedAt: Date): Report {
     violations: plan.violations,
     accounts: plan.accounts,
     warnings: plan.warnings,
+    ...(applied ? { applied: applied.map((step) => ({ ...step })) } : {}),
   };
 }
 
-export function renderJson(plan: Plan, generatedAt: Date): string {
-  return `${JSON.stringify(toReport(plan, generatedAt), null, 2)}\n`;
+export function renderJson(plan: Plan, generatedAt: Date, applied?: readonly AppliedStepReport[]): string {
+  return `${JSON.stringify(toReport(plan, generatedAt, applied), null, 2)}\n`;
 }

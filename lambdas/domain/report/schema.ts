@@ -75,6 +75,22 @@ export const ReportSchema = z.strictObject({
       nodeId: z.string().optional(),
     }),
   ),
+  /** Present after an apply: what each step did (the plan fields then describe the verified state). */
+  applied: z
+    .array(
+      z.strictObject({
+        action: z.string(),
+        policy: z.string().optional(),
+        policyId: z.string().optional(),
+        targetId: z.string().optional(),
+        targetPath: z.string().optional(),
+        outcome: z.enum(['done', 'already-done', 'skipped']),
+        detail: z.string(),
+      }),
+    )
+    .optional(),
 });
+
+export type AppliedStepReport = NonNullable<z.infer<typeof ReportSchema>['applied']>[number];
 
 export type Report = z.infer<typeof ReportSchema>;

@@ -1,0 +1,117 @@
+/**
+ * AWS SDK clients for Organizations and STS, built in one place: region us-east-1 (where
+ * Organizations lives), adaptive retry with a small attempt budget, the standard credential chain or a
+ * role assumed through STS, and the endpoint overrides of the standard AWS environment
+ * (`AWS_ENDPOINT_URL`, `AWS_ENDPOINT_URL_ORGANIZATIONS`, `AWS_ENDPOINT_URL_STS`), which the SDK reads
+ * itself, so everything runs unchanged against a local emulator.
+ */
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
+
+export const ORGANIZATIONS_REGION = 'us-east-1';
+/** Attempts per call, retries included; the SDK's adaptive mode backs off on throttling. */
+export const MAX_ATTEMPTS = 5;
+
+export interface AwsClientOptions {
+  region?: string;
+  /** Assume this role through STS first. */
+  roleArn?: string;
+  /** Names the STS session, so CloudTrail says who acted (`ai-optout-cli`, `ai-optout-pipeline`). */
+  sessionName?: string;
+  credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
+  /** Explicit endpoint (tests); otherwise the SDK reads the standard environment. */
+  endpoint?: string;
+  maxAttempts?: number;
+}
+
+/** A credentials provider that assumes `roleArn` and refreshes the session before it expires. */
+export function assumeRoleCredentials(
+  roleArn: string,
+  sessionName: string,
+  options: Pick<AwsClientOptions, 'region' | 'credentials' | 'endpoint'> = {},
+): AwsCredentialIdentityProvider {
+  const sts = new STSClient({
+    region: options.region ?? ORGANIZATIONS_REGION,
+    ...(options.credentials ? { credentials: options.credentials } : {}),
+    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+  });
+  let cached: AwsCredentialIdentity | undefined;
+  return async () => {
+    const fiveMinutes = 5 * 60 * 1000;
+    if (cached?.expiration && cached.expiration.getTime() - Date.now() > fiveMinutes) return cached;
+    const response = await sts.send(
+      new AssumeRoleCommand({
+        RoleArn: roleArn,
+        RoleSessionName: sessionName.slice(0, 64),
+        DurationSeconds: 3600,
+      }),
+    );
+    const credentials = response.Credentials;
+    if (!credentials?.AccessKeyId || !credentials.SecretAccessKey) {
+      throw new Error(`STS AssumeRole for ${roleArn} returned no credentials`);
+    }
+    cached = {
+      accessKeyId: credentials.AccessKeyId,
+      secretAccessKey: credentials.SecretAccessKey,
+      sessionToken: credentials.SessionToken,
+      expiration: credentials.Expiration,
+    };
+    return cached;
+  };
+}
+
+export function sessionNameFor(tool: 'cli' | 'pipeline', now = new Date()): string {
+  return `ai-optout-${tool}-${now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z')}`;
+}
+
+export function createOrganizationsClient(options: AwsClientOptions = {}): OrganizationsClient {
+  const credentials = options.roleArn
+    ? assumeRoleCredentials(options.roleArn, options.sessionName ?? sessionNameFor('cli'), options)
+    : options.credentials;
+  return new OrganizationsClient({
+    region: options.region ?? ORGANIZATIONS_REGION,
+    retryMode: 'adaptive',
+    maxAttempts: options.maxAttempts ?? MAX_ATTEMPTS,
+    ...(credentials ? { credentials } : {}),
+    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+  });
+}
+
+export type CallCounts = Record<string, number>;
+
+/**
+ * Counts calls per operation (one per `send`, retries not included) on a client, for benchmarks and
+ * for tests that pin the number of calls a read or an apply makes.
+ */
+export function countCalls(client: { middlewareStack: OrganizationsClient['middlewareStack'] }): CallCounts {
+  const counts: CallCounts = {};
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const name = String(context.commandName ?? 'unknown').replace(/Command$/, '');
+      counts[name] = (counts[name] ?? 0) + 1;
+      return next(args);
+    },
+    { step: 'initialize', name: 'aiOptoutCallCounter' },
+  );
+  return counts;
+}
+
+/** Operations that change the organization. */
+export const WRITE_OPERATIONS = new Set([
+  'EnablePolicyType',
+  'CreatePolicy',
+  'UpdatePolicy',
+  'DeletePolicy',
+  'AttachPolicy',
+  'DetachPolicy',
+  'TagResource',
+  'UntagResource',
+]);
+
+export function totalCalls(counts: CallCounts, filter: (operation: string) => boolean = () => true): number {
+  return Object.entries(counts).reduce((sum, [op, n]) => (filter(op) ? sum + n : sum), 0);
+}

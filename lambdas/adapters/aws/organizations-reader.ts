@@ -1,0 +1,238 @@
+/**
+ * Reads an organization into the snapshot model with the fewest calls the answer needs:
+ * DescribeOrganization and ListRoots once; the hierarchy with one ListOrganizationalUnitsForParent and
+ * one ListAccountsForParent walk per root or OU; ListPolicies for the AI type, then DescribePolicy,
+ * ListTagsForResource and ListTargetsForPolicy per policy. About 2 x OUs + accounts / 20 + 3 x policies
+ * calls, whatever the number of accounts per OU; effective policies are then computed locally.
+ *
+ * Every list is paginated to the end (pages may be empty while NextToken is set), with MaxResults 20,
+ * each operation paced by its own bucket (see throttle.ts), and the SDK's adaptive retry behind it.
+ */
+import {
+  type Account,
+  DescribeOrganizationCommand,
+  DescribePolicyCommand,
+  ListAccountsForParentCommand,
+  type ListAccountsForParentCommandOutput,
+  ListOrganizationalUnitsForParentCommand,
+  type ListOrganizationalUnitsForParentCommandOutput,
+  ListPoliciesCommand,
+  type ListPoliciesCommandOutput,
+  ListRootsCommand,
+  type ListRootsCommandOutput,
+  ListTagsForResourceCommand,
+  type ListTagsForResourceCommandOutput,
+  ListTargetsForPolicyCommand,
+  type ListTargetsForPolicyCommandOutput,
+  type OrganizationalUnit,
+  type OrganizationsClient,
+  type PolicySummary,
+  type PolicyTargetSummary,
+  type Root,
+  type Tag,
+} from '@aws-sdk/client-organizations';
+import { AI_POLICY_TYPE, type OrgSnapshot, type SnapshotPolicy } from '../../domain/model.ts';
+import { translateAwsError } from './errors.ts';
+import { Throttle } from './throttle.ts';
+
+export const PAGE_SIZE = 20;
+
+export interface ReaderOptions {
+  throttle?: Throttle;
+  now?: () => Date;
+}
+
+export class OrganizationsReader {
+  private readonly throttle: Throttle;
+
+  constructor(
+    private readonly client: OrganizationsClient,
+    options: ReaderOptions = {},
+  ) {
+    this.throttle = options.throttle ?? new Throttle({ rates: 'published' });
+  }
+
+  /** Sends one command through the throttle; AWS errors come back as the project's typed errors. */
+  async call<T>(operation: string, send: (client: OrganizationsClient) => Promise<T>): Promise<T> {
+    try {
+      return await this.throttle.run(operation, () => send(this.client));
+    } catch (error) {
+      throw translateAwsError(error, operation);
+    }
+  }
+
+  /** Follows NextToken to the end; an empty page with a token is not the end. */
+  async paginate<Page extends { NextToken?: string | undefined }, Item>(
+    operation: string,
+    sendPage: (client: OrganizationsClient, token: string | undefined) => Promise<Page>,
+    items: (page: Page) => Item[] | undefined,
+  ): Promise<Item[]> {
+    const all: Item[] = [];
+    let token: string | undefined;
+    do {
+      const page = await this.call(operation, (client) => sendPage(client, token));
+      for (const item of items(page) ?? []) all.push(item);
+      token = page.NextToken || undefined;
+    } while (token);
+    return all;
+  }
+
+  async read(now: Date = new Date()): Promise<OrgSnapshot> {
+    const [organization, root, hierarchy, policies] = await Promise.all([
+      this.readOrganization(),
+      this.readRoot(),
+      this.readRootId().then((rootId) => this.readHierarchy(rootId)),
+      this.readPolicies(),
+    ]);
+    return {
+      snapshotVersion: 1,
+      capturedAt: now.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      organization,
+      root,
+      organizationalUnits: hierarchy.organizationalUnits,
+      accounts: hierarchy.accounts,
+      policies,
+    };
+  }
+
+  private rootPromise: Promise<OrgSnapshot['root']> | undefined;
+
+  /** The root, read once per reader. */
+  readRoot(): Promise<OrgSnapshot['root']> {
+    this.rootPromise ??= this.fetchRoot();
+    return this.rootPromise;
+  }
+
+  /** ListRoots now: the root id and each policy type's status (never DescribeOrganization's deprecated list). */
+  async fetchRoot(): Promise<OrgSnapshot['root']> {
+    const [root] = await this.paginate<ListRootsCommandOutput, Root>(
+      'ListRoots',
+      (client, NextToken) => client.send(new ListRootsCommand({ NextToken, MaxResults: PAGE_SIZE })),
+      (page) => page.Roots,
+    );
+    if (!root?.Id) throw new Error('ListRoots returned no root');
+    return {
+      id: root.Id,
+      name: root.Name ?? 'Root',
+      policyTypes: (root.PolicyTypes ?? []).map((t) => ({ type: t.Type ?? '', status: t.Status ?? '' })),
+    };
+  }
+
+  private async readRootId(): Promise<string> {
+    return (await this.readRoot()).id;
+  }
+
+  private async readOrganization(): Promise<OrgSnapshot['organization']> {
+    const response = await this.call('DescribeOrganization', (client) =>
+      client.send(new DescribeOrganizationCommand({})),
+    );
+    const id = response.Organization?.Id;
+    const managementAccountId = response.Organization?.MasterAccountId;
+    if (!id || !managementAccountId) throw new Error('DescribeOrganization returned no organization id');
+    return { id, managementAccountId };
+  }
+
+  /** Walks the tree from the root, every parent's OUs and accounts read concurrently. */
+  async readHierarchy(rootId: string): Promise<Pick<OrgSnapshot, 'organizationalUnits' | 'accounts'>> {
+    const organizationalUnits: OrgSnapshot['organizationalUnits'] = [];
+    const accounts: OrgSnapshot['accounts'] = [];
+    const visit = async (parentId: string): Promise<void> => {
+      const [ous, members] = await Promise.all([
+        this.paginate<ListOrganizationalUnitsForParentCommandOutput, OrganizationalUnit>(
+          'ListOrganizationalUnitsForParent',
+          (client, NextToken) =>
+            client.send(
+              new ListOrganizationalUnitsForParentCommand({
+                ParentId: parentId,
+                NextToken,
+                MaxResults: PAGE_SIZE,
+              }),
+            ),
+          (page) => page.OrganizationalUnits,
+        ),
+        this.paginate<ListAccountsForParentCommandOutput, Account>(
+          'ListAccountsForParent',
+          (client, NextToken) =>
+            client.send(
+              new ListAccountsForParentCommand({ ParentId: parentId, NextToken, MaxResults: PAGE_SIZE }),
+            ),
+          (page) => page.Accounts,
+        ),
+      ]);
+      for (const account of members) {
+        if (!account.Id) continue;
+        accounts.push({
+          id: account.Id,
+          name: account.Name ?? '',
+          email: account.Email,
+          status: account.State ?? account.Status,
+          parentId,
+        });
+      }
+      const children: string[] = [];
+      for (const ou of ous) {
+        if (!ou.Id) continue;
+        organizationalUnits.push({ id: ou.Id, name: ou.Name ?? '', parentId });
+        children.push(ou.Id);
+      }
+      await Promise.all(children.map(visit));
+    };
+    await visit(rootId);
+    return { organizationalUnits, accounts };
+  }
+
+  /** Every AI opt-out policy with its content, tags and targets. */
+  async readPolicies(): Promise<SnapshotPolicy[]> {
+    const summaries = await this.paginate<ListPoliciesCommandOutput, PolicySummary>(
+      'ListPolicies',
+      (client, NextToken) =>
+        client.send(new ListPoliciesCommand({ Filter: AI_POLICY_TYPE, NextToken, MaxResults: PAGE_SIZE })),
+      (page) => page.Policies,
+    );
+    return Promise.all(
+      summaries
+        .filter((summary): summary is { Id: string; Name?: string; Description?: string } =>
+          Boolean(summary.Id),
+        )
+        .map((summary) => this.readPolicy(summary)),
+    );
+  }
+
+  async readPolicy(summary: { Id: string; Name?: string; Description?: string }): Promise<SnapshotPolicy> {
+    const [described, tags, targets] = await Promise.all([
+      this.call('DescribePolicy', (client) =>
+        client.send(new DescribePolicyCommand({ PolicyId: summary.Id })),
+      ),
+      this.paginate<ListTagsForResourceCommandOutput, Tag>(
+        'ListTagsForResource',
+        (client, NextToken) =>
+          client.send(new ListTagsForResourceCommand({ ResourceId: summary.Id, NextToken })),
+        (page) => page.Tags,
+      ),
+      this.paginate<ListTargetsForPolicyCommandOutput, PolicyTargetSummary>(
+        'ListTargetsForPolicy',
+        (client, NextToken) =>
+          client.send(
+            new ListTargetsForPolicyCommand({ PolicyId: summary.Id, NextToken, MaxResults: PAGE_SIZE }),
+          ),
+        (page) => page.Targets,
+      ),
+    ]);
+    return {
+      id: summary.Id,
+      name: described.Policy?.PolicySummary?.Name ?? summary.Name ?? '',
+      description: described.Policy?.PolicySummary?.Description ?? summary.Description ?? '',
+      content: described.Policy?.Content ?? '',
+      tags: Object.fromEntries(tags.filter((t) => t.Key).map((t) => [t.Key as string, t.Value ?? ''])),
+      targets: targets.map((t) => t.TargetId).filter((id): id is string => Boolean(id)),
+    };
+  }
+}
+
+/** Reads the organization with a fresh reader. */
+export function readOrganization(
+  client: OrganizationsClient,
+  options: ReaderOptions = {},
+): Promise<OrgSnapshot> {
+  return new OrganizationsReader(client, options).read(options.now?.());
+}

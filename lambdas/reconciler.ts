@@ -1,0 +1,99 @@
+/**
+ * The reconciler: read the organization, plan, and in enforce mode apply then verify by reading and
+ * planning again. Shared by the CLI and the pipeline Lambda; AWS clients are passed in.
+ */
+import type { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { type AppliedStep, type ApplyOptions, PlanApplier } from './adapters/aws/applier.ts';
+import { OrganizationsReader } from './adapters/aws/organizations-reader.ts';
+import { Throttle } from './adapters/aws/throttle.ts';
+import type { DesiredState } from './domain/desired-state/types.ts';
+import type { OrgSnapshot } from './domain/model.ts';
+import { type Plan, type PlanOptions, plan } from './domain/planner.ts';
+
+export interface ReconcileOptions {
+  client: OrganizationsClient;
+  throttle?: Throttle;
+  now?: () => Date;
+  apply?: Omit<ApplyOptions, 'throttle'>;
+  /** Re-reads after apply while writes are not yet visible (Organizations is eventually consistent). */
+  verifyDelaysMs?: readonly number[];
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface PlannedOrganization {
+  snapshot: OrgSnapshot;
+  plan: Plan;
+}
+
+export interface ApplyResult {
+  before: Plan;
+  steps: AppliedStep[];
+  after: Plan;
+  /** No change apply can make is left (unmanaged findings and violations may remain). */
+  converged: boolean;
+  /** Reads of the organization after apply. */
+  verifyReads: number;
+}
+
+const DEFAULT_VERIFY_DELAYS_MS = [2_000, 5_000, 10_000];
+
+/** Changes apply carries out (an `unmanaged-policy` finding is reported, never acted on). */
+export function actionableChanges(result: Plan) {
+  return result.changes.filter((c) => c.action !== 'unmanaged-policy');
+}
+
+function throttleOf(options: ReconcileOptions): Throttle {
+  return options.throttle ?? new Throttle({ rates: 'published' });
+}
+
+export async function readLive(options: ReconcileOptions): Promise<OrgSnapshot> {
+  return new OrganizationsReader(options.client, { throttle: throttleOf(options) }).read(
+    options.now?.() ?? new Date(),
+  );
+}
+
+export async function planLive(
+  desired: DesiredState,
+  options: ReconcileOptions,
+  planOptions: PlanOptions = {},
+): Promise<PlannedOrganization> {
+  const snapshot = await readLive(options);
+  return { snapshot, plan: plan(desired, snapshot, planOptions) };
+}
+
+/** Carries out `before` (a plan just made), then reads and plans again to verify. */
+export async function applyPlanned(
+  desired: DesiredState,
+  before: Plan,
+  options: ReconcileOptions,
+  planOptions: PlanOptions = {},
+): Promise<ApplyResult> {
+  if (actionableChanges(before).length === 0) {
+    return { before, steps: [], after: before, converged: true, verifyReads: 0 };
+  }
+  const throttle = throttleOf(options);
+  const applier = new PlanApplier(options.client, { ...options.apply, throttle });
+  const steps = await applier.apply(before.changes);
+  const sleep = options.sleep ?? ((ms: number) => new Promise((resolve) => setTimeout(resolve, ms)));
+  const delays = options.verifyDelaysMs ?? DEFAULT_VERIFY_DELAYS_MS;
+  let after: Plan;
+  let verifyReads = 0;
+  for (let attempt = 0; ; attempt++) {
+    const snapshot = await readLive({ ...options, throttle });
+    verifyReads++;
+    after = plan(desired, snapshot, planOptions);
+    if (actionableChanges(after).length === 0 || attempt >= delays.length) break;
+    await sleep(delays[attempt] as number);
+  }
+  return { before, steps, after, converged: actionableChanges(after).length === 0, verifyReads };
+}
+
+/** Plan, apply, verify in one call (the pipeline's enforce mode). */
+export async function applyLive(
+  desired: DesiredState,
+  options: ReconcileOptions,
+  planOptions: PlanOptions = {},
+): Promise<ApplyResult> {
+  const { plan: before } = await planLive(desired, options, planOptions);
+  return applyPlanned(desired, before, options, planOptions);
+}
