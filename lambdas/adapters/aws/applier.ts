@@ -72,7 +72,7 @@ export class PlanApplier {
   private readonly finished = new Set<Change>();
 
   constructor(
-    private readonly client: OrganizationsClient,
+    client: OrganizationsClient,
     private readonly options: ApplyOptions = {},
   ) {
     this.reader = new OrganizationsReader(client, {
