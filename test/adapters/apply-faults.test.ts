@@ -1,0 +1,363 @@
+/**
+ * Apply under faults: an interruption at every step boundary (before a write reaches AWS, and after it
+ * did but the answer was lost) must leave an organization the next apply finishes, with no duplicate
+ * policy and nothing lost; and the AWS errors moto never produces are injected through the fault proxy.
+ */
+import { ListPoliciesCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { countCalls, WRITE_OPERATIONS } from '../../lambdas/adapters/aws/clients.ts';
+import { Throttle } from '../../lambdas/adapters/aws/throttle.ts';
+import { loadDesiredState } from '../../lambdas/domain/desired-state/loader.ts';
+import type { DesiredState } from '../../lambdas/domain/desired-state/types.ts';
+import { ServiceUnavailableError } from '../../lambdas/domain/errors.ts';
+import { AI_POLICY_TYPE, MANAGED_TAG_KEY } from '../../lambdas/domain/model.ts';
+import { renderPolicyDocument } from '../../lambdas/domain/policy-document.ts';
+import { applyLive, planLive, type ReconcileOptions } from '../../lambdas/reconciler.ts';
+import { type FaultProxy, startFaultProxy } from '../helpers/fault-proxy.ts';
+import { type MotoServer, startMoto } from '../helpers/moto.ts';
+import {
+  addPolicy,
+  createLzaOrg,
+  enableAiPolicyType,
+  type MotoOrg,
+  TEST_CREDENTIALS,
+} from '../helpers/moto-org.ts';
+
+let moto: MotoServer;
+let proxy: FaultProxy;
+let admin: OrganizationsClient;
+
+beforeAll(async () => {
+  moto = await startMoto();
+  proxy = await startFaultProxy(moto.endpoint);
+  admin = new OrganizationsClient({
+    region: 'us-east-1',
+    endpoint: moto.endpoint,
+    credentials: TEST_CREDENTIALS,
+  });
+});
+afterAll(async () => {
+  await proxy?.stop();
+  await moto?.stop();
+});
+beforeEach(async () => {
+  await moto.reset();
+  proxy.clearFaults();
+  proxy.seen.length = 0;
+});
+
+function tool(): ReconcileOptions & { sleeps: number[] } {
+  const client = new OrganizationsClient({
+    region: 'us-east-1',
+    endpoint: proxy.endpoint,
+    credentials: TEST_CREDENTIALS,
+    maxAttempts: 2,
+  });
+  countCalls(client);
+  const sleeps: number[] = [];
+  const sleep = async (ms: number) => {
+    sleeps.push(ms);
+  };
+  return {
+    client,
+    sleeps,
+    throttle: new Throttle({ rates: 'none' }),
+    sleep,
+    apply: { sleep, random: () => 1 },
+    verifyDelaysMs: [0],
+  };
+}
+
+function desired(yaml: string): DesiredState {
+  const result = loadDesiredState(yaml, { file: 'ai-optout.yaml' });
+  if (!result.ok) throw new Error(result.diagnostics.map((d) => d.message).join('\n'));
+  return result.state;
+}
+
+/** Every kind of step at once: enable, create, adopt, update, attach, detach, delete. */
+const YAML = `
+version: 1
+policies:
+  - name: baseline
+    description: baseline
+    default: optOut
+    lock: declared
+    targets: [root]
+  - name: production
+    description: production
+    default: optOut
+    targets:
+      - ou: Workloads/Prod
+  - name: guide-policy
+    description: adopted
+    services: { lex: optIn }
+    lock: none
+    adopt: true
+    targets:
+      - ou: Sandbox
+expect:
+  optOut: all
+  except:
+    - ou: Sandbox
+      services: [lex]
+`;
+
+async function seed(): Promise<MotoOrg> {
+  const org = await createLzaOrg(admin);
+  await enableAiPolicyType(admin, org);
+  await addPolicy(
+    admin,
+    org,
+    'guide-policy',
+    '{"services":{"lex":{"opt_out_policy":{"@@assign":"optIn"}}}}',
+    ['Sandbox'],
+  );
+  await addPolicy(
+    admin,
+    org,
+    'production',
+    '{"services":{"default":{"opt_out_policy":{"@@assign":"optIn"}}}}',
+    ['Workloads/Dev'],
+    {
+      tags: { [MANAGED_TAG_KEY]: 'true' },
+      description: 'production',
+    },
+  );
+  await addPolicy(
+    admin,
+    org,
+    'retired',
+    renderPolicyDocument({ services: { polly: 'optOut' }, lock: 'all' }),
+    ['Security'],
+    {
+      tags: { [MANAGED_TAG_KEY]: 'true' },
+    },
+  );
+  return org;
+}
+
+async function policyNames(): Promise<string[]> {
+  const list = await admin.send(new ListPoliciesCommand({ Filter: AI_POLICY_TYPE }));
+  return (list.Policies ?? []).map((p) => p.Name as string).sort();
+}
+
+const FRESH_YAML = `
+version: 1
+policies:
+  - name: baseline
+    default: optOut
+    targets: [root]
+  - name: sandbox
+    services: { lex: optOut }
+    targets: [{ ou: Sandbox }, { account: prod-app }]
+`;
+
+const scenarios = [
+  {
+    name: 'every kind of policy step',
+    yaml: YAML,
+    seed,
+    names: ['baseline', 'guide-policy', 'production'],
+    sequence: [
+      'CreatePolicy',
+      'TagResource',
+      'UpdatePolicy',
+      'UpdatePolicy',
+      'AttachPolicy',
+      'AttachPolicy',
+      'DetachPolicy',
+      'DetachPolicy',
+      'DeletePolicy',
+    ],
+  },
+  {
+    name: 'a fresh organization with the type disabled',
+    yaml: FRESH_YAML,
+    seed: () => createLzaOrg(admin),
+    names: ['baseline', 'sandbox'],
+    sequence: [
+      'EnablePolicyType',
+      'CreatePolicy',
+      'CreatePolicy',
+      'AttachPolicy',
+      'AttachPolicy',
+      'AttachPolicy',
+    ],
+  },
+];
+
+describe.each(scenarios)('apply interrupted at every step boundary: $name', (scenario) => {
+  it('the uninterrupted apply makes the writes this test interrupts', async () => {
+    await scenario.seed();
+    proxy.seen.length = 0;
+    const result = await applyLive(desired(scenario.yaml), tool());
+    expect(result.converged).toBe(true);
+    expect(proxy.seen.filter((s) => WRITE_OPERATIONS.has(s.operation)).map((s) => s.operation)).toEqual(
+      scenario.sequence,
+    );
+  });
+
+  for (const when of ['before', 'after'] as const) {
+    it(`a failure ${when} any write leaves an organization the next apply finishes`, async () => {
+      for (let n = 1; n <= scenario.sequence.length; n++) {
+        await moto.reset();
+        await scenario.seed();
+        proxy.clearFaults();
+        proxy.addFault({
+          operation: (op) => WRITE_OPERATIONS.has(op),
+          skip: n - 1,
+          times: 1,
+          type: 'InjectedInterruption',
+          message: `process stopped ${when} write ${n}`,
+          afterForward: when === 'after',
+        });
+        const interrupted = await applyLive(desired(scenario.yaml), tool()).then(
+          () => 'completed',
+          (error: Error) => error.message,
+        );
+        expect(interrupted, `write ${n}`).toMatch(/process stopped/);
+
+        proxy.clearFaults();
+        const recovery = await applyLive(desired(scenario.yaml), tool());
+        // Only a lost answer to the very last write leaves nothing to do.
+        const lastWriteLanded = when === 'after' && n === scenario.sequence.length;
+        expect(recovery.steps.length > 0, `write ${n}: the recovery had work left`).toBe(!lastWriteLanded);
+        expect(recovery.converged, `write ${n}: ${recovery.after.summary}`).toBe(true);
+        expect(recovery.after.verdict, `write ${n}`).toBe('in-sync');
+        expect(await policyNames(), `write ${n}`).toEqual(scenario.names);
+      }
+    }, 120_000);
+  }
+});
+
+describe('apply: AWS errors moto never produces', () => {
+  const simple = `
+version: 1
+policies:
+  - name: baseline
+    default: optOut
+    targets: [root]
+  - name: sandbox
+    services: { lex: optOut }
+    targets: [{ ou: Sandbox }]
+`;
+
+  it('an attachment that already exists counts as done', async () => {
+    await createLzaOrg(admin, { enable: true });
+    proxy.addFault({
+      operation: 'AttachPolicy',
+      times: 1,
+      type: 'DuplicatePolicyAttachmentException',
+      afterForward: true,
+    });
+    const result = await applyLive(desired(simple), tool());
+    expect(result.steps.filter((s) => s.action === 'attach-policy').map((s) => s.outcome)).toEqual([
+      'already-done',
+      'done',
+    ]);
+    expect(result.after.verdict).toBe('in-sync');
+  });
+
+  it('a detach of a policy that is not attached counts as done', async () => {
+    const org = await createLzaOrg(admin, { enable: true });
+    await addPolicy(
+      admin,
+      org,
+      'old',
+      renderPolicyDocument({ default: 'optOut', lock: 'all' }),
+      ['Security'],
+      { tags: { [MANAGED_TAG_KEY]: 'true' } },
+    );
+    proxy.addFault({
+      operation: 'DetachPolicy',
+      times: 1,
+      type: 'PolicyNotAttachedException',
+      afterForward: true,
+    });
+    const result = await applyLive(desired(simple), tool());
+    expect(result.steps.find((s) => s.action === 'detach-policy')?.outcome).toBe('already-done');
+    expect(result.after.verdict).toBe('in-sync');
+    expect(await policyNames()).toEqual(['baseline', 'sandbox']);
+  });
+
+  it('ConcurrentModificationException is retried with bounded backoff', async () => {
+    await createLzaOrg(admin, { enable: true });
+    proxy.addFault({ operation: 'CreatePolicy', times: 2, type: 'ConcurrentModificationException' });
+    const options = tool();
+    const result = await applyLive(desired(simple), options);
+    expect(result.after.verdict).toBe('in-sync');
+    expect(options.sleeps.slice(0, 2)).toEqual([500, 1000]);
+  });
+
+  it('a conflict that never clears stops with SystemUnavailable-style error after the budget', async () => {
+    await createLzaOrg(admin, { enable: true });
+    proxy.addFault({ operation: 'AttachPolicy', times: Infinity, type: 'PolicyChangesInProgressException' });
+    const options = tool();
+    const error = await applyLive(desired(simple), options).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ServiceUnavailableError);
+    expect((error as Error).message).toMatch(
+      /AttachPolicy kept failing with PolicyChangesInProgressException after 6 attempts/,
+    );
+    expect(options.sleeps).toEqual([500, 1000, 2000, 4000, 8000]);
+  });
+
+  it("a full target gets the plan's detaches for it before the attach", async () => {
+    const org = await createLzaOrg(admin, { enable: true });
+    for (let i = 0; i < 5; i++) {
+      await addPolicy(
+        admin,
+        org,
+        `old-${i}`,
+        renderPolicyDocument({ services: { polly: 'optOut' }, lock: 'none' }),
+        ['Sandbox'],
+        {
+          tags: { [MANAGED_TAG_KEY]: 'true' },
+        },
+      );
+    }
+    proxy.addFault({
+      operation: 'AttachPolicy',
+      times: 1,
+      skip: 1,
+      type: 'ConstraintViolationException',
+      extra: { Reason: 'MAX_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED' },
+    });
+    const result = await applyLive(desired(simple), tool());
+    const order = proxy.seen
+      .filter((s) => WRITE_OPERATIONS.has(s.operation) && !s.faulted)
+      .map((s) => s.operation);
+    expect(order).toEqual([
+      'CreatePolicy',
+      'CreatePolicy',
+      'AttachPolicy',
+      ...Array(5).fill('DetachPolicy'),
+      'AttachPolicy',
+      ...Array(5).fill('DeletePolicy'),
+    ]);
+    expect(result.after.verdict).toBe('in-sync');
+  });
+
+  it('a create whose first attempt reached AWS is found, not duplicated', async () => {
+    await createLzaOrg(admin, { enable: true });
+    proxy.addFault({
+      operation: 'CreatePolicy',
+      times: 1,
+      type: 'ServiceException',
+      status: 500,
+      afterForward: true,
+    });
+    const result = await applyLive(desired(simple), tool());
+    expect(result.steps.find((s) => s.policy === 'baseline' && s.action === 'create-policy')?.outcome).toBe(
+      'already-done',
+    );
+    expect(result.after.verdict).toBe('in-sync');
+    expect(await policyNames()).toEqual(['baseline', 'sandbox']);
+  });
+
+  it('plans against a fresh read each time: a second plan after apply has nothing to do', async () => {
+    await createLzaOrg(admin, { enable: true });
+    await applyLive(desired(simple), tool());
+    const { plan } = await planLive(desired(simple), tool());
+    expect(plan.changes).toEqual([]);
+  });
+});

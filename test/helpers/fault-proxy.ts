@@ -1,0 +1,131 @@
+/**
+ * A small HTTP proxy in front of moto that injects AWS faults on chosen operations: throttling,
+ * access denied, conflicts moto never produces. The SDK under test talks to the proxy exactly as it
+ * would to AWS and parses real error responses, so retry and error mapping are exercised end to end.
+ *
+ * Operations are recognised from `X-Amz-Target` (JSON protocol: Organizations, CodePipeline) or the
+ * `Action=` form field (query protocol: STS).
+ */
+import { createServer, type IncomingMessage, request, type Server } from 'node:http';
+
+export interface FaultRule {
+  /** Operation name, such as `ListRoots` or `AttachPolicy`, or a predicate on it. */
+  operation: string | ((operation: string) => boolean);
+  /** How many matching requests fail; `Infinity` for all. */
+  times: number;
+  /** Matching requests to let through before the first fault (fail the n-th call: skip n - 1). */
+  skip?: number;
+  /** AWS error code, such as `TooManyRequestsException`. */
+  type: string;
+  status?: number;
+  message?: string;
+  /** Extra members of the error body, such as `{ Reason: 'MAX_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED' }`. */
+  extra?: Record<string, unknown>;
+  /** Forward the request to moto first, then answer with the fault (a lost response). */
+  afterForward?: boolean;
+}
+
+export interface FaultProxy {
+  endpoint: string;
+  addFault(rule: FaultRule): void;
+  clearFaults(): void;
+  /** Operations seen, in order, with whether a fault answered them. */
+  readonly seen: { operation: string; faulted: boolean }[];
+  stop(): Promise<void>;
+}
+
+function operationOf(req: IncomingMessage, body: Buffer): string {
+  const target = req.headers['x-amz-target'];
+  if (typeof target === 'string') return target.slice(target.lastIndexOf('.') + 1);
+  const action = /(?:^|&)Action=([A-Za-z]+)/.exec(body.toString('utf8'));
+  return action?.[1] ?? `${req.method} ${req.url}`;
+}
+
+export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
+  const target = new URL(upstream);
+  const rules: (FaultRule & { remaining: number; toSkip: number })[] = [];
+  const matches = (rule: FaultRule, operation: string) =>
+    typeof rule.operation === 'string' ? rule.operation === operation : rule.operation(operation);
+  const seen: { operation: string; faulted: boolean }[] = [];
+
+  const forward = (
+    req: IncomingMessage,
+    body: Buffer,
+  ): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> =>
+    new Promise((resolve, reject) => {
+      const upstreamRequest = request(
+        {
+          hostname: target.hostname,
+          port: target.port,
+          path: req.url,
+          method: req.method,
+          headers: { ...req.headers, host: target.host },
+        },
+        (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () =>
+            resolve({
+              status: response.statusCode ?? 502,
+              headers: response.headers,
+              body: Buffer.concat(chunks),
+            }),
+          );
+          response.on('error', reject);
+        },
+      );
+      upstreamRequest.on('error', reject);
+      upstreamRequest.end(body);
+    });
+
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', async () => {
+      const body = Buffer.concat(chunks);
+      const operation = operationOf(req, body);
+      let rule = rules.find((r) => matches(r, operation) && r.remaining > 0);
+      if (rule && rule.toSkip > 0) {
+        rule.toSkip--;
+        rule = undefined;
+      }
+      try {
+        if (rule) {
+          rule.remaining--;
+          if (rule.afterForward) await forward(req, body);
+          seen.push({ operation, faulted: true });
+          const payload = JSON.stringify({
+            __type: rule.type,
+            Message: rule.message ?? `injected ${rule.type}`,
+            ...rule.extra,
+          });
+          res.writeHead(rule.status ?? 400, {
+            'content-type': 'application/x-amz-json-1.1',
+            'x-amzn-requestid': 'fault-proxy',
+          });
+          res.end(payload);
+          return;
+        }
+        seen.push({ operation, faulted: false });
+        const response = await forward(req, body);
+        res.writeHead(response.status, response.headers);
+        res.end(response.body);
+      } catch (error) {
+        res.writeHead(502);
+        res.end(String(error));
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    addFault: (rule) => rules.push({ ...rule, remaining: rule.times, toSkip: rule.skip ?? 0 }),
+    clearFaults: () => {
+      rules.length = 0;
+    },
+    seen,
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
