@@ -4,11 +4,13 @@
  *
  * Executable resolution: `MOTO_SERVER` env var, then `<project>/.venv/bin/moto_server`, then
  * `moto_server` on PATH. The server runs in its own process group, which is killed on `stop()`, and
- * also when this process exits or receives SIGINT/SIGTERM/SIGHUP, so no stray server survives.
+ * also when this process exits, receives SIGINT/SIGTERM/SIGHUP, or loses its IPC channel to the parent
+ * (the vitest main process died). A tiny `sh` watchdog holding a pipe from this process kills the group
+ * when the pipe closes, which also covers this process being SIGKILLed. No stray server survives.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
-import { createServer } from 'node:net';
+import { createServer, type Socket } from 'node:net';
 import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -80,7 +82,8 @@ function freePort(): Promise<number> {
 
 // ---- cleanup of every live server when this process goes away -------------------------------
 
-const live = new Set<ChildProcess>();
+/** Live servers, each with its watchdog. */
+const live = new Map<ChildProcess, ChildProcess | undefined>();
 let hooksInstalled = false;
 
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
@@ -97,14 +100,37 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 }
 
 function killAllSync(): void {
-  for (const child of live) killGroup(child, 'SIGKILL');
+  for (const [child, watchdog] of live) {
+    watchdog?.kill('SIGKILL');
+    killGroup(child, 'SIGKILL');
+  }
   live.clear();
+}
+
+/**
+ * Starts `sh` reading a pipe whose only writer is this process: when this process dies in any way
+ * (even SIGKILL) the read ends and the watchdog kills the server's process group.
+ */
+function startWatchdog(pid: number): ChildProcess | undefined {
+  try {
+    const watchdog = spawn('/bin/sh', ['-c', 'read _; kill -9 -"$0" 2>/dev/null', String(pid)], {
+      stdio: ['pipe', 'ignore', 'ignore'],
+    });
+    watchdog.on('error', () => {}); // no /bin/sh: the in-process hooks still apply
+    watchdog.unref();
+    (watchdog.stdin as Socket | null)?.unref();
+    return watchdog;
+  } catch {
+    return undefined;
+  }
 }
 
 function installExitHooks(): void {
   if (hooksInstalled) return;
   hooksInstalled = true;
   process.on('exit', killAllSync);
+  // In a forked worker (vitest pool 'forks') the IPC channel closes when the main process dies.
+  if (typeof process.send === 'function') process.on('disconnect', killAllSync);
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     const onSignal = (): void => {
       killAllSync();
@@ -158,8 +184,16 @@ async function startOnce(executable: string): Promise<MotoServer> {
     env: { ...process.env, PYTHONUNBUFFERED: '1' },
   });
   installExitHooks();
-  live.add(child);
-  child.once('exit', () => live.delete(child));
+  const watchdog = child.pid === undefined ? undefined : startWatchdog(child.pid);
+  live.set(child, watchdog);
+  child.once('exit', () => {
+    watchdog?.kill('SIGKILL');
+    live.delete(child);
+  });
+  // A forgotten stop() must not keep this process alive; the exit hook still kills the server.
+  child.unref();
+  (child.stdout as Socket | null)?.unref();
+  (child.stderr as Socket | null)?.unref();
 
   // Keep only the tail of the output, for error messages; draining the pipes keeps moto from blocking.
   let tail = '';
@@ -172,12 +206,15 @@ async function startOnce(executable: string): Promise<MotoServer> {
   spawnError.catch(() => {});
 
   const stop = async (): Promise<void> => {
+    child.ref(); // keep the event loop alive until the exit is observed
     killGroup(child, 'SIGTERM');
     if (!(await waitForExit(child, STOP_TIMEOUT_MS))) {
       killGroup(child, 'SIGKILL');
       await waitForExit(child, STOP_TIMEOUT_MS);
     }
+    watchdog?.kill('SIGKILL');
     live.delete(child);
+    child.unref();
     child.stdout?.destroy();
     child.stderr?.destroy();
   };
