@@ -43,6 +43,8 @@ export interface ThrottleOptions {
   maxInFlight?: number;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
+  /** Once aborted, no further call starts: the run stops between two calls, never inside one. */
+  signal?: AbortSignal;
 }
 
 class Bucket {
@@ -112,13 +114,20 @@ export class Throttle {
 
   /** Runs `fn` when operation `operation` has a free slot and a token. */
   run<T>(operation: string, fn: () => Promise<T>): Promise<T> {
+    const { signal } = this.options;
+    const guarded = signal
+      ? () => {
+          signal.throwIfAborted();
+          return fn();
+        }
+      : fn;
     let bucket = this.buckets.get(operation);
     if (!bucket) {
       const limit = this.options.rates === 'published' ? PUBLISHED_RATES[operation] : undefined;
       bucket = new Bucket(limit, this.options.maxInFlight ?? 4, this.now, this.sleep);
       this.buckets.set(operation, bucket);
     }
-    return bucket.run(fn);
+    return bucket.run(guarded);
   }
 }
 

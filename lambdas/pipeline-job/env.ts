@@ -1,0 +1,25 @@
+/** The function's environment, read in one place with typed defaults. */
+import type { Mode } from '../domain/desired-state/types.ts';
+
+export interface PipelineEnvironment {
+  /** `AI_OPTOUT_MODE_CEILING`: `enforce` only when the stack granted the write role; anything else is audit. */
+  modeCeiling: Mode;
+  /** `AI_OPTOUT_STATE_BUCKET`: where job claims live (the pipeline's artifact bucket). */
+  stateBucket: string | undefined;
+  /** `AI_OPTOUT_STATE_PREFIX`, default `ai-optout/jobs/`. */
+  statePrefix: string;
+  /** `AI_OPTOUT_PACE`: `none` only for emulators. */
+  pace: 'published' | 'none';
+  /** Whether an endpoint override is set (S3 then needs path-style addressing). */
+  endpointOverride: boolean;
+}
+
+export function readEnvironment(env: NodeJS.ProcessEnv = process.env): PipelineEnvironment {
+  return {
+    modeCeiling: env.AI_OPTOUT_MODE_CEILING === 'enforce' ? 'enforce' : 'audit',
+    stateBucket: env.AI_OPTOUT_STATE_BUCKET || undefined,
+    statePrefix: env.AI_OPTOUT_STATE_PREFIX || 'ai-optout/jobs/',
+    pace: env.AI_OPTOUT_PACE === 'none' ? 'none' : 'published',
+    endpointOverride: Boolean(env.AWS_ENDPOINT_URL || env.AWS_ENDPOINT_URL_S3),
+  };
+}

@@ -1,0 +1,38 @@
+/**
+ * Lambda entry point of the CodePipeline "Invoke" action (contract section 7). Thin: it wires the AWS
+ * clients from the environment and hands the event to runJob, which never throws.
+ */
+import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
+import { S3Client } from '@aws-sdk/client-s3';
+import { createOrganizationsClient, sessionNameFor } from '../adapters/aws/clients.ts';
+import { artifactS3Client } from './artifacts.ts';
+import { readEnvironment } from './env.ts';
+import { type LambdaContextLike, runJob } from './job.ts';
+import { JobLedger } from './job-ledger.ts';
+import { createLogger } from './logger.ts';
+
+const environment = readEnvironment();
+const logger = createLogger();
+const codePipeline = new CodePipelineClient({ maxAttempts: 3 });
+const ledger = environment.stateBucket
+  ? new JobLedger(
+      new S3Client({ forcePathStyle: environment.endpointOverride }),
+      environment.stateBucket,
+      environment.statePrefix,
+    )
+  : undefined;
+
+export const handler = async (event: unknown, context: LambdaContextLike): Promise<void> => {
+  await runJob(event, context, {
+    codePipeline,
+    organizations: (roleArn) =>
+      createOrganizationsClient(roleArn ? { roleArn, sessionName: sessionNameFor('pipeline') } : {}),
+    artifactS3: (credentials) => artifactS3Client(credentials),
+    ...(ledger ? { ledger } : {}),
+    logger,
+    modeCeiling: environment.modeCeiling,
+    now: () => new Date(),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    pace: environment.pace,
+  });
+};

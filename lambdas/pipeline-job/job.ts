@@ -1,0 +1,328 @@
+/**
+ * One CodePipeline job: read the desired state from the input artifact, reconcile (plan, or apply and
+ * verify in enforce mode), write the report artifact, and report exactly one result. Nothing escapes:
+ * every error becomes a failure result of the right type, and a failure to report is retried, then
+ * logged loudly.
+ */
+import {
+  type CodePipelineClient,
+  InvalidJobStateException,
+  PutJobFailureResultCommand,
+  PutJobSuccessResultCommand,
+} from '@aws-sdk/client-codepipeline';
+import type { OrganizationsClient } from '@aws-sdk/client-organizations';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { errorName } from '../adapters/aws/errors.ts';
+import { Throttle } from '../adapters/aws/throttle.ts';
+import { loadDesiredState } from '../domain/desired-state/loader.ts';
+import type { Mode } from '../domain/desired-state/types.ts';
+import { formatDiagnostic } from '../domain/diagnostics.ts';
+import { ConfigurationError, describeError, type FailureType, failureTypeFor } from '../domain/errors.ts';
+import type { Plan } from '../domain/planner.ts';
+import { renderJson } from '../domain/report/json.ts';
+import { renderMarkdown } from '../domain/report/markdown.ts';
+import { type ApplyResult, applyLive, planLive } from '../reconciler.ts';
+import { type ArtifactCredentials, extractFile, readArtifact, writeArtifact, zipFiles } from './artifacts.ts';
+import type { JobLedger } from './job-ledger.ts';
+import type { Logger } from './logger.ts';
+import { parseUserParameters, type UserParameters } from './parameters.ts';
+import { detailLines, fitLines, headline, MESSAGE_LIMIT, outputVariables, SUMMARY_LIMIT } from './result.ts';
+
+/** The parts of the CodePipeline job event this action reads. */
+export interface CodePipelineJob {
+  id: string;
+  accountId?: string;
+  data: {
+    actionConfiguration?: { configuration?: { FunctionName?: string; UserParameters?: string } };
+    inputArtifacts?: {
+      name: string;
+      location: { type: string; s3Location: { bucketName: string; objectKey: string } };
+    }[];
+    outputArtifacts?: {
+      name: string;
+      location: { type: string; s3Location: { bucketName: string; objectKey: string } };
+    }[];
+    artifactCredentials: ArtifactCredentials;
+    encryptionKey?: { id: string; type: string };
+    continuationToken?: string;
+  };
+}
+
+export interface LambdaContextLike {
+  getRemainingTimeInMillis(): number;
+  awsRequestId?: string;
+}
+
+export interface JobDependencies {
+  codePipeline: CodePipelineClient;
+  organizations(roleArn: string | undefined): OrganizationsClient;
+  artifactS3(credentials: ArtifactCredentials): S3Client;
+  /** Guards against a second delivery of the same job; without it, duplicates are not detected. */
+  ledger?: JobLedger;
+  logger: Logger;
+  /** `AI_OPTOUT_MODE_CEILING`: a read-only deployment refuses enforce. */
+  modeCeiling: Mode;
+  now(): Date;
+  sleep(ms: number): Promise<void>;
+  /** `published` in Lambda; tests against an emulator use `none`. */
+  pace: 'published' | 'none';
+  /** Re-read delays after apply (eventual consistency). */
+  verifyDelaysMs?: readonly number[];
+}
+
+/** Time kept back from the Lambda deadline to write the report and send the result. */
+export const RESERVE_MS = 45_000;
+
+export class DeadlineError extends Error {
+  override name = 'DeadlineError';
+}
+
+type Outcome =
+  | { kind: 'success'; summary: string; variables: Record<string, string> }
+  | { kind: 'failure'; type: FailureType; message: string };
+
+function failure(type: FailureType, first: string, lines: readonly string[] = []): Outcome {
+  return { kind: 'failure', type, message: fitLines(first, lines, MESSAGE_LIMIT) };
+}
+
+function outcomeFor(plan: Plan, mode: Mode, params: UserParameters, applied?: ApplyResult): Outcome {
+  const first = headline(plan, mode, applied);
+  const lines = detailLines(plan);
+  if (applied && !applied.converged) return failure('JobFailed', first, lines);
+  const failing =
+    params.failOn === 'drift'
+      ? plan.verdict === 'drift'
+      : params.failOn === 'violations'
+        ? plan.violations.length > 0
+        : false;
+  if (failing) return failure('JobFailed', first, lines);
+  return {
+    kind: 'success',
+    summary: fitLines(first, lines, SUMMARY_LIMIT),
+    variables: outputVariables(plan, mode),
+  };
+}
+
+async function reconcileJob(
+  job: CodePipelineJob,
+  params: UserParameters,
+  log: Logger,
+  deps: JobDependencies,
+  context: LambdaContextLike,
+): Promise<Outcome> {
+  const input = job.data.inputArtifacts?.[0];
+  if (!input) {
+    throw new ConfigurationError(
+      'the action has no input artifact: give it the artifact that holds the desired-state file',
+    );
+  }
+  const s3 = deps.artifactS3(job.data.artifactCredentials);
+  const zip = await readArtifact(s3, input.location.s3Location);
+  const text = extractFile(zip, params.configPath, input.name);
+  const loaded = loadDesiredState(text, { file: params.configPath });
+  if (!loaded.ok) {
+    const errors = loaded.diagnostics.filter((d) => d.severity === 'error').length;
+    throw new ConfigurationError(
+      `${params.configPath} in ${input.name} is not valid (${errors} error${errors === 1 ? '' : 's'})`,
+      loaded.diagnostics,
+    );
+  }
+  for (const warning of loaded.diagnostics)
+    log.warn({ diagnostic: formatDiagnostic(warning) }, 'desired-state warning');
+  const mode = params.mode ?? loaded.state.mode;
+  if (mode === 'enforce' && deps.modeCeiling !== 'enforce') {
+    throw new ConfigurationError(
+      'mode is enforce, but this deployment is read-only (AI_OPTOUT_MODE_CEILING=audit): its role cannot write to Organizations. Run in audit mode, or redeploy the stack with mode enforce.',
+    );
+  }
+
+  const budgetMs = context.getRemainingTimeInMillis() - RESERVE_MS;
+  const controller = new AbortController();
+  const timer = setTimeout(
+    () =>
+      controller.abort(
+        new DeadlineError(
+          `stopped ${Math.round(RESERVE_MS / 1000)} s before the Lambda deadline: ${mode === 'enforce' ? 'reading, applying and verifying' : 'reading'} the organization did not finish in ${Math.round(budgetMs / 1000)} s. ${mode === 'enforce' ? 'Apply is idempotent: the next run continues where this one stopped. ' : ''}Raise the function timeout (up to 15 minutes) for an organization this large.`,
+        ),
+      ),
+    Math.max(0, budgetMs),
+  );
+  try {
+    const options = {
+      client: deps.organizations(params.roleArn),
+      throttle: new Throttle({ rates: deps.pace, signal: controller.signal }),
+      sleep: deps.sleep,
+      now: deps.now,
+      apply: { sleep: deps.sleep, onStep: (step: object) => log.info({ step }, 'apply step') },
+      ...(deps.verifyDelaysMs ? { verifyDelaysMs: deps.verifyDelaysMs } : {}),
+    };
+    log.info({ mode, configPath: params.configPath, policies: loaded.state.policies.length }, 'reconciling');
+    let plan: Plan;
+    let applied: ApplyResult | undefined;
+    if (mode === 'enforce') {
+      applied = await applyLive(loaded.state, options, { mode });
+      log.info(
+        { summary: applied.before.summary, changes: applied.before.changes.length },
+        'plan before apply',
+      );
+      plan = applied.after;
+    } else {
+      plan = (await planLive(loaded.state, options, { mode })).plan;
+    }
+    log.info(
+      {
+        verdict: plan.verdict,
+        changes: plan.changes.length,
+        violations: plan.violations.length,
+        effectiveChanges: plan.effectiveChanges.length,
+        accounts: plan.accounts.total,
+      },
+      plan.summary,
+    );
+    const output = job.data.outputArtifacts?.[0];
+    if (output) {
+      const generatedAt = deps.now();
+      const zip = zipFiles({
+        'report.json': renderJson(plan, generatedAt, applied?.steps),
+        'report.md': renderMarkdown(plan),
+      });
+      await writeArtifact(s3, output.location.s3Location, zip, job.data.encryptionKey);
+      log.info({ artifact: output.name, bytes: zip.length }, 'report artifact written');
+    }
+    return outcomeFor(plan, mode, params, applied);
+  } catch (error) {
+    if (controller.signal.aborted && controller.signal.reason instanceof DeadlineError)
+      throw controller.signal.reason;
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function failureFromError(error: unknown): Outcome {
+  const type: FailureType = error instanceof DeadlineError ? 'JobFailed' : failureTypeFor(error);
+  const text = describeError(error);
+  const [first, ...rest] = text.split('\n');
+  return failure(type, first ?? text, rest);
+}
+
+async function report(
+  job: CodePipelineJob,
+  outcome: Outcome,
+  log: Logger,
+  deps: JobDependencies,
+  context: LambdaContextLike,
+): Promise<boolean> {
+  const externalExecutionId = context.awsRequestId?.slice(0, 1500);
+  const send = () =>
+    outcome.kind === 'success'
+      ? deps.codePipeline.send(
+          new PutJobSuccessResultCommand({
+            jobId: job.id,
+            executionDetails: {
+              summary: outcome.summary,
+              percentComplete: 100,
+              ...(externalExecutionId ? { externalExecutionId } : {}),
+            },
+            outputVariables: outcome.variables,
+          }),
+        )
+      : deps.codePipeline.send(
+          new PutJobFailureResultCommand({
+            jobId: job.id,
+            failureDetails: {
+              type: outcome.type,
+              message: outcome.message,
+              ...(externalExecutionId ? { externalExecutionId } : {}),
+            },
+          }),
+        );
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    try {
+      await send();
+      log.info(
+        { result: outcome.kind, type: outcome.kind === 'failure' ? outcome.type : undefined },
+        'job result reported',
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof InvalidJobStateException || errorName(error) === 'InvalidJobStateException') {
+        log.warn({ err: describeError(error) }, 'the job already has a result; not reporting again');
+        return false;
+      }
+      log.error({ attempt, err: describeError(error) }, 'reporting the job result failed');
+      if (attempt < 3) await deps.sleep(1000 * attempt);
+    }
+  }
+  log.fatal(
+    {
+      outcome: outcome.kind,
+      type: outcome.kind === 'failure' ? outcome.type : undefined,
+      message: outcome.kind === 'failure' ? outcome.message : outcome.summary,
+    },
+    'COULD NOT REPORT THE JOB RESULT: the pipeline stage will time out; check the codepipeline:PutJobSuccessResult/PutJobFailureResult permissions',
+  );
+  return false;
+}
+
+/** Runs one job end to end. Never throws. */
+export async function runJob(
+  event: unknown,
+  context: LambdaContextLike,
+  deps: JobDependencies,
+): Promise<void> {
+  const job = (event as { 'CodePipeline.job'?: CodePipelineJob } | undefined)?.['CodePipeline.job'];
+  if (!job?.id) {
+    deps.logger.error(
+      { keys: Object.keys((event as object) ?? {}) },
+      'not a CodePipeline job event; there is no job to report to',
+    );
+    return;
+  }
+  let log = deps.logger.child({
+    jobId: job.id,
+    ...(context.awsRequestId ? { requestId: context.awsRequestId } : {}),
+  });
+  const startedAt = deps.now();
+  if (deps.ledger) {
+    try {
+      const claim = await deps.ledger.claim(job.id, startedAt, context.awsRequestId);
+      if (claim !== 'claimed') {
+        log.warn(
+          { claim },
+          'duplicate delivery of this job: another invocation handles it; not applying and not reporting',
+        );
+        return;
+      }
+    } catch (error) {
+      log.error(
+        { err: describeError(error) },
+        'cannot claim the job in the state bucket; continuing without duplicate-delivery protection',
+      );
+    }
+  } else
+    log.warn('no state bucket configured (AI_OPTOUT_STATE_BUCKET): a duplicate delivery would run twice');
+
+  let outcome: Outcome;
+  try {
+    const params = parseUserParameters(job.data.actionConfiguration?.configuration?.UserParameters);
+    if (params.pipelineExecutionId) log = log.child({ pipelineExecutionId: params.pipelineExecutionId });
+    outcome = await reconcileJob(job, params, log, deps, context);
+  } catch (error) {
+    outcome = failureFromError(error);
+    log.error(
+      {
+        type: (outcome as { type: string }).type,
+        err: describeError(error),
+        stack: error instanceof Error ? error.stack : undefined,
+      },
+      'job failed',
+    );
+  }
+  const reported = await report(job, outcome, log, deps, context);
+  if (reported && deps.ledger) {
+    await deps.ledger.markReported(job.id, startedAt, outcome.kind).catch((error: unknown) => {
+      log.warn({ err: describeError(error) }, 'cannot mark the job as reported in the state bucket');
+    });
+  }
+}

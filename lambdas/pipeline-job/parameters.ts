@@ -1,0 +1,56 @@
+/**
+ * The action's `UserParameters` (contract section 7): an optional JSON object string. Unknown keys are
+ * a configuration error, as a typo would otherwise be ignored silently.
+ */
+import { z } from 'zod';
+import { ConfigurationError } from '../domain/errors.ts';
+import { closest } from '../domain/suggest.ts';
+
+export const UserParametersSchema = z.strictObject({
+  configPath: z.string().min(1).max(512).default('ai-optout.yaml'),
+  mode: z.enum(['audit', 'enforce']).optional(),
+  failOn: z.enum(['drift', 'violations', 'never']).default('drift'),
+  roleArn: z
+    .string()
+    .regex(
+      /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/,
+      'expected an IAM role ARN such as arn:aws:iam::111122223333:role/ai-optout',
+    )
+    .optional(),
+  /** `#{codepipeline.PipelineExecutionId}`, for log correlation. */
+  pipelineExecutionId: z.string().max(200).optional(),
+});
+
+export type UserParameters = z.output<typeof UserParametersSchema>;
+const KEYS = Object.keys(UserParametersSchema.shape);
+
+export function parseUserParameters(raw: string | undefined): UserParameters {
+  const text = raw?.trim() ?? '';
+  let value: unknown = {};
+  if (text !== '') {
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      throw new ConfigurationError(`UserParameters is not valid JSON: ${(error as Error).message}`);
+    }
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new ConfigurationError(
+      `UserParameters must be a JSON object such as {"configPath":"ai-optout.yaml"}`,
+    );
+  }
+  const parsed = UserParametersSchema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => {
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys
+        .map((key) => {
+          const suggestion = closest(key, KEYS);
+          return `unknown key "${key}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}; allowed: ${KEYS.join(', ')}`;
+        })
+        .join('; ');
+    }
+    return `${issue.path.join('.')}: ${issue.message}`;
+  });
+  throw new ConfigurationError(`UserParameters: ${problems.join('; ')}`);
+}
