@@ -1,0 +1,172 @@
+/**
+ * Adds the reconcile stage to any CodePipeline you own: a Lambda invoke action with a variables
+ * namespace, the desired-state artifact as input and a report artifact as output.
+ *
+ * ```ts
+ * const reconcile = new ReconcileStage(this, 'AiOptOut', { pipeline, input: sourceOutput, reconciler, failOn: 'never' });
+ * pipeline.addStage({ stageName: 'Promote', beforeEntry: reconcile.gateOnInSync(), actions: [...] });
+ * ```
+ */
+import {
+  aws_codepipeline_actions as actions,
+  type CfnElement,
+  aws_codepipeline as codepipeline,
+  Stack,
+  type aws_s3 as s3,
+  Validations,
+} from 'aws-cdk-lib';
+import { Construct, type IConstruct } from 'constructs';
+import type { ReconcilerFunction } from './reconciler-function.ts';
+
+export type FailOn = 'drift' | 'violations' | 'never';
+
+export interface ReconcileStageProps {
+  readonly pipeline: codepipeline.Pipeline;
+  /** The artifact that holds the desired-state file. */
+  readonly input: codepipeline.Artifact;
+  readonly reconciler: ReconcilerFunction;
+  /** Defaults to the reconciler's mode; enforce needs a reconciler deployed for enforce. */
+  readonly mode?: 'audit' | 'enforce';
+  /** Default `drift`. */
+  readonly failOn?: FailOn;
+  /** Path of the desired state inside the input artifact. Default `ai-optout.yaml`. */
+  readonly configPath?: string;
+  /** Role to assume in the management account, passed to the function. */
+  readonly roleArn?: string;
+  /** Default `AiOptOut`. */
+  readonly stageName?: string;
+  /** Default `AiOptOut` (variables are then `#{AiOptOut.VERDICT}` …). */
+  readonly variablesNamespace?: string;
+  /** Insert the stage at a position (by default it is added last). */
+  readonly placement?: codepipeline.StagePlacement;
+}
+
+export const OUTPUT_VARIABLES = [
+  'VERDICT',
+  'CHANGES',
+  'VIOLATIONS',
+  'EFFECTIVE_CHANGES',
+  'ACCOUNTS',
+  'MODE',
+] as const;
+export type OutputVariable = (typeof OUTPUT_VARIABLES)[number];
+
+export class ReconcileStage extends Construct {
+  readonly action: actions.LambdaInvokeAction;
+  readonly report: codepipeline.Artifact;
+  readonly stage: codepipeline.IStage;
+  readonly variablesNamespace: string;
+
+  constructor(scope: Construct, id: string, props: ReconcileStageProps) {
+    super(scope, id);
+    const mode = props.mode ?? props.reconciler.mode;
+    if (mode === 'enforce' && props.reconciler.mode !== 'enforce') {
+      throw new Error(
+        'ReconcileStage: mode enforce needs a ReconcilerFunction deployed with mode enforce (its role is read-only)',
+      );
+    }
+    const failOn = props.failOn ?? 'drift';
+    if (!['drift', 'violations', 'never'].includes(failOn)) {
+      throw new Error(`ReconcileStage: failOn must be drift, violations or never, not ${failOn}`);
+    }
+    this.variablesNamespace = props.variablesNamespace ?? 'AiOptOut';
+    if (!/^[A-Za-z0-9@\-_]{1,100}$/.test(this.variablesNamespace)) {
+      throw new Error(
+        `ReconcileStage: variablesNamespace ${this.variablesNamespace} must match [A-Za-z0-9@-_]{1,100}`,
+      );
+    }
+    this.report = new codepipeline.Artifact(`${this.variablesNamespace}Report`);
+    this.action = new actions.LambdaInvokeAction({
+      actionName: 'Reconcile',
+      lambda: props.reconciler.function,
+      inputs: [props.input],
+      outputs: [this.report],
+      variablesNamespace: this.variablesNamespace,
+      userParameters: {
+        configPath: props.configPath ?? 'ai-optout.yaml',
+        mode,
+        failOn,
+        ...(props.roleArn ? { roleArn: props.roleArn } : {}),
+        pipelineExecutionId: '#{codepipeline.PipelineExecutionId}',
+      },
+    });
+    const stageName = props.stageName ?? 'AiOptOut';
+    this.stage = props.pipeline.addStage({
+      stageName,
+      actions: [this.action],
+      ...(props.placement ? { placement: props.placement } : {}),
+    });
+    const actionRole = props.pipeline.node
+      .tryFindChild(stageName)
+      ?.node.tryFindChild('Reconcile')
+      ?.node.tryFindChild('CodePipelineActionRole');
+    if (actionRole) acknowledgeActionRole(actionRole, props.reconciler, props.pipeline.artifactBucket);
+  }
+
+  /** `#{<namespace>.<name>}` for a later stage or rule. */
+  variable(name: OutputVariable): string {
+    return this.action.variable(name);
+  }
+
+  /**
+   * A `beforeEntry` condition for a promotion stage: the stage is entered only when this reconcile
+   * reported VERDICT = in-sync; otherwise it fails. (Use `failOn: 'never'` or `'violations'` so the
+   * reconcile stage itself succeeds and sets its variables.)
+   */
+  gateOnInSync(result: codepipeline.Result = codepipeline.Result.FAIL): codepipeline.Conditions {
+    return {
+      conditions: [
+        {
+          result,
+          rules: [
+            new codepipeline.Rule({
+              name: 'AiOptOutInSync',
+              provider: 'VariableCheck',
+              version: '1',
+              configuration: { Variable: this.variable('VERDICT'), Value: 'in-sync', Operator: 'EQ' },
+            }),
+          ],
+        },
+      ],
+    };
+  }
+}
+
+/**
+ * The invoke action's role, generated by aws-cdk-lib: lambda:ListFunctions has no resource scope, and
+ * the standard artifact grants use wildcard S3 and KMS actions on the pipeline's own artifact bucket.
+ */
+function acknowledgeActionRole(
+  role: IConstruct,
+  reconciler: ReconcilerFunction,
+  artifactBucket: s3.IBucket,
+): void {
+  const stack = Stack.of(reconciler);
+  const functionId = stack.getLogicalId(reconciler.function.node.defaultChild as CfnElement);
+  const acknowledge = (finding: string, reason: string) =>
+    Validations.of(role).acknowledge({ id: `AwsSolutions-IAM5[${finding}]`, reason });
+  acknowledge(
+    'Resource::*',
+    "CodePipeline's Lambda invoke action needs lambda:ListFunctions, which supports no resource-level permissions (granted by aws-cdk-lib).",
+  );
+  acknowledge(
+    `Resource::<${functionId}.Arn>:*`,
+    'lambda:InvokeFunction on the reconciler function and its versions or aliases (granted by aws-cdk-lib).',
+  );
+  const artifactGrant =
+    "aws-cdk-lib's standard grants for the action's input and output artifacts: objects in the pipeline's own artifact bucket and its key.";
+  for (const action of [
+    's3:Abort*',
+    's3:DeleteObject*',
+    's3:GetBucket*',
+    's3:GetObject*',
+    's3:List*',
+    'kms:GenerateDataKey*',
+    'kms:ReEncrypt*',
+  ]) {
+    acknowledge(`Action::${action}`, artifactGrant);
+  }
+  const bucket = artifactBucket.node.defaultChild;
+  if (bucket && Stack.of(bucket) === stack)
+    acknowledge(`Resource::<${stack.getLogicalId(bucket as CfnElement)}.Arn>/*`, artifactGrant);
+}

@@ -1,0 +1,470 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { App, Stack, aws_s3 as s3 } from 'aws-cdk-lib';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { afterAll, describe, expect, it } from 'vitest';
+import { HIERARCHY_READ_ACTIONS, POLICY_READ_ACTIONS, POLICY_WRITE_ACTIONS } from '../../lib/permissions.ts';
+import { ReconcilerFunction } from '../../lib/reconciler-function.ts';
+import { resolveSettings, SettingsError, validateSettings } from '../../lib/settings.ts';
+import {
+  actionsOf,
+  CDK_CONTEXT,
+  logicalIdOf,
+  nagFindings,
+  statementsOfRole,
+  synthManagementRole,
+  synthPipeline,
+} from './synth.ts';
+
+const POLICY_TYPE = { StringEquals: { 'organizations:PolicyType': 'AISERVICES_OPT_OUT_POLICY' } };
+const ORGANIZATIONS_WRITES = [
+  ...POLICY_WRITE_ACTIONS,
+  'organizations:UntagResource',
+  'organizations:DisablePolicyType',
+  'organizations:*',
+];
+
+function reconcilerRoleId(template: Template): string {
+  return logicalIdOf(template, 'AWS::IAM::Role', (p) =>
+    JSON.stringify(p.AssumeRolePolicyDocument).includes('lambda.amazonaws.com'),
+  );
+}
+
+const CONFIGURATIONS: Record<string, Record<string, unknown>> = {
+  'audit, bundled (default)': {},
+  'enforce, bundled': { mode: 'enforce' },
+  'audit, lza-s3': { configSource: 'lza-s3' },
+  'enforce, lza-s3 with a customer key': {
+    mode: 'enforce',
+    configSource: 'lza-s3',
+    lzaConfigKeyArn: 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+  },
+  'audit, codecommit': { configSource: 'codecommit', repositoryName: 'aws-accelerator-config' },
+  'audit, codeconnections': {
+    configSource: 'codeconnections',
+    connectionArn: 'arn:aws:codeconnections:us-east-1:111122223333:connection/0a1b2c3d-4e5f',
+    repositoryOwner: 'example',
+    repositoryName: 'aws-accelerator-config',
+  },
+  'enforce, management-account role': {
+    mode: 'enforce',
+    managementAccountId: '111122223333',
+    pipelineAccountId: '444455556666',
+  },
+};
+
+describe('the reconciler function', () => {
+  const { template } = synthPipeline();
+
+  it('runs the bundled handler on nodejs24.x, arm64, one at a time, with no async retries', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      Handler: 'index.handler',
+      Timeout: 840,
+      ReservedConcurrentExecutions: 1,
+      Environment: {
+        Variables: Match.objectLike({
+          AI_OPTOUT_MODE_CEILING: 'audit',
+          AI_OPTOUT_STATE_BUCKET: Match.anyValue(),
+        }),
+      },
+      LoggingConfig: { LogGroup: Match.anyValue() },
+    });
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { MaximumRetryAttempts: 0 });
+    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 365 });
+  });
+
+  it('audit: the role reads the hierarchy and AI opt-out policies, and writes nothing to Organizations', () => {
+    const statements = statementsOfRole(template, reconcilerRoleId(template));
+    const organizations = statements.filter((s) =>
+      actionsOf([s]).some((a) => a.startsWith('organizations:')),
+    );
+    expect(organizations).toHaveLength(2);
+    expect(actionsOf(organizations).sort()).toEqual(
+      [...HIERARCHY_READ_ACTIONS, ...POLICY_READ_ACTIONS].sort(),
+    );
+    const policyReads = organizations.find((s) => s.Sid === 'ReadAiOptOutPolicies');
+    expect(policyReads?.Condition).toEqual(POLICY_TYPE);
+    const everyAction = Object.values(
+      template.toJSON().Resources as Record<string, { Properties?: unknown }>,
+    ).flatMap((r) => JSON.stringify(r.Properties ?? {}).match(/organizations:[A-Za-z*]+/g) ?? []);
+    expect(everyAction.length).toBeGreaterThan(0);
+    for (const write of ORGANIZATIONS_WRITES) expect(everyAction).not.toContain(write);
+  });
+
+  it('enforce: every Organizations write carries the PolicyType condition', () => {
+    const { template: enforce } = synthPipeline({ mode: 'enforce' });
+    enforce.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ AI_OPTOUT_MODE_CEILING: 'enforce' }) },
+    });
+    const statements = statementsOfRole(enforce, reconcilerRoleId(enforce));
+    const writes = statements.filter((s) => actionsOf([s]).some((a) => POLICY_WRITE_ACTIONS.includes(a)));
+    expect(writes).toHaveLength(1);
+    expect(actionsOf(writes).sort()).toEqual([...POLICY_WRITE_ACTIONS].sort());
+    expect(writes[0]?.Condition).toEqual(POLICY_TYPE);
+    const unconditioned = statements.filter(
+      (s) => !s.Condition && actionsOf([s]).some((a) => a.startsWith('organizations:')),
+    );
+    expect(actionsOf(unconditioned).sort()).toEqual([...HIERARCHY_READ_ACTIONS].sort());
+  });
+
+  it('with a management-account role the function can only assume it', () => {
+    const { template: delegated } = synthPipeline(
+      CONFIGURATIONS['enforce, management-account role'] as Record<string, unknown>,
+    );
+    const statements = statementsOfRole(delegated, reconcilerRoleId(delegated));
+    expect(actionsOf(statements).filter((a) => a.startsWith('organizations:'))).toEqual([]);
+    const assume = statements.filter((s) => actionsOf([s]).includes('sts:AssumeRole'));
+    expect(assume).toHaveLength(1);
+    expect(JSON.stringify(assume[0]?.Resource)).toContain(':iam::111122223333:role/ai-optout-enforce');
+  });
+
+  it('the management-account role trusts only the reconciler role of the pipeline account', () => {
+    const { template: role } = synthManagementRole('audit');
+    role.hasResourceProperties('AWS::IAM::Role', {
+      RoleName: 'ai-optout-audit',
+      MaxSessionDuration: 3600,
+      AssumeRolePolicyDocument: {
+        Statement: [
+          Match.objectLike({
+            Principal: { AWS: Match.anyValue() },
+            Condition: { ArnLike: { 'aws:PrincipalArn': Match.anyValue() } },
+          }),
+        ],
+      },
+    });
+    const json = JSON.stringify(role.toJSON());
+    expect(json).toContain('444455556666');
+    expect(json).toContain('role/ai-optout-reconciler-*');
+    for (const write of POLICY_WRITE_ACTIONS) expect(json).not.toContain(`"${write}"`);
+  });
+
+  it('validates its props early', () => {
+    const stack = new Stack(new App({ context: CDK_CONTEXT }), 'Bad');
+    expect(() => new ReconcilerFunction(stack, 'A', { mode: 'admin' as 'audit' })).toThrow(
+      'mode must be audit or enforce, not admin',
+    );
+    expect(() => new ReconcilerFunction(stack, 'B', { mode: 'audit', managementRoleArn: 'role/x' })).toThrow(
+      'is not an IAM role ARN',
+    );
+  });
+});
+
+describe('the post-LZA pipeline', () => {
+  const { template } = synthPipeline();
+
+  it('is a V2 pipeline in QUEUED mode whose source never triggers it', () => {
+    template.hasResourceProperties('AWS::CodePipeline::Pipeline', {
+      PipelineType: 'V2',
+      ExecutionMode: 'QUEUED',
+      Stages: [
+        {
+          Name: 'Source',
+          Actions: [
+            Match.objectLike({
+              ActionTypeId: Match.objectLike({ Provider: 'S3' }),
+              Configuration: Match.objectLike({ PollForSourceChanges: false }),
+            }),
+          ],
+        },
+        {
+          Name: 'AiOptOut',
+          Actions: [
+            Match.objectLike({
+              ActionTypeId: Match.objectLike({ Category: 'Invoke', Provider: 'Lambda' }),
+              Namespace: 'AiOptOut',
+              InputArtifacts: [{ Name: 'Config' }],
+              OutputArtifacts: [{ Name: 'AiOptOutReport' }],
+            }),
+          ],
+        },
+      ],
+    });
+  });
+
+  it('passes the contract parameters to the function', () => {
+    const pipeline = Object.values(template.findResources('AWS::CodePipeline::Pipeline'))[0];
+    const action = pipeline?.Properties.Stages[1].Actions[0];
+    expect(JSON.parse(action.Configuration.UserParameters)).toEqual({
+      configPath: 'ai-optout.yaml',
+      mode: 'audit',
+      failOn: 'drift',
+      pipelineExecutionId: '#{codepipeline.PipelineExecutionId}',
+    });
+    const { template: timed } = synthPipeline({ functionTimeoutMinutes: 10, failOn: 'never' });
+    timed.hasResourceProperties('AWS::Lambda::Function', { Timeout: 600 });
+  });
+
+  it('starts when the LZA pipeline succeeds', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.codepipeline'],
+        'detail-type': ['CodePipeline Pipeline Execution State Change'],
+        resources: [{ 'Fn::Join': ['', Match.arrayWith([':AWSAccelerator-Pipeline'])] }],
+        detail: { state: ['SUCCEEDED'] },
+      },
+      Targets: [Match.objectLike({ Arn: Match.anyValue(), RoleArn: Match.anyValue() })],
+    });
+    const custom = synthPipeline({ lzaPipelineName: 'Acme-Pipeline' }).template;
+    expect(JSON.stringify(custom.toJSON())).toContain(':Acme-Pipeline');
+  });
+
+  it('tells an encrypted SNS topic about failures', () => {
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: Match.objectLike({ detail: { state: ['FAILED'] } }),
+      Targets: [Match.objectLike({ Arn: { Ref: Match.stringLikeRegexp('^Failures') } })],
+    });
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+
+  it('keeps artifacts in an encrypted, versioned, TLS-only bucket with access logging', () => {
+    const artifacts = logicalIdOf(template, 'AWS::S3::Bucket', (p) => Boolean(p.LoggingConfiguration));
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [
+          Match.objectLike({
+            ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: Match.anyValue() },
+          }),
+        ],
+      },
+      VersioningConfiguration: { Status: 'Enabled' },
+      LoggingConfiguration: Match.objectLike({ DestinationBucketName: Match.anyValue() }),
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+    });
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: artifacts },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+  });
+
+  it('reads the LZA S3 configuration zip, the CodeCommit branch or the CodeConnections repository without triggers', () => {
+    const lza = synthPipeline({ configSource: 'lza-s3' }).template;
+    lza.hasResourceProperties('AWS::CodePipeline::Pipeline', {
+      Stages: Match.arrayWith([
+        Match.objectLike({
+          Name: 'Source',
+          Actions: [
+            Match.objectLike({
+              Configuration: {
+                S3Bucket: Match.anyValue(),
+                S3ObjectKey: 'zipped/aws-accelerator-config.zip',
+                PollForSourceChanges: false,
+              },
+            }),
+          ],
+        }),
+      ]),
+    });
+    expect(JSON.stringify(lza.toJSON())).toContain('aws-accelerator-config-');
+
+    const codecommit = synthPipeline(CONFIGURATIONS['audit, codecommit'] as Record<string, unknown>).template;
+    codecommit.hasResourceProperties('AWS::CodePipeline::Pipeline', {
+      Stages: Match.arrayWith([
+        Match.objectLike({
+          Actions: [
+            Match.objectLike({
+              Configuration: {
+                RepositoryName: 'aws-accelerator-config',
+                BranchName: 'main',
+                PollForSourceChanges: false,
+              },
+            }),
+          ],
+        }),
+      ]),
+    });
+    expect(Object.keys(codecommit.findResources('AWS::Events::Rule')).length).toBe(2);
+
+    const connections = synthPipeline(
+      CONFIGURATIONS['audit, codeconnections'] as Record<string, unknown>,
+    ).template;
+    connections.hasResourceProperties('AWS::CodePipeline::Pipeline', {
+      Stages: Match.arrayWith([
+        Match.objectLike({
+          Actions: [
+            Match.objectLike({
+              Configuration: Match.objectLike({
+                FullRepositoryId: 'example/aws-accelerator-config',
+                DetectChanges: false,
+              }),
+            }),
+          ],
+        }),
+      ]),
+    });
+  });
+});
+
+describe('deployment settings', () => {
+  it('reject an unknown source and name the allowed ones', () => {
+    expect(() => validateSettings({ configSource: 'github' })).toThrow(
+      'configSource: "github" is not allowed; use one of bundled, lza-s3, codecommit, codeconnections',
+    );
+  });
+
+  it('reject an unknown setting, a missing repository and conflicting roles', () => {
+    expect(() => validateSettings({ mdoe: 'enforce' })).toThrow(/unknown setting mdoe/);
+    expect(() => validateSettings({ configSource: 'codecommit' })).toThrow(
+      'configSource codecommit needs repositoryName',
+    );
+    expect(() => validateSettings({ managementAccountId: '111122223333' })).toThrow(
+      /needs pipelineAccountId/,
+    );
+    expect(() =>
+      validateSettings({
+        managementAccountId: '111122223333',
+        pipelineAccountId: '444455556666',
+        managementRoleArn: 'arn:aws:iam::111122223333:role/x',
+      }),
+    ).toThrow(/not both/);
+  });
+
+  it('read context strings and a settings file, context winning', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ai-optout-settings-'));
+    try {
+      const file = join(dir, 'deploy.json');
+      writeFileSync(
+        file,
+        JSON.stringify({ mode: 'enforce', failOn: 'violations', functionTimeoutMinutes: 10 }),
+      );
+      const context: Record<string, unknown> = {
+        settingsFile: file,
+        failOn: 'never',
+        functionTimeoutMinutes: '12',
+      };
+      const settings = resolveSettings((key) => context[key]);
+      expect(settings).toMatchObject({
+        mode: 'enforce',
+        failOn: 'never',
+        functionTimeoutMinutes: 12,
+        configSource: 'bundled',
+      });
+      writeFileSync(file, '{ not json');
+      expect(() => resolveSettings((key) => context[key])).toThrow(SettingsError);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('cdk-nag and cfn-lint', () => {
+  const outDir = mkdtempSync(join(tmpdir(), 'ai-optout-templates-'));
+  afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+
+  it.each(Object.entries(CONFIGURATIONS))('%s: no unacknowledged AwsSolutions finding', (_name, raw) => {
+    const { stack } = synthPipeline(raw);
+    expect(nagFindings(stack)).toEqual([]);
+  });
+
+  it('the management-account role stack has no unacknowledged finding', () => {
+    expect(nagFindings(synthManagementRole('enforce').stack)).toEqual([]);
+  });
+
+  it('the checks do find problems (a non-compliant bucket is reported)', () => {
+    const stack = new Stack(new App({ context: CDK_CONTEXT }), 'NonCompliant');
+    new s3.Bucket(stack, 'Plain');
+    const findings = nagFindings(stack);
+    expect(findings).toContain('AwsSolutions-S1 @ NonCompliant/Plain/Resource');
+    expect(findings).toContain('AwsSolutions-S10 @ NonCompliant/Plain/Resource');
+  });
+
+  it('cfn-lint reports nothing on any synthesized template', () => {
+    const files = Object.entries(CONFIGURATIONS).map(([name, raw], i) => {
+      const file = join(outDir, `pipeline-${i}.template.json`);
+      writeFileSync(file, JSON.stringify(synthPipeline(raw).template.toJSON()));
+      return { name, file };
+    });
+    for (const mode of ['audit', 'enforce'] as const) {
+      const file = join(outDir, `management-${mode}.template.json`);
+      writeFileSync(file, JSON.stringify(synthManagementRole(mode).template.toJSON()));
+      files.push({ name: `management role ${mode}`, file });
+    }
+    const config = fileURLToPath(new URL('../../.cfnlintrc.yaml', import.meta.url));
+    let output = '';
+    let status = 0;
+    try {
+      output = execFileSync('cfn-lint', ['--config-file', config, '--', ...files.map((f) => f.file)], {
+        encoding: 'utf8',
+      });
+    } catch (error) {
+      status = (error as { status: number }).status;
+      output = String((error as { stdout?: string }).stdout ?? error);
+    }
+    expect(output.trim()).toBe('');
+    expect(status).toBe(0);
+  });
+});
+
+describe('template snapshots (asset hashes scrubbed)', () => {
+  function scrubbed(template: Template): unknown {
+    const text = JSON.stringify(template.toJSON(), null, 2)
+      .replace(/[0-9a-f]{64}(\.zip|\.json)?/g, '<asset-hash>$1')
+      .replace(/"cdk-hnb659fds-[a-z-]+-\$\{AWS::AccountId\}-\$\{AWS::Region\}"/g, '"<bootstrap-bucket>"');
+    return JSON.parse(text);
+  }
+
+  it('audit, bundled', () => {
+    expect(scrubbed(synthPipeline().template)).toMatchSnapshot();
+  });
+
+  it('enforce, management-account role', () => {
+    expect(
+      scrubbed(
+        synthPipeline(CONFIGURATIONS['enforce, management-account role'] as Record<string, unknown>).template,
+      ),
+    ).toMatchSnapshot();
+    expect(scrubbed(synthManagementRole('enforce').template)).toMatchSnapshot();
+  });
+});
+
+describe('npx cdk synth', () => {
+  const root = fileURLToPath(new URL('../..', import.meta.url));
+  const out = mkdtempSync(join(tmpdir(), 'ai-optout-cdk-out-'));
+  afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+  it.each([
+    ['default settings', []],
+    ['-c mode=enforce', ['-c', 'mode=enforce']],
+  ])(
+    'works with no AWS credentials and no Docker: %s',
+    (_name, args) => {
+      const env = Object.fromEntries(
+        Object.entries(process.env).filter(([key]) => !key.startsWith('AWS_') && !key.startsWith('CDK_')),
+      );
+      const output = join(out, args.length === 0 ? 'default' : 'enforce');
+      execFileSync('npx', ['cdk', 'synth', '--quiet', '--output', output, ...args], {
+        cwd: root,
+        env: { ...env, HOME: out },
+        encoding: 'utf8',
+        stdio: 'pipe',
+      });
+      const template = JSON.parse(readFileSync(join(output, 'AiOptOutPipeline.template.json'), 'utf8'));
+      const text = JSON.stringify(template);
+      expect(text).toContain('"Runtime":"nodejs24.x"');
+      if (args.length === 0) expect(text).not.toContain('organizations:CreatePolicy');
+      else expect(text).toContain('organizations:CreatePolicy');
+    },
+    120_000,
+  );
+});

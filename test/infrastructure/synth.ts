@@ -1,0 +1,94 @@
+/** Synthesizes the app's stacks for tests, with the feature flags of cdk.json. */
+import { readFileSync } from 'node:fs';
+import { App, type Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { ManagementRoleStack } from '../../lib/management-role-stack.ts';
+import { PostLzaPipelineStack } from '../../lib/post-lza-pipeline-stack.ts';
+import { type Settings, validateSettings } from '../../lib/settings.ts';
+
+export const CDK_CONTEXT = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8'))
+  .context as Record<string, unknown>;
+
+export function newApp(): App {
+  return new App({ context: CDK_CONTEXT });
+}
+
+export interface Synthesized {
+  stack: PostLzaPipelineStack;
+  template: Template;
+  settings: Settings;
+}
+
+const cache = new Map<string, Synthesized>();
+
+/** The pipeline stack for these settings (cached: synthesis bundles the Lambda). */
+export function synthPipeline(raw: Record<string, unknown> = {}): Synthesized {
+  const key = JSON.stringify(raw);
+  const cached = cache.get(key);
+  if (cached) return cached;
+  const settings = validateSettings(raw);
+  const stack = new PostLzaPipelineStack(newApp(), 'AiOptOutPipeline', { settings });
+  const result = { stack, template: Template.fromStack(stack), settings };
+  cache.set(key, result);
+  return result;
+}
+
+export function synthManagementRole(mode: 'audit' | 'enforce'): {
+  stack: ManagementRoleStack;
+  template: Template;
+} {
+  const stack = new ManagementRoleStack(newApp(), 'AiOptOutManagementRole', {
+    mode,
+    pipelineAccountId: '444455556666',
+  });
+  return { stack, template: Template.fromStack(stack) };
+}
+
+/** cdk-nag AwsSolutions findings left after acknowledgements, as `RuleId @ construct path`. */
+export function nagFindings(stack: Stack): string[] {
+  const report = new AwsSolutionsChecks().validateScope(stack);
+  return report.violations.flatMap((v) =>
+    v.violatingResources.map((r) => `${v.ruleName} @ ${r.constructPath ?? r.resourceLogicalId}`),
+  );
+}
+
+interface Statement {
+  Sid?: string;
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+  Condition?: Record<string, Record<string, unknown>>;
+}
+
+/** Every statement of every IAM policy in the template attached to (or inline in) the role with this logical id. */
+export function statementsOfRole(template: Template, roleLogicalId: string): Statement[] {
+  const statements: Statement[] = [];
+  const roles = template.findResources('AWS::IAM::Role');
+  for (const policy of (roles[roleLogicalId]?.Properties?.Policies ?? []) as {
+    PolicyDocument: { Statement: Statement[] };
+  }[]) {
+    statements.push(...policy.PolicyDocument.Statement);
+  }
+  for (const resource of Object.values(template.findResources('AWS::IAM::Policy'))) {
+    const attached = (resource.Properties.Roles as { Ref?: string }[]).some((r) => r.Ref === roleLogicalId);
+    if (attached) statements.push(...(resource.Properties.PolicyDocument.Statement as Statement[]));
+  }
+  return statements;
+}
+
+export function actionsOf(statements: readonly Statement[]): string[] {
+  return statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
+}
+
+export function logicalIdOf(
+  template: Template,
+  type: string,
+  predicate: (properties: Record<string, unknown>) => boolean,
+): string {
+  const matches = Object.entries(template.findResources(type)).filter(([, r]) =>
+    predicate(r.Properties ?? {}),
+  );
+  if (matches.length !== 1) throw new Error(`expected one ${type}, found ${matches.length}`);
+  return (matches[0] as [string, unknown])[0];
+}
