@@ -61,13 +61,30 @@ export async function planLive(
   return { snapshot, plan: plan(desired, snapshot, planOptions) };
 }
 
-/** Carries out `before` (a plan just made), then reads and plans again to verify. */
+/**
+ * Reads what an apply can change (the root's policy types and the AI opt-out policies with their
+ * targets), keeping the hierarchy of an earlier read: apply never moves accounts or OUs, so verifying
+ * costs a few calls per policy instead of a second walk of the whole organization.
+ */
+export async function rereadPolicies(earlier: OrgSnapshot, options: ReconcileOptions): Promise<OrgSnapshot> {
+  const reader = new OrganizationsReader(options.client, { throttle: throttleOf(options) });
+  const [root, policies] = await Promise.all([reader.fetchRoot(), reader.readPolicies()]);
+  return {
+    ...earlier,
+    capturedAt: (options.now?.() ?? new Date()).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    root,
+    policies,
+  };
+}
+
+/** Carries out `planned.plan` (made just before from `planned.snapshot`), then reads and plans again to verify. */
 export async function applyPlanned(
   desired: DesiredState,
-  before: Plan,
+  planned: PlannedOrganization,
   options: ReconcileOptions,
   planOptions: PlanOptions = {},
 ): Promise<ApplyResult> {
+  const before = planned.plan;
   if (actionableChanges(before).length === 0) {
     return { before, steps: [], after: before, converged: true, verifyReads: 0 };
   }
@@ -79,7 +96,7 @@ export async function applyPlanned(
   let after: Plan;
   let verifyReads = 0;
   for (let attempt = 0; ; attempt++) {
-    const snapshot = await readLive({ ...options, throttle });
+    const snapshot = await rereadPolicies(planned.snapshot, { ...options, throttle });
     verifyReads++;
     after = plan(desired, snapshot, planOptions);
     if (actionableChanges(after).length === 0 || attempt >= delays.length) break;
@@ -94,6 +111,6 @@ export async function applyLive(
   options: ReconcileOptions,
   planOptions: PlanOptions = {},
 ): Promise<ApplyResult> {
-  const { plan: before } = await planLive(desired, options, planOptions);
-  return applyPlanned(desired, before, options, planOptions);
+  const planned = await planLive(desired, options, planOptions);
+  return applyPlanned(desired, planned, options, planOptions);
 }

@@ -272,7 +272,8 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
         printDiagnostics(io, diagnostics);
         const planOptions = options.mode ? { mode: options.mode } : {};
         const reconcile = liveOptions(io, options);
-        const { plan: before } = await planLive(state, reconcile, planOptions);
+        const planned = await planLive(state, reconcile, planOptions);
+        const before = planned.plan;
         const todo = actionableChanges(before);
         const progress = options.format === 'text' ? io.stdout : io.stderr;
         if (options.format === 'text') io.stdout(render(before, options, io));
@@ -300,7 +301,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
         progress(`\nApplying ${todo.length} change${todo.length === 1 ? '' : 's'}:\n`);
         const result = await applyPlanned(
           state,
-          before,
+          planned,
           {
             ...reconcile,
             apply: { ...reconcile.apply, onStep: (step) => progress(`${describeStep(step)}\n`) },

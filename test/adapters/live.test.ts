@@ -173,7 +173,7 @@ describe('live: a fresh organization end to end', () => {
     const second = tool();
     const again = await planLive(state, second);
     expect(again.plan.verdict).toBe('in-sync');
-    const reapply = await applyPlanned(state, again.plan, second);
+    const reapply = await applyPlanned(state, again, second);
     expect(reapply.steps).toEqual([]);
     expect(writes(second.counts)).toBe(0);
 
