@@ -5,8 +5,8 @@
  */
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { type Unzipped, unzipSync, zipSync } from 'fflate';
-import { translateAwsError } from '../adapters/aws/errors.ts';
-import { ConfigurationError } from '../domain/errors.ts';
+import { errorName, translateAwsError } from '../adapters/aws/errors.ts';
+import { ConfigurationError, PermissionError, ServiceUnavailableError } from '../domain/errors.ts';
 
 export interface ArtifactLocation {
   bucketName: string;
@@ -60,8 +60,27 @@ export async function readArtifact(s3: S3Client, location: ArtifactLocation): Pr
     if (!response.Body) throw new Error(`s3://${location.bucketName}/${location.objectKey} has no body`);
     return await response.Body.transformToByteArray();
   } catch (error) {
-    throw translateAwsError(error, 'GetObject', 's3');
+    throw withLocation(
+      translateAwsError(error, 'GetObject', 's3'),
+      'cannot read the input artifact',
+      location,
+    );
   }
+}
+
+/**
+ * An S3 error the translation left alone (NoSuchKey, NoSuchBucket, ...) says only "The specified key
+ * does not exist.": name the object and the error code, keeping the original as the cause.
+ */
+function withLocation(error: unknown, what: string, location: ArtifactLocation): unknown {
+  if (error instanceof ConfigurationError || error instanceof PermissionError) return error;
+  if (error instanceof ServiceUnavailableError) return error;
+  const name = errorName(error);
+  const message = error instanceof Error ? error.message : String(error);
+  return new Error(
+    `${what} s3://${location.bucketName}/${location.objectKey}: ${name}${message && message !== name ? `: ${message}` : ''}`,
+    { cause: error },
+  );
 }
 
 function normalize(path: string): string {
@@ -77,6 +96,8 @@ export function extractFile(zip: Uint8Array, wanted: string, artifactName: strin
   if (target.split('/').includes('..'))
     throw new ConfigurationError(`configPath ${wanted} must not contain ".."`);
   let entries = 0;
+  /** Files (not directory entries): the listing ends with "…" only when some file is left out. */
+  let files = 0;
   const names: string[] = [];
   let unzipped: Unzipped;
   try {
@@ -89,7 +110,10 @@ export function extractFile(zip: Uint8Array, wanted: string, artifactName: strin
           );
         }
         const name = normalize(file.name);
-        if (names.length < 20 && !name.endsWith('/')) names.push(name);
+        if (!name.endsWith('/')) {
+          files++;
+          if (names.length < 20) names.push(name);
+        }
         if (name !== target) return false;
         if (file.originalSize > LIMITS.configBytes) {
           throw new ConfigurationError(
@@ -109,7 +133,7 @@ export function extractFile(zip: Uint8Array, wanted: string, artifactName: strin
   if (!match) {
     const listing =
       names.length > 0
-        ? `; it contains ${names.join(', ')}${entries > names.length ? ', …' : ''}`
+        ? `; it contains ${names.join(', ')}${files > names.length ? ', …' : ''}`
         : '; it is empty';
     throw new ConfigurationError(
       `the input artifact ${artifactName} has no ${target} (set "configPath" in UserParameters if the file is elsewhere)${listing}`,
@@ -148,6 +172,10 @@ export async function writeArtifact(
       }),
     );
   } catch (error) {
-    throw translateAwsError(error, 'PutObject', 's3');
+    throw withLocation(
+      translateAwsError(error, 'PutObject', 's3'),
+      'cannot write the output artifact',
+      location,
+    );
   }
 }

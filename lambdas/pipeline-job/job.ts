@@ -136,7 +136,8 @@ async function reconcileJob(
     );
   }
 
-  const budgetMs = context.getRemainingTimeInMillis() - RESERVE_MS;
+  // Never negative: a function started with less than the reserve left stops at once ("in 0 s").
+  const budgetMs = Math.max(0, context.getRemainingTimeInMillis() - RESERVE_MS);
   const controller = new AbortController();
   const timer = setTimeout(
     () =>
@@ -145,7 +146,7 @@ async function reconcileJob(
           `stopped ${Math.round(RESERVE_MS / 1000)} s before the Lambda deadline: ${mode === 'enforce' ? 'reading, applying and verifying' : 'reading'} the organization did not finish in ${Math.round(budgetMs / 1000)} s. ${mode === 'enforce' ? 'Apply is idempotent: the next run continues where this one stopped. ' : ''}Raise the function timeout (up to 15 minutes) for an organization this large.`,
         ),
       ),
-    Math.max(0, budgetMs),
+    budgetMs,
   );
   try {
     const options = {

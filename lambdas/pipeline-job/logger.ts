@@ -5,19 +5,16 @@ import { type DestinationStream, type Logger, pino } from 'pino';
 
 export type { Logger } from 'pino';
 
-export const REDACTED_PATHS = [
-  'artifactCredentials',
-  '*.artifactCredentials',
-  '*.*.artifactCredentials',
-  'credentials',
-  '*.credentials',
-  'secretAccessKey',
-  '*.secretAccessKey',
-  'sessionToken',
-  '*.sessionToken',
-  'accessKeyId',
-  '*.accessKeyId',
-];
+/**
+ * The redaction paths: every credential field at any depth up to five levels, so that even a whole
+ * CodePipeline event logged by mistake (`{ event }` puts `artifactCredentials` four levels down:
+ * `event["CodePipeline.job"].data.artifactCredentials`) shows no secret. pino's wildcards match one
+ * level each, so each depth is listed.
+ */
+const SECRET_KEYS = ['artifactCredentials', 'credentials', 'secretAccessKey', 'sessionToken', 'accessKeyId'];
+export const REDACTED_PATHS = SECRET_KEYS.flatMap((key) =>
+  [0, 1, 2, 3, 4].map((depth) => `${'*.'.repeat(depth)}${key}`),
+);
 
 export function createLogger(
   destination?: DestinationStream,

@@ -40,9 +40,8 @@ export function headline(plan: Plan, mode: Mode, applied?: ApplyResult): string 
 export function detailLines(plan: Plan): string[] {
   const lines: string[] = [];
   for (const change of plan.changes) {
-    lines.push(
-      `${change.action} ${change.policy ?? ''}${change.target ? ` → ${change.target.path}` : ''}: ${change.detail}`,
-    );
+    const subject = change.policy ? `${change.action} ${change.policy}` : change.action;
+    lines.push(`${subject}${change.target ? ` → ${change.target.path}` : ''}: ${change.detail}`);
   }
   for (const violation of plan.violations) {
     lines.push(

@@ -1,0 +1,289 @@
+/**
+ * The fake CodePipeline job API rejects every limit violation the way AWS does, so the handler tests
+ * that pass against it show the handler stays within the API's limits.
+ */
+import {
+  CodePipelineClient,
+  InvalidJobStateException,
+  OutputVariablesSizeExceededException,
+  PutJobFailureResultCommand,
+  type PutJobFailureResultCommandInput,
+  PutJobSuccessResultCommand,
+  type PutJobSuccessResultCommandInput,
+  ValidationException,
+} from '@aws-sdk/client-codepipeline';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type CodePipelineEndpoint, startCodePipelineEndpoint } from './codepipeline-endpoint.ts';
+
+const JOB = '11111111-abcd-1111-abcd-111111abcdef';
+let fake: CodePipelineEndpoint;
+let client: CodePipelineClient;
+
+beforeAll(async () => {
+  fake = await startCodePipelineEndpoint();
+  client = new CodePipelineClient({
+    region: 'us-east-1',
+    endpoint: fake.endpoint,
+    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+    maxAttempts: 1,
+  });
+});
+
+afterAll(async () => {
+  client?.destroy();
+  await fake?.stop();
+});
+
+beforeEach(() => fake.reset());
+
+const success = (input: Partial<PutJobSuccessResultCommandInput>) =>
+  client.send(new PutJobSuccessResultCommand({ jobId: JOB, ...input })).catch((e: unknown) => e);
+const failure = (input: Partial<PutJobFailureResultCommandInput>) =>
+  client
+    .send(
+      new PutJobFailureResultCommand({
+        jobId: JOB,
+        failureDetails: { type: 'JobFailed', message: 'drift' },
+        ...input,
+      } as PutJobFailureResultCommandInput),
+    )
+    .catch((e: unknown) => e);
+
+describe('fake CodePipeline endpoint: accepted calls', () => {
+  it('records a success result with its details and variables', async () => {
+    // Act
+    const response = await success({
+      executionDetails: { summary: 'in sync', percentComplete: 100, externalExecutionId: 'req-1' },
+      outputVariables: { VERDICT: 'in-sync', 'A@b-c_9': 'x' },
+    });
+
+    // Assess
+    expect(response).not.toBeInstanceOf(Error);
+    expect(fake.calls).toHaveLength(1);
+    expect(fake.calls[0]).toMatchObject({ operation: 'PutJobSuccessResult', status: 200 });
+    expect(fake.calls[0]?.error).toBeUndefined();
+    expect(fake.results()).toEqual([
+      {
+        kind: 'success',
+        jobId: JOB,
+        executionDetails: { summary: 'in sync', percentComplete: 100, externalExecutionId: 'req-1' },
+        outputVariables: { VERDICT: 'in-sync', 'A@b-c_9': 'x' },
+      },
+    ]);
+  });
+
+  it('records a failure result, and accepts the limits exactly (summary 2,048, message 5,000)', async () => {
+    // Act
+    const atLimit = await failure({
+      failureDetails: { type: 'ConfigurationError', message: 'm'.repeat(5000) },
+    });
+    const other = await client
+      .send(
+        new PutJobSuccessResultCommand({
+          jobId: '22222222-abcd-1111-abcd-111111abcdef',
+          executionDetails: { summary: 's'.repeat(2048), externalExecutionId: 'e'.repeat(1500) },
+        }),
+      )
+      .catch((e: unknown) => e);
+
+    // Assess
+    expect(atLimit).not.toBeInstanceOf(Error);
+    expect(other).not.toBeInstanceOf(Error);
+    expect(fake.results().map((r) => r.kind)).toEqual(['failure', 'success']);
+    expect(fake.results()[0]).toEqual({
+      kind: 'failure',
+      jobId: JOB,
+      failureDetails: { type: 'ConfigurationError', message: 'm'.repeat(5000) },
+    });
+  });
+});
+
+describe('fake CodePipeline endpoint: limit violations are ValidationException (HTTP 400)', () => {
+  const cases: [string, () => Promise<unknown>, RegExp][] = [
+    ['jobId not a UUID', () => success({ jobId: 'not-a-job' }), /jobId/],
+    ['jobId in upper case', () => success({ jobId: JOB.toUpperCase() }), /jobId/],
+    ['empty summary', () => success({ executionDetails: { summary: '' } }), /executionDetails\.summary/],
+    [
+      'summary of 2,049 characters',
+      () => success({ executionDetails: { summary: 's'.repeat(2049) } }),
+      /executionDetails\.summary.*less than or equal to 2048/,
+    ],
+    [
+      'summary of 2,049 code points, the last an emoji',
+      () => success({ executionDetails: { summary: `${'s'.repeat(2048)}😀` } }),
+      /executionDetails\.summary/,
+    ],
+    [
+      'externalExecutionId of 1,501 characters',
+      () => success({ executionDetails: { externalExecutionId: 'e'.repeat(1501) } }),
+      /externalExecutionId/,
+    ],
+    [
+      'empty externalExecutionId',
+      () => success({ executionDetails: { externalExecutionId: '' } }),
+      /externalExecutionId/,
+    ],
+    ['percentComplete 101', () => success({ executionDetails: { percentComplete: 101 } }), /percentComplete/],
+    ['percentComplete -1', () => success({ executionDetails: { percentComplete: -1 } }), /percentComplete/],
+    [
+      'failure type outside the enum',
+      () => failure({ failureDetails: { type: 'Drift' as never, message: 'x' } }),
+      /failureDetails\.type.*JobFailed, ConfigurationError/,
+    ],
+    [
+      'empty failure message',
+      () => failure({ failureDetails: { type: 'JobFailed', message: '' } }),
+      /failureDetails\.message/,
+    ],
+    [
+      'failure message of 5,001 characters',
+      () => failure({ failureDetails: { type: 'JobFailed', message: 'm'.repeat(5001) } }),
+      /failureDetails\.message.*less than or equal to 5000/,
+    ],
+    [
+      'failure without failureDetails',
+      () => failure({ failureDetails: undefined as never }),
+      /failureDetails is required/,
+    ],
+    [
+      'failure externalExecutionId of 1,501 characters',
+      () =>
+        failure({
+          failureDetails: { type: 'JobFailed', message: 'x', externalExecutionId: 'e'.repeat(1501) },
+        }),
+      /failureDetails\.externalExecutionId/,
+    ],
+    [
+      'output variable key with a dot',
+      () => success({ outputVariables: { 'ai.optout': 'x' } }),
+      /outputVariables/,
+    ],
+    [
+      'output variable key with a space',
+      () => success({ outputVariables: { 'A B': 'x' } }),
+      /outputVariables/,
+    ],
+    ['empty output variable key', () => success({ outputVariables: { '': 'x' } }), /outputVariables/],
+    [
+      'outputVariables with a continuation token',
+      () => success({ continuationToken: 'token', outputVariables: { VERDICT: 'drift' } }),
+      /continuation token/,
+    ],
+    [
+      'continuation token of 2,049 characters',
+      () => success({ continuationToken: 't'.repeat(2049) }),
+      /continuationToken/,
+    ],
+  ];
+
+  it.each(cases)('rejects %s', async (_name, send, message) => {
+    // Act
+    const error = await send();
+
+    // Assess
+    expect(error).toBeInstanceOf(ValidationException);
+    expect((error as ValidationException).$metadata.httpStatusCode).toBe(400);
+    expect((error as Error).message).toMatch(message);
+    expect(fake.calls).toHaveLength(1);
+    expect(fake.calls[0]).toMatchObject({ status: 400, error: 'ValidationException' });
+    expect(fake.results()).toEqual([]);
+  });
+
+  it('answers with the JSON protocol error body', async () => {
+    // Act
+    const response = await fetch(fake.endpoint, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-amz-json-1.1',
+        'x-amz-target': 'CodePipeline_20150709.PutJobFailureResult',
+      },
+      body: JSON.stringify({ jobId: JOB, failureDetails: { type: 'Nope', message: 'x' } }),
+    });
+
+    // Assess
+    expect(response.status).toBe(400);
+    expect(response.headers.get('content-type')).toBe('application/x-amz-json-1.1');
+    const body = (await response.json()) as Record<string, unknown>;
+    expect(Object.keys(body).sort()).toEqual(['__type', 'message']);
+    expect(body.__type).toBe('ValidationException');
+    expect(body.message).toMatch(/failureDetails\.type/);
+  });
+});
+
+describe('fake CodePipeline endpoint: job state, quotas and faults', () => {
+  it('rejects output variables over 122,880 bytes in total, and accepts exactly 122,880', async () => {
+    // Prepare: 4 keys of 4 bytes; values make up the rest
+    const value = 'v'.repeat((122_880 - 16) / 4);
+    const fits = { AAAA: value, BBBB: value, CCCC: value, DDDD: value };
+    const over = { ...fits, DDDD: `${value}é` };
+
+    // Act
+    const rejected = await success({ outputVariables: over });
+    const accepted = await success({ outputVariables: fits });
+
+    // Assess
+    expect(rejected).toBeInstanceOf(OutputVariablesSizeExceededException);
+    expect((rejected as Error).message).toMatch(/122882 bytes, at most 122880/);
+    expect(accepted).not.toBeInstanceOf(Error);
+    expect(fake.results()).toHaveLength(1);
+  });
+
+  it('rejects a second result for the same job with InvalidJobStateException', async () => {
+    // Prepare
+    await success({ executionDetails: { summary: 'first' } });
+
+    // Act
+    const again = await failure({});
+    const againSuccess = await success({ executionDetails: { summary: 'second' } });
+
+    // Assess
+    expect(again).toBeInstanceOf(InvalidJobStateException);
+    expect(againSuccess).toBeInstanceOf(InvalidJobStateException);
+    expect((again as Error).message).toMatch(/already has a result/);
+    expect(fake.results()).toHaveLength(1);
+    expect(fake.results()[0]).toMatchObject({ kind: 'success', executionDetails: { summary: 'first' } });
+    expect(fake.calls.map((c) => c.error ?? 'ok')).toEqual([
+      'ok',
+      'InvalidJobStateException',
+      'InvalidJobStateException',
+    ]);
+  });
+
+  it('fails the next n calls as told, then serves again', async () => {
+    // Prepare
+    fake.failNext(2);
+    fake.failNext(1, { status: 400, type: 'JobNotFoundException', message: 'gone' });
+
+    // Act
+    const outcomes = [];
+    for (let i = 0; i < 4; i++) outcomes.push(await success({ executionDetails: { summary: `try ${i}` } }));
+
+    // Assess
+    expect(outcomes.slice(0, 3).map((e) => (e as Error).name)).toEqual([
+      'InternalServiceError',
+      'InternalServiceError',
+      'JobNotFoundException',
+    ]);
+    expect((outcomes[0] as { $metadata: { httpStatusCode: number } }).$metadata.httpStatusCode).toBe(500);
+    expect(outcomes[3]).not.toBeInstanceOf(Error);
+    expect(fake.calls.map((c) => c.status)).toEqual([500, 500, 400, 200]);
+    expect(fake.results()).toEqual([{ kind: 'success', jobId: JOB, executionDetails: { summary: 'try 3' } }]);
+  });
+
+  it('rejects an unknown operation', async () => {
+    // Act
+    const response = await fetch(fake.endpoint, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-amz-json-1.1',
+        'x-amz-target': 'CodePipeline_20150709.AcknowledgeJob',
+      },
+      body: JSON.stringify({ jobId: JOB, nonce: '1' }),
+    });
+
+    // Assess
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { __type: string }).__type).toBe('UnknownOperationException');
+    expect(fake.calls[0]?.operation).toBe('AcknowledgeJob');
+  });
+});

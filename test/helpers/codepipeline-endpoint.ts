@@ -1,0 +1,302 @@
+/**
+ * A local stand-in for the CodePipeline job API, for the pipeline-job tests: an HTTP server speaking
+ * the JSON protocol (awsJson1_1, `X-Amz-Target: CodePipeline_20150709.<Operation>`) that answers
+ * PutJobSuccessResult and PutJobFailureResult, records every call, and rejects what AWS rejects: the
+ * constraints of the botocore model (`codepipeline/2015-07-09/service-2.json`, see
+ * /work/shared/facts/codepipeline-lza.md section 2), a second result for the same job
+ * (InvalidJobStateException), and output variables beyond the documented 122,880-byte quota
+ * (OutputVariablesSizeExceededException). Errors use the JSON protocol's body
+ * `{"__type": "<Code>", "message": "..."}`, so the SDK parses them into its modeled exceptions.
+ *
+ * `failNext(n)` makes the next n calls fail (by default with a 500 InternalServiceError) to exercise
+ * the handler's retry of its reporting.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+
+export const JOB_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+export const FAILURE_TYPES = [
+  'JobFailed',
+  'ConfigurationError',
+  'PermissionError',
+  'RevisionOutOfSync',
+  'RevisionUnavailable',
+  'SystemUnavailable',
+] as const;
+export const OUTPUT_VARIABLE_KEY_PATTERN = /^[A-Za-z0-9@\-_]+$/;
+export const OUTPUT_VARIABLES_MAX_BYTES = 122_880;
+export const TARGET_PREFIX = 'CodePipeline_20150709.';
+
+export interface RecordedCall {
+  /** `PutJobSuccessResult`, `PutJobFailureResult`, or whatever else the target named. */
+  operation: string;
+  /** The parsed JSON body (or `undefined` when it was not JSON). */
+  input: Record<string, unknown> | undefined;
+  /** HTTP status answered. */
+  status: number;
+  /** The error code answered, when the call was rejected or an injected fault answered it. */
+  error?: string;
+  errorMessage?: string;
+  headers: IncomingMessage['headers'];
+}
+
+/** An accepted result: what CodePipeline would show for the job. */
+export type JobResult =
+  | {
+      kind: 'success';
+      jobId: string;
+      executionDetails?: { summary?: string; externalExecutionId?: string; percentComplete?: number };
+      outputVariables?: Record<string, string>;
+      continuationToken?: string;
+    }
+  | {
+      kind: 'failure';
+      jobId: string;
+      failureDetails: { type: string; message: string; externalExecutionId?: string };
+    };
+
+export interface InjectedFault {
+  status?: number;
+  type?: string;
+  message?: string;
+}
+
+export interface CodePipelineEndpoint {
+  /** Base URL for the SDK client's `endpoint` or `AWS_ENDPOINT_URL_CODEPIPELINE`. */
+  readonly endpoint: string;
+  /** Every call, in order, accepted or not. */
+  readonly calls: RecordedCall[];
+  /** Accepted results, in order. */
+  results(): JobResult[];
+  /** The next `n` calls fail with `fault` (default HTTP 500 InternalServiceError) before validation. */
+  failNext(n: number, fault?: InjectedFault): void;
+  /** Forgets calls, results, and pending faults. */
+  reset(): void;
+  stop(): Promise<void>;
+}
+
+class Rejection extends Error {
+  constructor(
+    readonly type: string,
+    message: string,
+    readonly status = 400,
+  ) {
+    super(message);
+  }
+}
+
+/** String length as Smithy counts it (Unicode code points). */
+function length(value: string): number {
+  return [...value].length;
+}
+
+function checkString(
+  value: unknown,
+  field: string,
+  min: number,
+  max: number,
+  options: { required?: boolean } = {},
+): void {
+  if (value === undefined || value === null) {
+    if (options.required) throw new Rejection('ValidationException', `${field} is required`);
+    return;
+  }
+  if (typeof value !== 'string') throw new Rejection('ValidationException', `${field} must be a string`);
+  const n = length(value);
+  if (n < min || n > max) {
+    throw new Rejection(
+      'ValidationException',
+      `1 validation error detected: Value at '${field}' failed to satisfy constraint: Member must have length ${n < min ? 'greater than or equal to' : 'less than or equal to'} ${n < min ? min : max} (was ${n})`,
+    );
+  }
+}
+
+function checkJobId(input: Record<string, unknown>): string {
+  const jobId = input.jobId;
+  checkString(jobId, 'jobId', 1, 100, { required: true });
+  if (!JOB_ID_PATTERN.test(jobId as string)) {
+    throw new Rejection(
+      'ValidationException',
+      `1 validation error detected: Value '${String(jobId)}' at 'jobId' failed to satisfy constraint: Member must satisfy regular expression pattern: ${JOB_ID_PATTERN.source}`,
+    );
+  }
+  return jobId as string;
+}
+
+function checkObject(value: unknown, field: string): Record<string, unknown> | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'object' || Array.isArray(value))
+    throw new Rejection('ValidationException', `${field} must be a structure`);
+  return value as Record<string, unknown>;
+}
+
+function validateSuccess(input: Record<string, unknown>): JobResult {
+  const jobId = checkJobId(input);
+  checkString(input.continuationToken, 'continuationToken', 1, 2048);
+  const details = checkObject(input.executionDetails, 'executionDetails');
+  if (details) {
+    checkString(details.summary, 'executionDetails.summary', 1, 2048);
+    checkString(details.externalExecutionId, 'executionDetails.externalExecutionId', 1, 1500);
+    const percent = details.percentComplete;
+    if (percent !== undefined && percent !== null) {
+      if (typeof percent !== 'number' || !Number.isInteger(percent) || percent < 0 || percent > 100) {
+        throw new Rejection(
+          'ValidationException',
+          `1 validation error detected: Value '${String(percent)}' at 'executionDetails.percentComplete' failed to satisfy constraint: Member must be an integer between 0 and 100`,
+        );
+      }
+    }
+  }
+  const current = checkObject(input.currentRevision, 'currentRevision');
+  if (current) {
+    checkString(current.revision, 'currentRevision.revision', 1, 1500, { required: true });
+    checkString(current.changeIdentifier, 'currentRevision.changeIdentifier', 1, 100, { required: true });
+    checkString(current.revisionSummary, 'currentRevision.revisionSummary', 1, 2048);
+  }
+  const variables = checkObject(input.outputVariables, 'outputVariables');
+  if (variables) {
+    if (input.continuationToken !== undefined && input.continuationToken !== null) {
+      throw new Rejection(
+        'ValidationException',
+        'outputVariables can only be included when there is no continuation token on the request',
+      );
+    }
+    let bytes = 0;
+    for (const [key, value] of Object.entries(variables)) {
+      if (!OUTPUT_VARIABLE_KEY_PATTERN.test(key)) {
+        throw new Rejection(
+          'ValidationException',
+          `1 validation error detected: Value at 'outputVariables' failed to satisfy constraint: Map keys must satisfy constraint: [Member must satisfy regular expression pattern: ${OUTPUT_VARIABLE_KEY_PATTERN.source}] (key ${JSON.stringify(key)})`,
+        );
+      }
+      if (typeof value !== 'string')
+        throw new Rejection('ValidationException', `outputVariables.${key} must be a string`);
+      bytes += Buffer.byteLength(key, 'utf8') + Buffer.byteLength(value, 'utf8');
+    }
+    if (bytes > OUTPUT_VARIABLES_MAX_BYTES) {
+      throw new Rejection(
+        'OutputVariablesSizeExceededException',
+        `Exceeded the total size limit for all variables in the pipeline: ${bytes} bytes, at most ${OUTPUT_VARIABLES_MAX_BYTES}`,
+      );
+    }
+  }
+  return {
+    kind: 'success',
+    jobId,
+    ...(details ? { executionDetails: details as never } : {}),
+    ...(variables ? { outputVariables: variables as Record<string, string> } : {}),
+    ...(typeof input.continuationToken === 'string' ? { continuationToken: input.continuationToken } : {}),
+  };
+}
+
+function validateFailure(input: Record<string, unknown>): JobResult {
+  const jobId = checkJobId(input);
+  const details = checkObject(input.failureDetails, 'failureDetails');
+  if (!details) throw new Rejection('ValidationException', 'failureDetails is required');
+  const type = details.type;
+  if (typeof type !== 'string' || !(FAILURE_TYPES as readonly string[]).includes(type)) {
+    throw new Rejection(
+      'ValidationException',
+      `1 validation error detected: Value '${String(type)}' at 'failureDetails.type' failed to satisfy constraint: Member must satisfy enum value set: [${FAILURE_TYPES.join(', ')}]`,
+    );
+  }
+  checkString(details.message, 'failureDetails.message', 1, 5000, { required: true });
+  checkString(details.externalExecutionId, 'failureDetails.externalExecutionId', 1, 1500);
+  return { kind: 'failure', jobId, failureDetails: details as never };
+}
+
+export async function startCodePipelineEndpoint(): Promise<CodePipelineEndpoint> {
+  const calls: RecordedCall[] = [];
+  const results = new Map<string, JobResult>();
+  const order: JobResult[] = [];
+  const faults: Required<InjectedFault>[] = [];
+
+  const answer = (res: ServerResponse, status: number, body: unknown): void => {
+    const text = JSON.stringify(body);
+    res.writeHead(status, {
+      'content-type': 'application/x-amz-json-1.1',
+      'content-length': Buffer.byteLength(text),
+      'x-amzn-requestid': `fake-${calls.length}`,
+    });
+    res.end(text);
+  };
+
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const target = String(req.headers['x-amz-target'] ?? '');
+      const operation = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : target;
+      let input: Record<string, unknown> | undefined;
+      const call: RecordedCall = { operation, input: undefined, status: 200, headers: req.headers };
+      calls.push(call);
+      try {
+        if (req.method !== 'POST') throw new Rejection('UnknownOperationException', 'expected POST');
+        const text = Buffer.concat(chunks).toString('utf8');
+        try {
+          const parsed: unknown = JSON.parse(text || '{}');
+          if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
+            input = parsed as Record<string, unknown>;
+        } catch {
+          throw new Rejection('SerializationException', 'the body is not JSON');
+        }
+        call.input = input;
+        const fault = faults.shift();
+        if (fault) throw new Rejection(fault.type, fault.message, fault.status);
+        if (!input) throw new Rejection('SerializationException', 'the body is not a JSON object');
+        if (!target.startsWith(TARGET_PREFIX))
+          throw new Rejection('UnknownOperationException', `unknown target ${target}`);
+        const contentType = String(req.headers['content-type'] ?? '');
+        if (contentType !== 'application/x-amz-json-1.1')
+          throw new Rejection('SerializationException', `unexpected content-type ${contentType}`);
+        let result: JobResult;
+        if (operation === 'PutJobSuccessResult') result = validateSuccess(input);
+        else if (operation === 'PutJobFailureResult') result = validateFailure(input);
+        else throw new Rejection('UnknownOperationException', `${operation} is not served here`);
+        if (results.has(result.jobId)) {
+          throw new Rejection(
+            'InvalidJobStateException',
+            `Job ${result.jobId} is in state ${results.get(result.jobId)?.kind === 'success' ? 'Succeeded' : 'Failed'}; it already has a result`,
+          );
+        }
+        results.set(result.jobId, result);
+        order.push(result);
+        answer(res, 200, {});
+      } catch (error) {
+        const rejection =
+          error instanceof Rejection ? error : new Rejection('InternalServiceError', String(error), 500);
+        call.status = rejection.status;
+        call.error = rejection.type;
+        call.errorMessage = rejection.message;
+        answer(res, rejection.status, { __type: rejection.type, message: rejection.message });
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    calls,
+    results: () => [...order],
+    failNext(n, fault = {}) {
+      for (let i = 0; i < n; i++) {
+        faults.push({
+          status: fault.status ?? 500,
+          type: fault.type ?? 'InternalServiceError',
+          message: fault.message ?? 'injected fault',
+        });
+      }
+    },
+    reset() {
+      calls.length = 0;
+      results.clear();
+      order.length = 0;
+      faults.length = 0;
+    },
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

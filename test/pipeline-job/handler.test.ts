@@ -1,0 +1,1233 @@
+/**
+ * The pipeline job end to end: the real runJob (and, once, the real `handler` export) with real SDK
+ * clients against moto (Organizations, S3, KMS), a fault proxy for AWS errors, and a fake CodePipeline
+ * job API that enforces the API's limits. Every test asserts the one result CodePipeline recorded.
+ */
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
+import {
+  DescribePolicyCommand,
+  ListPoliciesCommand,
+  ListTargetsForPolicyCommand,
+  OrganizationsClient,
+  UpdatePolicyCommand,
+} from '@aws-sdk/client-organizations';
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { ConfiguredRetryStrategy } from '@smithy/core/retry';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type CallCounts, totalCalls, WRITE_OPERATIONS } from '../../lambdas/adapters/aws/clients.ts';
+import { Throttle } from '../../lambdas/adapters/aws/throttle.ts';
+import { loadDesiredState } from '../../lambdas/domain/desired-state/loader.ts';
+import type { Mode } from '../../lambdas/domain/desired-state/types.ts';
+import { AI_POLICY_TYPE } from '../../lambdas/domain/model.ts';
+import { ReportSchema } from '../../lambdas/domain/report/schema.ts';
+import type { ArtifactCredentials } from '../../lambdas/pipeline-job/artifacts.ts';
+import { type JobDependencies, RESERVE_MS, runJob } from '../../lambdas/pipeline-job/job.ts';
+import { JobLedger } from '../../lambdas/pipeline-job/job-ledger.ts';
+import { createLogger } from '../../lambdas/pipeline-job/logger.ts';
+import { applyLive } from '../../lambdas/reconciler.ts';
+import {
+  type CodePipelineEndpoint,
+  type JobResult,
+  startCodePipelineEndpoint,
+} from '../helpers/codepipeline-endpoint.ts';
+import { type FaultProxy, startFaultProxy } from '../helpers/fault-proxy.ts';
+import { type MotoServer, startMoto } from '../helpers/moto.ts';
+import { addAccount, createLzaOrg, type MotoOrg, TEST_CREDENTIALS } from '../helpers/moto-org.ts';
+import {
+  ARTIFACT_BUCKET,
+  ARTIFACT_CREDENTIALS,
+  createBuckets,
+  createKmsKey,
+  jobIdOf,
+  logSink,
+  type PipelineEvent,
+  pipelineEvent,
+  putInputArtifact,
+  REGION,
+  readOutputArtifact,
+  STATE_BUCKET,
+} from './pipeline-fixtures.ts';
+
+const CONFIG_YAML = readFileSync(new URL('../../config/ai-optout.yaml', import.meta.url), 'utf8');
+const SUMMARY_LIMIT = 2048;
+const MESSAGE_LIMIT = 5000;
+const OUTPUT_VARIABLES = ['VERDICT', 'CHANGES', 'VIOLATIONS', 'EFFECTIVE_CHANGES', 'ACCOUNTS', 'MODE'];
+
+let moto: MotoServer;
+let proxy: FaultProxy;
+let codePipeline: CodePipelineEndpoint;
+let admin: OrganizationsClient;
+let adminS3: S3Client;
+
+beforeAll(async () => {
+  moto = await startMoto();
+  proxy = await startFaultProxy(moto.endpoint);
+  codePipeline = await startCodePipelineEndpoint();
+  admin = new OrganizationsClient({ region: REGION, endpoint: moto.endpoint, credentials: TEST_CREDENTIALS });
+  adminS3 = new S3Client({
+    region: REGION,
+    endpoint: moto.endpoint,
+    credentials: TEST_CREDENTIALS,
+    forcePathStyle: true,
+  });
+});
+
+afterAll(async () => {
+  admin?.destroy();
+  adminS3?.destroy();
+  await codePipeline?.stop();
+  await proxy?.stop();
+  await moto?.stop();
+});
+
+beforeEach(async () => {
+  await moto.reset();
+  proxy.clearFaults();
+  proxy.seen.length = 0;
+  codePipeline.reset();
+  await createBuckets(adminS3, ARTIFACT_BUCKET, STATE_BUCKET);
+});
+
+interface Harness {
+  deps: JobDependencies;
+  /** Organizations calls per operation, over every client the job created. */
+  orgCalls: CallCounts;
+  /** The credentials the job built its artifact S3 clients with. */
+  artifactCredentials: ArtifactCredentials[];
+  roleArns: (string | undefined)[];
+  sleeps: number[];
+  logs: ReturnType<typeof logSink>;
+  context: { getRemainingTimeInMillis(): number; awsRequestId: string };
+}
+
+/**
+ * The job's dependencies as the handler wires them, but pointed at the emulators: Organizations
+ * through the fault proxy (3 attempts, no backoff delay), the artifact S3 client built from the event's
+ * credentials, CodePipeline at the fake endpoint (1 attempt per send, so the job's own retry is
+ * visible), a sleep that does not sleep, and logs captured at trace level.
+ */
+function harness(options: { modeCeiling?: Mode; ledger?: boolean; orgAttempts?: number } = {}): Harness {
+  const orgCalls: CallCounts = {};
+  const artifactCredentials: ArtifactCredentials[] = [];
+  const roleArns: (string | undefined)[] = [];
+  const sleeps: number[] = [];
+  const logs = logSink();
+  const deps: JobDependencies = {
+    codePipeline: new CodePipelineClient({
+      region: REGION,
+      endpoint: codePipeline.endpoint,
+      credentials: TEST_CREDENTIALS,
+      maxAttempts: 1,
+    }),
+    organizations: (roleArn) => {
+      roleArns.push(roleArn);
+      const client = new OrganizationsClient({
+        region: REGION,
+        endpoint: proxy.endpoint,
+        credentials: TEST_CREDENTIALS,
+        retryStrategy: new ConfiguredRetryStrategy(options.orgAttempts ?? 3, 0),
+      });
+      client.middlewareStack.add(
+        (next, context) => async (args) => {
+          const name = String(context.commandName ?? 'unknown').replace(/Command$/, '');
+          orgCalls[name] = (orgCalls[name] ?? 0) + 1;
+          return next(args);
+        },
+        { step: 'initialize', name: 'testCallCounter' },
+      );
+      return client;
+    },
+    artifactS3: (credentials) => {
+      artifactCredentials.push({ ...credentials });
+      return new S3Client({
+        region: REGION,
+        endpoint: moto.endpoint,
+        forcePathStyle: true,
+        credentials: {
+          accessKeyId: credentials.accessKeyId,
+          secretAccessKey: credentials.secretAccessKey,
+          ...(credentials.sessionToken ? { sessionToken: credentials.sessionToken } : {}),
+        },
+      });
+    },
+    ...(options.ledger ? { ledger: new JobLedger(adminS3, STATE_BUCKET) } : {}),
+    logger: createLogger(logs, 'trace'),
+    modeCeiling: options.modeCeiling ?? 'audit',
+    now: () => new Date(),
+    sleep: async (ms) => {
+      sleeps.push(ms);
+    },
+    pace: 'none',
+    verifyDelaysMs: [0, 0],
+  };
+  return {
+    deps,
+    orgCalls,
+    artifactCredentials,
+    roleArns,
+    sleeps,
+    logs,
+    context: { getRemainingTimeInMillis: () => 600_000, awsRequestId: `req-${randomUUID()}` },
+  };
+}
+
+/** Uploads the input zip and builds the event. */
+async function job(
+  options: {
+    files?: Record<string, string>;
+    userParameters?: string | Record<string, unknown>;
+    output?: boolean;
+    kmsKeyArn?: string;
+  } = {},
+): Promise<{ event: PipelineEvent; outputKey: string | undefined }> {
+  const inputKey = await putInputArtifact(adminS3, options.files ?? { 'ai-optout.yaml': CONFIG_YAML }, {
+    ...(options.kmsKeyArn ? { kmsKeyArn: options.kmsKeyArn } : {}),
+  });
+  const outputKey = options.output ? `lza-pipeline/Report/${randomUUID().slice(0, 7)}` : undefined;
+  const event = pipelineEvent({
+    inputKey,
+    ...(outputKey ? { outputKey } : {}),
+    ...('userParameters' in options ? { userParameters: options.userParameters } : {}),
+    ...(options.kmsKeyArn ? { encryptionKeyArn: options.kmsKeyArn } : {}),
+  });
+  return { event, outputKey };
+}
+
+/** The single result CodePipeline recorded for the job, checked against the contract's limits. */
+function onlyResult(event: PipelineEvent): JobResult {
+  const results = codePipeline.results();
+  expect(results).toHaveLength(1);
+  const result = results[0] as JobResult;
+  expect(result.jobId).toBe(jobIdOf(event));
+  if (result.kind === 'success') {
+    const summary = result.executionDetails?.summary ?? '';
+    expect(summary.length).toBeGreaterThan(0);
+    expect(summary.length).toBeLessThanOrEqual(SUMMARY_LIMIT);
+    expect(result.executionDetails?.percentComplete).toBe(100);
+    expect(Object.keys(result.outputVariables ?? {}).sort()).toEqual([...OUTPUT_VARIABLES].sort());
+    for (const value of Object.values(result.outputVariables ?? {})) expect(typeof value).toBe('string');
+  } else {
+    expect(result.failureDetails.message.length).toBeGreaterThan(0);
+    expect(result.failureDetails.message.length).toBeLessThanOrEqual(MESSAGE_LIMIT);
+  }
+  return result;
+}
+
+function failureOf(event: PipelineEvent): { type: string; message: string; lines: string[] } {
+  const result = onlyResult(event);
+  if (result.kind !== 'failure') throw new Error(`expected a failure, got ${JSON.stringify(result)}`);
+  return { ...result.failureDetails, lines: result.failureDetails.message.split('\n') };
+}
+
+function successOf(event: PipelineEvent): {
+  summary: string;
+  lines: string[];
+  variables: Record<string, string>;
+} {
+  const result = onlyResult(event);
+  if (result.kind !== 'success') throw new Error(`expected a success, got ${JSON.stringify(result)}`);
+  const summary = result.executionDetails?.summary as string;
+  return { summary, lines: summary.split('\n'), variables: result.outputVariables ?? {} };
+}
+
+const writes = (counts: CallCounts) => totalCalls(counts, (op) => WRITE_OPERATIONS.has(op));
+
+async function aiPolicies(): Promise<{ name: string; targets: string[] }[]> {
+  const list = await admin.send(new ListPoliciesCommand({ Filter: AI_POLICY_TYPE }));
+  return Promise.all(
+    (list.Policies ?? []).map(async (p) => {
+      const targets = await admin.send(new ListTargetsForPolicyCommand({ PolicyId: p.Id as string }));
+      return {
+        name: p.Name as string,
+        targets: (targets.Targets ?? []).map((t) => t.TargetId as string).sort(),
+      };
+    }),
+  );
+}
+
+/** Brings the organization in line with config/ai-optout.yaml, as an earlier enforce run would. */
+async function converge(): Promise<void> {
+  const loaded = loadDesiredState(CONFIG_YAML, { file: 'ai-optout.yaml' });
+  if (!loaded.ok) throw new Error('config/ai-optout.yaml does not load');
+  const noSleep = async () => {};
+  const result = await applyLive(loaded.state, {
+    client: admin,
+    throttle: new Throttle({ rates: 'none' }),
+    sleep: noSleep,
+    apply: { sleep: noSleep },
+    verifyDelaysMs: [0],
+  });
+  if (!result.converged) throw new Error('setup: apply did not converge');
+}
+
+// ------------------------------------------------------------------------------------------------
+
+describe('pipeline job: success', () => {
+  it('failOn never with drift succeeds with all six output variables and the report in the summary', async () => {
+    // Prepare
+    await createLzaOrg(admin);
+    const h = harness();
+    const { event } = await job({ userParameters: { failOn: 'never' } });
+
+    // Act
+    await runJob(event, h.context, h.deps);
+
+    // Assess
+    const { summary, lines, variables } = successOf(event);
+    expect(variables).toEqual({
+      VERDICT: 'drift',
+      CHANGES: '7',
+      VIOLATIONS: '7',
+      EFFECTIVE_CHANGES: '11',
+      ACCOUNTS: '7',
+      MODE: 'audit',
+    });
+    expect(lines[0]).toBe(
+      'drift: 7 changes, 7 accounts would change effective settings, 7 violations in 7 accounts; 7 of 7 accounts non-compliant (mode audit)',
+    );
+    expect(lines).toHaveLength(1 + 7 + 7);
+    expect(lines[1]).toMatch(/^enable-policy-type → Root: AISERVICES_OPT_OUT_POLICY is not enabled/);
+    expect(lines).toContain(
+      'attach-policy ai-optout-production → Root/Workloads/Prod: attach ai-optout-production to Root/Workloads/Prod',
+    );
+    expect(lines.filter((l) => l.startsWith('violation: '))).toHaveLength(7);
+    expect(summary).not.toMatch(/… and \d+ more/);
+    // read with the job's artifact credentials, in audit mode: no write to the organization
+    expect(h.artifactCredentials).toEqual([
+      {
+        accessKeyId: ARTIFACT_CREDENTIALS.accessKeyId,
+        secretAccessKey: ARTIFACT_CREDENTIALS.secretAccessKey,
+        sessionToken: ARTIFACT_CREDENTIALS.sessionToken,
+        expirationTime: ARTIFACT_CREDENTIALS.expirationTime,
+      },
+    ]);
+    expect(h.roleArns).toEqual([undefined]);
+    expect(totalCalls(h.orgCalls)).toBeGreaterThan(0);
+    expect(writes(h.orgCalls)).toBe(0);
+    expect(codePipeline.calls[0]?.input?.executionDetails).toMatchObject({
+      externalExecutionId: h.context.awsRequestId,
+    });
+  });
+
+  it('failOn violations with drift but no violations succeeds (VERDICT drift, VIOLATIONS 0)', async () => {
+    // Prepare: in sync, then someone edits a managed policy's description by hand
+    await createLzaOrg(admin);
+    await converge();
+    const list = await admin.send(new ListPoliciesCommand({ Filter: AI_POLICY_TYPE }));
+    const production = list.Policies?.find((p) => p.Name === 'ai-optout-production');
+    await admin.send(new UpdatePolicyCommand({ PolicyId: production?.Id, Description: 'edited by hand' }));
+    const h = harness();
+    const { event } = await job({ userParameters: { failOn: 'violations' } });
+
+    // Act
+    await runJob(event, h.context, h.deps);
+
+    // Assess
+    const { lines, variables } = successOf(event);
+    expect(variables).toEqual({
+      VERDICT: 'drift',
+      CHANGES: '1',
+      VIOLATIONS: '0',
+      EFFECTIVE_CHANGES: '0',
+      ACCOUNTS: '7',
+      MODE: 'audit',
+    });
+    expect(lines[0]).toMatch(
+      /^drift: 1 change, 0 violations in 0 accounts; 0 of 7 accounts non-compliant \(mode audit\)$/,
+    );
+    expect(lines[1]).toMatch(/^update-policy ai-optout-production/);
+  });
+
+  it('the same drift fails the default failOn (drift) with JobFailed', async () => {
+    // Prepare
+    await createLzaOrg(admin);
+    await converge();
+    const list = await admin.send(new ListPoliciesCommand({ Filter: AI_POLICY_TYPE }));
+    const production = list.Policies?.find((p) => p.Name === 'ai-optout-production');
+    await admin.send(new UpdatePolicyCommand({ PolicyId: production?.Id, Description: 'edited by hand' }));
+    const h = harness();
+    const { event } = await job({ userParameters: '' });
+
+    // Act
+    await runJob(event, h.context, h.deps);
+
+    // Assess
+    const failure = failureOf(event);
+    expect(failure.type).toBe('JobFailed');
+    expect(failure.lines[0]).toBe(
+      'drift: 1 change, 0 violations in 0 accounts; 0 of 7 accounts non-compliant (mode audit)',
+    );
+    expect(failure.lines).toHaveLength(2);
+    expect(failure.lines[1]).toMatch(/^update-policy ai-optout-production/);
+  });
+
+  it('an organization in sync succeeds with VERDICT in-sync under the default failOn', async () => {
+    // Prepare
+    await createLzaOrg(admin);
+    await converge();
+    const h = harness();
+    const { event } = await job();
+
+    // Act
+    await runJob(event, h.context, h.deps);
+
+    // Assess
+    const { summary, variables } = successOf(event);
+    expect(summary).toBe('in-sync: 7 accounts match the desired state and expect (mode audit)');
+    expect(variables).toEqual({
+      VERDICT: 'in-sync',
+      CHANGES: '0',
+      VIOLATIONS: '0',
+      EFFECTIVE_CHANGES: '0',
+      ACCOUNTS: '7',
+      MODE: 'audit',
+    });
+  });
+});
+
+/** The LZA organization plus 60 accounts, and a file declaring a policy on each: 68 changes, 67 violations. */
+async function bulkOrganization(): Promise<{ org: MotoOrg; yaml: string }> {
+  const org = await createLzaOrg(admin);
+  const bulk = Array.from({ length: 60 }, (_, i) => `bulk-account-${String(i).padStart(2, '0')}`);
+  for (const name of bulk) await addAccount(admin, org, name, 'Bulk');
+  const yaml = CONFIG_YAML.replace(
+    '\n# Guardrail',
+    `\n  - name: ai-optout-bulk\n    default: optOut\n    lock: none\n    targets:\n${bulk.map((n) => `      - account: ${n}\n`).join('')}\n# Guardrail`,
+  );
+  return { org, yaml };
+}
+
+describe('pipeline job: JobFailed on drift', () => {
+  it('lists the most important changes, ends with "… and N more", and stays within 5,000 characters', async () => {
+    // Prepare: 60 more accounts and a declared policy on each of them: 68 changes, 67 violations
+    const { org, yaml } = await bulkOrganization();
+    const h = harness();
+    const { event, outputKey } = await job({ output: true, files: { 'ai-optout.yaml': yaml } });
+
+    // Act
+    await runJob(event, h.context, h.deps);
+
+    // Assess
+    const failure = failureOf(event);
+    expect(failure.type).toBe('JobFailed');
+    expect(failure.lines[0]).toBe(
+      'drift: 68 changes, 67 accounts would change effective settings, 67 violations in 67 accounts; 67 of 67 accounts non-compliant (mode audit)',
+    );
+    const { files } = await readOutputArtifact(adminS3, outputKey as string);
+    const report = ReportSchema.parse(JSON.parse(files['report.json'] as string));
+    expect(report.changes).toHaveLength(68);
+    expect(report.violations).toHaveLength(67);
+    const total = report.changes.length + report.violations.length + report.warnings.length;
+    const shown = failure.lines.slice(1, -1);
+    expect(failure.lines.at(-1)).toBe(`… and ${total - shown.length} more`);
+    // the changes come first, in the plan's order, each line whole
+    expect(shown.length).toBeGreaterThan(20);
+    expect(shown.every((l) => !l.startsWith('violation: '))).toBe(true);
+    expect(shown[0]).toMatch(/^enable-policy-type → Root: /);
+    expect(shown).toContain(
+      `attach-policy ai-optout-bulk → Root/Bulk/bulk-account-00: attach ai-optout-bulk to bulk-account-00 (${org.accounts['bulk-account-00']})`,
+    );
+    expect(failure.message.length).toBeLessThanOrEqual(MESSAGE_LIMIT);
+    // nearly full: the next line (about 100 characters) would not have fitted
+    expect(failure.message.length).toBeGreaterThan(MESSAGE_LIMIT - 150);
+  });
+
+  it('failOn never with that many changes succeeds with a summary within 2,048 characters, ending "… and N more"', async () => {
+    // Prepare
+    const { yaml } = await bulkOrganization();
+    const h = harness();
+    const { event } = await job({ files: { 'ai-optout.yaml': yaml }, userParameters: { failOn: 'never' } });
+
+    // Act
+    await runJob(event, h.context, h.deps);
+
+    // Assess
+    const { summary, lines, variables } = successOf(event);
+    expect(variables).toMatchObject({ VERDICT: 'drift', CHANGES: '68', VIOLATIONS: '67', ACCOUNTS: '67' });
+    expect(summary.length).toBeLessThanOrEqual(SUMMARY_LIMIT);
+    expect(summary.length).toBeGreaterThan(SUMMARY_LIMIT - 150);
+    expect(lines[0]).toMatch(/^drift: 68 changes, .*\(mode audit\)$/);
+    const shown = lines.length - 2;
+    expect(lines.at(-1)).toBe(`… and ${68 + 67 - shown} more`);
+  });
+});
+
+describe('pipeline job: ConfigurationError', () => {
+  it('bad YAML names ai-optout.yaml:line:col, and reads nothing from Organizations', async () => {
+    // Prepare
+    await createLzaOrg(admin);
+    const h = harness();
+    const { event } = await job({
+      files: {
+        'ai-optout.yaml':
+          'version: 1\npolicies:\n  - name: a\n    default: optOut\n    default: optIn\n    targets: [root]\n',
+      },
+    });
+
+    // Act
+    await runJob(event, h.context, h.deps);
+
+    // Assess
+    const failure = failureOf(event);
+    expect(failure.type).toBe('ConfigurationError');
+    expect(failure.lines[0]).toBe('ai-optout.yaml in Config is not valid (1 error)');
+    expect(failure.lines[1]).toBe('ai-optout.yaml:5:5: error: YAML syntax: Map keys must be unique');
+    expect(totalCalls(h.orgCalls)).toBe(0);
+  });
+
+  it('an unknown UserParameters key is refused with a suggestion', async () => {
+    // Prepare
+    const h = harness();
+    const { event } = await job({ userParameters: { configpath: 'ai-optout.yaml' } });
+
+    // Act
+    await runJob(event, h.context, h.deps);
+
+    // Assess
+    const failure = failureOf(event);
+    expect(failure.type).toBe('ConfigurationError');
+    expect(failure.message).toBe(
+      'UserParameters: unknown key "configpath" (did you mean "configPath"?); allowed: configPath, mode, failOn, roleArn, pipelineExecutionId',
+    );
+    expect(totalCalls(h.orgCalls)).toBe(0);
+    expect(h.artifactCredentials).toEqual([]);
+  });
+
+  it('UserParameters that are not JSON are refused', async () => {
+    // Prepare
+    const h = harness();
+    const { event } = await job({ userParameters: '{configPath: ai-optout.yaml' });
+
+    // Act
+    await runJob(event, h.context, h.deps);
+
+    // Assess
+    const failure = failureOf(event);
+    expect(failure.type).toBe('ConfigurationError');
+    expect(failure.message).toMatch(/^UserParameters is not valid JSON: /);
+    expect(failure.lines).toHaveLength(1);
+  });
+
+  it('a bad failOn value names the field', async () => {
+    // Prepare
+    const h = harness();
+    const { event } = await job({ userParameters: { failOn: 'warnings' } });
+
+    // Act
+    await runJob(event, h.context, h.deps);
+
+    // Assess
+    const failure = failureOf(event);
+    expect(failure.type).toBe('ConfigurationError');
+    expect(failure.message).toMatch(/^UserParameters: failOn: /);
+    expect(failure.message).toMatch(/drift.*violations.*never/);
+  });
+
+  it('a missing config file names the path it looked for and lists what the zip holds', async () => {
+    // Prepare
+    await createLzaOrg(admin);
+    const h = harness();
+    const { event } = await job({
+      files: {
+        'accounts-config.yaml': 'x: 1\n',
+        'organization-config.yaml': 'y: 2\n',
+        'ai-optout.yaml': CONFIG_YAML,
+      },
+      userParameters: { configPath: 'config/ai-optout.yaml' },
+    });
+
+    // Act
+    await runJob(event, h.context, h.deps);
+
+    // Assess
+    const failure = failureOf(event);
+    expect(failure.type).toBe('ConfigurationError');
+    expect(failure.message).toBe(
+      'the input artifact Config has no config/ai-optout.yaml (set "configPath" in UserParameters if the file is elsewhere); it contains accounts-config.yaml, organization-config.yaml, ai-optout.yaml',
+    );
+    expect(totalCalls(h.orgCalls)).toBe(0);
+  });
+
+  it('the listing of a zip without the config file skips directory entries and marks what it leaves out', async () => {
+    // Prepare: a source zip with directory entries; one with 25 files
+    const h = harness();
+    const small = await job({
+      files: { 'config/': '', 'config/global-config.yaml': 'a: 1\n', 'README.md': '#\n' },
+    });
+    const many = await job({
+      files: Object.fromEntries(
+        Array.from({ length: 25 }, (_, i) => [`file-${String(i).padStart(2, '0')}.yaml`, 'x']),
+      ),
+    });
+
+    // Act
+    await runJob(small.event, h.context, h.deps);
+    await runJob(many.event, h.context, h.deps);
+
+    // Assess
+    const [first, second] = codePipeline.results();
+    expect(first).toMatchObject({
+      kind: 'failure',
+      failureDetails: {
+        type: 'ConfigurationError',
+        message:
+          'the input artifact Config has no ai-optout.yaml (set "configPath" in UserParameters if the file is elsewhere); it contains config/global-config.yaml, README.md',
+      },
+    });
+    const listed = Array.from({ length: 20 }, (_, i) => `file-${String(i).padStart(2, '0')}.yaml`).join(', ');
+    expect(second).toMatchObject({
+      kind: 'failure',
+      failureDetails: {
+        type: 'ConfigurationError',
+        message: expect.stringMatching(new RegExp(`; it contains ${listed}, …$`)),
+      },
+    });
+  });
+
+  it('a configPath with ".." is refused', async () => {
+    // Prepare
+    const h = harness();
+    const { event } = await job({
+      files: { 'ai-optout.yaml': CONFIG_YAML },
+      userParameters: { configPath: 'config/../../ai-optout.yaml' },
+    });
+
+    // Act
+    await runJob(event, h.context, h.deps);
+
+    // Assess
+    const failure = failureOf(event);
+    expect(failure).toMatchObject({
+      type: 'ConfigurationError',
+      message: 'configPath config/../../ai-optout.yaml must not contain ".."',
+    });
+    expect(totalCalls(h.orgCalls)).toBe(0);
+  });
+
+  it('an input artifact that is not a zip is a configuration error', async () => {
+    // Prepare
+    const h = harness();
+    const { event } = await job();
+    const location = event['CodePipeline.job'].data.inputArtifacts[0]?.location.s3Location;
+    await adminS3.send(
+      new PutObjectCommand({
+        Bucket: location?.bucketName,
+        Key: location?.objectKey,
+        Body: 'version: 1\n',
+      }),
+    );
+
+    // Act
+    await runJob(event, h.context, h.deps);
+
+    // Assess
+    const failure = failureOf(event);
+    expect(failure.type).toBe('ConfigurationError');
+    expect(failure.message).toMatch(/^the input artifact Config is not a readable zip file: /);
+  });
+
+  it('an unknown target OU names the target', async () => {
+    // Prepare
+    await createLzaOrg(admin);
+    const h = harness();
+    const { event } = await job({
+      files: {
+        'ai-optout.yaml': CONFIG_YAML.replace('ou: Workloads/Prod', 'ou: Workloads/Production'),
+      },
+    });
+
+    // Act
+    await runJob(event, h.context, h.deps);
+
+    // Assess
+    const failure = failureOf(event);
+    expect(failure.type).toBe('ConfigurationError');
+    expect(failure.lines[0]).toMatch(
+      /^ai-optout\.yaml: the desired state does not fit organization o-[a-z0-9]+ \(1 problem\)$/,
+    );
+    expect(failure.lines[1]).toMatch(/^ai-optout\.yaml:\d+:\d+: error: .*Workloads\/Production/);
+    expect(writes(h.orgCalls)).toBe(0);
+  });
+});
+
+describe('pipeline job: AWS errors', () => {
+  it('access denied is a PermissionError naming the operation and the permission', async () => {
+    // Prepare
+    await createLzaOrg(admin);
+    proxy.addFault({
+      operation: 'ListPolicies',
+      times: Number.POSITIVE_INFINITY,
+      type: 'AccessDeniedException',
+    });
+    const h = harness();
+    const { event } = await job();
+
+    // Act
+    await runJob(event, h.context, h.deps);
+
+    // Assess
+    const failure = failureOf(event);
+    expect(failure.type).toBe('PermissionError');
+    expect(failure.lines[0]).toMatch(
+      /^AWS denied ListPolicies: the credentials in use need organizations:ListPolicies /,
+    );
+    expect(proxy.seen.filter((s) => s.operation === 'ListPolicies')).toEqual([
+      { operation: 'ListPolicies', faulted: true },
+    ]);
+  });
+
+  it('throttling past the retry budget is SystemUnavailable', async () => {
+    // Prepare
+    await createLzaOrg(admin);
+    proxy.addFault({
+      operation: 'DescribeOrganization',
+      times: Number.POSITIVE_INFINITY,
+      type: 'TooManyRequestsException',
+      message: 'Rate exceeded',
+    });
+    const h = harness({ orgAttempts: 3 });
+    const { event } = await job();
+
+    // Act
+    await runJob(event, h.context, h.deps);
+
+    // Assess
+    const failure = failureOf(event);
+    expect(failure.type).toBe('SystemUnavailable');
+    expect(failure.lines[0]).toBe(
+      'AWS organizations kept failing DescribeOrganization after 3 attempts (TooManyRequestsException): Rate exceeded',
+    );
+    expect(proxy.seen.filter((s) => s.operation === 'DescribeOrganization')).toHaveLength(3);
+  });
+
+  it('throttling within the retry budget still succeeds', async () => {
+    // Prepare
+    await createLzaOrg(admin);
+    await converge();
+    proxy.addFault({ operation: 'ListRoots', times: 2, type: 'TooManyRequestsException' });
+    const h = harness({ orgAttempts: 3 });
+    const { event } = await job();
+
+    // Act
+    await runJob(event, h.context, h.deps);
+
+    // Assess
+    expect(successOf(event).variables.VERDICT).toBe('in-sync');
+    expect(proxy.seen.filter((s) => s.operation === 'ListRoots' && s.faulted)).toHaveLength(2);
+  });
+
+  it('a missing input artifact object fails the job and names the object', async () => {
+    // Prepare
+    const h = harness();
+    const event = pipelineEvent({ inputKey: 'lza-pipeline/Config/missing' });
+
+    // Act
+    await runJob(event, h.context, h.deps);
+
+    // Assess
+    const failure = failureOf(event);
+    expect(failure).toMatchObject({
+      type: 'JobFailed',
+      message: `cannot read the input artifact s3://${ARTIFACT_BUCKET}/lza-pipeline/Config/missing: NoSuchKey: The specified key does not exist.`,
+    });
+    expect(totalCalls(h.orgCalls)).toBe(0);
+  });
+});
+
+describe('pipeline job: enforce', () => {
+  it('a fresh organization converges: applied, reported in-sync, and the policies are really there', async () => {
+    // Prepare
+    const org: MotoOrg = await createLzaOrg(admin);
+    const h = harness({ modeCeiling: 'enforce' });
+    const { event } = await job({ userParameters: { mode: 'enforce' }, output: true });
+
+    // Act
+    await runJob(event, h.context, h.deps);
+
+    // Assess
+    const { summary, variables } = successOf(event);
+    expect(summary).toBe(
+      'applied 7 of 7 steps; now in-sync: 7 accounts match the desired state and expect (mode enforce)',
+    );
+    expect(variables).toEqual({
+      VERDICT: 'in-sync',
+      CHANGES: '0',
+      VIOLATIONS: '0',
+      EFFECTIVE_CHANGES: '0',
+      ACCOUNTS: '7',
+      MODE: 'enforce',
+    });
+    expect(writes(h.orgCalls)).toBe(7);
+    const policies = await aiPolicies();
+    expect(Object.fromEntries(policies.map((p) => [p.name, p.targets]))).toEqual({
+      'ai-optout-baseline': [org.rootId],
+      'ai-optout-production': [org.ous['Workloads/Prod']],
+      'ai-optout-sandbox-exception': [org.ous.Sandbox],
+    });
+    const list = await admin.send(new ListPoliciesCommand({ Filter: AI_POLICY_TYPE }));
+    const baseline = list.Policies?.find((p) => p.Name === 'ai-optout-baseline');
+    const described = await admin.send(new DescribePolicyCommand({ PolicyId: baseline?.Id }));
+    expect(JSON.parse(described.Policy?.Content as string)).toMatchObject({
+      services: { default: { opt_out_policy: { '@@assign': 'optOut' } } },
+    });
+  });
+
+  it('the mode in the file (enforce) is overridden by UserParameters mode audit', async () => {
+    // Prepare
+    await createLzaOrg(admin);
+    const h = harness({ modeCeiling: 'enforce' });
+    const { event } = await job({
+      files: { 'ai-optout.yaml': CONFIG_YAML.replace('mode: audit', 'mode: enforce') },
+      userParameters: { mode: 'audit', failOn: 'never' },
+    });
+
+    // Act
+    await runJob(event, h.context, h.deps);
+
+    // Assess
+    expect(successOf(event).variables).toMatchObject({ MODE: 'audit', VERDICT: 'drift', CHANGES: '7' });
+    expect(writes(h.orgCalls)).toBe(0);
+    expect(await aiPolicies()).toEqual([]);
+  });
+
+  it('a read-only deployment (ceiling audit) refuses enforce: ConfigurationError and no Organizations call', async () => {
+    // Prepare
+    await createLzaOrg(admin);
+    const h = harness({ modeCeiling: 'audit' });
+    const { event } = await job({ userParameters: { mode: 'enforce' } });
+
+    // Act
+    await runJob(event, h.context, h.deps);
+
+    // Assess
+    const failure = failureOf(event);
+    expect(failure.type).toBe('ConfigurationError');
+    expect(failure.message).toMatch(
+      /^mode is enforce, but this deployment is read-only \(AI_OPTOUT_MODE_CEILING=audit\)/,
+    );
+    expect(writes(h.orgCalls)).toBe(0);
+    expect(totalCalls(h.orgCalls)).toBe(0);
+    expect(proxy.seen).toEqual([]);
+    expect(await aiPolicies()).toEqual([]);
+  });
+});
+
+describe('pipeline job: apply that does not converge, and the deadline', () => {
+  it('an apply whose writes do not take is JobFailed "apply did not converge"', async () => {
+    // Prepare: AttachPolicy answers 200 but never reaches moto (a write AWS acknowledged and lost)
+    await createLzaOrg(admin);
+    proxy.addFault({
+      operation: 'AttachPolicy',
+      times: Number.POSITIVE_INFINITY,
+      type: 'Swallowed',
+      status: 200,
+    });
+    const h = harness({ modeCeiling: 'enforce' });
+    const { event } = await job({ userParameters: { mode: 'enforce', failOn: 'never' } });
+
+    // Act
+    await runJob(event, h.context, h.deps);
+
+    // Assess
+    const failure = failureOf(event);
+    expect(failure.type).toBe('JobFailed');
+    expect(failure.lines[0]).toMatch(
+      /^applied 7 of 7 steps; apply did not converge; now drift: 3 changes, .* \(mode enforce\)$/,
+    );
+    expect(failure.lines.slice(1, 4).every((l) => l.startsWith('attach-policy '))).toBe(true);
+    expect(h.orgCalls.AttachPolicy).toBe(3);
+  });
+
+  it('stops before the Lambda deadline with JobFailed and writes nothing', async () => {
+    // Prepare: exactly the reserve left, so the budget for reading and applying is 0
+    await createLzaOrg(admin);
+    const h = harness({ modeCeiling: 'enforce' });
+    const { event } = await job({ userParameters: { mode: 'enforce' } });
+    const context = { ...h.context, getRemainingTimeInMillis: () => RESERVE_MS };
+
+    // Act
+    await runJob(event, context, h.deps);
+
+    // Assess
+    const failure = failureOf(event);
+    expect(failure.type).toBe('JobFailed');
+    expect(failure.message).toBe(
+      'stopped 45 s before the Lambda deadline: reading, applying and verifying the organization did not finish in 0 s. Apply is idempotent: the next run continues where this one stopped. Raise the function timeout (up to 15 minutes) for an organization this large.',
+    );
+    expect(writes(h.orgCalls)).toBe(0);
+    expect(await aiPolicies()).toEqual([]);
+  });
+
+  it('with less time left than the reserve, the message still says 0 s (never a negative budget)', async () => {
+    // Prepare
+    await createLzaOrg(admin);
+    const h = harness();
+    const { event } = await job();
+    const context = { ...h.context, getRemainingTimeInMillis: () => 20_000 };
+
+    // Act
+    await runJob(event, context, h.deps);
+
+    // Assess
+    const failure = failureOf(event);
+    expect(failure.type).toBe('JobFailed');
+    expect(failure.lines[0]).toMatch(
+      /^stopped 45 s before the Lambda deadline: reading the organization did not finish in 0 s\. Raise/,
+    );
+  });
+});
+
+describe('pipeline job: one result per job', () => {
+  it('a duplicate delivery with a job ledger reports once and applies once', async () => {
+    // Prepare
+    await createLzaOrg(admin);
+    const first = harness({ modeCeiling: 'enforce', ledger: true });
+    const second = harness({ modeCeiling: 'enforce', ledger: true });
+    const { event } = await job({ userParameters: { mode: 'enforce' } });
+
+    // Act
+    await runJob(event, first.context, first.deps);
+    await runJob(structuredClone(event), second.context, second.deps);
+
+    // Assess
+    expect(codePipeline.calls).toHaveLength(1);
+    expect(successOf(event).variables.VERDICT).toBe('in-sync');
+    expect(writes(first.orgCalls)).toBe(7);
+    expect(totalCalls(second.orgCalls)).toBe(0);
+    expect(second.artifactCredentials).toEqual([]);
+    const marker = await adminS3.send(
+      new GetObjectCommand({ Bucket: STATE_BUCKET, Key: `ai-optout/jobs/${jobIdOf(event)}.json` }),
+    );
+    expect(JSON.parse((await marker.Body?.transformToString()) as string)).toMatchObject({
+      state: 'reported',
+      outcome: 'success',
+    });
+    expect(second.logs.lines()).toContainEqual(
+      expect.objectContaining({ level: 'warn', claim: 'already-reported', jobId: jobIdOf(event) }),
+    );
+  });
+
+  it('a fresh claim by another invocation stands this one down; a stale claim is taken over', async () => {
+    // Prepare
+    await createLzaOrg(admin);
+    await converge();
+    const running = await job();
+    const abandoned = await job();
+    const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString();
+    for (const [event, startedAt] of [
+      [running.event, minutesAgo(3)],
+      [abandoned.event, minutesAgo(17)],
+    ] as const) {
+      await adminS3.send(
+        new PutObjectCommand({
+          Bucket: STATE_BUCKET,
+          Key: `ai-optout/jobs/${jobIdOf(event)}.json`,
+          Body: JSON.stringify({ state: 'running', startedAt, requestId: 'earlier' }),
+        }),
+      );
+    }
+    const h = harness({ ledger: true });
+
+    // Act
+    await runJob(running.event, h.context, h.deps);
+    await runJob(abandoned.event, h.context, h.deps);
+
+    // Assess
+    expect(codePipeline.results().map((r) => r.jobId)).toEqual([jobIdOf(abandoned.event)]);
+    expect(h.logs.lines()).toContainEqual(
+      expect.objectContaining({ jobId: jobIdOf(running.event), claim: 'in-progress' }),
+    );
+    const marker = await adminS3.send(
+      new GetObjectCommand({ Bucket: STATE_BUCKET, Key: `ai-optout/jobs/${jobIdOf(abandoned.event)}.json` }),
+    );
+    expect(JSON.parse((await marker.Body?.transformToString()) as string)).toMatchObject({
+      state: 'reported',
+      outcome: 'success',
+    });
+  });
+
+  it('a state bucket that cannot be written does not stop the job: it runs and reports once', async () => {
+    // Prepare
+    await createLzaOrg(admin);
+    await converge();
+    const h = harness();
+    h.deps.ledger = new JobLedger(adminS3, 'no-such-state-bucket');
+    const { event } = await job();
+
+    // Act
+    await runJob(event, h.context, h.deps);
+
+    // Assess
+    expect(successOf(event).variables.VERDICT).toBe('in-sync');
+    expect(h.logs.lines()).toContainEqual(
+      expect.objectContaining({
+        level: 'error',
+        msg: 'cannot claim the job in the state bucket; continuing without duplicate-delivery protection',
+      }),
+    );
+  });
+
+  it('two concurrent deliveries with a job ledger: one claims, one stands down', async () => {
+    // Prepare
+    await createLzaOrg(admin);
+    const a = harness({ modeCeiling: 'enforce', ledger: true });
+    const b = harness({ modeCeiling: 'enforce', ledger: true });
+    const { event } = await job({ userParameters: { mode: 'enforce' } });
+
+    // Act
+    await Promise.all([runJob(event, a.context, a.deps), runJob(structuredClone(event), b.context, b.deps)]);
+
+    // Assess
+    expect(codePipeline.calls).toHaveLength(1);
+    expect(successOf(event).variables.VERDICT).toBe('in-sync');
+    expect(writes(a.orgCalls) + writes(b.orgCalls)).toBe(7);
+    expect([totalCalls(a.orgCalls), totalCalls(b.orgCalls)].filter((n) => n === 0)).toHaveLength(1);
+  });
+
+  it('without a ledger a duplicate runs again, and the second result is refused without a retry or a throw', async () => {
+    // Prepare
+    await createLzaOrg(admin);
+    await converge();
+    const first = harness();
+    const second = harness();
+    const { event } = await job();
+
+    // Act
+    await runJob(event, first.context, first.deps);
+    const again = runJob(event, second.context, second.deps);
+
+    // Assess
+    await expect(again).resolves.toBeUndefined();
+    expect(codePipeline.calls.map((c) => c.error ?? 'ok')).toEqual(['ok', 'InvalidJobStateException']);
+    expect(successOf(event).variables.VERDICT).toBe('in-sync');
+    expect(second.sleeps).toEqual([]);
+    expect(second.logs.lines()).toContainEqual(
+      expect.objectContaining({ level: 'warn', msg: 'the job already has a result; not reporting again' }),
+    );
+  });
+});
+
+describe('pipeline job: the report artifact', () => {
+  it('is a zip with report.json (valid ReportSchema) and report.md (Mermaid), KMS-encrypted with the job key', async () => {
+    // Prepare
+    await createLzaOrg(admin);
+    const keyArn = await createKmsKey(moto.endpoint);
+    const h = harness();
+    const { event, outputKey } = await job({
+      output: true,
+      kmsKeyArn: keyArn,
+      userParameters: { failOn: 'never' },
+    });
+
+    // Act
+    await runJob(event, h.context, h.deps);
+
+    // Assess
+    const { variables } = successOf(event);
+    const { files, head } = await readOutputArtifact(adminS3, outputKey as string);
+    expect(Object.keys(files).sort()).toEqual(['report.json', 'report.md']);
+    const parsed = ReportSchema.safeParse(JSON.parse(files['report.json'] as string));
+    expect(parsed.success, JSON.stringify(parsed.error?.issues)).toBe(true);
+    const report = parsed.data as NonNullable<typeof parsed.data>;
+    expect(report).toMatchObject({ reportVersion: 1, mode: 'audit', verdict: 'drift' });
+    expect(String(report.changes.length)).toBe(variables.CHANGES);
+    expect(String(report.violations.length)).toBe(variables.VIOLATIONS);
+    expect(String(report.effectiveChanges.length)).toBe(variables.EFFECTIVE_CHANGES);
+    expect(String(report.accounts.total)).toBe(variables.ACCOUNTS);
+    expect(files['report.md']).toMatch(/```mermaid\ngraph TD\n/);
+    expect(head.ServerSideEncryption).toBe('aws:kms');
+    expect(head.SSEKMSKeyId).toBe(keyArn);
+    expect(head.ContentType).toBe('application/zip');
+  });
+
+  it('without an encryptionKey the artifact is written without SSE-KMS', async () => {
+    // Prepare
+    await createLzaOrg(admin);
+    await converge();
+    const h = harness();
+    const { event, outputKey } = await job({ output: true });
+
+    // Act
+    await runJob(event, h.context, h.deps);
+
+    // Assess
+    expect(successOf(event).variables.VERDICT).toBe('in-sync');
+    const head = await adminS3.send(new HeadObjectCommand({ Bucket: ARTIFACT_BUCKET, Key: outputKey }));
+    expect(head.ServerSideEncryption).not.toBe('aws:kms');
+    expect(head.SSEKMSKeyId).toBeUndefined();
+    const { files } = await readOutputArtifact(adminS3, outputKey as string);
+    expect(ReportSchema.parse(JSON.parse(files['report.json'] as string)).verdict).toBe('in-sync');
+  });
+});
+
+describe('pipeline job: reporting the result', () => {
+  it('is retried when the job API fails twice, then succeeds', async () => {
+    // Prepare
+    await createLzaOrg(admin);
+    await converge();
+    codePipeline.failNext(2);
+    const h = harness();
+    const { event } = await job();
+
+    // Act
+    await runJob(event, h.context, h.deps);
+
+    // Assess
+    expect(codePipeline.calls.map((c) => c.status)).toEqual([500, 500, 200]);
+    expect(codePipeline.calls.map((c) => c.input)).toEqual([
+      codePipeline.calls[2]?.input,
+      codePipeline.calls[2]?.input,
+      codePipeline.calls[2]?.input,
+    ]);
+    expect(successOf(event).variables.VERDICT).toBe('in-sync');
+    expect(h.sleeps).toEqual([1000, 2000]);
+    expect(h.logs.lines().filter((l) => l.msg === 'reporting the job result failed')).toHaveLength(2);
+  });
+
+  it('when it always fails, the job returns without throwing and logs a fatal line', async () => {
+    // Prepare
+    await createLzaOrg(admin);
+    codePipeline.failNext(100);
+    const h = harness({ ledger: true });
+    const { event } = await job();
+
+    // Act
+    const outcome = runJob(event, h.context, h.deps);
+
+    // Assess
+    await expect(outcome).resolves.toBeUndefined();
+    expect(codePipeline.calls.map((c) => c.status)).toEqual([500, 500, 500]);
+    expect(codePipeline.results()).toEqual([]);
+    const fatal = h.logs.lines().filter((l) => l.level === 'fatal');
+    expect(fatal).toHaveLength(1);
+    expect(fatal[0]).toMatchObject({
+      jobId: jobIdOf(event),
+      outcome: 'failure',
+      type: 'JobFailed',
+      msg: expect.stringMatching(/^COULD NOT REPORT THE JOB RESULT/),
+    });
+    expect(String(fatal[0]?.message)).toMatch(/^drift: 7 changes/);
+  });
+});
+
+describe('pipeline job: logs', () => {
+  it('never show the artifact credentials, and carry the job id', async () => {
+    // Prepare: one success, one failure through the artifact path, one parameter error
+    await createLzaOrg(admin);
+    const h = harness({ ledger: true });
+    const success = await job({
+      output: true,
+      userParameters: { failOn: 'never', pipelineExecutionId: 'exec-1' },
+    });
+    const missing = await job({ files: { 'other.yaml': 'x: 1\n' } });
+    const badParameters = await job({ userParameters: '{"roleArn": 1}' });
+
+    // Act
+    for (const { event } of [success, missing, badParameters]) await runJob(event, h.context, h.deps);
+
+    // Assess
+    expect(codePipeline.results().map((r) => r.kind)).toEqual(['success', 'failure', 'failure']);
+    const text = h.logs.text();
+    for (const secret of [ARTIFACT_CREDENTIALS.secretAccessKey, ARTIFACT_CREDENTIALS.sessionToken]) {
+      expect(text).not.toContain(secret);
+      expect(text).not.toContain(JSON.stringify(secret).slice(1, -1));
+    }
+    const lines = h.logs.lines();
+    for (const { event } of [success, missing, badParameters]) {
+      expect(lines.filter((l) => l.jobId === jobIdOf(event)).length).toBeGreaterThan(0);
+    }
+    expect(lines.filter((l) => l.jobId === jobIdOf(success.event))).toContainEqual(
+      expect.objectContaining({ pipelineExecutionId: 'exec-1', msg: 'job result reported' }),
+    );
+  });
+
+  it('redact the credentials even if a whole job is logged', async () => {
+    // Prepare
+    const logs = logSink();
+    const logger = createLogger(logs, 'info');
+    const event = pipelineEvent({ inputKey: 'k' });
+
+    // Act
+    logger.info({ job: event['CodePipeline.job'].data }, 'job data');
+    logger.info({ event }, 'whole event');
+
+    // Assess
+    expect(logs.text()).not.toContain(ARTIFACT_CREDENTIALS.secretAccessKey);
+    expect(logs.text()).not.toContain(ARTIFACT_CREDENTIALS.sessionToken);
+    expect(logs.text()).not.toContain(ARTIFACT_CREDENTIALS.accessKeyId);
+  });
+});
+
+describe('pipeline job: not a job', () => {
+  it.each([
+    ['an S3 event', { Records: [{ eventSource: 'aws:s3' }] }],
+    ['an empty object', {}],
+    ['null', null],
+    ['a job without an id', { 'CodePipeline.job': { data: {} } }],
+  ])('%s: no call, no throw', async (_name, event) => {
+    // Prepare
+    const h = harness();
+
+    // Act
+    const outcome = runJob(event, h.context, h.deps);
+
+    // Assess
+    await expect(outcome).resolves.toBeUndefined();
+    expect(codePipeline.calls).toEqual([]);
+    expect(h.logs.lines()).toContainEqual(
+      expect.objectContaining({
+        level: 'error',
+        msg: 'not a CodePipeline job event; there is no job to report to',
+      }),
+    );
+  });
+});
+
+describe('pipeline job: the real handler export, configured by the environment', () => {
+  it('runs an enforce job against moto and reports once, even when delivered twice', async () => {
+    // Prepare
+    const org = await createLzaOrg(admin);
+    const { event, outputKey } = await job({ userParameters: { mode: 'enforce' }, output: true });
+    const saved = { ...process.env };
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL: moto.endpoint,
+      AWS_ENDPOINT_URL_CODEPIPELINE: codePipeline.endpoint,
+      AWS_REGION: REGION,
+      AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
+      AI_OPTOUT_PACE: 'none',
+      AI_OPTOUT_MODE_CEILING: 'enforce',
+      AI_OPTOUT_STATE_BUCKET: STATE_BUCKET,
+      LOG_LEVEL: 'silent',
+    });
+    const context = { getRemainingTimeInMillis: () => 600_000, awsRequestId: 'handler-request' };
+
+    // Act
+    try {
+      const { handler } = await import('../../lambdas/pipeline-job/handler.ts');
+      await handler(event, context);
+      await handler(structuredClone(event), context);
+    } finally {
+      for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+      Object.assign(process.env, saved);
+    }
+
+    // Assess
+    expect(codePipeline.calls).toHaveLength(1);
+    const { variables } = successOf(event);
+    expect(variables).toMatchObject({ VERDICT: 'in-sync', MODE: 'enforce', ACCOUNTS: '7' });
+    expect(codePipeline.calls[0]?.input?.executionDetails).toMatchObject({
+      externalExecutionId: 'handler-request',
+    });
+    expect((await aiPolicies()).map((p) => p.name).sort()).toEqual([
+      'ai-optout-baseline',
+      'ai-optout-production',
+      'ai-optout-sandbox-exception',
+    ]);
+    expect((await aiPolicies()).find((p) => p.name === 'ai-optout-baseline')?.targets).toEqual([org.rootId]);
+    const { files } = await readOutputArtifact(adminS3, outputKey as string);
+    expect(ReportSchema.parse(JSON.parse(files['report.json'] as string)).applied).toHaveLength(7);
+  });
+});
