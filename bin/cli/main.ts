@@ -164,8 +164,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
   program
     .name('ai-optout')
     .description(
-      'Keeps AWS Organizations AI services opt-out policies in the state declared in ai-optout.yaml:\n' +
-        "validates the file, computes every account's effective setting, plans and applies the difference.",
+      "Keeps AWS Organizations AI services opt-out policies in the state declared in ai-optout.yaml: validates the file, computes every account's effective setting, plans and applies the difference. Docs: docs/cli.md",
     )
     .option('--debug', 'print stack traces on errors')
     .option('--no-color', 'plain text output')
