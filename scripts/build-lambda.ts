@@ -4,6 +4,7 @@
  * minified, with a source map. ESM bundles of CommonJS dependencies need `require`: the banner gives it.
  */
 import { mkdirSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
@@ -11,7 +12,7 @@ export const ENTRY = fileURLToPath(new URL('../lambdas/pipeline-job/handler.ts',
 export const OUTFILE = fileURLToPath(new URL('../dist/pipeline-job/index.mjs', import.meta.url));
 
 export async function buildLambda(outfile = OUTFILE): Promise<{ outfile: string; bytes: number }> {
-  mkdirSync(new URL('../dist/pipeline-job/', import.meta.url), { recursive: true });
+  mkdirSync(dirname(outfile), { recursive: true });
   await build({
     entryPoints: [ENTRY],
     outfile,

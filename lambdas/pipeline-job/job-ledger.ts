@@ -1,8 +1,8 @@
 /**
  * One result per job, even when CodePipeline delivers the same job twice: each invocation claims the
  * job id with a conditional S3 write before doing anything. A second delivery finds the claim and
- * stops, without applying and without reporting. A claim older than any invocation can live (the first
- * invocation died) may be taken over.
+ * stops, without applying and without reporting. A claim whose invocation has passed its deadline (it
+ * died, or timed out), or that could not report its result, may be taken over by the next delivery.
  */
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { errorName } from '../adapters/aws/errors.ts';
@@ -10,14 +10,22 @@ import { errorName } from '../adapters/aws/errors.ts';
 export type Claim = 'claimed' | 'already-reported' | 'in-progress';
 
 interface Marker {
-  state: 'running' | 'reported';
+  state: 'running' | 'reported' | 'unreported';
   startedAt: string;
+  /** When the claiming invocation will have been stopped by Lambda, at the latest. */
+  expiresAt?: string;
   requestId?: string;
   outcome?: string;
 }
 
-/** Lambda runs at most 15 minutes; a running claim older than this belongs to a dead invocation. */
+/** Lambda runs at most 15 minutes: a claim with no deadline of its own is stale after this. */
 export const STALE_CLAIM_MS = 16 * 60 * 1000;
+
+export interface ClaimOptions {
+  requestId?: string | undefined;
+  /** The claiming invocation's own deadline (now + the Lambda's remaining time). */
+  expiresAt?: Date | undefined;
+}
 
 export class JobLedger {
   constructor(
@@ -46,11 +54,12 @@ export class JobLedger {
     );
   }
 
-  async claim(jobId: string, now: Date, requestId?: string): Promise<Claim> {
+  async claim(jobId: string, now: Date, options: ClaimOptions = {}): Promise<Claim> {
     const marker: Marker = {
       state: 'running',
       startedAt: now.toISOString(),
-      ...(requestId ? { requestId } : {}),
+      ...(options.expiresAt ? { expiresAt: options.expiresAt.toISOString() } : {}),
+      ...(options.requestId ? { requestId: options.requestId } : {}),
     };
     try {
       await this.put(jobId, marker, { IfNoneMatch: '*' });
@@ -65,7 +74,10 @@ export class JobLedger {
     const existing = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.key(jobId) }));
     const current = JSON.parse((await existing.Body?.transformToString()) ?? '{}') as Marker;
     if (current.state === 'reported') return 'already-reported';
-    if (now.getTime() - Date.parse(current.startedAt) < STALE_CLAIM_MS) return 'in-progress';
+    const expiresAt = current.expiresAt
+      ? Date.parse(current.expiresAt)
+      : Date.parse(current.startedAt) + STALE_CLAIM_MS;
+    if (current.state === 'running' && now.getTime() < expiresAt) return 'in-progress';
     try {
       await this.put(jobId, marker, { IfMatch: existing.ETag ?? '' });
       return 'claimed';
@@ -76,5 +88,10 @@ export class JobLedger {
 
   async markReported(jobId: string, startedAt: Date, outcome: string): Promise<void> {
     await this.put(jobId, { state: 'reported', startedAt: startedAt.toISOString(), outcome }, {});
+  }
+
+  /** The result could not be sent: a later delivery of the job may run it again. */
+  async markUnreported(jobId: string, startedAt: Date, outcome: string): Promise<void> {
+    await this.put(jobId, { state: 'unreported', startedAt: startedAt.toISOString(), outcome }, {});
   }
 }

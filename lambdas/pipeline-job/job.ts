@@ -68,10 +68,15 @@ export interface JobDependencies {
   pace: 'published' | 'none';
   /** Re-read delays after apply (eventual consistency). */
   verifyDelaysMs?: readonly number[];
+  /** Time kept back for reporting, and the least working time accepted (defaults RESERVE_MS, MINIMUM_WORK_MS). */
+  timing?: { reserveMs: number; minimumWorkMs: number };
 }
 
 /** Time kept back from the Lambda deadline to write the report and send the result. */
 export const RESERVE_MS = 45_000;
+/** Less working time than this after the reserve means the function timeout is set too low. */
+export const MINIMUM_WORK_MS = 15_000;
+const REPORT_ATTEMPTS = 3;
 
 export class DeadlineError extends Error {
   override name = 'DeadlineError';
@@ -137,13 +142,22 @@ async function reconcileJob(
   }
 
   // Never negative: a function started with less than the reserve left stops at once ("in 0 s").
-  const budgetMs = Math.max(0, context.getRemainingTimeInMillis() - RESERVE_MS);
+  const { reserveMs, minimumWorkMs } = deps.timing ?? {
+    reserveMs: RESERVE_MS,
+    minimumWorkMs: MINIMUM_WORK_MS,
+  };
+  const budgetMs = Math.max(0, context.getRemainingTimeInMillis() - reserveMs);
+  if (budgetMs < minimumWorkMs) {
+    throw new ConfigurationError(
+      `the function timeout leaves ${Math.round(budgetMs / 1000)} s to work after the ${reserveMs / 1000} s kept for reporting: set it to at least 2 minutes (14 recommended)`,
+    );
+  }
   const controller = new AbortController();
   const timer = setTimeout(
     () =>
       controller.abort(
         new DeadlineError(
-          `stopped ${Math.round(RESERVE_MS / 1000)} s before the Lambda deadline: ${mode === 'enforce' ? 'reading, applying and verifying' : 'reading'} the organization did not finish in ${Math.round(budgetMs / 1000)} s. ${mode === 'enforce' ? 'Apply is idempotent: the next run continues where this one stopped. ' : ''}Raise the function timeout (up to 15 minutes) for an organization this large.`,
+          `stopped ${Math.round(reserveMs / 1000)} s before the Lambda deadline: ${mode === 'enforce' ? 'reading, applying and verifying' : 'reading'} the organization did not finish in ${Math.round(budgetMs / 1000)} s. ${mode === 'enforce' ? 'Apply is idempotent: the next run continues where this one stopped. ' : ''}Raise the function timeout (up to 15 minutes) for an organization this large.`,
         ),
       ),
     budgetMs,
@@ -213,7 +227,7 @@ async function report(
   log: Logger,
   deps: JobDependencies,
   context: LambdaContextLike,
-): Promise<boolean> {
+): Promise<'reported' | 'already-reported' | 'failed'> {
   const externalExecutionId = context.awsRequestId?.slice(0, 1500);
   const send = () =>
     outcome.kind === 'success'
@@ -238,32 +252,44 @@ async function report(
             },
           }),
         );
-  for (let attempt = 1; attempt <= 3; attempt++) {
+  for (let attempt = 1; ; attempt++) {
     try {
       await send();
       log.info(
         { result: outcome.kind, type: outcome.kind === 'failure' ? outcome.type : undefined },
         'job result reported',
       );
-      return true;
+      return 'reported';
     } catch (error) {
-      if (error instanceof InvalidJobStateException || errorName(error) === 'InvalidJobStateException') {
+      const name = errorName(error);
+      if (error instanceof InvalidJobStateException || name === 'InvalidJobStateException') {
         log.warn({ err: describeError(error) }, 'the job already has a result; not reporting again');
-        return false;
+        return 'already-reported';
       }
-      log.error({ attempt, err: describeError(error) }, 'reporting the job result failed');
-      if (attempt < 3) await deps.sleep(1000 * attempt);
+      // Only transient failures are worth another try; a rejected request would be rejected again.
+      const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+      const transient =
+        status === undefined || status >= 500 || name === 'ThrottlingException' || name === 'TimeoutError';
+      log.error({ attempt, err: describeError(error), transient }, 'reporting the job result failed');
+      if (!transient || attempt >= REPORT_ATTEMPTS) {
+        log.fatal(
+          {
+            outcome: outcome.kind,
+            type: outcome.kind === 'failure' ? outcome.type : undefined,
+            message: outcome.kind === 'failure' ? outcome.message : outcome.summary,
+            err: describeError(error),
+          },
+          `COULD NOT REPORT THE JOB RESULT (${name}): the pipeline stage will time out. ${
+            name === 'AccessDeniedException'
+              ? 'The function role needs codepipeline:PutJobSuccessResult and codepipeline:PutJobFailureResult.'
+              : 'See the error above.'
+          }`,
+        );
+        return 'failed';
+      }
+      await deps.sleep(1000 * attempt);
     }
   }
-  log.fatal(
-    {
-      outcome: outcome.kind,
-      type: outcome.kind === 'failure' ? outcome.type : undefined,
-      message: outcome.kind === 'failure' ? outcome.message : outcome.summary,
-    },
-    'COULD NOT REPORT THE JOB RESULT: the pipeline stage will time out; check the codepipeline:PutJobSuccessResult/PutJobFailureResult permissions',
-  );
-  return false;
 }
 
 /** Runs one job end to end. Never throws. */
@@ -287,7 +313,10 @@ export async function runJob(
   const startedAt = deps.now();
   if (deps.ledger) {
     try {
-      const claim = await deps.ledger.claim(job.id, startedAt, context.awsRequestId);
+      const claim = await deps.ledger.claim(job.id, startedAt, {
+        requestId: context.awsRequestId,
+        expiresAt: new Date(startedAt.getTime() + context.getRemainingTimeInMillis() + 5_000),
+      });
       if (claim !== 'claimed') {
         log.warn(
           { claim },
@@ -321,9 +350,13 @@ export async function runJob(
     );
   }
   const reported = await report(job, outcome, log, deps, context);
-  if (reported && deps.ledger) {
-    await deps.ledger.markReported(job.id, startedAt, outcome.kind).catch((error: unknown) => {
-      log.warn({ err: describeError(error) }, 'cannot mark the job as reported in the state bucket');
+  if (deps.ledger) {
+    const mark =
+      reported === 'failed'
+        ? deps.ledger.markUnreported(job.id, startedAt, outcome.kind)
+        : deps.ledger.markReported(job.id, startedAt, outcome.kind);
+    await mark.catch((error: unknown) => {
+      log.warn({ err: describeError(error) }, 'cannot record the job outcome in the state bucket');
     });
   }
 }

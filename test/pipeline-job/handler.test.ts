@@ -844,6 +844,7 @@ describe('pipeline job: apply that does not converge, and the deadline', () => {
     // Prepare: exactly the reserve left, so the budget for reading and applying is 0
     await createLzaOrg(admin);
     const h = harness({ modeCeiling: 'enforce' });
+    h.deps.timing = { reserveMs: RESERVE_MS, minimumWorkMs: 0 };
     const { event } = await job({ userParameters: { mode: 'enforce' } });
     const context = { ...h.context, getRemainingTimeInMillis: () => RESERVE_MS };
 
@@ -860,7 +861,7 @@ describe('pipeline job: apply that does not converge, and the deadline', () => {
     expect(await aiPolicies()).toEqual([]);
   });
 
-  it('with less time left than the reserve, the message still says 0 s (never a negative budget)', async () => {
+  it('a function timeout too short to work fails with a ConfigurationError that says so', async () => {
     // Prepare
     await createLzaOrg(admin);
     const h = harness();
@@ -872,10 +873,11 @@ describe('pipeline job: apply that does not converge, and the deadline', () => {
 
     // Assess
     const failure = failureOf(event);
-    expect(failure.type).toBe('JobFailed');
-    expect(failure.lines[0]).toMatch(
-      /^stopped 45 s before the Lambda deadline: reading the organization did not finish in 0 s\. Raise/,
+    expect(failure.type).toBe('ConfigurationError');
+    expect(failure.message).toBe(
+      'the function timeout leaves 0 s to work after the 45 s kept for reporting: set it to at least 2 minutes (14 recommended)',
     );
+    expect(Object.keys(h.orgCalls)).toEqual([]);
   });
 });
 
@@ -907,6 +909,42 @@ describe('pipeline job: one result per job', () => {
     expect(second.logs.lines()).toContainEqual(
       expect.objectContaining({ level: 'warn', claim: 'already-reported', jobId: jobIdOf(event) }),
     );
+  });
+
+  it('a claim past its own deadline is taken over, one within it stands the delivery down', async () => {
+    // Prepare
+    await createLzaOrg(admin);
+    await converge();
+    const live = await job();
+    const expired = await job();
+    const at = (seconds: number) => new Date(Date.now() + seconds * 1000).toISOString();
+    for (const [event, expiresAt] of [
+      [live.event, at(60)],
+      [expired.event, at(-10)],
+    ] as const) {
+      await adminS3.send(
+        new PutObjectCommand({
+          Bucket: STATE_BUCKET,
+          Key: `ai-optout/jobs/${jobIdOf(event)}.json`,
+          Body: JSON.stringify({ state: 'running', startedAt: at(-120), expiresAt, requestId: 'earlier' }),
+        }),
+      );
+    }
+    const h = harness({ ledger: true });
+
+    // Act
+    await runJob(live.event, h.context, h.deps);
+    await runJob(expired.event, h.context, h.deps);
+
+    // Assess
+    expect(codePipeline.results().map((r) => r.jobId)).toEqual([jobIdOf(expired.event)]);
+    const marker = await adminS3.send(
+      new GetObjectCommand({ Bucket: STATE_BUCKET, Key: `ai-optout/jobs/${jobIdOf(live.event)}.json` }),
+    );
+    expect(JSON.parse((await marker.Body?.transformToString()) as string)).toMatchObject({
+      state: 'running',
+      requestId: 'earlier',
+    });
   });
 
   it('a fresh claim by another invocation stands this one down; a stale claim is taken over', async () => {
@@ -1084,6 +1122,30 @@ describe('pipeline job: reporting the result', () => {
     expect(successOf(event).variables.VERDICT).toBe('in-sync');
     expect(h.sleeps).toEqual([1000, 2000]);
     expect(h.logs.lines().filter((l) => l.msg === 'reporting the job result failed')).toHaveLength(2);
+  });
+
+  it('a rejected result is not retried; the claim is left unreported so a redelivery can run it', async () => {
+    // Prepare
+    await createLzaOrg(admin);
+    await converge();
+    codePipeline.failNext(1, { status: 400, type: 'ValidationException', message: 'bad request' });
+    const h = harness({ ledger: true });
+    const { event } = await job();
+
+    // Act
+    await runJob(event, h.context, h.deps);
+    const again = harness({ ledger: true });
+    await runJob(event, again.context, again.deps);
+
+    // Assess
+    expect(codePipeline.calls.map((c) => c.status)).toEqual([400, 200]);
+    expect(h.sleeps).toEqual([]);
+    expect(h.logs.lines().filter((l) => l.level === 'fatal')).toEqual([
+      expect.objectContaining({
+        msg: 'COULD NOT REPORT THE JOB RESULT (ValidationException): the pipeline stage will time out. See the error above.',
+      }),
+    ]);
+    expect(successOf(event).variables.VERDICT).toBe('in-sync');
   });
 
   it('when it always fails, the job returns without throwing and logs a fatal line', async () => {

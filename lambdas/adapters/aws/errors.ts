@@ -17,7 +17,11 @@ const UNAVAILABLE = new Set([
   'Throttling',
   'ServiceException',
   'ServiceUnavailableException',
+  'ServiceUnavailable',
   'InternalFailure',
+  'InternalError',
+  'SlowDown',
+  'RequestTimeout',
   'TimeoutError',
 ]);
 const NETWORK = new Set([
@@ -58,7 +62,9 @@ export function translateAwsError(
     const who =
       service === 'organizations'
         ? ' Organizations policy operations also require the management account or a delegated administrator.'
-        : '';
+        : service === 's3'
+          ? ' For a KMS-encrypted object the key must also allow kms:Decrypt (reads) or kms:GenerateDataKey (writes).'
+          : '';
     return new PermissionError(
       operation,
       permission,
@@ -73,7 +79,8 @@ export function translateAwsError(
       { cause: error },
     );
   }
-  if (UNAVAILABLE.has(name)) {
+  const status = (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
+  if (UNAVAILABLE.has(name) || (status !== undefined && status >= 500)) {
     const tries = attempts(error);
     return new ServiceUnavailableError(
       `AWS ${service} kept failing ${operation}${tries ? ` after ${tries} attempts` : ''} (${name}): ${message}`,
