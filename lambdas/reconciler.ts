@@ -4,7 +4,11 @@
  */
 import type { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { type AppliedStep, type ApplyOptions, PlanApplier } from './adapters/aws/applier.ts';
-import { OrganizationsReader } from './adapters/aws/organizations-reader.ts';
+import {
+  type HierarchyProgress,
+  OrganizationsReader,
+  startOfWalk,
+} from './adapters/aws/organizations-reader.ts';
 import { Throttle } from './adapters/aws/throttle.ts';
 import type { DesiredState } from './domain/desired-state/types.ts';
 import type { OrgSnapshot } from './domain/model.ts';
@@ -44,6 +48,60 @@ export function actionableChanges(result: Plan) {
 
 function throttleOf(options: ReconcileOptions): Throttle {
   return options.throttle ?? new Throttle({ rates: 'published' });
+}
+
+/** A read of the organization that may span several Lambda invocations. */
+export interface ReadProgress {
+  organization: OrgSnapshot['organization'];
+  hierarchy: HierarchyProgress;
+}
+
+export type ResumableRead =
+  | { complete: true; snapshot: OrgSnapshot }
+  | { complete: false; progress: ReadProgress };
+
+/**
+ * Reads the organization, continuing from `progress` when given. When `stop` is aborted it returns the
+ * progress made instead of a snapshot. The root and the AI opt-out policies are always read fresh, at
+ * the end, so a snapshot assembled over several invocations still has current policies.
+ */
+export async function readResumable(
+  options: ReconcileOptions,
+  progress?: ReadProgress,
+  stop?: AbortSignal,
+): Promise<ResumableRead> {
+  const reader = new OrganizationsReader(options.client, { throttle: throttleOf(options) });
+  let organization: OrgSnapshot['organization'];
+  let hierarchy: HierarchyProgress;
+  if (progress) {
+    organization = progress.organization;
+    hierarchy = progress.hierarchy;
+  } else {
+    const [described, root] = await Promise.all([reader.describeOrganization(), reader.readRoot()]);
+    organization = described;
+    hierarchy = startOfWalk(root.id);
+  }
+  const stopped = (): ResumableRead => ({ complete: false, progress: { organization, hierarchy } });
+  hierarchy = await reader.walkHierarchy(hierarchy, stop);
+  if (hierarchy.pending.length > 0) return stopped();
+  try {
+    const [root, policies] = await Promise.all([reader.fetchRoot(), reader.readPolicies()]);
+    return {
+      complete: true,
+      snapshot: {
+        snapshotVersion: 1,
+        capturedAt: (options.now?.() ?? new Date()).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+        organization,
+        root,
+        organizationalUnits: hierarchy.organizationalUnits,
+        accounts: hierarchy.accounts,
+        policies,
+      },
+    };
+  } catch (error) {
+    if (stop?.aborted) return stopped();
+    throw error;
+  }
 }
 
 export async function readLive(options: ReconcileOptions): Promise<OrgSnapshot> {

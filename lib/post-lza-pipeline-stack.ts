@@ -81,6 +81,11 @@ export class PostLzaPipelineStack extends Stack {
       serverAccessLogsBucket: accessLogs,
       serverAccessLogsPrefix: 'artifacts/',
       removalPolicy: RemovalPolicy.RETAIN,
+      lifecycleRules: [
+        { id: 'ContinuationState', prefix: 'ai-optout/continuations/', expiration: Duration.days(7) },
+        { id: 'JobClaims', prefix: 'ai-optout/jobs/', expiration: Duration.days(90) },
+        { id: 'OldArtifactVersions', noncurrentVersionExpiration: Duration.days(90) },
+      ],
     });
 
     const managementRoleArn =

@@ -21,8 +21,8 @@ import {
 import { Construct } from 'constructs';
 import { type AccessMode, ORGANIZATIONS_WILDCARD_REASON, organizationsStatements } from './permissions.ts';
 
-/** Key prefix of job claims in the state bucket (the handler's default `AI_OPTOUT_STATE_PREFIX`). */
-export const JOB_CLAIM_PREFIX = 'ai-optout/jobs/';
+/** Key prefix of the function's state in the state bucket: job claims and continuation state. */
+export const STATE_PREFIX = 'ai-optout/';
 
 export const HANDLER_ENTRY = fileURLToPath(new URL('../lambdas/pipeline-job/handler.ts', import.meta.url));
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -35,7 +35,7 @@ export interface ReconcilerFunctionProps {
   readonly mode: AccessMode;
   /** Assume this role for Organizations calls; the function then gets only sts:AssumeRole on it. */
   readonly managementRoleArn?: string;
-  /** Bucket (normally the pipeline's artifact bucket) for job claims: duplicate-delivery protection. */
+  /** Bucket (normally the pipeline's artifact bucket) for job claims (duplicate-delivery protection) and continuation state. */
   readonly stateBucket?: s3.IBucket;
   /** Default 14 minutes: under Lambda's 15 and CodePipeline's 20-minute no-reply limit. */
   readonly timeout?: Duration;
@@ -128,9 +128,9 @@ export class ReconcilerFunction extends Construct {
     if (props.stateBucket) {
       this.role.addToPolicy(
         new iam.PolicyStatement({
-          sid: 'JobClaims',
+          sid: 'JobClaimsAndContinuations',
           actions: ['s3:GetObject', 's3:PutObject'],
-          resources: [props.stateBucket.arnForObjects(`${JOB_CLAIM_PREFIX}*`)],
+          resources: [props.stateBucket.arnForObjects(`${STATE_PREFIX}*`)],
         }),
       );
       props.stateBucket.encryptionKey?.grant(this.role, 'kms:Decrypt', 'kms:GenerateDataKey');
@@ -150,8 +150,8 @@ export class ReconcilerFunction extends Construct {
     );
     if (props.stateBucket) {
       acknowledge(
-        `Resource::<${logicalId(props.stateBucket.node.defaultChild ?? undefined)}.Arn>/${JOB_CLAIM_PREFIX}*`,
-        'Job claims are one object per CodePipeline job id, which is known only at run time; the grant is limited to this prefix and to GetObject/PutObject.',
+        `Resource::<${logicalId(props.stateBucket.node.defaultChild ?? undefined)}.Arn>/${STATE_PREFIX}*`,
+        'Job claims and continuation state are one object per CodePipeline job id, known only at run time; the grant is limited to this prefix and to GetObject/PutObject.',
       );
     }
   }

@@ -6,6 +6,7 @@ import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { S3Client } from '@aws-sdk/client-s3';
 import { createOrganizationsClient, sessionNameFor } from '../adapters/aws/clients.ts';
 import { artifactS3Client } from './artifacts.ts';
+import { ContinuationStore } from './continuations.ts';
 import { readEnvironment } from './env.ts';
 import { type LambdaContextLike, runJob } from './job.ts';
 import { JobLedger } from './job-ledger.ts';
@@ -14,12 +15,12 @@ import { createLogger } from './logger.ts';
 const environment = readEnvironment();
 const logger = createLogger();
 const codePipeline = new CodePipelineClient({ maxAttempts: 3 });
+const stateS3 = new S3Client({ forcePathStyle: environment.endpointOverride });
 const ledger = environment.stateBucket
-  ? new JobLedger(
-      new S3Client({ forcePathStyle: environment.endpointOverride }),
-      environment.stateBucket,
-      environment.statePrefix,
-    )
+  ? new JobLedger(stateS3, environment.stateBucket, environment.statePrefix)
+  : undefined;
+const continuations = environment.stateBucket
+  ? new ContinuationStore(stateS3, environment.stateBucket)
   : undefined;
 
 export const handler = async (event: unknown, context: LambdaContextLike): Promise<void> => {
@@ -29,6 +30,7 @@ export const handler = async (event: unknown, context: LambdaContextLike): Promi
       createOrganizationsClient(roleArn ? { roleArn, sessionName: sessionNameFor('pipeline') } : {}),
     artifactS3: (credentials) => artifactS3Client(credentials),
     ...(ledger ? { ledger } : {}),
+    ...(continuations ? { continuations } : {}),
     logger,
     modeCeiling: environment.modeCeiling,
     now: () => new Date(),

@@ -18,11 +18,12 @@ import { loadDesiredState } from '../domain/desired-state/loader.ts';
 import type { Mode } from '../domain/desired-state/types.ts';
 import { formatDiagnostic } from '../domain/diagnostics.ts';
 import { ConfigurationError, describeError, type FailureType, failureTypeFor } from '../domain/errors.ts';
-import type { Plan } from '../domain/planner.ts';
+import { type Plan, plan } from '../domain/planner.ts';
 import { renderJson } from '../domain/report/json.ts';
 import { renderMarkdown } from '../domain/report/markdown.ts';
-import { type ApplyResult, applyLive, planLive } from '../reconciler.ts';
+import { type ApplyResult, applyPlanned, type ReadProgress, readResumable } from '../reconciler.ts';
 import { type ArtifactCredentials, extractFile, readArtifact, writeArtifact, zipFiles } from './artifacts.ts';
+import type { ContinuationStore } from './continuations.ts';
 import type { JobLedger } from './job-ledger.ts';
 import type { Logger } from './logger.ts';
 import { parseUserParameters, type UserParameters } from './parameters.ts';
@@ -70,6 +71,10 @@ export interface JobDependencies {
   verifyDelaysMs?: readonly number[];
   /** Time kept back for reporting, and the least working time accepted (defaults RESERVE_MS, MINIMUM_WORK_MS). */
   timing?: { reserveMs: number; minimumWorkMs: number };
+  /** Where a run too large for one invocation keeps its progress; without it, such a run fails at the deadline. */
+  continuations?: ContinuationStore;
+  /** Schedules the deadline (default setTimeout); returns a function that cancels it. */
+  schedule?: (callback: () => void, ms: number) => () => void;
 }
 
 /** Time kept back from the Lambda deadline to write the report and send the result. */
@@ -84,6 +89,7 @@ export class DeadlineError extends Error {
 
 type Outcome =
   | { kind: 'success'; summary: string; variables: Record<string, string> }
+  | { kind: 'continue'; summary: string; token: string; percentComplete: number }
   | { kind: 'failure'; type: FailureType; message: string };
 
 function failure(type: FailureType, first: string, lines: readonly string[] = []): Outcome {
@@ -153,15 +159,16 @@ async function reconcileJob(
     );
   }
   const controller = new AbortController();
-  const timer = setTimeout(
-    () =>
-      controller.abort(
-        new DeadlineError(
-          `stopped ${Math.round(reserveMs / 1000)} s before the Lambda deadline: ${mode === 'enforce' ? 'reading, applying and verifying' : 'reading'} the organization did not finish in ${Math.round(budgetMs / 1000)} s. ${mode === 'enforce' ? 'Apply is idempotent: the next run continues where this one stopped. ' : ''}Raise the function timeout (up to 15 minutes) for an organization this large.`,
-        ),
-      ),
-    budgetMs,
+  const deadline = new DeadlineError(
+    `stopped ${Math.round(reserveMs / 1000)} s before the Lambda deadline: ${mode === 'enforce' ? 'reading, applying and verifying' : 'reading'} the organization did not finish in ${Math.round(budgetMs / 1000)} s. ${mode === 'enforce' ? 'Apply is idempotent: the next run continues where this one stopped. ' : ''}Raise the function timeout (up to 15 minutes) for an organization this large, or set AI_OPTOUT_STATE_BUCKET so the run continues in another invocation.`,
   );
+  const schedule =
+    deps.schedule ??
+    ((callback: () => void, ms: number) => {
+      const timer = setTimeout(callback, ms);
+      return () => clearTimeout(timer);
+    });
+  const cancel = schedule(() => controller.abort(deadline), budgetMs);
   try {
     const options = {
       client: deps.organizations(params.roleArn),
@@ -171,46 +178,96 @@ async function reconcileJob(
       apply: { sleep: deps.sleep, onStep: (step: object) => log.info({ step }, 'apply step') },
       ...(deps.verifyDelaysMs ? { verifyDelaysMs: deps.verifyDelaysMs } : {}),
     };
-    log.info({ mode, configPath: params.configPath, policies: loaded.state.policies.length }, 'reconciling');
-    let plan: Plan;
+    const token = job.data.continuationToken;
+    if (token && !deps.continuations) {
+      throw new ConfigurationError(
+        'this job continues an earlier one, but the function has no state bucket (AI_OPTOUT_STATE_BUCKET) to read its progress from',
+      );
+    }
+    const continued = token ? await (deps.continuations as ContinuationStore).load(token) : undefined;
+    const firstJobId = continued?.firstJobId ?? job.id;
+    const continueLater = async (progress: ReadProgress, doing: string): Promise<Outcome> => {
+      if (!deps.continuations) throw deadline;
+      const hierarchy = progress.hierarchy;
+      const read = hierarchy.organizationalUnits.length + 1;
+      const percentComplete = Math.max(
+        1,
+        Math.min(95, Math.floor((read / (read + hierarchy.pending.length)) * 90)),
+      );
+      const next = await deps.continuations.save({
+        version: 1,
+        firstJobId,
+        createdAt: deps.now().toISOString(),
+        progress,
+      });
+      const summary = `${doing}: ${hierarchy.organizationalUnits.length} OUs and ${hierarchy.accounts.length} accounts read, ${hierarchy.pending.length} OUs left; continuing in the next invocation (mode ${mode})`;
+      log.info(
+        {
+          pending: hierarchy.pending.length,
+          ous: hierarchy.organizationalUnits.length,
+          accounts: hierarchy.accounts.length,
+        },
+        summary,
+      );
+      return { kind: 'continue', summary, token: next, percentComplete };
+    };
+
+    log.info(
+      {
+        mode,
+        configPath: params.configPath,
+        policies: loaded.state.policies.length,
+        continued: Boolean(continued),
+        firstJobId,
+      },
+      'reconciling',
+    );
+    const read = await readResumable(options, continued?.progress, controller.signal);
+    if (!read.complete) return await continueLater(read.progress, 'reading the organization');
+    const planned = { snapshot: read.snapshot, plan: plan(loaded.state, read.snapshot, { mode }) };
+    let result: Plan = planned.plan;
     let applied: ApplyResult | undefined;
     if (mode === 'enforce') {
-      applied = await applyLive(loaded.state, options, { mode });
-      log.info(
-        { summary: applied.before.summary, changes: applied.before.changes.length },
-        'plan before apply',
-      );
-      plan = applied.after;
-    } else {
-      plan = (await planLive(loaded.state, options, { mode })).plan;
+      log.info({ summary: planned.plan.summary, changes: planned.plan.changes.length }, 'plan before apply');
+      try {
+        applied = await applyPlanned(loaded.state, planned, options, { mode });
+      } catch (error) {
+        if (!controller.signal.aborted) throw error;
+        const { organization, organizationalUnits, accounts } = read.snapshot;
+        return await continueLater(
+          { organization, hierarchy: { organizationalUnits, accounts, pending: [] } },
+          'applying',
+        );
+      }
+      result = applied.after;
     }
     log.info(
       {
-        verdict: plan.verdict,
-        changes: plan.changes.length,
-        violations: plan.violations.length,
-        effectiveChanges: plan.effectiveChanges.length,
-        accounts: plan.accounts.total,
+        verdict: result.verdict,
+        changes: result.changes.length,
+        violations: result.violations.length,
+        effectiveChanges: result.effectiveChanges.length,
+        accounts: result.accounts.total,
       },
-      plan.summary,
+      result.summary,
     );
     const output = job.data.outputArtifacts?.[0];
     if (output) {
       const generatedAt = deps.now();
       const zip = zipFiles({
-        'report.json': renderJson(plan, generatedAt, applied?.steps),
-        'report.md': renderMarkdown(plan),
+        'report.json': renderJson(result, generatedAt, applied?.steps),
+        'report.md': renderMarkdown(result),
       });
       await writeArtifact(s3, output.location.s3Location, zip, job.data.encryptionKey);
       log.info({ artifact: output.name, bytes: zip.length }, 'report artifact written');
     }
-    return outcomeFor(plan, mode, params, applied);
+    return outcomeFor(result, mode, params, applied);
   } catch (error) {
     if (controller.signal.aborted && controller.signal.reason instanceof DeadlineError)
       throw controller.signal.reason;
     throw error;
   } finally {
-    clearTimeout(timer);
+    cancel();
   }
 }
 
@@ -230,28 +287,40 @@ async function report(
 ): Promise<'reported' | 'already-reported' | 'failed'> {
   const externalExecutionId = context.awsRequestId?.slice(0, 1500);
   const send = () =>
-    outcome.kind === 'success'
+    outcome.kind === 'continue'
       ? deps.codePipeline.send(
           new PutJobSuccessResultCommand({
             jobId: job.id,
+            continuationToken: outcome.token,
             executionDetails: {
-              summary: outcome.summary,
-              percentComplete: 100,
+              summary: outcome.summary.slice(0, SUMMARY_LIMIT),
+              percentComplete: outcome.percentComplete,
               ...(externalExecutionId ? { externalExecutionId } : {}),
             },
-            outputVariables: outcome.variables,
           }),
         )
-      : deps.codePipeline.send(
-          new PutJobFailureResultCommand({
-            jobId: job.id,
-            failureDetails: {
-              type: outcome.type,
-              message: outcome.message,
-              ...(externalExecutionId ? { externalExecutionId } : {}),
-            },
-          }),
-        );
+      : outcome.kind === 'success'
+        ? deps.codePipeline.send(
+            new PutJobSuccessResultCommand({
+              jobId: job.id,
+              executionDetails: {
+                summary: outcome.summary,
+                percentComplete: 100,
+                ...(externalExecutionId ? { externalExecutionId } : {}),
+              },
+              outputVariables: outcome.variables,
+            }),
+          )
+        : deps.codePipeline.send(
+            new PutJobFailureResultCommand({
+              jobId: job.id,
+              failureDetails: {
+                type: outcome.type,
+                message: outcome.message,
+                ...(externalExecutionId ? { externalExecutionId } : {}),
+              },
+            }),
+          );
   for (let attempt = 1; ; attempt++) {
     try {
       await send();

@@ -23,6 +23,7 @@ import type { Mode } from '../../lambdas/domain/desired-state/types.ts';
 import { AI_POLICY_TYPE } from '../../lambdas/domain/model.ts';
 import { ReportSchema } from '../../lambdas/domain/report/schema.ts';
 import type { ArtifactCredentials } from '../../lambdas/pipeline-job/artifacts.ts';
+import { ContinuationStore } from '../../lambdas/pipeline-job/continuations.ts';
 import { type JobDependencies, RESERVE_MS, runJob } from '../../lambdas/pipeline-job/job.ts';
 import { JobLedger } from '../../lambdas/pipeline-job/job-ledger.ts';
 import { createLogger } from '../../lambdas/pipeline-job/logger.ts';
@@ -855,7 +856,7 @@ describe('pipeline job: apply that does not converge, and the deadline', () => {
     const failure = failureOf(event);
     expect(failure.type).toBe('JobFailed');
     expect(failure.message).toBe(
-      'stopped 45 s before the Lambda deadline: reading, applying and verifying the organization did not finish in 0 s. Apply is idempotent: the next run continues where this one stopped. Raise the function timeout (up to 15 minutes) for an organization this large.',
+      'stopped 45 s before the Lambda deadline: reading, applying and verifying the organization did not finish in 0 s. Apply is idempotent: the next run continues where this one stopped. Raise the function timeout (up to 15 minutes) for an organization this large, or set AI_OPTOUT_STATE_BUCKET so the run continues in another invocation.',
     );
     expect(writes(h.orgCalls)).toBe(0);
     expect(await aiPolicies()).toEqual([]);
@@ -1291,5 +1292,146 @@ describe('pipeline job: the real handler export, configured by the environment',
     expect((await aiPolicies()).find((p) => p.name === 'ai-optout-baseline')?.targets).toEqual([org.rootId]);
     const { files } = await readOutputArtifact(adminS3, outputKey as string);
     expect(ReportSchema.parse(JSON.parse(files['report.json'] as string)).applied).toHaveLength(7);
+  });
+});
+
+describe('pipeline job: an organization too large for one invocation', () => {
+  /**
+   * A harness whose deadline fires when the Organizations operation `operation` is called for the
+   * `nth` time (the call itself goes through; the throttle refuses every later one).
+   */
+  function withDeadlineAt(h: Harness, operation: string, nth: number): void {
+    let fire: (() => void) | undefined;
+    h.deps.schedule = (callback) => {
+      fire = callback;
+      return () => {
+        fire = undefined;
+      };
+    };
+    const base = h.deps.organizations;
+    h.deps.organizations = (roleArn) => {
+      const client = base(roleArn);
+      let seen = 0;
+      client.middlewareStack.add(
+        (next, context) => async (args) => {
+          if (context.commandName === `${operation}Command` && ++seen === nth) fire?.();
+          return next(args);
+        },
+        { step: 'initialize', name: 'testDeadline' },
+      );
+      return client;
+    };
+  }
+
+  function continued(event: PipelineEvent, token: string): PipelineEvent {
+    const next = structuredClone(event);
+    next['CodePipeline.job'].id = randomUUID();
+    (next['CodePipeline.job'].data as { continuationToken?: string }).continuationToken = token;
+    return next;
+  }
+
+  function tokenOf(event: PipelineEvent): { token: string; summary: string; percent: number } {
+    const result = codePipeline.results().find((r) => r.jobId === jobIdOf(event));
+    if (result?.kind !== 'success' || !result.continuationToken)
+      throw new Error(`no continuation for ${jobIdOf(event)}`);
+    expect(result.outputVariables).toBeUndefined();
+    return {
+      token: result.continuationToken,
+      summary: result.executionDetails?.summary ?? '',
+      percent: result.executionDetails?.percentComplete ?? -1,
+    };
+  }
+
+  it('reports progress with a continuation token, and the next invocation finishes the read without starting over', async () => {
+    // Prepare
+    await createLzaOrg(admin);
+    await converge();
+    const first = harness({ ledger: true });
+    first.deps.continuations = new ContinuationStore(adminS3, STATE_BUCKET);
+    withDeadlineAt(first, 'ListAccountsForParent', 2);
+    const { event } = await job({ output: true });
+
+    // Act
+    await runJob(event, first.context, first.deps);
+    const { token, summary, percent } = tokenOf(event);
+    const second = harness({ ledger: true });
+    second.deps.continuations = new ContinuationStore(adminS3, STATE_BUCKET);
+    const next = continued(event, token);
+    await runJob(next, second.context, second.deps);
+
+    // Assess
+    expect(summary).toMatch(
+      /^reading the organization: \d+ OUs and \d+ accounts read, [1-9]\d* OUs left; continuing in the next invocation \(mode audit\)$/,
+    );
+    expect(percent).toBeGreaterThanOrEqual(1);
+    expect(percent).toBeLessThanOrEqual(95);
+    expect(JSON.parse(token)).toEqual({ v: 1, key: `ai-optout/continuations/${jobIdOf(event)}.json.gz` });
+    const final = codePipeline.results().find((r) => r.jobId === jobIdOf(next));
+    expect(final?.kind).toBe('success');
+    expect(final?.kind === 'success' ? final.outputVariables : undefined).toMatchObject({
+      VERDICT: 'in-sync',
+      ACCOUNTS: '7',
+    });
+    // 6 parents in all (root, Security, Workloads, Prod, Dev, Sandbox): the second run read only what was left.
+    const firstParents = first.orgCalls.ListAccountsForParent ?? 0;
+    const secondParents = second.orgCalls.ListAccountsForParent ?? 0;
+    expect(secondParents).toBeGreaterThan(0);
+    expect(secondParents).toBeLessThan(6);
+    expect(firstParents + secondParents).toBeLessThanOrEqual(6 + 4);
+    expect(second.orgCalls.DescribeOrganization).toBeUndefined();
+  });
+
+  it('in enforce mode, an apply cut short continues, and the next invocation applies the rest exactly once', async () => {
+    // Prepare
+    await createLzaOrg(admin);
+    const first = harness({ modeCeiling: 'enforce' });
+    first.deps.continuations = new ContinuationStore(adminS3, STATE_BUCKET);
+    withDeadlineAt(first, 'AttachPolicy', 1);
+    const { event } = await job({ userParameters: { mode: 'enforce' } });
+
+    // Act
+    await runJob(event, first.context, first.deps);
+    const { token, summary } = tokenOf(event);
+    const second = harness({ modeCeiling: 'enforce' });
+    second.deps.continuations = new ContinuationStore(adminS3, STATE_BUCKET);
+    const next = continued(event, token);
+    await runJob(next, second.context, second.deps);
+
+    // Assess
+    expect(summary).toMatch(/^applying: /);
+    expect(first.orgCalls.AttachPolicy).toBe(1);
+    expect(second.orgCalls.CreatePolicy).toBeUndefined();
+    expect(second.orgCalls.ListOrganizationalUnitsForParent).toBeUndefined();
+    const final = codePipeline.results().find((r) => r.jobId === jobIdOf(next));
+    expect(final?.kind === 'success' ? final.outputVariables?.VERDICT : final).toBe('in-sync');
+    const names = (await aiPolicies()).map((p) => p.name).sort();
+    expect(names).toEqual([...new Set(names)]);
+    expect(names).toHaveLength(3);
+  });
+
+  it('a continuation token without a state bucket, or one it did not write, is a ConfigurationError', async () => {
+    // Prepare
+    await createLzaOrg(admin);
+    const h = harness();
+    const { event } = await job();
+    const forged = continued(event, JSON.stringify({ v: 1, key: '../secrets.json' }));
+    const h2 = harness();
+    h2.deps.continuations = new ContinuationStore(adminS3, STATE_BUCKET);
+
+    // Act
+    await runJob(continued(event, '{"v":1,"key":"ai-optout/continuations/x.json.gz"}'), h.context, h.deps);
+    await runJob(forged, h2.context, h2.deps);
+
+    // Assess
+    const [noBucket, wrongToken] = codePipeline.results();
+    expect(noBucket?.kind === 'failure' ? noBucket.failureDetails : noBucket).toEqual({
+      type: 'ConfigurationError',
+      message:
+        'this job continues an earlier one, but the function has no state bucket (AI_OPTOUT_STATE_BUCKET) to read its progress from',
+      externalExecutionId: expect.any(String),
+    });
+    expect(wrongToken?.kind === 'failure' ? wrongToken.failureDetails.message : wrongToken).toBe(
+      'the continuation token is not one this function wrote',
+    );
   });
 });

@@ -37,6 +37,18 @@ import { Throttle } from './throttle.ts';
 
 export const PAGE_SIZE = 20;
 
+/** A walk of the hierarchy, complete when nothing is pending. */
+export interface HierarchyProgress {
+  organizationalUnits: OrgSnapshot['organizationalUnits'];
+  accounts: OrgSnapshot['accounts'];
+  /** The root or OUs whose children have not been read yet. */
+  pending: string[];
+}
+
+export function startOfWalk(rootId: string): HierarchyProgress {
+  return { organizationalUnits: [], accounts: [], pending: [rootId] };
+}
+
 export interface ReaderOptions {
   throttle?: Throttle;
   now?: () => Date;
@@ -79,7 +91,7 @@ export class OrganizationsReader {
 
   async read(now: Date = new Date()): Promise<OrgSnapshot> {
     const [organization, root, hierarchy, policies] = await Promise.all([
-      this.readOrganization(),
+      this.describeOrganization(),
       this.readRoot(),
       this.readRootId().then((rootId) => this.readHierarchy(rootId)),
       this.readPolicies(),
@@ -122,7 +134,7 @@ export class OrganizationsReader {
     return (await this.readRoot()).id;
   }
 
-  private async readOrganization(): Promise<OrgSnapshot['organization']> {
+  async describeOrganization(): Promise<OrgSnapshot['organization']> {
     const response = await this.call('DescribeOrganization', (client) =>
       client.send(new DescribeOrganizationCommand({})),
     );
@@ -134,31 +146,51 @@ export class OrganizationsReader {
 
   /** Walks the tree from the root, every parent's OUs and accounts read concurrently. */
   async readHierarchy(rootId: string): Promise<Pick<OrgSnapshot, 'organizationalUnits' | 'accounts'>> {
-    const organizationalUnits: OrgSnapshot['organizationalUnits'] = [];
-    const accounts: OrgSnapshot['accounts'] = [];
+    const { organizationalUnits, accounts } = await this.walkHierarchy(startOfWalk(rootId));
+    return { organizationalUnits, accounts };
+  }
+
+  /**
+   * Walks the hierarchy from `progress`. Once `stop` is aborted no further parent is started, a parent
+   * whose pages were cut short stays pending (its partial pages are dropped), and the progress so far
+   * is returned, so a later walk (another Lambda invocation) can finish it. Without `stop`, errors
+   * propagate and the walk is complete when it returns.
+   */
+  async walkHierarchy(progress: HierarchyProgress, stop?: AbortSignal): Promise<HierarchyProgress> {
+    const organizationalUnits = [...progress.organizationalUnits];
+    const accounts = [...progress.accounts];
+    const pending = new Set(progress.pending);
     const visit = async (parentId: string): Promise<void> => {
-      const [ous, members] = await Promise.all([
-        this.paginate<ListOrganizationalUnitsForParentCommandOutput, OrganizationalUnit>(
-          'ListOrganizationalUnitsForParent',
-          (client, NextToken) =>
-            client.send(
-              new ListOrganizationalUnitsForParentCommand({
-                ParentId: parentId,
-                NextToken,
-                MaxResults: PAGE_SIZE,
-              }),
-            ),
-          (page) => page.OrganizationalUnits,
-        ),
-        this.paginate<ListAccountsForParentCommandOutput, Account>(
-          'ListAccountsForParent',
-          (client, NextToken) =>
-            client.send(
-              new ListAccountsForParentCommand({ ParentId: parentId, NextToken, MaxResults: PAGE_SIZE }),
-            ),
-          (page) => page.Accounts,
-        ),
-      ]);
+      if (stop?.aborted) return;
+      let ous: OrganizationalUnit[];
+      let members: Account[];
+      try {
+        [ous, members] = await Promise.all([
+          this.paginate<ListOrganizationalUnitsForParentCommandOutput, OrganizationalUnit>(
+            'ListOrganizationalUnitsForParent',
+            (client, NextToken) =>
+              client.send(
+                new ListOrganizationalUnitsForParentCommand({
+                  ParentId: parentId,
+                  NextToken,
+                  MaxResults: PAGE_SIZE,
+                }),
+              ),
+            (page) => page.OrganizationalUnits,
+          ),
+          this.paginate<ListAccountsForParentCommandOutput, Account>(
+            'ListAccountsForParent',
+            (client, NextToken) =>
+              client.send(
+                new ListAccountsForParentCommand({ ParentId: parentId, NextToken, MaxResults: PAGE_SIZE }),
+              ),
+            (page) => page.Accounts,
+          ),
+        ]);
+      } catch (error) {
+        if (stop?.aborted) return;
+        throw error;
+      }
       for (const account of members) {
         if (!account.Id) continue;
         accounts.push({
@@ -174,11 +206,13 @@ export class OrganizationsReader {
         if (!ou.Id) continue;
         organizationalUnits.push({ id: ou.Id, name: ou.Name ?? '', parentId });
         children.push(ou.Id);
+        pending.add(ou.Id);
       }
+      pending.delete(parentId);
       await Promise.all(children.map(visit));
     };
-    await visit(rootId);
-    return { organizationalUnits, accounts };
+    await Promise.all([...pending].map(visit));
+    return { organizationalUnits, accounts, pending: [...pending] };
   }
 
   /** Every AI opt-out policy with its content, tags and targets. */
