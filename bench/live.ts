@@ -36,9 +36,9 @@ import { loadDesiredState } from '../lambdas/domain/desired-state/loader.ts';
 import type { DesiredState } from '../lambdas/domain/desired-state/types.ts';
 import {
   type AttachedPolicy,
-  EffectivePolicies,
   type EffectiveState,
   EMPTY_STATE,
+  effectivePoliciesOf,
   mergeNode,
   resolve,
   servicesOf,
@@ -460,13 +460,9 @@ function checkSameOrganization(planned: PlanMeasure, walk: WalkMeasure): string 
   const { snapshot, plan } = planned;
   const problems: string[] = [];
   const tree = new OrgTree(snapshot);
-  const attachments = new Map<string, AttachedPolicy[]>();
-  for (const policy of snapshot.policies) {
-    const attached = { id: policy.id, name: policy.name, document: parsePolicyDocument(policy.content) };
-    for (const target of policy.targets)
-      attachments.set(target, [...(attachments.get(target) ?? []), attached]);
-  }
-  const effective = new EffectivePolicies(tree, attachments);
+  const effective = effectivePoliciesOf(tree, snapshot.policies);
+  const attachedTo = (nodeId: string) =>
+    snapshot.policies.filter((p) => p.targets.includes(nodeId)).map((p) => p.id);
   if (walk.accounts.size !== tree.accounts.length || plan.accounts.total !== walk.accounts.size) {
     problems.push(
       `account counts differ: walk ${walk.accounts.size}, snapshot ${tree.accounts.length}, plan ${plan.accounts.total}`,
@@ -486,7 +482,7 @@ function checkSameOrganization(planned: PlanMeasure, walk: WalkMeasure): string 
       continue;
     }
     for (const nodeId of chain) {
-      const fromPlan = sorted((attachments.get(nodeId) ?? []).map((p) => p.id));
+      const fromPlan = sorted(attachedTo(nodeId));
       const fromWalk = sorted(walked.attached.get(nodeId) ?? []);
       if (fromPlan !== fromWalk)
         problems.push(`${account.id}: on ${nodeId} plan sees [${fromPlan}], walk [${fromWalk}]`);

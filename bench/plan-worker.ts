@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { loadDesiredState } from '../lambdas/domain/desired-state/loader.ts';
 import {
-  type AttachedPolicy,
+  attachmentsOf,
   EffectivePolicies,
   EMPTY_STATE,
   mergeNode,
@@ -48,12 +48,9 @@ if (mode === 'plan') {
 } else if (mode === 'effective') {
   const snapshot = parseSnapshot(readFileSync(snapshotPath, 'utf8'), snapshotPath);
   const tree = new OrgTree(snapshot);
-  const attachments = new Map<string, AttachedPolicy[]>();
-  for (const policy of snapshot.policies) {
-    const attached = { id: policy.id, name: policy.name, document: parsePolicyDocument(policy.content) };
-    for (const target of policy.targets)
-      attachments.set(target, [...(attachments.get(target) ?? []), attached]);
-  }
+  const attachments = attachmentsOf(
+    snapshot.policies.map((p) => ({ ...p, document: parsePolicyDocument(p.content) })),
+  );
   const services = ['default', 'lex', 'comprehend', 'polly'];
   let checksum = 0;
   const sharedStart = performance.now();

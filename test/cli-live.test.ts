@@ -7,19 +7,16 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ListPoliciesCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
+import { ListPoliciesCommand } from '@aws-sdk/client-organizations';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AI_POLICY_TYPE } from '../lambdas/domain/model.ts';
 import { parseSnapshot } from '../lambdas/domain/snapshot.ts';
-import { type FaultProxy, startFaultProxy } from './helpers/fault-proxy.ts';
-import { type MotoServer, startMoto } from './helpers/moto.ts';
-import { createLzaOrg, TEST_CREDENTIALS } from './helpers/moto-org.ts';
+import { useLiveEnvironment } from './helpers/live-env.ts';
+import { createLzaOrg } from './helpers/moto-org.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = join(root, 'bin', 'ai-optout.mjs');
-let moto: MotoServer;
-let proxy: FaultProxy;
-let admin: OrganizationsClient;
+const live = useLiveEnvironment();
 let dir: string;
 let config: string;
 
@@ -38,7 +35,7 @@ function run(args: string[], env: Record<string, string> = {}, input?: string): 
         HOME: dir,
         AWS_ACCESS_KEY_ID: 'testing',
         AWS_SECRET_ACCESS_KEY: 'testing',
-        AWS_ENDPOINT_URL: proxy.endpoint,
+        AWS_ENDPOINT_URL: live.proxy.endpoint,
         AWS_EC2_METADATA_DISABLED: 'true',
         ...env,
       },
@@ -75,30 +72,18 @@ expect:
       services: [lex]
 `;
 
-beforeAll(async () => {
-  moto = await startMoto();
-  proxy = await startFaultProxy(moto.endpoint);
-  admin = new OrganizationsClient({
-    region: 'us-east-1',
-    endpoint: moto.endpoint,
-    credentials: TEST_CREDENTIALS,
-  });
+beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'ai-optout-cli-live-'));
   config = join(dir, 'ai-optout.yaml');
   writeFileSync(config, YAML);
 });
 
-afterAll(async () => {
+afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
-  await proxy?.stop();
-  await moto?.stop();
 });
 
 beforeEach(async () => {
-  await moto.reset();
-  proxy.clearFaults();
-  proxy.seen.length = 0;
-  await createLzaOrg(admin);
+  await createLzaOrg(live.admin);
 });
 
 describe('ai-optout live commands', () => {
@@ -112,7 +97,7 @@ describe('ai-optout live commands', () => {
     expect(refused.stderr).toMatch(
       /^error: apply needs confirmation: standard input is not a terminal, so pass --yes to apply 5 changes to o-/m,
     );
-    expect((await admin.send(new ListPoliciesCommand({ Filter: AI_POLICY_TYPE }))).Policies).toEqual([]);
+    expect((await live.admin.send(new ListPoliciesCommand({ Filter: AI_POLICY_TYPE }))).Policies).toEqual([]);
 
     const applied = await run(['apply', '--config', config, '--yes']);
     expect(applied.code).toBe(0);
@@ -139,7 +124,11 @@ describe('ai-optout live commands', () => {
   });
 
   it('access denied exits 1 with the operation and the permission, never a verdict', async () => {
-    proxy.addFault({ operation: 'ListTargetsForPolicy', times: Infinity, type: 'AccessDeniedException' });
+    live.proxy.addFault({
+      operation: 'ListTargetsForPolicy',
+      times: Infinity,
+      type: 'AccessDeniedException',
+    });
     await run(['apply', '--config', config, '--yes']);
     const denied = await run(['plan', '--config', config]);
     expect(denied.code).toBe(1);
@@ -168,12 +157,12 @@ describe('ai-optout live commands', () => {
       ['plan', '--config', config, '--role-arn', 'arn:aws:iam::123456789012:role/ai-optout-audit'],
       {
         AWS_ENDPOINT_URL: 'http://127.0.0.1:9', // nothing listens there: only the service-specific overrides may be used
-        AWS_ENDPOINT_URL_ORGANIZATIONS: proxy.endpoint,
-        AWS_ENDPOINT_URL_STS: proxy.endpoint,
+        AWS_ENDPOINT_URL_ORGANIZATIONS: live.proxy.endpoint,
+        AWS_ENDPOINT_URL_STS: live.proxy.endpoint,
       },
     );
     expect(result.code).toBe(2);
-    expect(proxy.seen.map((s) => s.operation)).toContain('AssumeRole');
-    expect(proxy.seen[0]?.operation).toBe('AssumeRole');
+    expect(live.proxy.seen.map((s) => s.operation)).toContain('AssumeRole');
+    expect(live.proxy.seen[0]?.operation).toBe('AssumeRole');
   });
 });

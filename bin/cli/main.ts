@@ -159,6 +159,31 @@ async function emitReport(result: Plan, options: ReportOptions, io: CliIo): Prom
   } else io.stdout(text);
 }
 
+interface PlanningFlags {
+  config: string;
+  format: Format;
+  mode?: Mode;
+  strict?: boolean;
+  limit: number;
+}
+
+/** The options plan and apply share: the file, the report, the mode override. */
+function addPlanningOptions(command: Command): Command {
+  return command
+    .option('-c, --config <file>', 'desired-state file', DEFAULT_CONFIG)
+    .addOption(formatOption())
+    .addOption(new Option('--mode <mode>', "override the file's mode").choices(['audit', 'enforce']))
+    .option('--strict', 'treat unknown service keys as errors')
+    .addOption(limitOption());
+}
+
+/** Loads the desired state (warnings to stderr) and the plan options the flags ask for. */
+async function loadForPlanning(io: CliIo, flags: PlanningFlags) {
+  const { state, diagnostics } = await readDesiredStateFile(flags.config, { strict: flags.strict ?? false });
+  printDiagnostics(io, diagnostics);
+  return { state, planOptions: flags.mode ? { mode: flags.mode } : {} };
+}
+
 export function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   const program = new Command();
   program
@@ -207,120 +232,79 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
       setExit(result.ok ? EXIT_OK : ERROR_EXIT_CODE);
     });
 
-  addLiveOptions(program.command('plan'))
+  addLiveOptions(addPlanningOptions(program.command('plan')))
     .description('compare the desired state with the organization (exit 0 in-sync, 2 drift, 1 error)')
-    .option('-c, --config <file>', 'desired-state file', DEFAULT_CONFIG)
     .option(
       '-s, --snapshot <file>',
       'plan against an organization snapshot file instead of the live organization',
     )
-    .addOption(formatOption())
     .option('-o, --out <file>', 'write the report to a file and print only the summary')
-    .addOption(new Option('--mode <mode>', "override the file's mode").choices(['audit', 'enforce']))
-    .option('--strict', 'treat unknown service keys as errors')
-    .addOption(limitOption())
-    .action(
-      async (
-        options: {
-          config: string;
-          snapshot?: string;
-          format: Format;
-          out?: string;
-          mode?: Mode;
-          strict?: boolean;
-          limit: number;
-        } & LiveFlags,
-      ) => {
-        const { state, diagnostics } = await readDesiredStateFile(options.config, {
-          strict: options.strict ?? false,
-        });
-        printDiagnostics(io, diagnostics);
-        const planOptions = options.mode ? { mode: options.mode } : {};
-        const result = options.snapshot
-          ? plan(state, await readSnapshotFile(options.snapshot), planOptions)
-          : (await planLive(state, liveOptions(io, options), planOptions)).plan;
-        await emitReport(result, options, io);
-        setExit(result.verdict === 'in-sync' ? EXIT_OK : EXIT_DRIFT);
-      },
-    );
+    .action(async (options: PlanningFlags & LiveFlags & { snapshot?: string; out?: string }) => {
+      const { state, planOptions } = await loadForPlanning(io, options);
+      const result = options.snapshot
+        ? plan(state, await readSnapshotFile(options.snapshot), planOptions)
+        : (await planLive(state, liveOptions(io, options), planOptions)).plan;
+      await emitReport(result, options, io);
+      setExit(result.verdict === 'in-sync' ? EXIT_OK : EXIT_DRIFT);
+    });
 
-  addLiveOptions(program.command('apply'))
+  addLiveOptions(addPlanningOptions(program.command('apply')))
     .description(
       'plan against the live organization, carry the plan out, then verify (exit 0 in sync, 2 still drifting, 1 error)',
     )
-    .option('-c, --config <file>', 'desired-state file', DEFAULT_CONFIG)
     .option('-y, --yes', 'apply without asking (required when standard input is not a terminal)')
-    .addOption(formatOption())
-    .addOption(new Option('--mode <mode>', "override the file's mode").choices(['audit', 'enforce']))
-    .option('--strict', 'treat unknown service keys as errors')
-    .addOption(limitOption())
-    .action(
-      async (
-        options: {
-          config: string;
-          yes?: boolean;
-          format: Format;
-          mode?: Mode;
-          strict?: boolean;
-          limit: number;
-        } & LiveFlags,
-      ) => {
-        const { state, diagnostics } = await readDesiredStateFile(options.config, {
-          strict: options.strict ?? false,
-        });
-        printDiagnostics(io, diagnostics);
-        const planOptions = options.mode ? { mode: options.mode } : {};
-        const reconcile = liveOptions(io, options);
-        const planned = await planLive(state, reconcile, planOptions);
-        const before = planned.plan;
-        const todo = actionableChanges(before);
-        const progress = options.format === 'text' ? io.stdout : io.stderr;
-        if (options.format === 'text') io.stdout(render(before, options, io));
-        if (todo.length === 0) {
-          progress('\nNothing to apply.\n');
-          if (options.format !== 'text') io.stdout(render(before, options, io));
-          setExit(before.verdict === 'in-sync' ? EXIT_OK : EXIT_DRIFT);
+    .action(async (options: PlanningFlags & LiveFlags & { yes?: boolean }) => {
+      const { state, planOptions } = await loadForPlanning(io, options);
+      const reconcile = liveOptions(io, options);
+      const planned = await planLive(state, reconcile, planOptions);
+      const before = planned.plan;
+      const todo = actionableChanges(before);
+      const progress = options.format === 'text' ? io.stdout : io.stderr;
+      if (options.format === 'text') io.stdout(render(before, options, io));
+      if (todo.length === 0) {
+        progress('\nNothing to apply.\n');
+        if (options.format !== 'text') io.stdout(render(before, options, io));
+        setExit(before.verdict === 'in-sync' ? EXIT_OK : EXIT_DRIFT);
+        return;
+      }
+      if (!options.yes) {
+        if (!io.interactive) {
+          throw new ConfigurationError(
+            `apply needs confirmation: standard input is not a terminal, so pass --yes to apply ${todo.length} change${todo.length === 1 ? '' : 's'} to ${before.organization.id}`,
+          );
+        }
+        const answer = await io.ask(
+          `\nApply ${todo.length} change${todo.length === 1 ? '' : 's'} to organization ${before.organization.id}? Only 'yes' is accepted: `,
+        );
+        if (answer.trim() !== 'yes') {
+          io.stderr('Apply cancelled; nothing was changed.\n');
+          setExit(ERROR_EXIT_CODE);
           return;
         }
-        if (!options.yes) {
-          if (!io.interactive) {
-            throw new ConfigurationError(
-              `apply needs confirmation: standard input is not a terminal, so pass --yes to apply ${todo.length} change${todo.length === 1 ? '' : 's'} to ${before.organization.id}`,
-            );
-          }
-          const answer = await io.ask(
-            `\nApply ${todo.length} change${todo.length === 1 ? '' : 's'} to organization ${before.organization.id}? Only 'yes' is accepted: `,
-          );
-          if (answer.trim() !== 'yes') {
-            io.stderr('Apply cancelled; nothing was changed.\n');
-            setExit(ERROR_EXIT_CODE);
-            return;
-          }
-        }
-        progress(`\nApplying ${todo.length} change${todo.length === 1 ? '' : 's'}:\n`);
-        const result = await applyPlanned(
-          state,
-          planned,
-          {
-            ...reconcile,
-            apply: { ...reconcile.apply, onStep: (step) => progress(`${describeStep(step)}\n`) },
-          },
-          planOptions,
+      }
+      progress(`\nApplying ${todo.length} change${todo.length === 1 ? '' : 's'}:\n`);
+      const result = await applyPlanned(
+        state,
+        planned,
+        {
+          ...reconcile,
+          apply: { ...reconcile.apply, onStep: (step) => progress(`${describeStep(step)}\n`) },
+        },
+        planOptions,
+      );
+      if (options.format === 'text') {
+        progress(
+          `\nVerified by reading the organization again (${result.verifyReads} read${result.verifyReads === 1 ? '' : 's'}).\n`,
         );
-        if (options.format === 'text') {
+        if (!result.converged) {
           progress(
-            `\nVerified by reading the organization again (${result.verifyReads} read${result.verifyReads === 1 ? '' : 's'}).\n`,
+            `Changes still planned after apply (${actionableChanges(result.after).length}); run apply again or read the plan below:\n`,
           );
-          if (!result.converged) {
-            progress(
-              `Changes still planned after apply (${actionableChanges(result.after).length}); run apply again or read the plan below:\n`,
-            );
-            io.stdout(render(result.after, options, io));
-          } else io.stdout(`${result.after.summary}\n`);
-        } else io.stdout(render(result.after, options, io, result.steps));
-        setExit(result.after.verdict === 'in-sync' ? EXIT_OK : EXIT_DRIFT);
-      },
-    );
+          io.stdout(render(result.after, options, io));
+        } else io.stdout(`${result.after.summary}\n`);
+      } else io.stdout(render(result.after, options, io, result.steps));
+      setExit(result.after.verdict === 'in-sync' ? EXIT_OK : EXIT_DRIFT);
+    });
 
   addLiveOptions(program.command('snapshot'))
     .description('read the organization into a snapshot file, for plan --snapshot (exit 0, or 1 on error)')

@@ -19,9 +19,15 @@
  * Nodes with no policy of their own share their parent's state object, so an organization's cost is
  * proportional to the nodes that carry attachments, and callers may cache by state identity.
  */
-import type { ResolvedSetting, Setting } from './model.ts';
+import type { OrgSnapshot, ResolvedSetting, Setting } from './model.ts';
 import type { OrgTree } from './organization.ts';
-import { allowsAssign, OPS_ALL, type OperatorSet, type ParsedPolicyDocument } from './policy-document.ts';
+import {
+  allowsAssign,
+  OPS_ALL,
+  type OperatorSet,
+  type ParsedPolicyDocument,
+  parsePolicyDocument,
+} from './policy-document.ts';
 
 export interface AttachedPolicy {
   id: string;
@@ -229,6 +235,35 @@ function servicesLockSourceAfter(
         p.document.usable && p.document.servicesOps !== undefined && !allowsAssign(p.document.servicesOps),
     );
   return locker ? { policyId: locker.id, policyName: locker.name, nodeId } : undefined;
+}
+
+/** Policies by the root, OU or account they are attached to. */
+export function attachmentsOf(
+  policies: Iterable<{
+    id: string;
+    name: string;
+    targets: readonly string[];
+    document: ParsedPolicyDocument;
+  }>,
+): Map<string, AttachedPolicy[]> {
+  const byTarget = new Map<string, AttachedPolicy[]>();
+  for (const policy of policies) {
+    const attached: AttachedPolicy = { id: policy.id, name: policy.name, document: policy.document };
+    for (const target of policy.targets) {
+      const list = byTarget.get(target);
+      if (list) list.push(attached);
+      else byTarget.set(target, [attached]);
+    }
+  }
+  return byTarget;
+}
+
+/** The effective policies of every node of a snapshot, as attached there (policy type assumed enabled). */
+export function effectivePoliciesOf(tree: OrgTree, policies: OrgSnapshot['policies']): EffectivePolicies {
+  return new EffectivePolicies(
+    tree,
+    attachmentsOf(policies.map((p) => ({ ...p, document: parsePolicyDocument(p.content) }))),
+  );
 }
 
 /** The resolved setting: the service's own entry, else `default`, else `unset`. */

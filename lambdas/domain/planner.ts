@@ -10,6 +10,7 @@ import type { DesiredPolicy, DesiredState, Expectation, LocatedTarget, Mode } fr
 import type { Diagnostic, SourceLocation } from './diagnostics.ts';
 import {
   type AttachedPolicy,
+  attachmentsOf,
   EffectivePolicies,
   type EffectiveState,
   resolve,
@@ -30,18 +31,8 @@ import {
 import { type OrgNode, OrgTree } from './organization.ts';
 import { type ParsedPolicyDocument, parsePolicyDocument, sameDocument } from './policy-document.ts';
 
-export type ChangeAction =
-  | 'enable-policy-type'
-  | 'create-policy'
-  | 'adopt-policy'
-  | 'update-policy'
-  | 'attach-policy'
-  | 'detach-policy'
-  | 'delete-policy'
-  | 'unmanaged-policy';
-
 /** The order apply carries changes out in: new protection is in place before old is removed. */
-export const ACTION_ORDER: readonly ChangeAction[] = [
+export const ACTION_ORDER = [
   'enable-policy-type',
   'create-policy',
   'adopt-policy',
@@ -50,7 +41,9 @@ export const ACTION_ORDER: readonly ChangeAction[] = [
   'detach-policy',
   'delete-policy',
   'unmanaged-policy',
-];
+] as const;
+
+export type ChangeAction = (typeof ACTION_ORDER)[number];
 
 export interface ChangeTarget {
   type: TargetType;
@@ -520,18 +513,9 @@ export function plan(desired: DesiredState, snapshot: OrgSnapshot, options: Plan
     );
   }
 
-  const currentAttachments = new Map<string, AttachedPolicy[]>();
-  if (typeEnabled) {
-    for (const policy of existing) {
-      for (const targetId of policy.snapshot.targets) {
-        addAttachment(currentAttachments, targetId, {
-          id: policy.snapshot.id,
-          name: policy.snapshot.name,
-          document: policy.document,
-        });
-      }
-    }
-  }
+  const currentAttachments = attachmentsOf(
+    typeEnabled ? existing.map((p) => ({ ...p.snapshot, document: p.document })) : [],
+  );
   const current = new EffectivePolicies(tree, currentAttachments);
   const after = new EffectivePolicies(tree, afterAttachments);
   const exempt = exemptionsByNode(tree, exceptions);

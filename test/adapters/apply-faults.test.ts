@@ -4,7 +4,7 @@
  * policy and nothing lost; and the AWS errors moto never produces are injected through the fault proxy.
  */
 import { ListPoliciesCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { countCalls, WRITE_OPERATIONS } from '../../lambdas/adapters/aws/clients.ts';
 import { Throttle } from '../../lambdas/adapters/aws/throttle.ts';
 import { loadDesiredState } from '../../lambdas/domain/desired-state/loader.ts';
@@ -13,8 +13,7 @@ import { ServiceUnavailableError } from '../../lambdas/domain/errors.ts';
 import { AI_POLICY_TYPE, MANAGED_TAG_KEY } from '../../lambdas/domain/model.ts';
 import { renderPolicyDocument } from '../../lambdas/domain/policy-document.ts';
 import { applyLive, planLive, type ReconcileOptions } from '../../lambdas/reconciler.ts';
-import { type FaultProxy, startFaultProxy } from '../helpers/fault-proxy.ts';
-import { type MotoServer, startMoto } from '../helpers/moto.ts';
+import { useLiveEnvironment } from '../helpers/live-env.ts';
 import {
   addPolicy,
   createLzaOrg,
@@ -23,33 +22,12 @@ import {
   TEST_CREDENTIALS,
 } from '../helpers/moto-org.ts';
 
-let moto: MotoServer;
-let proxy: FaultProxy;
-let admin: OrganizationsClient;
-
-beforeAll(async () => {
-  moto = await startMoto();
-  proxy = await startFaultProxy(moto.endpoint);
-  admin = new OrganizationsClient({
-    region: 'us-east-1',
-    endpoint: moto.endpoint,
-    credentials: TEST_CREDENTIALS,
-  });
-});
-afterAll(async () => {
-  await proxy?.stop();
-  await moto?.stop();
-});
-beforeEach(async () => {
-  await moto.reset();
-  proxy.clearFaults();
-  proxy.seen.length = 0;
-});
+const env = useLiveEnvironment();
 
 function tool(): ReconcileOptions & { sleeps: number[] } {
   const client = new OrganizationsClient({
     region: 'us-east-1',
-    endpoint: proxy.endpoint,
+    endpoint: env.proxy.endpoint,
     credentials: TEST_CREDENTIALS,
     maxAttempts: 2,
   });
@@ -103,17 +81,17 @@ expect:
 `;
 
 async function seed(): Promise<MotoOrg> {
-  const org = await createLzaOrg(admin);
-  await enableAiPolicyType(admin, org);
+  const org = await createLzaOrg(env.admin);
+  await enableAiPolicyType(env.admin, org);
   await addPolicy(
-    admin,
+    env.admin,
     org,
     'guide-policy',
     '{"services":{"lex":{"opt_out_policy":{"@@assign":"optIn"}}}}',
     ['Sandbox'],
   );
   await addPolicy(
-    admin,
+    env.admin,
     org,
     'production',
     '{"services":{"default":{"opt_out_policy":{"@@assign":"optIn"}}}}',
@@ -124,7 +102,7 @@ async function seed(): Promise<MotoOrg> {
     },
   );
   await addPolicy(
-    admin,
+    env.admin,
     org,
     'retired',
     renderPolicyDocument({ services: { polly: 'optOut' }, lock: 'all' }),
@@ -137,7 +115,7 @@ async function seed(): Promise<MotoOrg> {
 }
 
 async function policyNames(): Promise<string[]> {
-  const list = await admin.send(new ListPoliciesCommand({ Filter: AI_POLICY_TYPE }));
+  const list = await env.admin.send(new ListPoliciesCommand({ Filter: AI_POLICY_TYPE }));
   return (list.Policies ?? []).map((p) => p.Name as string).sort();
 }
 
@@ -173,7 +151,7 @@ const scenarios = [
   {
     name: 'a fresh organization with the type disabled',
     yaml: FRESH_YAML,
-    seed: () => createLzaOrg(admin),
+    seed: () => createLzaOrg(env.admin),
     names: ['baseline', 'sandbox'],
     sequence: [
       'EnablePolicyType',
@@ -189,10 +167,10 @@ const scenarios = [
 describe.each(scenarios)('apply interrupted at every step boundary: $name', (scenario) => {
   it('the uninterrupted apply makes the writes this test interrupts', async () => {
     await scenario.seed();
-    proxy.seen.length = 0;
+    env.proxy.seen.length = 0;
     const result = await applyLive(desired(scenario.yaml), tool());
     expect(result.converged).toBe(true);
-    expect(proxy.seen.filter((s) => WRITE_OPERATIONS.has(s.operation)).map((s) => s.operation)).toEqual(
+    expect(env.proxy.seen.filter((s) => WRITE_OPERATIONS.has(s.operation)).map((s) => s.operation)).toEqual(
       scenario.sequence,
     );
   });
@@ -200,10 +178,10 @@ describe.each(scenarios)('apply interrupted at every step boundary: $name', (sce
   for (const when of ['before', 'after'] as const) {
     it(`a failure ${when} any write leaves an organization the next apply finishes`, async () => {
       for (let n = 1; n <= scenario.sequence.length; n++) {
-        await moto.reset();
+        await env.moto.reset();
         await scenario.seed();
-        proxy.clearFaults();
-        proxy.addFault({
+        env.proxy.clearFaults();
+        env.proxy.addFault({
           operation: (op) => WRITE_OPERATIONS.has(op),
           skip: n - 1,
           times: 1,
@@ -217,7 +195,7 @@ describe.each(scenarios)('apply interrupted at every step boundary: $name', (sce
         );
         expect(interrupted, `write ${n}`).toMatch(/process stopped/);
 
-        proxy.clearFaults();
+        env.proxy.clearFaults();
         const recovery = await applyLive(desired(scenario.yaml), tool());
         // Only a lost answer to the very last write leaves nothing to do.
         const lastWriteLanded = when === 'after' && n === scenario.sequence.length;
@@ -243,8 +221,8 @@ policies:
 `;
 
   it('an attachment that already exists counts as done', async () => {
-    await createLzaOrg(admin, { enable: true });
-    proxy.addFault({
+    await createLzaOrg(env.admin, { enable: true });
+    env.proxy.addFault({
       operation: 'AttachPolicy',
       times: 1,
       type: 'DuplicatePolicyAttachmentException',
@@ -259,16 +237,16 @@ policies:
   });
 
   it('a detach of a policy that is not attached counts as done', async () => {
-    const org = await createLzaOrg(admin, { enable: true });
+    const org = await createLzaOrg(env.admin, { enable: true });
     await addPolicy(
-      admin,
+      env.admin,
       org,
       'old',
       renderPolicyDocument({ default: 'optOut', lock: 'all' }),
       ['Security'],
       { tags: { [MANAGED_TAG_KEY]: 'true' } },
     );
-    proxy.addFault({
+    env.proxy.addFault({
       operation: 'DetachPolicy',
       times: 1,
       type: 'PolicyNotAttachedException',
@@ -281,8 +259,8 @@ policies:
   });
 
   it('ConcurrentModificationException is retried with bounded backoff', async () => {
-    await createLzaOrg(admin, { enable: true });
-    proxy.addFault({ operation: 'CreatePolicy', times: 2, type: 'ConcurrentModificationException' });
+    await createLzaOrg(env.admin, { enable: true });
+    env.proxy.addFault({ operation: 'CreatePolicy', times: 2, type: 'ConcurrentModificationException' });
     const options = tool();
     const result = await applyLive(desired(simple), options);
     expect(result.after.verdict).toBe('in-sync');
@@ -290,8 +268,12 @@ policies:
   });
 
   it('a conflict that never clears stops with SystemUnavailable-style error after the budget', async () => {
-    await createLzaOrg(admin, { enable: true });
-    proxy.addFault({ operation: 'AttachPolicy', times: Infinity, type: 'PolicyChangesInProgressException' });
+    await createLzaOrg(env.admin, { enable: true });
+    env.proxy.addFault({
+      operation: 'AttachPolicy',
+      times: Infinity,
+      type: 'PolicyChangesInProgressException',
+    });
     const options = tool();
     const error = await applyLive(desired(simple), options).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ServiceUnavailableError);
@@ -302,10 +284,10 @@ policies:
   });
 
   it("a full target gets the plan's detaches for it before the attach", async () => {
-    const org = await createLzaOrg(admin, { enable: true });
+    const org = await createLzaOrg(env.admin, { enable: true });
     for (let i = 0; i < 5; i++) {
       await addPolicy(
-        admin,
+        env.admin,
         org,
         `old-${i}`,
         renderPolicyDocument({ services: { polly: 'optOut' }, lock: 'none' }),
@@ -315,7 +297,7 @@ policies:
         },
       );
     }
-    proxy.addFault({
+    env.proxy.addFault({
       operation: 'AttachPolicy',
       times: 1,
       skip: 1,
@@ -323,7 +305,7 @@ policies:
       extra: { Reason: 'MAX_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED' },
     });
     const result = await applyLive(desired(simple), tool());
-    const order = proxy.seen
+    const order = env.proxy.seen
       .filter((s) => WRITE_OPERATIONS.has(s.operation) && !s.faulted)
       .map((s) => s.operation);
     expect(order).toEqual([
@@ -338,8 +320,8 @@ policies:
   });
 
   it('a create whose first attempt reached AWS is found, not duplicated', async () => {
-    await createLzaOrg(admin, { enable: true });
-    proxy.addFault({
+    await createLzaOrg(env.admin, { enable: true });
+    env.proxy.addFault({
       operation: 'CreatePolicy',
       times: 1,
       type: 'ServiceException',
@@ -355,7 +337,7 @@ policies:
   });
 
   it('plans against a fresh read each time: a second plan after apply has nothing to do', async () => {
-    await createLzaOrg(admin, { enable: true });
+    await createLzaOrg(env.admin, { enable: true });
     await applyLive(desired(simple), tool());
     const { plan } = await planLive(desired(simple), tool());
     expect(plan.changes).toEqual([]);

@@ -11,7 +11,7 @@ import {
   OrganizationsClient,
   UpdatePolicyCommand,
 } from '@aws-sdk/client-organizations';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import {
   type CallCounts,
   countCalls,
@@ -26,8 +26,7 @@ import { ConfigurationError, PermissionError, ServiceUnavailableError } from '..
 import { AI_POLICY_TYPE, MANAGED_TAG_KEY } from '../../lambdas/domain/model.ts';
 import { renderPolicyDocument } from '../../lambdas/domain/policy-document.ts';
 import { applyLive, applyPlanned, planLive, type ReconcileOptions } from '../../lambdas/reconciler.ts';
-import { type FaultProxy, startFaultProxy } from '../helpers/fault-proxy.ts';
-import { type MotoServer, startMoto } from '../helpers/moto.ts';
+import { useLiveEnvironment } from '../helpers/live-env.ts';
 import {
   addAccount,
   addOu,
@@ -38,36 +37,13 @@ import {
   TEST_CREDENTIALS,
 } from '../helpers/moto-org.ts';
 
-let moto: MotoServer;
-let proxy: FaultProxy;
-let admin: OrganizationsClient;
-
-beforeAll(async () => {
-  moto = await startMoto();
-  proxy = await startFaultProxy(moto.endpoint);
-  admin = new OrganizationsClient({
-    region: 'us-east-1',
-    endpoint: moto.endpoint,
-    credentials: TEST_CREDENTIALS,
-  });
-});
-
-afterAll(async () => {
-  await proxy?.stop();
-  await moto?.stop();
-});
-
-beforeEach(async () => {
-  await moto.reset();
-  proxy.clearFaults();
-  proxy.seen.length = 0;
-});
+const env = useLiveEnvironment();
 
 /** The tool's own client, through the fault proxy, counting calls; no pacing and no real sleeping. */
 function tool(options: { maxAttempts?: number } = {}): ReconcileOptions & { counts: CallCounts } {
   const client = new OrganizationsClient({
     region: 'us-east-1',
-    endpoint: proxy.endpoint,
+    endpoint: env.proxy.endpoint,
     credentials: TEST_CREDENTIALS,
     retryMode: 'adaptive',
     maxAttempts: options.maxAttempts ?? 3,
@@ -125,14 +101,14 @@ expect:
 async function aiPolicies(): Promise<
   { id: string; name: string; content: string; tags: Record<string, string>; targets: string[] }[]
 > {
-  const list = await admin.send(new ListPoliciesCommand({ Filter: AI_POLICY_TYPE }));
+  const list = await env.admin.send(new ListPoliciesCommand({ Filter: AI_POLICY_TYPE }));
   return Promise.all(
     (list.Policies ?? []).map(async (p) => {
       const id = p.Id as string;
       const [described, tags, targets] = await Promise.all([
-        admin.send(new DescribePolicyCommand({ PolicyId: id })),
-        admin.send(new ListTagsForResourceCommand({ ResourceId: id })),
-        admin.send(new ListTargetsForPolicyCommand({ PolicyId: id })),
+        env.admin.send(new DescribePolicyCommand({ PolicyId: id })),
+        env.admin.send(new ListTagsForResourceCommand({ ResourceId: id })),
+        env.admin.send(new ListTargetsForPolicyCommand({ PolicyId: id })),
       ]);
       return {
         id,
@@ -147,7 +123,7 @@ async function aiPolicies(): Promise<
 
 describe('live: a fresh organization end to end', () => {
   it('plan drifts, apply converges, plan is in sync, a second apply writes nothing', async () => {
-    const org = await createLzaOrg(admin);
+    const org = await createLzaOrg(env.admin);
     const state = desired(LZA_YAML);
 
     const first = await planLive(state, tool());
@@ -198,14 +174,14 @@ describe('live: out-of-band changes', () => {
   let org: MotoOrg;
   const state = () => desired(LZA_YAML);
   beforeEach(async () => {
-    org = await createLzaOrg(admin);
+    org = await createLzaOrg(env.admin);
     await applyLive(state(), tool());
   });
   const policyId = async (name: string) => (await aiPolicies()).find((p) => p.name === name)?.id as string;
 
   it('content edited by hand: update-policy, repaired', async () => {
     const id = await policyId('ai-optout-baseline');
-    await admin.send(
+    await env.admin.send(
       new UpdatePolicyCommand({
         PolicyId: id,
         Content: '{"services":{"default":{"opt_out_policy":{"@@assign":"optIn"}}}}',
@@ -220,7 +196,7 @@ describe('live: out-of-band changes', () => {
 
   it('detached by hand: attach-policy, repaired', async () => {
     const id = await policyId('ai-optout-production');
-    await admin.send(new DetachPolicyCommand({ PolicyId: id, TargetId: org.ous['Workloads/Prod'] }));
+    await env.admin.send(new DetachPolicyCommand({ PolicyId: id, TargetId: org.ous['Workloads/Prod'] }));
     const { plan } = await planLive(state(), tool());
     expect(plan.changes.map((c) => `${c.action} ${c.policy} ${c.target?.path}`)).toEqual([
       'attach-policy ai-optout-production Root/Workloads/Prod',
@@ -231,7 +207,7 @@ describe('live: out-of-band changes', () => {
   for (const lock of ['none', 'declared', 'all'] as const) {
     it(`a rogue policy on an OU with lock ${lock} is reported, never touched, and its effect is a violation`, async () => {
       await addPolicy(
-        admin,
+        env.admin,
         org,
         `rogue-${lock}`,
         renderPolicyDocument({ services: { comprehend: 'optIn' }, lock }),
@@ -256,7 +232,7 @@ describe('live: out-of-band changes', () => {
 
   it('a rogue policy on an account under unmanaged: detach is detached, never deleted', async () => {
     await addPolicy(
-      admin,
+      env.admin,
       org,
       'rogue-account',
       { services: { polly: { opt_out_policy: { '@@assign': 'optIn' } } } },
@@ -301,14 +277,14 @@ policies:
 `;
 
   it('an untagged policy with a declared name is a configuration error', async () => {
-    const org = await createLzaOrg(admin, { enable: true });
-    await addPolicy(admin, org, 'AIOptOut', guideContent, ['root']);
+    const org = await createLzaOrg(env.admin, { enable: true });
+    await addPolicy(env.admin, org, 'AIOptOut', guideContent, ['root']);
     await expect(planLive(desired(YAML), tool())).rejects.toBeInstanceOf(ConfigurationError);
   });
 
   it('with adopt: true it is tagged and brought in line, and no second policy appears', async () => {
-    const org = await createLzaOrg(admin, { enable: true });
-    const id = await addPolicy(admin, org, 'AIOptOut', guideContent, ['root']);
+    const org = await createLzaOrg(env.admin, { enable: true });
+    const id = await addPolicy(env.admin, org, 'AIOptOut', guideContent, ['root']);
     const adopting = desired(YAML.replace('default: optOut', 'default: optOut\n    adopt: true'));
     const applied = await applyLive(adopting, tool());
     expect(applied.before.changes.map((c) => c.action)).toEqual(['adopt-policy']);
@@ -325,11 +301,11 @@ policies:
 
 describe('live: reading', () => {
   it('follows pagination: more than 20 OUs under one parent, 20+ accounts in one OU, 20+ policies', async () => {
-    const org = await createOrganization(admin);
-    for (let i = 0; i < 23; i++) await addOu(admin, org, `Team${i}`);
-    for (let i = 0; i < 22; i++) await addAccount(admin, org, `acct${i}`, 'Team3');
-    await (await import('../helpers/moto-org.ts')).enableAiPolicyType(admin, org);
-    for (let i = 0; i < 22; i++) await addPolicy(admin, org, `p${i}`, guideLike(i), [`Team${i}`]);
+    const org = await createOrganization(env.admin);
+    for (let i = 0; i < 23; i++) await addOu(env.admin, org, `Team${i}`);
+    for (let i = 0; i < 22; i++) await addAccount(env.admin, org, `acct${i}`, 'Team3');
+    await (await import('../helpers/moto-org.ts')).enableAiPolicyType(env.admin, org);
+    for (let i = 0; i < 22; i++) await addPolicy(env.admin, org, `p${i}`, guideLike(i), [`Team${i}`]);
     const reading = tool();
     const snapshot = await readOrganization(reading.client, { throttle: reading.throttle });
     expect(snapshot.organizationalUnits).toHaveLength(23);
@@ -342,14 +318,15 @@ describe('live: reading', () => {
 
   it('calls grow only by account-list pages when accounts grow in a fixed shape of OUs and policies', async () => {
     async function countsFor(perOu: number): Promise<CallCounts> {
-      await moto.reset();
-      const org = await createOrganization(admin);
-      await (await import('../helpers/moto-org.ts')).enableAiPolicyType(admin, org);
+      await env.moto.reset();
+      const org = await createOrganization(env.admin);
+      await (await import('../helpers/moto-org.ts')).enableAiPolicyType(env.admin, org);
       for (const path of ['Security', 'Workloads/Prod', 'Workloads/Dev', 'Sandbox']) {
-        for (let i = 0; i < perOu; i++) await addAccount(admin, org, `${path.replace('/', '-')}-${i}`, path);
+        for (let i = 0; i < perOu; i++)
+          await addAccount(env.admin, org, `${path.replace('/', '-')}-${i}`, path);
       }
-      await addPolicy(admin, org, 'base', guideLike(0), ['root']);
-      await addPolicy(admin, org, 'prod', guideLike(1), ['Workloads/Prod', 'Sandbox']);
+      await addPolicy(env.admin, org, 'base', guideLike(0), ['root']);
+      await addPolicy(env.admin, org, 'prod', guideLike(1), ['Workloads/Prod', 'Sandbox']);
       const reading = tool();
       await readOrganization(reading.client, { throttle: reading.throttle });
       return reading.counts;
@@ -365,8 +342,8 @@ describe('live: reading', () => {
   });
 
   it('access denied names the operation and the permission', async () => {
-    await createLzaOrg(admin, { enable: true });
-    proxy.addFault({
+    await createLzaOrg(env.admin, { enable: true });
+    env.proxy.addFault({
       operation: 'ListPolicies',
       times: Infinity,
       type: 'AccessDeniedException',
@@ -382,8 +359,8 @@ describe('live: reading', () => {
   });
 
   it('throttling is retried by the SDK, and past the budget becomes unavailable', async () => {
-    await createLzaOrg(admin, { enable: true });
-    proxy.addFault({
+    await createLzaOrg(env.admin, { enable: true });
+    env.proxy.addFault({
       operation: 'ListRoots',
       times: 2,
       type: 'TooManyRequestsException',
@@ -391,13 +368,13 @@ describe('live: reading', () => {
     });
     const retried = await planLive(desired(LZA_YAML), tool({ maxAttempts: 3 }));
     expect(retried.plan.organization.rootId).toMatch(/^r-/);
-    expect(proxy.seen.filter((s) => s.operation === 'ListRoots').map((s) => s.faulted)).toEqual([
+    expect(env.proxy.seen.filter((s) => s.operation === 'ListRoots').map((s) => s.faulted)).toEqual([
       true,
       true,
       false,
     ]);
 
-    proxy.addFault({
+    env.proxy.addFault({
       operation: 'DescribeOrganization',
       times: Infinity,
       type: 'TooManyRequestsException',
@@ -411,7 +388,7 @@ describe('live: reading', () => {
   });
 
   it('reads a disabled policy type as a state, not a crash', async () => {
-    await createLzaOrg(admin);
+    await createLzaOrg(env.admin);
     const reader = new OrganizationsReader(tool().client, { throttle: new Throttle({ rates: 'none' }) });
     const root = await reader.readRoot();
     expect(root.policyTypes.find((t) => t.type === AI_POLICY_TYPE)).toBeUndefined();

@@ -1,27 +1,20 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  type AttachedPolicy,
-  EffectivePolicies,
+  type EffectivePolicies,
   effectiveDocument,
+  effectivePoliciesOf,
   resolve,
   resolvedSource,
 } from '../../lambdas/domain/effective-policy.ts';
 import type { OrgSnapshot } from '../../lambdas/domain/model.ts';
 import { OrgTree } from '../../lambdas/domain/organization.ts';
-import { parsePolicyDocument } from '../../lambdas/domain/policy-document.ts';
 import { entry, OrgBuilder } from '../helpers/org-builder.ts';
 
 /** Effective policies of a snapshot, every attached policy parsed as AWS would read it. */
 function compute(snapshot: OrgSnapshot): { tree: OrgTree; effective: EffectivePolicies } {
   const tree = new OrgTree(snapshot);
-  const attachments = new Map<string, AttachedPolicy[]>();
-  for (const policy of snapshot.policies) {
-    const attached = { id: policy.id, name: policy.name, document: parsePolicyDocument(policy.content) };
-    for (const target of policy.targets)
-      attachments.set(target, [...(attachments.get(target) ?? []), attached]);
-  }
-  return { tree, effective: new EffectivePolicies(tree, attachments) };
+  return { tree, effective: effectivePoliciesOf(tree, snapshot.policies) };
 }
 
 function effectiveOf(builder: OrgBuilder, target: string) {

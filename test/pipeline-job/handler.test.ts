@@ -16,7 +16,12 @@ import {
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type CallCounts, totalCalls, WRITE_OPERATIONS } from '../../lambdas/adapters/aws/clients.ts';
+import {
+  type CallCounts,
+  countCalls,
+  totalCalls,
+  WRITE_OPERATIONS,
+} from '../../lambdas/adapters/aws/clients.ts';
 import { Throttle } from '../../lambdas/adapters/aws/throttle.ts';
 import { loadDesiredState } from '../../lambdas/domain/desired-state/loader.ts';
 import type { Mode } from '../../lambdas/domain/desired-state/types.ts';
@@ -130,14 +135,7 @@ function harness(options: { modeCeiling?: Mode; ledger?: boolean; orgAttempts?: 
         credentials: TEST_CREDENTIALS,
         retryStrategy: new ConfiguredRetryStrategy(options.orgAttempts ?? 3, 0),
       });
-      client.middlewareStack.add(
-        (next, context) => async (args) => {
-          const name = String(context.commandName ?? 'unknown').replace(/Command$/, '');
-          orgCalls[name] = (orgCalls[name] ?? 0) + 1;
-          return next(args);
-        },
-        { step: 'initialize', name: 'testCallCounter' },
-      );
+      countCalls(client, orgCalls);
       return client;
     },
     artifactS3: (credentials) => {

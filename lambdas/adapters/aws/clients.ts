@@ -85,10 +85,13 @@ export type CallCounts = Record<string, number>;
 
 /**
  * Counts calls per operation (one per `send`, retries not included) on a client, for benchmarks and
- * for tests that pin the number of calls a read or an apply makes.
+ * for tests that pin the number of calls a read or an apply makes. Pass `counts` to add several
+ * clients' calls up in one record.
  */
-export function countCalls(client: { middlewareStack: OrganizationsClient['middlewareStack'] }): CallCounts {
-  const counts: CallCounts = {};
+export function countCalls(
+  client: { middlewareStack: OrganizationsClient['middlewareStack'] },
+  counts: CallCounts = {},
+): CallCounts {
   client.middlewareStack.add(
     (next, context) => async (args) => {
       const name = String(context.commandName ?? 'unknown').replace(/Command$/, '');

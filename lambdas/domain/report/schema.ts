@@ -3,6 +3,7 @@
  * tests check real output against it, so the contract cannot drift silently.
  */
 import { z } from 'zod';
+import { ACTION_ORDER } from '../planner.ts';
 
 const resolved = z.enum(['optOut', 'optIn', 'unset']);
 
@@ -15,16 +16,7 @@ export const ReportSchema = z.strictObject({
   summary: z.string().min(1),
   changes: z.array(
     z.strictObject({
-      action: z.enum([
-        'enable-policy-type',
-        'create-policy',
-        'adopt-policy',
-        'update-policy',
-        'attach-policy',
-        'detach-policy',
-        'delete-policy',
-        'unmanaged-policy',
-      ]),
+      action: z.enum(ACTION_ORDER),
       policy: z.string().optional(),
       policyId: z.string().optional(),
       target: z
