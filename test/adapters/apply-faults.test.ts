@@ -336,6 +336,42 @@ policies:
     expect(await policyNames()).toEqual(['baseline', 'sandbox']);
   });
 
+  it('waits while the policy type is PENDING_ENABLE, then attaches', async () => {
+    await createLzaOrg(env.admin);
+    const pending = (body: Record<string, unknown>) => {
+      const roots = body.Roots as { PolicyTypes?: { Type: string; Status: string }[] }[];
+      for (const root of roots) {
+        for (const type of root.PolicyTypes ?? [])
+          if (type.Type === AI_POLICY_TYPE) type.Status = 'PENDING_ENABLE';
+      }
+      return body;
+    };
+    // The plan's read sees the type disabled; the two polls after EnablePolicyType see it pending.
+    env.proxy.addFault({ operation: 'ListRoots', skip: 1, times: 2, type: '', rewrite: pending });
+    const options = tool();
+    const result = await applyLive(desired(simple), options);
+    expect(result.steps.map((s) => s.action)).toEqual([
+      'enable-policy-type',
+      'create-policy',
+      'create-policy',
+      'attach-policy',
+      'attach-policy',
+    ]);
+    expect(options.sleeps.slice(0, 2)).toEqual([1000, 2000]);
+    const order = env.proxy.seen
+      .map((s) => s.operation)
+      .filter((op) => op === 'ListRoots' || op === 'EnablePolicyType' || op === 'AttachPolicy');
+    expect(order.slice(0, 6)).toEqual([
+      'ListRoots',
+      'EnablePolicyType',
+      'ListRoots',
+      'ListRoots',
+      'ListRoots',
+      'AttachPolicy',
+    ]);
+    expect(result.after.verdict).toBe('in-sync');
+  });
+
   it('plans against a fresh read each time: a second plan after apply has nothing to do', async () => {
     await createLzaOrg(env.admin, { enable: true });
     await applyLive(desired(simple), tool());

@@ -15,8 +15,13 @@ export interface FaultRule {
   times: number;
   /** Matching requests to let through before the first fault (fail the n-th call: skip n - 1). */
   skip?: number;
-  /** AWS error code, such as `TooManyRequestsException`. */
+  /** AWS error code, such as `TooManyRequestsException`; ignored when `rewrite` is set. */
   type: string;
+  /**
+   * Instead of an error: forward the request and answer with moto's JSON body changed by this
+   * function (a state moto cannot produce, such as a policy type still PENDING_ENABLE).
+   */
+  rewrite?: (body: Record<string, unknown>) => Record<string, unknown>;
   status?: number;
   message?: string;
   /** Extra members of the error body, such as `{ Reason: 'MAX_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED' }`. */
@@ -90,6 +95,17 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
         rule = undefined;
       }
       try {
+        if (rule?.rewrite) {
+          rule.remaining--;
+          const response = await forward(req, body);
+          const rewritten = Buffer.from(
+            JSON.stringify(rule.rewrite(JSON.parse(response.body.toString('utf8')))),
+          );
+          seen.push({ operation, faulted: true });
+          res.writeHead(response.status, { ...response.headers, 'content-length': String(rewritten.length) });
+          res.end(rewritten);
+          return;
+        }
         if (rule) {
           rule.remaining--;
           if (rule.afterForward) await forward(req, body);
