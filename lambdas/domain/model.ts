@@ -68,17 +68,6 @@ export interface OrgSnapshot {
 /** A target as written in the desired state: `root`, `ou: path-or-id`, `account: id-or-name`. */
 export type TargetRef = { kind: 'root' } | { kind: 'ou'; ref: string } | { kind: 'account'; ref: string };
 
-export function describeTargetRef(target: TargetRef): string {
-  switch (target.kind) {
-    case 'root':
-      return 'root';
-    case 'ou':
-      return `ou: ${target.ref}`;
-    case 'account':
-      return `account: ${target.ref}`;
-  }
-}
-
 export function isManagedPolicy(policy: Pick<SnapshotPolicy, 'tags'>): boolean {
   return policy.tags[MANAGED_TAG_KEY] === MANAGED_TAG_VALUE;
 }

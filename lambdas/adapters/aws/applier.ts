@@ -340,12 +340,3 @@ export class PlanApplier {
     this.record(change, 'done', `deleted ${change.policy}`);
   }
 }
-
-/** Applies a plan's changes in order. */
-export function applyChanges(
-  client: OrganizationsClient,
-  changes: readonly Change[],
-  options: ApplyOptions = {},
-): Promise<AppliedStep[]> {
-  return new PlanApplier(client, options).apply(changes);
-}
