@@ -3,7 +3,6 @@
  * print, and map results and errors onto exit codes (0 in-sync/valid, 2 drift, 1 error).
  */
 
-import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline/promises';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
@@ -15,6 +14,7 @@ import {
 } from '../../lambdas/adapters/aws/clients.ts';
 import { Throttle } from '../../lambdas/adapters/aws/throttle.ts';
 import {
+  readConfigText,
   readDesiredStateFile,
   readSnapshotFile,
   writeSnapshotFile,
@@ -204,13 +204,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .option('--strict', 'treat unknown service keys as errors')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .action(async (options: { config: string; strict?: boolean; format: 'text' | 'json' }) => {
-      const text = await readFile(options.config, 'utf8').catch((error: NodeJS.ErrnoException) => {
-        throw new ConfigurationError(
-          error.code === 'ENOENT'
-            ? `config file ${options.config} does not exist`
-            : `cannot read ${options.config}: ${error.message}`,
-        );
-      });
+      const text = await readConfigText(options.config);
       const result = loadDesiredState(text, { file: options.config, strict: options.strict ?? false });
       if (options.format === 'json') {
         io.stdout(

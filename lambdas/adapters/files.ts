@@ -30,11 +30,16 @@ export interface LoadedDesiredState {
 }
 
 /** Reads and validates an `ai-optout.yaml`; throws ConfigurationError with every diagnostic. */
+/** The text of a desired-state file; a missing or unreadable file is a ConfigurationError naming it. */
+export function readConfigText(path: string): Promise<string> {
+  return readText(path, 'config file', ConfigurationError);
+}
+
 export async function readDesiredStateFile(
   path: string,
   options: { strict?: boolean } = {},
 ): Promise<LoadedDesiredState> {
-  const text = await readText(path, 'config file', ConfigurationError);
+  const text = await readConfigText(path);
   const result = loadDesiredState(text, { file: path, strict: options.strict ?? false });
   if (!result.ok) {
     const errors = result.diagnostics.filter((d) => d.severity === 'error').length;

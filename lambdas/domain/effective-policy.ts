@@ -19,6 +19,7 @@
  * Nodes with no policy of their own share their parent's state object, so an organization's cost is
  * proportional to the nodes that carry attachments, and callers may cache by state identity.
  */
+import { compareServiceKeys, pushTo } from './collections.ts';
 import type { OrgSnapshot, ResolvedSetting, Setting } from './model.ts';
 import type { OrgTree } from './organization.ts';
 import {
@@ -249,11 +250,7 @@ export function attachmentsOf(
   const byTarget = new Map<string, AttachedPolicy[]>();
   for (const policy of policies) {
     const attached: AttachedPolicy = { id: policy.id, name: policy.name, document: policy.document };
-    for (const target of policy.targets) {
-      const list = byTarget.get(target);
-      if (list) list.push(attached);
-      else byTarget.set(target, [attached]);
-    }
+    for (const target of policy.targets) pushTo(byTarget, target, attached);
   }
   return byTarget;
 }
@@ -293,9 +290,7 @@ export function effectiveDocument(state: EffectiveState): {
   services: Record<string, { opt_out_policy: Setting }>;
 } {
   const services: Record<string, { opt_out_policy: Setting }> = {};
-  const keys = [...state.entries.keys()].sort((a, b) =>
-    a === 'default' ? -1 : b === 'default' ? 1 : a < b ? -1 : 1,
-  );
+  const keys = [...state.entries.keys()].sort(compareServiceKeys);
   for (const key of keys) {
     const value = state.entries.get(key)?.value;
     if (value !== undefined) services[key] = { opt_out_policy: value };

@@ -2,6 +2,8 @@
  * The organization's hierarchy as an indexed tree: paths, children, and resolution of the targets a
  * desired state names (`root`, OU paths or ids, account ids or names).
  */
+
+import { pushTo } from './collections.ts';
 import type { OrgSnapshot, TargetRef, TargetType } from './model.ts';
 import { closest } from './suggest.ts';
 
@@ -88,14 +90,10 @@ export class OrgTree {
     this.assignPaths();
     for (const ou of this.organizationalUnits) {
       const relative = ou.path.slice(rootNode.path.length + 1);
-      const list = this.ouByRelativePath.get(relative) ?? [];
-      list.push(ou);
-      this.ouByRelativePath.set(relative, list);
+      pushTo(this.ouByRelativePath, relative, ou);
     }
     for (const account of this.accounts) {
-      const list = this.accountsByName.get(account.name) ?? [];
-      list.push(account);
-      this.accountsByName.set(account.name, list);
+      pushTo(this.accountsByName, account.name, account);
     }
   }
 

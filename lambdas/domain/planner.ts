@@ -6,6 +6,7 @@
  * limit, declared policies that would themselves break `expect`) throw a ConfigurationError.
  */
 
+import { compareServiceKeys, pushTo } from './collections.ts';
 import type { DesiredPolicy, DesiredState, Expectation, LocatedTarget, Mode } from './desired-state/types.ts';
 import type { Diagnostic, SourceLocation } from './diagnostics.ts';
 import {
@@ -157,12 +158,6 @@ function resolveTargets(
   });
 }
 
-function addAttachment(map: Map<string, AttachedPolicy[]>, nodeId: string, policy: AttachedPolicy): void {
-  const list = map.get(nodeId);
-  if (list) list.push(policy);
-  else map.set(nodeId, [policy]);
-}
-
 /** Exempt services per node (root, OU or account), shared with the parent when the node adds none. */
 function exemptionsByNode(
   tree: OrgTree,
@@ -250,7 +245,7 @@ function diffStates(
 ): { service: string; from: ResolvedSetting; to: ResolvedSetting }[] {
   if (before === after) return [];
   const services = new Set([...servicesOf(before), ...servicesOf(after)]);
-  const ordered = [...services].sort((a, b) => (a === 'default' ? -1 : b === 'default' ? 1 : a < b ? -1 : 1));
+  const ordered = [...services].sort(compareServiceKeys);
   const changes: { service: string; from: ResolvedSetting; to: ResolvedSetting }[] = [];
   for (const service of ordered) {
     const from = resolve(before, service);
@@ -307,11 +302,7 @@ export function plan(desired: DesiredState, snapshot: OrgSnapshot, options: Plan
     managed: isManagedPolicy(p),
   }));
   const byName = new Map<string, ExistingPolicy[]>();
-  for (const policy of existing) {
-    const list = byName.get(policy.snapshot.name) ?? [];
-    list.push(policy);
-    byName.set(policy.snapshot.name, list);
-  }
+  for (const policy of existing) pushTo(byName, policy.snapshot.name, policy);
 
   const declaredNames = new Set(desired.policies.map((p) => p.name));
   /** Existing policies the desired state takes over (managed with a declared name, or adopted). */
@@ -400,8 +391,8 @@ export function plan(desired: DesiredState, snapshot: OrgSnapshot, options: Plan
       const node = nodes[i];
       if (!node || wanted.has(node.id)) return;
       wanted.add(node.id);
-      addAttachment(afterAttachments, node.id, attached);
-      addAttachment(declaredAttachments, node.id, attached);
+      pushTo(afterAttachments, node.id, attached);
+      pushTo(declaredAttachments, node.id, attached);
       countAfter(node.id, declared.name, target.location);
       if (!current.has(node.id)) {
         changes.push({
@@ -472,7 +463,7 @@ export function plan(desired: DesiredState, snapshot: OrgSnapshot, options: Plan
         });
         continue;
       }
-      addAttachment(afterAttachments, targetId, { id, name, document: policy.document });
+      pushTo(afterAttachments, targetId, { id, name, document: policy.document });
       countAfter(targetId, name);
       if (desired.unmanaged === 'report') {
         changes.push({
