@@ -78,7 +78,9 @@ export function lzaConfigBucketName(install: LzaInstall, account: string, region
  * `lza/aws-accelerator-config.zip` (the same key with a qualifier: the qualifier changes the bucket).
  */
 export function lzaConfigObjectKey(install: LzaInstall): string {
-  return install.installer === 'container' ? 'lza/aws-accelerator-config.zip' : 'zipped/aws-accelerator-config.zip';
+  return install.installer === 'container'
+    ? 'lza/aws-accelerator-config.zip'
+    : 'zipped/aws-accelerator-config.zip';
 }
 
 /**
@@ -100,7 +102,9 @@ export function installerKeyArnParameter(install: LzaInstall): string {
  * `${repoName}-config` (`aws-accelerator-config` by default), or `${qualifier}-config`.
  */
 export function lzaConfigRepositoryName(install: LzaInstall): string {
-  return install.qualifier ? `${install.qualifier}-config` : `${resourcePrefixes(install.prefix).repoName}-config`;
+  return install.qualifier
+    ? `${install.qualifier}-config`
+    : `${resourcePrefixes(install.prefix).repoName}-config`;
 }
 
 /** installer-container-stack.ts `ssmDocumentName`: `${prefix}-RunEngine`, or `${qualifier}-RunEngine`. */

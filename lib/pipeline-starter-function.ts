@@ -5,6 +5,7 @@
  * start ours, write its own logs; nothing else.
  */
 import { fileURLToPath } from 'node:url';
+import type { aws_codepipeline as codepipeline } from 'aws-cdk-lib';
 import {
   type CfnElement,
   Duration,
@@ -15,14 +16,15 @@ import {
   Stack,
   Validations,
 } from 'aws-cdk-lib';
-import type { aws_codepipeline as codepipeline } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { STARTER_ENV } from '../lambdas/pipeline-starter/config.ts';
 import type { RevisionType, StarterConfig } from '../lambdas/pipeline-starter/start.ts';
 import { bundledFunctionProps } from './bundled-function.ts';
 import { LZA_CONFIGURATION_ACTION } from './lza-names.ts';
 
-export const STARTER_ENTRY = fileURLToPath(new URL('../lambdas/pipeline-starter/handler.ts', import.meta.url));
+export const STARTER_ENTRY = fileURLToPath(
+  new URL('../lambdas/pipeline-starter/handler.ts', import.meta.url),
+);
 
 export interface PipelineStarterFunctionProps {
   /** The LZA pipeline (its action executions are read). */
@@ -96,7 +98,8 @@ export class PipelineStarterFunction extends Construct {
     const logGroupId = Stack.of(this).getLogicalId(logGroup.node.defaultChild as CfnElement);
     Validations.of(role).acknowledge({
       id: `AwsSolutions-IAM5[Resource::<${logGroupId}.Arn>:*]`,
-      reason: "The log streams of the function's own log group; stream names are chosen by Lambda at run time.",
+      reason:
+        "The log streams of the function's own log group; stream names are chosen by Lambda at run time.",
     });
   }
 }

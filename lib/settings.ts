@@ -41,9 +41,18 @@ export const SettingsSchema = z.strictObject({
   /** The LZA external-deployment qualifier (installer parameter AcceleratorQualifier), if any. */
   lzaQualifier: z
     .string()
-    .regex(LZA_QUALIFIER_PATTERN, 'LZA allows 3 to 63 lower-case letters, digits and dashes, starting with a letter')
-    .max(MAX_QUALIFIER_LENGTH, `at most ${MAX_QUALIFIER_LENGTH} characters, so ai-optout's IAM role names fit in 64`)
-    .refine((value) => !value.includes('reconciler'), 'must not contain "reconciler" (it would blur role names)')
+    .regex(
+      LZA_QUALIFIER_PATTERN,
+      'LZA allows 3 to 63 lower-case letters, digits and dashes, starting with a letter',
+    )
+    .max(
+      MAX_QUALIFIER_LENGTH,
+      `at most ${MAX_QUALIFIER_LENGTH} characters, so ai-optout's IAM role names fit in 64`,
+    )
+    .refine(
+      (value) => !value.includes('reconciler'),
+      'must not contain "reconciler" (it would blur role names)',
+    )
     .optional(),
   /** pipeline: LZA runs as a CodePipeline; container: as the SSM Automation document <prefix>-RunEngine. */
   lzaInstaller: z.enum(LZA_INSTALLERS).default('pipeline'),
@@ -200,7 +209,8 @@ function deriveLzaNames(parsed: z.output<typeof SettingsSchema>): Settings {
     installer: parsed.lzaInstaller,
   };
   const repositoryName =
-    parsed.repositoryName ?? (parsed.configSource === 'codecommit' ? lzaConfigRepositoryName(lza) : undefined);
+    parsed.repositoryName ??
+    (parsed.configSource === 'codecommit' ? lzaConfigRepositoryName(lza) : undefined);
   return {
     ...parsed,
     lza,

@@ -37,6 +37,8 @@ export interface CodePipelineJob {
     actionConfiguration?: { configuration?: { FunctionName?: string; UserParameters?: string } };
     inputArtifacts?: {
       name: string;
+      /** The source revision (S3 version id, commit id) the artifact was made from; null when none. */
+      revision?: string | null;
       location: { type: string; s3Location: { bucketName: string; objectKey: string } };
     }[];
     outputArtifacts?: {
@@ -96,8 +98,14 @@ function failure(type: FailureType, first: string, lines: readonly string[] = []
   return { kind: 'failure', type, message: fitLines(first, lines, MESSAGE_LIMIT) };
 }
 
-function outcomeFor(plan: Plan, mode: Mode, params: UserParameters, applied?: ApplyResult): Outcome {
-  const first = headline(plan, mode, applied);
+function outcomeFor(
+  plan: Plan,
+  mode: Mode,
+  params: UserParameters,
+  applied: ApplyResult | undefined,
+  revision: string | undefined,
+): Outcome {
+  const first = headline(plan, mode, applied, revision);
   const lines = detailLines(plan);
   if (applied && !applied.converged) return failure('JobFailed', first, lines);
   const failing =
@@ -127,6 +135,7 @@ async function reconcileJob(
       'the action has no input artifact: give it the artifact that holds the desired-state file',
     );
   }
+  const revision = input.revision || undefined;
   const s3 = deps.artifactS3(job.data.artifactCredentials);
   const zip = await readArtifact(s3, input.location.s3Location);
   const text = extractFile(zip, params.configPath, input.name);
@@ -216,6 +225,7 @@ async function reconcileJob(
       {
         mode,
         configPath: params.configPath,
+        revision,
         policies: loaded.state.policies.length,
         continued: Boolean(continued),
         firstJobId,
@@ -255,13 +265,13 @@ async function reconcileJob(
     if (output) {
       const generatedAt = deps.now();
       const zip = zipFiles({
-        'report.json': renderJson(result, generatedAt, applied?.steps),
+        'report.json': renderJson(result, generatedAt, applied?.steps, { revision }),
         'report.md': renderMarkdown(result),
       });
       await writeArtifact(s3, output.location.s3Location, zip, job.data.encryptionKey);
       log.info({ artifact: output.name, bytes: zip.length }, 'report artifact written');
     }
-    return outcomeFor(result, mode, params, applied);
+    return outcomeFor(result, mode, params, applied, revision);
   } catch (error) {
     if (controller.signal.aborted && controller.signal.reason instanceof DeadlineError)
       throw controller.signal.reason;

@@ -86,9 +86,13 @@ export async function deployedRevision(
     );
     if (action) {
       const read = { ...action.input?.configuration, ...action.input?.resolvedConfiguration };
-      const differs = Object.entries(config.expectedConfiguration).filter(([key, value]) => read[key] !== value);
+      const differs = Object.entries(config.expectedConfiguration).filter(
+        ([key, value]) => read[key] !== value,
+      );
       if (differs.length > 0) {
-        const what = differs.map(([key, value]) => `${key} ${read[key] ?? '(none)'}, ours ${value}`).join('; ');
+        const what = differs
+          .map(([key, value]) => `${key} ${read[key] ?? '(none)'}, ours ${value}`)
+          .join('; ');
         return { reason: `${config.lzaActionName} read another source than ours (${what})` };
       }
       const variable = REVISION_VARIABLE[config.revisionType];
@@ -130,7 +134,13 @@ export async function startAfterLza(
   }
   const overrides: SourceRevisionOverride[] =
     'revision' in found
-      ? [{ actionName: config.sourceActionName, revisionType: config.revisionType, revisionValue: found.revision }]
+      ? [
+          {
+            actionName: config.sourceActionName,
+            revisionType: config.revisionType,
+            revisionValue: found.revision,
+          },
+        ]
       : [];
   const started = await client.send(
     new StartPipelineExecutionCommand({

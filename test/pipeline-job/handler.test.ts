@@ -179,6 +179,7 @@ async function job(
     userParameters?: string | Record<string, unknown>;
     output?: boolean;
     kmsKeyArn?: string;
+    revision?: string;
   } = {},
 ): Promise<{ event: PipelineEvent; outputKey: string | undefined }> {
   const inputKey = await putInputArtifact(adminS3, options.files ?? { 'ai-optout.yaml': CONFIG_YAML }, {
@@ -190,6 +191,7 @@ async function job(
     ...(outputKey ? { outputKey } : {}),
     ...('userParameters' in options ? { userParameters: options.userParameters } : {}),
     ...(options.kmsKeyArn ? { encryptionKeyArn: options.kmsKeyArn } : {}),
+    ...(options.revision ? { revision: options.revision } : {}),
   });
   return { event, outputKey };
 }
@@ -1069,6 +1071,7 @@ describe('pipeline job: the report artifact', () => {
     expect(parsed.success, JSON.stringify(parsed.error?.issues)).toBe(true);
     const report = parsed.data as NonNullable<typeof parsed.data>;
     expect(report).toMatchObject({ reportVersion: 1, mode: 'audit', verdict: 'drift' });
+    expect(report.revision).toBeUndefined(); // the event's artifact revision is null
     expect(String(report.changes.length)).toBe(variables.CHANGES);
     expect(String(report.violations.length)).toBe(variables.VIOLATIONS);
     expect(String(report.effectiveChanges.length)).toBe(variables.EFFECTIVE_CHANGES);
@@ -1077,6 +1080,27 @@ describe('pipeline job: the report artifact', () => {
     expect(head.ServerSideEncryption).toBe('aws:kms');
     expect(head.SSEKMSKeyId).toBe(keyArn);
     expect(head.ContentType).toBe('application/zip');
+  });
+
+  it('names the configuration revision it checked (the input artifact revision) in the headline and report.json', async () => {
+    // Prepare: an S3 object version id, as the S3 source action records it
+    await createLzaOrg(admin);
+    const revision = '3HL4kqtJlcpXroDTDmJ-rmSpXd3dIbrHY';
+    const h = harness();
+    const { event, outputKey } = await job({ output: true, revision, userParameters: { failOn: 'never' } });
+
+    // Act
+    await runJob(event, h.context, h.deps);
+
+    // Assess
+    const { lines } = successOf(event);
+    expect(lines[0]).toMatch(
+      new RegExp(`non-compliant \\(mode audit, configuration revision ${revision}\\)$`),
+    );
+    const { files } = await readOutputArtifact(adminS3, outputKey as string);
+    const report = ReportSchema.parse(JSON.parse(files['report.json'] as string));
+    expect(report.revision).toBe(revision);
+    expect(report.reportVersion).toBe(1);
   });
 
   it('without an encryptionKey the artifact is written without SSE-KMS', async () => {
