@@ -73,19 +73,19 @@ export class PipelineStarterFunction extends Construct {
         resources: [props.pipeline.pipelineArn],
       }),
     );
-    const config: StarterConfig = {
+    const config: Omit<StarterConfig, 'expectedConfiguration'> = {
       lzaPipelineName: props.lzaPipelineName,
       lzaStageName: LZA_CONFIGURATION_ACTION.stageName,
       lzaActionName: LZA_CONFIGURATION_ACTION.actionName,
       pipelineName: props.pipeline.pipelineName,
       sourceActionName: props.sourceActionName,
       revisionType: props.revisionType,
-      expectedConfiguration: {},
     };
-    const environment = Object.fromEntries(
-      Object.entries(STARTER_ENV).map(([key, name]) => [name, String(config[key as keyof StarterConfig])]),
-    );
-    environment[STARTER_ENV.expectedConfiguration] = Stack.of(this).toJsonString(props.expectedConfiguration);
+    const environment: Record<string, string> = {
+      [STARTER_ENV.expectedConfiguration]: Stack.of(this).toJsonString(props.expectedConfiguration),
+    };
+    for (const [key, value] of Object.entries(config))
+      environment[STARTER_ENV[key as keyof typeof config]] = value;
     this.function = new nodejs.NodejsFunction(this, 'Function', {
       ...bundledFunctionProps(STARTER_ENTRY),
       memorySize: 256,

@@ -28,19 +28,23 @@ export function synthPipeline(raw: Record<string, unknown> = {}): Synthesized {
   const cached = cache.get(key);
   if (cached) return cached;
   const settings = validateSettings(raw);
-  const stack = new PostLzaPipelineStack(newApp(), 'AiOptOutPipeline', { settings });
+  const stack = new PostLzaPipelineStack(newApp(), settings.stackName, { settings });
   const result = { stack, template: Template.fromStack(stack), settings };
   cache.set(key, result);
   return result;
 }
 
-export function synthManagementRole(mode: 'audit' | 'enforce'): {
+export function synthManagementRole(
+  mode: 'audit' | 'enforce',
+  qualifier?: string,
+): {
   stack: ManagementRoleStack;
   template: Template;
 } {
   const stack = new ManagementRoleStack(newApp(), 'AiOptOutManagementRole', {
     mode,
     pipelineAccountId: '444455556666',
+    ...(qualifier ? { qualifier } : {}),
   });
   return { stack, template: Template.fromStack(stack) };
 }
