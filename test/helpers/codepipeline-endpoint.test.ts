@@ -3,7 +3,7 @@
  * that pass against it show the handler stays within the API's limits.
  */
 import {
-  CodePipelineClient,
+  type CodePipelineClient,
   InvalidJobStateException,
   InvalidNextTokenException,
   ListActionExecutionsCommand,
@@ -19,7 +19,11 @@ import {
   ValidationException,
 } from '@aws-sdk/client-codepipeline';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type CodePipelineEndpoint, startCodePipelineEndpoint } from './codepipeline-endpoint.ts';
+import {
+  type CodePipelineEndpoint,
+  codePipelineClientFor,
+  startCodePipelineEndpoint,
+} from './codepipeline-endpoint.ts';
 
 const JOB = '11111111-abcd-1111-abcd-111111abcdef';
 let fake: CodePipelineEndpoint;
@@ -27,12 +31,7 @@ let client: CodePipelineClient;
 
 beforeAll(async () => {
   fake = await startCodePipelineEndpoint();
-  client = new CodePipelineClient({
-    region: 'us-east-1',
-    endpoint: fake.endpoint,
-    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
-    maxAttempts: 1,
-  });
+  client = codePipelineClientFor(fake);
 });
 
 afterAll(async () => {

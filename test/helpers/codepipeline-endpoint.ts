@@ -24,6 +24,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 
 export const JOB_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 export const FAILURE_TYPES = [
@@ -487,4 +488,14 @@ export async function startCodePipelineEndpoint(): Promise<CodePipelineEndpoint>
         server.close(() => resolve());
       }),
   };
+}
+
+/** The real SDK client pointed at the fake, with test credentials and no retries. */
+export function codePipelineClientFor(fake: CodePipelineEndpoint): CodePipelineClient {
+  return new CodePipelineClient({
+    region: 'us-east-1',
+    endpoint: fake.endpoint,
+    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+    maxAttempts: 1,
+  });
 }

@@ -3,7 +3,7 @@
  * request against botocore's shapes): it starts ours on the revision the LZA execution deployed, and
  * when it cannot, still starts ours on the latest and says why.
  */
-import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
+import type { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../lambdas/pipeline-job/logger.ts';
 import { readStarterConfig, STARTER_ENV } from '../../lambdas/pipeline-starter/config.ts';
@@ -11,6 +11,7 @@ import { type StarterConfig, startAfterLza } from '../../lambdas/pipeline-starte
 import { LZA_CONFIGURATION_ACTION } from '../../lib/lza-names.ts';
 import {
   type CodePipelineEndpoint,
+  codePipelineClientFor,
   type ScriptedActionExecution,
   startCodePipelineEndpoint,
 } from '../helpers/codepipeline-endpoint.ts';
@@ -77,12 +78,7 @@ let client: CodePipelineClient;
 
 beforeAll(async () => {
   fake = await startCodePipelineEndpoint();
-  client = new CodePipelineClient({
-    region: 'us-east-1',
-    endpoint: fake.endpoint,
-    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
-    maxAttempts: 1,
-  });
+  client = codePipelineClientFor(fake);
 });
 
 afterAll(async () => {
