@@ -12,8 +12,8 @@
  * codepipeline/2015-07-09/service-2.json, `SourceRevisionOverride`;
  * https://docs.aws.amazon.com/codepipeline/latest/userguide/pipelines-trigger-source-overrides.html).
  *
- * The LZA execution id is the request's `clientRequestToken` (an idempotency token in the model), so a
- * redelivered event does not start a second run. When the revision cannot be found, or LZA's action read
+ * The LZA execution id is the request's `clientRequestToken` (marked `idempotencyToken` in the model), so
+ * a redelivered event (EventBridge delivers at least once) is the same request, not a new one. When the revision cannot be found, or LZA's action read
  * another bucket, key, repository or branch than ours, ours still starts (on the latest revision) and the
  * log says why, at warn level.
  */
