@@ -144,7 +144,34 @@ const UNSENT_CASES: Case[] = UNSENT_WRITES.map((operation) => ({
   requests: (partition) => authorizationRequests(operation, { partition, policyType: AI_POLICY_TYPE }),
 }));
 
-const CASES = [...SENT_CASES, ...OTHER_TYPE_CASES, ...UNSENT_CASES];
+/** The sent operations that act on a policy resource (its ARN: policy/o-<org>/<policy type>/p-<id>). */
+const ON_A_POLICY = new Set<string>();
+for (const { operation, parameters } of SENT) {
+  const requests = await authorizationRequests(operation, { partition: 'aws', parameters });
+  if (requests.some((r) => r.resourceType === 'policy')) ON_A_POLICY.add(operation);
+}
+
+/**
+ * The same calls on a policy with organizations:PolicyType left out of the request: the decision must
+ * not change, because the policy ARN carries the type. Whether AWS sets that key for a given action is
+ * where readings of the reference differ (issue 8 reads "no key" for ListTagsForResource; iam-data lists
+ * an action-level key), so a grant on policies must hold, and a refusal must hold, either way.
+ */
+const BY_ARN_ALONE_CASES: Case[] = [...SENT_CASES, ...OTHER_TYPE_CASES]
+  .filter((c) => ON_A_POLICY.has(c.operation))
+  .map((c) => ({
+    ...c,
+    label: `${c.label}, decided by the policy ARN alone (no organizations:PolicyType in the request)`,
+    requests: async (partition) =>
+      (await c.requests(partition))
+        .filter((r) => r.resourceType === 'policy')
+        .map(({ context: { 'organizations:PolicyType': _type, ...rest }, ...r }) => ({
+          ...r,
+          context: rest,
+        })),
+  }));
+
+const CASES = [...SENT_CASES, ...OTHER_TYPE_CASES, ...BY_ARN_ALONE_CASES, ...UNSENT_CASES];
 
 /** One line per request: what was asked, and the decision (or the expected one). */
 async function decisions(
@@ -194,6 +221,9 @@ describe('the operations the runtime code sends, found in the code', () => {
     );
     expect(SENT.find((s) => s.operation === 'AttachPolicy')?.parameters).toEqual(['PolicyId', 'TargetId']);
     expect(SENT.find((s) => s.operation === 'CreatePolicy')?.parameters).toContain('Tags');
+    expect([...ON_A_POLICY].sort()).toEqual(
+      expect.arrayContaining(['DescribePolicy', 'ListTagsForResource', 'CreatePolicy', 'AttachPolicy']),
+    );
   });
 
   it('leave the changes the tool must never make to the "never sent" list', () => {
