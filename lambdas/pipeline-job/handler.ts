@@ -27,7 +27,10 @@ export const handler = async (event: unknown, context: LambdaContextLike): Promi
   await runJob(event, context, {
     codePipeline,
     organizations: (roleArn) =>
-      createOrganizationsClient(roleArn ? { roleArn, sessionName: sessionNameFor('pipeline') } : {}),
+      createOrganizationsClient({
+        region: environment.organizationsRegion,
+        ...(roleArn ? { roleArn, sessionName: sessionNameFor('pipeline') } : {}),
+      }),
     artifactS3: (credentials) => artifactS3Client(credentials),
     ...(ledger ? { ledger } : {}),
     ...(continuations ? { continuations } : {}),
