@@ -4,9 +4,14 @@
  * audit; plus writes limited to AI opt-out policies for enforce. Trusted only by the reconciler
  * function's role in the pipeline account.
  */
-import { Aws, CfnOutput, Duration, aws_iam as iam, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Duration, aws_iam as iam, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { type AccessMode, ORGANIZATIONS_WILDCARD_REASON, organizationsStatements } from './permissions.ts';
+import { assertAiOptOutApplies } from './partition-guard.ts';
+import {
+  type AccessMode,
+  acknowledgeOrganizationsWildcards,
+  organizationsStatements,
+} from './permissions.ts';
 import { stackNames } from './stack-names.ts';
 
 export function managementRoleName(mode: AccessMode, qualifier?: string): string {
@@ -30,6 +35,7 @@ export class ManagementRoleStack extends Stack {
 
   constructor(scope: Construct, id: string, props: ManagementRoleStackProps) {
     super(scope, id, props);
+    assertAiOptOutApplies(this, 'ManagementRoleStack');
     if (!/^\d{12}$/.test(props.pipelineAccountId)) {
       throw new Error(
         `ManagementRoleStack: pipelineAccountId must be a 12-digit account id, not ${props.pipelineAccountId}`,
@@ -49,10 +55,7 @@ export class ManagementRoleStack extends Stack {
         AiOptOut: new iam.PolicyDocument({ statements: organizationsStatements(props.mode) }),
       },
     });
-    Validations.of(this.role).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: ORGANIZATIONS_WILDCARD_REASON,
-    });
+    acknowledgeOrganizationsWildcards(this.role);
     new CfnOutput(this, 'RoleArn', { value: this.role.roleArn });
   }
 }

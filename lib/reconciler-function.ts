@@ -19,7 +19,13 @@ import {
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { bundledFunctionProps } from './bundled-function.ts';
-import { type AccessMode, ORGANIZATIONS_WILDCARD_REASON, organizationsStatements } from './permissions.ts';
+import { assertAiOptOutApplies } from './partition-guard.ts';
+import {
+  type AccessMode,
+  acknowledgeOrganizationsWildcards,
+  ORGANIZATIONS_WILDCARD_REASON,
+  organizationsStatements,
+} from './permissions.ts';
 import { stackNames } from './stack-names.ts';
 
 /** Key prefix of the function's state in the state bucket: job claims and continuation state. */
@@ -62,6 +68,7 @@ export class ReconcilerFunction extends Construct {
         `ReconcilerFunction: managementRoleArn ${props.managementRoleArn} is not an IAM role ARN`,
       );
     }
+    assertAiOptOutApplies(this, 'ReconcilerFunction');
     const timeout = props.timeout ?? Duration.minutes(14);
     if (timeout.toSeconds() > 900)
       throw new Error('ReconcilerFunction: timeout cannot exceed 15 minutes (the Lambda limit)');
@@ -126,8 +133,8 @@ export class ReconcilerFunction extends Construct {
     const logicalId = (resource: Construct | undefined) => stack.getLogicalId(resource as CfnElement);
     const acknowledge = (finding: string, reason: string) =>
       Validations.of(this.role).acknowledge({ id: `AwsSolutions-IAM5[${finding}]`, reason });
-    acknowledge(
-      'Resource::*',
+    acknowledgeOrganizationsWildcards(
+      this.role,
       `${ORGANIZATIONS_WILDCARD_REASON} codepipeline:PutJobSuccessResult and PutJobFailureResult (granted by the invoke action) support no resource-level permissions.`,
     );
     acknowledge(

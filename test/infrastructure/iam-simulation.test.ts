@@ -34,6 +34,8 @@ const MANAGEMENT_ACCOUNT = EXAMPLE_IDS.Account;
 /** The pipeline account synthManagementRole trusts. */
 const PIPELINE_ACCOUNT = '444455556666';
 const OTHER_POLICY_TYPE = 'SERVICE_CONTROL_POLICY';
+/** IAM does not depend on the Lambda bundle: skip it. */
+const WITHOUT_BUNDLE = { bundling: false };
 const REGION_IN: Record<string, string> = { aws: 'eu-west-1', 'aws-cn': 'cn-north-1' };
 
 const SENT = sentOrganizationsOperations();
@@ -72,7 +74,7 @@ function functionRole(mode: 'audit' | 'enforce'): RoleConfiguration {
     name: `the reconciler function's role (${mode}, no management role)`,
     mode,
     caller: perPartition((partition) => {
-      const { template } = synthPipeline({ mode });
+      const { template } = synthPipeline({ mode }, WITHOUT_BUNDLE);
       const at = deployment(partition, MANAGEMENT_ACCOUNT);
       return {
         principal: `arn:${partition}:iam::${MANAGEMENT_ACCOUNT}:role/ai-optout-reconciler-${at.region}`,
@@ -246,7 +248,9 @@ describe('the operations the runtime code sends, found in the code', () => {
     const shipped = ['lambdas', 'lib', 'bin'].flatMap((dir) => sourceFiles(dir));
     expect(shipped.length).toBeGreaterThan(10);
     for (const file of shipped)
-      expect(readFileSync(join(PROJECT_ROOT, file), 'utf8'), file).not.toMatch(/@cloud-copilot\//);
+      expect(readFileSync(join(PROJECT_ROOT, file), 'utf8'), file).not.toMatch(
+        /(from|import\(|require\()\s*['"]@cloud-copilot\//,
+      );
   });
 });
 
@@ -261,7 +265,34 @@ for (const configuration of CONFIGURATIONS) {
   });
 }
 
+/** Every string in a template. */
+function strings(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.flatMap(strings);
+  if (value && typeof value === 'object') return Object.values(value).flatMap(strings);
+  return [];
+}
+
 describe('IAM simulation in the aws-cn partition (every ARN the stacks build follows the partition)', () => {
+  it.each([
+    ['the pipeline stack (audit)', () => synthPipeline({ mode: 'audit' }, WITHOUT_BUNDLE).template],
+    ['the pipeline stack (enforce)', () => synthPipeline({ mode: 'enforce' }, WITHOUT_BUNDLE).template],
+    ['the pipeline stack (lza-s3)', () => synthPipeline({ configSource: 'lza-s3' }, WITHOUT_BUNDLE).template],
+    [
+      'the pipeline stack (management-account role)',
+      () =>
+        synthPipeline(
+          { mode: 'enforce', managementAccountId: MANAGEMENT_ACCOUNT, pipelineAccountId: PIPELINE_ACCOUNT },
+          WITHOUT_BUNDLE,
+        ).template,
+    ],
+    ['the management-account role stack (enforce)', () => synthManagementRole('enforce').template],
+  ])('%s writes no partition into an ARN: each one joins AWS::Partition', (_name, template) => {
+    const json = template().toJSON();
+    expect(strings(json).filter((s) => /arn:aws[-:]/.test(s))).toEqual([]);
+    expect(JSON.stringify(json)).toContain('{"Ref":"AWS::Partition"}');
+  });
+
   it.each(CONFIGURATIONS.map((c) => [c.name, c] as const))('%s: the same decisions', async (_name, c) => {
     for (const kase of CASES) await expectDecisions(c, kase, 'aws-cn');
   });
@@ -269,7 +300,7 @@ describe('IAM simulation in the aws-cn partition (every ARN the stacks build fol
 
 describe('IAM simulation: the other calls the function role makes', () => {
   const at = deployment('aws', MANAGEMENT_ACCOUNT);
-  const { template } = synthPipeline({});
+  const { template } = synthPipeline({ mode: 'audit' }, WITHOUT_BUNDLE);
   const resources = template.toJSON().Resources;
   const caller = functionRole('audit').caller('aws');
   const bucketId = logicalIdOf(template, 'AWS::S3::Bucket', (p) => Boolean(p.LoggingConfiguration));
@@ -311,11 +342,10 @@ describe('IAM simulation: the other calls the function role makes', () => {
   });
 
   it('sts:AssumeRole of the management-account role: allowed for the reconciler role only', async () => {
-    const pipeline = synthPipeline({
-      mode: 'enforce',
-      managementAccountId: MANAGEMENT_ACCOUNT,
-      pipelineAccountId: PIPELINE_ACCOUNT,
-    }).template;
+    const pipeline = synthPipeline(
+      { mode: 'enforce', managementAccountId: MANAGEMENT_ACCOUNT, pipelineAccountId: PIPELINE_ACCOUNT },
+      WITHOUT_BUNDLE,
+    ).template;
     const inPipelineAccount = deployment('aws', PIPELINE_ACCOUNT);
     const identityPolicies = identityPoliciesOf(pipeline, reconcilerRoleId(pipeline), inPipelineAccount);
     const management = synthManagementRole('enforce').template;

@@ -99,12 +99,18 @@ describe('the reconciler function', () => {
     const organizations = statements.filter((s) =>
       actionsOf([s]).some((a) => a.startsWith('organizations:')),
     );
-    expect(organizations).toHaveLength(2);
+    expect(organizations.map((s) => s.Sid)).toEqual([
+      'ReadOrganizationHierarchy',
+      'ListAiOptOutPolicies',
+      'ReadAiOptOutPolicies',
+    ]);
     expect(actionsOf(organizations).sort()).toEqual(
       [...HIERARCHY_READ_ACTIONS, ...POLICY_READ_ACTIONS].sort(),
     );
-    const policyReads = organizations.find((s) => s.Sid === 'ReadAiOptOutPolicies');
-    expect(policyReads?.Condition).toEqual(POLICY_TYPE);
+    expect(organizations.find((s) => s.Sid === 'ListAiOptOutPolicies')?.Condition).toEqual(POLICY_TYPE);
+    expect(JSON.stringify(organizations.find((s) => s.Sid === 'ReadAiOptOutPolicies')?.Resource)).toContain(
+      ':policy/o-*/aiservices_opt_out_policy/*',
+    );
     const everyAction = Object.values(
       template.toJSON().Resources as Record<string, { Properties?: unknown }>,
     ).flatMap((r) => JSON.stringify(r.Properties ?? {}).match(/organizations:[A-Za-z*]+/g) ?? []);
@@ -112,18 +118,21 @@ describe('the reconciler function', () => {
     for (const write of ORGANIZATIONS_WRITES) expect(everyAction).not.toContain(write);
   });
 
-  it('enforce: every Organizations write carries the PolicyType condition', () => {
+  it('enforce: every Organizations write names AI opt-out policies, by policy ARN or by the PolicyType condition', () => {
     const { template: enforce } = synthPipeline({ mode: 'enforce' });
     enforce.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ AI_OPTOUT_MODE_CEILING: 'enforce' }) },
     });
     const statements = statementsOfRole(enforce, reconcilerRoleId(enforce));
     const writes = statements.filter((s) => actionsOf([s]).some((a) => POLICY_WRITE_ACTIONS.includes(a)));
-    expect(writes).toHaveLength(1);
-    expect(actionsOf(writes).sort()).toEqual([...POLICY_WRITE_ACTIONS].sort());
-    expect(writes[0]?.Condition).toEqual(POLICY_TYPE);
+    expect(new Set(actionsOf(writes))).toEqual(new Set(POLICY_WRITE_ACTIONS));
+    for (const write of writes) {
+      const byArn = JSON.stringify(write.Resource).includes(':policy/o-*/aiservices_opt_out_policy/*"');
+      expect(byArn || JSON.stringify(write.Condition) === JSON.stringify(POLICY_TYPE), write.Sid).toBe(true);
+      expect(write.Resource, write.Sid).not.toBe('*');
+    }
     const unconditioned = statements.filter(
-      (s) => !s.Condition && actionsOf([s]).some((a) => a.startsWith('organizations:')),
+      (s) => !s.Condition && s.Resource === '*' && actionsOf([s]).some((a) => a.startsWith('organizations:')),
     );
     expect(actionsOf(unconditioned).sort()).toEqual([...HIERARCHY_READ_ACTIONS].sort());
   });
