@@ -7,12 +7,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ListPoliciesCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
+import { ListPoliciesCommand } from '@aws-sdk/client-organizations';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AI_POLICY_TYPE } from '../lambdas/domain/model.ts';
 import { parseSnapshot } from '../lambdas/domain/snapshot.ts';
 import { useLiveEnvironment } from './helpers/live-env.ts';
-import { createLzaOrg, TEST_CREDENTIALS } from './helpers/moto-org.ts';
+import { createLzaOrg, createLzaOrgInPartitionOf } from './helpers/moto-org.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = join(root, 'bin', 'ai-optout.mjs');
@@ -172,14 +172,7 @@ describe('ai-optout live commands in other partitions', () => {
     'error: AI services opt-out policies do not apply in us-gov-west-1 (partition aws-us-gov): AWS applies the opt-out setting to all AWS Regions excluding the AWS GovCloud (US) Regions, so there is no AISERVICES_OPT_OUT_POLICY to check or enforce there.\n';
 
   it('with AWS_REGION=cn-north-1, signs every Organizations and STS call for cn-northwest-1', async () => {
-    // moto keeps one organization per partition: seed it in the China partition.
-    const admin = new OrganizationsClient({
-      region: 'cn-northwest-1',
-      endpoint: live.moto.endpoint,
-      credentials: TEST_CREDENTIALS,
-    });
-    await createLzaOrg(admin);
-    admin.destroy();
+    await createLzaOrgInPartitionOf('cn-northwest-1', live.moto.endpoint);
 
     const result = await run(
       ['plan', '--config', config, '--role-arn', 'arn:aws-cn:iam::123456789012:role/ai-optout-audit'],

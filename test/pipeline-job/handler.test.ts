@@ -41,6 +41,7 @@ import {
 import { type FaultProxy, startFaultProxy } from '../helpers/fault-proxy.ts';
 import { type MotoServer, startMoto } from '../helpers/moto.ts';
 import { addAccount, createLzaOrg, type MotoOrg, TEST_CREDENTIALS } from '../helpers/moto-org.ts';
+import { withEnvironment } from '../helpers/process-env.ts';
 import {
   ARTIFACT_BUCKET,
   ARTIFACT_CREDENTIALS,
@@ -1275,8 +1276,7 @@ describe('pipeline job: the real handler export, configured by the environment',
     // Prepare
     const org = await createLzaOrg(admin);
     const { event, outputKey } = await job({ userParameters: { mode: 'enforce' }, output: true });
-    const saved = { ...process.env };
-    Object.assign(process.env, {
+    const environment = {
       AWS_ENDPOINT_URL: moto.endpoint,
       AWS_ENDPOINT_URL_CODEPIPELINE: codePipeline.endpoint,
       AWS_REGION: REGION,
@@ -1286,18 +1286,15 @@ describe('pipeline job: the real handler export, configured by the environment',
       AI_OPTOUT_MODE_CEILING: 'enforce',
       AI_OPTOUT_STATE_BUCKET: STATE_BUCKET,
       LOG_LEVEL: 'silent',
-    });
+    };
     const context = { getRemainingTimeInMillis: () => 600_000, awsRequestId: 'handler-request' };
 
     // Act
-    try {
+    await withEnvironment(environment, async () => {
       const { handler } = await import('../../lambdas/pipeline-job/handler.ts');
       await handler(event, context);
       await handler(structuredClone(event), context);
-    } finally {
-      for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
-      Object.assign(process.env, saved);
-    }
+    });
 
     // Assess
     expect(codePipeline.calls).toHaveLength(1);

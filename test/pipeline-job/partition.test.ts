@@ -5,13 +5,12 @@
  * says AI opt-out policies do not apply, the job fails with one sentence instead of a verdict.
  */
 import { readFileSync } from 'node:fs';
-import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type CodePipelineEndpoint, startCodePipelineEndpoint } from '../helpers/codepipeline-endpoint.ts';
-import { type FaultProxy, startFaultProxy } from '../helpers/fault-proxy.ts';
-import { type MotoServer, startMoto } from '../helpers/moto.ts';
-import { createLzaOrg, TEST_CREDENTIALS } from '../helpers/moto-org.ts';
+import { useLiveEnvironment } from '../helpers/live-env.ts';
+import { createLzaOrgInPartitionOf, TEST_CREDENTIALS } from '../helpers/moto-org.ts';
+import { withEnvironment } from '../helpers/process-env.ts';
 import {
   ARTIFACT_BUCKET,
   createBuckets,
@@ -23,19 +22,15 @@ import {
 } from './pipeline-fixtures.ts';
 
 const CONFIG_YAML = readFileSync(new URL('../../config/ai-optout.yaml', import.meta.url), 'utf8');
-
-let moto: MotoServer;
-let proxy: FaultProxy;
+const live = useLiveEnvironment();
 let codePipeline: CodePipelineEndpoint;
 let adminS3: S3Client;
 
 beforeAll(async () => {
-  moto = await startMoto();
-  proxy = await startFaultProxy(moto.endpoint);
   codePipeline = await startCodePipelineEndpoint();
   adminS3 = new S3Client({
     region: REGION,
-    endpoint: moto.endpoint,
+    endpoint: live.moto.endpoint,
     credentials: TEST_CREDENTIALS,
     forcePathStyle: true,
   });
@@ -44,38 +39,30 @@ beforeAll(async () => {
 afterAll(async () => {
   adminS3?.destroy();
   await codePipeline?.stop();
-  await proxy?.stop();
-  await moto?.stop();
 });
 
 beforeEach(async () => {
-  await moto.reset();
-  proxy.signed.length = 0;
   codePipeline.reset();
   await createBuckets(adminS3, ARTIFACT_BUCKET, STATE_BUCKET);
 });
 
 /** Loads the handler module afresh in a function environment for `region` and runs one job. */
-async function runHandlerIn(region: string, event: PipelineEvent): Promise<void> {
-  const saved = { ...process.env };
-  Object.assign(process.env, {
+function runHandlerIn(region: string, event: PipelineEvent): Promise<void> {
+  const environment = {
     AWS_REGION: region,
-    AWS_ENDPOINT_URL: proxy.endpoint,
+    AWS_ENDPOINT_URL: live.proxy.endpoint,
     AWS_ENDPOINT_URL_CODEPIPELINE: codePipeline.endpoint,
     AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
     AI_OPTOUT_PACE: 'none',
     AI_OPTOUT_MODE_CEILING: 'audit',
     LOG_LEVEL: 'silent',
-  });
-  try {
+  };
+  return withEnvironment(environment, async () => {
     vi.resetModules();
     const { handler } = await import('../../lambdas/pipeline-job/handler.ts');
     await handler(event, { getRemainingTimeInMillis: () => 600_000, awsRequestId: `req-${region}` });
-  } finally {
-    for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
-    Object.assign(process.env, saved);
-  }
+  });
 }
 
 async function auditJob(): Promise<PipelineEvent> {
@@ -85,18 +72,11 @@ async function auditJob(): Promise<PipelineEvent> {
 
 describe('the pipeline job in other partitions', () => {
   it('in cn-north-1 signs every Organizations call for cn-northwest-1, and reports a verdict', async () => {
-    // moto keeps one organization per partition: seed it in the China partition.
-    const admin = new OrganizationsClient({
-      region: 'cn-northwest-1',
-      endpoint: moto.endpoint,
-      credentials: TEST_CREDENTIALS,
-    });
-    await createLzaOrg(admin);
-    admin.destroy();
+    await createLzaOrgInPartitionOf('cn-northwest-1', live.moto.endpoint);
 
     await runHandlerIn('cn-north-1', await auditJob());
 
-    const organizations = proxy.signed.filter((s) => s.service === 'organizations');
+    const organizations = live.proxy.signed.filter((s) => s.service === 'organizations');
     expect(organizations.map((s) => s.operation)).toEqual(
       expect.arrayContaining(['DescribeOrganization', 'ListRoots', 'ListPolicies']),
     );
@@ -109,7 +89,7 @@ describe('the pipeline job in other partitions', () => {
   it('in GovCloud fails the job with a ConfigurationError of one sentence and calls no Organizations API', async () => {
     await runHandlerIn('us-gov-east-1', await auditJob());
 
-    expect(proxy.signed.filter((s) => s.service === 'organizations')).toEqual([]);
+    expect(live.proxy.signed.filter((s) => s.service === 'organizations')).toEqual([]);
     const results = codePipeline.results();
     expect(results).toHaveLength(1);
     expect(results[0]?.kind === 'failure' && results[0].failureDetails).toEqual({
