@@ -21,13 +21,13 @@ import {
   type StackProps,
   aws_s3 as s3,
   aws_sns as sns,
-  aws_ssm as ssm,
   aws_sns_subscriptions as subscriptions,
   aws_events_targets as targets,
   Validations,
 } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { RevisionType } from '../lambdas/pipeline-starter/start.ts';
+import { LzaInstallerKeyArn } from './lza-installer-key.ts';
 import { installerKeyArnParameter, lzaConfigBucketName, runEngineDocumentName } from './lza-names.ts';
 import { managementRoleArnFor } from './management-role-stack.ts';
 import { PipelineStarterFunction } from './pipeline-starter-function.ts';
@@ -261,10 +261,12 @@ export class PostLzaPipelineStack extends Stack {
         const bucketName =
           settings.lzaConfigBucket ?? lzaConfigBucketName(settings.lza, Aws.ACCOUNT_ID, Aws.REGION);
         // LZA encrypts this bucket with its installer key and publishes the key's ARN in SSM: the
-        // template reads it at deploy time, and the source action's role gets kms:Decrypt on it.
+        // stack reads it at deploy time, and the source action's role gets kms:Decrypt on it.
         const keyArn =
           settings.lzaConfigKeyArn ??
-          ssm.StringParameter.valueForStringParameter(this, installerKeyArnParameter(settings.lza));
+          new LzaInstallerKeyArn(this, 'LzaInstallerKey', {
+            parameterName: installerKeyArnParameter(settings.lza),
+          }).keyArn;
         const bucket = s3.Bucket.fromBucketAttributes(this, 'LzaConfigBucket', {
           bucketName,
           encryptionKey: kms.Key.fromKeyArn(this, 'LzaConfigKey', keyArn),

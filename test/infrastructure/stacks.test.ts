@@ -352,16 +352,36 @@ function statementsAllowing(template: Template, action: string): { roles: unknow
   );
 }
 
-/** The SSM-typed template parameter whose default (the parameter name the template reads) is `name`. */
-function ssmParameterReading(template: Template, name: string): string {
-  const parameters = Object.entries(
-    template.toJSON().Parameters as Record<string, { Type: string; Default?: string }>,
+/**
+ * The custom resource that reads SSM parameter `name` at deploy time (with a role allowed
+ * ssm:GetParameter on that parameter only); returns the token of the value it reads.
+ */
+function ssmParameterReading(template: Template, name: string): unknown {
+  const readers = Object.entries(template.findResources('Custom::LzaInstallerKeyArn')).filter(
+    ([, r]) => JSON.parse(r.Properties.Create).parameters.Name === name,
   );
-  const matches = parameters.filter(
-    ([, p]) => p.Type === 'AWS::SSM::Parameter::Value<String>' && p.Default === name,
-  );
-  expect(matches, `a template parameter reading ${name}`).toHaveLength(1);
-  return (matches[0] as [string, unknown])[0];
+  expect(readers, `a custom resource reading ${name}`).toHaveLength(1);
+  const [id, reader] = readers[0] as [string, { Properties: { Create: string; Update: string } }];
+  for (const call of [reader.Properties.Create, reader.Properties.Update])
+    expect(JSON.parse(call)).toMatchObject({ service: 'SSM', action: 'GetParameter' });
+  const grants = statementsAllowing(template, 'ssm:GetParameter');
+  expect(grants.map((g) => JSON.stringify(g.resource))).toEqual([
+    JSON.stringify({
+      'Fn::Join': [
+        '',
+        [
+          'arn:',
+          { Ref: 'AWS::Partition' },
+          ':ssm:',
+          { Ref: 'AWS::Region' },
+          ':',
+          { Ref: 'AWS::AccountId' },
+          `:parameter${name}`,
+        ],
+      ],
+    }),
+  ]);
+  return { 'Fn::GetAtt': [id, 'Parameter.Value'] };
 }
 
 function sourceConfiguration(template: Template): Record<string, unknown> {
@@ -383,18 +403,22 @@ function afterLzaRule(template: Template): {
 /**
  * Every physical name a template sets: top-level properties named `…Name` (RoleName, the pipeline's
  * Name, FunctionName, TopicName, BucketName, LogGroupName, …) whose value is a name rather than a
- * reference to another resource; PolicyName (an inline policy's name, unique only within its role) and
- * DisplayName (a label) name nothing account-wide. Names CloudFormation generates start with the stack
- * name, which is compared too.
+ * reference to another resource of the stack (a Ref or GetAtt, alone or joined into the name, such as a
+ * log group named after its function); PolicyName (an inline policy's name, unique only within its
+ * role) and DisplayName (a label) name nothing account-wide. Names CloudFormation generates start with
+ * the stack name, which is compared too.
  */
 function physicalNames(template: Template, stackName: string): string[] {
   const names = [`stack ${stackName}`];
-  for (const resource of Object.values(
-    template.toJSON().Resources as Record<string, { Type: string; Properties?: Record<string, unknown> }>,
-  )) {
+  const resources = template.toJSON().Resources as Record<
+    string,
+    { Type: string; Properties?: Record<string, unknown> }
+  >;
+  const ownReference = new RegExp(`\\{"(Ref|Fn::GetAtt)":\\[?"(${Object.keys(resources).join('|')})"`);
+  for (const resource of Object.values(resources)) {
     for (const [key, value] of Object.entries(resource.Properties ?? {})) {
       if (!key.endsWith('Name') || key === 'PolicyName' || key === 'DisplayName') continue;
-      if (typeof value === 'object' && value !== null && ('Ref' in value || 'Fn::GetAtt' in value)) continue;
+      if (ownReference.test(JSON.stringify(value))) continue;
       names.push(`${resource.Type}.${key} ${JSON.stringify(value)}`);
     }
   }
@@ -404,9 +428,9 @@ function physicalNames(template: Template, stackName: string): string[] {
 describe('LZA installs: names derived as LZA derives them', () => {
   it('lza-s3 reads the installer key ARN from /accelerator/installer/kms/key-arn at deploy time and grants kms:Decrypt on it to the source action only', () => {
     const { template } = synthPipeline({ configSource: 'lza-s3' });
-    const parameter = ssmParameterReading(template, '/accelerator/installer/kms/key-arn');
+    const keyArn = ssmParameterReading(template, '/accelerator/installer/kms/key-arn');
     const decrypts = statementsAllowing(template, 'kms:Decrypt').filter(
-      (s) => JSON.stringify(s.resource) === JSON.stringify({ Ref: parameter }),
+      (s) => JSON.stringify(s.resource) === JSON.stringify(keyArn),
     );
     expect(decrypts).toHaveLength(1);
     expect(JSON.stringify(decrypts[0]?.roles)).toMatch(/PipelineSourceLzaConfigCodePipelineActionRole/);
@@ -421,7 +445,8 @@ describe('LZA installs: names derived as LZA derives them', () => {
   it('an explicit lzaConfigKeyArn wins: no SSM parameter, kms:Decrypt on that key', () => {
     const raw = CONFIGURATIONS['enforce, lza-s3 with a customer key'] as Record<string, unknown>;
     const { template } = synthPipeline(raw);
-    expect(JSON.stringify(template.toJSON().Parameters)).not.toContain('installer/kms/key-arn');
+    expect(template.findResources('Custom::LzaInstallerKeyArn')).toEqual({});
+    expect(JSON.stringify(template.toJSON())).not.toContain('installer/kms/key-arn');
     expect(statementsAllowing(template, 'kms:Decrypt').map((s) => s.resource)).toContainEqual(
       raw.lzaConfigKeyArn,
     );
