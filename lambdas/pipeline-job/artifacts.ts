@@ -37,15 +37,16 @@ export function artifactS3Client(
   credentials: ArtifactCredentials,
   env: NodeJS.ProcessEnv = process.env,
 ): S3Client {
-  const endpointOverride = Boolean(env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL);
+  const endpoint = env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL;
   return new S3Client({
+    ...(endpoint ? { endpoint } : {}),
     region: env.AWS_REGION ?? 'us-east-1',
     credentials: {
       accessKeyId: credentials.accessKeyId,
       secretAccessKey: credentials.secretAccessKey,
       ...(credentials.sessionToken ? { sessionToken: credentials.sessionToken } : {}),
     },
-    forcePathStyle: endpointOverride,
+    forcePathStyle: Boolean(endpoint),
     maxAttempts: 4,
     requestHandler: boundedRequestHandler(),
   });

@@ -52,15 +52,24 @@ export type JobEvent =
   /** No job id: nothing can be reported. */
   | { kind: 'not-a-job'; keys: string[] };
 
+const KINDS: Record<string, string> = {
+  object: 'an object',
+  array: 'a list',
+  string: 'a string',
+  number: 'a number',
+};
+
+function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  return KINDS[typeof value] ?? `a ${typeof value}`;
+}
+
 function describeIssue(issue: z.core.$ZodIssue): string {
   const field = ['CodePipeline.job', ...issue.path.map(String)].join('.');
   if (issue.code === 'invalid_type') {
-    const missing = issue.input === undefined;
-    const actual =
-      issue.input === null ? 'null' : Array.isArray(issue.input) ? 'a list' : `a ${typeof issue.input}`;
-    return missing
-      ? `${field} is missing`
-      : `${field} must be ${issue.expected === 'object' ? 'an object' : `a ${issue.expected}`}, not ${actual}`;
+    if (issue.input === undefined) return `${field} is missing`;
+    return `${field} must be ${KINDS[issue.expected] ?? issue.expected}, not ${kindOf(issue.input)}`;
   }
   if (issue.code === 'too_small') return `${field} is empty`;
   return `${field} is not valid (${echo(issue.message)})`;
@@ -79,7 +88,7 @@ export function readJobEvent(event: unknown): JobEvent {
         : [];
     return { kind: 'not-a-job', keys };
   }
-  const parsed = JobSchema.safeParse(raw);
+  const parsed = JobSchema.safeParse(raw, { reportInput: true });
   if (parsed.success) return { kind: 'job', job: parsed.data };
   const issue = parsed.error.issues[0] as z.core.$ZodIssue;
   const more = parsed.error.issues.length > 1 ? ` (and ${parsed.error.issues.length - 1} more problems)` : '';

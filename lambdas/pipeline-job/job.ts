@@ -240,80 +240,74 @@ async function reconcileJob(
       'mode is enforce, but this deployment is read-only (AI_OPTOUT_MODE_CEILING=audit): its role cannot write to Organizations. Run in audit mode, or redeploy the stack with mode enforce.',
     );
   }
-  try {
-    deadline.begin(organizationStep(mode));
-    const client = boundedClient(
-      deps.organizations(params.roleArn, { signal: deadline.signal, watch }),
-      deadline.signal,
-      watch,
+  deadline.begin(organizationStep(mode));
+  const client = boundedClient(
+    deps.organizations(params.roleArn, { signal: deadline.signal, watch }),
+    deadline.signal,
+    watch,
+  );
+  const options = {
+    client,
+    throttle: new Throttle({ rates: deps.pace, signal: deadline.signal }),
+    sleep: deps.sleep,
+    now: deps.now,
+    apply: { sleep: deps.sleep, onStep: (step: object) => log.info({ step }, 'apply step') },
+    ...(deps.verifyDelaysMs ? { verifyDelaysMs: deps.verifyDelaysMs } : {}),
+  };
+  const token = job.data.continuationToken;
+  if (token && !deps.continuations) {
+    throw new ConfigurationError(
+      'this job continues an earlier one, but the function has no state bucket (AI_OPTOUT_STATE_BUCKET) to read its progress from',
     );
-    const options = {
-      client,
-      throttle: new Throttle({ rates: deps.pace, signal: deadline.signal }),
-      sleep: deps.sleep,
-      now: deps.now,
-      apply: { sleep: deps.sleep, onStep: (step: object) => log.info({ step }, 'apply step') },
-      ...(deps.verifyDelaysMs ? { verifyDelaysMs: deps.verifyDelaysMs } : {}),
-    };
-    const token = job.data.continuationToken;
-    if (token && !deps.continuations) {
-      throw new ConfigurationError(
-        'this job continues an earlier one, but the function has no state bucket (AI_OPTOUT_STATE_BUCKET) to read its progress from',
+  }
+  const continued = token
+    ? await (deps.continuations as ContinuationStore).load(token, deadline.signal)
+    : undefined;
+  const run = { firstJobId: continued?.firstJobId ?? job.id, mode, log, deps, deadline };
+  log.info(
+    {
+      mode,
+      configPath: params.configPath,
+      policies: state.policies.length,
+      continued: Boolean(continued),
+      firstJobId: run.firstJobId,
+    },
+    'reconciling',
+  );
+  const read = await readResumable(options, continued?.progress, deadline.signal);
+  if (!read.complete) return await continueLater(read.progress, 'reading the organization', run);
+  const planned = { snapshot: read.snapshot, plan: plan(state, read.snapshot, { mode }) };
+  deadline.check();
+  let result: Plan = planned.plan;
+  let applied: ApplyResult | undefined;
+  if (mode === 'enforce') {
+    log.info({ summary: planned.plan.summary, changes: planned.plan.changes.length }, 'plan before apply');
+    try {
+      applied = await applyPlanned(state, planned, options, { mode });
+    } catch (error) {
+      if (!deadline.signal.aborted) throw error;
+      const { organization, organizationalUnits, accounts } = read.snapshot;
+      return await continueLater(
+        { organization, hierarchy: { organizationalUnits, accounts, pending: [] } },
+        'applying',
+        run,
       );
     }
-    const continued = token
-      ? await (deps.continuations as ContinuationStore).load(token, deadline.signal)
-      : undefined;
-    const run = { firstJobId: continued?.firstJobId ?? job.id, mode, log, deps, deadline };
-    log.info(
-      {
-        mode,
-        configPath: params.configPath,
-        policies: state.policies.length,
-        continued: Boolean(continued),
-        firstJobId: run.firstJobId,
-      },
-      'reconciling',
-    );
-    const read = await readResumable(options, continued?.progress, deadline.signal);
-    if (!read.complete) return await continueLater(read.progress, 'reading the organization', run);
-    const planned = { snapshot: read.snapshot, plan: plan(state, read.snapshot, { mode }) };
-    deadline.check();
-    let result: Plan = planned.plan;
-    let applied: ApplyResult | undefined;
-    if (mode === 'enforce') {
-      log.info({ summary: planned.plan.summary, changes: planned.plan.changes.length }, 'plan before apply');
-      try {
-        applied = await applyPlanned(state, planned, options, { mode });
-      } catch (error) {
-        if (!deadline.signal.aborted) throw error;
-        const { organization, organizationalUnits, accounts } = read.snapshot;
-        return await continueLater(
-          { organization, hierarchy: { organizationalUnits, accounts, pending: [] } },
-          'applying',
-          run,
-        );
-      }
-      result = applied.after;
-    }
-    log.info(
-      {
-        verdict: result.verdict,
-        changes: result.changes.length,
-        violations: result.violations.length,
-        effectiveChanges: result.effectiveChanges.length,
-        accounts: result.accounts.total,
-      },
-      result.summary,
-    );
-    const output = job.data.outputArtifacts?.[0];
-    if (output) await writeReport(result, applied, output, s3, job, { log, deps, deadline });
-    return outcomeFor(result, mode, params, applied);
-  } catch (error) {
-    if (deadline.signal.aborted && deadline.signal.reason instanceof DeadlineError)
-      throw deadline.signal.reason;
-    throw error;
+    result = applied.after;
   }
+  log.info(
+    {
+      verdict: result.verdict,
+      changes: result.changes.length,
+      violations: result.violations.length,
+      effectiveChanges: result.effectiveChanges.length,
+      accounts: result.accounts.total,
+    },
+    result.summary,
+  );
+  const output = job.data.outputArtifacts?.[0];
+  if (output) await writeReport(result, applied, output, s3, job, { log, deps, deadline });
+  return outcomeFor(result, mode, params, applied);
 }
 
 function failureFromError(error: unknown): Outcome {
@@ -381,14 +375,17 @@ async function report(
       const transient =
         !signal.aborted &&
         (status === undefined || status >= 500 || name === 'ThrottlingException' || name === 'TimeoutError');
-      log.error({ attempt, err: describeError(error), transient }, 'reporting the job result failed');
+      const err = signal.aborted
+        ? `${describeError(error)}: ${describeError(signal.reason)}`
+        : describeError(error);
+      log.error({ attempt, err, transient }, 'reporting the job result failed');
       if (!transient || attempt >= REPORT_ATTEMPTS) {
         log.fatal(
           {
             outcome: outcome.kind,
             type: outcome.kind === 'failure' ? outcome.type : undefined,
             message: outcome.kind === 'failure' ? outcome.message : outcome.summary,
-            err: describeError(error),
+            err,
           },
           `COULD NOT REPORT THE JOB RESULT (${name}): the pipeline stage will time out. ${
             name === 'AccessDeniedException'
@@ -455,7 +452,9 @@ async function outcomeOf(
       : log;
     return { outcome: await reconcileJob(job, params, child, deps, deadline, watch), log: child };
   } catch (error) {
-    return { outcome: failed(error, log), log };
+    // A call cut at the deadline fails with whatever its caller makes of an AbortError: report the deadline.
+    const reason = deadline.signal.reason;
+    return { outcome: failed(reason instanceof DeadlineError ? reason : error, log), log };
   }
 }
 

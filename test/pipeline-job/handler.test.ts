@@ -288,7 +288,6 @@ function withDeadlineAt(h: Harness, operation: string, nth: number): void {
   };
 }
 
-
 // ------------------------------------------------------------------------------------------------
 
 describe('pipeline job: success', () => {

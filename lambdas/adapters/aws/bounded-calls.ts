@@ -97,7 +97,7 @@ function unanswered(error: unknown, service: string, operation: string, endpoint
   const tries = `${attempts} attempt${attempts === 1 ? '' : 's'}`;
   if (e.name === 'TimeoutError') {
     return new ServiceUnavailableError(
-      `no answer from ${service} at ${endpoint} for ${operation}: ${tries} timed out (each may take ${CALL_TIMEOUTS.connectMs / 1000} s to connect and ${CALL_TIMEOUTS.answerMs / 1000} s to answer)`,
+      `no answer from ${service} at ${endpoint} for ${operation}: ${tries} timed out`,
     );
   }
   if (e.code && NETWORK_CODES.has(e.code)) {

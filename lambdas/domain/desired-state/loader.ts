@@ -17,6 +17,7 @@ import {
   SERVICE_KEYS_AS_OF,
 } from '../service-keys.ts';
 import { closest, didYouMean } from '../suggest.ts';
+import { describeCharacter, firstNonNameCharacter, unpairedSurrogate } from './aws-text.ts';
 import {
   type DesiredStateDocument,
   DesiredStateSchema,
@@ -84,6 +85,7 @@ class Locator {
     private readonly doc: Document,
     private readonly keys: KeyIndex,
     readonly at: (offset: number) => SourceLocation,
+    private readonly text: string,
   ) {}
 
   /** The node at `path`; an alias ends the walk (a path through it is located at the alias). */
@@ -111,6 +113,14 @@ class Locator {
     const map = this.node(path);
     const range = isMap(map) ? (this.keys.get(map)?.get(key)?.key as Node | undefined)?.range : undefined;
     return range ? this.at(range[0]) : this.value(path);
+  }
+
+  /** Where `character` is typed in the scalar at `path`; the scalar's start when it is written as an escape. */
+  character(path: Path, character: string): SourceLocation {
+    const range = this.node(path)?.range;
+    if (!range) return this.value(path);
+    const index = this.text.slice(range[0], range[1]).indexOf(character);
+    return this.at(range[0] + Math.max(0, index));
   }
 
   /** The original text of a scalar, for messages that quote what the user typed. */
@@ -149,7 +159,7 @@ function push(
 }
 
 function unquotedAccountId(ctx: Context, path: Path, value: number): void {
-  const typed = ctx.locate.source(path) ?? String(value);
+  const typed = echo(ctx.locate.source(path) ?? String(value));
   const dropped = typed.startsWith('0') ? ' and drops its leading zero' : '';
   push(
     ctx,
@@ -178,7 +188,7 @@ function describeTargetProblem(ctx: Context, path: Path): void {
     }
     const hint = /^\d{12}$/.test(value)
       ? `write \`account: "${value}"\``
-      : `write \`ou: ${value}\` or \`account: ${value}\``;
+      : `write \`ou: ${echo(value)}\` or \`account: ${echo(value)}\``;
     push(
       ctx,
       'error',
@@ -270,7 +280,7 @@ function issueToDiagnostics(ctx: Context, issue: core.$ZodIssue): void {
           'unsupported-version',
           ctx.locate.value(path),
           quoted
-            ? `version: ${JSON.stringify(value)} is a string; this tool reads version 1, the integer`
+            ? `version: ${show(value)} is a string; this tool reads version 1, the integer`
             : `version: unsupported version ${show(ctx.locate.source(path) ?? value)}; this tool reads version 1`,
           quoted ? 'write `version: 1` without quotes' : 'write `version: 1`',
         );
@@ -340,18 +350,13 @@ function issueToDiagnostics(ctx: Context, issue: core.$ZodIssue): void {
       push(ctx, 'error', 'too-small', ctx.locate.value(path), message);
       return;
     }
-    case 'too_big': {
-      const value = valueAt(ctx.js, path);
-      const length = typeof value === 'string' ? value.length : undefined;
-      push(
-        ctx,
-        'error',
-        'too-long',
-        ctx.locate.value(path),
-        `${where}: ${length ?? 'value'} characters, more than the ${issue.maximum} AWS allows`,
-      );
+    case 'too_big':
+      tooLong(ctx, path, Number(issue.maximum));
       return;
-    }
+    case 'invalid_format':
+    case 'custom':
+      notAwsText(ctx, path, issue.message);
+      return;
     case 'invalid_union': {
       if (path[0] === 'policies' && path[2] === 'targets') {
         describeTargetProblem(ctx, path);
@@ -375,6 +380,45 @@ function issueToDiagnostics(ctx: Context, issue: core.$ZodIssue): void {
   }
 }
 
+function tooLong(ctx: Context, path: Path, maximum: number): void {
+  const value = valueAt(ctx.js, path);
+  const length = typeof value === 'string' ? value.length : undefined;
+  const message = `${formatPath(path)}: ${length ?? 'value'} characters, more than the ${maximum} AWS allows`;
+  push(ctx, 'error', 'too-long', ctx.locate.value(path), message);
+}
+
+/** A name with a character CreatePolicy refuses, or a description that is not Unicode text (aws-text.ts). */
+function notAwsText(ctx: Context, path: Path, fallback: string): void {
+  const value = String(valueAt(ctx.js, path) ?? '');
+  const where = formatPath(path);
+  const field = path[path.length - 1];
+  if (field !== 'name' && field !== 'description') {
+    push(ctx, 'error', 'invalid-value', ctx.locate.value(path), `${where}: ${fallback}`);
+    return;
+  }
+  if (field === 'name') {
+    const bad = firstNonNameCharacter(value) ?? { index: 0, character: value.charAt(0) };
+    push(
+      ctx,
+      'error',
+      'invalid-policy-name',
+      ctx.locate.character(path, bad.character),
+      `${where}: ${show(value)} has ${describeCharacter(bad.character)} at position ${bad.index + 1}; AWS accepts policy names of printable ASCII characters only (space to \`~\`)`,
+      'write the name in ASCII letters, digits and punctuation; the description may hold any text',
+    );
+    return;
+  }
+  const index = Math.max(0, unpairedSurrogate(value));
+  push(
+    ctx,
+    'error',
+    'invalid-description',
+    ctx.locate.value(path),
+    `${where}: has ${describeCharacter(value.charAt(index))} at position ${index + 1}, half of a surrogate pair, which is not text AWS can store`,
+    'remove the `\\u` escape, or write the character itself',
+  );
+}
+
 function checkServiceKey(ctx: Context, key: string, location: SourceLocation, where: string): void {
   if (key === 'default') {
     push(
@@ -389,7 +433,7 @@ function checkServiceKey(ctx: Context, key: string, location: SourceLocation, wh
   }
   if (!SERVICE_KEY_PATTERN.test(key)) {
     const lower = key.toLowerCase();
-    const hint = SERVICE_KEY_PATTERN.test(lower) ? `did you mean \`${lower}\`?` : undefined;
+    const hint = SERVICE_KEY_PATTERN.test(lower) ? `did you mean \`${echo(lower)}\`?` : undefined;
     push(
       ctx,
       'error',
@@ -511,7 +555,7 @@ function semanticChecks(ctx: Context, doc: DesiredStateDocument, file: string): 
           'error',
           'too-many-policies-on-target',
           targetLocation,
-          `${formatPath(targetPath)}: ${entry.count} policies target ${key.replace(':', ': ')} (${entry.names.join(', ')}); AWS allows at most ${MAX_POLICIES_PER_TARGET} AI opt-out policies on one root, OU or account`,
+          `${formatPath(targetPath)}: ${entry.count} policies target ${echo(key.replace(':', ': '))} (${entry.names.map((n) => echo(n, 100)).join(', ')}); AWS allows at most ${MAX_POLICIES_PER_TARGET} AI opt-out policies on one root, OU or account`,
           'merge policies or move some to other targets',
         );
       }
@@ -622,7 +666,7 @@ export function loadDesiredState(input: string | Uint8Array, options: LoadOption
   const built = yamlValue(parsed.doc, parsed.at);
   if (built.errors.length > 0)
     return { ok: false, diagnostics: sortDiagnostics([...built.errors, ...diagnostics]) };
-  const locate = new Locator(parsed.doc, built.keys, parsed.at);
+  const locate = new Locator(parsed.doc, built.keys, parsed.at, source.text);
   const ctx: Context = { locate, js: built.value, diagnostics, strict: options.strict ?? false };
   const result = DesiredStateSchema.safeParse(built.value);
   if (!result.success) {
