@@ -1,14 +1,14 @@
 /**
  * The job answers exactly once before its deadline whatever the input or the network does: an
  * endpoint that accepts and never answers (Organizations, S3), a CPU-bound step that holds the timer
- * back, a CodePipeline endpoint that never answers, and malformed events. The production client
+ * back, a CodePipeline endpoint that never answers, hostile artifacts, and malformed events. The production client
  * factories are used against the servers; the deadline is fired by the test (the `schedule` injection
  * point) and the calls' ages come from a fake clock, so nothing here depends on wall-clock speed.
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
-import { S3Client } from '@aws-sdk/client-s3';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { boundedRequestHandler, CallWatch } from '../../lambdas/adapters/aws/bounded-calls.ts';
 import { createOrganizationsClient } from '../../lambdas/adapters/aws/clients.ts';
@@ -16,11 +16,13 @@ import { artifactS3Client } from '../../lambdas/pipeline-job/artifacts.ts';
 import { type JobDependencies, RESERVE_MS, runJob } from '../../lambdas/pipeline-job/job.ts';
 import { createLogger } from '../../lambdas/pipeline-job/logger.ts';
 import { type CodePipelineEndpoint, startCodePipelineEndpoint } from '../helpers/codepipeline-endpoint.ts';
+import { hostileZip } from '../helpers/hostile-inputs.ts';
 import { type MotoServer, startMoto } from '../helpers/moto.ts';
 import { TEST_CREDENTIALS } from '../helpers/moto-org.ts';
 import { type SilentServer, startSilentServer } from '../helpers/silent-server.ts';
 import {
   ARTIFACT_BUCKET,
+  ARTIFACT_CREDENTIALS,
   createBuckets,
   jobIdOf,
   logSink,
@@ -254,6 +256,62 @@ describe('a CodePipeline endpoint that never answers', () => {
     expect(String(fatal[0]?.msg)).toMatch(/^COULD NOT REPORT THE JOB RESULT \(AbortError\)/);
     expect(String(fatal[0]?.err)).toContain('the Lambda deadline is 1 s away');
     expect(lines.filter((l) => l.msg === 'reporting the job result failed')).toHaveLength(1);
+  });
+});
+
+describe('hostile input artifacts', () => {
+  it('the crafted zip (20,000 entries over one 64 MiB stream): one ConfigurationError, nothing inflated, Organizations not called', async () => {
+    // Prepare
+    const s = setup();
+    const key = `Config/${randomUUID().slice(0, 7)}`;
+    await adminS3.send(
+      new PutObjectCommand({
+        Bucket: ARTIFACT_BUCKET,
+        Key: key,
+        Body: hostileZip({ entries: 20_000, inflatedBytes: 64 * 1024 * 1024 }),
+      }),
+    );
+    const e = pipelineEvent({ inputKey: key });
+    const before = silent.connections.length;
+
+    // Act
+    await runJob(e, context(), s.deps);
+
+    // Assess
+    expect(onlyFailure(e)).toMatchObject({
+      type: 'ConfigurationError',
+      message:
+        'the input artifact Config is not a zip this action reads: entries `ai-optout.yaml` and `ai-optout.yaml` share the same bytes (the zip is crafted or damaged)',
+    });
+    expect(silent.connections.length).toBe(before);
+  });
+
+  it('a 1 MiB scalar: the diagnostic survives in the message, every log line stays short, no credential in the logs', async () => {
+    // Prepare
+    const s = setup();
+    const e = await event({
+      'ai-optout.yaml': `version: 1\nmode: ${'x'.repeat(1024 * 1024 - 64)}\npolicies: []\n`,
+    });
+
+    // Act
+    await runJob(e, context(), s.deps);
+
+    // Assess
+    const failure = onlyFailure(e);
+    expect(failure.type).toBe('ConfigurationError');
+    expect(failure.message.split('\n')).toEqual([
+      'ai-optout.yaml in Config is not valid (2 errors)',
+      `ai-optout.yaml:2:7: error: mode: \`${'x'.repeat(200)}… (1,048,512 characters)\` is not allowed; expected \`audit\` or \`enforce\` (values are case-sensitive)`,
+      'ai-optout.yaml:3:11: error: policies: must list at least one policy',
+    ]);
+    const longest = Math.max(
+      ...s.logs
+        .text()
+        .split('\n')
+        .map((l) => l.length),
+    );
+    expect(longest).toBeLessThan(8_000);
+    expect(s.logs.text()).not.toContain(ARTIFACT_CREDENTIALS.secretAccessKey);
   });
 });
 
