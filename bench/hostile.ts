@@ -10,7 +10,6 @@
 import { execFile, spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
-import { createServer as createTcpServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,6 +28,7 @@ import {
   nestedMappings,
   oneLargeMapping,
 } from '../test/helpers/hostile-inputs.ts';
+import { startSilentServer } from '../test/helpers/silent-server.ts';
 
 const PROJECT = fileURLToPath(new URL('..', import.meta.url));
 const CLI = join(PROJECT, 'bin/ai-optout.mjs');
@@ -44,25 +44,6 @@ interface Row {
   exit?: number | string;
   first: string;
   notes?: string;
-}
-
-/** A TCP server that accepts every connection and never sends a byte. */
-async function silentServer(): Promise<{ endpoint: string; close(): void }> {
-  const sockets = new Set<Socket>();
-  const server = createTcpServer((socket) => {
-    sockets.add(socket);
-    socket.on('error', () => {});
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    close: () => {
-      for (const socket of sockets) socket.destroy();
-      server.close();
-    },
-  };
 }
 
 /** Serves `body` as every S3 object (path-style GetObject). */
@@ -121,7 +102,7 @@ interface JobCase {
 
 /** Runs one job in this process; the row says what CodePipeline received, if anything. */
 async function runJobCase(spec: JobCase): Promise<Row> {
-  const silent = await silentServer();
+  const silent = await startSilentServer();
   const s3 = await fakeS3(spec.zip ?? zipFiles({ 'ai-optout.yaml': CONFIG }));
   const pipeline = await startCodePipelineEndpoint();
   process.env.AWS_ENDPOINT_URL_S3 = spec.s3Silent ? silent.endpoint : s3.endpoint;
@@ -151,10 +132,11 @@ async function runJobCase(spec: JobCase): Promise<Row> {
         endpoint: pipeline.endpoint,
         credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
       }),
-      organizations: () =>
+      organizations: (_roleArn, calls) =>
         createOrganizationsClient({
           endpoint: silent.endpoint,
           credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+          ...(calls ? { watch: calls.watch, abortSignal: calls.signal } : {}),
         }),
       artifactS3: (credentials) => artifactS3Client(credentials),
       logger,
@@ -168,7 +150,7 @@ async function runJobCase(spec: JobCase): Promise<Row> {
   await done;
   const seconds = (performance.now() - started) / 1000;
   const results = pipeline.results();
-  silent.close();
+  await silent.stop();
   s3.close();
   await pipeline.stop();
   const result = results[0];
@@ -231,12 +213,18 @@ function file(dir: string, name: string, content: string | Uint8Array): string {
 }
 
 const zipOf = (text: string) => zipFiles({ 'ai-optout.yaml': text });
+let hostile: Uint8Array | undefined;
+/** Built once: deflating 256 MiB takes a second, and is not what is measured. */
+const HOSTILE_ZIP = () => {
+  hostile ??= hostileZip({ entries: 20_000, inflatedBytes: 256 * MIB });
+  return hostile;
+};
 
 /** Every case, by name. Each returns its row; the parent process caps its time. */
 const CASES: Record<string, () => Promise<Row>> = {
   'job: 1 MiB YAML of one mapping': () => runJobCase({ zip: zipOf(oneLargeMapping(MIB - 16)) }),
   'job: zip of 20,000 entries naming ai-optout.yaml over one 256 MiB stream': () =>
-    runJobCase({ zip: hostileZip({ entries: 20_000, inflatedBytes: 256 * MIB }) }),
+    runJobCase({ zip: HOSTILE_ZIP() }),
   'job: Organizations accepts and never answers': () => runJobCase({}),
   'job: S3 (input artifact) accepts and never answers': () => runJobCase({ s3Silent: true }),
   'job: 1 MiB scalar in the YAML (echoed)': () =>
@@ -254,17 +242,79 @@ const CASES: Record<string, () => Promise<Row>> = {
     const dir = workDir();
     return runCli(['validate', '--config', file(dir, 'big.yaml', oneLargeMapping(MIB - 16))]);
   },
-  'cli: validate 10k / 20k / 40k keys (timed in process)': async () => {
+  'loader: 10k / 20k / 40k / 80k keys (timed in process)': async () => {
     const { loadDesiredState } = await import('../lambdas/domain/desired-state/loader.ts');
     const times: string[] = [];
     const started = performance.now();
-    for (const keys of [10_000, 20_000, 40_000]) {
+    for (const keys of [10_000, 20_000, 40_000, 80_000]) {
       const text = mappingOfKeys(keys);
       const t0 = performance.now();
       loadDesiredState(text, { file: 'k.yaml' });
       times.push(`${keys / 1000}k ${((performance.now() - t0) / 1000).toFixed(2)} s`);
     }
     return { result: 'timed', seconds: (performance.now() - started) / 1000, first: times.join(', ') };
+  },
+  'loader and zip: worst cases at the limits (median of 3, in process)': async () => {
+    const { loadDesiredState } = await import('../lambdas/domain/desired-state/loader.ts');
+    const { extractFile } = await import('../lambdas/pipeline-job/artifacts.ts');
+    /** `text` padded with a comment to exactly 1 MiB (at most). */
+    const pad = (text: string) => `${text}#${'p'.repeat(Math.max(0, MIB - text.length - 2))}\n`;
+    const keys = (n: number) => Array.from({ length: n }, (_, i) => `k${i.toString(36)}`);
+    const load = (text: string) => () => {
+      const result = loadDesiredState(text, { file: 'f' });
+      return `${text.length} chars, ${result.diagnostics[0]?.code ?? 'valid'}`;
+    };
+    const shapes: [string, () => string][] = [
+      ['1 MiB flow mapping of 156k keys', load(oneLargeMapping(MIB - 16))],
+      [
+        '99,000-key block mapping',
+        load(
+          pad(
+            keys(99_000)
+              .map((k) => `${k}: 1`)
+              .join('\n'),
+          ),
+        ),
+      ],
+      ['99,000-item flow list', load(pad(`[${keys(99_000).join(', ')}]\n`))],
+      ['99,000 aliases of one anchor', load(pad(`a: &a 1\nb: [${Array(99_000).fill('*a').join(', ')}]\n`))],
+      [
+        'a plain scalar folded over 15,000 lines',
+        load(`a: ${`${'word '.repeat(13)}\n  `.repeat(15_000)}x\n`),
+      ],
+      ['a double-quoted scalar of 174,000 escapes', load(`a: "${'\\u00e9'.repeat(174_000)}"\n`)],
+      ['1 MiB of comment', load(pad(''))],
+      ['3,000 lists 32 deep', load(pad(`${'- '.repeat(31)}x\n`.repeat(3_000)))],
+      [
+        'hostile zip: 20,000 entries, 256 MiB stream',
+        () => {
+          try {
+            extractFile(HOSTILE_ZIP(), 'ai-optout.yaml', 'Config');
+            return 'read';
+          } catch (error) {
+            return (error as Error).message.slice(0, 40);
+          }
+        },
+      ],
+      [
+        '1 MiB entry of a real zip',
+        () =>
+          `${extractFile(zipFiles({ 'ai-optout.yaml': 'x'.repeat(MIB) }), 'ai-optout.yaml', 'Config').length} bytes`,
+      ],
+    ];
+    const started = performance.now();
+    const rows: string[] = [];
+    for (const [name, run] of shapes) {
+      const times: number[] = [];
+      let outcome = '';
+      for (let i = 0; i < 3; i++) {
+        const t0 = performance.now();
+        outcome = run();
+        times.push(performance.now() - t0);
+      }
+      rows.push(`${name} (${outcome}): ${Math.round([...times].sort((a, b) => a - b)[1] as number)} ms`);
+    }
+    return { result: 'timed', seconds: (performance.now() - started) / 1000, first: rows.join('\n  ') };
   },
   'cli: plan --out FILE where FILE is --config': async () => {
     const dir = workDir();
@@ -310,6 +360,14 @@ const CASES: Record<string, () => Promise<Row>> = {
     const dir = workDir();
     return runCli(['validate', '--config', file(dir, 'nested.yaml', nestedMappings(3000))]);
   },
+  'cli: 3,000 nested flow mappings': async () => {
+    const dir = workDir();
+    return runCli([
+      'validate',
+      '--config',
+      file(dir, 'nested.yaml', `version: 1\nmode: ${'{k: '.repeat(3000)}1${'}'.repeat(3000)}\n`),
+    ]);
+  },
   'cli: policy name with non-ASCII and control characters': async () => {
     const dir = workDir();
     const text = CONFIG.replace('name: ai-optout-baseline', 'name: "ai-optout-b\\u00e4seline\\u0007"');
@@ -320,7 +378,7 @@ const CASES: Record<string, () => Promise<Row>> = {
     return runCli(['validate', '--config', file(dir, 'bad-utf8.yaml', invalidUtf8())]);
   },
   'cli: live plan against an endpoint that accepts and never answers': async () => {
-    const silent = await silentServer();
+    const silent = await startSilentServer();
     try {
       return await runCli(['plan', '--pace', 'none'], {
         AWS_ENDPOINT_URL: silent.endpoint,
@@ -328,7 +386,7 @@ const CASES: Record<string, () => Promise<Row>> = {
         AWS_SECRET_ACCESS_KEY: 'testing',
       });
     } finally {
-      silent.close();
+      await silent.stop();
     }
   },
   'cli: valid description of 100 characters (control)': async () => {
@@ -388,7 +446,8 @@ function parent(names: string[]): Promise<void> {
       );
       proc.stdin?.end();
     });
-    const cut = (s: string) => (s.length > 160 ? `${s.slice(0, 160)}… (${s.length} chars)` : s);
+    const cut = (s: string) =>
+      s.length > 160 && row.result !== 'timed' ? `${s.slice(0, 160)}… (${s.length} chars)` : s;
     process.stdout.write(
       `${name}\n  ${row.result}, ${row.seconds.toFixed(2)} s${row.exit !== undefined ? `, exit ${row.exit}` : ''}\n  first line: ${cut(row.first)}\n${row.notes ? `  ${row.notes}\n` : ''}`,
     );

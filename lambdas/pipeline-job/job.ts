@@ -17,7 +17,8 @@ import { errorName } from '../adapters/aws/errors.ts';
 import { Throttle } from '../adapters/aws/throttle.ts';
 import { loadDesiredState } from '../domain/desired-state/loader.ts';
 import type { Mode } from '../domain/desired-state/types.ts';
-import { formatDiagnostic } from '../domain/diagnostics.ts';
+import { type Diagnostic, formatDiagnostic } from '../domain/diagnostics.ts';
+import { echo } from '../domain/echo.ts';
 import { ConfigurationError, describeError, type FailureType, failureTypeFor } from '../domain/errors.ts';
 import { type Plan, plan } from '../domain/planner.ts';
 import { renderJson } from '../domain/report/json.ts';
@@ -80,6 +81,8 @@ export const MINIMUM_WORK_MS = 15_000;
 /** The most a continuation save may take, out of RESERVE_MS (reporting needs the rest). */
 const RESERVE_SHARE_FOR_SAVE_MS = 15_000;
 const REPORT_ATTEMPTS = 3;
+/** Desired-state warnings logged one per line; past this, one line counts the rest. */
+const LOGGED_WARNINGS = 20;
 
 type Outcome =
   | { kind: 'success'; summary: string; variables: Record<string, string> }
@@ -106,6 +109,17 @@ function outcomeFor(plan: Plan, mode: Mode, params: UserParameters, applied?: Ap
     summary: fitLines(first, lines, SUMMARY_LIMIT),
     variables: outputVariables(plan, mode),
   };
+}
+
+/** Warnings of the desired state in the log: the first LOGGED_WARNINGS, then how many more. */
+function logWarnings(warnings: readonly Diagnostic[], log: Logger): void {
+  for (const warning of warnings.slice(0, LOGGED_WARNINGS))
+    log.warn({ diagnostic: formatDiagnostic(warning) }, 'desired-state warning');
+  if (warnings.length > LOGGED_WARNINGS)
+    log.warn(
+      { more: warnings.length - LOGGED_WARNINGS },
+      'more desired-state warnings (run ai-optout validate to see them)',
+    );
 }
 
 /** Refuses to start when the function timeout leaves too little working time after the reserve. */
@@ -232,8 +246,7 @@ async function reconcileJob(
 ): Promise<Outcome> {
   checkWorkingTime(deadline, deps);
   const { state, warnings, s3 } = await loadInput(job, params, deps, deadline, watch);
-  for (const warning of warnings)
-    log.warn({ diagnostic: formatDiagnostic(warning) }, 'desired-state warning');
+  logWarnings(warnings, log);
   const mode = params.mode ?? state.mode;
   if (mode === 'enforce' && deps.modeCeiling !== 'enforce') {
     throw new ConfigurationError(
@@ -458,13 +471,16 @@ async function outcomeOf(
   }
 }
 
+/** The failure, logged as the pipeline shows it: the message is cut to 5,000 characters, never a 10 MB line. */
 function failed(error: unknown, log: Logger): Outcome {
   const outcome = failureFromError(error);
+  const diagnostics = error instanceof ConfigurationError ? error.diagnostics.length : undefined;
   log.error(
     {
       type: (outcome as { type: string }).type,
-      err: describeError(error),
-      stack: error instanceof Error ? error.stack : undefined,
+      err: outcome.kind === 'failure' ? outcome.message : describeError(error),
+      ...(diagnostics ? { diagnostics } : {}),
+      stack: error instanceof Error ? echo(error.stack ?? '', 4_000) : undefined,
     },
     'job failed',
   );

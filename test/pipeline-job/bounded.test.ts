@@ -315,6 +315,42 @@ describe('hostile input artifacts', () => {
   });
 });
 
+describe('many diagnostics', () => {
+  it('5,000 errors: the message ends "… and N more" and the log line of the failure stays short', async () => {
+    // Prepare
+    const s = setup();
+    const unknown = Array.from({ length: 5_000 }, (_, i) => `unknown${i}: 1`).join('\n');
+    const e = await event({ 'ai-optout.yaml': `${CONFIG_YAML}\n${unknown}\n` });
+
+    // Act
+    await runJob(e, context(), s.deps);
+
+    // Assess
+    const failure = onlyFailure(e);
+    expect(failure.message).toMatch(/^ai-optout\.yaml in Config is not valid \(5000 errors\)\n/);
+    expect(failure.message).toMatch(/\n… and \d+ more$/);
+    const logged = s.logs.lines().find((l) => l.msg === 'job failed');
+    expect(logged?.diagnostics).toBe(5_000);
+    expect(JSON.stringify(logged).length).toBeLessThan(12_000);
+  });
+
+  it('30 warnings: 20 logged one per line, then one line counting the other 10', async () => {
+    // Prepare: 30 service keys that are not in the known list
+    const services = Array.from({ length: 30 }, (_, i) => `      future${i}: optOut`).join('\n');
+    const yaml = `version: 1\npolicies:\n  - name: future\n    lock: none\n    services:\n${services}\n    targets: [root]\n`;
+    const e = await event({ 'ai-optout.yaml': yaml });
+
+    // Act
+    const s = setup({ organizations: 'http://127.0.0.1:9' });
+    await runJob(e, context(), s.deps);
+
+    // Assess
+    const lines = s.logs.lines();
+    expect(lines.filter((l) => l.msg === 'desired-state warning')).toHaveLength(20);
+    expect(lines.find((l) => String(l.msg).startsWith('more desired-state warnings'))?.more).toBe(10);
+  });
+});
+
 describe('malformed job events', () => {
   const valid = () => pipelineEvent({ inputKey: 'Config/in.zip' })['CodePipeline.job'];
   it.each([

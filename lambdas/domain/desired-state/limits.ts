@@ -1,13 +1,13 @@
 /**
  * What a desired-state file may hold. Each limit is far above what a real file needs (the example
- * config has 60 keys and list items, nested 5 deep) and bounds the work of reading any input: a
+ * config has 37 keys and list items, nested 5 deep) and bounds the work of reading any input: a
  * file at the limits is read in well under a second (docs/configuration.md, "Limits").
  */
 export const DESIRED_STATE_LIMITS = {
   /** Bytes: the pipeline reads at most this from the artifact, the CLI at most this from disk. */
   bytes: 1024 * 1024,
   /**
-   * Keys and list items, counting what aliases expand to. A policy with 5 targets is about 12;
+   * Keys and list items, counting what aliases expand to. A policy with 5 targets is about 14;
    * 1,000 policies (the AWS quota) with a few targets each stay under 20,000.
    */
   entries: 100_000,
