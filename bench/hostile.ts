@@ -1,5 +1,5 @@
 /**
- * `npm run bench:hostile [case...]`: runs each hostile or unlucky input of issue 9 against the real
+ * `npm run bench:hostile [case...]`: runs each hostile or unlucky input (issue 9) against the real
  * pipeline job (runJob, with the production SDK client factories) and the real command line, each in a
  * fresh process with a hard cap (default 90 s, `HOSTILE_CAP_S`), and prints one row per case: what
  * came back (the job's one result, or nothing), after how many seconds, the exit code, the first line,

@@ -99,12 +99,7 @@ export class JobLedger {
     outcome: string,
     abortSignal?: AbortSignal,
   ): Promise<void> {
-    await this.put(
-      jobId,
-      { state: 'reported', startedAt: startedAt.toISOString(), outcome },
-      {},
-      abortSignal,
-    );
+    await this.mark(jobId, 'reported', startedAt, outcome, abortSignal);
   }
 
   /** The result could not be sent: a later delivery of the job may run it again. */
@@ -114,11 +109,16 @@ export class JobLedger {
     outcome: string,
     abortSignal?: AbortSignal,
   ): Promise<void> {
-    await this.put(
-      jobId,
-      { state: 'unreported', startedAt: startedAt.toISOString(), outcome },
-      {},
-      abortSignal,
-    );
+    await this.mark(jobId, 'unreported', startedAt, outcome, abortSignal);
+  }
+
+  private async mark(
+    jobId: string,
+    state: 'reported' | 'unreported',
+    startedAt: Date,
+    outcome: string,
+    abortSignal?: AbortSignal,
+  ): Promise<void> {
+    await this.put(jobId, { state, startedAt: startedAt.toISOString(), outcome }, {}, abortSignal);
   }
 }

@@ -51,7 +51,7 @@ describe('size', () => {
   it('reads a file of exactly 1 MiB', () => {
     // Prepare: a valid file padded with a comment to exactly the limit
     const head = 'version: 1\npolicies:\n  - name: baseline\n    default: optOut\n    targets: [root]\n# ';
-    const text = head + 'x'.repeat(MIB - head.length - 1) + '\n';
+    const text = `${head}${'x'.repeat(MIB - head.length - 1)}\n`;
 
     // Act
     const result = load(new TextEncoder().encode(text));

@@ -6,9 +6,8 @@
  * point) and the calls' ages come from a fake clock, so nothing here depends on wall-clock speed.
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { boundedRequestHandler, CallWatch } from '../../lambdas/adapters/aws/bounded-calls.ts';
 import { createOrganizationsClient } from '../../lambdas/adapters/aws/clients.ts';
@@ -23,6 +22,8 @@ import { type SilentServer, startSilentServer } from '../helpers/silent-server.t
 import {
   ARTIFACT_BUCKET,
   ARTIFACT_CREDENTIALS,
+  adminS3Client,
+  CONFIG_YAML,
   createBuckets,
   jobIdOf,
   logSink,
@@ -32,7 +33,6 @@ import {
   REGION,
 } from './pipeline-fixtures.ts';
 
-const CONFIG_YAML = readFileSync(new URL('../../config/ai-optout.yaml', import.meta.url), 'utf8');
 const REMAINING_MS = 600_000;
 const BUDGET_S = (REMAINING_MS - RESERVE_MS) / 1000;
 
@@ -45,12 +45,7 @@ beforeAll(async () => {
   moto = await startMoto();
   codePipeline = await startCodePipelineEndpoint();
   silent = await startSilentServer();
-  adminS3 = new S3Client({
-    region: REGION,
-    endpoint: moto.endpoint,
-    credentials: TEST_CREDENTIALS,
-    forcePathStyle: true,
-  });
+  adminS3 = adminS3Client(moto.endpoint);
 });
 
 afterAll(async () => {
@@ -115,6 +110,20 @@ function setup(options: { organizations?: string; s3?: string } = {}): Setup {
   return { deps, logs, fire: () => fire?.(), advance: (ms) => (now += ms) };
 }
 
+/**
+ * Fires the deadline once the silent server accepts the test's first connection, when the fake clock
+ * says that call has waited `waitedMs`; returns how many connections there were before.
+ */
+function fireOnFirstConnection(s: Setup, waitedMs: number): number {
+  const before = silent.connections.length;
+  silent.onConnection(() => {
+    if (silent.connections.length !== before + 1) return;
+    s.advance(waitedMs);
+    setImmediate(s.fire);
+  });
+  return before;
+}
+
 const context = (remaining: () => number = () => REMAINING_MS) => ({
   getRemainingTimeInMillis: remaining,
   awsRequestId: `req-${randomUUID()}`,
@@ -140,12 +149,7 @@ describe('an endpoint that accepts the connection and never answers', () => {
     // Prepare: the deadline fires once the first call to Organizations has waited 12 s
     const s = setup();
     const e = await event();
-    const before = silent.connections.length;
-    silent.onConnection(() => {
-      if (silent.connections.length !== before + 1) return;
-      s.advance(12_000);
-      setImmediate(s.fire);
-    });
+    const before = fireOnFirstConnection(s, 12_000);
 
     // Act
     await runJob(e, context(), s.deps);
@@ -172,12 +176,7 @@ describe('an endpoint that accepts the connection and never answers', () => {
     const s = setup({ s3: silent.endpoint });
     const e = await event();
     const key = e['CodePipeline.job'].data.inputArtifacts[0]?.location.s3Location.objectKey;
-    const before = silent.connections.length;
-    silent.onConnection(() => {
-      if (silent.connections.length !== before + 1) return;
-      s.advance(3_000);
-      setImmediate(s.fire);
-    });
+    fireOnFirstConnection(s, 3_000);
 
     // Act
     await runJob(e, context(), s.deps);

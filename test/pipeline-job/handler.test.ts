@@ -4,7 +4,6 @@
  * job API that enforces the API's limits. Every test asserts the one result CodePipeline recorded.
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import {
   DescribePolicyCommand,
@@ -44,6 +43,8 @@ import { addAccount, createLzaOrg, type MotoOrg, TEST_CREDENTIALS } from '../hel
 import {
   ARTIFACT_BUCKET,
   ARTIFACT_CREDENTIALS,
+  adminS3Client,
+  CONFIG_YAML,
   createBuckets,
   createKmsKey,
   jobIdOf,
@@ -56,7 +57,6 @@ import {
   STATE_BUCKET,
 } from './pipeline-fixtures.ts';
 
-const CONFIG_YAML = readFileSync(new URL('../../config/ai-optout.yaml', import.meta.url), 'utf8');
 const SUMMARY_LIMIT = 2048;
 const MESSAGE_LIMIT = 5000;
 const OUTPUT_VARIABLES = ['VERDICT', 'CHANGES', 'VIOLATIONS', 'EFFECTIVE_CHANGES', 'ACCOUNTS', 'MODE'];
@@ -72,12 +72,7 @@ beforeAll(async () => {
   proxy = await startFaultProxy(moto.endpoint);
   codePipeline = await startCodePipelineEndpoint();
   admin = new OrganizationsClient({ region: REGION, endpoint: moto.endpoint, credentials: TEST_CREDENTIALS });
-  adminS3 = new S3Client({
-    region: REGION,
-    endpoint: moto.endpoint,
-    credentials: TEST_CREDENTIALS,
-    forcePathStyle: true,
-  });
+  adminS3 = adminS3Client(moto.endpoint);
 });
 
 afterAll(async () => {

@@ -1,7 +1,7 @@
 /**
  * What a desired-state file may hold. Each limit is far above what a real file needs (the example
- * config has 37 keys and list items, nested 5 deep) and bounds the work of reading any input: a
- * file at the limits is read in well under a second (docs/configuration.md, "Limits").
+ * config has 37 keys and list items, nested 5 deep) and bounds the work of reading any input: the
+ * slowest file within them takes about 2 s (docs/configuration.md, "Limits"; `npm run bench:hostile`).
  */
 export const DESIRED_STATE_LIMITS = {
   /** Bytes: the pipeline reads at most this from the artifact, the CLI at most this from disk. */
