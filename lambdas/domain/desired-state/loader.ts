@@ -280,7 +280,7 @@ function issueToDiagnostics(ctx: Context, issue: core.$ZodIssue): void {
           'unsupported-version',
           ctx.locate.value(path),
           quoted
-            ? `version: ${show(value)} is a string; this tool reads version 1, the integer`
+            ? `version: ${echo(JSON.stringify(value))} is a string; this tool reads version 1, the integer`
             : `version: unsupported version ${show(ctx.locate.source(path) ?? value)}; this tool reads version 1`,
           quoted ? 'write `version: 1` without quotes' : 'write `version: 1`',
         );
