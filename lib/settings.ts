@@ -5,6 +5,19 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { didYouMean } from '../lambdas/domain/suggest.ts';
+import {
+  DEFAULT_LZA_PREFIX,
+  LZA_INSTALLERS,
+  LZA_QUALIFIER_PATTERN,
+  type LzaInstall,
+  lzaConfigObjectKey,
+  lzaConfigRepositoryName,
+  lzaPipelineName,
+  lzaPrefixProblem,
+  normalizeLzaPrefix,
+} from './lza-names.ts';
+import { MAX_QUALIFIER_LENGTH, stackNames } from './stack-names.ts';
 
 export const CONFIG_SOURCES = ['bundled', 'lza-s3', 'codecommit', 'codeconnections'] as const;
 export type ConfigSourceType = (typeof CONFIG_SOURCES)[number];
@@ -16,13 +29,41 @@ export const SettingsSchema = z.strictObject({
   configSource: z.enum(CONFIG_SOURCES).default('bundled'),
   /** Path of the desired state inside the source artifact (the zip of config/ for bundled, the repository root otherwise). */
   configPath: z.string().min(1).default('ai-optout.yaml'),
-  lzaPipelineName: z.string().min(1).max(100).default('AWSAccelerator-Pipeline'),
-  /** lza-s3: the LZA configuration bucket (default aws-accelerator-config-<account>-<region>) and object key. */
+  /** The LZA accelerator prefix (installer parameter AcceleratorPrefix); LZA's names derive from it. */
+  lzaPrefix: z
+    .string()
+    .default(DEFAULT_LZA_PREFIX)
+    .superRefine((value, ctx) => {
+      const problem = lzaPrefixProblem(value);
+      if (problem) ctx.addIssue({ code: 'custom', message: `${JSON.stringify(value)}: ${problem}` });
+    })
+    .transform(normalizeLzaPrefix),
+  /** The LZA external-deployment qualifier (installer parameter AcceleratorQualifier), if any. */
+  lzaQualifier: z
+    .string()
+    .regex(
+      LZA_QUALIFIER_PATTERN,
+      'LZA allows 3 to 63 lower-case letters, digits and dashes, starting with a letter',
+    )
+    .max(
+      MAX_QUALIFIER_LENGTH,
+      `at most ${MAX_QUALIFIER_LENGTH} characters, so ai-optout's IAM role names fit in 64`,
+    )
+    .refine(
+      (value) => !value.includes('reconciler'),
+      'must not contain "reconciler" (it would blur role names)',
+    )
+    .optional(),
+  /** pipeline: LZA runs as a CodePipeline; container: as the SSM Automation document <prefix>-RunEngine. */
+  lzaInstaller: z.enum(LZA_INSTALLERS).default('pipeline'),
+  /** Default derived: <prefix>-Pipeline, or <qualifier>-pipeline. */
+  lzaPipelineName: z.string().min(1).max(100).optional(),
+  /** lza-s3: the LZA configuration bucket (default derived: <bucketName>-config-<account>-<region>) and object key. */
   lzaConfigBucket: z.string().min(3).optional(),
-  lzaConfigKey: z.string().min(1).default('zipped/aws-accelerator-config.zip'),
-  /** lza-s3: the KMS key that encrypts the LZA configuration bucket, if it is a customer managed key. */
+  lzaConfigKey: z.string().min(1).optional(),
+  /** lza-s3: the KMS key that encrypts the LZA configuration bucket; default: read at deploy time from LZA's SSM parameter. */
   lzaConfigKeyArn: z.string().startsWith('arn:').optional(),
-  /** codecommit */
+  /** codecommit (default derived: aws-accelerator-config, <prefix>-config or <qualifier>-config) and codeconnections */
   repositoryName: z.string().min(1).optional(),
   branch: z.string().min(1).default('main'),
   /** codeconnections */
@@ -45,22 +86,55 @@ export const SettingsSchema = z.strictObject({
     .optional(),
   /** Email address subscribed to the failure topic. */
   notificationEmail: z.email().optional(),
-  stackName: z.string().min(1).default('AiOptOutPipeline'),
+  /** Default AiOptOutPipeline, or AiOptOutPipeline-<qualifier>. */
+  stackName: z.string().min(1).optional(),
   functionTimeoutMinutes: z.number().int().min(1).max(15).default(14),
 });
 
-export type Settings = z.output<typeof SettingsSchema>;
+/** The validated settings, with every name LZA's rules derive filled in (explicit settings win). */
+export type Settings = z.output<typeof SettingsSchema> & {
+  lzaPipelineName: string;
+  lzaConfigKey: string;
+  stackName: string;
+  /** The LZA install these settings describe, for the names that need the account and region. */
+  lza: LzaInstall;
+};
 
 export class SettingsError extends Error {
   override name = 'SettingsError';
 }
 
 const KEYS = Object.keys(SettingsSchema.shape);
+const SETTINGS_FILE = 'settingsFile';
 
-/** Reads cdk context values (strings on the command line, any JSON in cdk.json) into settings. */
-export function resolveSettings(tryGetContext: (key: string) => unknown): Settings {
+/**
+ * cdk context also holds cdk's own keys (`@aws-cdk/…` feature flags from cdk.json, `aws:cdk:…` from the
+ * CLI, `availability-zones:…` lookups, `acknowledged-issue-numbers`): all contain `@`, `:`, `/`, `-` or
+ * `.`. A plain word is meant as a setting, so an unknown one is a typo, never ignored.
+ */
+function unknownSettingProblem(key: string): string {
+  const hint = didYouMean(key, KEYS);
+  return `unknown setting ${key}${hint ? ` (${hint})` : ''}; known settings: ${KEYS.join(', ')}`;
+}
+
+export function checkContextKeys(keys: Iterable<string>): void {
+  for (const key of keys) {
+    if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(key) || key === SETTINGS_FILE || KEYS.includes(key)) continue;
+    throw new SettingsError(`invalid deployment settings: ${unknownSettingProblem(key)}`);
+  }
+}
+
+/**
+ * Reads cdk context values (strings on the command line, any JSON in cdk.json) into settings;
+ * `contextKeys` (every key in the context) lets a misspelt `-c` key fail instead of being ignored.
+ */
+export function resolveSettings(
+  tryGetContext: (key: string) => unknown,
+  contextKeys: Iterable<string> = [],
+): Settings {
+  checkContextKeys(contextKeys);
   const raw: Record<string, unknown> = {};
-  const file = tryGetContext('settingsFile');
+  const file = tryGetContext(SETTINGS_FILE);
   if (typeof file === 'string') {
     let parsed: unknown;
     try {
@@ -89,18 +163,25 @@ export function validateSettings(raw: Record<string, unknown>): Settings {
       if (issue.code === 'invalid_value') {
         return `${key}: ${JSON.stringify(raw[key])} is not allowed; use one of ${issue.values.map((v) => String(v)).join(', ')}`;
       }
-      if (issue.code === 'unrecognized_keys')
-        return `unknown setting ${issue.keys.join(', ')}; known settings: ${KEYS.join(', ')}`;
+      if (issue.code === 'unrecognized_keys') return issue.keys.map(unknownSettingProblem).join('; ');
       return `${key}: ${issue.message}`;
     });
     throw new SettingsError(`invalid deployment settings: ${problems.join('; ')}`);
   }
-  const settings = parsed.data;
   const need = (condition: boolean, message: string) => {
     if (!condition) throw new SettingsError(`invalid deployment settings: ${message}`);
   };
-  if (settings.configSource === 'codecommit')
-    need(Boolean(settings.repositoryName), 'configSource codecommit needs repositoryName');
+  const settings = deriveLzaNames(parsed.data);
+  if (settings.lza.installer === 'container') {
+    need(
+      settings.configSource === 'bundled' || settings.configSource === 'lza-s3',
+      `lzaInstaller container keeps LZA's configuration in S3 only: use configSource lza-s3 (or bundled), not ${settings.configSource}`,
+    );
+    need(
+      parsed.data.lzaPipelineName === undefined,
+      'lzaInstaller container runs no LZA pipeline: drop lzaPipelineName (ai-optout follows the Automation document <prefix>-RunEngine)',
+    );
+  }
   if (settings.configSource === 'codeconnections') {
     need(
       Boolean(settings.connectionArn && settings.repositoryOwner && settings.repositoryName),
@@ -118,4 +199,24 @@ export function validateSettings(raw: Record<string, unknown>): Settings {
     );
   }
   return settings;
+}
+
+/** Fills in what LZA's naming rules derive (lib/lza-names.ts), keeping explicit settings. */
+function deriveLzaNames(parsed: z.output<typeof SettingsSchema>): Settings {
+  const lza: LzaInstall = {
+    prefix: parsed.lzaPrefix,
+    qualifier: parsed.lzaQualifier,
+    installer: parsed.lzaInstaller,
+  };
+  const repositoryName =
+    parsed.repositoryName ??
+    (parsed.configSource === 'codecommit' ? lzaConfigRepositoryName(lza) : undefined);
+  return {
+    ...parsed,
+    lza,
+    lzaPipelineName: parsed.lzaPipelineName ?? lzaPipelineName(lza),
+    lzaConfigKey: parsed.lzaConfigKey ?? lzaConfigObjectKey(lza),
+    stackName: parsed.stackName ?? stackNames(parsed.lzaQualifier).stackName,
+    ...(repositoryName ? { repositoryName } : {}),
+  };
 }

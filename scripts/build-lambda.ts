@@ -11,10 +11,14 @@ import { build } from 'esbuild';
 export const ENTRY = fileURLToPath(new URL('../lambdas/pipeline-job/handler.ts', import.meta.url));
 export const OUTFILE = fileURLToPath(new URL('../dist/pipeline-job/index.mjs', import.meta.url));
 
-export async function buildLambda(outfile = OUTFILE): Promise<{ outfile: string; bytes: number }> {
+/** Bundles `entry` (default the pipeline job; the pipeline starter is bundled the same way). */
+export async function buildLambda(
+  outfile = OUTFILE,
+  entry = ENTRY,
+): Promise<{ outfile: string; bytes: number }> {
   mkdirSync(dirname(outfile), { recursive: true });
   await build({
-    entryPoints: [ENTRY],
+    entryPoints: [entry],
     outfile,
     bundle: true,
     platform: 'node',

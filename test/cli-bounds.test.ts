@@ -10,6 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { type CliIo, main } from '../bin/cli/main.ts';
 import { CALL_TIMEOUTS } from '../lambdas/adapters/aws/bounded-calls.ts';
 import { MAX_ATTEMPTS } from '../lambdas/adapters/aws/clients.ts';
+import { withEnvironment } from './helpers/process-env.ts';
 import { type SilentServer, startSilentServer } from './helpers/silent-server.ts';
 
 const CONFIG = fileURLToPath(new URL('../config/ai-optout.yaml', import.meta.url));
@@ -17,7 +18,6 @@ const CONFIG = fileURLToPath(new URL('../config/ai-optout.yaml', import.meta.url
 const DOCUMENTED_BOUND_S = 60;
 
 let silent: SilentServer;
-const saved = { ...process.env };
 
 beforeAll(async () => {
   silent = await startSilentServer();
@@ -25,8 +25,6 @@ beforeAll(async () => {
 
 afterEach(() => {
   vi.useRealTimers();
-  for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
-  Object.assign(process.env, saved);
 });
 
 afterAll(async () => {
@@ -51,29 +49,31 @@ function io(): CliIo & { out: string[]; err: string[] } {
 describe('a live command against an endpoint that never answers', () => {
   it('plan exits 1 naming the endpoint, within the documented bound on the fake clock', async () => {
     // Prepare
-    Object.assign(process.env, {
+    const environment = {
       AWS_ENDPOINT_URL: silent.endpoint,
       AWS_ACCESS_KEY_ID: 'testing',
       AWS_SECRET_ACCESS_KEY: 'testing',
       AWS_REGION: 'us-east-1',
       AWS_EC2_METADATA_DISABLED: 'true',
-    });
+    };
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
     const started = Date.now();
     const cli = io();
     let code: number | undefined;
 
     // Act
-    const running = main(['node', 'ai-optout', 'plan', '--config', CONFIG, '--pace', 'none'], cli).then(
-      (c) => {
-        code = c;
-      },
-    );
-    for (let second = 0; code === undefined && second < 10 * DOCUMENTED_BOUND_S; second++) {
-      await new Promise((resolve) => setImmediate(resolve));
-      await vi.advanceTimersByTimeAsync(1_000);
-    }
-    await running;
+    await withEnvironment(environment, async () => {
+      const running = main(['node', 'ai-optout', 'plan', '--config', CONFIG, '--pace', 'none'], cli).then(
+        (c) => {
+          code = c;
+        },
+      );
+      for (let second = 0; code === undefined && second < 10 * DOCUMENTED_BOUND_S; second++) {
+        await new Promise((resolve) => setImmediate(resolve));
+        await vi.advanceTimersByTimeAsync(1_000);
+      }
+      await running;
+    });
     const elapsedS = (Date.now() - started) / 1000;
 
     // Assess

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AI_POLICY_TYPE } from '../lambdas/domain/model.ts';
 import { parseSnapshot } from '../lambdas/domain/snapshot.ts';
 import { useLiveEnvironment } from './helpers/live-env.ts';
-import { createLzaOrg } from './helpers/moto-org.ts';
+import { createLzaOrg, createLzaOrgInPartitionOf } from './helpers/moto-org.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = join(root, 'bin', 'ai-optout.mjs');
@@ -164,5 +164,57 @@ describe('ai-optout live commands', () => {
     expect(result.code).toBe(2);
     expect(live.proxy.seen.map((s) => s.operation)).toContain('AssumeRole');
     expect(live.proxy.seen[0]?.operation).toBe('AssumeRole');
+  });
+});
+
+describe('ai-optout live commands in other partitions', () => {
+  const GOVCLOUD_SENTENCE =
+    'error: AI services opt-out policies do not apply in us-gov-west-1 (partition aws-us-gov): AWS applies the opt-out setting to all AWS Regions excluding the AWS GovCloud (US) Regions, so there is no AISERVICES_OPT_OUT_POLICY to check or enforce there.\n';
+
+  it('with AWS_REGION=cn-north-1, signs every Organizations and STS call for cn-northwest-1', async () => {
+    await createLzaOrgInPartitionOf('cn-northwest-1', live.moto.endpoint);
+
+    const result = await run(
+      ['plan', '--config', config, '--role-arn', 'arn:aws-cn:iam::123456789012:role/ai-optout-audit'],
+      { AWS_REGION: 'cn-north-1' },
+    );
+
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(2);
+    const scopes = live.proxy.signed.map((s) => `${s.operation} ${s.region}/${s.service}`);
+    expect(scopes).toEqual(
+      expect.arrayContaining([
+        'AssumeRole cn-northwest-1/sts',
+        'DescribeOrganization cn-northwest-1/organizations',
+        'ListRoots cn-northwest-1/organizations',
+      ]),
+    );
+    expect(new Set(live.proxy.signed.map((s) => `${s.region}/${s.service}`))).toEqual(
+      new Set(['cn-northwest-1/sts', 'cn-northwest-1/organizations']),
+    );
+  });
+
+  it('takes the partition from AWS_DEFAULT_REGION too, and --region wins over both', async () => {
+    const byDefault = await run(['snapshot', '--out', join(dir, 'default-region.json')], {
+      AWS_DEFAULT_REGION: 'eu-west-1',
+    });
+    const explicit = await run(['snapshot', '--out', join(dir, 'explicit.json'), '--region', 'us-east-1'], {
+      AWS_REGION: 'cn-north-1',
+    });
+    expect([byDefault.code, explicit.code]).toEqual([0, 0]);
+    expect(new Set(live.proxy.signed.map((s) => s.region))).toEqual(new Set(['us-east-1']));
+    expect(live.proxy.signed.length).toBeGreaterThan(2);
+  });
+
+  it('in GovCloud, live commands exit 1 with one sentence and call nothing', async () => {
+    for (const args of [['plan', '--config', config], ['snapshot'], ['apply', '--config', config, '--yes']]) {
+      const refused = await run(args, { AWS_REGION: 'us-gov-east-1' });
+      expect(refused.code, args.join(' ')).toBe(1);
+      expect(refused.stdout).toBe('');
+      expect(refused.stderr).toBe(GOVCLOUD_SENTENCE);
+    }
+    const explicit = await run(['plan', '--config', config, '--region', 'us-gov-west-1']);
+    expect(explicit.stderr).toBe(GOVCLOUD_SENTENCE);
+    expect(live.proxy.signed).toEqual([]);
   });
 });

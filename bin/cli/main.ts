@@ -8,11 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, type Option } from 'commander';
 import type { AppliedStep } from '../../lambdas/adapters/aws/applier.ts';
 import { withAbortSignal } from '../../lambdas/adapters/aws/bounded-calls.ts';
-import {
-  createOrganizationsClient,
-  ORGANIZATIONS_REGION,
-  sessionNameFor,
-} from '../../lambdas/adapters/aws/clients.ts';
+import { createOrganizationsClient, sessionNameFor } from '../../lambdas/adapters/aws/clients.ts';
 import { Throttle } from '../../lambdas/adapters/aws/throttle.ts';
 import {
   readConfigBytes,
@@ -25,6 +21,7 @@ import { loadDesiredState } from '../../lambdas/domain/desired-state/loader.ts';
 import type { Mode } from '../../lambdas/domain/desired-state/types.ts';
 import { type Diagnostic, formatDiagnostic } from '../../lambdas/domain/diagnostics.ts';
 import { ConfigurationError, describeError, ERROR_EXIT_CODE } from '../../lambdas/domain/errors.ts';
+import { organizationsRegionFor } from '../../lambdas/domain/partitions.ts';
 import { type Plan, plan } from '../../lambdas/domain/planner.ts';
 import { renderJson } from '../../lambdas/domain/report/json.ts';
 import { renderMarkdown } from '../../lambdas/domain/report/markdown.ts';
@@ -91,8 +88,13 @@ function liveOptions(io: CliIo, flags: LiveFlags, stop: AbortSignal): ReconcileO
 }
 
 function addLiveOptions(command: Command): Command {
+  const runRegion = process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION;
   return command
-    .option('--region <region>', 'region of the Organizations endpoint', ORGANIZATIONS_REGION)
+    .option(
+      '--region <region>',
+      'region of the Organizations endpoint, and of STS for --role-arn; by default the Organizations region of the partition of AWS_REGION (or AWS_DEFAULT_REGION): us-east-1, cn-northwest-1 (China)',
+      organizationsRegionFor(runRegion),
+    )
     .option('--role-arn <arn>', 'assume this role through STS first')
     .addOption(
       choiceOption(

@@ -1,5 +1,6 @@
 /** The function's environment, read in one place with typed defaults. */
 import type { Mode } from '../domain/desired-state/types.ts';
+import { organizationsRegionFor } from '../domain/partitions.ts';
 
 export interface PipelineEnvironment {
   /** `AI_OPTOUT_MODE_CEILING`: `enforce` only when the stack granted the write role; anything else is audit. */
@@ -12,6 +13,8 @@ export interface PipelineEnvironment {
   pace: 'published' | 'none';
   /** Whether an endpoint override is set (S3 then needs path-style addressing). */
   endpointOverride: boolean;
+  /** The Organizations (and STS) region of the partition of the function's own `AWS_REGION`. */
+  organizationsRegion: string;
 }
 
 export function readEnvironment(env: NodeJS.ProcessEnv = process.env): PipelineEnvironment {
@@ -21,5 +24,6 @@ export function readEnvironment(env: NodeJS.ProcessEnv = process.env): PipelineE
     statePrefix: env.AI_OPTOUT_STATE_PREFIX || 'ai-optout/jobs/',
     pace: env.AI_OPTOUT_PACE === 'none' ? 'none' : 'published',
     endpointOverride: Boolean(env.AWS_ENDPOINT_URL || env.AWS_ENDPOINT_URL_S3),
+    organizationsRegion: organizationsRegionFor(env.AWS_REGION),
   };
 }

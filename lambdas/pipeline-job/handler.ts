@@ -38,6 +38,7 @@ export const handler = async (event: unknown, context: LambdaContextLike): Promi
     codePipeline,
     organizations: (roleArn, jobCalls) =>
       createOrganizationsClient({
+        region: environment.organizationsRegion,
         ...(roleArn ? { roleArn, sessionName: sessionNameFor('pipeline') } : {}),
         ...(jobCalls ? { watch: jobCalls.watch, abortSignal: jobCalls.signal } : {}),
       }),

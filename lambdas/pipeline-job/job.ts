@@ -93,8 +93,14 @@ function failure(type: FailureType, first: string, lines: readonly string[] = []
   return { kind: 'failure', type, message: fitLines(first, lines, MESSAGE_LIMIT) };
 }
 
-function outcomeFor(plan: Plan, mode: Mode, params: UserParameters, applied?: ApplyResult): Outcome {
-  const first = headline(plan, mode, applied);
+function outcomeFor(
+  plan: Plan,
+  mode: Mode,
+  params: UserParameters,
+  applied: ApplyResult | undefined,
+  revision: string | undefined,
+): Outcome {
+  const first = headline(plan, mode, applied, revision);
   const lines = detailLines(plan);
   if (applied && !applied.converged) return failure('JobFailed', first, lines);
   const failing =
@@ -171,7 +177,9 @@ async function loadInput(
       loaded.diagnostics,
     );
   }
-  return { state: loaded.state, warnings: loaded.diagnostics, s3, input };
+  // The source revision (S3 version id, commit id) the artifact was made from; null when none.
+  const revision = input.revision || undefined;
+  return { state: loaded.state, warnings: loaded.diagnostics, s3, revision };
 }
 
 /** Saves the progress made and returns the continuation outcome (the next invocation picks it up). */
@@ -217,7 +225,7 @@ function organizationStep(mode: Mode): { doing: string; hint: string } {
 
 async function writeReport(
   result: Plan,
-  applied: ApplyResult | undefined,
+  { applied, revision }: { applied: ApplyResult | undefined; revision: string | undefined },
   output: JobArtifact,
   s3: S3Client,
   job: CodePipelineJob,
@@ -229,7 +237,7 @@ async function writeReport(
     hint: RAISE_TIMEOUT,
   });
   const zip = zipFiles({
-    'report.json': renderJson(result, run.deps.now(), applied?.steps),
+    'report.json': renderJson(result, run.deps.now(), applied?.steps, { revision }),
     'report.md': renderMarkdown(result),
   });
   await writeArtifact(s3, output.location.s3Location, zip, job.data.encryptionKey);
@@ -245,7 +253,7 @@ async function reconcileJob(
   watch: CallWatch,
 ): Promise<Outcome> {
   checkWorkingTime(deadline, deps);
-  const { state, warnings, s3 } = await loadInput(job, params, deps, deadline, watch);
+  const { state, warnings, s3, revision } = await loadInput(job, params, deps, deadline, watch);
   logWarnings(warnings, log);
   const mode = params.mode ?? state.mode;
   if (mode === 'enforce' && deps.modeCeiling !== 'enforce') {
@@ -281,6 +289,7 @@ async function reconcileJob(
     {
       mode,
       configPath: params.configPath,
+      revision,
       policies: state.policies.length,
       continued: Boolean(continued),
       firstJobId: run.firstJobId,
@@ -319,8 +328,8 @@ async function reconcileJob(
     result.summary,
   );
   const output = job.data.outputArtifacts?.[0];
-  if (output) await writeReport(result, applied, output, s3, job, { log, deps, deadline });
-  return outcomeFor(result, mode, params, applied);
+  if (output) await writeReport(result, { applied, revision }, output, s3, job, { log, deps, deadline });
+  return outcomeFor(result, mode, params, applied, revision);
 }
 
 function failureFromError(error: unknown): Outcome {

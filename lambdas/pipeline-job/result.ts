@@ -26,14 +26,15 @@ export function outputVariables(plan: Plan, mode: Mode): OutputVariables {
   };
 }
 
-/** The first line a release manager reads. */
-export function headline(plan: Plan, mode: Mode, applied?: ApplyResult): string {
-  if (!applied) return `${plan.summary} (mode ${mode})`;
+/** The first line a release manager reads; it names the configuration revision checked, when known. */
+export function headline(plan: Plan, mode: Mode, applied?: ApplyResult, revision?: string): string {
+  const checked = `(mode ${mode}${revision ? `, configuration revision ${revision}` : ''})`;
+  if (!applied) return `${plan.summary} ${checked}`;
   const done = applied.steps.filter((s) => s.outcome === 'done').length;
   const what =
     applied.steps.length === 0 ? 'nothing to apply' : `applied ${done} of ${applied.steps.length} steps`;
   const converged = applied.converged ? '' : '; apply did not converge';
-  return `${what}${converged}; now ${plan.summary} (mode ${mode})`;
+  return `${what}${converged}; now ${plan.summary} ${checked}`;
 }
 
 /** The detail lines after the headline, most important first. */

@@ -40,6 +40,13 @@ describe('reports', () => {
       managementAccountId: '381492015573',
     });
     expect(report.accounts.total).toBe(report.accounts.compliant + report.accounts.nonCompliant);
+    expect('revision' in report).toBe(false);
+  });
+
+  it('JSON names the configuration revision checked, when given (an optional version 1 field)', () => {
+    const report = toReport(result, new Date('2026-11-26T12:00:00Z'), undefined, { revision: 'abc123' });
+    expect(ReportSchema.parse(JSON.parse(JSON.stringify(report))).revision).toBe('abc123');
+    expect(ReportSchema.safeParse({ ...report, revision: '' }).success).toBe(false);
   });
 
   it('text lists changes with + ~ - ! markers, accounts per OU and the summary last', () => {

@@ -3,17 +3,27 @@
  * that pass against it show the handler stays within the API's limits.
  */
 import {
-  CodePipelineClient,
+  type CodePipelineClient,
   InvalidJobStateException,
+  InvalidNextTokenException,
+  ListActionExecutionsCommand,
   OutputVariablesSizeExceededException,
+  PipelineExecutionNotFoundException,
+  PipelineNotFoundException,
   PutJobFailureResultCommand,
   type PutJobFailureResultCommandInput,
   PutJobSuccessResultCommand,
   type PutJobSuccessResultCommandInput,
+  type SourceRevisionType,
+  StartPipelineExecutionCommand,
   ValidationException,
 } from '@aws-sdk/client-codepipeline';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type CodePipelineEndpoint, startCodePipelineEndpoint } from './codepipeline-endpoint.ts';
+import {
+  type CodePipelineEndpoint,
+  codePipelineClientFor,
+  startCodePipelineEndpoint,
+} from './codepipeline-endpoint.ts';
 
 const JOB = '11111111-abcd-1111-abcd-111111abcdef';
 let fake: CodePipelineEndpoint;
@@ -21,12 +31,7 @@ let client: CodePipelineClient;
 
 beforeAll(async () => {
   fake = await startCodePipelineEndpoint();
-  client = new CodePipelineClient({
-    region: 'us-east-1',
-    endpoint: fake.endpoint,
-    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
-    maxAttempts: 1,
-  });
+  client = codePipelineClientFor(fake);
 });
 
 afterAll(async () => {
@@ -285,5 +290,103 @@ describe('fake CodePipeline endpoint: job state, quotas and faults', () => {
     expect(response.status).toBe(400);
     expect(((await response.json()) as { __type: string }).__type).toBe('UnknownOperationException');
     expect(fake.calls[0]?.operation).toBe('AcknowledgeJob');
+  });
+});
+
+describe('fake CodePipeline endpoint: the pipeline API the starter uses', () => {
+  const EXECUTION = '12345678-1234-5678-abcd-12345678abcd';
+  const start = (input: Partial<ConstructorParameters<typeof StartPipelineExecutionCommand>[0]>) =>
+    client.send(new StartPipelineExecutionCommand({ name: 'ai-optout', ...input })).catch((e: unknown) => e);
+  const list = (input: Partial<ConstructorParameters<typeof ListActionExecutionsCommand>[0]>) =>
+    client
+      .send(new ListActionExecutionsCommand({ pipelineName: 'AWSAccelerator-Pipeline', ...input }))
+      .catch((e: unknown) => e);
+
+  beforeEach(() => {
+    fake.addPipeline('ai-optout');
+    fake.addPipeline('AWSAccelerator-Pipeline');
+    fake.addExecution('AWSAccelerator-Pipeline', EXECUTION, [
+      { stageName: 'Source', actionName: 'Configuration', output: { outputVariables: { VersionId: 'v1' } } },
+      { stageName: 'Source', actionName: 'Source' },
+    ]);
+  });
+
+  it('lists the scripted action executions, paged by maxResults, and rejects a bad token', async () => {
+    // Act
+    const first = (await list({ filter: { pipelineExecutionId: EXECUTION }, maxResults: 1 })) as {
+      actionExecutionDetails: { actionName: string; pipelineExecutionId: string }[];
+      nextToken?: string;
+    };
+    const second = (await list({
+      filter: { pipelineExecutionId: EXECUTION },
+      nextToken: first.nextToken,
+    })) as {
+      actionExecutionDetails: { actionName: string }[];
+      nextToken?: string;
+    };
+    const badToken = await list({ nextToken: '99' });
+
+    // Assess
+    expect(first.actionExecutionDetails.map((d) => d.actionName)).toEqual(['Configuration']);
+    expect(first.actionExecutionDetails[0]?.pipelineExecutionId).toBe(EXECUTION);
+    expect(first.nextToken).toBe('1');
+    expect(second.actionExecutionDetails.map((d) => d.actionName)).toEqual(['Source']);
+    expect(second.nextToken).toBeUndefined();
+    expect(badToken).toBeInstanceOf(InvalidNextTokenException);
+  });
+
+  it('rejects what the model rejects: pipeline names, execution ids, maxResults, unknown pipelines and executions', async () => {
+    expect(await list({ pipelineName: 'bad name' })).toBeInstanceOf(ValidationException);
+    expect(await list({ filter: { pipelineExecutionId: 'not-a-uuid' } })).toBeInstanceOf(ValidationException);
+    expect(await list({ maxResults: 101 })).toBeInstanceOf(ValidationException);
+    expect(await list({ pipelineName: 'Unknown-Pipeline' })).toBeInstanceOf(PipelineNotFoundException);
+    expect(
+      await list({ filter: { pipelineExecutionId: '00000000-0000-0000-0000-000000000000' } }),
+    ).toBeInstanceOf(PipelineExecutionNotFoundException);
+  });
+
+  it('starts a pipeline with source revision overrides, once per request token', async () => {
+    // Act
+    const override = {
+      actionName: 'LzaConfig',
+      revisionType: 'S3_OBJECT_VERSION_ID' as const,
+      revisionValue: 'v1',
+    };
+    const first = (await start({ sourceRevisions: [override], clientRequestToken: EXECUTION })) as {
+      pipelineExecutionId: string;
+    };
+    const again = (await start({ sourceRevisions: [override], clientRequestToken: EXECUTION })) as {
+      pipelineExecutionId: string;
+    };
+
+    // Assess
+    expect(first.pipelineExecutionId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(again.pipelineExecutionId).toBe(first.pipelineExecutionId);
+    expect(fake.started()).toEqual([
+      {
+        name: 'ai-optout',
+        pipelineExecutionId: first.pipelineExecutionId,
+        sourceRevisions: [override],
+        clientRequestToken: EXECUTION,
+      },
+    ]);
+  });
+
+  it('rejects overrides the model rejects, a bad token and an unknown pipeline', async () => {
+    const override = {
+      actionName: 'LzaConfig',
+      revisionType: 'COMMIT_ID' as SourceRevisionType,
+      revisionValue: 'c',
+    };
+    const bad = [
+      await start({ sourceRevisions: [{ ...override, revisionType: 'VERSION' as SourceRevisionType }] }),
+      await start({ sourceRevisions: [{ ...override, revisionValue: 'x'.repeat(1501) }] }),
+      await start({ sourceRevisions: [{ ...override, actionName: 'bad name' }] }),
+      await start({ sourceRevisions: Array.from({ length: 51 }, () => override) }),
+      await start({ clientRequestToken: 'token with spaces' }),
+    ];
+    for (const error of bad) expect(error).toBeInstanceOf(ValidationException);
+    expect(await start({ name: 'missing' })).toBeInstanceOf(PipelineNotFoundException);
+    expect(fake.started()).toEqual([]);
   });
 });

@@ -10,8 +10,21 @@
  *
  * `failNext(n)` makes the next n calls fail (by default with a 500 InternalServiceError) to exercise
  * the handler's retry of its reporting.
+ *
+ * It also plays the pipelines around the pipeline starter: `addPipeline` registers a pipeline (other
+ * names answer PipelineNotFoundException), `addExecution` scripts the action executions one of its runs
+ * recorded, and it answers ListActionExecutions (paged by `maxResults`, default 100, or a smaller
+ * `pageSize` to exercise paging) and StartPipelineExecution (recorded in `started()`; the same
+ * `clientRequestToken` gives back the same execution, as an idempotency token does). Requests are
+ * checked against the same model's shapes: `PipelineName` 1-100 `[A-Za-z0-9.@\-_]+`,
+ * `PipelineExecutionId` a UUID, `MaxResults` 1-100, `NextToken` 1-2048, `SourceRevisionOverride`
+ * (`actionName` like a pipeline name, `revisionType` COMMIT_ID | IMAGE_DIGEST | S3_OBJECT_VERSION_ID |
+ * S3_OBJECT_KEY, `revisionValue` 1-1500), at most 50 overrides, `ClientRequestToken` 1-128
+ * `^[a-zA-Z0-9-]+$`.
  */
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 
 export const JOB_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 export const FAILURE_TYPES = [
@@ -25,6 +38,26 @@ export const FAILURE_TYPES = [
 export const OUTPUT_VARIABLE_KEY_PATTERN = /^[A-Za-z0-9@\-_]+$/;
 export const OUTPUT_VARIABLES_MAX_BYTES = 122_880;
 export const TARGET_PREFIX = 'CodePipeline_20150709.';
+export const PIPELINE_NAME_PATTERN = /^[A-Za-z0-9.@\-_]+$/;
+export const REVISION_TYPES = ['COMMIT_ID', 'IMAGE_DIGEST', 'S3_OBJECT_VERSION_ID', 'S3_OBJECT_KEY'] as const;
+export const CLIENT_REQUEST_TOKEN_PATTERN = /^[a-zA-Z0-9-]+$/;
+
+/** One action execution, as ListActionExecutions returns it (the fields the starter reads). */
+export interface ScriptedActionExecution {
+  stageName: string;
+  actionName: string;
+  status?: 'InProgress' | 'Abandoned' | 'Succeeded' | 'Failed';
+  input?: { configuration?: Record<string, string>; resolvedConfiguration?: Record<string, string> };
+  output?: { outputVariables?: Record<string, string> };
+}
+
+/** An accepted StartPipelineExecution. */
+export interface StartedExecution {
+  name: string;
+  pipelineExecutionId: string;
+  sourceRevisions?: { actionName: string; revisionType: string; revisionValue: string }[];
+  clientRequestToken?: string;
+}
 
 export interface RecordedCall {
   /** `PutJobSuccessResult`, `PutJobFailureResult`, or whatever else the target named. */
@@ -69,7 +102,15 @@ export interface CodePipelineEndpoint {
   results(): JobResult[];
   /** The next `n` calls fail with `fault` (default HTTP 500 InternalServiceError) before validation. */
   failNext(n: number, fault?: InjectedFault): void;
-  /** Forgets calls, results, and pending faults. */
+  /** Registers a pipeline the pipeline API answers for. */
+  addPipeline(name: string): void;
+  /** Scripts one execution of a registered pipeline and the action executions it recorded. */
+  addExecution(pipelineName: string, executionId: string, actions: ScriptedActionExecution[]): void;
+  /** Action executions per ListActionExecutions page when the request sets no maxResults (default 100). */
+  pageSize: number;
+  /** Accepted StartPipelineExecution calls, in order (a repeated token is not listed twice). */
+  started(): StartedExecution[];
+  /** Forgets calls, results, pending faults, pipelines and executions. */
   reset(): void;
   stop(): Promise<void>;
 }
@@ -204,11 +245,136 @@ function validateFailure(input: Record<string, unknown>): JobResult {
   return { kind: 'failure', jobId, failureDetails: details as never };
 }
 
+function checkPattern(
+  value: unknown,
+  field: string,
+  pattern: RegExp,
+  min: number,
+  max: number,
+  required = true,
+): void {
+  checkString(value, field, min, max, { required });
+  if (value !== undefined && value !== null && !pattern.test(value as string)) {
+    throw new Rejection(
+      'ValidationException',
+      `1 validation error detected: Value '${String(value)}' at '${field}' failed to satisfy constraint: Member must satisfy regular expression pattern: ${pattern.source}`,
+    );
+  }
+}
+
+const EXECUTION_ID_PATTERN = JOB_ID_PATTERN;
+
+interface PipelineState {
+  executions: Map<string, ScriptedActionExecution[]>;
+}
+
+/** ListActionExecutions: `nextToken` is the index of the next action execution, as a string. */
+function listActionExecutions(
+  input: Record<string, unknown>,
+  pipelines: Map<string, PipelineState>,
+  pageSize: number,
+): unknown {
+  checkPattern(input.pipelineName, 'pipelineName', PIPELINE_NAME_PATTERN, 1, 100);
+  const filter = checkObject(input.filter, 'filter');
+  if (filter)
+    checkPattern(
+      filter.pipelineExecutionId,
+      'filter.pipelineExecutionId',
+      EXECUTION_ID_PATTERN,
+      1,
+      36,
+      false,
+    );
+  const max = input.maxResults;
+  if (max !== undefined && (typeof max !== 'number' || !Number.isInteger(max) || max < 1 || max > 100))
+    throw new Rejection(
+      'ValidationException',
+      `maxResults must be an integer from 1 to 100 (was ${String(max)})`,
+    );
+  checkString(input.nextToken, 'nextToken', 1, 2048);
+  const pipeline = pipelines.get(input.pipelineName as string);
+  if (!pipeline)
+    throw new Rejection('PipelineNotFoundException', `Pipeline ${String(input.pipelineName)} not found`);
+  const executionId = filter?.pipelineExecutionId as string | undefined;
+  if (executionId && !pipeline.executions.has(executionId))
+    throw new Rejection(
+      'PipelineExecutionNotFoundException',
+      `Execution ${executionId} not found in ${String(input.pipelineName)}`,
+    );
+  const all = [...pipeline.executions.entries()]
+    .filter(([id]) => !executionId || id === executionId)
+    .flatMap(([id, actions]) =>
+      actions.map((a) => ({
+        pipelineExecutionId: id,
+        actionExecutionId: `${id}-${a.actionName}`,
+        status: 'Succeeded',
+        ...a,
+      })),
+    );
+  const start = input.nextToken === undefined ? 0 : Number(input.nextToken);
+  if (!Number.isInteger(start) || start < 0 || start > all.length)
+    throw new Rejection('InvalidNextTokenException', 'The next token is not valid');
+  const end = start + ((max as number | undefined) ?? pageSize);
+  return {
+    actionExecutionDetails: all.slice(start, end),
+    ...(end < all.length ? { nextToken: String(end) } : {}),
+  };
+}
+
+function validateStart(
+  input: Record<string, unknown>,
+  pipelines: Map<string, PipelineState>,
+): StartedExecution {
+  checkPattern(input.name, 'name', PIPELINE_NAME_PATTERN, 1, 100);
+  checkPattern(input.clientRequestToken, 'clientRequestToken', CLIENT_REQUEST_TOKEN_PATTERN, 1, 128, false);
+  const overrides = input.sourceRevisions;
+  if (overrides !== undefined) {
+    if (!Array.isArray(overrides) || overrides.length > 50)
+      throw new Rejection('ValidationException', 'sourceRevisions must be a list of at most 50 overrides');
+    overrides.forEach((o: Record<string, unknown>, i) => {
+      checkPattern(o.actionName, `sourceRevisions.${i + 1}.member.actionName`, PIPELINE_NAME_PATTERN, 1, 100);
+      if (!(REVISION_TYPES as readonly unknown[]).includes(o.revisionType))
+        throw new Rejection(
+          'ValidationException',
+          `1 validation error detected: Value '${String(o.revisionType)}' at 'sourceRevisions.${i + 1}.member.revisionType' failed to satisfy constraint: Member must satisfy enum value set: [${REVISION_TYPES.join(', ')}]`,
+        );
+      checkString(o.revisionValue, `sourceRevisions.${i + 1}.member.revisionValue`, 1, 1500, {
+        required: true,
+      });
+    });
+  }
+  if (!pipelines.has(input.name as string))
+    throw new Rejection('PipelineNotFoundException', `Pipeline ${String(input.name)} not found`);
+  return {
+    name: input.name as string,
+    pipelineExecutionId: '',
+    ...(overrides ? { sourceRevisions: overrides as StartedExecution['sourceRevisions'] } : {}),
+    ...(typeof input.clientRequestToken === 'string' ? { clientRequestToken: input.clientRequestToken } : {}),
+  };
+}
+
 export async function startCodePipelineEndpoint(): Promise<CodePipelineEndpoint> {
   const calls: RecordedCall[] = [];
   const results = new Map<string, JobResult>();
   const order: JobResult[] = [];
   const faults: Required<InjectedFault>[] = [];
+  const pipelines = new Map<string, PipelineState>();
+  const startedExecutions: StartedExecution[] = [];
+  let pageSize = 100;
+
+  /** The pipeline API: a body to answer, or undefined for an operation it does not serve. */
+  const pipelineApi = (operation: string, input: Record<string, unknown>): unknown => {
+    if (operation === 'ListActionExecutions') return listActionExecutions(input, pipelines, pageSize);
+    if (operation !== 'StartPipelineExecution') return undefined;
+    const start = validateStart(input, pipelines);
+    const repeated = startedExecutions.find(
+      (e) => start.clientRequestToken && e.clientRequestToken === start.clientRequestToken,
+    );
+    if (repeated) return { pipelineExecutionId: repeated.pipelineExecutionId };
+    start.pipelineExecutionId = randomUUID();
+    startedExecutions.push(start);
+    return { pipelineExecutionId: start.pipelineExecutionId };
+  };
 
   const answer = (res: ServerResponse, status: number, body: unknown): void => {
     const text = JSON.stringify(body);
@@ -248,6 +414,11 @@ export async function startCodePipelineEndpoint(): Promise<CodePipelineEndpoint>
         const contentType = String(req.headers['content-type'] ?? '');
         if (contentType !== 'application/x-amz-json-1.1')
           throw new Rejection('SerializationException', `unexpected content-type ${contentType}`);
+        const body = pipelineApi(operation, input);
+        if (body !== undefined) {
+          answer(res, 200, body);
+          return;
+        }
         let result: JobResult;
         if (operation === 'PutJobSuccessResult') result = validateSuccess(input);
         else if (operation === 'PutJobFailureResult') result = validateFailure(input);
@@ -287,11 +458,29 @@ export async function startCodePipelineEndpoint(): Promise<CodePipelineEndpoint>
         });
       }
     },
+    addPipeline(name) {
+      pipelines.set(name, pipelines.get(name) ?? { executions: new Map() });
+    },
+    addExecution(pipelineName, executionId, actions) {
+      const pipeline = pipelines.get(pipelineName);
+      if (!pipeline) throw new Error(`addPipeline(${pipelineName}) first`);
+      pipeline.executions.set(executionId, actions);
+    },
+    get pageSize() {
+      return pageSize;
+    },
+    set pageSize(value: number) {
+      pageSize = value;
+    },
+    started: () => [...startedExecutions],
     reset() {
       calls.length = 0;
       results.clear();
       order.length = 0;
       faults.length = 0;
+      pipelines.clear();
+      startedExecutions.length = 0;
+      pageSize = 100;
     },
     stop: () =>
       new Promise<void>((resolve) => {
@@ -299,4 +488,14 @@ export async function startCodePipelineEndpoint(): Promise<CodePipelineEndpoint>
         server.close(() => resolve());
       }),
   };
+}
+
+/** The real SDK client pointed at the fake, with test credentials and no retries. */
+export function codePipelineClientFor(fake: CodePipelineEndpoint): CodePipelineClient {
+  return new CodePipelineClient({
+    region: 'us-east-1',
+    endpoint: fake.endpoint,
+    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+    maxAttempts: 1,
+  });
 }

@@ -4,7 +4,8 @@
  * would to AWS and parses real error responses, so retry and error mapping are exercised end to end.
  *
  * Operations are recognised from `X-Amz-Target` (JSON protocol: Organizations, CodePipeline) or the
- * `Action=` form field (query protocol: STS).
+ * `Action=` form field (query protocol: STS). It also records the SigV4 credential scope each request was
+ * signed for (with a custom endpoint the SDK signs for the client's configured region).
  */
 import { createServer, type IncomingMessage, request, type Server } from 'node:http';
 
@@ -36,7 +37,23 @@ export interface FaultProxy {
   clearFaults(): void;
   /** Operations seen, in order, with whether a fault answered them. */
   readonly seen: { operation: string; faulted: boolean }[];
+  /** Every request's SigV4 credential scope, in order: the region and service it was signed for. */
+  readonly signed: SignedFor[];
   stop(): Promise<void>;
+}
+
+export interface SignedFor {
+  operation: string;
+  region: string | undefined;
+  service: string | undefined;
+}
+
+/** From `Authorization: AWS4-HMAC-SHA256 Credential=<key>/<date>/<region>/<service>/aws4_request, ...`. */
+function credentialScopeOf(req: IncomingMessage): Omit<SignedFor, 'operation'> {
+  const scope = /Credential=[^/]+\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/.exec(
+    req.headers.authorization ?? '',
+  );
+  return { region: scope?.[1], service: scope?.[2] };
 }
 
 function operationOf(req: IncomingMessage, body: Buffer): string {
@@ -52,6 +69,7 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
   const matches = (rule: FaultRule, operation: string) =>
     typeof rule.operation === 'string' ? rule.operation === operation : rule.operation(operation);
   const seen: { operation: string; faulted: boolean }[] = [];
+  const signed: SignedFor[] = [];
 
   const forward = (
     req: IncomingMessage,
@@ -89,6 +107,7 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
     req.on('end', async () => {
       const body = Buffer.concat(chunks);
       const operation = operationOf(req, body);
+      signed.push({ operation, ...credentialScopeOf(req) });
       let rule = rules.find((r) => matches(r, operation) && r.remaining > 0);
       if (rule && rule.toSkip > 0) {
         rule.toSkip--;
@@ -142,6 +161,7 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
       rules.length = 0;
     },
     seen,
+    signed,
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -10,7 +10,7 @@ import {
   EnablePolicyTypeCommand,
   ListRootsCommand,
   MoveAccountCommand,
-  type OrganizationsClient,
+  OrganizationsClient,
 } from '@aws-sdk/client-organizations';
 import { AI_POLICY_TYPE } from '../../lambdas/domain/model.ts';
 
@@ -122,4 +122,17 @@ export async function createLzaOrg(
   await addAccount(client, org, 'sandbox-2', 'Sandbox');
   if (options.enable) await enableAiPolicyType(client, org);
   return org;
+}
+
+/**
+ * The same organization in moto's partition of `region`: moto keeps one organization per partition (a
+ * client in cn-north-1 does not see the one created from us-east-1).
+ */
+export async function createLzaOrgInPartitionOf(region: string, endpoint: string): Promise<MotoOrg> {
+  const client = new OrganizationsClient({ region, endpoint, credentials: TEST_CREDENTIALS });
+  try {
+    return await createLzaOrg(client);
+  } finally {
+    client.destroy();
+  }
 }

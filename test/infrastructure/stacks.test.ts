@@ -42,7 +42,23 @@ const CONFIGURATIONS: Record<string, Record<string, unknown>> = {
     configSource: 'lza-s3',
     lzaConfigKeyArn: 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
   },
-  'audit, codecommit': { configSource: 'codecommit', repositoryName: 'aws-accelerator-config' },
+  'audit, codecommit (repository derived)': { configSource: 'codecommit' },
+  'audit, lza-s3, prefix ACME': { configSource: 'lza-s3', lzaPrefix: 'ACME' },
+  'enforce, lza-s3, qualifier blue, management-account role': {
+    mode: 'enforce',
+    configSource: 'lza-s3',
+    lzaQualifier: 'blue',
+    managementAccountId: '111122223333',
+    pipelineAccountId: '444455556666',
+  },
+  'enforce, lza-s3, qualifier green, management-account role': {
+    mode: 'enforce',
+    configSource: 'lza-s3',
+    lzaQualifier: 'green',
+    managementAccountId: '111122223333',
+    pipelineAccountId: '444455556666',
+  },
+  'audit, container installer, lza-s3': { lzaInstaller: 'container', configSource: 'lza-s3' },
   'audit, codeconnections': {
     configSource: 'codeconnections',
     connectionArn: 'arn:aws:codeconnections:us-east-1:111122223333:connection/0a1b2c3d-4e5f',
@@ -83,12 +99,18 @@ describe('the reconciler function', () => {
     const organizations = statements.filter((s) =>
       actionsOf([s]).some((a) => a.startsWith('organizations:')),
     );
-    expect(organizations).toHaveLength(2);
+    expect(organizations.map((s) => s.Sid)).toEqual([
+      'ReadOrganizationHierarchy',
+      'ListAiOptOutPolicies',
+      'ReadAiOptOutPolicies',
+    ]);
     expect(actionsOf(organizations).sort()).toEqual(
       [...HIERARCHY_READ_ACTIONS, ...POLICY_READ_ACTIONS].sort(),
     );
-    const policyReads = organizations.find((s) => s.Sid === 'ReadAiOptOutPolicies');
-    expect(policyReads?.Condition).toEqual(POLICY_TYPE);
+    expect(organizations.find((s) => s.Sid === 'ListAiOptOutPolicies')?.Condition).toEqual(POLICY_TYPE);
+    expect(JSON.stringify(organizations.find((s) => s.Sid === 'ReadAiOptOutPolicies')?.Resource)).toContain(
+      ':policy/o-*/aiservices_opt_out_policy/*',
+    );
     const everyAction = Object.values(
       template.toJSON().Resources as Record<string, { Properties?: unknown }>,
     ).flatMap((r) => JSON.stringify(r.Properties ?? {}).match(/organizations:[A-Za-z*]+/g) ?? []);
@@ -96,18 +118,21 @@ describe('the reconciler function', () => {
     for (const write of ORGANIZATIONS_WRITES) expect(everyAction).not.toContain(write);
   });
 
-  it('enforce: every Organizations write carries the PolicyType condition', () => {
+  it('enforce: every Organizations write names AI opt-out policies, by policy ARN or by the PolicyType condition', () => {
     const { template: enforce } = synthPipeline({ mode: 'enforce' });
     enforce.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ AI_OPTOUT_MODE_CEILING: 'enforce' }) },
     });
     const statements = statementsOfRole(enforce, reconcilerRoleId(enforce));
     const writes = statements.filter((s) => actionsOf([s]).some((a) => POLICY_WRITE_ACTIONS.includes(a)));
-    expect(writes).toHaveLength(1);
-    expect(actionsOf(writes).sort()).toEqual([...POLICY_WRITE_ACTIONS].sort());
-    expect(writes[0]?.Condition).toEqual(POLICY_TYPE);
+    expect(new Set(actionsOf(writes))).toEqual(new Set(POLICY_WRITE_ACTIONS));
+    for (const write of writes) {
+      const byArn = JSON.stringify(write.Resource).includes(':policy/o-*/aiservices_opt_out_policy/*"');
+      expect(byArn || JSON.stringify(write.Condition) === JSON.stringify(POLICY_TYPE), write.Sid).toBe(true);
+      expect(write.Resource, write.Sid).not.toBe('*');
+    }
     const unconditioned = statements.filter(
-      (s) => !s.Condition && actionsOf([s]).some((a) => a.startsWith('organizations:')),
+      (s) => !s.Condition && s.Resource === '*' && actionsOf([s]).some((a) => a.startsWith('organizations:')),
     );
     expect(actionsOf(unconditioned).sort()).toEqual([...HIERARCHY_READ_ACTIONS].sort());
   });
@@ -278,7 +303,9 @@ describe('the post-LZA pipeline', () => {
     });
     expect(JSON.stringify(lza.toJSON())).toContain('aws-accelerator-config-');
 
-    const codecommit = synthPipeline(CONFIGURATIONS['audit, codecommit'] as Record<string, unknown>).template;
+    const codecommit = synthPipeline(
+      CONFIGURATIONS['audit, codecommit (repository derived)'] as Record<string, unknown>,
+    ).template;
     codecommit.hasResourceProperties('AWS::CodePipeline::Pipeline', {
       Stages: Match.arrayWith([
         Match.objectLike({
@@ -316,6 +343,284 @@ describe('the post-LZA pipeline', () => {
   });
 });
 
+/** The first statement of any IAM policy in the template that allows `action`, with the roles it is attached to. */
+function statementsAllowing(template: Template, action: string): { roles: unknown; resource: unknown }[] {
+  return Object.values(template.findResources('AWS::IAM::Policy')).flatMap((policy) =>
+    (policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[])
+      .filter((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]).includes(action))
+      .map((s) => ({ roles: policy.Properties.Roles, resource: s.Resource })),
+  );
+}
+
+/** The SSM-typed template parameter whose default (the parameter name the template reads) is `name`. */
+function ssmParameterReading(template: Template, name: string): string {
+  const parameters = Object.entries(
+    template.toJSON().Parameters as Record<string, { Type: string; Default?: string }>,
+  );
+  const matches = parameters.filter(
+    ([, p]) => p.Type === 'AWS::SSM::Parameter::Value<String>' && p.Default === name,
+  );
+  expect(matches, `a template parameter reading ${name}`).toHaveLength(1);
+  return (matches[0] as [string, unknown])[0];
+}
+
+function sourceConfiguration(template: Template): Record<string, unknown> {
+  const pipeline = Object.values(template.findResources('AWS::CodePipeline::Pipeline'))[0];
+  return pipeline?.Properties.Stages[0].Actions[0].Configuration;
+}
+
+function afterLzaRule(template: Template): {
+  EventPattern: Record<string, unknown>;
+  Targets: { Arn: unknown }[];
+} {
+  const rules = Object.entries(template.findResources('AWS::Events::Rule')).filter(([id]) =>
+    id.includes('AfterLzaSucceeded'),
+  );
+  expect(rules).toHaveLength(1);
+  return (rules[0] as [string, { Properties: never }])[1].Properties;
+}
+
+/**
+ * Every physical name a template sets: top-level properties named `…Name` (RoleName, the pipeline's
+ * Name, FunctionName, TopicName, BucketName, LogGroupName, …) whose value is a name rather than a
+ * reference to another resource; PolicyName (an inline policy's name, unique only within its role) and
+ * DisplayName (a label) name nothing account-wide. Names CloudFormation generates start with the stack
+ * name, which is compared too.
+ */
+function physicalNames(template: Template, stackName: string): string[] {
+  const names = [`stack ${stackName}`];
+  for (const resource of Object.values(
+    template.toJSON().Resources as Record<string, { Type: string; Properties?: Record<string, unknown> }>,
+  )) {
+    for (const [key, value] of Object.entries(resource.Properties ?? {})) {
+      if (!key.endsWith('Name') || key === 'PolicyName' || key === 'DisplayName') continue;
+      if (typeof value === 'object' && value !== null && ('Ref' in value || 'Fn::GetAtt' in value)) continue;
+      names.push(`${resource.Type}.${key} ${JSON.stringify(value)}`);
+    }
+  }
+  return names;
+}
+
+describe('LZA installs: names derived as LZA derives them', () => {
+  it('lza-s3 reads the installer key ARN from /accelerator/installer/kms/key-arn at deploy time and grants kms:Decrypt on it to the source action only', () => {
+    const { template } = synthPipeline({ configSource: 'lza-s3' });
+    const parameter = ssmParameterReading(template, '/accelerator/installer/kms/key-arn');
+    const decrypts = statementsAllowing(template, 'kms:Decrypt').filter(
+      (s) => JSON.stringify(s.resource) === JSON.stringify({ Ref: parameter }),
+    );
+    expect(decrypts).toHaveLength(1);
+    expect(JSON.stringify(decrypts[0]?.roles)).toMatch(/PipelineSourceLzaConfigCodePipelineActionRole/);
+    expect(sourceConfiguration(template)).toMatchObject({
+      S3Bucket: {
+        'Fn::Join': ['', ['aws-accelerator-config-', { Ref: 'AWS::AccountId' }, '-', { Ref: 'AWS::Region' }]],
+      },
+      S3ObjectKey: 'zipped/aws-accelerator-config.zip',
+    });
+  });
+
+  it('an explicit lzaConfigKeyArn wins: no SSM parameter, kms:Decrypt on that key', () => {
+    const raw = CONFIGURATIONS['enforce, lza-s3 with a customer key'] as Record<string, unknown>;
+    const { template } = synthPipeline(raw);
+    expect(JSON.stringify(template.toJSON().Parameters)).not.toContain('installer/kms/key-arn');
+    expect(statementsAllowing(template, 'kms:Decrypt').map((s) => s.resource)).toContainEqual(
+      raw.lzaConfigKeyArn,
+    );
+  });
+
+  it('-c lzaPrefix=ACME: ACME-Pipeline, acme-config-<account>-<region>, /ACME/installer/kms/key-arn', () => {
+    const { template } = synthPipeline(
+      CONFIGURATIONS['audit, lza-s3, prefix ACME'] as Record<string, unknown>,
+    );
+    ssmParameterReading(template, '/ACME/installer/kms/key-arn');
+    expect(JSON.stringify(sourceConfiguration(template).S3Bucket)).toContain('"acme-config-"');
+    expect(JSON.stringify(afterLzaRule(template).EventPattern.resources)).toContain(':ACME-Pipeline"');
+    expect(JSON.stringify(statementsAllowing(template, 'codepipeline:ListActionExecutions'))).toContain(
+      ':ACME-Pipeline"',
+    );
+  });
+
+  it('-c lzaQualifier=blue: blue-pipeline, blue-config-…, /accelerator/blue/installer/kms/key-arn, and every name of ours carries blue', () => {
+    const raw = CONFIGURATIONS['enforce, lza-s3, qualifier blue, management-account role'] as Record<
+      string,
+      unknown
+    >;
+    const { template, settings } = synthPipeline(raw);
+    ssmParameterReading(template, '/accelerator/blue/installer/kms/key-arn');
+    expect(JSON.stringify(sourceConfiguration(template).S3Bucket)).toContain('"blue-config-"');
+    expect(JSON.stringify(afterLzaRule(template).EventPattern.resources)).toContain(':blue-pipeline"');
+    expect(settings.stackName).toBe('AiOptOutPipeline-blue');
+    template.hasResourceProperties('AWS::CodePipeline::Pipeline', { Name: 'ai-optout-blue' });
+    template.hasResourceProperties('AWS::IAM::Role', {
+      RoleName: { 'Fn::Join': ['', ['ai-optout-blue-reconciler-', { Ref: 'AWS::Region' }]] },
+    });
+    expect(JSON.stringify(template.toJSON())).toContain(':iam::111122223333:role/ai-optout-blue-enforce"');
+    const role = synthManagementRole('enforce', 'blue').template;
+    role.hasResourceProperties('AWS::IAM::Role', { RoleName: 'ai-optout-blue-enforce' });
+    expect(JSON.stringify(role.toJSON())).toContain('role/ai-optout-blue-reconciler-*');
+  });
+
+  it('two qualifiers in one account: the two stacks (and their management roles) share no physical name', () => {
+    const of = (qualifier: string) => {
+      const { template, settings } = synthPipeline({
+        ...CONFIGURATIONS['enforce, lza-s3, qualifier blue, management-account role'],
+        lzaQualifier: qualifier,
+      });
+      const role = synthManagementRole('enforce', qualifier);
+      return [
+        ...physicalNames(template, settings.stackName),
+        ...physicalNames(role.template, `${settings.stackName}-ManagementRole`),
+      ];
+    };
+    const blue = of('blue');
+    const green = of('green');
+    expect(blue.length).toBeGreaterThanOrEqual(5);
+    expect(blue.filter((name) => green.includes(name))).toEqual([]);
+    expect(blue.filter((name) => !name.includes('blue'))).toEqual([]);
+  });
+
+  it('codecommit needs no repositoryName: aws-accelerator-config, <prefix>-config, <qualifier>-config', () => {
+    const { template } = synthPipeline(
+      CONFIGURATIONS['audit, codecommit (repository derived)'] as Record<string, unknown>,
+    );
+    expect(sourceConfiguration(template).RepositoryName).toBe('aws-accelerator-config');
+    const derived = (raw: Record<string, unknown>) =>
+      validateSettings({ configSource: 'codecommit', ...raw }).repositoryName;
+    expect(derived({ lzaPrefix: 'ACME' })).toBe('ACME-config');
+    expect(derived({ lzaPrefix: 'ACME', lzaQualifier: 'green' })).toBe('green-config');
+    expect(derived({ lzaQualifier: 'green', repositoryName: 'mine' })).toBe('mine');
+    expect(validateSettings({ configSource: 'lza-s3' }).repositoryName).toBeUndefined();
+  });
+
+  it('explicit names win over the derived ones', () => {
+    const settings = validateSettings({
+      lzaPrefix: 'ACME',
+      lzaQualifier: 'blue',
+      lzaPipelineName: 'My-Pipeline',
+      lzaConfigKey: 'mine.zip',
+      stackName: 'Mine',
+    });
+    expect(settings).toMatchObject({
+      lzaPipelineName: 'My-Pipeline',
+      lzaConfigKey: 'mine.zip',
+      stackName: 'Mine',
+    });
+  });
+
+  it('refuses a prefix or qualifier LZA would refuse, or one that would blur our role names', () => {
+    expect(() => validateSettings({ lzaPrefix: 'awsome' })).toThrow(
+      'lzaPrefix: "awsome": LZA refuses a custom prefix that starts with aws or ssm',
+    );
+    expect(() => validateSettings({ lzaQualifier: 'Blue' })).toThrow(
+      /lzaQualifier: LZA allows 3 to 63 lower-case letters/,
+    );
+    expect(() => validateSettings({ lzaQualifier: 'q'.repeat(29) })).toThrow(
+      /lzaQualifier: at most 28 characters/,
+    );
+    expect(() => validateSettings({ lzaQualifier: 'reconciler' })).toThrow(/must not contain "reconciler"/);
+    expect(validateSettings({ lzaPrefix: 'awsaccelerator' }).lzaPipelineName).toBe('AWSAccelerator-Pipeline');
+  });
+});
+
+describe('LZA installs: which run starts ours', () => {
+  it('pipeline installer with an LZA source: the starter function, allowed to read the LZA execution and start ours only', () => {
+    const { template } = synthPipeline({ configSource: 'lza-s3' });
+    const starter = logicalIdOf(template, 'AWS::Lambda::Function', (p) =>
+      JSON.stringify(p.Environment ?? {}).includes('AI_OPTOUT_LZA_PIPELINE'),
+    );
+    expect(JSON.stringify(afterLzaRule(template).Targets[0]?.Arn)).toContain(starter);
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs24.x',
+      Environment: {
+        Variables: Match.objectLike({
+          AI_OPTOUT_LZA_PIPELINE: 'AWSAccelerator-Pipeline',
+          AI_OPTOUT_LZA_ACTION: 'Configuration',
+          AI_OPTOUT_SOURCE_ACTION: 'LzaConfig',
+          AI_OPTOUT_REVISION_TYPE: 'S3_OBJECT_VERSION_ID',
+        }),
+      },
+    });
+    const functions = template.findResources('AWS::Lambda::Function');
+    const role = (functions[starter]?.Properties.Role as { 'Fn::GetAtt': string[] } | undefined)?.[
+      'Fn::GetAtt'
+    ][0];
+    expect(role).toMatch(/^StarterRole/);
+    const codepipelineStatements = statementsOfRole(template, role as string).filter((s) =>
+      actionsOf([s]).some((a) => a.startsWith('codepipeline:')),
+    );
+    expect(codepipelineStatements.map((s) => [s.Action, JSON.stringify(s.Resource)])).toEqual([
+      ['codepipeline:ListActionExecutions', expect.stringContaining(':AWSAccelerator-Pipeline"')],
+      ['codepipeline:StartPipelineExecution', expect.stringContaining('{"Ref":"PipelineC660917D"}')],
+    ]);
+  });
+
+  it('bundled source: no revision to pass, so the rule starts the pipeline itself', () => {
+    const { template } = synthPipeline();
+    expect(afterLzaRule(template).Targets[0]?.Arn).toMatchObject({ 'Fn::Join': expect.anything() });
+    expect(JSON.stringify(template.toJSON())).not.toContain('AI_OPTOUT_LZA_PIPELINE');
+  });
+
+  it('-c lzaInstaller=container: starts after the SSM Automation execution of AWSAccelerator-RunEngine succeeds, reading lza/aws-accelerator-config.zip', () => {
+    const { template } = synthPipeline(
+      CONFIGURATIONS['audit, container installer, lza-s3'] as Record<string, unknown>,
+    );
+    const rule = afterLzaRule(template);
+    expect(rule.EventPattern).toEqual({
+      source: ['aws.ssm'],
+      'detail-type': ['EC2 Automation Execution Status-change Notification'],
+      detail: { Definition: ['AWSAccelerator-RunEngine'], Status: ['Success'] },
+    });
+    expect(rule.Targets[0]?.Arn).toEqual({
+      'Fn::Join': [
+        '',
+        [
+          'arn:',
+          { Ref: 'AWS::Partition' },
+          ':codepipeline:',
+          { Ref: 'AWS::Region' },
+          ':',
+          { Ref: 'AWS::AccountId' },
+          ':',
+          { Ref: 'PipelineC660917D' },
+        ],
+      ],
+    });
+    expect(sourceConfiguration(template).S3ObjectKey).toBe('lza/aws-accelerator-config.zip');
+    ssmParameterReading(template, '/accelerator/installer/kms/key-arn');
+    const blue = synthPipeline({
+      lzaInstaller: 'container',
+      configSource: 'lza-s3',
+      lzaQualifier: 'blue',
+    }).template;
+    expect(afterLzaRule(blue).EventPattern.detail).toEqual({
+      Definition: ['blue-RunEngine'],
+      Status: ['Success'],
+    });
+  });
+
+  it('the container installer keeps its configuration in S3 and runs no pipeline: other sources and lzaPipelineName are refused', () => {
+    expect(() => validateSettings({ lzaInstaller: 'container', configSource: 'codecommit' })).toThrow(
+      "lzaInstaller container keeps LZA's configuration in S3 only: use configSource lza-s3 (or bundled), not codecommit",
+    );
+    expect(() => validateSettings({ lzaInstaller: 'container', lzaPipelineName: 'X-Pipeline' })).toThrow(
+      /drop lzaPipelineName/,
+    );
+  });
+
+  it('a misspelt -c setting fails naming the setting; cdk context keys (feature flags, aws:cdk:…) are not settings', () => {
+    const context: Record<string, unknown> = { lzaprefix: 'ACME' };
+    const cdkKeys = [
+      '@aws-cdk/core:enablePartitionLiterals',
+      'aws:cdk:enable-path-metadata',
+      'aws:cdk:bundling-stacks',
+      'acknowledged-issue-numbers',
+    ];
+    expect(() => resolveSettings((key) => context[key], ['lzaprefix', ...cdkKeys])).toThrow(
+      /^invalid deployment settings: unknown setting lzaprefix \(did you mean `lzaPrefix`\?\); known settings: .*lzaPrefix, lzaQualifier, lzaInstaller/,
+    );
+    expect(resolveSettings(() => undefined, [...cdkKeys, 'settingsFile', 'mode']).mode).toBe('audit');
+  });
+});
+
 describe('deployment settings', () => {
   it('reject an unknown source and name the allowed ones', () => {
     expect(() => validateSettings({ configSource: 'github' })).toThrow(
@@ -324,9 +629,11 @@ describe('deployment settings', () => {
   });
 
   it('reject an unknown setting, a missing repository and conflicting roles', () => {
-    expect(() => validateSettings({ mdoe: 'enforce' })).toThrow(/unknown setting mdoe/);
-    expect(() => validateSettings({ configSource: 'codecommit' })).toThrow(
-      'configSource codecommit needs repositoryName',
+    expect(() => validateSettings({ mdoe: 'enforce' })).toThrow(
+      /unknown setting mdoe; known settings: mode, failOn/,
+    );
+    expect(() => validateSettings({ configSource: 'codeconnections', connectionArn: 'arn:x' })).toThrow(
+      'configSource codeconnections needs connectionArn, repositoryOwner and repositoryName',
     );
     expect(() => validateSettings({ managementAccountId: '111122223333' })).toThrow(
       /needs pipelineAccountId/,
@@ -362,6 +669,10 @@ describe('deployment settings', () => {
       });
       writeFileSync(file, '{ not json');
       expect(() => resolveSettings((key) => context[key])).toThrow(SettingsError);
+      writeFileSync(file, JSON.stringify({ lzaprefix: 'ACME' }));
+      expect(() => resolveSettings((key) => (key === 'settingsFile' ? file : undefined))).toThrow(
+        /unknown setting lzaprefix \(did you mean `lzaPrefix`\?\)/,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -467,4 +778,31 @@ describe('npx cdk synth', () => {
     },
     120_000,
   );
+
+  it('fails on a misspelt setting, naming the setting it meant: -c lzaprefix=ACME', () => {
+    const env = Object.fromEntries(
+      Object.entries(process.env).filter(([key]) => !key.startsWith('AWS_') && !key.startsWith('CDK_')),
+    );
+    let status = 0;
+    let stderr = '';
+    try {
+      execFileSync(
+        'npx',
+        ['cdk', 'synth', '--quiet', '--output', join(out, 'typo'), '-c', 'lzaprefix=ACME'],
+        {
+          cwd: root,
+          env: { ...env, HOME: out },
+          encoding: 'utf8',
+          stdio: 'pipe',
+        },
+      );
+    } catch (error) {
+      status = (error as { status: number }).status;
+      stderr = String((error as { stderr?: string }).stderr);
+    }
+    expect(status).not.toBe(0);
+    expect(stderr).toContain(
+      'error: invalid deployment settings: unknown setting lzaprefix (did you mean `lzaPrefix`?)',
+    );
+  }, 120_000);
 });

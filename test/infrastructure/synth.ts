@@ -10,8 +10,10 @@ import { type Settings, validateSettings } from '../../lib/settings.ts';
 export const CDK_CONTEXT = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8'))
   .context as Record<string, unknown>;
 
-export function newApp(): App {
-  return new App({ context: CDK_CONTEXT });
+/** `bundling: false` skips the Lambda bundle (CDK's `aws:cdk:bundling-stacks`): for tests of IAM and ARNs only. */
+export function newApp(options: { bundling?: boolean } = {}): App {
+  const skip = options.bundling === false ? { 'aws:cdk:bundling-stacks': [] } : {};
+  return new App({ context: { ...CDK_CONTEXT, ...skip } });
 }
 
 export interface Synthesized {
@@ -22,25 +24,32 @@ export interface Synthesized {
 
 const cache = new Map<string, Synthesized>();
 
-/** The pipeline stack for these settings (cached: synthesis bundles the Lambda). */
-export function synthPipeline(raw: Record<string, unknown> = {}): Synthesized {
-  const key = JSON.stringify(raw);
+/** The pipeline stack for these settings (cached: synthesis bundles the Lambda, unless `bundling: false`). */
+export function synthPipeline(
+  raw: Record<string, unknown> = {},
+  options: { bundling?: boolean } = {},
+): Synthesized {
+  const key = JSON.stringify([raw, options.bundling ?? true]);
   const cached = cache.get(key);
   if (cached) return cached;
   const settings = validateSettings(raw);
-  const stack = new PostLzaPipelineStack(newApp(), 'AiOptOutPipeline', { settings });
+  const stack = new PostLzaPipelineStack(newApp(options), settings.stackName, { settings });
   const result = { stack, template: Template.fromStack(stack), settings };
   cache.set(key, result);
   return result;
 }
 
-export function synthManagementRole(mode: 'audit' | 'enforce'): {
+export function synthManagementRole(
+  mode: 'audit' | 'enforce',
+  qualifier?: string,
+): {
   stack: ManagementRoleStack;
   template: Template;
 } {
   const stack = new ManagementRoleStack(newApp(), 'AiOptOutManagementRole', {
     mode,
     pipelineAccountId: '444455556666',
+    ...(qualifier ? { qualifier } : {}),
   });
   return { stack, template: Template.fromStack(stack) };
 }

@@ -40,6 +40,7 @@ import {
 import { type FaultProxy, startFaultProxy } from '../helpers/fault-proxy.ts';
 import { type MotoServer, startMoto } from '../helpers/moto.ts';
 import { addAccount, createLzaOrg, type MotoOrg, TEST_CREDENTIALS } from '../helpers/moto-org.ts';
+import { withEnvironment } from '../helpers/process-env.ts';
 import {
   ARTIFACT_BUCKET,
   ARTIFACT_CREDENTIALS,
@@ -174,6 +175,7 @@ async function job(
     userParameters?: string | Record<string, unknown>;
     output?: boolean;
     kmsKeyArn?: string;
+    revision?: string;
   } = {},
 ): Promise<{ event: PipelineEvent; outputKey: string | undefined }> {
   const inputKey = await putInputArtifact(adminS3, options.files ?? { 'ai-optout.yaml': CONFIG_YAML }, {
@@ -185,6 +187,7 @@ async function job(
     ...(outputKey ? { outputKey } : {}),
     ...('userParameters' in options ? { userParameters: options.userParameters } : {}),
     ...(options.kmsKeyArn ? { encryptionKeyArn: options.kmsKeyArn } : {}),
+    ...(options.revision ? { revision: options.revision } : {}),
   });
   return { event, outputKey };
 }
@@ -1092,6 +1095,7 @@ describe('pipeline job: the report artifact', () => {
     expect(parsed.success, JSON.stringify(parsed.error?.issues)).toBe(true);
     const report = parsed.data as NonNullable<typeof parsed.data>;
     expect(report).toMatchObject({ reportVersion: 1, mode: 'audit', verdict: 'drift' });
+    expect(report.revision).toBeUndefined(); // the event's artifact revision is null
     expect(String(report.changes.length)).toBe(variables.CHANGES);
     expect(String(report.violations.length)).toBe(variables.VIOLATIONS);
     expect(String(report.effectiveChanges.length)).toBe(variables.EFFECTIVE_CHANGES);
@@ -1100,6 +1104,27 @@ describe('pipeline job: the report artifact', () => {
     expect(head.ServerSideEncryption).toBe('aws:kms');
     expect(head.SSEKMSKeyId).toBe(keyArn);
     expect(head.ContentType).toBe('application/zip');
+  });
+
+  it('names the configuration revision it checked (the input artifact revision) in the headline and report.json', async () => {
+    // Prepare: an S3 object version id, as the S3 source action records it
+    await createLzaOrg(admin);
+    const revision = '3HL4kqtJlcpXroDTDmJ-rmSpXd3dIbrHY';
+    const h = harness();
+    const { event, outputKey } = await job({ output: true, revision, userParameters: { failOn: 'never' } });
+
+    // Act
+    await runJob(event, h.context, h.deps);
+
+    // Assess
+    const { lines } = successOf(event);
+    expect(lines[0]).toMatch(
+      new RegExp(`non-compliant \\(mode audit, configuration revision ${revision}\\)$`),
+    );
+    const { files } = await readOutputArtifact(adminS3, outputKey as string);
+    const report = ReportSchema.parse(JSON.parse(files['report.json'] as string));
+    expect(report.revision).toBe(revision);
+    expect(report.reportVersion).toBe(1);
   });
 
   it('without an encryptionKey the artifact is written without SSE-KMS', async () => {
@@ -1274,8 +1299,7 @@ describe('pipeline job: the real handler export, configured by the environment',
     // Prepare
     const org = await createLzaOrg(admin);
     const { event, outputKey } = await job({ userParameters: { mode: 'enforce' }, output: true });
-    const saved = { ...process.env };
-    Object.assign(process.env, {
+    const environment = {
       AWS_ENDPOINT_URL: moto.endpoint,
       AWS_ENDPOINT_URL_CODEPIPELINE: codePipeline.endpoint,
       AWS_REGION: REGION,
@@ -1285,18 +1309,15 @@ describe('pipeline job: the real handler export, configured by the environment',
       AI_OPTOUT_MODE_CEILING: 'enforce',
       AI_OPTOUT_STATE_BUCKET: STATE_BUCKET,
       LOG_LEVEL: 'silent',
-    });
+    };
     const context = { getRemainingTimeInMillis: () => 600_000, awsRequestId: 'handler-request' };
 
     // Act
-    try {
+    await withEnvironment(environment, async () => {
       const { handler } = await import('../../lambdas/pipeline-job/handler.ts');
       await handler(event, context);
       await handler(structuredClone(event), context);
-    } finally {
-      for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
-      Object.assign(process.env, saved);
-    }
+    });
 
     // Assess
     expect(codePipeline.calls).toHaveLength(1);

@@ -73,6 +73,11 @@ export interface EventOptions {
   outputKey?: string;
   /** Adds `encryptionKey: {id, type: 'KMS'}`. */
   encryptionKeyArn?: string;
+  /**
+   * The input artifact's source revision: `null` by default, as in the aws-lambda-go and
+   * aws_lambda_events sample events; a string (an S3 version id, a commit id) as in the Lambda guide's.
+   */
+  revision?: string | null;
 }
 
 /** A `CodePipeline.job` event exactly as the Lambda invoke action sends it. */
@@ -93,7 +98,7 @@ export function pipelineEvent(options: EventOptions) {
         inputArtifacts: [
           {
             name: 'Config',
-            revision: 'e0c7a1b2308ca3071aa7bab414de234ab52eea00',
+            revision: options.revision ?? null,
             location: {
               type: 'S3',
               s3Location: { bucketName: ARTIFACT_BUCKET, objectKey: options.inputKey },

@@ -1,17 +1,21 @@
 /**
- * AWS SDK clients for Organizations and STS, built in one place: region us-east-1 (where
- * Organizations lives), adaptive retry with a small attempt budget, the standard credential chain or a
- * role assumed through STS, every call bounded in time (bounded-calls.ts), and the endpoint overrides of
- * the standard AWS environment
+ * AWS SDK clients for Organizations and STS, built in one place: the region of the global Organizations
+ * endpoint of the caller's partition (domain/partitions.ts; STS, for the role, uses the same region),
+ * adaptive retry with a small attempt budget, the standard credential chain or a role assumed through
+ * STS, every call bounded in time (bounded-calls.ts), and the endpoint overrides of the standard AWS
+ * environment
  * (`AWS_ENDPOINT_URL`, `AWS_ENDPOINT_URL_ORGANIZATIONS`, `AWS_ENDPOINT_URL_STS`), which the SDK reads
  * itself, so everything runs unchanged against a local emulator.
  */
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
+import { ConfigurationError } from '../../domain/errors.ts';
+import { aiOptOutUnavailableIn, organizationsRegionFor } from '../../domain/partitions.ts';
 import { boundedRequestHandler, type CallWatch, superviseCalls } from './bounded-calls.ts';
 
-export const ORGANIZATIONS_REGION = 'us-east-1';
+/** The commercial partition's (us-east-1); the entry points pass their own partition's (organizationsRegionFor). */
+export const ORGANIZATIONS_REGION = organizationsRegionFor(undefined);
 /** Attempts per call, retries included; the SDK's adaptive mode backs off on throttling. */
 export const MAX_ATTEMPTS = 5;
 
@@ -81,7 +85,10 @@ export function sessionNameFor(tool: 'cli' | 'pipeline', now = new Date()): stri
     .replace(/\.\d+Z$/, 'Z')}`;
 }
 
+/** Throws a ConfigurationError (one sentence) where AWS says AI opt-out policies do not apply (GovCloud). */
 export function createOrganizationsClient(options: AwsClientOptions = {}): OrganizationsClient {
+  const unavailable = aiOptOutUnavailableIn(options.region ?? ORGANIZATIONS_REGION);
+  if (unavailable) throw new ConfigurationError(unavailable);
   const credentials = options.roleArn
     ? assumeRoleCredentials(options.roleArn, options.sessionName ?? sessionNameFor('cli'), options)
     : options.credentials;

@@ -1,8 +1,19 @@
 import type { Plan } from '../planner.ts';
 import type { AppliedStepReport, Report } from './schema.ts';
 
+/** What the report says about the run beyond the plan. */
+export interface ReportContext {
+  /** The configuration revision checked (the pipeline's source revision), when known. */
+  readonly revision?: string | undefined;
+}
+
 /** The plan as report JSON, version 1; after an apply, `applied` lists what each step did. */
-export function toReport(plan: Plan, generatedAt: Date, applied?: readonly AppliedStepReport[]): Report {
+export function toReport(
+  plan: Plan,
+  generatedAt: Date,
+  applied?: readonly AppliedStepReport[],
+  context: ReportContext = {},
+): Report {
   return {
     reportVersion: 1,
     generatedAt: generatedAt.toISOString().replace(/\.\d{3}Z$/, 'Z'),
@@ -15,10 +26,16 @@ export function toReport(plan: Plan, generatedAt: Date, applied?: readonly Appli
     violations: plan.violations,
     accounts: plan.accounts,
     warnings: plan.warnings,
+    ...(context.revision ? { revision: context.revision } : {}),
     ...(applied ? { applied: applied.map((step) => ({ ...step })) } : {}),
   };
 }
 
-export function renderJson(plan: Plan, generatedAt: Date, applied?: readonly AppliedStepReport[]): string {
-  return `${JSON.stringify(toReport(plan, generatedAt, applied), null, 2)}\n`;
+export function renderJson(
+  plan: Plan,
+  generatedAt: Date,
+  applied?: readonly AppliedStepReport[],
+  context: ReportContext = {},
+): string {
+  return `${JSON.stringify(toReport(plan, generatedAt, applied, context), null, 2)}\n`;
 }

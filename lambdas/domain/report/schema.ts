@@ -67,6 +67,11 @@ export const ReportSchema = z.strictObject({
       nodeId: z.string().optional(),
     }),
   ),
+  /**
+   * Extension (still version 1): the configuration revision checked, i.e. the source revision of the
+   * pipeline's input artifact (an S3 version id or a commit id); absent when unknown (CLI runs).
+   */
+  revision: z.string().min(1).max(1500).optional(),
   /** Present after an apply: what each step did (the plan fields then describe the verified state). */
   applied: z
     .array(

@@ -1,0 +1,105 @@
+/**
+ * The pipeline starter: a small function, target of the rule on the LZA pipeline's SUCCEEDED events,
+ * that starts the ai-optout pipeline on the configuration revision that LZA execution deployed
+ * (lambdas/pipeline-starter/start.ts). Least privilege: read the action executions of the LZA pipeline,
+ * start ours, write its own logs; nothing else.
+ */
+import { fileURLToPath } from 'node:url';
+import type { aws_codepipeline as codepipeline } from 'aws-cdk-lib';
+import {
+  type CfnElement,
+  Duration,
+  aws_iam as iam,
+  aws_logs as logs,
+  aws_lambda_nodejs as nodejs,
+  RemovalPolicy,
+  Stack,
+  Validations,
+} from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { STARTER_ENV } from '../lambdas/pipeline-starter/config.ts';
+import type { RevisionType, StarterConfig } from '../lambdas/pipeline-starter/start.ts';
+import { bundledFunctionProps } from './bundled-function.ts';
+import { LZA_CONFIGURATION_ACTION } from './lza-names.ts';
+
+export const STARTER_ENTRY = fileURLToPath(
+  new URL('../lambdas/pipeline-starter/handler.ts', import.meta.url),
+);
+
+export interface PipelineStarterFunctionProps {
+  /** The LZA pipeline (its action executions are read). */
+  readonly lzaPipeline: codepipeline.IPipeline;
+  readonly lzaPipelineName: string;
+  /** The pipeline to start, and its source action that reads LZA's configuration. */
+  readonly pipeline: codepipeline.IPipeline;
+  readonly sourceActionName: string;
+  readonly revisionType: RevisionType;
+  /** What LZA's configuration action must have read for its revision to apply to ours. */
+  readonly expectedConfiguration: Record<string, string>;
+}
+
+export class PipelineStarterFunction extends Construct {
+  readonly function: nodejs.NodejsFunction;
+
+  constructor(scope: Construct, id: string, props: PipelineStarterFunctionProps) {
+    super(scope, id);
+    const logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: logs.RetentionDays.ONE_YEAR,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'ai-optout pipeline starter',
+    });
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'WriteOwnLogs',
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [logGroup.logGroupArn, `${logGroup.logGroupArn}:*`],
+      }),
+    );
+    // Service Authorization Reference (codepipeline): both actions take only the `pipeline` resource type.
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadLzaActionExecutions',
+        actions: ['codepipeline:ListActionExecutions'],
+        resources: [props.lzaPipeline.pipelineArn],
+      }),
+    );
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'StartOwnPipeline',
+        actions: ['codepipeline:StartPipelineExecution'],
+        resources: [props.pipeline.pipelineArn],
+      }),
+    );
+    const config: Omit<StarterConfig, 'expectedConfiguration'> = {
+      lzaPipelineName: props.lzaPipelineName,
+      lzaStageName: LZA_CONFIGURATION_ACTION.stageName,
+      lzaActionName: LZA_CONFIGURATION_ACTION.actionName,
+      pipelineName: props.pipeline.pipelineName,
+      sourceActionName: props.sourceActionName,
+      revisionType: props.revisionType,
+    };
+    const environment: Record<string, string> = {
+      [STARTER_ENV.expectedConfiguration]: Stack.of(this).toJsonString(props.expectedConfiguration),
+    };
+    for (const [key, value] of Object.entries(config))
+      environment[STARTER_ENV[key as keyof typeof config]] = value;
+    this.function = new nodejs.NodejsFunction(this, 'Function', {
+      ...bundledFunctionProps(STARTER_ENTRY),
+      memorySize: 256,
+      timeout: Duration.minutes(1),
+      role,
+      logGroup,
+      description: `ai-optout: starts ${props.pipeline.pipelineName} on the revision ${props.lzaPipelineName} deployed`,
+      environment: { ...environment, NODE_OPTIONS: '--enable-source-maps' },
+    });
+    const logGroupId = Stack.of(this).getLogicalId(logGroup.node.defaultChild as CfnElement);
+    Validations.of(role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${logGroupId}.Arn>:*]`,
+      reason:
+        "The log streams of the function's own log group; stream names are chosen by Lambda at run time.",
+    });
+  }
+}

