@@ -358,6 +358,47 @@ describe.concurrent('demo, help and unknown commands', () => {
   });
 });
 
+describe.concurrent('never destroys input, never silent (the spawned bin; test/cli-inputs.test.ts has the rest)', () => {
+  it('plan --out FILE where FILE is --config exits 1 in one sentence and leaves the file as it was', async ({
+    expect,
+  }) => {
+    // Prepare
+    const config = join(workDir, 'out-is-config.yaml');
+    writeFileSync(config, readFileSync(join(repoRoot, EXAMPLE_CONFIG), 'utf8'));
+
+    // Act
+    const result = await runCli([
+      'plan',
+      '--config',
+      config,
+      '--snapshot',
+      EXAMPLE_SNAPSHOT,
+      '--out',
+      config,
+    ]);
+
+    // Assess
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe(
+      `error: --out ${config} is the --config file itself: writing the report there would destroy it; choose another --out path\n`,
+    );
+    expect(readFileSync(config, 'utf8')).toBe(readFileSync(join(repoRoot, EXAMPLE_CONFIG), 'utf8'));
+  });
+
+  it('--limit 0 exits 1 and says why', async ({ expect }) => {
+    // Act
+    const result = await runCli(['plan', '--snapshot', EXAMPLE_SNAPSHOT, '--limit', '0']);
+
+    // Assess
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe(
+      'error: --limit takes a whole number of at least 1 written in digits, such as 100; `0` is not one\n',
+    );
+  });
+});
+
 describe('fixture bookkeeping', () => {
   it('every invalid fixture expects at least one error', () => {
     // Act

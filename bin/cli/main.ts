@@ -5,12 +5,13 @@
 
 import { createInterface } from 'node:readline/promises';
 import { fileURLToPath } from 'node:url';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, type Option } from 'commander';
 import type { AppliedStep } from '../../lambdas/adapters/aws/applier.ts';
+import { withAbortSignal } from '../../lambdas/adapters/aws/bounded-calls.ts';
 import { createOrganizationsClient, sessionNameFor } from '../../lambdas/adapters/aws/clients.ts';
 import { Throttle } from '../../lambdas/adapters/aws/throttle.ts';
 import {
-  readConfigText,
+  readConfigBytes,
   readDesiredStateFile,
   readSnapshotFile,
   writeSnapshotFile,
@@ -33,6 +34,7 @@ import {
   type ReconcileOptions,
   readLive,
 } from '../../lambdas/reconciler.ts';
+import { choiceOption, cutLines, FLAG_ERROR, integerOption, refuseToOverwrite } from './flags.ts';
 
 export interface CliIo {
   stdout(text: string): void;
@@ -70,13 +72,19 @@ const defaultIo: CliIo = {
   },
 };
 
-function liveOptions(io: CliIo, flags: LiveFlags): ReconcileOptions {
-  if (io.live) return io.live(flags);
-  const client = createOrganizationsClient({
-    region: flags.region,
-    ...(flags.roleArn ? { roleArn: flags.roleArn, sessionName: sessionNameFor('cli') } : {}),
-  });
-  return { client, throttle: new Throttle({ rates: flags.pace }) };
+/** The live reconciler options; every call of their client ends when the command does (`stop`). */
+function liveOptions(io: CliIo, flags: LiveFlags, stop: AbortSignal): ReconcileOptions {
+  const options = io.live
+    ? io.live(flags)
+    : {
+        client: createOrganizationsClient({
+          region: flags.region,
+          ...(flags.roleArn ? { roleArn: flags.roleArn, sessionName: sessionNameFor('cli') } : {}),
+          abortSignal: stop,
+        }),
+        throttle: new Throttle({ rates: flags.pace }),
+      };
+  return { ...options, client: withAbortSignal(options.client, stop) };
 }
 
 function addLiveOptions(command: Command): Command {
@@ -89,12 +97,11 @@ function addLiveOptions(command: Command): Command {
     )
     .option('--role-arn <arn>', 'assume this role through STS first')
     .addOption(
-      new Option(
+      choiceOption(
         '--pace <mode>',
         "client-side pacing of API calls: AWS's published per-operation rates, or none (emulators)",
-      )
-        .choices(['published', 'none'])
-        .default('published'),
+        ['published', 'none'],
+      ).default('published'),
     );
 }
 
@@ -117,20 +124,14 @@ interface ReportOptions {
 }
 
 function formatOption(): Option {
-  return new Option('--format <format>', 'report format')
-    .choices(['text', 'json', 'markdown'])
-    .default('text');
+  return choiceOption('--format <format>', 'report format', ['text', 'json', 'markdown']).default('text');
 }
 
 function limitOption(): Option {
-  return new Option('--limit <n>', 'accounts listed per section in text and markdown reports')
-    .argParser((value) => {
-      const n = Number.parseInt(value, 10);
-      if (!Number.isInteger(n) || n < 1)
-        throw new CommanderError(1, 'ai-optout.limit', `--limit must be a positive integer, not ${value}`);
-      return n;
-    })
-    .default(100);
+  return integerOption('--limit <n>', 'accounts listed per section in text and markdown reports', {
+    min: 1,
+    default: 100,
+  });
 }
 
 function printDiagnostics(io: CliIo, diagnostics: readonly Diagnostic[]): void {
@@ -174,7 +175,7 @@ function addPlanningOptions(command: Command): Command {
   return command
     .option('-c, --config <file>', 'desired-state file', DEFAULT_CONFIG)
     .addOption(formatOption())
-    .addOption(new Option('--mode <mode>', "override the file's mode").choices(['audit', 'enforce']))
+    .addOption(choiceOption('--mode <mode>', "override the file's mode", ['audit', 'enforce']))
     .option('--strict', 'treat unknown service keys as errors')
     .addOption(limitOption());
 }
@@ -186,7 +187,11 @@ async function loadForPlanning(io: CliIo, flags: PlanningFlags) {
   return { state, planOptions: flags.mode ? { mode: flags.mode } : {} };
 }
 
-export function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
+export function buildProgram(
+  io: CliIo,
+  setExit: (code: number) => void,
+  stop: AbortSignal = new AbortController().signal,
+): Command {
   const program = new Command();
   program
     .name('ai-optout')
@@ -196,7 +201,11 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .option('--debug', 'print stack traces on errors')
     .option('--no-color', 'plain text output')
     .showHelpAfterError('(run with --help for usage)')
-    .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) })
+    .configureOutput({
+      writeOut: (s) => io.stdout(s),
+      writeErr: (s) => io.stderr(s),
+      outputError: (s, write) => write(cutLines(s)),
+    })
     .exitOverride();
 
   program
@@ -204,10 +213,10 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .description('check the desired-state file offline (exit 0 valid, 1 invalid)')
     .option('-c, --config <file>', 'desired-state file', DEFAULT_CONFIG)
     .option('--strict', 'treat unknown service keys as errors')
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(choiceOption('--format <format>', 'output format', ['text', 'json']).default('text'))
     .action(async (options: { config: string; strict?: boolean; format: 'text' | 'json' }) => {
-      const text = await readConfigText(options.config);
-      const result = loadDesiredState(text, { file: options.config, strict: options.strict ?? false });
+      const bytes = await readConfigBytes(options.config);
+      const result = loadDesiredState(bytes, { file: options.config, strict: options.strict ?? false });
       if (options.format === 'json') {
         io.stdout(
           `${JSON.stringify({ file: options.config, valid: result.ok, diagnostics: result.diagnostics }, null, 2)}\n`,
@@ -236,10 +245,15 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     )
     .option('-o, --out <file>', 'write the report to a file and print only the summary')
     .action(async (options: PlanningFlags & LiveFlags & { snapshot?: string; out?: string }) => {
+      if (options.out)
+        await refuseToOverwrite(options.out, [
+          { flag: '--config', path: options.config },
+          { flag: '--snapshot', path: options.snapshot },
+        ]);
       const { state, planOptions } = await loadForPlanning(io, options);
       const result = options.snapshot
         ? plan(state, await readSnapshotFile(options.snapshot), planOptions)
-        : (await planLive(state, liveOptions(io, options), planOptions)).plan;
+        : (await planLive(state, liveOptions(io, options, stop), planOptions)).plan;
       await emitReport(result, options, io);
       setExit(result.verdict === 'in-sync' ? EXIT_OK : EXIT_DRIFT);
     });
@@ -251,7 +265,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .option('-y, --yes', 'apply without asking (required when standard input is not a terminal)')
     .action(async (options: PlanningFlags & LiveFlags & { yes?: boolean }) => {
       const { state, planOptions } = await loadForPlanning(io, options);
-      const reconcile = liveOptions(io, options);
+      const reconcile = liveOptions(io, options, stop);
       const planned = await planLive(state, reconcile, planOptions);
       const before = planned.plan;
       const todo = actionableChanges(before);
@@ -306,7 +320,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .description('read the organization into a snapshot file, for plan --snapshot (exit 0, or 1 on error)')
     .option('-o, --out <file>', 'write to this file instead of standard output')
     .action(async (options: { out?: string } & LiveFlags) => {
-      const snapshot = await readLive(liveOptions(io, options));
+      const snapshot = await readLive(liveOptions(io, options, stop));
       if (options.out) {
         await writeSnapshotFile(options.out, snapshot);
         io.stderr(
@@ -343,14 +357,20 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
 /** Runs the CLI and returns the exit code; never throws. */
 export async function main(argv: readonly string[], io: CliIo = defaultIo): Promise<number> {
   let exitCode = EXIT_OK;
-  const program = buildProgram(io, (code) => {
-    exitCode = code;
-  });
+  const stop = new AbortController();
+  const program = buildProgram(
+    io,
+    (code) => {
+      exitCode = code;
+    },
+    stop.signal,
+  );
   try {
     await program.parseAsync([...argv]);
     return exitCode;
   } catch (error) {
-    if (error instanceof CommanderError) {
+    // Commander has printed its own errors; ours (a flag value the CLI checks itself) are printed here.
+    if (error instanceof CommanderError && error.code !== FLAG_ERROR) {
       return error.code === 'commander.helpDisplayed' ||
         error.code === 'commander.version' ||
         error.code === 'commander.help'
@@ -360,5 +380,8 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo): Prom
     io.stderr(`error: ${describeError(error)}\n`);
     if (program.opts().debug && error instanceof Error && error.stack) io.stderr(`${error.stack}\n`);
     return ERROR_EXIT_CODE;
+  } finally {
+    // Calls still in flight (siblings of one that failed) end with the command.
+    stop.abort(new Error('the command has ended'));
   }
 }

@@ -4,6 +4,7 @@
  */
 
 import { pushTo } from './collections.ts';
+import { echo } from './echo.ts';
 import type { OrgSnapshot, TargetRef, TargetType } from './model.ts';
 import { closest } from './suggest.ts';
 
@@ -170,14 +171,14 @@ export class OrgTree {
     if (matches.length > 1) {
       return {
         ok: false,
-        message: `OU path ${ref} matches ${matches.length} OUs (${matches.map((m) => m.id).join(', ')})`,
+        message: `OU path ${echo(ref)} matches ${matches.length} OUs (${matches.map((m) => m.id).join(', ')})`,
         hint: 'use the OU id instead',
       };
     }
     const suggestion = closest(relative, this.ouByRelativePath.keys());
     return {
       ok: false,
-      message: `OU ${this.root.name}/${relative} does not exist`,
+      message: `OU ${this.root.name}/${echo(relative)} does not exist`,
       ...(suggestion ? { hint: `did you mean \`${suggestion}\`?` } : {}),
     };
   }
@@ -193,14 +194,14 @@ export class OrgTree {
     if (matches.length > 1) {
       return {
         ok: false,
-        message: `account name ${ref} matches ${matches.length} accounts (${matches.map((m) => m.id).join(', ')})`,
+        message: `account name ${echo(ref)} matches ${matches.length} accounts (${matches.map((m) => m.id).join(', ')})`,
         hint: 'use the 12-digit account id instead',
       };
     }
     const suggestion = closest(ref, this.accountsByName.keys());
     return {
       ok: false,
-      message: `no account named ${ref} in the organization`,
+      message: `no account named ${echo(ref)} in the organization`,
       ...(suggestion ? { hint: `did you mean \`${suggestion}\`?` } : {}),
     };
   }

@@ -29,7 +29,10 @@ export function closest(input: string, candidates: Iterable<string>): string | u
   let best: string | undefined;
   let bestDistance = Number.POSITIVE_INFINITY;
   for (const candidate of list) {
-    const distance = editDistance(lower, candidate.toLowerCase());
+    // The distance is at least the difference in length: most candidates need no comparison at all.
+    const other = candidate.toLowerCase();
+    if (Math.abs(other.length - lower.length) > budget) continue;
+    const distance = editDistance(lower, other);
     if (distance <= budget && distance < bestDistance) {
       best = candidate;
       bestDistance = distance;

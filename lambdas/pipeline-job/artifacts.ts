@@ -1,12 +1,16 @@
 /**
  * Pipeline artifacts: the input zip read from S3 with the job's artifact credentials, the desired-state
- * file extracted from it with caps on size and entry count, and the report zip written to the output
+ * file extracted from it without trusting the zip (zip-entry.ts), and the report zip written to the output
  * artifact (KMS-encrypted with the job's key when the pipeline gives one).
  */
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { type Unzipped, unzipSync, zipSync } from 'fflate';
+import { zipSync } from 'fflate';
+import { boundedRequestHandler } from '../adapters/aws/bounded-calls.ts';
 import { errorName, translateAwsError } from '../adapters/aws/errors.ts';
+import { DESIRED_STATE_LIMITS } from '../domain/desired-state/limits.ts';
+import { echo } from '../domain/echo.ts';
 import { ConfigurationError, PermissionError, ServiceUnavailableError } from '../domain/errors.ts';
+import { extractEntry, ZipError, type ZipProblem } from './zip-entry.ts';
 
 export interface ArtifactLocation {
   bucketName: string;
@@ -24,8 +28,8 @@ export const LIMITS = {
   zipBytes: 64 * 1024 * 1024,
   /** Most entries in the input zip. */
   entries: 20_000,
-  /** Largest desired-state file, in bytes once extracted. */
-  configBytes: 1024 * 1024,
+  /** Largest desired-state file, in bytes once extracted (the loader's own limit). */
+  configBytes: DESIRED_STATE_LIMITS.bytes,
 };
 
 /** An S3 client with the job's artifact credentials; path-style addressing when an endpoint is overridden. */
@@ -33,16 +37,18 @@ export function artifactS3Client(
   credentials: ArtifactCredentials,
   env: NodeJS.ProcessEnv = process.env,
 ): S3Client {
-  const endpointOverride = Boolean(env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL);
+  const endpoint = env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL;
   return new S3Client({
+    ...(endpoint ? { endpoint } : {}),
     region: env.AWS_REGION ?? 'us-east-1',
     credentials: {
       accessKeyId: credentials.accessKeyId,
       secretAccessKey: credentials.secretAccessKey,
       ...(credentials.sessionToken ? { sessionToken: credentials.sessionToken } : {}),
     },
-    forcePathStyle: endpointOverride,
+    forcePathStyle: Boolean(endpoint),
     maxAttempts: 4,
+    requestHandler: boundedRequestHandler(),
   });
 }
 
@@ -87,62 +93,57 @@ function normalize(path: string): string {
   return path.replace(/\\/g, '/').replace(/^\.\//, '').replace(/^\/+/, '');
 }
 
+/** The one-sentence configuration error for a zip the action will not read. */
+function zipProblem(problem: ZipProblem, wanted: string, artifactName: string): ConfigurationError {
+  const artifact = `the input artifact ${artifactName}`;
+  switch (problem.kind) {
+    case 'not-a-zip':
+      return new ConfigurationError(`${artifact} is not a readable zip file: ${problem.reason}`);
+    case 'too-many-entries':
+      return new ConfigurationError(
+        `${artifact} has ${problem.count} entries, more than the ${LIMITS.entries} this action reads`,
+      );
+    case 'overlapping':
+      return new ConfigurationError(
+        `${artifact} is not a zip this action reads: entries \`${echo(problem.first)}\` and \`${echo(problem.second)}\` share the same bytes (the zip is crafted or damaged)`,
+      );
+    case 'repeated':
+      return new ConfigurationError(
+        `${artifact} has ${problem.count} entries named ${problem.name}: which one is the desired state is ambiguous; rebuild the zip with one`,
+      );
+    case 'missing': {
+      const listing =
+        problem.files.length > 0
+          ? `; it contains ${problem.files.map((f) => echo(f)).join(', ')}${problem.moreFiles ? ', …' : ''}`
+          : '; it is empty';
+      return new ConfigurationError(
+        `${artifact} has no ${wanted} (set "configPath" in UserParameters if the file is elsewhere)${listing}`,
+      );
+    }
+    case 'too-large':
+      return new ConfigurationError(
+        `${wanted} in ${artifactName} is ${problem.declared} bytes, more than ${LIMITS.configBytes}`,
+      );
+    case 'unreadable':
+      return new ConfigurationError(`${wanted} in ${artifactName} cannot be read: ${problem.reason}`);
+  }
+}
+
 /**
- * Extracts one file from a zip, in memory. Refuses archives with too many entries, entry names that
- * climb out of the archive, and files that expand beyond the cap.
+ * The bytes of one file in a zip, in memory: see zip-entry.ts for what is refused (too many entries,
+ * entries that share bytes, the file named twice, a file that inflates beyond what it declares).
+ * Paths that climb out of the archive are refused; the bytes are decoded (as UTF-8) by the loader.
  */
-export function extractFile(zip: Uint8Array, wanted: string, artifactName: string): string {
+export function extractFile(zip: Uint8Array, wanted: string, artifactName: string): Uint8Array {
   const target = normalize(wanted);
   if (target.split('/').includes('..'))
     throw new ConfigurationError(`configPath ${wanted} must not contain ".."`);
-  let entries = 0;
-  /** Files (not directory entries): the listing ends with "…" only when some file is left out. */
-  let files = 0;
-  const names: string[] = [];
-  let unzipped: Unzipped;
   try {
-    unzipped = unzipSync(zip, {
-      filter: (file) => {
-        entries++;
-        if (entries > LIMITS.entries) {
-          throw new ConfigurationError(
-            `the input artifact ${artifactName} has more than ${LIMITS.entries} entries`,
-          );
-        }
-        const name = normalize(file.name);
-        if (!name.endsWith('/')) {
-          files++;
-          if (names.length < 20) names.push(name);
-        }
-        if (name !== target) return false;
-        if (file.originalSize > LIMITS.configBytes) {
-          throw new ConfigurationError(
-            `${wanted} in ${artifactName} is ${file.originalSize} bytes, more than ${LIMITS.configBytes}`,
-          );
-        }
-        return true;
-      },
-    });
+    return extractEntry(zip, target, normalize, { entries: LIMITS.entries, entryBytes: LIMITS.configBytes });
   } catch (error) {
-    if (error instanceof ConfigurationError) throw error;
-    throw new ConfigurationError(
-      `the input artifact ${artifactName} is not a readable zip file: ${(error as Error).message}`,
-    );
+    if (error instanceof ZipError) throw zipProblem(error.problem, target, artifactName);
+    throw error;
   }
-  const match = Object.entries(unzipped).find(([name]) => normalize(name) === target);
-  if (!match) {
-    const listing =
-      names.length > 0
-        ? `; it contains ${names.join(', ')}${files > names.length ? ', …' : ''}`
-        : '; it is empty';
-    throw new ConfigurationError(
-      `the input artifact ${artifactName} has no ${target} (set "configPath" in UserParameters if the file is elsewhere)${listing}`,
-    );
-  }
-  const bytes = match[1];
-  if (bytes.length > LIMITS.configBytes)
-    throw new ConfigurationError(`${wanted} in ${artifactName} expands beyond ${LIMITS.configBytes} bytes`);
-  return new TextDecoder('utf-8', { fatal: false }).decode(bytes);
 }
 
 export function zipFiles(files: Record<string, string>): Uint8Array {

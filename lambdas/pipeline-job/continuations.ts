@@ -32,7 +32,7 @@ export class ContinuationStore {
   ) {}
 
   /** Saves the state; returns the continuation token for PutJobSuccessResult (well under 2,048 characters). */
-  async save(state: ContinuationState): Promise<string> {
+  async save(state: ContinuationState, abortSignal?: AbortSignal): Promise<string> {
     const key = `${this.prefix}${state.firstJobId}.json.gz`;
     await this.s3.send(
       new PutObjectCommand({
@@ -42,12 +42,13 @@ export class ContinuationStore {
         ContentType: 'application/json',
         ContentEncoding: 'gzip',
       }),
+      abortSignal ? { abortSignal } : {},
     );
     const token: Token = { v: 1, key };
     return JSON.stringify(token);
   }
 
-  async load(token: string): Promise<ContinuationState> {
+  async load(token: string, abortSignal?: AbortSignal): Promise<ContinuationState> {
     let parsed: Partial<Token>;
     try {
       parsed = JSON.parse(token) as Partial<Token>;
@@ -58,7 +59,10 @@ export class ContinuationStore {
     if (parsed.v !== 1 || typeof key !== 'string' || !key.startsWith(this.prefix) || key.includes('..')) {
       throw new ConfigurationError('the continuation token is not one this function wrote');
     }
-    const object = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+    const object = await this.s3.send(
+      new GetObjectCommand({ Bucket: this.bucket, Key: key }),
+      abortSignal ? { abortSignal } : {},
+    );
     const bytes = await object.Body?.transformToByteArray();
     if (!bytes) throw new Error(`continuation state s3://${this.bucket}/${key} is empty`);
     const state = JSON.parse(gunzipSync(bytes).toString('utf8')) as ContinuationState;

@@ -4,6 +4,7 @@
  */
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { S3Client } from '@aws-sdk/client-s3';
+import { boundedRequestHandler, CallWatch, superviseCalls } from '../adapters/aws/bounded-calls.ts';
 import { createOrganizationsClient, sessionNameFor } from '../adapters/aws/clients.ts';
 import { artifactS3Client } from './artifacts.ts';
 import { ContinuationStore } from './continuations.ts';
@@ -14,8 +15,17 @@ import { createLogger } from './logger.ts';
 
 const environment = readEnvironment();
 const logger = createLogger();
-const codePipeline = new CodePipelineClient({ maxAttempts: 3 });
-const stateS3 = new S3Client({ forcePathStyle: environment.endpointOverride });
+/** Every call of this process, for the deadline's message: Lambda runs one invocation at a time. */
+const calls = new CallWatch();
+const codePipeline = new CodePipelineClient({ maxAttempts: 3, requestHandler: boundedRequestHandler() });
+// Two attempts: the claim and the continuation state must leave time for the job and its report.
+const stateS3 = new S3Client({
+  forcePathStyle: environment.endpointOverride,
+  maxAttempts: 2,
+  requestHandler: boundedRequestHandler(),
+});
+superviseCalls(codePipeline, calls);
+superviseCalls(stateS3, calls);
 const ledger = environment.stateBucket
   ? new JobLedger(stateS3, environment.stateBucket, environment.statePrefix)
   : undefined;
@@ -26,10 +36,11 @@ const continuations = environment.stateBucket
 export const handler = async (event: unknown, context: LambdaContextLike): Promise<void> => {
   await runJob(event, context, {
     codePipeline,
-    organizations: (roleArn) =>
+    organizations: (roleArn, jobCalls) =>
       createOrganizationsClient({
         region: environment.organizationsRegion,
         ...(roleArn ? { roleArn, sessionName: sessionNameFor('pipeline') } : {}),
+        ...(jobCalls ? { watch: jobCalls.watch, abortSignal: jobCalls.signal } : {}),
       }),
     artifactS3: (credentials) => artifactS3Client(credentials),
     ...(ledger ? { ledger } : {}),
@@ -39,5 +50,6 @@ export const handler = async (event: unknown, context: LambdaContextLike): Promi
     now: () => new Date(),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     pace: environment.pace,
+    calls,
   });
 };

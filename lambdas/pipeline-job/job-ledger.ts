@@ -25,6 +25,8 @@ export interface ClaimOptions {
   requestId?: string | undefined;
   /** The claiming invocation's own deadline (now + the Lambda's remaining time). */
   expiresAt?: Date | undefined;
+  /** Cuts the claim's S3 calls (the job's deadline). */
+  abortSignal?: AbortSignal | undefined;
 }
 
 export class JobLedger {
@@ -42,6 +44,7 @@ export class JobLedger {
     jobId: string,
     marker: Marker,
     condition: { IfNoneMatch: string } | { IfMatch: string } | object,
+    abortSignal?: AbortSignal,
   ): Promise<void> {
     await this.s3.send(
       new PutObjectCommand({
@@ -51,6 +54,7 @@ export class JobLedger {
         ContentType: 'application/json',
         ...condition,
       }),
+      abortSignal ? { abortSignal } : {},
     );
   }
 
@@ -62,7 +66,7 @@ export class JobLedger {
       ...(options.requestId ? { requestId: options.requestId } : {}),
     };
     try {
-      await this.put(jobId, marker, { IfNoneMatch: '*' });
+      await this.put(jobId, marker, { IfNoneMatch: '*' }, options.abortSignal);
       return 'claimed';
     } catch (error) {
       if (
@@ -71,7 +75,10 @@ export class JobLedger {
       )
         throw error;
     }
-    const existing = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.key(jobId) }));
+    const existing = await this.s3.send(
+      new GetObjectCommand({ Bucket: this.bucket, Key: this.key(jobId) }),
+      options.abortSignal ? { abortSignal: options.abortSignal } : {},
+    );
     const current = JSON.parse((await existing.Body?.transformToString()) ?? '{}') as Marker;
     if (current.state === 'reported') return 'already-reported';
     const expiresAt = current.expiresAt
@@ -79,19 +86,39 @@ export class JobLedger {
       : Date.parse(current.startedAt) + STALE_CLAIM_MS;
     if (current.state === 'running' && now.getTime() < expiresAt) return 'in-progress';
     try {
-      await this.put(jobId, marker, { IfMatch: existing.ETag ?? '' });
+      await this.put(jobId, marker, { IfMatch: existing.ETag ?? '' }, options.abortSignal);
       return 'claimed';
     } catch {
       return 'in-progress';
     }
   }
 
-  async markReported(jobId: string, startedAt: Date, outcome: string): Promise<void> {
-    await this.put(jobId, { state: 'reported', startedAt: startedAt.toISOString(), outcome }, {});
+  async markReported(
+    jobId: string,
+    startedAt: Date,
+    outcome: string,
+    abortSignal?: AbortSignal,
+  ): Promise<void> {
+    await this.mark(jobId, 'reported', startedAt, outcome, abortSignal);
   }
 
   /** The result could not be sent: a later delivery of the job may run it again. */
-  async markUnreported(jobId: string, startedAt: Date, outcome: string): Promise<void> {
-    await this.put(jobId, { state: 'unreported', startedAt: startedAt.toISOString(), outcome }, {});
+  async markUnreported(
+    jobId: string,
+    startedAt: Date,
+    outcome: string,
+    abortSignal?: AbortSignal,
+  ): Promise<void> {
+    await this.mark(jobId, 'unreported', startedAt, outcome, abortSignal);
+  }
+
+  private async mark(
+    jobId: string,
+    state: 'reported' | 'unreported',
+    startedAt: Date,
+    outcome: string,
+    abortSignal?: AbortSignal,
+  ): Promise<void> {
+    await this.put(jobId, { state, startedAt: startedAt.toISOString(), outcome }, {}, abortSignal);
   }
 }

@@ -3,6 +3,7 @@
  * a configuration error, as a typo would otherwise be ignored silently.
  */
 import { z } from 'zod';
+import { echo } from '../domain/echo.ts';
 import { ConfigurationError } from '../domain/errors.ts';
 import { closest } from '../domain/suggest.ts';
 
@@ -31,7 +32,7 @@ export function parseUserParameters(raw: string | undefined): UserParameters {
     try {
       value = JSON.parse(text);
     } catch (error) {
-      throw new ConfigurationError(`UserParameters is not valid JSON: ${(error as Error).message}`);
+      throw new ConfigurationError(`UserParameters is not valid JSON: ${echo((error as Error).message)}`);
     }
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
@@ -39,18 +40,19 @@ export function parseUserParameters(raw: string | undefined): UserParameters {
       `UserParameters must be a JSON object such as {"configPath":"ai-optout.yaml"}`,
     );
   }
-  const parsed = UserParametersSchema.safeParse(value);
+  const parsed = UserParametersSchema.safeParse(value, { reportInput: true });
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map((issue) => {
     if (issue.code === 'unrecognized_keys') {
       return issue.keys
         .map((key) => {
           const suggestion = closest(key, KEYS);
-          return `unknown key "${key}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}; allowed: ${KEYS.join(', ')}`;
+          return `unknown key "${echo(key)}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}; allowed: ${KEYS.join(', ')}`;
         })
         .join('; ');
     }
-    return `${issue.path.join('.')}: ${issue.message}`;
+    const got = typeof issue.input === 'string' ? ` (got \`${echo(issue.input)}\`)` : '';
+    return `${issue.path.join('.')}: ${issue.message}${got}`;
   });
   throw new ConfigurationError(`UserParameters: ${problems.join('; ')}`);
 }

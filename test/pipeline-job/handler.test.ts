@@ -4,7 +4,6 @@
  * job API that enforces the API's limits. Every test asserts the one result CodePipeline recorded.
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import {
   DescribePolicyCommand,
@@ -45,6 +44,8 @@ import { withEnvironment } from '../helpers/process-env.ts';
 import {
   ARTIFACT_BUCKET,
   ARTIFACT_CREDENTIALS,
+  adminS3Client,
+  CONFIG_YAML,
   createBuckets,
   createKmsKey,
   jobIdOf,
@@ -57,7 +58,6 @@ import {
   STATE_BUCKET,
 } from './pipeline-fixtures.ts';
 
-const CONFIG_YAML = readFileSync(new URL('../../config/ai-optout.yaml', import.meta.url), 'utf8');
 const SUMMARY_LIMIT = 2048;
 const MESSAGE_LIMIT = 5000;
 const OUTPUT_VARIABLES = ['VERDICT', 'CHANGES', 'VIOLATIONS', 'EFFECTIVE_CHANGES', 'ACCOUNTS', 'MODE'];
@@ -73,12 +73,7 @@ beforeAll(async () => {
   proxy = await startFaultProxy(moto.endpoint);
   codePipeline = await startCodePipelineEndpoint();
   admin = new OrganizationsClient({ region: REGION, endpoint: moto.endpoint, credentials: TEST_CREDENTIALS });
-  adminS3 = new S3Client({
-    region: REGION,
-    endpoint: moto.endpoint,
-    credentials: TEST_CREDENTIALS,
-    forcePathStyle: true,
-  });
+  adminS3 = adminS3Client(moto.endpoint);
 });
 
 afterAll(async () => {
@@ -262,6 +257,33 @@ async function converge(): Promise<void> {
     verifyDelaysMs: [0],
   });
   if (!result.converged) throw new Error('setup: apply did not converge');
+}
+
+/**
+ * A harness whose deadline fires when the Organizations operation `operation` is called for the
+ * `nth` time (the call itself goes through; the throttle refuses every later one).
+ */
+function withDeadlineAt(h: Harness, operation: string, nth: number): void {
+  let fire: (() => void) | undefined;
+  h.deps.schedule = (callback) => {
+    fire = callback;
+    return () => {
+      fire = undefined;
+    };
+  };
+  const base = h.deps.organizations;
+  h.deps.organizations = (roleArn) => {
+    const client = base(roleArn);
+    let seen = 0;
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === `${operation}Command` && ++seen === nth) fire?.();
+        return next(args);
+      },
+      { step: 'initialize', name: 'testDeadline' },
+    );
+    return client;
+  };
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -475,7 +497,9 @@ describe('pipeline job: ConfigurationError', () => {
     const failure = failureOf(event);
     expect(failure.type).toBe('ConfigurationError');
     expect(failure.lines[0]).toBe('ai-optout.yaml in Config is not valid (1 error)');
-    expect(failure.lines[1]).toBe('ai-optout.yaml:5:5: error: YAML syntax: Map keys must be unique');
+    expect(failure.lines[1]).toBe(
+      'ai-optout.yaml:5:5: error: duplicate key `default` (first at line 4, column 5); keys of a mapping are unique; remove one, or merge the two',
+    );
     expect(totalCalls(h.orgCalls)).toBe(0);
   });
 
@@ -843,21 +867,20 @@ describe('pipeline job: apply that does not converge, and the deadline', () => {
   });
 
   it('stops before the Lambda deadline with JobFailed and writes nothing', async () => {
-    // Prepare: exactly the reserve left, so the budget for reading and applying is 0
+    // Prepare: the deadline fires as the organization's read begins (the first call goes through)
     await createLzaOrg(admin);
     const h = harness({ modeCeiling: 'enforce' });
-    h.deps.timing = { reserveMs: RESERVE_MS, minimumWorkMs: 0 };
+    withDeadlineAt(h, 'DescribeOrganization', 1);
     const { event } = await job({ userParameters: { mode: 'enforce' } });
-    const context = { ...h.context, getRemainingTimeInMillis: () => RESERVE_MS };
 
     // Act
-    await runJob(event, context, h.deps);
+    await runJob(event, h.context, h.deps);
 
     // Assess
     const failure = failureOf(event);
     expect(failure.type).toBe('JobFailed');
     expect(failure.message).toBe(
-      'stopped 45 s before the Lambda deadline: reading, applying and verifying the organization did not finish in 0 s. Apply is idempotent: the next run continues where this one stopped. Raise the function timeout (up to 15 minutes) for an organization this large, or set AI_OPTOUT_STATE_BUCKET so the run continues in another invocation.',
+      `stopped 45 s before the Lambda deadline: reading, applying and verifying the organization did not finish in ${(600_000 - RESERVE_MS) / 1000} s. Apply is idempotent: the next run continues where this one stopped. Raise the function timeout (up to 15 minutes) for an organization this large, or set AI_OPTOUT_STATE_BUCKET so the run continues in another invocation.`,
     );
     expect(writes(h.orgCalls)).toBe(0);
     expect(await aiPolicies()).toEqual([]);
@@ -1315,33 +1338,6 @@ describe('pipeline job: the real handler export, configured by the environment',
 });
 
 describe('pipeline job: an organization too large for one invocation', () => {
-  /**
-   * A harness whose deadline fires when the Organizations operation `operation` is called for the
-   * `nth` time (the call itself goes through; the throttle refuses every later one).
-   */
-  function withDeadlineAt(h: Harness, operation: string, nth: number): void {
-    let fire: (() => void) | undefined;
-    h.deps.schedule = (callback) => {
-      fire = callback;
-      return () => {
-        fire = undefined;
-      };
-    };
-    const base = h.deps.organizations;
-    h.deps.organizations = (roleArn) => {
-      const client = base(roleArn);
-      let seen = 0;
-      client.middlewareStack.add(
-        (next, context) => async (args) => {
-          if (context.commandName === `${operation}Command` && ++seen === nth) fire?.();
-          return next(args);
-        },
-        { step: 'initialize', name: 'testDeadline' },
-      );
-      return client;
-    };
-  }
-
   function continued(event: PipelineEvent, token: string): PipelineEvent {
     const next = structuredClone(event);
     next['CodePipeline.job'].id = randomUUID();

@@ -4,18 +4,21 @@
  * keys, and a tiny log sink.
  */
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import {
   CreateBucketCommand,
   GetObjectCommand,
   HeadObjectCommand,
   type HeadObjectCommandOutput,
   PutObjectCommand,
-  type S3Client,
+  S3Client,
 } from '@aws-sdk/client-s3';
 import { unzipSync } from 'fflate';
 import { zipFiles } from '../../lambdas/pipeline-job/artifacts.ts';
 
 export const REGION = 'us-east-1';
+/** The repository's example desired state, the file most jobs read. */
+export const CONFIG_YAML = readFileSync(new URL('../../config/ai-optout.yaml', import.meta.url), 'utf8');
 export const ARTIFACT_BUCKET = 'codepipeline-us-east-1-111111111111';
 export const STATE_BUCKET = 'ai-optout-state-111111111111';
 export const PIPELINE_ACCOUNT = '111111111111';
@@ -27,6 +30,16 @@ export const ARTIFACT_CREDENTIALS = {
   sessionToken: 'SeSsIoNtOkEn//artifact+session+token+FwoGZXIvYXdzEExample0123456789==',
   expirationTime: 1_575_493_418_000,
 };
+
+/** An S3 client for the test itself (path-style, moto's test credentials). */
+export function adminS3Client(endpoint: string): S3Client {
+  return new S3Client({
+    region: REGION,
+    endpoint,
+    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+    forcePathStyle: true,
+  });
+}
 
 export async function createBuckets(s3: S3Client, ...buckets: string[]): Promise<void> {
   for (const bucket of buckets) await s3.send(new CreateBucketCommand({ Bucket: bucket }));

@@ -2,7 +2,8 @@
  * AWS SDK clients for Organizations and STS, built in one place: the region of the global Organizations
  * endpoint of the caller's partition (domain/partitions.ts; STS, for the role, uses the same region),
  * adaptive retry with a small attempt budget, the standard credential chain or a role assumed through
- * STS, and the endpoint overrides of the standard AWS environment
+ * STS, every call bounded in time (bounded-calls.ts), and the endpoint overrides of the standard AWS
+ * environment
  * (`AWS_ENDPOINT_URL`, `AWS_ENDPOINT_URL_ORGANIZATIONS`, `AWS_ENDPOINT_URL_STS`), which the SDK reads
  * itself, so everything runs unchanged against a local emulator.
  */
@@ -11,6 +12,7 @@ import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import { ConfigurationError } from '../../domain/errors.ts';
 import { aiOptOutUnavailableIn, organizationsRegionFor } from '../../domain/partitions.ts';
+import { boundedRequestHandler, type CallWatch, superviseCalls } from './bounded-calls.ts';
 
 /** The commercial partition's (us-east-1); the entry points pass their own partition's (organizationsRegionFor). */
 export const ORGANIZATIONS_REGION = organizationsRegionFor(undefined);
@@ -27,19 +29,29 @@ export interface AwsClientOptions {
   /** Explicit endpoint (tests); otherwise the SDK reads the standard environment. */
   endpoint?: string;
   maxAttempts?: number;
+  /** Records the client's calls in flight (and STS's, with `roleArn`), for deadline messages. */
+  watch?: CallWatch;
+  /** Cuts the STS calls of `roleArn` (the Organizations calls are cut by the caller's `send`). */
+  abortSignal?: AbortSignal;
 }
+
+/** Attempts of an STS AssumeRole: each Organizations attempt waits for it, so it gives up early. */
+const STS_ATTEMPTS = 2;
 
 /** A credentials provider that assumes `roleArn` and refreshes the session before it expires. */
 export function assumeRoleCredentials(
   roleArn: string,
   sessionName: string,
-  options: Pick<AwsClientOptions, 'region' | 'credentials' | 'endpoint'> = {},
+  options: Pick<AwsClientOptions, 'region' | 'credentials' | 'endpoint' | 'watch' | 'abortSignal'> = {},
 ): AwsCredentialIdentityProvider {
   const sts = new STSClient({
     region: options.region ?? ORGANIZATIONS_REGION,
+    maxAttempts: STS_ATTEMPTS,
+    requestHandler: boundedRequestHandler(),
     ...(options.credentials ? { credentials: options.credentials } : {}),
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
   });
+  superviseCalls(sts, options.watch);
   let cached: AwsCredentialIdentity | undefined;
   return async () => {
     const fiveMinutes = 5 * 60 * 1000;
@@ -50,6 +62,7 @@ export function assumeRoleCredentials(
         RoleSessionName: sessionName.slice(0, 64),
         DurationSeconds: 3600,
       }),
+      options.abortSignal ? { abortSignal: options.abortSignal } : {},
     );
     const credentials = response.Credentials;
     if (!credentials?.AccessKeyId || !credentials.SecretAccessKey) {
@@ -79,13 +92,16 @@ export function createOrganizationsClient(options: AwsClientOptions = {}): Organ
   const credentials = options.roleArn
     ? assumeRoleCredentials(options.roleArn, options.sessionName ?? sessionNameFor('cli'), options)
     : options.credentials;
-  return new OrganizationsClient({
+  const client = new OrganizationsClient({
     region: options.region ?? ORGANIZATIONS_REGION,
     retryMode: 'adaptive',
     maxAttempts: options.maxAttempts ?? MAX_ATTEMPTS,
+    requestHandler: boundedRequestHandler(),
     ...(credentials ? { credentials } : {}),
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
   });
+  superviseCalls(client, options.watch);
+  return client;
 }
 
 export type CallCounts = Record<string, number>;

@@ -3,10 +3,11 @@
  * between parts of the file, AWS limits, rendered size). Every problem is a diagnostic with
  * `file:line:col`, the offending value and what is allowed; nothing here throws on bad input.
  */
-import { type Document, isMap, isPair, isScalar, LineCounter, type Node, parseDocument } from 'yaml';
+import { type Document, isMap, isScalar, isSeq, type Node } from 'yaml';
 import type { core } from 'zod';
 import type { Diagnostic, Severity, SourceLocation } from '../diagnostics.ts';
 import { hasErrors, sortDiagnostics } from '../diagnostics.ts';
+import { echo } from '../echo.ts';
 import { MAX_POLICIES_PER_TARGET, MAX_POLICY_DOCUMENT_CHARS, type TargetRef } from '../model.ts';
 import { documentTooLong, renderPolicyDocument } from '../policy-document.ts';
 import {
@@ -16,6 +17,7 @@ import {
   SERVICE_KEYS_AS_OF,
 } from '../service-keys.ts';
 import { closest, didYouMean } from '../suggest.ts';
+import { describeCharacter, firstNonNameCharacter, unpairedSurrogate } from './aws-text.ts';
 import {
   type DesiredStateDocument,
   DesiredStateSchema,
@@ -23,6 +25,7 @@ import {
   ExpectSchema,
   PolicySchema,
 } from './schema.ts';
+import { decodeSourceText, type SourceText, textTooLarge } from './source-text.ts';
 import {
   DEFAULT_POLICY_DESCRIPTION,
   type DesiredPolicy,
@@ -30,6 +33,7 @@ import {
   type ExpectException,
   type LocatedTarget,
 } from './types.ts';
+import { type KeyIndex, parseYaml, yamlValue } from './yaml-document.ts';
 
 export interface LoadOptions {
   /** Name used in diagnostics, normally the path the user gave. */
@@ -63,31 +67,36 @@ function allowedKeysAt(path: Path): string[] {
 
 export function formatPath(path: Path): string {
   let out = '';
-  for (const part of path) out += typeof part === 'number' ? `[${part}]` : out ? `.${part}` : part;
+  for (const part of path)
+    out += typeof part === 'number' ? `[${part}]` : out ? `.${echo(part, 100)}` : echo(part, 100);
   return out || '(top level)';
 }
 
+/** A value quoted in a message, cut by `echo` when long. */
 function show(value: unknown): string {
-  if (typeof value === 'string') return `\`${value}\``;
+  if (typeof value === 'string') return `\`${echo(value)}\``;
   if (value === undefined) return 'nothing';
-  return `\`${JSON.stringify(value)}\``;
+  return `\`${echo(JSON.stringify(value) ?? String(value))}\``;
 }
 
+/** Finds the node at a path of the built value, in constant time per step (through the key index). */
 class Locator {
   constructor(
     private readonly doc: Document,
-    private readonly lines: LineCounter,
-    private readonly file: string,
+    private readonly keys: KeyIndex,
+    readonly at: (offset: number) => SourceLocation,
+    private readonly text: string,
   ) {}
 
-  at(offset: number): SourceLocation {
-    const { line, col } = this.lines.linePos(offset);
-    return { file: this.file, line, col };
-  }
-
+  /** The node at `path`; an alias ends the walk (a path through it is located at the alias). */
   node(path: Path): Node | undefined {
-    if (path.length === 0) return (this.doc.contents as Node | null) ?? undefined;
-    return this.doc.getIn(path, true) as Node | undefined;
+    let node = (this.doc.contents as Node | null) ?? undefined;
+    for (const part of path) {
+      if (isMap(node)) node = (this.keys.get(node)?.get(String(part))?.value as Node | null) ?? undefined;
+      else if (isSeq(node) && typeof part === 'number') node = (node.items[part] as Node | null) ?? undefined;
+      else return undefined;
+    }
+    return node;
   }
 
   /** The node at `path`, or the nearest ancestor that exists. */
@@ -96,20 +105,22 @@ class Locator {
       const node = this.node(path.slice(0, depth));
       if (node?.range) return this.at(node.range[0]);
     }
-    return { file: this.file, line: 1, col: 1 };
+    return this.at(0);
   }
 
   /** The key `key` of the mapping at `path`. */
   key(path: Path, key: string): SourceLocation {
     const map = this.node(path);
-    if (isMap(map)) {
-      for (const item of map.items) {
-        if (isPair(item) && isScalar(item.key) && item.key.value === key && item.key.range) {
-          return this.at(item.key.range[0]);
-        }
-      }
-    }
-    return this.value(path);
+    const range = isMap(map) ? (this.keys.get(map)?.get(key)?.key as Node | undefined)?.range : undefined;
+    return range ? this.at(range[0]) : this.value(path);
+  }
+
+  /** Where `character` is typed in the scalar at `path`; the scalar's start when it is written as an escape. */
+  character(path: Path, character: string): SourceLocation {
+    const range = this.node(path)?.range;
+    if (!range) return this.value(path);
+    const index = this.text.slice(range[0], range[1]).indexOf(character);
+    return this.at(range[0] + Math.max(0, index));
   }
 
   /** The original text of a scalar, for messages that quote what the user typed. */
@@ -148,7 +159,7 @@ function push(
 }
 
 function unquotedAccountId(ctx: Context, path: Path, value: number): void {
-  const typed = ctx.locate.source(path) ?? String(value);
+  const typed = echo(ctx.locate.source(path) ?? String(value));
   const dropped = typed.startsWith('0') ? ' and drops its leading zero' : '';
   push(
     ctx,
@@ -177,7 +188,7 @@ function describeTargetProblem(ctx: Context, path: Path): void {
     }
     const hint = /^\d{12}$/.test(value)
       ? `write \`account: "${value}"\``
-      : `write \`ou: ${value}\` or \`account: ${value}\``;
+      : `write \`ou: ${echo(value)}\` or \`account: ${echo(value)}\``;
     push(
       ctx,
       'error',
@@ -269,7 +280,7 @@ function issueToDiagnostics(ctx: Context, issue: core.$ZodIssue): void {
           'unsupported-version',
           ctx.locate.value(path),
           quoted
-            ? `version: ${JSON.stringify(value)} is a string; this tool reads version 1, the integer`
+            ? `version: ${echo(JSON.stringify(value))} is a string; this tool reads version 1, the integer`
             : `version: unsupported version ${show(ctx.locate.source(path) ?? value)}; this tool reads version 1`,
           quoted ? 'write `version: 1` without quotes' : 'write `version: 1`',
         );
@@ -339,18 +350,13 @@ function issueToDiagnostics(ctx: Context, issue: core.$ZodIssue): void {
       push(ctx, 'error', 'too-small', ctx.locate.value(path), message);
       return;
     }
-    case 'too_big': {
-      const value = valueAt(ctx.js, path);
-      const length = typeof value === 'string' ? value.length : undefined;
-      push(
-        ctx,
-        'error',
-        'too-long',
-        ctx.locate.value(path),
-        `${where}: ${length ?? 'value'} characters, more than the ${issue.maximum} AWS allows`,
-      );
+    case 'too_big':
+      tooLong(ctx, path, Number(issue.maximum));
       return;
-    }
+    case 'invalid_format':
+    case 'custom':
+      notAwsText(ctx, path, issue.message);
+      return;
     case 'invalid_union': {
       if (path[0] === 'policies' && path[2] === 'targets') {
         describeTargetProblem(ctx, path);
@@ -374,6 +380,45 @@ function issueToDiagnostics(ctx: Context, issue: core.$ZodIssue): void {
   }
 }
 
+function tooLong(ctx: Context, path: Path, maximum: number): void {
+  const value = valueAt(ctx.js, path);
+  const length = typeof value === 'string' ? value.length : undefined;
+  const message = `${formatPath(path)}: ${length ?? 'value'} characters, more than the ${maximum} AWS allows`;
+  push(ctx, 'error', 'too-long', ctx.locate.value(path), message);
+}
+
+/** A name with a character CreatePolicy refuses, or a description that is not Unicode text (aws-text.ts). */
+function notAwsText(ctx: Context, path: Path, fallback: string): void {
+  const value = String(valueAt(ctx.js, path) ?? '');
+  const where = formatPath(path);
+  const field = path[path.length - 1];
+  if (field !== 'name' && field !== 'description') {
+    push(ctx, 'error', 'invalid-value', ctx.locate.value(path), `${where}: ${fallback}`);
+    return;
+  }
+  if (field === 'name') {
+    const bad = firstNonNameCharacter(value) ?? { index: 0, character: value.charAt(0) };
+    push(
+      ctx,
+      'error',
+      'invalid-policy-name',
+      ctx.locate.character(path, bad.character),
+      `${where}: ${show(value)} has ${describeCharacter(bad.character)} at position ${bad.index + 1}; AWS accepts policy names of printable ASCII characters only (space to \`~\`)`,
+      'write the name in ASCII letters, digits and punctuation; the description may hold any text',
+    );
+    return;
+  }
+  const index = Math.max(0, unpairedSurrogate(value));
+  push(
+    ctx,
+    'error',
+    'invalid-description',
+    ctx.locate.value(path),
+    `${where}: has ${describeCharacter(value.charAt(index))} at position ${index + 1}, half of a surrogate pair, which is not text AWS can store`,
+    'remove the `\\u` escape, or write the character itself',
+  );
+}
+
 function checkServiceKey(ctx: Context, key: string, location: SourceLocation, where: string): void {
   if (key === 'default') {
     push(
@@ -388,7 +433,7 @@ function checkServiceKey(ctx: Context, key: string, location: SourceLocation, wh
   }
   if (!SERVICE_KEY_PATTERN.test(key)) {
     const lower = key.toLowerCase();
-    const hint = SERVICE_KEY_PATTERN.test(lower) ? `did you mean \`${lower}\`?` : undefined;
+    const hint = SERVICE_KEY_PATTERN.test(lower) ? `did you mean \`${echo(lower)}\`?` : undefined;
     push(
       ctx,
       'error',
@@ -510,7 +555,7 @@ function semanticChecks(ctx: Context, doc: DesiredStateDocument, file: string): 
           'error',
           'too-many-policies-on-target',
           targetLocation,
-          `${formatPath(targetPath)}: ${entry.count} policies target ${key.replace(':', ': ')} (${entry.names.join(', ')}); AWS allows at most ${MAX_POLICIES_PER_TARGET} AI opt-out policies on one root, OU or account`,
+          `${formatPath(targetPath)}: ${entry.count} policies target ${echo(key.replace(':', ': '))} (${entry.names.map((n) => echo(n, 100)).join(', ')}); AWS allows at most ${MAX_POLICIES_PER_TARGET} AI opt-out policies on one root, OU or account`,
           'merge policies or move some to other targets',
         );
       }
@@ -589,64 +634,46 @@ function semanticChecks(ctx: Context, doc: DesiredStateDocument, file: string): 
   return { version: 1, mode: doc.mode, unmanaged: doc.unmanaged, policies, expect, file };
 }
 
-/** Parses and validates the text of an `ai-optout.yaml`. */
-export function loadDesiredState(text: string, options: LoadOptions): LoadResult {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
-  const locate = new Locator(doc, lines, options.file);
-  const diagnostics: Diagnostic[] = [];
-  for (const error of doc.errors) {
-    const position = error.linePos?.[0];
-    const firstLine =
-      error.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '') ?? error.message;
-    diagnostics.push({
-      severity: 'error',
-      code: 'yaml-syntax',
-      message: `YAML syntax: ${firstLine}`,
-      location: position
-        ? { file: options.file, line: position.line, col: position.col }
-        : locate.at(error.pos[0]),
-    });
-  }
-  if (diagnostics.length > 0) return { ok: false, diagnostics };
-  for (const warning of doc.warnings) {
-    diagnostics.push({
-      severity: 'warning',
-      code: 'yaml-warning',
-      message: warning.message.split('\n')[0] ?? warning.message,
-      location: locate.at(warning.pos[0]),
-    });
-  }
-  if (doc.contents === null) {
-    diagnostics.push({
-      severity: 'error',
-      code: 'empty-file',
-      message: 'the file is empty',
-      hint: 'start with `version: 1` and a `policies:` list',
-      location: { file: options.file, line: 1, col: 1 },
-    });
-    return { ok: false, diagnostics };
-  }
+function emptyFile(file: string): Diagnostic {
+  return {
+    severity: 'error',
+    code: 'empty-file',
+    message: 'the file is empty',
+    hint: 'start with `version: 1` and a `policies:` list',
+    location: { file, line: 1, col: 1 },
+  };
+}
 
-  let js: unknown;
-  try {
-    js = doc.toJS({ maxAliasCount: 100 });
-  } catch (error) {
-    diagnostics.push({
-      severity: 'error',
-      code: 'yaml-syntax',
-      message: `YAML: ${(error as Error).message}`,
-      location: { file: options.file, line: 1, col: 1 },
-    });
-    return { ok: false, diagnostics };
-  }
-  const ctx: Context = { locate, js, diagnostics, strict: options.strict ?? false };
-  const parsed = DesiredStateSchema.safeParse(js);
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) issueToDiagnostics(ctx, issue);
+/** The text of `input`, or the diagnostic that stops reading it (too large, not UTF-8). */
+function sourceText(input: string | Uint8Array, file: string): SourceText {
+  if (typeof input !== 'string') return decodeSourceText(input, file);
+  const tooLarge = textTooLarge(input, file);
+  return tooLarge ? { ok: false, diagnostic: tooLarge } : { ok: true, text: input };
+}
+
+/**
+ * Parses and validates an `ai-optout.yaml`, from its bytes (as read from disk or from a zip: checked
+ * for size and UTF-8) or its text. Linear in the size of the input (see yaml-document.ts).
+ */
+export function loadDesiredState(input: string | Uint8Array, options: LoadOptions): LoadResult {
+  const source = sourceText(input, options.file);
+  if (!source.ok) return { ok: false, diagnostics: [source.diagnostic] };
+  const parsed = parseYaml(source.text, options.file);
+  if (!parsed.doc || parsed.errors.length > 0) return { ok: false, diagnostics: parsed.errors };
+  const diagnostics = [...parsed.warnings];
+  if (parsed.doc.contents === null)
+    return { ok: false, diagnostics: [...diagnostics, emptyFile(options.file)] };
+  const built = yamlValue(parsed.doc, parsed.at);
+  if (built.errors.length > 0)
+    return { ok: false, diagnostics: sortDiagnostics([...built.errors, ...diagnostics]) };
+  const locate = new Locator(parsed.doc, built.keys, parsed.at, source.text);
+  const ctx: Context = { locate, js: built.value, diagnostics, strict: options.strict ?? false };
+  const result = DesiredStateSchema.safeParse(built.value);
+  if (!result.success) {
+    for (const issue of result.error.issues) issueToDiagnostics(ctx, issue);
     return { ok: false, diagnostics: sortDiagnostics(diagnostics) };
   }
-  const state = semanticChecks(ctx, parsed.data, options.file);
+  const state = semanticChecks(ctx, result.data, options.file);
   const sorted = sortDiagnostics(diagnostics);
   return hasErrors(sorted) ? { ok: false, diagnostics: sorted } : { ok: true, state, diagnostics: sorted };
 }

@@ -3,6 +3,7 @@
  * generated from it (`npm run schema`), and the loader adds the checks a schema cannot express.
  */
 import { z } from 'zod';
+import { POLICY_NAME_PATTERN, unpairedSurrogate } from './aws-text.ts';
 
 export const SettingSchema = z.enum(['optOut', 'optIn']);
 
@@ -30,8 +31,17 @@ export const LockSchema = z.enum(['all', 'declared', 'none']).meta({
 });
 
 export const PolicySchema = z.strictObject({
-  name: z.string().min(1).max(128).meta({ description: 'Unique; the Organizations policy name.' }),
-  description: z.string().max(512).optional(),
+  name: z
+    .string()
+    .min(1)
+    .max(128)
+    .regex(POLICY_NAME_PATTERN)
+    .meta({ description: 'Unique; the Organizations policy name: 1 to 128 printable ASCII characters.' }),
+  description: z
+    .string()
+    .max(512)
+    .refine((text) => unpairedSurrogate(text) < 0)
+    .optional(),
   default: SettingSchema.optional().meta({
     description: 'Setting for every AI service, including future ones.',
   }),

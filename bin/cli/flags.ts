@@ -1,0 +1,65 @@
+/**
+ * Flag values the CLI checks itself, so that every invalid value prints one sentence naming it (cut
+ * by `echo` when long) and exits 1: whole numbers, choices, and output files that would overwrite an
+ * input. The errors are CommanderErrors with an `ai-optout.` code, which `main` prints (commander
+ * prints only its own).
+ */
+import { CommanderError, Option } from 'commander';
+import { sameFile } from '../../lambdas/adapters/files.ts';
+import { echo } from '../../lambdas/domain/echo.ts';
+
+export const FLAG_ERROR = 'ai-optout.invalidFlag';
+
+export function flagError(message: string): CommanderError {
+  return new CommanderError(1, FLAG_ERROR, message);
+}
+
+/** `--name <n>`: a whole number of at least `min` written in digits only (`1e3`, `1.5`, `0x10` are refused). */
+export function integerOption(flags: string, description: string, options: { min: number; default: number }) {
+  const name = flags.split(' ')[0] as string;
+  return new Option(flags, description)
+    .argParser((value: string) => {
+      const n = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+      if (!Number.isSafeInteger(n) || n < options.min) {
+        throw flagError(
+          `${name} takes a whole number of at least ${options.min} written in digits, such as ${options.default}; \`${echo(value)}\` is not one`,
+        );
+      }
+      return n;
+    })
+    .default(options.default);
+}
+
+/** `--name <value>` among `choices` (shown in --help), refused with the choices listed. */
+export function choiceOption(flags: string, description: string, choices: readonly string[]) {
+  const name = flags.split(' ')[0] as string;
+  return new Option(flags, description).choices(choices).argParser((value: string) => {
+    if (!choices.includes(value))
+      throw flagError(
+        `${name} takes ${choices.map((c) => `\`${c}\``).join(', ')}; \`${echo(value)}\` is not one of them`,
+      );
+    return value;
+  });
+}
+
+/** Commander's own messages (unknown options, missing values) with each line cut by `echo`. */
+export function cutLines(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => echo(line, 400))
+    .join('\n');
+}
+
+/** Refuses an output file that is one of the command's input files (the same file through links too). */
+export async function refuseToOverwrite(
+  out: string,
+  inputs: readonly { flag: string; path: string | undefined }[],
+): Promise<void> {
+  for (const input of inputs) {
+    if (input.path !== undefined && (await sameFile(out, input.path))) {
+      throw flagError(
+        `--out ${echo(out)} is the ${input.flag} file ${input.path === out ? '' : `${echo(input.path)} `}itself: writing the report there would destroy it; choose another --out path`,
+      );
+    }
+  }
+}

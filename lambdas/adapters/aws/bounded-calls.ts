@@ -1,0 +1,159 @@
+/**
+ * Every AWS call bounded in time. The SDK has no timeout of its own (a server that accepts the
+ * connection and never answers holds a call forever), so each client gets:
+ * - `CALL_TIMEOUTS` on its HTTP handler (@smithy/node-http-handler `connectionTimeout`,
+ *   `requestTimeout` with `throwOnRequestTimeout`, and `socketTimeout` for a body that stalls), each
+ *   attempt then ending in a TimeoutError that the SDK retries within its attempt budget;
+ * - `superviseCalls`: the calls in flight recorded in a CallWatch (so a deadline can say which
+ *   endpoint it was waiting for), and a call that timed out or could not connect, once its attempts are
+ *   spent, reported as ServiceUnavailableError naming the service, the operation and the endpoint;
+ * - `withAbortSignal` (the pipeline job): the job's AbortSignal passed to every `send`, so a call in
+ *   flight is cut at the deadline (the socket is destroyed, and no retry starts after it).
+ */
+import type { BuildMiddleware, HttpHandlerOptions, HttpRequest, MiddlewareStack } from '@aws-sdk/types';
+import { ServiceUnavailableError } from '../../domain/errors.ts';
+
+export const CALL_TIMEOUTS = {
+  /** TCP (and TLS) connection. */
+  connectMs: 5_000,
+  /** From sending the request to the response's headers; AWS answers these APIs in well under a second. */
+  answerMs: 10_000,
+  /** Silence in the middle of a response body (an S3 object). */
+  idleMs: 10_000,
+} as const;
+
+/** The HTTP handler options every client is built with (the SDK builds its NodeHttpHandler from them). */
+export function boundedRequestHandler() {
+  return {
+    connectionTimeout: CALL_TIMEOUTS.connectMs,
+    requestTimeout: CALL_TIMEOUTS.answerMs,
+    throwOnRequestTimeout: true,
+    socketTimeout: CALL_TIMEOUTS.idleMs,
+  };
+}
+
+export interface CallInFlight {
+  service: string;
+  operation: string;
+  endpoint: string;
+  startedAt: number;
+}
+
+/** The calls a process has in flight, oldest first. */
+export class CallWatch {
+  private readonly calls = new Set<CallInFlight>();
+
+  constructor(private readonly now: () => number = () => Date.now()) {}
+
+  start(call: Omit<CallInFlight, 'startedAt'>): () => void {
+    const entry = { ...call, startedAt: this.now() };
+    this.calls.add(entry);
+    return () => this.calls.delete(entry);
+  }
+
+  list(): CallInFlight[] {
+    return [...this.calls];
+  }
+
+  /** "S3 GetObject to http://127.0.0.1:9000 had no answer for 12 s", for the oldest calls in flight for at least `minAgeMs` (at most 3). */
+  describe(minAgeMs = 0): string | undefined {
+    const now = this.now();
+    const calls = this.list().filter((c) => now - c.startedAt >= minAgeMs);
+    if (calls.length === 0) return undefined;
+    const shown = calls
+      .slice(0, 3)
+      .map(
+        (c) =>
+          `${c.service} ${c.operation} to ${c.endpoint} had no answer for ${Math.round((now - c.startedAt) / 1000)} s`,
+      );
+    const more = calls.length > 3 ? ` and ${calls.length - 3} more calls` : '';
+    return `${shown.join('; ')}${more}`;
+  }
+}
+
+function endpointOf(request: unknown): string {
+  const r = request as Partial<HttpRequest> | undefined;
+  if (!r?.hostname) return 'an unknown endpoint';
+  return `${r.protocol ?? 'https:'}//${r.hostname}${r.port ? `:${r.port}` : ''}`;
+}
+
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'EPIPE',
+]);
+
+/**
+ * The error that replaces a timeout or a network failure once the SDK has spent its attempts. It has no
+ * `cause` on purpose: the SDK retries any error whose cause is a timeout, so a credentials provider
+ * (STS) that gave up would otherwise be retried again by every call waiting for it.
+ */
+function unanswered(error: unknown, service: string, operation: string, endpoint: string): unknown {
+  const e = error as { name?: string; code?: string; message?: string; $metadata?: { attempts?: number } };
+  const attempts = e.$metadata?.attempts ?? 1;
+  const tries = `${attempts} attempt${attempts === 1 ? '' : 's'}`;
+  if (e.name === 'TimeoutError') {
+    return new ServiceUnavailableError(
+      `no answer from ${service} at ${endpoint} for ${operation}: ${tries} timed out`,
+    );
+  }
+  if (e.code && NETWORK_CODES.has(e.code)) {
+    return new ServiceUnavailableError(
+      `cannot reach ${service} at ${endpoint} for ${operation} (${e.code}, ${tries})`,
+    );
+  }
+  return error;
+}
+
+interface HasMiddleware<I extends object, O extends object> {
+  middlewareStack: MiddlewareStack<I, O>;
+}
+
+/** Records each call of `client` in `watch` while it runs, and names the endpoint of one that got no answer. */
+export function superviseCalls<I extends object, O extends object>(
+  client: HasMiddleware<I, O>,
+  watch?: CallWatch,
+): void {
+  const middleware: BuildMiddleware<I, O> = (next, context) => async (args) => {
+    const service = String(context.clientName ?? 'AWS').replace(/Client$/, '');
+    const operation = String(context.commandName ?? 'call').replace(/Command$/, '');
+    const endpoint = endpointOf(args.request);
+    const done = watch?.start({ service, operation, endpoint });
+    try {
+      return await next(args);
+    } catch (error) {
+      throw unanswered(error, service, operation, endpoint);
+    } finally {
+      done?.();
+    }
+  };
+  client.middlewareStack.add(middleware, { step: 'build', name: 'aiOptoutSuperviseCalls', override: true });
+}
+
+type Sends = { send(command: never, options?: HttpHandlerOptions): Promise<unknown> };
+
+/**
+ * `client` whose every `send` carries `signal` (a derived object: the client itself is unchanged).
+ * The SDK passes the signal to the HTTP handler, which destroys the request when it aborts, and to its
+ * retry loop, which starts no further attempt.
+ */
+export function withAbortSignal<C extends Sends>(client: C, signal: AbortSignal): C {
+  const send = client.send.bind(client);
+  const bound = Object.create(client) as C;
+  bound.send = (command: never, options?: HttpHandlerOptions) =>
+    send(command, { ...options, abortSignal: options?.abortSignal ?? signal });
+  return bound;
+}
+
+/** A client supervised by `watch` whose every call is cut when `signal` aborts (the pipeline job's clients). */
+export function boundedClient<I extends object, O extends object, C extends Sends>(
+  client: C & HasMiddleware<I, O>,
+  signal: AbortSignal,
+  watch: CallWatch,
+): C {
+  superviseCalls(client, watch);
+  return withAbortSignal(client, signal);
+}
