@@ -11,6 +11,7 @@
  * AWS's published per-operation rates. Both measures see at most CONCURRENCY requests in flight, and
  * the walk's effective attachments are checked against the plan's snapshot for every account.
  */
+
 import {
   AttachPolicyCommand,
   CreateAccountCommand,
@@ -32,6 +33,7 @@ import {
 import { type CallCounts, countCalls, createOrganizationsClient } from '../lambdas/adapters/aws/clients.ts';
 import { OrganizationsReader } from '../lambdas/adapters/aws/organizations-reader.ts';
 import { PUBLISHED_RATES, secondsAtPublishedRates, Throttle } from '../lambdas/adapters/aws/throttle.ts';
+import { AI_POLICY_TYPE } from '../lambdas/domain/contract.ts';
 import { loadDesiredState } from '../lambdas/domain/desired-state/loader.ts';
 import type { DesiredState } from '../lambdas/domain/desired-state/types.ts';
 import {
@@ -43,7 +45,7 @@ import {
   resolve,
   servicesOf,
 } from '../lambdas/domain/effective-policy.ts';
-import { AI_POLICY_TYPE, MANAGED_TAG_KEY, type OrgSnapshot } from '../lambdas/domain/model.ts';
+import { MANAGED_TAG_KEY, type OrgSnapshot } from '../lambdas/domain/model.ts';
 import { OrgTree } from '../lambdas/domain/organization.ts';
 import type { Plan } from '../lambdas/domain/planner.ts';
 import { parsePolicyDocument, renderPolicyDocument } from '../lambdas/domain/policy-document.ts';

@@ -6,24 +6,21 @@
  */
 import { Aws, CfnOutput, Duration, aws_iam as iam, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import type { Mode } from '../lambdas/domain/contract.ts';
 import { assertAiOptOutApplies } from './partition-guard.ts';
-import {
-  type AccessMode,
-  acknowledgeOrganizationsWildcards,
-  organizationsStatements,
-} from './permissions.ts';
+import { acknowledgeOrganizationsWildcards, organizationsStatements } from './permissions.ts';
 import { stackNames } from './stack-names.ts';
 
-export function managementRoleName(mode: AccessMode, qualifier?: string): string {
+export function managementRoleName(mode: Mode, qualifier?: string): string {
   return stackNames(qualifier).managementRoleName(mode);
 }
 
-export function managementRoleArnFor(accountId: string, mode: AccessMode, qualifier?: string): string {
+export function managementRoleArnFor(accountId: string, mode: Mode, qualifier?: string): string {
   return `arn:${Aws.PARTITION}:iam::${accountId}:role/${managementRoleName(mode, qualifier)}`;
 }
 
 export interface ManagementRoleStackProps extends StackProps {
-  readonly mode: AccessMode;
+  readonly mode: Mode;
   /** The account whose reconciler function may assume this role. */
   readonly pipelineAccountId: string;
   /** The LZA qualifier of the pipeline stack: the role name and the trusted role name carry it. */

@@ -19,9 +19,10 @@
  *   `account`), and EnablePolicyType on the `root`: there the organizations:PolicyType condition, which
  *   the reference lists for all three, is what limits them to AI opt-out policies.
  */
+
 import { Aws, aws_iam as iam, Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
-import { AI_POLICY_TYPE } from '../lambdas/domain/model.ts';
+import { AI_POLICY_TYPE, type Mode } from '../lambdas/domain/contract.ts';
 
 export const POLICY_TYPE_CONDITION = {
   StringEquals: { 'organizations:PolicyType': AI_POLICY_TYPE },
@@ -58,8 +59,6 @@ const TARGET_WRITE_ACTIONS = ['organizations:AttachPolicy', 'organizations:Detac
 const ROOT_WRITE_ACTIONS = ['organizations:EnablePolicyType'];
 export const POLICY_WRITE_ACTIONS = [...ROOT_WRITE_ACTIONS, ...POLICY_ARN_WRITE_ACTIONS];
 
-export type AccessMode = 'audit' | 'enforce';
-
 /** Where the Organizations resources live: the partition and the management account that owns them. */
 export interface OrganizationsScope {
   partition: string;
@@ -83,7 +82,7 @@ export function organizationsArns(scope: OrganizationsScope) {
 }
 
 export function organizationsStatements(
-  mode: AccessMode,
+  mode: Mode,
   scope: OrganizationsScope = OWN_ACCOUNT,
 ): iam.PolicyStatement[] {
   const arns = organizationsArns(scope);

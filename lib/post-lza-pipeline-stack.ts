@@ -26,6 +26,7 @@ import {
   Validations,
 } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { CONTINUATIONS_PREFIX, JOB_CLAIMS_PREFIX } from '../lambdas/domain/contract.ts';
 import type { RevisionType } from '../lambdas/pipeline-starter/start.ts';
 import { LzaInstallerKeyArn } from './lza-installer-key.ts';
 import { installerKeyArnParameter, lzaConfigBucketName, runEngineDocumentName } from './lza-names.ts';
@@ -108,8 +109,8 @@ export class PostLzaPipelineStack extends Stack {
       serverAccessLogsPrefix: 'artifacts/',
       removalPolicy: RemovalPolicy.RETAIN,
       lifecycleRules: [
-        { id: 'ContinuationState', prefix: 'ai-optout/continuations/', expiration: Duration.days(7) },
-        { id: 'JobClaims', prefix: 'ai-optout/jobs/', expiration: Duration.days(90) },
+        { id: 'ContinuationState', prefix: CONTINUATIONS_PREFIX, expiration: Duration.days(7) },
+        { id: 'JobClaims', prefix: JOB_CLAIMS_PREFIX, expiration: Duration.days(90) },
         { id: 'OldArtifactVersions', noncurrentVersionExpiration: Duration.days(90) },
       ],
     });

@@ -16,9 +16,8 @@ import {
   Validations,
 } from 'aws-cdk-lib';
 import { Construct, type IConstruct } from 'constructs';
+import { type FailOn, FailOnSchema, type Mode, type OutputVariable } from '../lambdas/domain/contract.ts';
 import type { ReconcilerFunction } from './reconciler-function.ts';
-
-export type FailOn = 'drift' | 'violations' | 'never';
 
 export interface ReconcileStageProps {
   readonly pipeline: codepipeline.Pipeline;
@@ -26,7 +25,7 @@ export interface ReconcileStageProps {
   readonly input: codepipeline.Artifact;
   readonly reconciler: ReconcilerFunction;
   /** Defaults to the reconciler's mode; enforce needs a reconciler deployed for enforce. */
-  readonly mode?: 'audit' | 'enforce';
+  readonly mode?: Mode;
   /** Default `drift`. */
   readonly failOn?: FailOn;
   /** Path of the desired state inside the input artifact. Default `ai-optout.yaml`. */
@@ -40,16 +39,6 @@ export interface ReconcileStageProps {
   /** Insert the stage at a position (by default it is added last). */
   readonly placement?: codepipeline.StagePlacement;
 }
-
-export const OUTPUT_VARIABLES = [
-  'VERDICT',
-  'CHANGES',
-  'VIOLATIONS',
-  'EFFECTIVE_CHANGES',
-  'ACCOUNTS',
-  'MODE',
-] as const;
-export type OutputVariable = (typeof OUTPUT_VARIABLES)[number];
 
 export class ReconcileStage extends Construct {
   readonly action: actions.LambdaInvokeAction;
@@ -66,8 +55,10 @@ export class ReconcileStage extends Construct {
       );
     }
     const failOn = props.failOn ?? 'drift';
-    if (!['drift', 'violations', 'never'].includes(failOn)) {
-      throw new Error(`ReconcileStage: failOn must be drift, violations or never, not ${failOn}`);
+    if (!FailOnSchema.safeParse(failOn).success) {
+      throw new Error(
+        `ReconcileStage: failOn must be ${FailOnSchema.options.join(', ')}, not ${String(failOn)}`,
+      );
     }
     this.variablesNamespace = props.variablesNamespace ?? 'AiOptOut';
     if (!/^[A-Za-z0-9@\-_]{1,100}$/.test(this.variablesNamespace)) {

@@ -18,18 +18,15 @@ import {
   Validations,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { MODES, type Mode, ROLE_ARN_PATTERN, STATE_PREFIX } from '../lambdas/domain/contract.ts';
 import { bundledFunctionProps } from './bundled-function.ts';
 import { assertAiOptOutApplies } from './partition-guard.ts';
 import {
-  type AccessMode,
   acknowledgeOrganizationsWildcards,
   ORGANIZATIONS_WILDCARD_REASON,
   organizationsStatements,
 } from './permissions.ts';
 import { stackNames } from './stack-names.ts';
-
-/** Key prefix of the function's state in the state bucket: job claims and continuation state. */
-export const STATE_PREFIX = 'ai-optout/';
 
 export const HANDLER_ENTRY = fileURLToPath(new URL('../lambdas/pipeline-job/handler.ts', import.meta.url));
 
@@ -38,7 +35,7 @@ export const RECONCILER_ROLE_PREFIX = stackNames().reconcilerRolePrefix;
 
 export interface ReconcilerFunctionProps {
   /** audit: read-only; enforce: adds writes limited to AI opt-out policies. Sets AI_OPTOUT_MODE_CEILING. */
-  readonly mode: AccessMode;
+  readonly mode: Mode;
   /** Assume this role for Organizations calls; the function then gets only sts:AssumeRole on it. */
   readonly managementRoleArn?: string;
   /** Bucket (normally the pipeline's artifact bucket) for job claims (duplicate-delivery protection) and continuation state. */
@@ -55,15 +52,15 @@ export class ReconcilerFunction extends Construct {
   readonly function: nodejs.NodejsFunction;
   readonly role: iam.Role;
   readonly logGroup: logs.LogGroup;
-  readonly mode: AccessMode;
+  readonly mode: Mode;
 
   constructor(scope: Construct, id: string, props: ReconcilerFunctionProps) {
     super(scope, id);
-    if (props.mode !== 'audit' && props.mode !== 'enforce') {
-      throw new Error(`ReconcilerFunction: mode must be audit or enforce, not ${String(props.mode)}`);
+    if (!MODES.includes(props.mode)) {
+      throw new Error(`ReconcilerFunction: mode must be ${MODES.join(' or ')}, not ${String(props.mode)}`);
     }
     const arn = props.managementRoleArn;
-    if (arn && !Token.isUnresolved(arn) && !/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/.test(arn)) {
+    if (arn && !Token.isUnresolved(arn) && !ROLE_ARN_PATTERN.test(arn)) {
       throw new Error(
         `ReconcilerFunction: managementRoleArn ${props.managementRoleArn} is not an IAM role ARN`,
       );

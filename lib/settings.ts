@@ -3,8 +3,15 @@
  * file (`-c settingsFile=deploy.json`); context values win over the file. Validated early, with
  * messages that name the bad value and what is allowed.
  */
+
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import {
+  ACCOUNT_ID_PATTERN,
+  FailOnSchema,
+  ModeSchema,
+  ROLE_ARN_PATTERN,
+} from '../lambdas/domain/contract.ts';
 import { didYouMean } from '../lambdas/domain/suggest.ts';
 import {
   DEFAULT_LZA_PREFIX,
@@ -24,8 +31,8 @@ export type ConfigSourceType = (typeof CONFIG_SOURCES)[number];
 
 export const SettingsSchema = z.strictObject({
   /** audit: read-only role, plan only; enforce: adds writes limited to AI opt-out policies. */
-  mode: z.enum(['audit', 'enforce']).default('audit'),
-  failOn: z.enum(['drift', 'violations', 'never']).default('drift'),
+  mode: ModeSchema.default('audit'),
+  failOn: FailOnSchema.default('drift'),
   configSource: z.enum(CONFIG_SOURCES).default('bundled'),
   /** Path of the desired state inside the source artifact (the zip of config/ for bundled, the repository root otherwise). */
   configPath: z.string().min(1).default('ai-optout.yaml'),
@@ -70,20 +77,11 @@ export const SettingsSchema = z.strictObject({
   connectionArn: z.string().startsWith('arn:').optional(),
   repositoryOwner: z.string().min(1).optional(),
   /** Assume this role in the management account instead of granting Organizations access to the function. */
-  managementRoleArn: z
-    .string()
-    .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/)
-    .optional(),
+  managementRoleArn: z.string().regex(ROLE_ARN_PATTERN).optional(),
   /** Deploy the management-account role stack too, for this account id (with pipelineAccountId). */
-  managementAccountId: z
-    .string()
-    .regex(/^\d{12}$/)
-    .optional(),
+  managementAccountId: z.string().regex(ACCOUNT_ID_PATTERN).optional(),
   /** The account the pipeline runs in, trusted by the management-account role. */
-  pipelineAccountId: z
-    .string()
-    .regex(/^\d{12}$/)
-    .optional(),
+  pipelineAccountId: z.string().regex(ACCOUNT_ID_PATTERN).optional(),
   /** Email address subscribed to the failure topic. */
   notificationEmail: z.email().optional(),
   /** Default AiOptOutPipeline, or AiOptOutPipeline-<qualifier>. */

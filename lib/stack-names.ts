@@ -3,7 +3,7 @@
  * carries it, so two LZA installs in one account (LZA's external deployment) get two ai-optout stacks
  * that do not collide; names CloudFormation generates start with the stack name, which carries it too.
  */
-import type { AccessMode } from './permissions.ts';
+import type { Mode } from '../lambdas/domain/contract.ts';
 
 export const DEFAULT_STACK_NAME = 'AiOptOutPipeline';
 
@@ -18,7 +18,7 @@ export interface StackNames {
   readonly pipelineName: string;
   /** The reconciler role is `<prefix>-<region>`; the management-account role trusts `<prefix>-*`. */
   readonly reconcilerRolePrefix: string;
-  managementRoleName(mode: AccessMode): string;
+  managementRoleName(mode: Mode): string;
 }
 
 /**

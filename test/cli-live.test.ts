@@ -2,6 +2,7 @@
  * The live commands of the real CLI, spawned against moto through the standard AWS environment
  * (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_ORGANIZATIONS), as an operator would run them.
  */
+
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ListPoliciesCommand } from '@aws-sdk/client-organizations';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { AI_POLICY_TYPE } from '../lambdas/domain/model.ts';
+import { AI_POLICY_TYPE } from '../lambdas/domain/contract.ts';
 import { parseSnapshot } from '../lambdas/domain/snapshot.ts';
 import { useLiveEnvironment } from './helpers/live-env.ts';
 import { createLzaOrg, createLzaOrgInPartitionOf } from './helpers/moto-org.ts';

@@ -17,8 +17,8 @@ import {
   writeSnapshotFile,
   writeTextFile,
 } from '../../lambdas/adapters/files.ts';
+import { MODES, type Mode } from '../../lambdas/domain/contract.ts';
 import { loadDesiredState } from '../../lambdas/domain/desired-state/loader.ts';
-import type { Mode } from '../../lambdas/domain/desired-state/types.ts';
 import { type Diagnostic, formatDiagnostic } from '../../lambdas/domain/diagnostics.ts';
 import { ConfigurationError, describeError, ERROR_EXIT_CODE } from '../../lambdas/domain/errors.ts';
 import { organizationsRegionFor } from '../../lambdas/domain/partitions.ts';
@@ -175,7 +175,7 @@ function addPlanningOptions(command: Command): Command {
   return command
     .option('-c, --config <file>', 'desired-state file', DEFAULT_CONFIG)
     .addOption(formatOption())
-    .addOption(choiceOption('--mode <mode>', "override the file's mode", ['audit', 'enforce']))
+    .addOption(choiceOption('--mode <mode>', "override the file's mode", MODES))
     .option('--strict', 'treat unknown service keys as errors')
     .addOption(limitOption());
 }

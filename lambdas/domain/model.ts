@@ -1,9 +1,9 @@
 /**
- * Shared types of the domain layer: the organization snapshot (contract section 5), settings and
- * target references. Pure data, no behaviour.
+ * Shared types of the domain layer: the organization snapshot, settings and target references. Pure
+ * data, no behaviour.
  */
+import { AI_POLICY_TYPE } from './contract.ts';
 
-export const AI_POLICY_TYPE = 'AISERVICES_OPT_OUT_POLICY';
 /** Tag that marks a policy as owned by this tool (contract section 2). */
 export const MANAGED_TAG_KEY = 'ai-optout:managed';
 export const MANAGED_TAG_VALUE = 'true';

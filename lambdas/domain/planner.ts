@@ -7,7 +7,8 @@
  */
 
 import { compareServiceKeys, pushTo } from './collections.ts';
-import type { DesiredPolicy, DesiredState, Expectation, LocatedTarget, Mode } from './desired-state/types.ts';
+import type { Mode, Verdict } from './contract.ts';
+import type { DesiredPolicy, DesiredState, Expectation, LocatedTarget } from './desired-state/types.ts';
 import type { Diagnostic, SourceLocation } from './diagnostics.ts';
 import {
   type AttachedPolicy,
@@ -110,7 +111,7 @@ export interface NodeSummary {
 export interface Plan {
   mode: Mode;
   organization: { id: string; rootId: string; managementAccountId: string };
-  verdict: 'in-sync' | 'drift';
+  verdict: Verdict;
   summary: string;
   changes: Change[];
   effectiveChanges: EffectiveChange[];

@@ -6,10 +6,9 @@
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { CONTINUATIONS_PREFIX } from '../domain/contract.ts';
 import { ConfigurationError } from '../domain/errors.ts';
 import type { ReadProgress } from '../reconciler.ts';
-
-export const CONTINUATION_PREFIX = 'ai-optout/continuations/';
 
 export interface ContinuationState {
   version: 1;
@@ -28,7 +27,7 @@ export class ContinuationStore {
   constructor(
     private readonly s3: S3Client,
     private readonly bucket: string,
-    private readonly prefix = CONTINUATION_PREFIX,
+    private readonly prefix = CONTINUATIONS_PREFIX,
   ) {}
 
   /** Saves the state; returns the continuation token for PutJobSuccessResult (well under 2,048 characters). */

@@ -1,5 +1,5 @@
 /** The function's environment, read in one place with typed defaults. */
-import type { Mode } from '../domain/desired-state/types.ts';
+import type { Mode } from '../domain/contract.ts';
 import { organizationsRegionFor } from '../domain/partitions.ts';
 
 export interface PipelineEnvironment {
@@ -7,8 +7,6 @@ export interface PipelineEnvironment {
   modeCeiling: Mode;
   /** `AI_OPTOUT_STATE_BUCKET`: where job claims live (the pipeline's artifact bucket). */
   stateBucket: string | undefined;
-  /** `AI_OPTOUT_STATE_PREFIX`, default `ai-optout/jobs/`. */
-  statePrefix: string;
   /** `AI_OPTOUT_PACE`: `none` only for emulators. */
   pace: 'published' | 'none';
   /** Whether an endpoint override is set (S3 then needs path-style addressing). */
@@ -21,7 +19,6 @@ export function readEnvironment(env: NodeJS.ProcessEnv = process.env): PipelineE
   return {
     modeCeiling: env.AI_OPTOUT_MODE_CEILING === 'enforce' ? 'enforce' : 'audit',
     stateBucket: env.AI_OPTOUT_STATE_BUCKET || undefined,
-    statePrefix: env.AI_OPTOUT_STATE_PREFIX || 'ai-optout/jobs/',
     pace: env.AI_OPTOUT_PACE === 'none' ? 'none' : 'published',
     endpointOverride: Boolean(env.AWS_ENDPOINT_URL || env.AWS_ENDPOINT_URL_S3),
     organizationsRegion: organizationsRegionFor(env.AWS_REGION),

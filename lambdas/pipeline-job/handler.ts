@@ -26,9 +26,7 @@ const stateS3 = new S3Client({
 });
 superviseCalls(codePipeline, calls);
 superviseCalls(stateS3, calls);
-const ledger = environment.stateBucket
-  ? new JobLedger(stateS3, environment.stateBucket, environment.statePrefix)
-  : undefined;
+const ledger = environment.stateBucket ? new JobLedger(stateS3, environment.stateBucket) : undefined;
 const continuations = environment.stateBucket
   ? new ContinuationStore(stateS3, environment.stateBucket)
   : undefined;

@@ -6,6 +6,7 @@
  */
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { errorName } from '../adapters/aws/errors.ts';
+import { JOB_CLAIMS_PREFIX } from '../domain/contract.ts';
 
 export type Claim = 'claimed' | 'already-reported' | 'in-progress';
 
@@ -33,7 +34,7 @@ export class JobLedger {
   constructor(
     private readonly s3: S3Client,
     private readonly bucket: string,
-    private readonly prefix = 'ai-optout/jobs/',
+    private readonly prefix = JOB_CLAIMS_PREFIX,
   ) {}
 
   private key(jobId: string): string {

@@ -4,6 +4,7 @@
  * every error becomes a failure result of the right type, and a failure to report is retried, then
  * logged loudly.
  */
+
 import {
   type CodePipelineClient,
   InvalidJobStateException,
@@ -15,8 +16,8 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { boundedClient, CallWatch } from '../adapters/aws/bounded-calls.ts';
 import { errorName } from '../adapters/aws/errors.ts';
 import { Throttle } from '../adapters/aws/throttle.ts';
+import type { Mode } from '../domain/contract.ts';
 import { loadDesiredState } from '../domain/desired-state/loader.ts';
-import type { Mode } from '../domain/desired-state/types.ts';
 import { type Diagnostic, formatDiagnostic } from '../domain/diagnostics.ts';
 import { echo } from '../domain/echo.ts';
 import { ConfigurationError, describeError, type FailureType, failureTypeFor } from '../domain/errors.ts';

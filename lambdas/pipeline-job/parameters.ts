@@ -2,21 +2,20 @@
  * The action's `UserParameters` (contract section 7): an optional JSON object string. Unknown keys are
  * a configuration error, as a typo would otherwise be ignored silently.
  */
+
 import { z } from 'zod';
+import { FailOnSchema, ModeSchema, ROLE_ARN_EXAMPLE, ROLE_ARN_PATTERN } from '../domain/contract.ts';
 import { echo } from '../domain/echo.ts';
 import { ConfigurationError } from '../domain/errors.ts';
 import { closest } from '../domain/suggest.ts';
 
 export const UserParametersSchema = z.strictObject({
   configPath: z.string().min(1).max(512).default('ai-optout.yaml'),
-  mode: z.enum(['audit', 'enforce']).optional(),
-  failOn: z.enum(['drift', 'violations', 'never']).default('drift'),
+  mode: ModeSchema.optional(),
+  failOn: FailOnSchema.default('drift'),
   roleArn: z
     .string()
-    .regex(
-      /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/,
-      'expected an IAM role ARN such as arn:aws:iam::111122223333:role/ai-optout',
-    )
+    .regex(ROLE_ARN_PATTERN, `expected an IAM role ARN such as ${ROLE_ARN_EXAMPLE}`)
     .optional(),
   /** `#{codepipeline.PipelineExecutionId}`, for log correlation. */
   pipelineExecutionId: z.string().max(200).optional(),

@@ -3,17 +3,14 @@
  * violations, then "… and N more", always within the API's limits (summary 2,048 characters, failure
  * message 5,000), plus the output variables downstream stages test.
  */
-import type { Mode } from '../domain/desired-state/types.ts';
+import type { Mode, OutputVariable } from '../domain/contract.ts';
 import type { Plan } from '../domain/planner.ts';
 import type { ApplyResult } from '../reconciler.ts';
 
 export const SUMMARY_LIMIT = 2048;
 export const MESSAGE_LIMIT = 5000;
 
-export type OutputVariables = Record<
-  'VERDICT' | 'CHANGES' | 'VIOLATIONS' | 'EFFECTIVE_CHANGES' | 'ACCOUNTS' | 'MODE',
-  string
->;
+export type OutputVariables = Record<OutputVariable, string>;
 
 export function outputVariables(plan: Plan, mode: Mode): OutputVariables {
   return {

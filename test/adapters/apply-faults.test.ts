@@ -3,14 +3,16 @@
  * did but the answer was lost) must leave an organization the next apply finishes, with no duplicate
  * policy and nothing lost; and the AWS errors moto never produces are injected through the fault proxy.
  */
+
 import { ListPoliciesCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { describe, expect, it } from 'vitest';
 import { countCalls, WRITE_OPERATIONS } from '../../lambdas/adapters/aws/clients.ts';
 import { Throttle } from '../../lambdas/adapters/aws/throttle.ts';
+import { AI_POLICY_TYPE } from '../../lambdas/domain/contract.ts';
 import { loadDesiredState } from '../../lambdas/domain/desired-state/loader.ts';
 import type { DesiredState } from '../../lambdas/domain/desired-state/types.ts';
 import { ServiceUnavailableError } from '../../lambdas/domain/errors.ts';
-import { AI_POLICY_TYPE, MANAGED_TAG_KEY } from '../../lambdas/domain/model.ts';
+import { MANAGED_TAG_KEY } from '../../lambdas/domain/model.ts';
 import { renderPolicyDocument } from '../../lambdas/domain/policy-document.ts';
 import { applyLive, planLive, type ReconcileOptions } from '../../lambdas/reconciler.ts';
 import { useLiveEnvironment } from '../helpers/live-env.ts';

@@ -2,6 +2,7 @@
  * The live path against moto server: read, plan, apply, verify, every kind of out-of-band change,
  * pagination, faults (through a fault proxy), and interruption at every step boundary.
  */
+
 import {
   DescribePolicyCommand,
   DetachPolicyCommand,
@@ -20,10 +21,11 @@ import {
 } from '../../lambdas/adapters/aws/clients.ts';
 import { OrganizationsReader, readOrganization } from '../../lambdas/adapters/aws/organizations-reader.ts';
 import { Throttle } from '../../lambdas/adapters/aws/throttle.ts';
+import { AI_POLICY_TYPE } from '../../lambdas/domain/contract.ts';
 import { loadDesiredState } from '../../lambdas/domain/desired-state/loader.ts';
 import type { DesiredState } from '../../lambdas/domain/desired-state/types.ts';
 import { ConfigurationError, PermissionError, ServiceUnavailableError } from '../../lambdas/domain/errors.ts';
-import { AI_POLICY_TYPE, MANAGED_TAG_KEY } from '../../lambdas/domain/model.ts';
+import { MANAGED_TAG_KEY } from '../../lambdas/domain/model.ts';
 import { renderPolicyDocument } from '../../lambdas/domain/policy-document.ts';
 import { applyLive, applyPlanned, planLive, type ReconcileOptions } from '../../lambdas/reconciler.ts';
 import { useLiveEnvironment } from '../helpers/live-env.ts';

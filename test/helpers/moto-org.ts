@@ -1,6 +1,7 @@
 /**
  * Builds organizations inside moto through the SDK, by path, for the live tests.
  */
+
 import {
   AttachPolicyCommand,
   CreateAccountCommand,
@@ -12,7 +13,7 @@ import {
   MoveAccountCommand,
   OrganizationsClient,
 } from '@aws-sdk/client-organizations';
-import { AI_POLICY_TYPE } from '../../lambdas/domain/model.ts';
+import { AI_POLICY_TYPE } from '../../lambdas/domain/contract.ts';
 
 export const TEST_CREDENTIALS = { accessKeyId: 'testing', secretAccessKey: 'testing' };
 

@@ -2,12 +2,8 @@
  * Builds organization snapshots for tests by path: `new OrgBuilder().ou('Workloads/Prod').account('app', 'Workloads/Prod')`.
  * Ids are deterministic so tests can name them.
  */
-import {
-  AI_POLICY_TYPE,
-  MANAGED_TAG_KEY,
-  type OrgSnapshot,
-  type SnapshotPolicy,
-} from '../../lambdas/domain/model.ts';
+import { AI_POLICY_TYPE } from '../../lambdas/domain/contract.ts';
+import { MANAGED_TAG_KEY, type OrgSnapshot, type SnapshotPolicy } from '../../lambdas/domain/model.ts';
 
 export class OrgBuilder {
   readonly rootId = 'r-test';

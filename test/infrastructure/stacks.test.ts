@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { App, Stack, aws_s3 as s3 } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { afterAll, describe, expect, it } from 'vitest';
+import { FailOnSchema, MODES } from '../../lambdas/domain/contract.ts';
+import { parseUserParameters } from '../../lambdas/pipeline-job/parameters.ts';
 import { HIERARCHY_READ_ACTIONS, POLICY_READ_ACTIONS, POLICY_WRITE_ACTIONS } from '../../lib/permissions.ts';
 import { ReconcilerFunction } from '../../lib/reconciler-function.ts';
 import { resolveSettings, SettingsError, validateSettings } from '../../lib/settings.ts';
@@ -222,6 +224,17 @@ describe('the post-LZA pipeline', () => {
     });
     const { template: timed } = synthPipeline({ functionTimeoutMinutes: 10, failOn: 'never' });
     timed.hasResourceProperties('AWS::Lambda::Function', { Timeout: 600 });
+  });
+
+  it('passes UserParameters the function accepts, for every mode and failOn', () => {
+    const pairs = MODES.flatMap((mode) => FailOnSchema.options.map((failOn) => ({ mode, failOn })));
+    expect(pairs).toHaveLength(6);
+    for (const { mode, failOn } of pairs) {
+      const { template: synthesized } = synthPipeline({ mode, failOn }, { bundling: false });
+      const pipeline = Object.values(synthesized.findResources('AWS::CodePipeline::Pipeline'))[0];
+      const raw = pipeline?.Properties.Stages[1].Actions[0].Configuration.UserParameters;
+      expect(parseUserParameters(raw)).toMatchObject({ mode, failOn, configPath: 'ai-optout.yaml' });
+    }
   });
 
   it('starts when the LZA pipeline succeeds', () => {

@@ -4,6 +4,7 @@
  * through the environment as Lambda would configure it, runs one enforce job end to end against moto
  * and the fake CodePipeline endpoint.
  */
+
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
@@ -17,7 +18,7 @@ import {
 } from '@aws-sdk/client-organizations';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AI_POLICY_TYPE } from '../../lambdas/domain/model.ts';
+import { AI_POLICY_TYPE } from '../../lambdas/domain/contract.ts';
 import { ReportSchema } from '../../lambdas/domain/report/schema.ts';
 import { buildLambda } from '../../scripts/build-lambda.ts';
 import { type CodePipelineEndpoint, startCodePipelineEndpoint } from '../helpers/codepipeline-endpoint.ts';

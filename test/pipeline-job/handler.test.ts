@@ -3,6 +3,7 @@
  * clients against moto (Organizations, S3, KMS), a fault proxy for AWS errors, and a fake CodePipeline
  * job API that enforces the API's limits. Every test asserts the one result CodePipeline recorded.
  */
+
 import { randomUUID } from 'node:crypto';
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import {
@@ -22,9 +23,8 @@ import {
   WRITE_OPERATIONS,
 } from '../../lambdas/adapters/aws/clients.ts';
 import { Throttle } from '../../lambdas/adapters/aws/throttle.ts';
+import { AI_POLICY_TYPE, type Mode } from '../../lambdas/domain/contract.ts';
 import { loadDesiredState } from '../../lambdas/domain/desired-state/loader.ts';
-import type { Mode } from '../../lambdas/domain/desired-state/types.ts';
-import { AI_POLICY_TYPE } from '../../lambdas/domain/model.ts';
 import { ReportSchema } from '../../lambdas/domain/report/schema.ts';
 import type { ArtifactCredentials } from '../../lambdas/pipeline-job/artifacts.ts';
 import { ContinuationStore } from '../../lambdas/pipeline-job/continuations.ts';

@@ -8,6 +8,7 @@
  * changes. ConcurrentModificationException and PolicyChangesInProgressException, which the SDK does not
  * retry, get a bounded jittered backoff. Throttling is the SDK's (adaptive retry).
  */
+
 import {
   AttachPolicyCommand,
   CreatePolicyCommand,
@@ -18,8 +19,9 @@ import {
   TagResourceCommand,
   UpdatePolicyCommand,
 } from '@aws-sdk/client-organizations';
+import { AI_POLICY_TYPE } from '../../domain/contract.ts';
 import { ServiceUnavailableError } from '../../domain/errors.ts';
-import { AI_POLICY_TYPE, MANAGED_TAG_KEY, MANAGED_TAG_VALUE } from '../../domain/model.ts';
+import { MANAGED_TAG_KEY, MANAGED_TAG_VALUE } from '../../domain/model.ts';
 import type { Change, ChangeAction } from '../../domain/planner.ts';
 import { errorName } from './errors.ts';
 import { OrganizationsReader } from './organizations-reader.ts';

@@ -8,6 +8,7 @@
  * Every list is paginated to the end (pages may be empty while NextToken is set), with MaxResults 20,
  * each operation paced by its own bucket (see throttle.ts), and the SDK's adaptive retry behind it.
  */
+
 import {
   type Account,
   DescribeOrganizationCommand,
@@ -31,7 +32,8 @@ import {
   type Root,
   type Tag,
 } from '@aws-sdk/client-organizations';
-import { AI_POLICY_TYPE, type OrgSnapshot, type SnapshotPolicy } from '../../domain/model.ts';
+import { AI_POLICY_TYPE } from '../../domain/contract.ts';
+import type { OrgSnapshot, SnapshotPolicy } from '../../domain/model.ts';
 import { translateAwsError } from './errors.ts';
 import { Throttle } from './throttle.ts';
 

@@ -2,7 +2,9 @@
  * The desired state, version 1 (contract section 1): the one schema. `config/ai-optout.schema.json` is
  * generated from it (`npm run schema`), and the loader adds the checks a schema cannot express.
  */
+
 import { z } from 'zod';
+import { ModeSchema, UnmanagedHandlingSchema } from '../contract.ts';
 import { POLICY_NAME_PATTERN, unpairedSurrogate } from './aws-text.ts';
 
 export const SettingSchema = z.enum(['optOut', 'optIn']);
@@ -78,8 +80,8 @@ export const ExpectSchema = z.strictObject({
 export const DesiredStateSchema = z
   .strictObject({
     version: z.literal(1).meta({ description: 'Schema version; the integer 1.' }),
-    mode: z.enum(['audit', 'enforce']).default('audit'),
-    unmanaged: z.enum(['report', 'detach', 'ignore']).default('report').meta({
+    mode: ModeSchema.default('audit'),
+    unmanaged: UnmanagedHandlingSchema.default('report').meta({
       description:
         'What to do with AI opt-out policies this tool does not own: report them as drift, detach them, or ignore them.',
     }),

@@ -1,9 +1,7 @@
+import type { Mode, UnmanagedHandling } from '../contract.ts';
 import type { SourceLocation } from '../diagnostics.ts';
 import type { Setting, TargetRef } from '../model.ts';
 import type { Lock } from '../policy-document.ts';
-
-export type Mode = 'audit' | 'enforce';
-export type UnmanagedHandling = 'report' | 'detach' | 'ignore';
 
 export interface LocatedTarget {
   ref: TargetRef;

@@ -2,7 +2,9 @@
  * Report JSON, version 1 (contract section 4). The report builder is typed by this schema and the
  * tests check real output against it, so the contract cannot drift silently.
  */
+
 import { z } from 'zod';
+import { ModeSchema, VerdictSchema } from '../contract.ts';
 import { ACTION_ORDER } from '../planner.ts';
 
 const resolved = z.enum(['optOut', 'optIn', 'unset']);
@@ -10,9 +12,9 @@ const resolved = z.enum(['optOut', 'optIn', 'unset']);
 export const ReportSchema = z.strictObject({
   reportVersion: z.literal(1),
   generatedAt: z.iso.datetime(),
-  mode: z.enum(['audit', 'enforce']),
+  mode: ModeSchema,
   organization: z.strictObject({ id: z.string(), rootId: z.string(), managementAccountId: z.string() }),
-  verdict: z.enum(['in-sync', 'drift']),
+  verdict: VerdictSchema,
   summary: z.string().min(1),
   changes: z.array(
     z.strictObject({
