@@ -19,7 +19,7 @@ import { createOrganizationsClient } from '../lambdas/adapters/aws/clients.ts';
 import { artifactS3Client, zipFiles } from '../lambdas/pipeline-job/artifacts.ts';
 import { runJob } from '../lambdas/pipeline-job/job.ts';
 import { createLogger } from '../lambdas/pipeline-job/logger.ts';
-import { startCodePipelineEndpoint } from '../test/helpers/codepipeline-endpoint.ts';
+import { startCodePipelineEndpoint } from '../test/support/codepipeline-endpoint.ts';
 import {
   anchorUsedTimes,
   hostileZip,
@@ -27,8 +27,8 @@ import {
   mappingOfKeys,
   nestedMappings,
   oneLargeMapping,
-} from '../test/helpers/hostile-inputs.ts';
-import { startSilentServer } from '../test/helpers/silent-server.ts';
+} from '../test/support/hostile-inputs.ts';
+import { startSilentServer } from '../test/support/silent-server.ts';
 
 const PROJECT = fileURLToPath(new URL('..', import.meta.url));
 const CLI = join(PROJECT, 'bin/ai-optout.mjs');

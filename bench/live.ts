@@ -50,7 +50,7 @@ import { OrgTree } from '../lambdas/domain/organization.ts';
 import type { Plan } from '../lambdas/domain/planner.ts';
 import { parsePolicyDocument, renderPolicyDocument } from '../lambdas/domain/policy-document.ts';
 import { planLive } from '../lambdas/reconciler.ts';
-import { type MotoServer, startMoto } from '../test/helpers/moto.ts';
+import { type MotoServer, startMoto } from '../test/support/moto.ts';
 
 /** Requests in flight at once, for the build and for both measures. */
 const CONCURRENCY = 8;

@@ -4,7 +4,7 @@
  *
  * The reconcile stage runs with `failOn: 'never'`, so it always succeeds and publishes its variables;
  * the Promote stage's `beforeEntry` condition (a VariableCheck rule on `#{AiOptOut.VERDICT}`) then fails
- * the promotion when the verdict is not `in-sync`. Tested in test/infrastructure/release-gating.test.ts.
+ * the promotion when the verdict is not `in-sync`. Tested in test/lib/release-gating.test.ts.
  */
 import {
   aws_codepipeline_actions as actions,

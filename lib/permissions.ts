@@ -1,6 +1,6 @@
 /**
  * The IAM the reconciler needs, in one place (docs/permissions.md shows the same statements, and a test
- * keeps them equal; test/infrastructure/iam-simulation.test.ts proves them with an IAM simulator): read
+ * keeps them equal; test/lib/iam-simulation.test.ts proves them with an IAM simulator): read
  * for audit; for enforce, writes to AI opt-out policies only.
  *
  * Facts from AWS's Service Authorization Reference for AWS Organizations

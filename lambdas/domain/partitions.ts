@@ -6,7 +6,7 @@
  * (awslabs/landing-zone-accelerator-on-aws, source/packages/@aws-accelerator/utils/lib/common-functions.ts)
  * and the AWS SDK's partition data (`implicitGlobalRegion` and `regionRegex` of each partition in
  * @aws-sdk/core, util-endpoints partitions.js), which its Organizations endpoint rules use to route and
- * sign global-endpoint calls; test/domain/partitions.test.ts checks this table against both. AWS says the AI services opt-out setting applies "to all AWS
+ * sign global-endpoint calls; test/lambdas/domain/partitions.test.ts checks this table against both. AWS says the AI services opt-out setting applies "to all AWS
  * Regions excluding the AWS GovCloud (US) Regions" (AWS Organizations User Guide, AI services opt-out
  * policies: https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_ai-opt-out.html).
  * No AWS source says the same of the other partitions, so they are served.

@@ -1,0 +1,221 @@
+/**
+ * The live commands of the real CLI, spawned against moto through the standard AWS environment
+ * (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_ORGANIZATIONS), as an operator would run them.
+ */
+
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ListPoliciesCommand } from '@aws-sdk/client-organizations';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { AI_POLICY_TYPE } from '../../../lambdas/domain/contract.ts';
+import { parseSnapshot } from '../../../lambdas/domain/snapshot.ts';
+import { useLiveEnvironment } from '../../support/live-env.ts';
+import { createLzaOrg, createLzaOrgInPartitionOf } from '../../support/moto-org.ts';
+
+const root = fileURLToPath(new URL('../../..', import.meta.url));
+const bin = join(root, 'bin', 'ai-optout.mjs');
+const live = useLiveEnvironment();
+let dir: string;
+let config: string;
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function run(args: string[], env: Record<string, string> = {}, input?: string): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, ...args, '--pace', 'none'], {
+      cwd: root,
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: dir,
+        AWS_ACCESS_KEY_ID: 'testing',
+        AWS_SECRET_ACCESS_KEY: 'testing',
+        AWS_ENDPOINT_URL: live.proxy.endpoint,
+        AWS_EC2_METADATA_DISABLED: 'true',
+        ...env,
+      },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(input ?? '');
+  });
+}
+
+const YAML = `version: 1
+policies:
+  - name: ai-optout-baseline
+    default: optOut
+    targets: [root]
+  - name: ai-optout-sandbox
+    services: { lex: optIn }
+    lock: none
+    targets:
+      - ou: Sandbox
+expect:
+  optOut: all
+  except:
+    - ou: Sandbox
+      services: [lex]
+`;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'ai-optout-cli-live-'));
+  config = join(dir, 'ai-optout.yaml');
+  writeFileSync(config, YAML);
+});
+
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+beforeEach(async () => {
+  await createLzaOrg(live.admin);
+});
+
+describe('ai-optout live commands', () => {
+  it('plan exits 2, apply refuses without --yes off a terminal, apply --yes exits 0, plan exits 0', async () => {
+    const plan = await run(['plan', '--config', config]);
+    expect(plan.code).toBe(2);
+    expect(plan.stdout).toMatch(/\+ enable-policy-type/);
+
+    const refused = await run(['apply', '--config', config]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(
+      /^error: apply needs confirmation: standard input is not a terminal, so pass --yes to apply 5 changes to o-/m,
+    );
+    expect((await live.admin.send(new ListPoliciesCommand({ Filter: AI_POLICY_TYPE }))).Policies).toEqual([]);
+
+    const applied = await run(['apply', '--config', config, '--yes']);
+    expect(applied.code).toBe(0);
+    expect(applied.stdout).toMatch(/✓ create-policy ai-optout-baseline/);
+    expect(applied.stdout).toMatch(/^in-sync: /m);
+
+    const again = await run(['plan', '--config', config, '--format', 'json']);
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout).verdict).toBe('in-sync');
+  });
+
+  it('apply --format json reports the verified state and each applied step', async () => {
+    const applied = await run(['apply', '--config', config, '--yes', '--format', 'json']);
+    expect(applied.code).toBe(0);
+    const report = JSON.parse(applied.stdout);
+    expect(report.verdict).toBe('in-sync');
+    expect(report.applied.map((s: { action: string }) => s.action)).toEqual([
+      'enable-policy-type',
+      'create-policy',
+      'create-policy',
+      'attach-policy',
+      'attach-policy',
+    ]);
+  });
+
+  it('access denied exits 1 with the operation and the permission, never a verdict', async () => {
+    live.proxy.addFault({
+      operation: 'ListTargetsForPolicy',
+      times: Infinity,
+      type: 'AccessDeniedException',
+    });
+    await run(['apply', '--config', config, '--yes']);
+    const denied = await run(['plan', '--config', config]);
+    expect(denied.code).toBe(1);
+    expect(denied.stdout).toBe('');
+    expect(denied.stderr).toMatch(
+      /^error: AWS denied ListTargetsForPolicy: the credentials in use need organizations:ListTargetsForPolicy/,
+    );
+    expect(denied.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('snapshot --out writes a snapshot that plan --snapshot reads', async () => {
+    const file = join(dir, 'org.json');
+    const written = await run(['snapshot', '--out', file]);
+    expect(written.code).toBe(0);
+    expect(written.stderr).toMatch(/Wrote .*org\.json: 7 accounts, 5 OUs, 0 AI opt-out policies/);
+    const snapshot = parseSnapshot(readFileSync(file, 'utf8'), file);
+    expect(snapshot.organizationalUnits.map((o) => o.name).sort()).toEqual(
+      ['Prod', 'Sandbox', 'Security', 'Workloads', 'Dev'].sort(),
+    );
+    const offline = await run(['plan', '--config', config, '--snapshot', file]);
+    expect(offline.code).toBe(2);
+  });
+
+  it('honours AWS_ENDPOINT_URL_ORGANIZATIONS and assumes --role-arn through STS', async () => {
+    const result = await run(
+      ['plan', '--config', config, '--role-arn', 'arn:aws:iam::123456789012:role/ai-optout-audit'],
+      {
+        AWS_ENDPOINT_URL: 'http://127.0.0.1:9', // nothing listens there: only the service-specific overrides may be used
+        AWS_ENDPOINT_URL_ORGANIZATIONS: live.proxy.endpoint,
+        AWS_ENDPOINT_URL_STS: live.proxy.endpoint,
+      },
+    );
+    expect(result.code).toBe(2);
+    expect(live.proxy.seen.map((s) => s.operation)).toContain('AssumeRole');
+    expect(live.proxy.seen[0]?.operation).toBe('AssumeRole');
+  });
+});
+
+describe('ai-optout live commands in other partitions', () => {
+  const GOVCLOUD_SENTENCE =
+    'error: AI services opt-out policies do not apply in us-gov-west-1 (partition aws-us-gov): AWS applies the opt-out setting to all AWS Regions excluding the AWS GovCloud (US) Regions, so there is no AISERVICES_OPT_OUT_POLICY to check or enforce there.\n';
+
+  it('with AWS_REGION=cn-north-1, signs every Organizations and STS call for cn-northwest-1', async () => {
+    await createLzaOrgInPartitionOf('cn-northwest-1', live.moto.endpoint);
+
+    const result = await run(
+      ['plan', '--config', config, '--role-arn', 'arn:aws-cn:iam::123456789012:role/ai-optout-audit'],
+      { AWS_REGION: 'cn-north-1' },
+    );
+
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(2);
+    const scopes = live.proxy.signed.map((s) => `${s.operation} ${s.region}/${s.service}`);
+    expect(scopes).toEqual(
+      expect.arrayContaining([
+        'AssumeRole cn-northwest-1/sts',
+        'DescribeOrganization cn-northwest-1/organizations',
+        'ListRoots cn-northwest-1/organizations',
+      ]),
+    );
+    expect(new Set(live.proxy.signed.map((s) => `${s.region}/${s.service}`))).toEqual(
+      new Set(['cn-northwest-1/sts', 'cn-northwest-1/organizations']),
+    );
+  });
+
+  it('takes the partition from AWS_DEFAULT_REGION too, and --region wins over both', async () => {
+    const byDefault = await run(['snapshot', '--out', join(dir, 'default-region.json')], {
+      AWS_DEFAULT_REGION: 'eu-west-1',
+    });
+    const explicit = await run(['snapshot', '--out', join(dir, 'explicit.json'), '--region', 'us-east-1'], {
+      AWS_REGION: 'cn-north-1',
+    });
+    expect([byDefault.code, explicit.code]).toEqual([0, 0]);
+    expect(new Set(live.proxy.signed.map((s) => s.region))).toEqual(new Set(['us-east-1']));
+    expect(live.proxy.signed.length).toBeGreaterThan(2);
+  });
+
+  it('in GovCloud, live commands exit 1 with one sentence and call nothing', async () => {
+    for (const args of [['plan', '--config', config], ['snapshot'], ['apply', '--config', config, '--yes']]) {
+      const refused = await run(args, { AWS_REGION: 'us-gov-east-1' });
+      expect(refused.code, args.join(' ')).toBe(1);
+      expect(refused.stdout).toBe('');
+      expect(refused.stderr).toBe(GOVCLOUD_SENTENCE);
+    }
+    const explicit = await run(['plan', '--config', config, '--region', 'us-gov-west-1']);
+    expect(explicit.stderr).toBe(GOVCLOUD_SENTENCE);
+    expect(live.proxy.signed).toEqual([]);
+  });
+});

@@ -1,0 +1,195 @@
+/**
+ * Every AWS call bounded (bounded-calls.ts), with the real SDK against local servers: one that
+ * accepts connections and never answers, one that answers at once. The production clients carry
+ * CALL_TIMEOUTS; a client with shorter timeouts shows what a timed-out call becomes; an AbortSignal
+ * cuts a call in flight (its socket is closed, not abandoned).
+ */
+import { createServer, type Server } from 'node:http';
+import { ListRootsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { ConfiguredRetryStrategy } from '@smithy/core/retry';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  CALL_TIMEOUTS,
+  CallWatch,
+  superviseCalls,
+  withAbortSignal,
+} from '../../../../lambdas/adapters/aws/bounded-calls.ts';
+import { createOrganizationsClient } from '../../../../lambdas/adapters/aws/clients.ts';
+import { ServiceUnavailableError } from '../../../../lambdas/domain/errors.ts';
+import { artifactS3Client } from '../../../../lambdas/pipeline-job/artifacts.ts';
+import { TEST_CREDENTIALS } from '../../../support/moto-org.ts';
+import { type SilentServer, startSilentServer } from '../../../support/silent-server.ts';
+
+const EXPECTED_TIMEOUTS = {
+  connectionTimeout: CALL_TIMEOUTS.connectMs,
+  requestTimeout: CALL_TIMEOUTS.answerMs,
+  throwOnRequestTimeout: true,
+  socketTimeout: CALL_TIMEOUTS.idleMs,
+};
+
+/** The settings of a client's NodeHttpHandler (its public `httpHandlerConfigs`, once a call has run). */
+function handlerConfig(client: { config: { requestHandler: unknown } }): object {
+  return (client.config.requestHandler as { httpHandlerConfigs(): object }).httpHandlerConfigs();
+}
+
+let silent: SilentServer;
+let answering: Server;
+let answeringEndpoint = '';
+
+beforeAll(async () => {
+  silent = await startSilentServer();
+  answering = createServer((req, res) => {
+    req.resume();
+    res.writeHead(400, { 'content-type': 'application/x-amz-json-1.1' });
+    res.end(JSON.stringify({ __type: 'InvalidInputException', message: 'test' }));
+  });
+  await new Promise<void>((resolve) => answering.listen(0, '127.0.0.1', resolve));
+  const address = answering.address();
+  answeringEndpoint = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+});
+
+afterAll(async () => {
+  await silent?.stop();
+  await new Promise((resolve) => answering?.close(resolve));
+});
+
+/** A client of the shape the factories build, with 300 ms timeouts so the test is quick. */
+function quickClient(endpoint: string, watch?: CallWatch): OrganizationsClient {
+  const client = new OrganizationsClient({
+    region: 'us-east-1',
+    endpoint,
+    credentials: TEST_CREDENTIALS,
+    retryStrategy: new ConfiguredRetryStrategy(2, 0),
+    requestHandler: {
+      connectionTimeout: 300,
+      requestTimeout: 300,
+      throwOnRequestTimeout: true,
+      socketTimeout: 300,
+    },
+  });
+  superviseCalls(client, watch);
+  return client;
+}
+
+describe('the production clients', () => {
+  it('Organizations: connection, answer and idle timeouts on every call', async () => {
+    // Prepare
+    const client = createOrganizationsClient({ endpoint: answeringEndpoint, credentials: TEST_CREDENTIALS });
+
+    // Act: one call, so that the SDK has built its HTTP handler
+    await client.send(new ListRootsCommand({})).catch(() => undefined);
+
+    // Assess
+    expect(handlerConfig(client)).toMatchObject(EXPECTED_TIMEOUTS);
+  });
+
+  it('S3 (the input artifact): the same timeouts', async () => {
+    // Prepare
+    const client = artifactS3Client(
+      { accessKeyId: 'AKID', secretAccessKey: 'secret' },
+      { AWS_ENDPOINT_URL_S3: answeringEndpoint, AWS_REGION: 'us-east-1' },
+    );
+
+    // Act
+    await client.send(new GetObjectCommand({ Bucket: 'b', Key: 'k' })).catch(() => undefined);
+
+    // Assess
+    expect(handlerConfig(client)).toMatchObject(EXPECTED_TIMEOUTS);
+  });
+});
+
+describe('a call that gets no answer', () => {
+  it('ends, once its attempts time out, as SystemUnavailable naming the service, the operation and the endpoint', async () => {
+    // Prepare
+    const client = quickClient(silent.endpoint);
+
+    // Act
+    const error = await client.send(new ListRootsCommand({})).catch((e: unknown) => e);
+
+    // Assess
+    expect(error).toBeInstanceOf(ServiceUnavailableError);
+    expect((error as Error).message).toBe(
+      `no answer from Organizations at ${silent.endpoint} for ListRoots: 2 attempts timed out`,
+    );
+  });
+
+  it('an endpoint that refuses connections is named too', async () => {
+    // Prepare: a port nothing listens on (the answering server, once closed, frees its own)
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const address = closed.address();
+    const endpoint = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    await new Promise((resolve) => closed.close(resolve));
+    const client = quickClient(endpoint);
+
+    // Act
+    const error = await client.send(new ListRootsCommand({})).catch((e: unknown) => e);
+
+    // Assess
+    expect((error as Error).message).toBe(
+      `cannot reach Organizations at ${endpoint} for ListRoots (ECONNREFUSED, 2 attempts)`,
+    );
+  });
+
+  it('is in the watch while it waits, and leaves it when it ends', async () => {
+    // Prepare
+    let now = 1_000;
+    const watch = new CallWatch(() => now);
+    const client = new OrganizationsClient({
+      region: 'us-east-1',
+      endpoint: silent.endpoint,
+      credentials: TEST_CREDENTIALS,
+    });
+    superviseCalls(client, watch);
+    const stop = new AbortController();
+    const connected = new Promise<void>((resolve) => silent.onConnection(resolve));
+
+    // Act
+    const call = withAbortSignal(client, stop.signal)
+      .send(new ListRootsCommand({}))
+      .catch((e: unknown) => e);
+    await connected;
+    now += 12_000;
+    const during = watch.describe(1_000);
+    stop.abort(new Error('deadline'));
+    const error = await call;
+
+    // Assess
+    expect(during).toBe(`Organizations ListRoots to ${silent.endpoint} had no answer for 12 s`);
+    expect((error as Error).name).toBe('AbortError');
+    expect(watch.list()).toEqual([]);
+  });
+});
+
+describe('withAbortSignal', () => {
+  it('cuts a call in flight: the request is destroyed, no retry starts, and the client itself is unchanged', async () => {
+    // Prepare
+    const client = new OrganizationsClient({
+      region: 'us-east-1',
+      endpoint: silent.endpoint,
+      credentials: TEST_CREDENTIALS,
+      retryStrategy: new ConfiguredRetryStrategy(5, 0),
+    });
+    const stop = new AbortController();
+    const before = silent.connections.length;
+    const connected = new Promise<void>((resolve) => silent.onConnection(resolve));
+
+    // Act
+    const call = withAbortSignal(client, stop.signal)
+      .send(new ListRootsCommand({}))
+      .catch((e: unknown) => e);
+    await connected;
+    stop.abort(new Error('the deadline'));
+    const error = await call;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+
+    // Assess
+    expect((error as Error).name).toBe('AbortError');
+    expect(((error as Error).cause as Error).message).toBe('the deadline');
+    const mine = silent.connections.slice(before);
+    expect(mine).toHaveLength(1);
+    expect(mine[0]?.closed).toBe(true);
+    expect(client.send).toBe(OrganizationsClient.prototype.send);
+  });
+});

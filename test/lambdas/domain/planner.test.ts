@@ -1,0 +1,500 @@
+import { describe, expect, it } from 'vitest';
+import { loadDesiredState } from '../../../lambdas/domain/desired-state/loader.ts';
+import type { DesiredState } from '../../../lambdas/domain/desired-state/types.ts';
+import { ConfigurationError } from '../../../lambdas/domain/errors.ts';
+import { type Change, type Plan, plan } from '../../../lambdas/domain/planner.ts';
+import { renderPolicyDocument } from '../../../lambdas/domain/policy-document.ts';
+import { entry, OrgBuilder } from '../../support/org-builder.ts';
+
+function desired(yaml: string): DesiredState {
+  const result = loadDesiredState(yaml, { file: 'ai-optout.yaml' });
+  if (!result.ok)
+    throw new Error(result.diagnostics.map((d) => `${d.location.line}: ${d.message}`).join('\n'));
+  return result.state;
+}
+
+const BASELINE_YAML = `
+version: 1
+policies:
+  - name: baseline
+    description: baseline
+    default: optOut
+    targets: [root]
+expect:
+  optOut: all
+`;
+const BASELINE_CONTENT = renderPolicyDocument({ default: 'optOut', lock: 'all' });
+
+/** A small LZA-like organization. */
+function lzaOrg(): OrgBuilder {
+  return new OrgBuilder()
+    .account('management')
+    .account('log-archive', 'Security')
+    .account('prod-app', 'Workloads/Prod')
+    .account('dev-app', 'Workloads/Dev')
+    .account('sandbox-1', 'Sandbox')
+    .account('sandbox-2', 'Sandbox');
+}
+
+function actions(result: Plan): string[] {
+  return result.changes.map((c) => [c.action, c.policy, c.target?.path].filter(Boolean).join(' '));
+}
+
+function planError(fn: () => unknown): ConfigurationError {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof ConfigurationError) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigurationError');
+}
+
+describe('plan: a fresh organization', () => {
+  const org = lzaOrg().withPolicyType(undefined);
+  const result = plan(desired(BASELINE_YAML), org.build());
+
+  it('enables the type, creates and attaches the policy, in that order', () => {
+    expect(actions(result)).toEqual([
+      'enable-policy-type Root',
+      'create-policy baseline',
+      'attach-policy baseline Root',
+    ]);
+    const create = result.changes[1] as Change;
+    expect(create.content).toBe(BASELINE_CONTENT);
+    expect(create.description).toBe('baseline');
+    expect(create.policyId).toBeUndefined();
+  });
+
+  it('previews every account going from unset to optOut', () => {
+    expect(result.effectiveChanges).toHaveLength(6);
+    for (const change of result.effectiveChanges)
+      expect(change).toMatchObject({ service: 'default', from: 'unset', to: 'optOut' });
+    expect(result.effectiveChanges.find((c) => c.accountName === 'prod-app')?.path).toBe(
+      'Root/Workloads/Prod',
+    );
+  });
+
+  it('reports every account as violating expect today, with no cause', () => {
+    expect(result.violations).toHaveLength(6);
+    expect(result.violations[0]).toMatchObject({
+      service: 'default',
+      expected: 'optOut',
+      actual: 'unset',
+      cause: 'none',
+    });
+    expect(result.verdict).toBe('drift');
+    expect(result.accounts).toEqual({ total: 6, compliant: 0, nonCompliant: 6 });
+  });
+});
+
+describe('plan: in sync', () => {
+  it('has no change, no effective change, no violation', () => {
+    const org = lzaOrg().policy('baseline', BASELINE_CONTENT, ['root'], {
+      managed: true,
+      description: 'baseline',
+    });
+    const result = plan(desired(BASELINE_YAML), org.build());
+    expect(result.changes).toEqual([]);
+    expect(result.effectiveChanges).toEqual([]);
+    expect(result.violations).toEqual([]);
+    expect(result.verdict).toBe('in-sync');
+    expect(result.accounts).toEqual({ total: 6, compliant: 6, nonCompliant: 0 });
+    expect(result.summary).toMatch(/^in-sync/);
+  });
+
+  it('treats whitespace and key order in the stored content as no difference', () => {
+    const pretty = JSON.stringify(JSON.parse(BASELINE_CONTENT), null, 2);
+    const org = lzaOrg().policy('baseline', pretty, ['root'], { managed: true, description: 'baseline' });
+    expect(plan(desired(BASELINE_YAML), org.build()).changes).toEqual([]);
+  });
+});
+
+describe('plan: out-of-band changes to managed policies', () => {
+  it('content edited: update-policy, and the preview shows what the edit had changed', () => {
+    const edited = JSON.stringify({ services: { default: entry('optOut'), lex: entry('optIn') } });
+    const org = lzaOrg().policy('baseline', edited, ['root'], { managed: true, description: 'baseline' });
+    const result = plan(desired(BASELINE_YAML), org.build());
+    expect(actions(result)).toEqual(['update-policy baseline']);
+    expect(result.changes[0]?.detail).toMatch(/content of baseline differs/);
+    expect(result.changes[0]?.content).toBe(BASELINE_CONTENT);
+    expect(
+      result.effectiveChanges.every((c) => c.service === 'lex' && c.from === 'optIn' && c.to === 'optOut'),
+    ).toBe(true);
+    expect(result.violations.map((v) => v.service)).toEqual(Array(6).fill('lex'));
+  });
+
+  it('description edited: update-policy naming the description', () => {
+    const org = lzaOrg().policy('baseline', BASELINE_CONTENT, ['root'], {
+      managed: true,
+      description: 'changed by hand',
+    });
+    const result = plan(desired(BASELINE_YAML), org.build());
+    expect(actions(result)).toEqual(['update-policy baseline']);
+    expect(result.changes[0]?.detail).toMatch(/description of baseline differs/);
+    expect(result.effectiveChanges).toEqual([]);
+  });
+
+  it('detached from a declared target: attach-policy', () => {
+    const org = lzaOrg().policy('baseline', BASELINE_CONTENT, [], {
+      managed: true,
+      description: 'baseline',
+      id: 'p-baseline1',
+    });
+    const result = plan(desired(BASELINE_YAML), org.build());
+    expect(actions(result)).toEqual(['attach-policy baseline Root']);
+    expect(result.changes[0]?.policyId).toBe('p-baseline1');
+  });
+
+  it('attached to an undeclared target: detach-policy', () => {
+    const org = lzaOrg().policy('baseline', BASELINE_CONTENT, ['root', 'Sandbox'], {
+      managed: true,
+      description: 'baseline',
+    });
+    expect(actions(plan(desired(BASELINE_YAML), org.build()))).toEqual([
+      'detach-policy baseline Root/Sandbox',
+    ]);
+  });
+
+  it('no longer declared: detached everywhere, then deleted', () => {
+    const org = lzaOrg()
+      .policy('baseline', BASELINE_CONTENT, ['root'], { managed: true, description: 'baseline' })
+      .policy('old', { services: { lex: entry('optOut') } }, ['Sandbox', 'prod-app'], { managed: true });
+    expect(actions(plan(desired(BASELINE_YAML), org.build()))).toEqual([
+      'detach-policy old Root/Sandbox',
+      'detach-policy old Root/Workloads/Prod/prod-app',
+      'delete-policy old',
+    ]);
+  });
+});
+
+describe('plan: unmanaged policies', () => {
+  const rogueIn = { services: { comprehend: entry('optIn') } };
+  function org() {
+    return lzaOrg()
+      .policy('baseline', renderPolicyDocument({ default: 'optOut', lock: 'declared' }), ['root'], {
+        managed: true,
+        description: 'baseline',
+      })
+      .policy('rogue-ou', rogueIn, ['Sandbox'], { id: 'p-rogueou1' })
+      .policy(
+        'rogue-account',
+        { services: { polly: entry('optIn', { lockEntry: true, lockSetting: true }) } },
+        ['prod-app'],
+      )
+      .policy('rogue-default', { services: { default: entry('optIn') } }, ['dev-app']);
+  }
+  const yaml = (mode: string) =>
+    BASELINE_YAML.replace('version: 1', `version: 1\nunmanaged: ${mode}`).replace(
+      'description: baseline',
+      'description: baseline\n    lock: declared',
+    );
+
+  it('report: one finding per attachment; their effect counts as violations', () => {
+    const snapshot = org().build();
+    const result = plan(desired(yaml('report')), snapshot);
+    expect(actions(result)).toEqual([
+      'unmanaged-policy rogue-account Root/Workloads/Prod/prod-app',
+      'unmanaged-policy rogue-default Root/Workloads/Dev/dev-app',
+      'unmanaged-policy rogue-ou Root/Sandbox',
+    ]);
+    const sandboxRoot = snapshot.organizationalUnits.find((o) => o.name === 'Sandbox')?.id;
+    expect(result.violations.map((v) => `${v.accountName}:${v.service}:${v.actual}`).sort()).toEqual([
+      'prod-app:polly:optIn',
+      'sandbox-1:comprehend:optIn',
+      'sandbox-2:comprehend:optIn',
+    ]);
+    expect(result.violations.find((v) => v.accountName === 'sandbox-1')?.cause).toBe(
+      `p-rogueou1@${sandboxRoot}`,
+    );
+    expect(result.violations.find((v) => v.accountName === 'sandbox-1')?.causeDetail).toBe(
+      'rogue-ou on Root/Sandbox',
+    );
+    expect(result.effectiveChanges).toEqual([]);
+  });
+
+  it('a rogue default optIn blocked by the declared lock has no effect and is no violation', () => {
+    const result = plan(desired(yaml('report')), org().build());
+    expect(result.violations.some((v) => v.accountName === 'dev-app')).toBe(false);
+  });
+
+  it('detach: detach-policy for each attachment, and the preview shows the accounts it fixes', () => {
+    const result = plan(desired(yaml('detach')), org().build());
+    expect(actions(result)).toEqual([
+      'detach-policy rogue-account Root/Workloads/Prod/prod-app',
+      'detach-policy rogue-default Root/Workloads/Dev/dev-app',
+      'detach-policy rogue-ou Root/Sandbox',
+    ]);
+    expect(
+      result.effectiveChanges.map((c) => `${c.accountName}:${c.service}:${c.from}->${c.to}`).sort(),
+    ).toEqual([
+      'prod-app:polly:optIn->optOut',
+      'sandbox-1:comprehend:optIn->optOut',
+      'sandbox-2:comprehend:optIn->optOut',
+    ]);
+    expect(result.changes.every((c) => !c.action.startsWith('delete'))).toBe(true);
+  });
+
+  it('ignore: no finding, but violations are still computed', () => {
+    const result = plan(desired(yaml('ignore')), org().build());
+    expect(result.changes).toEqual([]);
+    expect(result.violations).toHaveLength(3);
+    expect(result.verdict).toBe('drift');
+  });
+
+  it('ignore with harmless unmanaged policies is in sync', () => {
+    const snapshot = lzaOrg()
+      .policy('baseline', BASELINE_CONTENT, ['root'], { managed: true, description: 'baseline' })
+      .policy('harmless', { services: { lex: entry('optOut') } }, ['Sandbox'])
+      .build();
+    expect(plan(desired(yaml('ignore').replace('\n    lock: declared', '')), snapshot).verdict).toBe(
+      'in-sync',
+    );
+  });
+
+  it('malformed unmanaged content becomes a warning', () => {
+    const snapshot = lzaOrg()
+      .policy('baseline', BASELINE_CONTENT, ['root'], { managed: true, description: 'baseline' })
+      .policy('guide', '{"services":{"default":{"opt_out_policy":{"@@assign":"OptOut"}}}}', ['Sandbox'], {
+        id: 'p-guide001',
+      })
+      .build();
+    const result = plan(desired(BASELINE_YAML), snapshot);
+    expect(result.warnings).toEqual([
+      expect.objectContaining({
+        code: 'malformed-policy',
+        policyId: 'p-guide001',
+        message: expect.stringContaining('"OptOut"'),
+      }),
+    ]);
+  });
+});
+
+describe('plan: ownership', () => {
+  const untagged = () =>
+    lzaOrg().policy('baseline', { services: { default: entry('optOut') } }, ['root'], { id: 'p-manual01' });
+
+  it('an untagged policy with a declared name is a configuration error naming it', () => {
+    const error = planError(() => plan(desired(BASELINE_YAML), untagged().build()));
+    expect(error.diagnostics).toHaveLength(1);
+    expect(error.diagnostics[0]).toMatchObject({
+      code: 'name-conflict',
+      location: { file: 'ai-optout.yaml', line: 4, col: 11 },
+      message: expect.stringContaining('p-manual01'),
+      hint: expect.stringContaining('adopt: true'),
+    });
+  });
+
+  it('adopt: true tags it and replaces its content, with no new policy', () => {
+    const result = plan(
+      desired(BASELINE_YAML.replace('default: optOut', 'default: optOut\n    adopt: true')),
+      untagged().build(),
+    );
+    expect(actions(result)).toEqual(['adopt-policy baseline']);
+    expect(result.changes[0]).toMatchObject({ policyId: 'p-manual01', content: BASELINE_CONTENT });
+    expect(result.changes[0]?.detail).toMatch(/tag baseline as managed and replace its content/);
+  });
+});
+
+describe('plan: targets', () => {
+  it('resolves OU paths with or without Root/, OU ids, account ids and names', () => {
+    const org = lzaOrg();
+    const sandboxId = org.idOf('Sandbox');
+    const devId = org.idOf('dev-app');
+    const yaml = `
+version: 1
+policies:
+  - name: p
+    default: optOut
+    targets:
+      - ou: Root/Workloads/Prod
+      - ou: Security
+      - ou: ${sandboxId}
+      - account: management
+      - account: "${devId}"
+`;
+    const result = plan(desired(yaml), org.build());
+    expect(actions(result)).toEqual([
+      'create-policy p',
+      'attach-policy p Root/Sandbox',
+      'attach-policy p Root/Security',
+      'attach-policy p Root/Workloads/Dev/dev-app',
+      'attach-policy p Root/Workloads/Prod',
+      'attach-policy p Root/management',
+    ]);
+  });
+
+  it('an unknown OU or account fails with the YAML location and a suggestion', () => {
+    const yaml = `
+version: 1
+policies:
+  - name: p
+    default: optOut
+    targets:
+      - ou: Workloads/Prd
+      - account: sandbox-3
+`;
+    const error = planError(() => plan(desired(yaml), lzaOrg().build()));
+    expect(error.diagnostics.map((d) => [d.code, d.location.line, d.message, d.hint])).toEqual([
+      ['unknown-target', 7, 'OU Root/Workloads/Prd does not exist', 'did you mean `Workloads/Prod`?'],
+      ['unknown-target', 8, 'no account named sandbox-3 in the organization', 'did you mean `sandbox-1`?'],
+    ]);
+  });
+
+  it('counts unmanaged policies that stay attached against the 5-per-target limit', () => {
+    const org = lzaOrg();
+    for (let i = 0; i < 4; i++) org.policy(`other-${i}`, { services: { lex: entry('optOut') } }, ['root']);
+    const yaml = `
+version: 1
+policies:
+  - name: a
+    default: optOut
+    targets: [root]
+  - name: b
+    services: { lex: optOut }
+    targets: [root]
+`;
+    const error = planError(() => plan(desired(yaml), org.build()));
+    expect(error.diagnostics[0]).toMatchObject({
+      code: 'too-many-policies-on-target',
+      message: expect.stringContaining('6 AI opt-out policies'),
+    });
+    const detaching = plan(desired(yaml.replace('version: 1', 'version: 1\nunmanaged: detach')), org.build());
+    expect(detaching.changes.filter((c) => c.action === 'detach-policy')).toHaveLength(4);
+  });
+});
+
+describe('plan: expect', () => {
+  it('declared policies that would break expect are a configuration error, not drift', () => {
+    const yaml = `
+version: 1
+policies:
+  - name: base
+    default: optOut
+    lock: declared
+    targets: [root]
+  - name: sandbox
+    services: { lex: optIn }
+    lock: none
+    targets: [{ ou: Sandbox }]
+expect:
+  optOut: all
+`;
+    const error = planError(() => plan(desired(yaml), lzaOrg().build()));
+    expect(error.diagnostics).toHaveLength(1);
+    expect(error.diagnostics[0]).toMatchObject({
+      code: 'declared-breaks-expect',
+      location: { line: 8 },
+      message: expect.stringContaining('lex optIn (set by sandbox on Root/Sandbox) for 2 accounts'),
+    });
+    const excepted = `${yaml}  except:\n    - ou: Sandbox\n      services: [lex]\n`;
+    const result = plan(desired(excepted), lzaOrg().build());
+    expect(result.violations.filter((v) => v.service === 'lex')).toEqual([]);
+  });
+
+  it('a list of services checks each one resolves to optOut', () => {
+    const yaml = `
+version: 1
+policies:
+  - name: lex-out
+    services: { lex: optOut, polly: optOut }
+    targets: [root]
+expect:
+  optOut: [lex, polly]
+`;
+    const snapshot = lzaOrg()
+      .policy(
+        'lex-out',
+        renderPolicyDocument({ services: { lex: 'optOut', polly: 'optIn' }, lock: 'all' }),
+        ['root'],
+        { managed: true, description: 'AI services opt-out policy managed by ai-optout' },
+      )
+      .build();
+    const result = plan(desired(yaml), snapshot);
+    expect(result.violations.map((v) => `${v.service}:${v.actual}`)).toEqual(Array(6).fill('polly:optIn'));
+    expect(actions(result)).toEqual(['update-policy lex-out']);
+  });
+
+  it('an exception at an account covers only that account', () => {
+    const yaml = `
+version: 1
+policies:
+  - name: base
+    default: optOut
+    lock: declared
+    targets: [root]
+expect:
+  optOut: all
+  except:
+    - account: sandbox-1
+      services: [comprehend]
+`;
+    const snapshot = lzaOrg()
+      .policy('base', renderPolicyDocument({ default: 'optOut', lock: 'declared' }), ['root'], {
+        managed: true,
+        description: 'AI services opt-out policy managed by ai-optout',
+      })
+      .policy('rogue', { services: { comprehend: entry('optIn') } }, ['Sandbox'])
+      .build();
+    const result = plan(desired(yaml), snapshot);
+    expect(result.violations.map((v) => v.accountName)).toEqual(['sandbox-2']);
+  });
+});
+
+describe('plan: other states', () => {
+  it('warns about conflicting values on one node', () => {
+    const snapshot = lzaOrg()
+      .policy('baseline', BASELINE_CONTENT, ['root'], { managed: true, description: 'baseline' })
+      .policy('a', { services: { lex: entry('optOut') } }, ['Sandbox'])
+      .policy('b', { services: { lex: entry('optIn') } }, ['Sandbox'])
+      .build();
+    const result = plan(
+      desired(BASELINE_YAML.replace('version: 1', 'version: 1\nunmanaged: ignore')),
+      snapshot,
+    );
+    expect(result.warnings.filter((w) => w.code === 'same-node-conflict')).toHaveLength(0);
+    const unlocked = lzaOrg()
+      .policy('baseline', renderPolicyDocument({ default: 'optOut', lock: 'none' }), ['root'], {
+        managed: true,
+        description: 'baseline',
+      })
+      .policy('a', { services: { lex: entry('optOut') } }, ['Sandbox'])
+      .policy('b', { services: { lex: entry('optIn') } }, ['Sandbox'])
+      .build();
+    const yaml = BASELINE_YAML.replace('version: 1', 'version: 1\nunmanaged: ignore').replace(
+      'description: baseline',
+      'description: baseline\n    lock: none',
+    );
+    const conflicting = plan(desired(yaml), unlocked);
+    expect(conflicting.warnings).toEqual([
+      expect.objectContaining({
+        code: 'same-node-conflict',
+        message: expect.stringContaining('assumes optIn'),
+      }),
+    ]);
+    expect(conflicting.violations.map((v) => `${v.accountName}:${v.service}`)).toEqual([
+      'sandbox-1:lex',
+      'sandbox-2:lex',
+    ]);
+  });
+
+  it('a type still being enabled is a warning, not a change', () => {
+    const result = plan(desired(BASELINE_YAML), lzaOrg().withPolicyType('PENDING_ENABLE').build());
+    expect(result.changes.some((c) => c.action === 'enable-policy-type')).toBe(false);
+    expect(result.warnings.map((w) => w.code)).toContain('policy-type-pending');
+  });
+
+  it('a disabled type makes attachments ineffective', () => {
+    const snapshot = lzaOrg()
+      .withPolicyType(undefined)
+      .policy('baseline', BASELINE_CONTENT, [], { managed: true, description: 'baseline' })
+      .build();
+    const result = plan(desired(BASELINE_YAML), snapshot);
+    expect(actions(result)).toEqual(['enable-policy-type Root', 'attach-policy baseline Root']);
+  });
+
+  it('the mode option overrides the file', () => {
+    expect(plan(desired(BASELINE_YAML), lzaOrg().build()).mode).toBe('audit');
+    expect(plan(desired(BASELINE_YAML), lzaOrg().build(), { mode: 'enforce' }).mode).toBe('enforce');
+  });
+});

@@ -1,0 +1,213 @@
+import { describe, expect, it } from 'vitest';
+import {
+  OP_ASSIGN,
+  OPS_ALL,
+  OPS_NONE,
+  parsePolicyDocument,
+  renderPolicyDocument,
+  sameDocument,
+} from '../../../lambdas/domain/policy-document.ts';
+
+const NONE = '"@@operators_allowed_for_child_policies":["@@none"]';
+
+describe('renderPolicyDocument', () => {
+  it('lock all puts @@none under services, every entry and every opt_out_policy (AWS Example 1)', () => {
+    const content = renderPolicyDocument({ default: 'optOut', lock: 'all' });
+    expect(content).toBe(
+      `{"services":{${NONE},"default":{${NONE},"opt_out_policy":{${NONE},"@@assign":"optOut"}}}}`,
+    );
+  });
+
+  it('lock declared locks each declared entry and its opt_out_policy but not services', () => {
+    const content = renderPolicyDocument({ default: 'optOut', services: { lex: 'optIn' }, lock: 'declared' });
+    expect(content).toBe(
+      `{"services":{"default":{${NONE},"opt_out_policy":{${NONE},"@@assign":"optOut"}},"lex":{${NONE},"opt_out_policy":{${NONE},"@@assign":"optIn"}}}}`,
+    );
+  });
+
+  it('lock none renders AWS create-page syntax with no operators', () => {
+    const content = renderPolicyDocument({
+      default: 'optOut',
+      services: { rekognition: 'optIn' },
+      lock: 'none',
+    });
+    expect(content).toBe(
+      '{"services":{"default":{"opt_out_policy":{"@@assign":"optOut"}},"rekognition":{"opt_out_policy":{"@@assign":"optIn"}}}}',
+    );
+  });
+
+  it('is canonical: default first, then services sorted, whatever order they were declared in', () => {
+    const a = renderPolicyDocument({
+      default: 'optOut',
+      services: { translate: 'optOut', lex: 'optIn', comprehend: 'optOut' },
+      lock: 'none',
+    });
+    const keys = Object.keys(JSON.parse(a).services);
+    expect(keys).toEqual(['default', 'comprehend', 'lex', 'translate']);
+    const b = renderPolicyDocument({
+      services: { comprehend: 'optOut', translate: 'optOut', lex: 'optIn' },
+      default: 'optOut',
+      lock: 'none',
+    });
+    expect(b).toBe(a);
+  });
+
+  it('renders documents that parse back to the same settings and locks', () => {
+    const parsed = parsePolicyDocument(
+      renderPolicyDocument({ default: 'optOut', services: { lex: 'optIn' }, lock: 'all' }),
+    );
+    expect(parsed.findings).toEqual([]);
+    expect(parsed.servicesOps).toBe(OPS_NONE);
+    expect(parsed.entries.get('default')).toEqual({
+      entryOps: OPS_NONE,
+      setting: 'optOut',
+      settingOps: OPS_NONE,
+    });
+    expect(parsed.entries.get('lex')).toEqual({ entryOps: OPS_NONE, setting: 'optIn', settingOps: OPS_NONE });
+  });
+});
+
+describe('parsePolicyDocument', () => {
+  it('reads hand-written content with whitespace and operators at any position', () => {
+    const parsed = parsePolicyDocument(`{
+      "services": {
+        "default": { "opt_out_policy": { "@@assign": "optOut", "@@operators_allowed_for_child_policies": ["@@assign"] } },
+        "@@operators_allowed_for_child_policies": ["@@none"]
+      }
+    }`);
+    expect(parsed.usable).toBe(true);
+    expect(parsed.findings).toEqual([]);
+    expect(parsed.servicesOps).toBe(OPS_NONE);
+    expect(parsed.entries.get('default')).toEqual({ setting: 'optOut', settingOps: OP_ASSIGN });
+  });
+
+  it('turns invalid JSON into a finding, never an exception', () => {
+    const parsed = parsePolicyDocument('{"services": {');
+    expect(parsed.usable).toBe(false);
+    expect(parsed.findings).toHaveLength(1);
+    expect(parsed.findings[0]?.message).toMatch(/not valid JSON/);
+  });
+
+  it('reports a document without a services object', () => {
+    for (const content of ['[]', '{"Services":{}}', '{"services":"optOut"}', 'null']) {
+      const parsed = parsePolicyDocument(content);
+      expect(parsed.usable, content).toBe(false);
+      expect(parsed.findings.map((f) => f.message).join()).toMatch(/no "services" object/);
+    }
+  });
+
+  it('ignores a wrong-case value with a finding that names the expected spelling', () => {
+    const parsed = parsePolicyDocument('{"services":{"default":{"opt_out_policy":{"@@assign":"OptOut"}}}}');
+    expect(parsed.entries.get('default')?.setting).toBeUndefined();
+    expect(parsed.findings).toEqual([
+      {
+        path: 'services.default.opt_out_policy.@@assign',
+        message: expect.stringContaining('expected "optOut"'),
+      },
+    ]);
+  });
+
+  it('reports a missing @@assign, a misplaced @@assign and the effective-policy format', () => {
+    const parsed = parsePolicyDocument(
+      JSON.stringify({
+        services: {
+          lex: { opt_out_policy: {} },
+          polly: { '@@assign': 'optOut', opt_out_policy: { '@@assign': 'optOut' } },
+          textract: { opt_out_policy: 'optIn' },
+        },
+      }),
+    );
+    const messages = parsed.findings.map((f) => `${f.path}: ${f.message}`);
+    expect(messages).toEqual([
+      'services.lex.opt_out_policy: has no "@@assign"; it sets nothing',
+      'services.polly.@@assign: "@@assign" belongs inside "opt_out_policy"; ignored',
+      expect.stringMatching(/^services\.textract\.opt_out_policy: .*effective-policy format/),
+    ]);
+    expect(parsed.entries.get('lex')?.setting).toBeUndefined();
+    expect(parsed.entries.get('polly')?.setting).toBe('optOut');
+    expect(parsed.entries.get('textract')?.setting).toBeUndefined();
+  });
+
+  it('rejects @@append, @@remove and @@enforced_for, which AI opt-out policies do not allow', () => {
+    const parsed = parsePolicyDocument(
+      '{"services":{"lex":{"opt_out_policy":{"@@assign":"optOut","@@append":"optIn","@@remove":"x","@@enforced_for":["a"]}}}}',
+    );
+    expect(parsed.findings.map((f) => f.path)).toEqual([
+      'services.lex.opt_out_policy.@@append',
+      'services.lex.opt_out_policy.@@remove',
+      'services.lex.opt_out_policy.@@enforced_for',
+    ]);
+    expect(parsed.entries.get('lex')?.setting).toBe('optOut');
+  });
+
+  it('reads operator lists: @@all, combinations, and malformed lists ignored as no lock', () => {
+    const parsed = parsePolicyDocument(
+      JSON.stringify({
+        services: {
+          a: {
+            opt_out_policy: { '@@assign': 'optOut', '@@operators_allowed_for_child_policies': ['@@all'] },
+          },
+          b: {
+            opt_out_policy: {
+              '@@assign': 'optOut',
+              '@@operators_allowed_for_child_policies': ['@@assign', '@@remove'],
+            },
+          },
+          c: { opt_out_policy: { '@@assign': 'optOut', '@@operators_allowed_for_child_policies': '@@none' } },
+          d: {
+            opt_out_policy: {
+              '@@assign': 'optOut',
+              '@@operators_allowed_for_child_policies': ['@@none', '@@assign'],
+            },
+          },
+          e: {
+            opt_out_policy: { '@@assign': 'optOut', '@@operators_allowed_for_child_policies': ['@@NONE'] },
+          },
+        },
+      }),
+    );
+    expect(parsed.entries.get('a')?.settingOps).toBe(OPS_ALL);
+    expect(parsed.entries.get('b')?.settingOps).toBe(OP_ASSIGN | 4);
+    expect(parsed.entries.get('c')?.settingOps).toBeUndefined();
+    expect(parsed.entries.get('d')?.settingOps).toBe(OPS_NONE);
+    expect(parsed.entries.get('e')?.settingOps).toBeUndefined();
+    expect(parsed.findings.map((f) => f.path)).toEqual([
+      'services.c.opt_out_policy.@@operators_allowed_for_child_policies',
+      'services.d.opt_out_policy.@@operators_allowed_for_child_policies',
+      'services.e.opt_out_policy.@@operators_allowed_for_child_policies',
+    ]);
+  });
+
+  it('flags upper-case service keys and unknown keys', () => {
+    const parsed = parsePolicyDocument(
+      '{"services":{"Rekognition":{"opt_out_policy":{"@@assign":"optOut"}},"lex":{"opt_out_policies":{"@@assign":"optOut"}}},"version":1}',
+    );
+    const messages = parsed.findings.map((f) => `${f.path}: ${f.message}`);
+    expect(messages).toContain('version: unknown top-level key; ignored');
+    expect(messages.some((m) => m.startsWith('services.Rekognition: ') && m.includes('"rekognition"'))).toBe(
+      true,
+    );
+    expect(
+      messages.some((m) => m.includes('opt_out_policies') && m.includes('the key is "opt_out_policy"')),
+    ).toBe(true);
+    expect(parsed.entries.get('lex')?.setting).toBeUndefined();
+  });
+});
+
+describe('sameDocument', () => {
+  it('compares as parsed JSON: whitespace and key order do not matter', () => {
+    const rendered = renderPolicyDocument({ default: 'optOut', lock: 'all' });
+    const pretty = JSON.stringify(JSON.parse(rendered), null, 4);
+    const reordered =
+      '{"services":{"default":{"opt_out_policy":{"@@assign":"optOut","@@operators_allowed_for_child_policies":["@@none"]},"@@operators_allowed_for_child_policies":["@@none"]},"@@operators_allowed_for_child_policies":["@@none"]}}';
+    expect(sameDocument(rendered, pretty)).toBe(true);
+    expect(sameDocument(rendered, reordered)).toBe(true);
+  });
+
+  it('sees a value or a lock difference', () => {
+    const rendered = renderPolicyDocument({ default: 'optOut', lock: 'all' });
+    expect(sameDocument(rendered, renderPolicyDocument({ default: 'optIn', lock: 'all' }))).toBe(false);
+    expect(sameDocument(rendered, renderPolicyDocument({ default: 'optOut', lock: 'declared' }))).toBe(false);
+    expect(sameDocument(rendered, '{not json')).toBe(false);
+  });
+});

@@ -1,0 +1,89 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { SnapshotError } from '../../../lambdas/domain/errors.ts';
+import { parseSnapshot, serializeSnapshot, validateSnapshot } from '../../../lambdas/domain/snapshot.ts';
+import { OrgBuilder } from '../../support/org-builder.ts';
+
+const example = readFileSync(
+  new URL('../../../examples/lza-organization.snapshot.json', import.meta.url),
+  'utf8',
+);
+
+function failure(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(SnapshotError);
+    return (error as Error).message;
+  }
+  throw new Error('expected a SnapshotError');
+}
+
+describe('snapshots', () => {
+  it('reads the bundled example', () => {
+    const snapshot = parseSnapshot(example, 'example.json');
+    expect(snapshot.accounts).toHaveLength(18);
+    expect(snapshot.organizationalUnits.map((o) => o.name)).toEqual([
+      'Security',
+      'Infrastructure',
+      'Workloads',
+      'Prod',
+      'Dev',
+      'Sandbox',
+      'Suspended',
+    ]);
+  });
+
+  it('round-trips through serialize and parse', () => {
+    const snapshot = parseSnapshot(example, 'example.json');
+    const again = parseSnapshot(serializeSnapshot(snapshot), 'again.json');
+    expect(again).toEqual({
+      ...snapshot,
+      policies: [...snapshot.policies]
+        .sort((a, b) => (a.name < b.name ? -1 : 1))
+        .map((p) => ({ ...p, targets: [...p.targets].sort() })),
+    });
+  });
+
+  it('names the bad field of a malformed snapshot', () => {
+    const data = JSON.parse(example);
+    data.accounts[3].id = '12345';
+    expect(failure(() => validateSnapshot(data, 'bad.json'))).toBe(
+      'bad.json is not a valid organization snapshot: accounts[3].id: expected a 12-digit account id',
+    );
+  });
+
+  it('names a missing field, a wrong version and invalid JSON', () => {
+    const data = JSON.parse(example);
+    delete data.policies[0].content;
+    expect(failure(() => validateSnapshot(data, 's.json'))).toMatch(/policies\[0\]\.content: /);
+    expect(failure(() => validateSnapshot({ ...JSON.parse(example), snapshotVersion: 2 }, 's.json'))).toMatch(
+      /snapshotVersion: /,
+    );
+    expect(failure(() => parseSnapshot('{"snapshotVersion":', 's.json'))).toMatch(
+      /^s\.json is not valid JSON/,
+    );
+  });
+
+  it('rejects a parent that does not exist and a policy target outside the organization', () => {
+    const orphan = new OrgBuilder().account('a', 'X').build();
+    orphan.accounts[0] = {
+      ...(orphan.accounts[0] as (typeof orphan.accounts)[number]),
+      parentId: 'ou-test-99999999',
+    };
+    expect(failure(() => validateSnapshot(orphan, 'o.json'))).toMatch(/names parent ou-test-99999999/);
+    const stray = new OrgBuilder().account('a', 'X').policy('p', { services: {} }, ['root']).build();
+    (stray.policies[0] as { targets: string[] }).targets.push('999999999999');
+    expect(failure(() => validateSnapshot(stray, 't.json'))).toMatch(
+      /policies\[0\]\.targets\[1\]: 999999999999 is not/,
+    );
+  });
+
+  it('rejects a parent cycle', () => {
+    const cyclic = new OrgBuilder().ou('A/B').build();
+    const [a, b] = cyclic.organizationalUnits;
+    if (!a || !b) throw new Error('fixture');
+    a.parentId = b.id;
+    expect(failure(() => validateSnapshot(cyclic, 'c.json'))).toMatch(/not reachable from the root/);
+  });
+});

@@ -1,0 +1,102 @@
+/**
+ * The real `handler` export in other partitions, configured only by the environment as Lambda sets it:
+ * its Organizations calls go to the Organizations region of its own AWS_REGION's partition (recorded
+ * from each request's SigV4 credential scope at a proxy in front of moto), and in GovCloud, where AWS
+ * says AI opt-out policies do not apply, the job fails with one sentence instead of a verdict.
+ */
+import { readFileSync } from 'node:fs';
+import { S3Client } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { type CodePipelineEndpoint, startCodePipelineEndpoint } from '../../support/codepipeline-endpoint.ts';
+import { useLiveEnvironment } from '../../support/live-env.ts';
+import { createLzaOrgInPartitionOf, TEST_CREDENTIALS } from '../../support/moto-org.ts';
+import { withEnvironment } from '../../support/process-env.ts';
+import {
+  ARTIFACT_BUCKET,
+  createBuckets,
+  type PipelineEvent,
+  pipelineEvent,
+  putInputArtifact,
+  REGION,
+  STATE_BUCKET,
+} from './pipeline-fixtures.ts';
+
+const CONFIG_YAML = readFileSync(new URL('../../../config/ai-optout.yaml', import.meta.url), 'utf8');
+const live = useLiveEnvironment();
+let codePipeline: CodePipelineEndpoint;
+let adminS3: S3Client;
+
+beforeAll(async () => {
+  codePipeline = await startCodePipelineEndpoint();
+  adminS3 = new S3Client({
+    region: REGION,
+    endpoint: live.moto.endpoint,
+    credentials: TEST_CREDENTIALS,
+    forcePathStyle: true,
+  });
+});
+
+afterAll(async () => {
+  adminS3?.destroy();
+  await codePipeline?.stop();
+});
+
+beforeEach(async () => {
+  codePipeline.reset();
+  await createBuckets(adminS3, ARTIFACT_BUCKET, STATE_BUCKET);
+});
+
+/** Loads the handler module afresh in a function environment for `region` and runs one job. */
+function runHandlerIn(region: string, event: PipelineEvent): Promise<void> {
+  const environment = {
+    AWS_REGION: region,
+    AWS_ENDPOINT_URL: live.proxy.endpoint,
+    AWS_ENDPOINT_URL_CODEPIPELINE: codePipeline.endpoint,
+    AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
+    AI_OPTOUT_PACE: 'none',
+    AI_OPTOUT_MODE_CEILING: 'audit',
+    LOG_LEVEL: 'silent',
+  };
+  return withEnvironment(environment, async () => {
+    vi.resetModules();
+    const { handler } = await import('../../../lambdas/pipeline-job/handler.ts');
+    await handler(event, { getRemainingTimeInMillis: () => 600_000, awsRequestId: `req-${region}` });
+  });
+}
+
+async function auditJob(): Promise<PipelineEvent> {
+  const inputKey = await putInputArtifact(adminS3, { 'ai-optout.yaml': CONFIG_YAML });
+  return pipelineEvent({ inputKey, userParameters: { mode: 'audit', failOn: 'never' } });
+}
+
+describe('the pipeline job in other partitions', () => {
+  it('in cn-north-1 signs every Organizations call for cn-northwest-1, and reports a verdict', async () => {
+    await createLzaOrgInPartitionOf('cn-northwest-1', live.moto.endpoint);
+
+    await runHandlerIn('cn-north-1', await auditJob());
+
+    const organizations = live.proxy.signed.filter((s) => s.service === 'organizations');
+    expect(organizations.map((s) => s.operation)).toEqual(
+      expect.arrayContaining(['DescribeOrganization', 'ListRoots', 'ListPolicies']),
+    );
+    expect(new Set(organizations.map((s) => s.region))).toEqual(new Set(['cn-northwest-1']));
+    const [result] = codePipeline.results();
+    expect(result?.kind).toBe('success');
+    expect(result?.kind === 'success' && result.outputVariables?.VERDICT).toBe('drift');
+  });
+
+  it('in GovCloud fails the job with a ConfigurationError of one sentence and calls no Organizations API', async () => {
+    await runHandlerIn('us-gov-east-1', await auditJob());
+
+    expect(live.proxy.signed.filter((s) => s.service === 'organizations')).toEqual([]);
+    const results = codePipeline.results();
+    expect(results).toHaveLength(1);
+    expect(results[0]?.kind === 'failure' && results[0].failureDetails).toEqual({
+      type: 'ConfigurationError',
+      message:
+        'AI services opt-out policies do not apply in us-gov-west-1 (partition aws-us-gov): AWS applies the opt-out setting to all AWS Regions excluding the AWS GovCloud (US) Regions, so there is no AISERVICES_OPT_OUT_POLICY to check or enforce there.',
+      externalExecutionId: 'req-us-gov-east-1',
+    });
+  });
+});

@@ -1,0 +1,293 @@
+/**
+ * The pipeline starter, with the real SDK against the fake CodePipeline endpoint (which checks every
+ * request against botocore's shapes): it starts ours on the revision the LZA execution deployed, and
+ * when it cannot, still starts ours on the latest and says why.
+ */
+import type { CodePipelineClient } from '@aws-sdk/client-codepipeline';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createLogger } from '../../../lambdas/pipeline-job/logger.ts';
+import { readStarterConfig, STARTER_ENV } from '../../../lambdas/pipeline-starter/config.ts';
+import { type StarterConfig, startAfterLza } from '../../../lambdas/pipeline-starter/start.ts';
+import { LZA_CONFIGURATION_ACTION } from '../../../lib/lza-names.ts';
+import {
+  type CodePipelineEndpoint,
+  codePipelineClientFor,
+  type ScriptedActionExecution,
+  startCodePipelineEndpoint,
+} from '../../support/codepipeline-endpoint.ts';
+import { logSink } from '../pipeline-job/pipeline-fixtures.ts';
+
+const LZA = 'AWSAccelerator-Pipeline';
+const OURS = 'ai-optout';
+const EXECUTION = '12345678-1234-5678-abcd-12345678abcd';
+const VERSION_ID = '3HL4kqtJlcpXroDTDmJ-rmSpXd3dIbrHY';
+const BUCKET = 'aws-accelerator-config-111122223333-us-east-1';
+const KEY = 'zipped/aws-accelerator-config.zip';
+
+const S3_CONFIG: StarterConfig = {
+  lzaPipelineName: LZA,
+  lzaStageName: LZA_CONFIGURATION_ACTION.stageName,
+  lzaActionName: LZA_CONFIGURATION_ACTION.actionName,
+  pipelineName: OURS,
+  sourceActionName: 'LzaConfig',
+  revisionType: 'S3_OBJECT_VERSION_ID',
+  expectedConfiguration: { S3Bucket: BUCKET, S3ObjectKey: KEY },
+};
+
+/** LZA's source stage as one execution records it: its own code (Source) and the configuration. */
+function lzaSourceStage(configuration: Record<string, string>, variables: Record<string, string>) {
+  return [
+    {
+      stageName: 'Source',
+      actionName: 'Source',
+      input: {
+        configuration: {
+          S3Bucket: 'aws-accelerator-installer-111122223333-us-east-1',
+          S3ObjectKey: 'lza/v1.15.5.zip',
+        },
+      },
+      output: { outputVariables: { VersionId: 'installer-code-version', ETag: 'e1' } },
+    },
+    {
+      stageName: 'Source',
+      actionName: 'Configuration',
+      input: { configuration },
+      output: { outputVariables: variables },
+    },
+    { stageName: 'Deploy', actionName: 'Organizations', input: { configuration: {} } },
+  ] satisfies ScriptedActionExecution[];
+}
+
+/** The event EventBridge delivers (documented sample, CodePipeline user guide "Monitoring CodePipeline events"). */
+function succeeded(executionId = EXECUTION, pipeline = LZA, state = 'SUCCEEDED') {
+  return {
+    version: '0',
+    id: 'c2a2c4a8-5d53-4c5f-9c5b-0b5a3c4d5e6f',
+    'detail-type': 'CodePipeline Pipeline Execution State Change',
+    source: 'aws.codepipeline',
+    account: '111122223333',
+    time: '2026-11-26T12:00:00Z',
+    region: 'us-east-1',
+    resources: [`arn:aws:codepipeline:us-east-1:111122223333:${pipeline}`],
+    detail: { pipeline, ...(executionId ? { 'execution-id': executionId } : {}), state, version: 3 },
+  };
+}
+
+let fake: CodePipelineEndpoint;
+let client: CodePipelineClient;
+
+beforeAll(async () => {
+  fake = await startCodePipelineEndpoint();
+  client = codePipelineClientFor(fake);
+});
+
+afterAll(async () => {
+  client?.destroy();
+  await fake?.stop();
+});
+
+beforeEach(() => {
+  fake.reset();
+  fake.addPipeline(LZA);
+  fake.addPipeline(OURS);
+});
+
+async function run(event: unknown, config: StarterConfig = S3_CONFIG) {
+  const sink = logSink();
+  const result = await startAfterLza(event, client, config, createLogger(sink, 'debug'));
+  return { result, logs: sink.lines() };
+}
+
+describe('pipeline starter: the revision LZA deployed', () => {
+  it('S3: starts ours on the VersionId the Configuration action recorded, with the LZA execution id as token', async () => {
+    // Prepare
+    fake.addExecution(
+      LZA,
+      EXECUTION,
+      lzaSourceStage({ S3Bucket: BUCKET, S3ObjectKey: KEY }, { VersionId: VERSION_ID, ETag: 'e2' }),
+    );
+
+    // Act
+    const { result, logs } = await run(succeeded());
+
+    // Assess
+    expect(fake.started()).toEqual([
+      {
+        name: OURS,
+        pipelineExecutionId: result?.pipelineExecutionId,
+        sourceRevisions: [
+          { actionName: 'LzaConfig', revisionType: 'S3_OBJECT_VERSION_ID', revisionValue: VERSION_ID },
+        ],
+        clientRequestToken: EXECUTION,
+      },
+    ]);
+    expect(result).toEqual({
+      pipelineExecutionId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      revision: VERSION_ID,
+    });
+    const list = fake.calls.find((c) => c.operation === 'ListActionExecutions');
+    expect(list?.input).toEqual({ pipelineName: LZA, filter: { pipelineExecutionId: EXECUTION } });
+    expect(logs.at(-1)).toMatchObject({ level: 'info', revision: VERSION_ID, lzaExecutionId: EXECUTION });
+  });
+
+  it('CodeCommit: starts ours on the CommitId, matching repository and branch in the resolved configuration', async () => {
+    // Prepare
+    const commit = 'e0c7a1b2308ca3071aa7bab414de234ab52eea00';
+    fake.addExecution(
+      LZA,
+      EXECUTION,
+      lzaSourceStage(
+        { RepositoryName: 'aws-accelerator-config', BranchName: 'main' },
+        { CommitId: commit, BranchName: 'main' },
+      ),
+    );
+    const config: StarterConfig = {
+      ...S3_CONFIG,
+      revisionType: 'COMMIT_ID',
+      expectedConfiguration: { RepositoryName: 'aws-accelerator-config', BranchName: 'main' },
+    };
+
+    // Act
+    const { result } = await run(succeeded(), config);
+
+    // Assess
+    expect(result?.revision).toBe(commit);
+    expect(fake.started()[0]?.sourceRevisions).toEqual([
+      { actionName: 'LzaConfig', revisionType: 'COMMIT_ID', revisionValue: commit },
+    ]);
+  });
+
+  it('reads every page of ListActionExecutions until it finds the Configuration action', async () => {
+    // Prepare: one action execution per page; Configuration is the second of three
+    fake.pageSize = 1;
+    fake.addExecution(
+      LZA,
+      EXECUTION,
+      lzaSourceStage({ S3Bucket: BUCKET, S3ObjectKey: KEY }, { VersionId: VERSION_ID }),
+    );
+
+    // Act
+    const { result } = await run(succeeded());
+
+    // Assess
+    expect(result?.revision).toBe(VERSION_ID);
+    const lists = fake.calls.filter((c) => c.operation === 'ListActionExecutions');
+    expect(lists.map((c) => c.input?.nextToken)).toEqual([undefined, '1']);
+    expect(lists.every((c) => c.status === 200)).toBe(true);
+  });
+
+  it('a redelivered event starts no second run (same token, same execution)', async () => {
+    // Prepare
+    fake.addExecution(
+      LZA,
+      EXECUTION,
+      lzaSourceStage({ S3Bucket: BUCKET, S3ObjectKey: KEY }, { VersionId: VERSION_ID }),
+    );
+
+    // Act
+    const first = await run(succeeded());
+    const second = await run(succeeded());
+
+    // Assess
+    expect(fake.started()).toHaveLength(1);
+    expect(second.result?.pipelineExecutionId).toBe(first.result?.pipelineExecutionId);
+  });
+});
+
+describe('pipeline starter: no revision, still started on the latest, and said so', () => {
+  const latest = (reason: RegExp) => async (event: unknown) => {
+    const { result, logs } = await run(event);
+    expect(fake.started()).toHaveLength(1);
+    expect(fake.started()[0]?.sourceRevisions).toBeUndefined();
+    expect(result?.revision).toBeUndefined();
+    expect(result?.reason).toMatch(reason);
+    const warning = logs.find((l) => l.level === 'warn');
+    expect(warning?.msg).toMatch(
+      /^started ai-optout on the LATEST revision, not necessarily the one AWSAccelerator-Pipeline deployed: /,
+    );
+    expect(String(warning?.msg)).toMatch(reason);
+  };
+
+  it('when the execution has no Configuration action', async () => {
+    fake.addExecution(LZA, EXECUTION, lzaSourceStage({ S3Bucket: BUCKET, S3ObjectKey: KEY }, {}).slice(0, 1));
+    await latest(/has no Source\/Configuration action/)(succeeded());
+  });
+
+  it('when the Configuration action recorded no VersionId', async () => {
+    fake.addExecution(LZA, EXECUTION, lzaSourceStage({ S3Bucket: BUCKET, S3ObjectKey: KEY }, { ETag: 'e2' }));
+    await latest(/recorded no VersionId output variable/)(succeeded());
+  });
+
+  it('when LZA read another bucket or key than ours (its version id would not apply)', async () => {
+    fake.addExecution(
+      LZA,
+      EXECUTION,
+      lzaSourceStage({ S3Bucket: 'other-bucket', S3ObjectKey: KEY }, { VersionId: VERSION_ID }),
+    );
+    await latest(
+      /read another source than ours \(S3Bucket other-bucket, ours aws-accelerator-config-111122223333-us-east-1\)/,
+    )(succeeded());
+  });
+
+  it('when the execution cannot be read (the API refuses)', async () => {
+    // no execution scripted: ListActionExecutions answers PipelineExecutionNotFoundException
+    await latest(
+      /cannot read the execution's actions: Execution 12345678-1234-5678-abcd-12345678abcd not found/,
+    )(succeeded());
+    expect(fake.calls[0]).toMatchObject({
+      operation: 'ListActionExecutions',
+      error: 'PipelineExecutionNotFoundException',
+    });
+  });
+
+  it('when the event carries no execution id (the SDK then fills a random request token)', async () => {
+    await latest(/no valid execution-id/)(succeeded(''));
+    expect(fake.started()[0]?.clientRequestToken).toMatch(/^[0-9a-f-]{36}$/);
+    expect(fake.started()[0]?.clientRequestToken).not.toBe(EXECUTION);
+    expect(fake.calls.some((c) => c.operation === 'ListActionExecutions')).toBe(false);
+  });
+});
+
+describe('pipeline starter: what it refuses', () => {
+  it('an event of another pipeline, or not SUCCEEDED, starts nothing and is logged as an error', async () => {
+    for (const event of [succeeded(EXECUTION, 'Other-Pipeline'), succeeded(EXECUTION, LZA, 'FAILED'), {}]) {
+      const { result, logs } = await run(event);
+      expect(result).toBeUndefined();
+      expect(logs.at(-1)).toMatchObject({
+        level: 'error',
+        msg: `not a SUCCEEDED execution of ${LZA}; not starting ${OURS}`,
+      });
+    }
+    expect(fake.calls).toEqual([]);
+  });
+
+  it('throws when StartPipelineExecution fails, so Lambda retries the event', async () => {
+    fake.addExecution(
+      LZA,
+      EXECUTION,
+      lzaSourceStage({ S3Bucket: BUCKET, S3ObjectKey: KEY }, { VersionId: VERSION_ID }),
+    );
+    await expect(run(succeeded(), { ...S3_CONFIG, pipelineName: 'missing-pipeline' })).rejects.toThrow(
+      'Pipeline missing-pipeline not found',
+    );
+  });
+
+  it('reads its configuration from the environment the stack sets, naming a missing variable', () => {
+    const env = {
+      [STARTER_ENV.lzaPipelineName]: LZA,
+      [STARTER_ENV.lzaStageName]: 'Source',
+      [STARTER_ENV.lzaActionName]: 'Configuration',
+      [STARTER_ENV.pipelineName]: OURS,
+      [STARTER_ENV.sourceActionName]: 'LzaConfig',
+      [STARTER_ENV.revisionType]: 'S3_OBJECT_VERSION_ID',
+      [STARTER_ENV.expectedConfiguration]: JSON.stringify({ S3Bucket: BUCKET, S3ObjectKey: KEY }),
+    };
+    expect(readStarterConfig(env)).toEqual(S3_CONFIG);
+    expect(() => readStarterConfig({ ...env, [STARTER_ENV.pipelineName]: '' })).toThrow(
+      'the environment variable AI_OPTOUT_PIPELINE is not set',
+    );
+    expect(() => readStarterConfig({ ...env, [STARTER_ENV.revisionType]: 'IMAGE_DIGEST' })).toThrow(
+      'AI_OPTOUT_REVISION_TYPE is IMAGE_DIGEST; use S3_OBJECT_VERSION_ID or COMMIT_ID',
+    );
+  });
+});
