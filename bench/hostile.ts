@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { zipSync } from 'fflate';
 import { createOrganizationsClient } from '../lambdas/adapters/aws/clients.ts';
-import { artifactS3Client, zipFiles } from '../lambdas/pipeline-job/artifacts.ts';
+import { artifactS3Client, zipFiles } from '../lambdas/adapters/s3/artifacts.ts';
 import { runJob } from '../lambdas/pipeline-job/job.ts';
 import { createLogger } from '../lambdas/pipeline-job/logger.ts';
 import { startCodePipelineEndpoint } from '../test/support/codepipeline-endpoint.ts';
@@ -256,7 +256,7 @@ const CASES: Record<string, () => Promise<Row>> = {
   },
   'loader and zip: worst cases at the limits (median of 3, in process)': async () => {
     const { loadDesiredState } = await import('../lambdas/domain/desired-state/loader.ts');
-    const { extractFile } = await import('../lambdas/pipeline-job/artifacts.ts');
+    const { extractFile } = await import('../lambdas/adapters/s3/artifacts.ts');
     /** `text` padded with a comment to exactly 1 MiB (at most). */
     const pad = (text: string) => `${text}#${'p'.repeat(Math.max(0, MIB - text.length - 2))}\n`;
     const keys = (n: number) => Array.from({ length: n }, (_, i) => `k${i.toString(36)}`);

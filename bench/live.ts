@@ -31,8 +31,12 @@ import {
   type OrganizationsClient,
 } from '@aws-sdk/client-organizations';
 import { type CallCounts, countCalls, createOrganizationsClient } from '../lambdas/adapters/aws/clients.ts';
-import { OrganizationsReader } from '../lambdas/adapters/aws/organizations-reader.ts';
-import { PUBLISHED_RATES, secondsAtPublishedRates, Throttle } from '../lambdas/adapters/aws/throttle.ts';
+import { OrganizationsReader } from '../lambdas/adapters/organizations/reader.ts';
+import {
+  PUBLISHED_RATES,
+  secondsAtPublishedRates,
+  Throttle,
+} from '../lambdas/adapters/organizations/throttle.ts';
 import { AI_POLICY_TYPE } from '../lambdas/domain/contract.ts';
 import { loadDesiredState } from '../lambdas/domain/desired-state/loader.ts';
 import type { DesiredState } from '../lambdas/domain/desired-state/types.ts';

@@ -3,13 +3,14 @@
  * planning again. Shared by the CLI and the pipeline Lambda; AWS clients are passed in.
  */
 import type { OrganizationsClient } from '@aws-sdk/client-organizations';
-import { type AppliedStep, type ApplyOptions, PlanApplier } from './adapters/aws/applier.ts';
+import { type AppliedStep, type ApplyOptions, PlanApplier } from './adapters/organizations/applier.ts';
 import {
   type HierarchyProgress,
   OrganizationsReader,
+  type ReadProgress,
   startOfWalk,
-} from './adapters/aws/organizations-reader.ts';
-import { Throttle } from './adapters/aws/throttle.ts';
+} from './adapters/organizations/reader.ts';
+import { Throttle } from './adapters/organizations/throttle.ts';
 import type { DesiredState } from './domain/desired-state/types.ts';
 import type { OrgSnapshot } from './domain/model.ts';
 import { type Plan, type PlanOptions, plan } from './domain/planner.ts';
@@ -48,12 +49,6 @@ export function actionableChanges(result: Plan) {
 
 function throttleOf(options: ReconcileOptions): Throttle {
   return options.throttle ?? new Throttle({ rates: 'published' });
-}
-
-/** A read of the organization that may span several Lambda invocations. */
-export interface ReadProgress {
-  organization: OrgSnapshot['organization'];
-  hierarchy: HierarchyProgress;
 }
 
 export type ResumableRead =

@@ -6,10 +6,8 @@
 import { createInterface } from 'node:readline/promises';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, type Option } from 'commander';
-import type { AppliedStep } from '../../lambdas/adapters/aws/applier.ts';
 import { withAbortSignal } from '../../lambdas/adapters/aws/bounded-calls.ts';
 import { createOrganizationsClient, sessionNameFor } from '../../lambdas/adapters/aws/clients.ts';
-import { Throttle } from '../../lambdas/adapters/aws/throttle.ts';
 import {
   readConfigBytes,
   readDesiredStateFile,
@@ -17,6 +15,8 @@ import {
   writeSnapshotFile,
   writeTextFile,
 } from '../../lambdas/adapters/files.ts';
+import type { AppliedStep } from '../../lambdas/adapters/organizations/applier.ts';
+import { Throttle } from '../../lambdas/adapters/organizations/throttle.ts';
 import { MODES, type Mode } from '../../lambdas/domain/contract.ts';
 import { loadDesiredState } from '../../lambdas/domain/desired-state/loader.ts';
 import { type Diagnostic, formatDiagnostic } from '../../lambdas/domain/diagnostics.ts';

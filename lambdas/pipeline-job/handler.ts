@@ -6,11 +6,11 @@ import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { S3Client } from '@aws-sdk/client-s3';
 import { boundedRequestHandler, CallWatch, superviseCalls } from '../adapters/aws/bounded-calls.ts';
 import { createOrganizationsClient, sessionNameFor } from '../adapters/aws/clients.ts';
-import { artifactS3Client } from './artifacts.ts';
-import { ContinuationStore } from './continuations.ts';
+import { artifactS3Client } from '../adapters/s3/artifacts.ts';
+import { ContinuationStore } from '../adapters/s3/continuations.ts';
+import { JobLedger } from '../adapters/s3/job-ledger.ts';
 import { readEnvironment } from './env.ts';
 import { type LambdaContextLike, runJob } from './job.ts';
-import { JobLedger } from './job-ledger.ts';
 import { createLogger } from './logger.ts';
 
 const environment = readEnvironment();

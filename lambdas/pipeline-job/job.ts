@@ -15,7 +15,17 @@ import type { OrganizationsClient } from '@aws-sdk/client-organizations';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { boundedClient, CallWatch } from '../adapters/aws/bounded-calls.ts';
 import { errorName } from '../adapters/aws/errors.ts';
-import { Throttle } from '../adapters/aws/throttle.ts';
+import type { ReadProgress } from '../adapters/organizations/reader.ts';
+import { Throttle } from '../adapters/organizations/throttle.ts';
+import {
+  type ArtifactCredentials,
+  extractFile,
+  readArtifact,
+  writeArtifact,
+  zipFiles,
+} from '../adapters/s3/artifacts.ts';
+import type { ContinuationStore } from '../adapters/s3/continuations.ts';
+import type { JobLedger } from '../adapters/s3/job-ledger.ts';
 import type { Mode } from '../domain/contract.ts';
 import { loadDesiredState } from '../domain/desired-state/loader.ts';
 import { type Diagnostic, formatDiagnostic } from '../domain/diagnostics.ts';
@@ -24,12 +34,9 @@ import { ConfigurationError, describeError, type FailureType, failureTypeFor } f
 import { type Plan, plan } from '../domain/planner.ts';
 import { renderJson } from '../domain/report/json.ts';
 import { renderMarkdown } from '../domain/report/markdown.ts';
-import { type ApplyResult, applyPlanned, type ReadProgress, readResumable } from '../reconciler.ts';
-import { type ArtifactCredentials, extractFile, readArtifact, writeArtifact, zipFiles } from './artifacts.ts';
-import type { ContinuationStore } from './continuations.ts';
+import { type ApplyResult, applyPlanned, readResumable } from '../reconciler.ts';
 import { DeadlineError, JobDeadline, RAISE_TIMEOUT, scheduleTimer } from './deadline.ts';
 import { type CodePipelineJob, type JobArtifact, readJobEvent } from './event.ts';
-import type { JobLedger } from './job-ledger.ts';
 import type { Logger } from './logger.ts';
 import { parseUserParameters, type UserParameters } from './parameters.ts';
 import { detailLines, fitLines, headline, MESSAGE_LIMIT, outputVariables, SUMMARY_LIMIT } from './result.ts';

@@ -11,7 +11,7 @@ import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { boundedRequestHandler, CallWatch } from '../../../lambdas/adapters/aws/bounded-calls.ts';
 import { createOrganizationsClient } from '../../../lambdas/adapters/aws/clients.ts';
-import { artifactS3Client } from '../../../lambdas/pipeline-job/artifacts.ts';
+import { artifactS3Client } from '../../../lambdas/adapters/s3/artifacts.ts';
 import { type JobDependencies, RESERVE_MS, runJob } from '../../../lambdas/pipeline-job/job.ts';
 import { createLogger } from '../../../lambdas/pipeline-job/logger.ts';
 import { type CodePipelineEndpoint, startCodePipelineEndpoint } from '../../support/codepipeline-endpoint.ts';

@@ -22,14 +22,14 @@ import {
   totalCalls,
   WRITE_OPERATIONS,
 } from '../../../lambdas/adapters/aws/clients.ts';
-import { Throttle } from '../../../lambdas/adapters/aws/throttle.ts';
+import { Throttle } from '../../../lambdas/adapters/organizations/throttle.ts';
+import type { ArtifactCredentials } from '../../../lambdas/adapters/s3/artifacts.ts';
+import { ContinuationStore } from '../../../lambdas/adapters/s3/continuations.ts';
+import { JobLedger } from '../../../lambdas/adapters/s3/job-ledger.ts';
 import { AI_POLICY_TYPE, type Mode } from '../../../lambdas/domain/contract.ts';
 import { loadDesiredState } from '../../../lambdas/domain/desired-state/loader.ts';
 import { ReportSchema } from '../../../lambdas/domain/report/schema.ts';
-import type { ArtifactCredentials } from '../../../lambdas/pipeline-job/artifacts.ts';
-import { ContinuationStore } from '../../../lambdas/pipeline-job/continuations.ts';
 import { type JobDependencies, RESERVE_MS, runJob } from '../../../lambdas/pipeline-job/job.ts';
-import { JobLedger } from '../../../lambdas/pipeline-job/job-ledger.ts';
 import { createLogger } from '../../../lambdas/pipeline-job/logger.ts';
 import { applyLive } from '../../../lambdas/reconciler.ts';
 import {

@@ -14,7 +14,7 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { unzipSync } from 'fflate';
-import { zipFiles } from '../../../lambdas/pipeline-job/artifacts.ts';
+import { zipFiles } from '../../../lambdas/adapters/s3/artifacts.ts';
 
 export const REGION = 'us-east-1';
 /** The repository's example desired state, the file most jobs read. */

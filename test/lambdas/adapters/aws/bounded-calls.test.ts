@@ -16,8 +16,8 @@ import {
   withAbortSignal,
 } from '../../../../lambdas/adapters/aws/bounded-calls.ts';
 import { createOrganizationsClient } from '../../../../lambdas/adapters/aws/clients.ts';
+import { artifactS3Client } from '../../../../lambdas/adapters/s3/artifacts.ts';
 import { ServiceUnavailableError } from '../../../../lambdas/domain/errors.ts';
-import { artifactS3Client } from '../../../../lambdas/pipeline-job/artifacts.ts';
 import { TEST_CREDENTIALS } from '../../../support/moto-org.ts';
 import { type SilentServer, startSilentServer } from '../../../support/silent-server.ts';
 

@@ -6,9 +6,9 @@
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { CONTINUATIONS_PREFIX } from '../domain/contract.ts';
-import { ConfigurationError } from '../domain/errors.ts';
-import type { ReadProgress } from '../reconciler.ts';
+import { CONTINUATIONS_PREFIX } from '../../domain/contract.ts';
+import { ConfigurationError } from '../../domain/errors.ts';
+import type { ReadProgress } from '../organizations/reader.ts';
 
 export interface ContinuationState {
   version: 1;

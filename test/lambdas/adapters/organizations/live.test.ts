@@ -19,11 +19,8 @@ import {
   totalCalls,
   WRITE_OPERATIONS,
 } from '../../../../lambdas/adapters/aws/clients.ts';
-import {
-  OrganizationsReader,
-  readOrganization,
-} from '../../../../lambdas/adapters/aws/organizations-reader.ts';
-import { Throttle } from '../../../../lambdas/adapters/aws/throttle.ts';
+import { OrganizationsReader, readOrganization } from '../../../../lambdas/adapters/organizations/reader.ts';
+import { Throttle } from '../../../../lambdas/adapters/organizations/throttle.ts';
 import { AI_POLICY_TYPE } from '../../../../lambdas/domain/contract.ts';
 import { loadDesiredState } from '../../../../lambdas/domain/desired-state/loader.ts';
 import type { DesiredState } from '../../../../lambdas/domain/desired-state/types.ts';

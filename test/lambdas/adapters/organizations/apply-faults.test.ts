@@ -7,7 +7,7 @@
 import { ListPoliciesCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { describe, expect, it } from 'vitest';
 import { countCalls, WRITE_OPERATIONS } from '../../../../lambdas/adapters/aws/clients.ts';
-import { Throttle } from '../../../../lambdas/adapters/aws/throttle.ts';
+import { Throttle } from '../../../../lambdas/adapters/organizations/throttle.ts';
 import { AI_POLICY_TYPE } from '../../../../lambdas/domain/contract.ts';
 import { loadDesiredState } from '../../../../lambdas/domain/desired-state/loader.ts';
 import type { DesiredState } from '../../../../lambdas/domain/desired-state/types.ts';

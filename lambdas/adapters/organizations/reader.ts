@@ -34,7 +34,7 @@ import {
 } from '@aws-sdk/client-organizations';
 import { AI_POLICY_TYPE } from '../../domain/contract.ts';
 import type { OrgSnapshot, SnapshotPolicy } from '../../domain/model.ts';
-import { translateAwsError } from './errors.ts';
+import { translateAwsError } from '../aws/errors.ts';
 import { Throttle } from './throttle.ts';
 
 export const PAGE_SIZE = 20;
@@ -45,6 +45,12 @@ export interface HierarchyProgress {
   accounts: OrgSnapshot['accounts'];
   /** The root or OUs whose children have not been read yet. */
   pending: string[];
+}
+
+/** A read of the organization that may span several Lambda invocations (kept in the continuation state). */
+export interface ReadProgress {
+  organization: OrgSnapshot['organization'];
+  hierarchy: HierarchyProgress;
 }
 
 export function startOfWalk(rootId: string): HierarchyProgress {

@@ -23,8 +23,8 @@ import { AI_POLICY_TYPE } from '../../domain/contract.ts';
 import { ServiceUnavailableError } from '../../domain/errors.ts';
 import { MANAGED_TAG_KEY, MANAGED_TAG_VALUE } from '../../domain/model.ts';
 import type { Change, ChangeAction } from '../../domain/planner.ts';
-import { errorName } from './errors.ts';
-import { OrganizationsReader } from './organizations-reader.ts';
+import { errorName } from '../aws/errors.ts';
+import { OrganizationsReader } from './reader.ts';
 import { Throttle } from './throttle.ts';
 
 export type StepOutcome = 'done' | 'already-done' | 'skipped';

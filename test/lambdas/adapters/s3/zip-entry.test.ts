@@ -7,8 +7,8 @@
 import { crc32, deflateRawSync } from 'node:zlib';
 import { zipSync } from 'fflate';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { extractFile, LIMITS, zipFiles } from '../../../lambdas/pipeline-job/artifacts.ts';
-import { hostileZip, localRecord, rawZip } from '../../support/hostile-inputs.ts';
+import { extractFile, LIMITS, zipFiles } from '../../../../lambdas/adapters/s3/artifacts.ts';
+import { hostileZip, localRecord, rawZip } from '../../../support/hostile-inputs.ts';
 
 const inflations = vi.hoisted(() => [] as { maxOutputLength: number | undefined; threw: boolean }[]);
 

@@ -5,8 +5,8 @@
  * died, or timed out), or that could not report its result, may be taken over by the next delivery.
  */
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { errorName } from '../adapters/aws/errors.ts';
-import { JOB_CLAIMS_PREFIX } from '../domain/contract.ts';
+import { JOB_CLAIMS_PREFIX } from '../../domain/contract.ts';
+import { errorName } from '../aws/errors.ts';
 
 export type Claim = 'claimed' | 'already-reported' | 'in-progress';
 

@@ -5,11 +5,11 @@
  */
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { zipSync } from 'fflate';
-import { boundedRequestHandler } from '../adapters/aws/bounded-calls.ts';
-import { errorName, translateAwsError } from '../adapters/aws/errors.ts';
-import { DESIRED_STATE_LIMITS } from '../domain/desired-state/limits.ts';
-import { echo } from '../domain/echo.ts';
-import { ConfigurationError, PermissionError, ServiceUnavailableError } from '../domain/errors.ts';
+import { DESIRED_STATE_LIMITS } from '../../domain/desired-state/limits.ts';
+import { echo } from '../../domain/echo.ts';
+import { ConfigurationError, PermissionError, ServiceUnavailableError } from '../../domain/errors.ts';
+import { boundedRequestHandler } from '../aws/bounded-calls.ts';
+import { errorName, translateAwsError } from '../aws/errors.ts';
 import { extractEntry, ZipError, type ZipProblem } from './zip-entry.ts';
 
 export interface ArtifactLocation {

@@ -1,0 +1,143 @@
+/**
+ * The layers of docs/architecture.md, enforced: imports point downwards only. Every import of every
+ * file under lambdas/domain/ and lambdas/adapters/ (static, type-only, re-exports, side-effect and
+ * dynamic `import()`, as TypeScript's own pre-processor reads them) is resolved and checked against
+ * what its layer may not use.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** The repository-relative files (`.ts`) below `folder`. */
+function sourcesUnder(folder: string): string[] {
+  return readdirSync(join(ROOT, folder), { recursive: true, encoding: 'utf8' })
+    .filter((name) => name.endsWith('.ts'))
+    .map((name) => join(folder, name).split('\\').join('/'))
+    .sort();
+}
+
+/** Every module specifier `text` imports, by TypeScript's pre-processor (comments and strings are not imports). */
+function importsOf(text: string): string[] {
+  return ts.preProcessFile(text, true, true).importedFiles.map((f) => f.fileName);
+}
+
+/** A relative specifier as a repository-relative path; a package or builtin as written. */
+function target(file: string, specifier: string): string {
+  if (!specifier.startsWith('.')) return specifier;
+  return relative(ROOT, resolve(ROOT, dirname(file), specifier))
+    .split('\\')
+    .join('/');
+}
+
+interface Rule {
+  what: string;
+  forbidden(target: string): boolean;
+}
+
+const ENTRY_POINTS_AND_INFRASTRUCTURE: Rule[] = [
+  { what: 'the pipeline job (entry point)', forbidden: (t) => t.startsWith('lambdas/pipeline-job/') },
+  { what: 'the pipeline starter (entry point)', forbidden: (t) => t.startsWith('lambdas/pipeline-starter/') },
+  { what: 'the reconciler', forbidden: (t) => t === 'lambdas/reconciler.ts' },
+  { what: 'the CLI and the CDK app', forbidden: (t) => t.startsWith('bin/') },
+  { what: 'the CDK constructs', forbidden: (t) => t.startsWith('lib/') },
+];
+
+const DOMAIN_RULES: Rule[] = [
+  { what: 'the adapters', forbidden: (t) => t.startsWith('lambdas/adapters/') },
+  ...ENTRY_POINTS_AND_INFRASTRUCTURE,
+  {
+    what: 'an AWS SDK package',
+    forbidden: (t) => t.startsWith('@aws-sdk/') || t.startsWith('@smithy/') || t === 'aws-sdk',
+  },
+  {
+    what: 'a Node.js I/O module (the domain does no I/O)',
+    forbidden: (t) => /^(node:)?(fs|fs\/promises|net|http|https|http2|tls|dgram|child_process)$/.test(t),
+  },
+];
+
+function violations(files: readonly string[], rules: readonly Rule[]): string[] {
+  const found: string[] = [];
+  for (const file of files) {
+    for (const specifier of importsOf(readFileSync(join(ROOT, file), 'utf8'))) {
+      const resolved = target(file, specifier);
+      for (const rule of rules)
+        if (rule.forbidden(resolved)) found.push(`${file} imports ${specifier} (${rule.what})`);
+    }
+  }
+  return found;
+}
+
+describe('layers: imports point downwards only', () => {
+  it('reads every kind of import, and nothing in comments or strings', () => {
+    const text = [
+      "import { a } from './static.ts';",
+      "import type { B } from '../types.ts';",
+      'import {',
+      '  c,',
+      '  d,',
+      "} from '@aws-sdk/client-s3';",
+      "export { e } from './re-export.ts';",
+      "import './side-effect.ts';",
+      "const f = await import('../dynamic.ts');",
+      "// import { g } from './commented.ts';",
+      'const h = "from \'./in-a-string.ts\'";',
+    ].join('\n');
+
+    expect(importsOf(text).sort()).toEqual(
+      [
+        './static.ts',
+        '../types.ts',
+        '@aws-sdk/client-s3',
+        './re-export.ts',
+        './side-effect.ts',
+        '../dynamic.ts',
+      ].sort(),
+    );
+  });
+
+  it('the rules catch what they are for', () => {
+    const domainFile = 'lambdas/domain/planner.ts';
+    const forbidden = [
+      '../adapters/s3/artifacts.ts',
+      '../pipeline-job/job.ts',
+      '../pipeline-starter/start.ts',
+      '../reconciler.ts',
+      '../../bin/cli/main.ts',
+      '../../lib/settings.ts',
+      '@aws-sdk/client-organizations',
+      'node:fs/promises',
+    ];
+    for (const specifier of forbidden) {
+      const resolved = target(domainFile, specifier);
+      expect(
+        DOMAIN_RULES.some((rule) => rule.forbidden(resolved)),
+        specifier,
+      ).toBe(true);
+    }
+    for (const allowed of ['./contract.ts', 'zod', 'yaml', 'node:zlib'])
+      expect(
+        DOMAIN_RULES.some((rule) => rule.forbidden(target(domainFile, allowed))),
+        allowed,
+      ).toBe(false);
+  });
+
+  it('no file under lambdas/domain/ imports the adapters, an entry point, bin/, lib/, the AWS SDK or Node I/O', () => {
+    const files = sourcesUnder('lambdas/domain');
+    expect(files).toContain('lambdas/domain/planner.ts');
+
+    expect(violations(files, DOMAIN_RULES)).toEqual([]);
+  });
+
+  it('no file under lambdas/adapters/ imports an entry point, the reconciler, bin/ or lib/', () => {
+    const files = sourcesUnder('lambdas/adapters');
+    expect(files).toEqual(
+      expect.arrayContaining(['lambdas/adapters/files.ts', 'lambdas/adapters/s3/continuations.ts']),
+    );
+
+    expect(violations(files, ENTRY_POINTS_AND_INFRASTRUCTURE)).toEqual([]);
+  });
+});
