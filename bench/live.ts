@@ -2,7 +2,7 @@
  * `npm run bench:live [sizes...]`: builds organizations of 100, 1,000 and 5,000 accounts in moto (the
  * AWS emulator) and measures, in the same run and against the same organization:
  *
- * - plan: what `ai-optout plan` does (readOrganization through planLive, then the local plan);
+ * - plan: what `ai-optout plan` does (readLive through planLive, then the local plan);
  * - walk: the per-account inheritance walk peer scanners do: ListAccounts, then for every account
  *   ListParents up to the root and ListPoliciesForTarget for the account and each node of its chain
  *   (per account, no per-node cache), DescribePolicy once per distinct policy.
@@ -30,13 +30,9 @@ import {
   MoveAccountCommand,
   type OrganizationsClient,
 } from '@aws-sdk/client-organizations';
-import { type CallCounts, countCalls, createOrganizationsClient } from '../lambdas/adapters/aws/clients.ts';
+import { createOrganizationsClient } from '../lambdas/adapters/aws/clients.ts';
 import { OrganizationsReader } from '../lambdas/adapters/organizations/reader.ts';
-import {
-  PUBLISHED_RATES,
-  secondsAtPublishedRates,
-  Throttle,
-} from '../lambdas/adapters/organizations/throttle.ts';
+import { PUBLISHED_RATES, Throttle } from '../lambdas/adapters/organizations/throttle.ts';
 import { AI_POLICY_TYPE } from '../lambdas/domain/contract.ts';
 import { loadDesiredState } from '../lambdas/domain/desired-state/loader.ts';
 import type { DesiredState } from '../lambdas/domain/desired-state/types.ts';
@@ -54,6 +50,7 @@ import { OrgTree } from '../lambdas/domain/organization.ts';
 import type { Plan } from '../lambdas/domain/planner.ts';
 import { parsePolicyDocument, renderPolicyDocument } from '../lambdas/domain/policy-document.ts';
 import { planLive } from '../lambdas/reconciler.ts';
+import { type CallCounts, countCalls, secondsAtPublishedRates } from '../test/support/call-counts.ts';
 import { type MotoServer, startMoto } from '../test/support/moto.ts';
 
 /** Requests in flight at once, for the build and for both measures. */
@@ -574,7 +571,7 @@ async function main(): Promise<void> {
     `ai-optout live benchmark against moto (node ${process.version}, ${CONCURRENCY} requests in flight at most for the build and both measures, throttle rates 'none', page size ${PAGE_SIZE})`,
   );
   console.log(
-    'plan = readOrganization + plan (DescribeOrganization, ListRoots, per parent ListOrganizationalUnitsForParent + ListAccountsForParent, per policy DescribePolicy + ListTagsForResource + ListTargetsForPolicy)',
+    'plan = readLive + plan (DescribeOrganization, ListRoots, per parent ListOrganizationalUnitsForParent + ListAccountsForParent, per policy DescribePolicy + ListTagsForResource + ListTargetsForPolicy)',
   );
   console.log(
     'walk = what peer scanners do: ListAccounts, then per account ListParents up to the root and ListPoliciesForTarget for the account and each node of its chain, asked per account (no per-node cache), DescribePolicy once per distinct policy (cached)',

@@ -12,7 +12,7 @@ import { ManagementRoleStack } from '../lib/management-role-stack.ts';
 import { PostLzaPipelineStack } from '../lib/post-lza-pipeline-stack.ts';
 import { resolveSettings, type Settings, SettingsError } from '../lib/settings.ts';
 
-export function buildApp(app: App = new App()): { app: App; settings: Settings } {
+function buildApp(app: App = new App()): { app: App; settings: Settings } {
   const settings = resolveSettings(
     (key) => app.node.tryGetContext(key),
     Object.keys(app.node.getAllContext()),

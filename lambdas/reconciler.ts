@@ -25,7 +25,7 @@ export interface ReconcileOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
-export interface PlannedOrganization {
+interface PlannedOrganization {
   snapshot: OrgSnapshot;
   plan: Plan;
 }
@@ -51,9 +51,7 @@ function throttleOf(options: ReconcileOptions): Throttle {
   return options.throttle ?? new Throttle({ rates: 'published' });
 }
 
-export type ResumableRead =
-  | { complete: true; snapshot: OrgSnapshot }
-  | { complete: false; progress: ReadProgress };
+type ResumableRead = { complete: true; snapshot: OrgSnapshot } | { complete: false; progress: ReadProgress };
 
 /**
  * Reads the organization, continuing from `progress` when given. When `stop` is aborted it returns the
@@ -119,7 +117,7 @@ export async function planLive(
  * targets), keeping the hierarchy of an earlier read: apply never moves accounts or OUs, so verifying
  * costs a few calls per policy instead of a second walk of the whole organization.
  */
-export async function rereadPolicies(earlier: OrgSnapshot, options: ReconcileOptions): Promise<OrgSnapshot> {
+async function rereadPolicies(earlier: OrgSnapshot, options: ReconcileOptions): Promise<OrgSnapshot> {
   const reader = new OrganizationsReader(options.client, { throttle: throttleOf(options) });
   const [root, policies] = await Promise.all([reader.fetchRoot(), reader.readPolicies()]);
   return {
@@ -156,14 +154,4 @@ export async function applyPlanned(
     await sleep(delays[attempt] as number);
   }
   return { before, steps, after, converged: actionableChanges(after).length === 0, verifyReads };
-}
-
-/** Plan, apply, verify in one call (the pipeline's enforce mode). */
-export async function applyLive(
-  desired: DesiredState,
-  options: ReconcileOptions,
-  planOptions: PlanOptions = {},
-): Promise<ApplyResult> {
-  const planned = await planLive(desired, options, planOptions);
-  return applyPlanned(desired, planned, options, planOptions);
 }

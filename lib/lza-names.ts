@@ -12,7 +12,7 @@
 export const DEFAULT_LZA_PREFIX = 'AWSAccelerator';
 
 export const LZA_INSTALLERS = ['pipeline', 'container'] as const;
-export type LzaInstaller = (typeof LZA_INSTALLERS)[number];
+type LzaInstaller = (typeof LZA_INSTALLERS)[number];
 
 export interface LzaInstall {
   /** The accelerator prefix, as given to the installer (normalized by {@link normalizeLzaPrefix}). */

@@ -11,7 +11,7 @@ import { assertAiOptOutApplies } from './partition-guard.ts';
 import { acknowledgeOrganizationsWildcards, organizationsStatements } from './permissions.ts';
 import { stackNames } from './stack-names.ts';
 
-export function managementRoleName(mode: Mode, qualifier?: string): string {
+function managementRoleName(mode: Mode, qualifier?: string): string {
   return stackNames(qualifier).managementRoleName(mode);
 }
 

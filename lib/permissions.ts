@@ -24,7 +24,7 @@ import { Aws, aws_iam as iam, Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { AI_POLICY_TYPE, type Mode } from '../lambdas/domain/contract.ts';
 
-export const POLICY_TYPE_CONDITION = {
+const POLICY_TYPE_CONDITION = {
   StringEquals: { 'organizations:PolicyType': AI_POLICY_TYPE },
 };
 
@@ -60,19 +60,19 @@ const ROOT_WRITE_ACTIONS = ['organizations:EnablePolicyType'];
 export const POLICY_WRITE_ACTIONS = [...ROOT_WRITE_ACTIONS, ...POLICY_ARN_WRITE_ACTIONS];
 
 /** Where the Organizations resources live: the partition and the management account that owns them. */
-export interface OrganizationsScope {
+interface OrganizationsScope {
   partition: string;
   managementAccount: string;
 }
 
 /** The stack's own partition and account: the management account, where the role calls Organizations. */
-export const OWN_ACCOUNT: OrganizationsScope = {
+const OWN_ACCOUNT: OrganizationsScope = {
   partition: Aws.PARTITION,
   managementAccount: Aws.ACCOUNT_ID,
 };
 
 /** ARN patterns (o-* stands for the organization id, unknown before deployment). */
-export function organizationsArns(scope: OrganizationsScope) {
+function organizationsArns(scope: OrganizationsScope) {
   const prefix = `arn:${scope.partition}:organizations::${scope.managementAccount}`;
   return {
     aiOptOutPolicies: `${prefix}:policy/o-*/${AI_POLICY_TYPE.toLowerCase()}/*`,

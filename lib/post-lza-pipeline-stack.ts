@@ -37,7 +37,7 @@ import { ReconcilerFunction } from './reconciler-function.ts';
 import type { Settings } from './settings.ts';
 import { stackNames } from './stack-names.ts';
 
-export const BUNDLED_CONFIG_DIR = fileURLToPath(new URL('../config/', import.meta.url));
+const BUNDLED_CONFIG_DIR = fileURLToPath(new URL('../config/', import.meta.url));
 
 export interface PostLzaPipelineStackProps extends StackProps {
   readonly settings: Settings;
@@ -58,7 +58,7 @@ interface Source {
  * container exits non-zero (installer-container-stack.ts, step CheckTaskExitCode), so Success means LZA
  * succeeded.
  */
-export const AUTOMATION_EXECUTION_EVENT = {
+const AUTOMATION_EXECUTION_EVENT = {
   source: 'aws.ssm',
   detailType: 'EC2 Automation Execution Status-change Notification',
   successStatus: 'Success',

@@ -28,10 +28,10 @@ import {
 } from './permissions.ts';
 import { stackNames } from './stack-names.ts';
 
-export const HANDLER_ENTRY = fileURLToPath(new URL('../lambdas/pipeline-job/handler.ts', import.meta.url));
+const HANDLER_ENTRY = fileURLToPath(new URL('../lambdas/pipeline-job/handler.ts', import.meta.url));
 
 /** Role names start with this, so a management-account role can trust them by name. */
-export const RECONCILER_ROLE_PREFIX = stackNames().reconcilerRolePrefix;
+const RECONCILER_ROLE_PREFIX = stackNames().reconcilerRolePrefix;
 
 export interface ReconcilerFunctionProps {
   /** audit: read-only; enforce: adds writes limited to AI opt-out policies. Sets AI_OPTOUT_MODE_CEILING. */

@@ -26,10 +26,9 @@ import {
 } from './lza-names.ts';
 import { MAX_QUALIFIER_LENGTH, stackNames } from './stack-names.ts';
 
-export const CONFIG_SOURCES = ['bundled', 'lza-s3', 'codecommit', 'codeconnections'] as const;
-export type ConfigSourceType = (typeof CONFIG_SOURCES)[number];
+const CONFIG_SOURCES = ['bundled', 'lza-s3', 'codecommit', 'codeconnections'] as const;
 
-export const SettingsSchema = z.strictObject({
+const SettingsSchema = z.strictObject({
   /** audit: read-only role, plan only; enforce: adds writes limited to AI opt-out policies. */
   mode: ModeSchema.default('audit'),
   failOn: FailOnSchema.default('drift'),
@@ -115,7 +114,7 @@ function unknownSettingProblem(key: string): string {
   return `unknown setting ${key}${hint ? ` (${hint})` : ''}; known settings: ${KEYS.join(', ')}`;
 }
 
-export function checkContextKeys(keys: Iterable<string>): void {
+function checkContextKeys(keys: Iterable<string>): void {
   for (const key of keys) {
     if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(key) || key === SETTINGS_FILE || KEYS.includes(key)) continue;
     throw new SettingsError(`invalid deployment settings: ${unknownSettingProblem(key)}`);

@@ -5,7 +5,7 @@
  */
 import type { Mode } from '../lambdas/domain/contract.ts';
 
-export const DEFAULT_STACK_NAME = 'AiOptOutPipeline';
+const DEFAULT_STACK_NAME = 'AiOptOutPipeline';
 
 /**
  * IAM role names are at most 64 characters; the reconciler role is
@@ -13,7 +13,7 @@ export const DEFAULT_STACK_NAME = 'AiOptOutPipeline';
  */
 export const MAX_QUALIFIER_LENGTH = 28;
 
-export interface StackNames {
+interface StackNames {
   readonly stackName: string;
   readonly pipelineName: string;
   /** The reconciler role is `<prefix>-<region>`; the management-account role trusts `<prefix>-*`. */

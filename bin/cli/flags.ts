@@ -10,7 +10,7 @@ import { echo } from '../../lambdas/domain/echo.ts';
 
 export const FLAG_ERROR = 'ai-optout.invalidFlag';
 
-export function flagError(message: string): CommanderError {
+function flagError(message: string): CommanderError {
   return new CommanderError(1, FLAG_ERROR, message);
 }
 

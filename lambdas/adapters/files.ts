@@ -54,7 +54,7 @@ async function readAtMost(path: string, limit: number): Promise<Uint8Array> {
   }
 }
 
-export interface LoadedDesiredState {
+interface LoadedDesiredState {
   state: DesiredState;
   /** Warnings (errors throw). */
   diagnostics: Diagnostic[];

@@ -2,7 +2,7 @@
 import type { Mode } from '../domain/contract.ts';
 import { organizationsRegionFor } from '../domain/partitions.ts';
 
-export interface PipelineEnvironment {
+interface PipelineEnvironment {
   /** `AI_OPTOUT_MODE_CEILING`: `enforce` only when the stack granted the write role; anything else is audit. */
   modeCeiling: Mode;
   /** `AI_OPTOUT_STATE_BUCKET`: where job claims live (the pipeline's artifact bucket). */

@@ -12,7 +12,7 @@ export type { Logger } from 'pino';
  * level each, so each depth is listed.
  */
 const SECRET_KEYS = ['artifactCredentials', 'credentials', 'secretAccessKey', 'sessionToken', 'accessKeyId'];
-export const REDACTED_PATHS = SECRET_KEYS.flatMap((key) =>
+const REDACTED_PATHS = SECRET_KEYS.flatMap((key) =>
   [0, 1, 2, 3, 4].map((depth) => `${'*.'.repeat(depth)}${key}`),
 );
 

@@ -9,7 +9,7 @@ import { echo } from '../domain/echo.ts';
 import { ConfigurationError } from '../domain/errors.ts';
 import { closest } from '../domain/suggest.ts';
 
-export const UserParametersSchema = z.strictObject({
+const UserParametersSchema = z.strictObject({
   configPath: z.string().min(1).max(512).default('ai-optout.yaml'),
   mode: ModeSchema.optional(),
   failOn: FailOnSchema.default('drift'),

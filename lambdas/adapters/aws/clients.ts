@@ -15,11 +15,11 @@ import { aiOptOutUnavailableIn, organizationsRegionFor } from '../../domain/part
 import { boundedRequestHandler, type CallWatch, superviseCalls } from './bounded-calls.ts';
 
 /** The commercial partition's (us-east-1); the entry points pass their own partition's (organizationsRegionFor). */
-export const ORGANIZATIONS_REGION = organizationsRegionFor(undefined);
+const ORGANIZATIONS_REGION = organizationsRegionFor(undefined);
 /** Attempts per call, retries included; the SDK's adaptive mode backs off on throttling. */
 export const MAX_ATTEMPTS = 5;
 
-export interface AwsClientOptions {
+interface AwsClientOptions {
   region?: string;
   /** Assume this role through STS first. */
   roleArn?: string;
@@ -102,42 +102,4 @@ export function createOrganizationsClient(options: AwsClientOptions = {}): Organ
   });
   superviseCalls(client, options.watch);
   return client;
-}
-
-export type CallCounts = Record<string, number>;
-
-/**
- * Counts calls per operation (one per `send`, retries not included) on a client, for benchmarks and
- * for tests that pin the number of calls a read or an apply makes. Pass `counts` to add several
- * clients' calls up in one record.
- */
-export function countCalls(
-  client: { middlewareStack: OrganizationsClient['middlewareStack'] },
-  counts: CallCounts = {},
-): CallCounts {
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      const name = String(context.commandName ?? 'unknown').replace(/Command$/, '');
-      counts[name] = (counts[name] ?? 0) + 1;
-      return next(args);
-    },
-    { step: 'initialize', name: 'aiOptoutCallCounter' },
-  );
-  return counts;
-}
-
-/** Operations that change the organization. */
-export const WRITE_OPERATIONS = new Set([
-  'EnablePolicyType',
-  'CreatePolicy',
-  'UpdatePolicy',
-  'DeletePolicy',
-  'AttachPolicy',
-  'DetachPolicy',
-  'TagResource',
-  'UntagResource',
-]);
-
-export function totalCalls(counts: CallCounts, filter: (operation: string) => boolean = () => true): number {
-  return Object.entries(counts).reduce((sum, [op, n]) => (filter(op) ? sum + n : sum), 0);
 }

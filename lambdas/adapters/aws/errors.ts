@@ -46,7 +46,7 @@ function attempts(error: unknown): number | undefined {
 }
 
 /** The IAM action for an API operation, such as `organizations:ListRoots`. */
-export function permissionFor(service: 'organizations' | 'sts' | 's3', operation: string): string {
+function permissionFor(service: 'organizations' | 'sts' | 's3', operation: string): string {
   return `${service}:${operation}`;
 }
 

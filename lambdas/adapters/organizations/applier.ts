@@ -27,7 +27,7 @@ import { errorName } from '../aws/errors.ts';
 import { OrganizationsReader } from './reader.ts';
 import { Throttle } from './throttle.ts';
 
-export type StepOutcome = 'done' | 'already-done' | 'skipped';
+type StepOutcome = 'done' | 'already-done' | 'skipped';
 
 export interface AppliedStep {
   action: ChangeAction;
@@ -39,7 +39,7 @@ export interface AppliedStep {
   detail: string;
 }
 
-export interface RetryPolicy {
+interface RetryPolicy {
   attempts: number;
   baseMs: number;
   maxMs: number;
@@ -56,7 +56,7 @@ export interface ApplyOptions {
   enableTimeoutMs?: number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { attempts: 6, baseMs: 500, maxMs: 8_000 };
+const DEFAULT_RETRY: RetryPolicy = { attempts: 6, baseMs: 500, maxMs: 8_000 };
 const RETRYABLE = new Set(['ConcurrentModificationException', 'PolicyChangesInProgressException']);
 const MANAGED_TAGS = [{ Key: MANAGED_TAG_KEY, Value: MANAGED_TAG_VALUE }];
 

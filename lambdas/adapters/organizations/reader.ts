@@ -37,7 +37,7 @@ import type { OrgSnapshot, SnapshotPolicy } from '../../domain/model.ts';
 import { translateAwsError } from '../aws/errors.ts';
 import { Throttle } from './throttle.ts';
 
-export const PAGE_SIZE = 20;
+const PAGE_SIZE = 20;
 
 /** A walk of the hierarchy, complete when nothing is pending. */
 export interface HierarchyProgress {
@@ -57,7 +57,7 @@ export function startOfWalk(rootId: string): HierarchyProgress {
   return { organizationalUnits: [], accounts: [], pending: [rootId] };
 }
 
-export interface ReaderOptions {
+interface ReaderOptions {
   throttle?: Throttle;
   now?: () => Date;
 }
@@ -269,12 +269,4 @@ export class OrganizationsReader {
       targets: targets.map((t) => t.TargetId).filter((id): id is string => Boolean(id)),
     };
   }
-}
-
-/** Reads the organization with a fresh reader. */
-export function readOrganization(
-  client: OrganizationsClient,
-  options: ReaderOptions = {},
-): Promise<OrgSnapshot> {
-  return new OrganizationsReader(client, options).read(options.now?.());
 }

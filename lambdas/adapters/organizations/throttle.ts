@@ -5,7 +5,7 @@
  * throttles that still happen (other callers share the same buckets).
  */
 
-export interface RateLimit {
+interface RateLimit {
   /** Tokens per second. */
   rate: number;
   /** Bucket size. */
@@ -36,7 +36,7 @@ export const PUBLISHED_RATES: Readonly<Record<string, RateLimit>> = {
   ListTagsForResource: { rate: 10, burst: 15 },
 };
 
-export interface ThrottleOptions {
+interface ThrottleOptions {
   /** `published` paces to AWS's rates; `none` only caps concurrency (emulators, tests). */
   rates: 'published' | 'none';
   /** Most calls of one operation in flight at once. */
@@ -129,18 +129,4 @@ export class Throttle {
     }
     return bucket.run(guarded);
   }
-}
-
-/**
- * Seconds a mix of calls takes at the published rates, each operation paced by its own bucket and
- * all operations running in parallel: the slowest operation decides.
- */
-export function secondsAtPublishedRates(calls: Readonly<Record<string, number>>): number {
-  let slowest = 0;
-  for (const [operation, count] of Object.entries(calls)) {
-    const limit = PUBLISHED_RATES[operation];
-    if (!limit || count === 0) continue;
-    slowest = Math.max(slowest, Math.max(0, count - limit.burst) / limit.rate);
-  }
-  return slowest;
 }

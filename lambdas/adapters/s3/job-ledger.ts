@@ -8,7 +8,7 @@ import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/clie
 import { JOB_CLAIMS_PREFIX } from '../../domain/contract.ts';
 import { errorName } from '../aws/errors.ts';
 
-export type Claim = 'claimed' | 'already-reported' | 'in-progress';
+type Claim = 'claimed' | 'already-reported' | 'in-progress';
 
 interface Marker {
   state: 'running' | 'reported' | 'unreported';
@@ -20,9 +20,9 @@ interface Marker {
 }
 
 /** Lambda runs at most 15 minutes: a claim with no deadline of its own is stale after this. */
-export const STALE_CLAIM_MS = 16 * 60 * 1000;
+const STALE_CLAIM_MS = 16 * 60 * 1000;
 
-export interface ClaimOptions {
+interface ClaimOptions {
   requestId?: string | undefined;
   /** The claiming invocation's own deadline (now + the Lambda's remaining time). */
   expiresAt?: Date | undefined;

@@ -9,7 +9,7 @@
  */
 import { crc32, inflateRawSync } from 'node:zlib';
 
-export interface ZipLimits {
+interface ZipLimits {
   /** Most entries in the central directory. */
   entries: number;
   /** Largest size the wanted entry may declare. */
@@ -166,7 +166,7 @@ function checkLayout(entries: readonly Entry[], directoryOffset: number): void {
   }
 }
 
-export function readEntries(bytes: Uint8Array, limits: ZipLimits): Entry[] {
+function readEntries(bytes: Uint8Array, limits: ZipLimits): Entry[] {
   const zip = new Reader(bytes);
   if (bytes.length < 22) throw broken('it is too short to be a zip');
   const { offset, size, count } = directory(zip);

@@ -16,12 +16,6 @@ import {
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  type CallCounts,
-  countCalls,
-  totalCalls,
-  WRITE_OPERATIONS,
-} from '../../../lambdas/adapters/aws/clients.ts';
 import { Throttle } from '../../../lambdas/adapters/organizations/throttle.ts';
 import type { ArtifactCredentials } from '../../../lambdas/adapters/s3/artifacts.ts';
 import { ContinuationStore } from '../../../lambdas/adapters/s3/continuations.ts';
@@ -31,7 +25,8 @@ import { loadDesiredState } from '../../../lambdas/domain/desired-state/loader.t
 import { ReportSchema } from '../../../lambdas/domain/report/schema.ts';
 import { type JobDependencies, RESERVE_MS, runJob } from '../../../lambdas/pipeline-job/job.ts';
 import { createLogger } from '../../../lambdas/pipeline-job/logger.ts';
-import { applyLive } from '../../../lambdas/reconciler.ts';
+import { applyLive } from '../../support/apply-live.ts';
+import { type CallCounts, countCalls, totalCalls, WRITE_OPERATIONS } from '../../support/call-counts.ts';
 import {
   type CodePipelineEndpoint,
   type JobResult,

@@ -6,7 +6,6 @@
 
 import { ListPoliciesCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { describe, expect, it } from 'vitest';
-import { countCalls, WRITE_OPERATIONS } from '../../../../lambdas/adapters/aws/clients.ts';
 import { Throttle } from '../../../../lambdas/adapters/organizations/throttle.ts';
 import { AI_POLICY_TYPE } from '../../../../lambdas/domain/contract.ts';
 import { loadDesiredState } from '../../../../lambdas/domain/desired-state/loader.ts';
@@ -14,7 +13,9 @@ import type { DesiredState } from '../../../../lambdas/domain/desired-state/type
 import { ServiceUnavailableError } from '../../../../lambdas/domain/errors.ts';
 import { MANAGED_TAG_KEY } from '../../../../lambdas/domain/model.ts';
 import { renderPolicyDocument } from '../../../../lambdas/domain/policy-document.ts';
-import { applyLive, planLive, type ReconcileOptions } from '../../../../lambdas/reconciler.ts';
+import { planLive, type ReconcileOptions } from '../../../../lambdas/reconciler.ts';
+import { applyLive } from '../../../support/apply-live.ts';
+import { countCalls, WRITE_OPERATIONS } from '../../../support/call-counts.ts';
 import { useLiveEnvironment } from '../../../support/live-env.ts';
 import {
   addPolicy,

@@ -13,13 +13,7 @@ import {
   UpdatePolicyCommand,
 } from '@aws-sdk/client-organizations';
 import { beforeEach, describe, expect, it } from 'vitest';
-import {
-  type CallCounts,
-  countCalls,
-  totalCalls,
-  WRITE_OPERATIONS,
-} from '../../../../lambdas/adapters/aws/clients.ts';
-import { OrganizationsReader, readOrganization } from '../../../../lambdas/adapters/organizations/reader.ts';
+import { OrganizationsReader } from '../../../../lambdas/adapters/organizations/reader.ts';
 import { Throttle } from '../../../../lambdas/adapters/organizations/throttle.ts';
 import { AI_POLICY_TYPE } from '../../../../lambdas/domain/contract.ts';
 import { loadDesiredState } from '../../../../lambdas/domain/desired-state/loader.ts';
@@ -31,7 +25,9 @@ import {
 } from '../../../../lambdas/domain/errors.ts';
 import { MANAGED_TAG_KEY } from '../../../../lambdas/domain/model.ts';
 import { renderPolicyDocument } from '../../../../lambdas/domain/policy-document.ts';
-import { applyLive, applyPlanned, planLive, type ReconcileOptions } from '../../../../lambdas/reconciler.ts';
+import { applyPlanned, planLive, type ReconcileOptions, readLive } from '../../../../lambdas/reconciler.ts';
+import { applyLive } from '../../../support/apply-live.ts';
+import { type CallCounts, countCalls, totalCalls, WRITE_OPERATIONS } from '../../../support/call-counts.ts';
 import { useLiveEnvironment } from '../../../support/live-env.ts';
 import {
   addAccount,
@@ -313,7 +309,7 @@ describe('live: reading', () => {
     await (await import('../../../support/moto-org.ts')).enableAiPolicyType(env.admin, org);
     for (let i = 0; i < 22; i++) await addPolicy(env.admin, org, `p${i}`, guideLike(i), [`Team${i}`]);
     const reading = tool();
-    const snapshot = await readOrganization(reading.client, { throttle: reading.throttle });
+    const snapshot = await readLive(reading);
     expect(snapshot.organizationalUnits).toHaveLength(23);
     expect(snapshot.accounts.filter((a) => a.parentId === org.ous.Team3)).toHaveLength(22);
     expect(snapshot.policies).toHaveLength(22);
@@ -334,7 +330,7 @@ describe('live: reading', () => {
       await addPolicy(env.admin, org, 'base', guideLike(0), ['root']);
       await addPolicy(env.admin, org, 'prod', guideLike(1), ['Workloads/Prod', 'Sandbox']);
       const reading = tool();
-      await readOrganization(reading.client, { throttle: reading.throttle });
+      await readLive(reading);
       return reading.counts;
     }
     const small = await countsFor(3);
