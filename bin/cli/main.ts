@@ -20,7 +20,13 @@ import { Throttle } from '../../lambdas/adapters/organizations/throttle.ts';
 import { MODES, type Mode } from '../../lambdas/domain/contract.ts';
 import { loadDesiredState } from '../../lambdas/domain/desired-state/loader.ts';
 import { type Diagnostic, formatDiagnostic } from '../../lambdas/domain/diagnostics.ts';
-import { ConfigurationError, describeError, ERROR_EXIT_CODE } from '../../lambdas/domain/errors.ts';
+import {
+  ConfigurationError,
+  describeError,
+  EXIT_DRIFT,
+  EXIT_ERROR,
+  EXIT_OK,
+} from '../../lambdas/domain/errors.ts';
 import { organizationsRegionFor } from '../../lambdas/domain/partitions.ts';
 import { type Plan, plan } from '../../lambdas/domain/planner.ts';
 import { renderJson } from '../../lambdas/domain/report/json.ts';
@@ -104,9 +110,6 @@ function addLiveOptions(command: Command): Command {
       ).default('published'),
     );
 }
-
-export const EXIT_OK = 0;
-export const EXIT_DRIFT = 2;
 
 /** The package's own folder, so `demo` finds the bundled example from any working directory. */
 const packageRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -234,7 +237,7 @@ export function buildProgram(
           io.stderr(`${options.config}: invalid (${errors} error${errors === 1 ? '' : 's'})\n`);
         }
       }
-      setExit(result.ok ? EXIT_OK : ERROR_EXIT_CODE);
+      setExit(result.ok ? EXIT_OK : EXIT_ERROR);
     });
 
   addLiveOptions(addPlanningOptions(program.command('plan')))
@@ -288,7 +291,7 @@ export function buildProgram(
         );
         if (answer.trim() !== 'yes') {
           io.stderr('Apply cancelled; nothing was changed.\n');
-          setExit(ERROR_EXIT_CODE);
+          setExit(EXIT_ERROR);
           return;
         }
       }
@@ -375,11 +378,11 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo): Prom
         error.code === 'commander.version' ||
         error.code === 'commander.help'
         ? EXIT_OK
-        : ERROR_EXIT_CODE;
+        : EXIT_ERROR;
     }
     io.stderr(`error: ${describeError(error)}\n`);
     if (program.opts().debug && error instanceof Error && error.stack) io.stderr(`${error.stack}\n`);
-    return ERROR_EXIT_CODE;
+    return EXIT_ERROR;
   } finally {
     // Calls still in flight (siblings of one that failed) end with the command.
     stop.abort(new Error('the command has ended'));

@@ -10,10 +10,7 @@
  * The DeadlineError says which step did not finish and which calls were waiting for an answer.
  */
 import type { CallWatch } from '../adapters/aws/bounded-calls.ts';
-
-export class DeadlineError extends Error {
-  override name = 'DeadlineError';
-}
+import { DeadlineError } from '../domain/errors.ts';
 
 export interface Step {
   /** What the job is doing, as the message says it: "reading the input artifact s3://…". */

@@ -30,19 +30,22 @@ import type { Mode } from '../domain/contract.ts';
 import { loadDesiredState } from '../domain/desired-state/loader.ts';
 import { type Diagnostic, formatDiagnostic } from '../domain/diagnostics.ts';
 import { echo } from '../domain/echo.ts';
-import { ConfigurationError, describeError, type FailureType, failureTypeFor } from '../domain/errors.ts';
+import {
+  ConfigurationError,
+  DeadlineError,
+  describeError,
+  type FailureType,
+  failureTypeFor,
+} from '../domain/errors.ts';
 import { type Plan, plan } from '../domain/planner.ts';
 import { renderJson } from '../domain/report/json.ts';
 import { renderMarkdown } from '../domain/report/markdown.ts';
 import { type ApplyResult, applyPlanned, readResumable } from '../reconciler.ts';
-import { DeadlineError, JobDeadline, RAISE_TIMEOUT, scheduleTimer } from './deadline.ts';
+import { JobDeadline, RAISE_TIMEOUT, scheduleTimer } from './deadline.ts';
 import { type CodePipelineJob, type JobArtifact, readJobEvent } from './event.ts';
 import type { Logger } from './logger.ts';
 import { parseUserParameters, type UserParameters } from './parameters.ts';
 import { detailLines, fitLines, headline, MESSAGE_LIMIT, outputVariables, SUMMARY_LIMIT } from './result.ts';
-
-export { DeadlineError } from './deadline.ts';
-export type { CodePipelineJob } from './event.ts';
 
 export interface LambdaContextLike {
   getRemainingTimeInMillis(): number;
@@ -341,7 +344,7 @@ async function reconcileJob(
 }
 
 function failureFromError(error: unknown): Outcome {
-  const type: FailureType = error instanceof DeadlineError ? 'JobFailed' : failureTypeFor(error);
+  const type = failureTypeFor(error);
   const text = describeError(error);
   const [first, ...rest] = text.split('\n');
   return failure(type, first ?? text, rest);

@@ -1,4 +1,5 @@
 /** The pipeline starter's configuration, read from the environment the stack sets (one definition of the names). */
+import { ConfigurationError } from '../domain/errors.ts';
 import { REVISION_VARIABLE, type RevisionType, type StarterConfig } from './start.ts';
 
 /** Environment variables the stack sets (lib/pipeline-starter-function.ts). */
@@ -12,19 +13,24 @@ export const STARTER_ENV = {
   expectedConfiguration: 'AI_OPTOUT_SOURCE_CONFIGURATION',
 } as const satisfies Record<keyof StarterConfig, string>;
 
-/** Reads the starter's configuration; a missing or malformed value names the variable. */
+/** Reads the starter's configuration; a missing or malformed value is a ConfigurationError naming the variable. */
 export function readStarterConfig(env: NodeJS.ProcessEnv = process.env): StarterConfig {
   const get = (name: string): string => {
     const value = env[name];
-    if (!value) throw new Error(`the environment variable ${name} is not set (set by the ai-optout stack)`);
+    if (!value)
+      throw new ConfigurationError(
+        `the environment variable ${name} is not set (set by the ai-optout stack)`,
+      );
     return value;
   };
   const revisionType = get(STARTER_ENV.revisionType);
   if (!(revisionType in REVISION_VARIABLE))
-    throw new Error(`${STARTER_ENV.revisionType} is ${revisionType}; use S3_OBJECT_VERSION_ID or COMMIT_ID`);
+    throw new ConfigurationError(
+      `${STARTER_ENV.revisionType} is ${revisionType}; use S3_OBJECT_VERSION_ID or COMMIT_ID`,
+    );
   const expected: unknown = JSON.parse(get(STARTER_ENV.expectedConfiguration));
   if (!expected || typeof expected !== 'object' || Array.isArray(expected))
-    throw new Error(`${STARTER_ENV.expectedConfiguration} must be a JSON object`);
+    throw new ConfigurationError(`${STARTER_ENV.expectedConfiguration} must be a JSON object`);
   return {
     lzaPipelineName: get(STARTER_ENV.lzaPipelineName),
     lzaStageName: get(STARTER_ENV.lzaStageName),

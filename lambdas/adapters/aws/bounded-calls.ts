@@ -12,6 +12,7 @@
  */
 import type { BuildMiddleware, HttpHandlerOptions, HttpRequest, MiddlewareStack } from '@aws-sdk/types';
 import { ServiceUnavailableError } from '../../domain/errors.ts';
+import { networkErrorCode } from './errors.ts';
 
 export const CALL_TIMEOUTS = {
   /** TCP (and TLS) connection. */
@@ -77,32 +78,25 @@ function endpointOf(request: unknown): string {
   return `${r.protocol ?? 'https:'}//${r.hostname}${r.port ? `:${r.port}` : ''}`;
 }
 
-const NETWORK_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'EPIPE',
-]);
-
 /**
  * The error that replaces a timeout or a network failure once the SDK has spent its attempts. It has no
  * `cause` on purpose: the SDK retries any error whose cause is a timeout, so a credentials provider
  * (STS) that gave up would otherwise be retried again by every call waiting for it.
  */
 function unanswered(error: unknown, service: string, operation: string, endpoint: string): unknown {
-  const e = error as { name?: string; code?: string; message?: string; $metadata?: { attempts?: number } };
+  const e = error as { name?: string; $metadata?: { attempts?: number } };
   const attempts = e.$metadata?.attempts ?? 1;
   const tries = `${attempts} attempt${attempts === 1 ? '' : 's'}`;
+  // @smithy/node-http-handler's timeouts are plain Errors named TimeoutError (it exports no class).
   if (e.name === 'TimeoutError') {
     return new ServiceUnavailableError(
       `no answer from ${service} at ${endpoint} for ${operation}: ${tries} timed out`,
     );
   }
-  if (e.code && NETWORK_CODES.has(e.code)) {
+  const code = networkErrorCode(error);
+  if (code) {
     return new ServiceUnavailableError(
-      `cannot reach ${service} at ${endpoint} for ${operation} (${e.code}, ${tries})`,
+      `cannot reach ${service} at ${endpoint} for ${operation} (${code}, ${tries})`,
     );
   }
   return error;

@@ -1,38 +1,29 @@
 /**
- * Turns AWS SDK errors into the project's typed errors: access denied names the operation and the IAM
- * permission it needs; throttling and service faults past the retry budget become "unavailable".
+ * Turns AWS SDK errors into the project's typed errors (lambdas/domain/errors.ts maps those onto exit
+ * codes and failure types): access denied names the operation and the IAM permission it needs;
+ * throttling, service faults and unreachable endpoints past the retry budget become "unavailable".
  * Errors the caller handles itself (DuplicatePolicyAttachmentException, ...) pass through unchanged.
+ *
+ * Errors are recognised by the SDK's exception classes where the service models one (`instanceof`
+ * on an SDK exception class also matches the same exception from another copy of the client, by
+ * its name: ServiceException[Symbol.hasInstance] in @smithy/core), and by the SDK's own retry
+ * classification (@smithy/core/retry) for throttling and transient faults, which no service models.
  */
+import {
+  AccessDeniedException,
+  AccessDeniedForDependencyException,
+  AWSOrganizationsNotInUseException,
+  ServiceException as OrganizationsServiceFault,
+  TooManyRequestsException,
+} from '@aws-sdk/client-organizations';
+import { AccessDenied } from '@aws-sdk/client-s3';
+import { ServiceException } from '@smithy/core/client';
+import { isServerError, isThrottlingError, isTransientError } from '@smithy/core/retry';
 import { ConfigurationError, PermissionError, ServiceUnavailableError } from '../../domain/errors.ts';
 
-const ACCESS_DENIED = new Set([
-  'AccessDeniedException',
-  'AccessDenied',
-  'UnauthorizedOperation',
-  'AccessDeniedForDependencyException',
-]);
-const UNAVAILABLE = new Set([
-  'TooManyRequestsException',
-  'ThrottlingException',
-  'Throttling',
-  'ServiceException',
-  'ServiceUnavailableException',
-  'ServiceUnavailable',
-  'InternalFailure',
-  'InternalError',
-  'SlowDown',
-  'RequestTimeout',
-  'TimeoutError',
-]);
-const NETWORK = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ENOTFOUND',
-  'ETIMEDOUT',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-]);
+type Service = 'organizations' | 'sts' | 's3' | 'codepipeline';
 
+/** The error's name (an SDK exception's name is the service's error code), for messages. */
 export function errorName(error: unknown): string {
   if (error && typeof error === 'object') {
     const named = error as { name?: string; code?: string; Code?: string };
@@ -41,57 +32,102 @@ export function errorName(error: unknown): string {
   return 'Error';
 }
 
+function httpStatus(error: unknown): number | undefined {
+  return (error as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata?.httpStatusCode;
+}
+
+/** Whether AWS denied the call: the modeled exceptions of Organizations and S3, or STS's and CodePipeline's. */
+export function isAccessDenied(error: unknown): boolean {
+  if (
+    error instanceof AccessDeniedException ||
+    error instanceof AccessDeniedForDependencyException ||
+    error instanceof AccessDenied
+  )
+    return true;
+  // STS (AssumeRole) and CodePipeline model no access-denied exception: their `AccessDenied` and
+  // `AccessDeniedException` arrive as generic service exceptions, known only by their code.
+  return (
+    error instanceof ServiceException &&
+    (error.name === 'AccessDenied' || error.name === 'AccessDeniedException')
+  );
+}
+
+/**
+ * The Node.js network error code (ECONNREFUSED, ENOTFOUND, ...) of a call that never reached AWS, as
+ * the SDK's retry strategy classifies them (transient); undefined for anything else.
+ */
+export function networkErrorCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (typeof code !== 'string' || httpStatus(error) !== undefined) return undefined;
+  return isTransientError({ name: 'NetworkError', message: '', code, $metadata: {} } as never)
+    ? code
+    : undefined;
+}
+
+/** Throttling or a service fault: what the SDK retries, once its attempts are spent. */
+function isUnavailable(error: unknown): boolean {
+  if (error instanceof TooManyRequestsException || error instanceof OrganizationsServiceFault) return true;
+  if (!(error instanceof Error)) return false;
+  const status = httpStatus(error);
+  const sdkError = error as Parameters<typeof isThrottlingError>[0];
+  return (
+    isThrottlingError(sdkError) ||
+    isTransientError(sdkError) ||
+    isServerError(sdkError) ||
+    (status !== undefined && status >= 500)
+  );
+}
+
 function attempts(error: unknown): number | undefined {
   return (error as { $metadata?: { attempts?: number } })?.$metadata?.attempts;
 }
 
 /** The IAM action for an API operation, such as `organizations:ListRoots`. */
-function permissionFor(service: 'organizations' | 'sts' | 's3', operation: string): string {
+function permissionFor(service: Service, operation: string): string {
   return `${service}:${operation}`;
 }
+
+const WHO_ELSE: Partial<Record<Service, string>> = {
+  organizations:
+    ' Organizations policy operations also require the management account or a delegated administrator.',
+  s3: ' For a KMS-encrypted object the key must also allow kms:Decrypt (reads) or kms:GenerateDataKey (writes).',
+};
 
 export function translateAwsError(
   error: unknown,
   operation: string,
-  service: 'organizations' | 'sts' | 's3' = 'organizations',
+  service: Service = 'organizations',
 ): unknown {
   const name = errorName(error);
   const message = error instanceof Error ? error.message : String(error);
-  if (ACCESS_DENIED.has(name)) {
+  if (isAccessDenied(error)) {
     const permission = permissionFor(service, operation);
-    const who =
-      service === 'organizations'
-        ? ' Organizations policy operations also require the management account or a delegated administrator.'
-        : service === 's3'
-          ? ' For a KMS-encrypted object the key must also allow kms:Decrypt (reads) or kms:GenerateDataKey (writes).'
-          : '';
     return new PermissionError(
       operation,
       permission,
-      `AWS denied ${operation}: the credentials in use need ${permission} (see docs/permissions.md).${who} AWS said: ${message}`,
+      `AWS denied ${operation}: the credentials in use need ${permission} (see docs/permissions.md).${WHO_ELSE[service] ?? ''} AWS said: ${message}`,
       { cause: error },
     );
   }
-  if (name === 'AWSOrganizationsNotInUseException') {
+  if (error instanceof AWSOrganizationsNotInUseException) {
     return new ConfigurationError(
       `${operation} failed: the account whose credentials are in use is not in an organization; use the management account (or pass --role-arn)`,
       [],
       { cause: error },
     );
   }
-  const status = (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
-  if (UNAVAILABLE.has(name) || (status !== undefined && status >= 500)) {
+  const code = networkErrorCode(error);
+  if (code) {
+    return new ServiceUnavailableError(`cannot reach AWS ${service} for ${operation} (${code}): ${message}`, {
+      cause: error,
+    });
+  }
+  if (isUnavailable(error)) {
     const tries = attempts(error);
     return new ServiceUnavailableError(
       `AWS ${service} kept failing ${operation}${tries ? ` after ${tries} attempts` : ''} (${name}): ${message}`,
       { cause: error },
     );
-  }
-  const code = (error as { code?: string })?.code;
-  if (code && NETWORK.has(code)) {
-    return new ServiceUnavailableError(`cannot reach AWS ${service} for ${operation} (${code}): ${message}`, {
-      cause: error,
-    });
   }
   return error;
 }

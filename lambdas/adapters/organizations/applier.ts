@@ -11,16 +11,26 @@
 
 import {
   AttachPolicyCommand,
+  ConcurrentModificationException,
+  ConstraintViolationException,
   CreatePolicyCommand,
   DeletePolicyCommand,
   DetachPolicyCommand,
+  DuplicatePolicyAttachmentException,
+  DuplicatePolicyException,
   EnablePolicyTypeCommand,
   type OrganizationsClient,
+  PolicyChangesInProgressException,
+  PolicyInUseException,
+  PolicyNotAttachedException,
+  PolicyNotFoundException,
+  PolicyTypeAlreadyEnabledException,
+  PolicyTypeNotEnabledException,
   TagResourceCommand,
   UpdatePolicyCommand,
 } from '@aws-sdk/client-organizations';
 import { AI_POLICY_TYPE } from '../../domain/contract.ts';
-import { ServiceUnavailableError } from '../../domain/errors.ts';
+import { ConfigurationError, ServiceUnavailableError } from '../../domain/errors.ts';
 import { MANAGED_TAG_KEY, MANAGED_TAG_VALUE } from '../../domain/model.ts';
 import type { Change, ChangeAction } from '../../domain/planner.ts';
 import { errorName } from '../aws/errors.ts';
@@ -57,11 +67,13 @@ export interface ApplyOptions {
 }
 
 const DEFAULT_RETRY: RetryPolicy = { attempts: 6, baseMs: 500, maxMs: 8_000 };
-const RETRYABLE = new Set(['ConcurrentModificationException', 'PolicyChangesInProgressException']);
 const MANAGED_TAGS = [{ Key: MANAGED_TAG_KEY, Value: MANAGED_TAG_VALUE }];
 
-function constraintReason(error: unknown): string | undefined {
-  return (error as { Reason?: string })?.Reason;
+/** The conflicts the SDK does not retry (they are not throttling), retried here with backoff. */
+function isConflict(error: unknown): boolean {
+  return (
+    error instanceof ConcurrentModificationException || error instanceof PolicyChangesInProgressException
+  );
 }
 
 export class PlanApplier {
@@ -91,7 +103,7 @@ export class PlanApplier {
       try {
         return await this.reader.call(operation, send);
       } catch (error) {
-        if (!RETRYABLE.has(errorName(error))) throw error;
+        if (!isConflict(error)) throw error;
         if (attempt >= this.retry.attempts) {
           throw new ServiceUnavailableError(
             `${operation} kept failing with ${errorName(error)} after ${attempt} attempts; another change to the organization is in progress, run apply again later`,
@@ -167,7 +179,7 @@ export class PlanApplier {
         c.send(new EnablePolicyTypeCommand({ RootId: rootId, PolicyType: AI_POLICY_TYPE })),
       );
     } catch (error) {
-      if (errorName(error) !== 'PolicyTypeAlreadyEnabledException') throw error;
+      if (!(error instanceof PolicyTypeAlreadyEnabledException)) throw error;
       outcome = 'already-done';
     }
     await this.waitForPolicyType();
@@ -209,12 +221,13 @@ export class PlanApplier {
       this.createdIds.set(name, id);
       this.record(change, 'done', `created ${name}`, id);
     } catch (error) {
-      if (errorName(error) !== 'DuplicatePolicyException') throw error;
+      if (!(error instanceof DuplicatePolicyException)) throw error;
       // A retried create whose first attempt reached AWS: use that policy if it is ours.
       const existing = (await this.reader.readPolicies()).find((p) => p.name === name);
       if (!existing || existing.tags[MANAGED_TAG_KEY] !== MANAGED_TAG_VALUE) {
-        throw new Error(
+        throw new ConfigurationError(
           `CreatePolicy ${name}: a policy with that name appeared that is not tagged ${MANAGED_TAG_KEY}=${MANAGED_TAG_VALUE}; plan again`,
+          [],
           { cause: error },
         );
       }
@@ -267,8 +280,7 @@ export class PlanApplier {
     try {
       await attach();
     } catch (error) {
-      const name = errorName(error);
-      if (name === 'DuplicatePolicyAttachmentException') {
+      if (error instanceof DuplicatePolicyAttachmentException) {
         this.record(
           change,
           'already-done',
@@ -277,12 +289,12 @@ export class PlanApplier {
         );
         return;
       }
-      if (name === 'PolicyTypeNotEnabledException') {
+      if (error instanceof PolicyTypeNotEnabledException) {
         await this.waitForPolicyType();
         await attach();
       } else if (
-        name === 'ConstraintViolationException' &&
-        constraintReason(error) === 'MAX_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED'
+        error instanceof ConstraintViolationException &&
+        error.Reason === 'MAX_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED'
       ) {
         // The target is full until the plan's detaches for it run: run those first, then attach.
         const detaches = all.filter(
@@ -304,8 +316,8 @@ export class PlanApplier {
       );
       return true;
     } catch (error) {
-      const name = errorName(error);
-      if (name === 'PolicyNotAttachedException' || name === 'PolicyNotFoundException') return false;
+      if (error instanceof PolicyNotAttachedException || error instanceof PolicyNotFoundException)
+        return false;
       throw error;
     }
   }
@@ -322,12 +334,11 @@ export class PlanApplier {
     try {
       await remove();
     } catch (error) {
-      const name = errorName(error);
-      if (name === 'PolicyNotFoundException') {
+      if (error instanceof PolicyNotFoundException) {
         this.record(change, 'already-done', `${change.policy} was already deleted`);
         return;
       }
-      if (name !== 'PolicyInUseException') throw error;
+      if (!(error instanceof PolicyInUseException)) throw error;
       // Attached somewhere since the plan was made; it is ours and no longer declared: detach, delete.
       const current = await this.reader.readPolicy({ Id: id });
       for (const targetId of current.targets) await this.detach(id, targetId);

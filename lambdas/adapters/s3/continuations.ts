@@ -6,6 +6,7 @@
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { z } from 'zod';
 import { CONTINUATIONS_PREFIX } from '../../domain/contract.ts';
 import { ConfigurationError } from '../../domain/errors.ts';
 import type { ReadProgress } from '../organizations/reader.ts';
@@ -18,10 +19,31 @@ export interface ContinuationState {
   progress: ReadProgress;
 }
 
-interface Token {
-  v: 1;
-  key: string;
-}
+const TokenSchema = z.object({ v: z.literal(1), key: z.string() });
+type Token = z.output<typeof TokenSchema>;
+
+/** What `load` accepts: the shape `save` writes (extra keys are dropped). */
+const ContinuationStateSchema = z.object({
+  version: z.literal(1),
+  firstJobId: z.string().min(1),
+  createdAt: z.string(),
+  progress: z.object({
+    organization: z.object({ id: z.string(), managementAccountId: z.string() }),
+    hierarchy: z.object({
+      organizationalUnits: z.array(z.object({ id: z.string(), name: z.string(), parentId: z.string() })),
+      accounts: z.array(
+        z.object({
+          id: z.string(),
+          name: z.string(),
+          email: z.string().optional(),
+          status: z.string().optional(),
+          parentId: z.string(),
+        }),
+      ),
+      pending: z.array(z.string()),
+    }),
+  }),
+}) satisfies z.ZodType<ContinuationState>;
 
 export class ContinuationStore {
   constructor(
@@ -48,26 +70,42 @@ export class ContinuationStore {
   }
 
   async load(token: string, abortSignal?: AbortSignal): Promise<ContinuationState> {
-    let parsed: Partial<Token>;
-    try {
-      parsed = JSON.parse(token) as Partial<Token>;
-    } catch {
-      throw new ConfigurationError('the continuation token is not one this function wrote (not JSON)');
-    }
-    const key = parsed.key;
-    if (parsed.v !== 1 || typeof key !== 'string' || !key.startsWith(this.prefix) || key.includes('..')) {
-      throw new ConfigurationError('the continuation token is not one this function wrote');
-    }
+    const key = this.keyOf(token);
     const object = await this.s3.send(
       new GetObjectCommand({ Bucket: this.bucket, Key: key }),
       abortSignal ? { abortSignal } : {},
     );
     const bytes = await object.Body?.transformToByteArray();
-    if (!bytes) throw new Error(`continuation state s3://${this.bucket}/${key} is empty`);
-    const state = JSON.parse(gunzipSync(bytes).toString('utf8')) as ContinuationState;
-    if (state.version !== 1 || !Array.isArray(state.progress?.hierarchy?.pending)) {
-      throw new ConfigurationError(`continuation state s3://${this.bucket}/${key} has an unknown format`);
+    const state = ContinuationStateSchema.safeParse(bytes?.length ? parseGzippedJson(bytes) : undefined);
+    if (!state.success) {
+      throw new ConfigurationError(
+        `continuation state s3://${this.bucket}/${key} ${bytes?.length ? 'has an unknown format' : 'is empty'}`,
+      );
     }
-    return state;
+    return state.data;
+  }
+
+  /** The state object a token names; only a key this store writes (under its prefix) is accepted. */
+  private keyOf(token: string): string {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(token);
+    } catch {
+      throw new ConfigurationError('the continuation token is not one this function wrote (not JSON)');
+    }
+    const read = TokenSchema.safeParse(parsed);
+    const key = read.success ? read.data.key : undefined;
+    if (!key?.startsWith(this.prefix) || key.includes('..')) {
+      throw new ConfigurationError('the continuation token is not one this function wrote');
+    }
+    return key;
+  }
+}
+
+function parseGzippedJson(bytes: Uint8Array): unknown {
+  try {
+    return JSON.parse(gunzipSync(bytes).toString('utf8'));
+  } catch {
+    return undefined;
   }
 }

@@ -4,20 +4,21 @@
  * stops, without applying and without reporting. A claim whose invocation has passed its deadline (it
  * died, or timed out), or that could not report its result, may be taken over by the next delivery.
  */
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand, type S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { z } from 'zod';
 import { JOB_CLAIMS_PREFIX } from '../../domain/contract.ts';
-import { errorName } from '../aws/errors.ts';
 
 type Claim = 'claimed' | 'already-reported' | 'in-progress';
 
-interface Marker {
-  state: 'running' | 'reported' | 'unreported';
-  startedAt: string;
+const MarkerSchema = z.object({
+  state: z.enum(['running', 'reported', 'unreported']),
+  startedAt: z.string(),
   /** When the claiming invocation will have been stopped by Lambda, at the latest. */
-  expiresAt?: string;
-  requestId?: string;
-  outcome?: string;
-}
+  expiresAt: z.string().optional(),
+  requestId: z.string().optional(),
+  outcome: z.string().optional(),
+});
+type Marker = z.output<typeof MarkerSchema>;
 
 /** Lambda runs at most 15 minutes: a claim with no deadline of its own is stale after this. */
 const STALE_CLAIM_MS = 16 * 60 * 1000;
@@ -28,6 +29,31 @@ interface ClaimOptions {
   expiresAt?: Date | undefined;
   /** Cuts the claim's S3 calls (the job's deadline). */
   abortSignal?: AbortSignal | undefined;
+}
+
+/**
+ * A conditional write that lost (the claim exists, or changed since it was read). S3 models no
+ * exception for it: it is a generic S3 service exception known by its code (`PreconditionFailed`) and
+ * its status (412), https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes.html.
+ */
+function isPreconditionFailed(error: unknown): boolean {
+  return (
+    error instanceof S3ServiceException &&
+    (error.name === 'PreconditionFailed' || error.$metadata.httpStatusCode === 412)
+  );
+}
+
+/** The claim object; one that is not a marker this ledger wrote is treated as stale (it is taken over). */
+function readMarker(text: string | undefined): Marker | undefined {
+  try {
+    return MarkerSchema.parse(JSON.parse(text ?? ''));
+  } catch {
+    return undefined;
+  }
+}
+
+function expiryOf(marker: Marker): number {
+  return marker.expiresAt ? Date.parse(marker.expiresAt) : Date.parse(marker.startedAt) + STALE_CLAIM_MS;
 }
 
 export class JobLedger {
@@ -70,22 +96,15 @@ export class JobLedger {
       await this.put(jobId, marker, { IfNoneMatch: '*' }, options.abortSignal);
       return 'claimed';
     } catch (error) {
-      if (
-        errorName(error) !== 'PreconditionFailed' &&
-        (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode !== 412
-      )
-        throw error;
+      if (!isPreconditionFailed(error)) throw error;
     }
     const existing = await this.s3.send(
       new GetObjectCommand({ Bucket: this.bucket, Key: this.key(jobId) }),
       options.abortSignal ? { abortSignal: options.abortSignal } : {},
     );
-    const current = JSON.parse((await existing.Body?.transformToString()) ?? '{}') as Marker;
-    if (current.state === 'reported') return 'already-reported';
-    const expiresAt = current.expiresAt
-      ? Date.parse(current.expiresAt)
-      : Date.parse(current.startedAt) + STALE_CLAIM_MS;
-    if (current.state === 'running' && now.getTime() < expiresAt) return 'in-progress';
+    const current = readMarker(await existing.Body?.transformToString());
+    if (current?.state === 'reported') return 'already-reported';
+    if (current?.state === 'running' && now.getTime() < expiryOf(current)) return 'in-progress';
     try {
       await this.put(jobId, marker, { IfMatch: existing.ETag ?? '' }, options.abortSignal);
       return 'claimed';

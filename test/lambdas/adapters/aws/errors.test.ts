@@ -1,5 +1,23 @@
+/**
+ * translateAwsError on the errors the SDK really throws: instances of the clients' exception classes
+ * (as the SDK builds them from a response), and generic service exceptions for codes no service models.
+ */
+import { CodePipelineServiceException } from '@aws-sdk/client-codepipeline';
+import {
+  AccessDeniedException,
+  AWSOrganizationsNotInUseException,
+  DuplicatePolicyAttachmentException,
+  OrganizationsServiceException,
+  ServiceException as OrganizationsServiceFault,
+  TooManyRequestsException,
+} from '@aws-sdk/client-organizations';
+import { AccessDenied, S3ServiceException } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
-import { translateAwsError } from '../../../../lambdas/adapters/aws/errors.ts';
+import {
+  isAccessDenied,
+  networkErrorCode,
+  translateAwsError,
+} from '../../../../lambdas/adapters/aws/errors.ts';
 import {
   ConfigurationError,
   failureTypeFor,
@@ -7,40 +25,90 @@ import {
   ServiceUnavailableError,
 } from '../../../../lambdas/domain/errors.ts';
 
-function awsError(name: string, status: number, message = 'AWS said no'): Error {
-  return Object.assign(new Error(message), { name, $metadata: { httpStatusCode: status, attempts: 3 } });
+const metadata = (httpStatusCode: number) => ({ httpStatusCode, attempts: 3 });
+
+/** A service exception of a code the service does not model, as the SDK builds it. */
+function generic(name: string, httpStatusCode: number, Base = S3ServiceException) {
+  return new Base({
+    name,
+    $fault: httpStatusCode >= 500 ? 'server' : 'client',
+    $metadata: metadata(httpStatusCode),
+    message: 'AWS said no',
+  });
 }
 
 describe('translateAwsError', () => {
   it('access denied names the operation and the permission, with the S3 KMS hint for artifacts', () => {
-    const organizations = translateAwsError(awsError('AccessDeniedException', 400), 'ListRoots');
+    const organizations = translateAwsError(
+      new AccessDeniedException({ message: 'denied', $metadata: metadata(400) }),
+      'ListRoots',
+    ) as PermissionError;
     expect(organizations).toBeInstanceOf(PermissionError);
-    expect((organizations as PermissionError).permission).toBe('organizations:ListRoots');
-    const s3 = translateAwsError(awsError('AccessDenied', 403), 'GetObject', 's3') as PermissionError;
+    expect(organizations.permission).toBe('organizations:ListRoots');
+    expect(organizations.message).toMatch(/management account or a delegated administrator/);
+
+    const s3 = translateAwsError(
+      new AccessDenied({ message: 'Access Denied', $metadata: metadata(403) }),
+      'GetObject',
+      's3',
+    ) as PermissionError;
+    expect(s3).toBeInstanceOf(PermissionError);
     expect(s3.permission).toBe('s3:GetObject');
     expect(s3.message).toMatch(/kms:Decrypt/);
     expect(failureTypeFor(s3)).toBe('PermissionError');
   });
 
+  it('the access-denied codes no service models are recognised by name on SDK exceptions only', () => {
+    // STS's AssumeRole and CodePipeline send these as generic service exceptions.
+    expect(isAccessDenied(generic('AccessDenied', 403, OrganizationsServiceException))).toBe(true);
+    expect(isAccessDenied(generic('AccessDeniedException', 400, CodePipelineServiceException))).toBe(true);
+    // The same name on an error that did not come from an AWS answer is not AWS denying anything.
+    expect(isAccessDenied(Object.assign(new Error('no'), { name: 'AccessDenied' }))).toBe(false);
+    expect(isAccessDenied(generic('NoSuchKey', 404))).toBe(false);
+  });
+
   it('throttling and server errors past the retry budget are "unavailable", for every service', () => {
-    for (const [name, status] of [
-      ['TooManyRequestsException', 400],
-      ['SlowDown', 503],
-      ['InternalError', 500],
-      ['SyntaxError', 502],
-    ] as const) {
-      const translated = translateAwsError(awsError(name, status), 'GetObject', 's3');
-      expect(translated, name).toBeInstanceOf(ServiceUnavailableError);
-      expect((translated as Error).message).toContain('after 3 attempts');
+    const cases = [
+      new TooManyRequestsException({ message: 'Rate exceeded', $metadata: metadata(400) }),
+      new OrganizationsServiceFault({ message: 'internal', $metadata: metadata(500) }),
+      generic('SlowDown', 503),
+      generic('InternalError', 500),
+      generic('Throttling', 400, OrganizationsServiceException),
+      generic('SyntaxError', 502),
+    ];
+    for (const error of cases) {
+      const translated = translateAwsError(error, 'GetObject', 's3');
+      expect(translated, error.name).toBeInstanceOf(ServiceUnavailableError);
+      expect((translated as Error).message).toContain(`after 3 attempts (${error.name})`);
       expect(failureTypeFor(translated)).toBe('SystemUnavailable');
     }
   });
 
-  it('a caller outside an organization is a configuration problem; other errors pass through', () => {
-    expect(translateAwsError(awsError('AWSOrganizationsNotInUseException', 400), 'ListRoots')).toBeInstanceOf(
-      ConfigurationError,
+  it('a call that never reached AWS names the network error code', () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' });
+
+    const translated = translateAwsError(refused, 'ListRoots');
+
+    expect(translated).toBeInstanceOf(ServiceUnavailableError);
+    expect((translated as Error).message).toBe(
+      'cannot reach AWS organizations for ListRoots (ECONNREFUSED): connect ECONNREFUSED 127.0.0.1:9',
     );
-    const duplicate = awsError('DuplicatePolicyAttachmentException', 400);
+    expect(networkErrorCode(Object.assign(new Error('x'), { code: 'ENOENT' }))).toBeUndefined();
+  });
+
+  it('a caller outside an organization is a configuration problem; other errors pass through', () => {
+    const outside = new AWSOrganizationsNotInUseException({
+      message: 'not in use',
+      $metadata: metadata(400),
+    });
+    expect(translateAwsError(outside, 'ListRoots')).toBeInstanceOf(ConfigurationError);
+
+    const duplicate = new DuplicatePolicyAttachmentException({
+      message: 'attached',
+      $metadata: metadata(400),
+    });
     expect(translateAwsError(duplicate, 'AttachPolicy')).toBe(duplicate);
+    const notFound = generic('NoSuchKey', 404);
+    expect(translateAwsError(notFound, 'GetObject', 's3')).toBe(notFound);
   });
 });
