@@ -44,16 +44,18 @@ export interface FaultProxy {
 
 export interface SignedFor {
   operation: string;
+  /** The access key the request was signed with (the caller's, or an assumed role's). */
+  accessKeyId: string | undefined;
   region: string | undefined;
   service: string | undefined;
 }
 
 /** From `Authorization: AWS4-HMAC-SHA256 Credential=<key>/<date>/<region>/<service>/aws4_request, ...`. */
 function credentialScopeOf(req: IncomingMessage): Omit<SignedFor, 'operation'> {
-  const scope = /Credential=[^/]+\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/.exec(
+  const scope = /Credential=([^/]+)\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/.exec(
     req.headers.authorization ?? '',
   );
-  return { region: scope?.[1], service: scope?.[2] };
+  return { accessKeyId: scope?.[1], region: scope?.[2], service: scope?.[3] };
 }
 
 function operationOf(req: IncomingMessage, body: Buffer): string {

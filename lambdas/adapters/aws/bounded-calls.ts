@@ -8,9 +8,18 @@
  *   endpoint it was waiting for), and a call that timed out or could not connect, once its attempts are
  *   spent, reported as ServiceUnavailableError naming the service, the operation and the endpoint;
  * - `withAbortSignal` (the pipeline job): the job's AbortSignal passed to every `send`, so a call in
- *   flight is cut at the deadline (the socket is destroyed, and no retry starts after it).
+ *   flight is cut at the deadline (the socket is destroyed, and no retry starts after it);
+ *   `abortableRequestHandler` does the same for a client the SDK builds and sends with itself (STS
+ *   inside fromTemporaryCredentials): its HTTP handler adds the signal to every request.
  */
-import type { BuildMiddleware, HttpHandlerOptions, HttpRequest, MiddlewareStack } from '@aws-sdk/types';
+import type {
+  BuildMiddleware,
+  HttpHandlerOptions,
+  HttpRequest,
+  MiddlewareStack,
+  Pluggable,
+} from '@aws-sdk/types';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { ServiceUnavailableError } from '../../domain/errors.ts';
 import { networkErrorCode } from './errors.ts';
 
@@ -106,11 +115,8 @@ interface HasMiddleware<I extends object, O extends object> {
   middlewareStack: MiddlewareStack<I, O>;
 }
 
-/** Records each call of `client` in `watch` while it runs, and names the endpoint of one that got no answer. */
-export function superviseCalls<I extends object, O extends object>(
-  client: HasMiddleware<I, O>,
-  watch?: CallWatch,
-): void {
+/** Records each call in `watch` while it runs, and names the endpoint of one that got no answer. */
+export function supervision<I extends object, O extends object>(watch?: CallWatch): Pluggable<I, O> {
   const middleware: BuildMiddleware<I, O> = (next, context) => async (args) => {
     const service = String(context.clientName ?? 'AWS').replace(/Client$/, '');
     const operation = String(context.commandName ?? 'call').replace(/Command$/, '');
@@ -124,7 +130,36 @@ export function superviseCalls<I extends object, O extends object>(
       done?.();
     }
   };
-  client.middlewareStack.add(middleware, { step: 'build', name: 'aiOptoutSuperviseCalls', override: true });
+  return {
+    applyToStack: (stack) =>
+      stack.add(middleware, { step: 'build', name: 'aiOptoutSuperviseCalls', override: true }),
+  };
+}
+
+/** {@link supervision} on a client built here. */
+export function superviseCalls<I extends object, O extends object>(
+  client: HasMiddleware<I, O>,
+  watch?: CallWatch,
+): void {
+  client.middlewareStack.use(supervision<I, O>(watch));
+}
+
+/**
+ * The bounded HTTP handler, whose every request is also cut when `signal` aborts: for clients the SDK
+ * builds itself (STS inside fromTemporaryCredentials), whose `send` this code never calls.
+ */
+export function abortableRequestHandler(signal: AbortSignal): NodeHttpHandler {
+  return new AbortableHttpHandler(signal);
+}
+
+class AbortableHttpHandler extends NodeHttpHandler {
+  constructor(private readonly signal: AbortSignal) {
+    super(boundedRequestHandler());
+  }
+
+  override handle(request: Parameters<NodeHttpHandler['handle']>[0], options: HttpHandlerOptions = {}) {
+    return super.handle(request, { ...options, abortSignal: options.abortSignal ?? this.signal });
+  }
 }
 
 type Sends = { send(command: never, options?: HttpHandlerOptions): Promise<unknown> };

@@ -1,18 +1,24 @@
 /**
- * AWS SDK clients for Organizations and STS, built in one place: the region of the global Organizations
- * endpoint of the caller's partition (domain/partitions.ts; STS, for the role, uses the same region),
- * adaptive retry with a small attempt budget, the standard credential chain or a role assumed through
- * STS, every call bounded in time (bounded-calls.ts), and the endpoint overrides of the standard AWS
- * environment
- * (`AWS_ENDPOINT_URL`, `AWS_ENDPOINT_URL_ORGANIZATIONS`, `AWS_ENDPOINT_URL_STS`), which the SDK reads
- * itself, so everything runs unchanged against a local emulator.
+ * AWS SDK clients, built in one place: the region of the global Organizations endpoint of the caller's
+ * partition (domain/partitions.ts; STS, for the role, uses the same region), adaptive retry with a small
+ * attempt budget, the standard credential chain or a role assumed through STS
+ * (`fromTemporaryCredentials`), every call bounded in time (bounded-calls.ts), and the endpoint
+ * overrides of the standard AWS environment (`AWS_ENDPOINT_URL`, `AWS_ENDPOINT_URL_ORGANIZATIONS`,
+ * `AWS_ENDPOINT_URL_STS`), which the SDK reads itself, so everything runs unchanged against a local
+ * emulator.
  */
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import { ConfigurationError } from '../../domain/errors.ts';
 import { aiOptOutUnavailableIn, organizationsRegionFor } from '../../domain/partitions.ts';
-import { boundedRequestHandler, type CallWatch, superviseCalls } from './bounded-calls.ts';
+import {
+  abortableRequestHandler,
+  boundedRequestHandler,
+  type CallWatch,
+  superviseCalls,
+  supervision,
+} from './bounded-calls.ts';
 
 /** The commercial partition's (us-east-1); the entry points pass their own partition's (organizationsRegionFor). */
 const ORGANIZATIONS_REGION = organizationsRegionFor(undefined);
@@ -38,44 +44,30 @@ interface AwsClientOptions {
 /** Attempts of an STS AssumeRole: each Organizations attempt waits for it, so it gives up early. */
 const STS_ATTEMPTS = 2;
 
-/** A credentials provider that assumes `roleArn` and refreshes the session before it expires. */
-export function assumeRoleCredentials(
+/**
+ * A credentials provider that assumes `roleArn` (`fromTemporaryCredentials`: the Organizations client
+ * caches the session and refreshes it before it expires). STS is called in the Organizations region,
+ * the partition's (its regional endpoint in that partition), with the same time bounds, supervision
+ * and abort signal as every other call.
+ */
+function assumedRole(
   roleArn: string,
   sessionName: string,
-  options: Pick<AwsClientOptions, 'region' | 'credentials' | 'endpoint' | 'watch' | 'abortSignal'> = {},
+  options: Pick<AwsClientOptions, 'region' | 'credentials' | 'endpoint' | 'watch' | 'abortSignal'>,
 ): AwsCredentialIdentityProvider {
-  const sts = new STSClient({
-    region: options.region ?? ORGANIZATIONS_REGION,
-    maxAttempts: STS_ATTEMPTS,
-    requestHandler: boundedRequestHandler(),
-    ...(options.credentials ? { credentials: options.credentials } : {}),
-    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+  return fromTemporaryCredentials({
+    params: { RoleArn: roleArn, RoleSessionName: sessionName.slice(0, 64), DurationSeconds: 3600 },
+    ...(options.credentials ? { masterCredentials: options.credentials } : {}),
+    clientConfig: {
+      region: options.region ?? ORGANIZATIONS_REGION,
+      maxAttempts: STS_ATTEMPTS,
+      requestHandler: options.abortSignal
+        ? abortableRequestHandler(options.abortSignal)
+        : boundedRequestHandler(),
+      ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+    },
+    clientPlugins: [supervision(options.watch)],
   });
-  superviseCalls(sts, options.watch);
-  let cached: AwsCredentialIdentity | undefined;
-  return async () => {
-    const fiveMinutes = 5 * 60 * 1000;
-    if (cached?.expiration && cached.expiration.getTime() - Date.now() > fiveMinutes) return cached;
-    const response = await sts.send(
-      new AssumeRoleCommand({
-        RoleArn: roleArn,
-        RoleSessionName: sessionName.slice(0, 64),
-        DurationSeconds: 3600,
-      }),
-      options.abortSignal ? { abortSignal: options.abortSignal } : {},
-    );
-    const credentials = response.Credentials;
-    if (!credentials?.AccessKeyId || !credentials.SecretAccessKey) {
-      throw new Error(`STS AssumeRole for ${roleArn} returned no credentials`);
-    }
-    cached = {
-      accessKeyId: credentials.AccessKeyId,
-      secretAccessKey: credentials.SecretAccessKey,
-      sessionToken: credentials.SessionToken,
-      expiration: credentials.Expiration,
-    };
-    return cached;
-  };
 }
 
 export function sessionNameFor(tool: 'cli' | 'pipeline', now = new Date()): string {
@@ -90,7 +82,7 @@ export function createOrganizationsClient(options: AwsClientOptions = {}): Organ
   const unavailable = aiOptOutUnavailableIn(options.region ?? ORGANIZATIONS_REGION);
   if (unavailable) throw new ConfigurationError(unavailable);
   const credentials = options.roleArn
-    ? assumeRoleCredentials(options.roleArn, options.sessionName ?? sessionNameFor('cli'), options)
+    ? assumedRole(options.roleArn, options.sessionName ?? sessionNameFor('cli'), options)
     : options.credentials;
   const client = new OrganizationsClient({
     region: options.region ?? ORGANIZATIONS_REGION,

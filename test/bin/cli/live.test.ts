@@ -163,8 +163,16 @@ describe('ai-optout live commands', () => {
       },
     );
     expect(result.code).toBe(2);
-    expect(live.proxy.seen.map((s) => s.operation)).toContain('AssumeRole');
+    // One AssumeRole, before anything else: the client caches the session for every later call.
+    expect(live.proxy.seen.filter((s) => s.operation === 'AssumeRole')).toHaveLength(1);
     expect(live.proxy.seen[0]?.operation).toBe('AssumeRole');
+    // Every Organizations call is signed with the role's credentials, never the caller's own key.
+    const organizations = live.proxy.signed.filter((s) => s.service === 'organizations');
+    expect(organizations.length).toBeGreaterThan(3);
+    const keys = new Set(organizations.map((s) => s.accessKeyId));
+    expect(keys.size).toBe(1);
+    expect([...keys][0]).toMatch(/^ASIA/);
+    expect(live.proxy.signed.find((s) => s.operation === 'AssumeRole')?.accessKeyId).toBe('testing');
   });
 });
 

@@ -193,3 +193,41 @@ describe('withAbortSignal', () => {
     expect(client.send).toBe(OrganizationsClient.prototype.send);
   });
 });
+
+describe('the role assumption (STS inside fromTemporaryCredentials)', () => {
+  it('is supervised and cut by the abort signal: the AssumeRole in flight is destroyed, no Organizations call is sent', async () => {
+    // Prepare: STS (at the same explicit endpoint as Organizations) never answers
+    let now = 1_000;
+    const watch = new CallWatch(() => now);
+    const stop = new AbortController();
+    const client = createOrganizationsClient({
+      endpoint: silent.endpoint,
+      credentials: TEST_CREDENTIALS,
+      roleArn: 'arn:aws:iam::123456789012:role/ai-optout-audit',
+      sessionName: 'ai-optout-pipeline-test',
+      watch,
+      abortSignal: stop.signal,
+    });
+    const before = silent.connections.length;
+    const connected = new Promise<void>((resolve) => silent.onConnection(resolve));
+
+    // Act
+    const call = withAbortSignal(client, stop.signal)
+      .send(new ListRootsCommand({}))
+      .catch((e: unknown) => e);
+    await connected;
+    now += 3_000;
+    const during = watch.describe(1_000);
+    stop.abort(new Error('the deadline'));
+    const error = await call;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+
+    // Assess
+    expect(during).toBe(`STS AssumeRole to ${silent.endpoint} had no answer for 3 s`);
+    expect((error as Error).name).toBe('AbortError');
+    const mine = silent.connections.slice(before);
+    expect(mine).toHaveLength(1);
+    expect(mine[0]?.closed).toBe(true);
+    expect(watch.list()).toEqual([]);
+  });
+});
