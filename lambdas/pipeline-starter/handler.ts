@@ -3,8 +3,7 @@
  * SUCCEEDED events (an EventBridge CodePipeline target cannot pass source revisions). Thin: it reads its
  * configuration from the environment the stack sets and hands the event to startAfterLza.
  */
-import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
-import { boundedRequestHandler, superviseCalls } from '../adapters/aws/bounded-calls.ts';
+import { createCodePipelineClient } from '../adapters/codepipeline/client.ts';
 import { createLogger } from '../pipeline-job/logger.ts';
 import { readStarterConfig } from './config.ts';
 import { startAfterLza } from './start.ts';
@@ -12,8 +11,7 @@ import { startAfterLza } from './start.ts';
 const logger = createLogger();
 // Bounded like every AWS call of the project: a CodePipeline endpoint that never answers fails the
 // invocation (EventBridge retries it) instead of holding it until the Lambda timeout.
-const client = new CodePipelineClient({ maxAttempts: 3, requestHandler: boundedRequestHandler() });
-superviseCalls(client);
+const client = createCodePipelineClient();
 
 export const handler = async (event: unknown): Promise<void> => {
   await startAfterLza(event, client, readStarterConfig(), logger);

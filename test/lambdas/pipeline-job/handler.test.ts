@@ -5,7 +5,6 @@
  */
 
 import { randomUUID } from 'node:crypto';
-import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import {
   DescribePolicyCommand,
   ListPoliciesCommand,
@@ -16,6 +15,7 @@ import {
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createCodePipelineClient } from '../../../lambdas/adapters/codepipeline/client.ts';
 import { Throttle } from '../../../lambdas/adapters/organizations/throttle.ts';
 import type { ArtifactCredentials } from '../../../lambdas/adapters/s3/artifacts.ts';
 import { ContinuationStore } from '../../../lambdas/adapters/s3/continuations.ts';
@@ -23,7 +23,8 @@ import { JobLedger } from '../../../lambdas/adapters/s3/job-ledger.ts';
 import { AI_POLICY_TYPE, type Mode } from '../../../lambdas/domain/contract.ts';
 import { loadDesiredState } from '../../../lambdas/domain/desired-state/loader.ts';
 import { ReportSchema } from '../../../lambdas/domain/report/schema.ts';
-import { type JobDependencies, RESERVE_MS, runJob } from '../../../lambdas/pipeline-job/job.ts';
+import { runJob } from '../../../lambdas/pipeline-job/job.ts';
+import { type JobDependencies, RESERVE_MS } from '../../../lambdas/pipeline-job/job-run.ts';
 import { createLogger } from '../../../lambdas/pipeline-job/logger.ts';
 import { applyLive } from '../../support/apply-live.ts';
 import { type CallCounts, countCalls, totalCalls, WRITE_OPERATIONS } from '../../support/call-counts.ts';
@@ -102,8 +103,8 @@ interface Harness {
 /**
  * The job's dependencies as the handler wires them, but pointed at the emulators: Organizations
  * through the fault proxy (3 attempts, no backoff delay), the artifact S3 client built from the event's
- * credentials, CodePipeline at the fake endpoint (1 attempt per send, so the job's own retry is
- * visible), a sleep that does not sleep, and logs captured at trace level.
+ * credentials, CodePipeline at the fake endpoint (the production client: its attempts are the only
+ * retries of a result), a sleep that does not sleep, and logs captured at trace level.
  */
 function harness(options: { modeCeiling?: Mode; ledger?: boolean; orgAttempts?: number } = {}): Harness {
   const orgCalls: CallCounts = {};
@@ -112,11 +113,10 @@ function harness(options: { modeCeiling?: Mode; ledger?: boolean; orgAttempts?: 
   const sleeps: number[] = [];
   const logs = logSink();
   const deps: JobDependencies = {
-    codePipeline: new CodePipelineClient({
+    codePipeline: createCodePipelineClient({
       region: REGION,
       endpoint: codePipeline.endpoint,
       credentials: TEST_CREDENTIALS,
-      maxAttempts: 1,
     }),
     organizations: (roleArn) => {
       roleArns.push(roleArn);
@@ -1154,7 +1154,7 @@ describe('pipeline job: reporting the result', () => {
     // Act
     await runJob(event, h.context, h.deps);
 
-    // Assess
+    // Assess: the client's three attempts, the same request each time, and nothing retried around them
     expect(codePipeline.calls.map((c) => c.status)).toEqual([500, 500, 200]);
     expect(codePipeline.calls.map((c) => c.input)).toEqual([
       codePipeline.calls[2]?.input,
@@ -1162,8 +1162,11 @@ describe('pipeline job: reporting the result', () => {
       codePipeline.calls[2]?.input,
     ]);
     expect(successOf(event).variables.VERDICT).toBe('in-sync');
-    expect(h.sleeps).toEqual([1000, 2000]);
-    expect(h.logs.lines().filter((l) => l.msg === 'reporting the job result failed')).toHaveLength(2);
+    expect(h.sleeps).toEqual([]);
+    expect(h.logs.lines().filter((l) => l.msg === 'job result reported')).toEqual([
+      expect.objectContaining({ result: 'success', attempts: 3 }),
+    ]);
+    expect(h.logs.lines().filter((l) => l.msg === 'reporting the job result failed')).toEqual([]);
   });
 
   it('a rejected result is not retried; the claim is left unreported so a redelivery can run it', async () => {

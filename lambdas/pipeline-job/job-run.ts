@@ -1,0 +1,69 @@
+/**
+ * What the steps of one pipeline job share: the dependencies the handler wires (injected, so tests
+ * point them at emulators), the Lambda context, the deadline and the job's logger.
+ */
+import type { CodePipelineClient } from '@aws-sdk/client-codepipeline';
+import type { OrganizationsClient } from '@aws-sdk/client-organizations';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { Context } from 'aws-lambda';
+import type { CallWatch } from '../adapters/aws/bounded-calls.ts';
+import type { ArtifactCredentials } from '../adapters/s3/artifacts.ts';
+import type { ContinuationStore } from '../adapters/s3/continuations.ts';
+import type { JobLedger } from '../adapters/s3/job-ledger.ts';
+import type { Mode } from '../domain/contract.ts';
+import type { JobDeadline } from './deadline.ts';
+import type { Logger } from './logger.ts';
+
+/** The parts of the Lambda context the job reads. */
+export type JobContext = Pick<Context, 'getRemainingTimeInMillis' | 'awsRequestId'>;
+
+/** What the job gives a client factory so that the client's calls are bounded by its deadline. */
+interface JobCalls {
+  /** The job's work deadline: pass it to STS (the job passes it to the client's own sends). */
+  signal: AbortSignal;
+  /** Where the job's calls in flight are recorded. */
+  watch: CallWatch;
+}
+
+export interface JobDependencies {
+  codePipeline: CodePipelineClient;
+  organizations(roleArn: string | undefined, calls?: JobCalls): OrganizationsClient;
+  artifactS3(credentials: ArtifactCredentials): S3Client;
+  /** Guards against a second delivery of the same job; without it, duplicates are not detected. */
+  ledger?: JobLedger;
+  logger: Logger;
+  /** `AI_OPTOUT_MODE_CEILING`: a read-only deployment refuses enforce. */
+  modeCeiling: Mode;
+  now(): Date;
+  sleep(ms: number): Promise<void>;
+  /** `published` in Lambda; tests against an emulator use `none`. */
+  pace: 'published' | 'none';
+  /** Re-read delays after apply (eventual consistency). */
+  verifyDelaysMs?: readonly number[];
+  /** Time kept back for reporting, and the least working time accepted (defaults RESERVE_MS, MINIMUM_WORK_MS). */
+  timing?: { reserveMs: number; minimumWorkMs: number };
+  /** Where a run too large for one invocation keeps its progress; without it, such a run fails at the deadline. */
+  continuations?: ContinuationStore;
+  /** Schedules the deadline (default setTimeout); returns a function that cancels it. */
+  schedule?: (callback: () => void, ms: number) => () => void;
+  /** Records the calls in flight of every client (default: one per job). */
+  calls?: CallWatch;
+}
+
+/** Time kept back from the Lambda deadline to write the report and send the result. */
+export const RESERVE_MS = 45_000;
+/** Less working time than this after the reserve means the function timeout is set too low. */
+export const MINIMUM_WORK_MS = 15_000;
+
+/** One job as its steps see it. */
+export interface JobRun {
+  jobId: string;
+  /** When this invocation took the job (the claim's start). */
+  startedAt: Date;
+  context: JobContext;
+  deps: JobDependencies;
+  deadline: JobDeadline;
+  watch: CallWatch;
+  /** The job's logger (job id, request id; the pipeline execution id once the parameters are read). */
+  log: Logger;
+}

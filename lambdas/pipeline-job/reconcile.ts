@@ -1,0 +1,119 @@
+/**
+ * The job's work once its parameters are read, as its steps: check the working time, read the input
+ * artifact and the desired state, choose the mode, read the organization (resumable), plan, apply and
+ * verify (enforce), write the report artifact, decide the outcome.
+ */
+import type { Mode } from '../domain/contract.ts';
+import type { DesiredState } from '../domain/desired-state/types.ts';
+import { ConfigurationError } from '../domain/errors.ts';
+import type { OrgSnapshot } from '../domain/model.ts';
+import { type Plan, plan } from '../domain/planner.ts';
+import { applyPlanned } from '../reconciler.ts';
+import type { CodePipelineJob } from './event.ts';
+import { readInput } from './input.ts';
+import { type JobRun, MINIMUM_WORK_MS, RESERVE_MS } from './job-run.ts';
+import { continueLater, type OrganizationRun, openOrganization, readOrganization } from './organization.ts';
+import { decideOutcome, type Outcome, type Reconciled } from './outcome.ts';
+import type { UserParameters } from './parameters.ts';
+import { writeReportArtifact } from './report-artifact.ts';
+
+export async function reconcileJob(
+  job: CodePipelineJob,
+  params: UserParameters,
+  run: JobRun,
+): Promise<Outcome> {
+  checkWorkingTime(run);
+  const input = await readInput(job, params, run);
+  const mode = modeOf(params, input.state, run);
+  const organization = await openOrganization(job, params, mode, run);
+  logStart(params, input, organization, run);
+  const read = await readOrganization(organization, run);
+  if ('outcome' in read) return read.outcome;
+  const reconciled = await planAndApply(input.state, read.snapshot, organization, run);
+  if ('outcome' in reconciled) return reconciled.outcome;
+  logResult(reconciled.result, run);
+  await writeReportArtifact(job, input, reconciled, run);
+  return decideOutcome(reconciled, mode, params, input.revision);
+}
+
+/** Refuses to start when the function timeout leaves too little working time after the reserve. */
+function checkWorkingTime({ deadline, deps }: JobRun): void {
+  const { reserveMs, minimumWorkMs } = deps.timing ?? {
+    reserveMs: RESERVE_MS,
+    minimumWorkMs: MINIMUM_WORK_MS,
+  };
+  if (deadline.budgetMs < minimumWorkMs) {
+    throw new ConfigurationError(
+      `the function timeout leaves ${Math.round(deadline.budgetMs / 1000)} s to work after the ${reserveMs / 1000} s kept for reporting: set it to at least 2 minutes (14 recommended)`,
+    );
+  }
+}
+
+/** The parameters' mode, else the file's; enforce only where the deployment granted the write role. */
+function modeOf(params: UserParameters, state: DesiredState, { deps }: JobRun): Mode {
+  const mode = params.mode ?? state.mode;
+  if (mode === 'enforce' && deps.modeCeiling !== 'enforce') {
+    throw new ConfigurationError(
+      'mode is enforce, but this deployment is read-only (AI_OPTOUT_MODE_CEILING=audit): its role cannot write to Organizations. Run in audit mode, or redeploy the stack with mode enforce.',
+    );
+  }
+  return mode;
+}
+
+/**
+ * Plans; in enforce mode carries the plan out and verifies it. An apply cut by the deadline continues
+ * in the next invocation (apply is idempotent: the next plan has only what is left).
+ */
+async function planAndApply(
+  state: DesiredState,
+  snapshot: OrgSnapshot,
+  organization: OrganizationRun,
+  run: JobRun,
+): Promise<Reconciled | { outcome: Outcome }> {
+  const { mode } = organization;
+  const planned = { snapshot, plan: plan(state, snapshot, { mode }) };
+  run.deadline.check();
+  if (mode !== 'enforce') return { result: planned.plan, applied: undefined };
+  run.log.info({ summary: planned.plan.summary, changes: planned.plan.changes.length }, 'plan before apply');
+  try {
+    const applied = await applyPlanned(state, planned, organization.options, { mode });
+    return { result: applied.after, applied };
+  } catch (error) {
+    if (!run.deadline.signal.aborted) throw error;
+    const { organization: org, organizationalUnits, accounts } = snapshot;
+    const progress = { organization: org, hierarchy: { organizationalUnits, accounts, pending: [] } };
+    return { outcome: await continueLater(progress, 'applying', organization, run) };
+  }
+}
+
+function logStart(
+  params: UserParameters,
+  input: { state: DesiredState; revision: string | undefined },
+  organization: OrganizationRun,
+  { log }: JobRun,
+): void {
+  log.info(
+    {
+      mode: organization.mode,
+      configPath: params.configPath,
+      revision: input.revision,
+      policies: input.state.policies.length,
+      continued: Boolean(organization.progress),
+      firstJobId: organization.firstJobId,
+    },
+    'reconciling',
+  );
+}
+
+function logResult(result: Plan, { log }: JobRun): void {
+  log.info(
+    {
+      verdict: result.verdict,
+      changes: result.changes.length,
+      violations: result.violations.length,
+      effectiveChanges: result.effectiveChanges.length,
+      accounts: result.accounts.total,
+    },
+    result.summary,
+  );
+}
