@@ -4,7 +4,7 @@
  * input. The errors are CommanderErrors with an `ai-optout.` code, which `main` prints (commander
  * prints only its own).
  */
-import { CommanderError, Option } from 'commander';
+import { CommanderError, Option } from '@commander-js/extra-typings';
 import { sameFile } from '../../lambdas/adapters/files.ts';
 import { echo } from '../../lambdas/domain/echo.ts';
 
@@ -15,10 +15,14 @@ function flagError(message: string): CommanderError {
 }
 
 /** `--name <n>`: a whole number of at least `min` written in digits only (`1e3`, `1.5`, `0x10` are refused). */
-export function integerOption(flags: string, description: string, options: { min: number; default: number }) {
+export function integerOption<const Flags extends string>(
+  flags: Flags,
+  description: string,
+  options: { min: number; default: number },
+) {
   const name = flags.split(' ')[0] as string;
   return new Option(flags, description)
-    .argParser((value: string) => {
+    .argParser((value: string): number => {
       const n = /^\d+$/.test(value) ? Number(value) : Number.NaN;
       if (!Number.isSafeInteger(n) || n < options.min) {
         throw flagError(
@@ -31,14 +35,19 @@ export function integerOption(flags: string, description: string, options: { min
 }
 
 /** `--name <value>` among `choices` (shown in --help), refused with the choices listed. */
-export function choiceOption(flags: string, description: string, choices: readonly string[]) {
+export function choiceOption<const Flags extends string, const Choice extends string>(
+  flags: Flags,
+  description: string,
+  choices: readonly Choice[],
+) {
   const name = flags.split(' ')[0] as string;
-  return new Option(flags, description).choices(choices).argParser((value: string) => {
-    if (!choices.includes(value))
+  // `choices` lists them in --help; the parser (which replaces commander's own check) says what is wrong.
+  return new Option(flags, description).choices(choices).argParser((value: string): Choice => {
+    if (!(choices as readonly string[]).includes(value))
       throw flagError(
         `${name} takes ${choices.map((c) => `\`${c}\``).join(', ')}; \`${echo(value)}\` is not one of them`,
       );
-    return value;
+    return value as Choice;
   });
 }
 

@@ -1,14 +1,14 @@
 /**
  * The layers of docs/architecture.md, enforced: imports point downwards only. Every import of every
  * file under lambdas/domain/ and lambdas/adapters/ (static, type-only, re-exports, side-effect and
- * dynamic `import()`, as TypeScript's own pre-processor reads them) is resolved and checked against
+ * dynamic `import()`, as TypeScript's parser reads them: test/support/imports.ts) is resolved and checked against
  * what its layer may not use.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { importsOf, resolveImport } from '../support/imports.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -20,18 +20,7 @@ function sourcesUnder(folder: string): string[] {
     .sort();
 }
 
-/** Every module specifier `text` imports, by TypeScript's pre-processor (comments and strings are not imports). */
-function importsOf(text: string): string[] {
-  return ts.preProcessFile(text, true, true).importedFiles.map((f) => f.fileName);
-}
-
-/** A relative specifier as a repository-relative path; a package or builtin as written. */
-function target(file: string, specifier: string): string {
-  if (!specifier.startsWith('.')) return specifier;
-  return relative(ROOT, resolve(ROOT, dirname(file), specifier))
-    .split('\\')
-    .join('/');
-}
+const target = (file: string, specifier: string) => resolveImport(ROOT, file, specifier);
 
 interface Rule {
   what: string;
@@ -62,7 +51,7 @@ const DOMAIN_RULES: Rule[] = [
 function violations(files: readonly string[], rules: readonly Rule[]): string[] {
   const found: string[] = [];
   for (const file of files) {
-    for (const specifier of importsOf(readFileSync(join(ROOT, file), 'utf8'))) {
+    for (const { specifier } of importsOf(readFileSync(join(ROOT, file), 'utf8'), file)) {
       const resolved = target(file, specifier);
       for (const rule of rules)
         if (rule.forbidden(resolved)) found.push(`${file} imports ${specifier} (${rule.what})`);
@@ -87,7 +76,9 @@ describe('layers: imports point downwards only', () => {
       'const h = "from \'./in-a-string.ts\'";',
     ].join('\n');
 
-    expect(importsOf(text).sort()).toEqual(
+    const found = importsOf(text);
+
+    expect(found.map((i) => i.specifier).sort()).toEqual(
       [
         './static.ts',
         '../types.ts',
@@ -97,6 +88,8 @@ describe('layers: imports point downwards only', () => {
         '../dynamic.ts',
       ].sort(),
     );
+    expect(found.filter((i) => i.typeOnly).map((i) => i.specifier)).toEqual(['../types.ts']);
+    expect(found.filter((i) => i.dynamic).map((i) => i.specifier)).toEqual(['../dynamic.ts']);
   });
 
   it('the rules catch what they are for', () => {

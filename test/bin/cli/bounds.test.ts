@@ -7,7 +7,8 @@
  */
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type CliIo, main } from '../../../bin/cli/main.ts';
+import type { CliIo } from '../../../bin/cli/io.ts';
+import { main } from '../../../bin/cli/main.ts';
 import { CALL_TIMEOUTS } from '../../../lambdas/adapters/aws/bounded-calls.ts';
 import { MAX_ATTEMPTS } from '../../../lambdas/adapters/aws/clients.ts';
 import { withEnvironment } from '../../support/process-env.ts';
@@ -21,6 +22,9 @@ let silent: SilentServer;
 
 beforeAll(async () => {
   silent = await startSilentServer();
+  // The live commands import their AWS code when they run: load it now, on the real clock, so the fake
+  // clock below measures the SDK's timeouts and not module loading.
+  await Promise.all([import('../../../bin/cli/live.ts'), import('../../../lambdas/reconciler.ts')]);
 });
 
 afterEach(() => {

@@ -21,7 +21,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { type CliIo, main } from '../../../bin/cli/main.ts';
+import type { CliIo } from '../../../bin/cli/io.ts';
+import { main } from '../../../bin/cli/main.ts';
 import { anchorUsedTimes, nestedMappings } from '../../support/hostile-inputs.ts';
 
 const CONFIG = fileURLToPath(new URL('../../../config/ai-optout.yaml', import.meta.url));
@@ -41,12 +42,20 @@ afterAll(() => {
 });
 
 async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return cliOn({ color: false }, ...args);
+}
+
+/** The CLI in process; `terminal.color` says whether stdout takes colours. */
+async function cliOn(
+  terminal: { color: boolean },
+  ...args: string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
   const out: string[] = [];
   const err: string[] = [];
   const io: CliIo = {
     stdout: (text) => out.push(text),
     stderr: (text) => err.push(text),
-    color: false,
+    color: terminal.color,
     now: () => new Date('2026-11-26T12:00:00Z'),
     interactive: false,
     ask: async () => '',
@@ -291,5 +300,25 @@ describe('validate on hostile files', () => {
     expect(JSON.parse(result.stdout).diagnostics).toEqual([
       expect.objectContaining({ code: 'file-too-large', location: { file, line: 1, col: 1 } }),
     ]);
+  });
+});
+
+describe('colours', () => {
+  const ESC = String.fromCharCode(27);
+  const ANSI = new RegExp(`${ESC}\\[`);
+  const ANSI_CODES = new RegExp(`${ESC}\\[[0-9;]*m`, 'g');
+
+  it('a terminal that takes colours gets them; --no-color turns them off; a plain stdout never gets them', async () => {
+    // Act
+    const terminal = await cliOn({ color: true }, 'demo', '--limit', '2');
+    const noColor = await cliOn({ color: true }, '--no-color', 'demo', '--limit', '2');
+    const plain = await cliOn({ color: false }, 'demo', '--limit', '2');
+
+    // Assess
+    expect([terminal.code, noColor.code, plain.code]).toEqual([0, 0, 0]);
+    expect(terminal.stdout).toMatch(ANSI);
+    expect(noColor.stdout).not.toMatch(ANSI);
+    expect(noColor.stdout).toBe(plain.stdout);
+    expect(terminal.stdout.replace(ANSI_CODES, '')).toBe(plain.stdout);
   });
 });

@@ -1,0 +1,36 @@
+/** `ai-optout demo`: plans the bundled example configuration against the bundled example organization (no AWS access; exit 0). */
+import { fileURLToPath } from 'node:url';
+import { readDesiredStateFile, readSnapshotFile } from '../../../lambdas/adapters/files.ts';
+import { EXIT_OK } from '../../../lambdas/domain/errors.ts';
+import { plan } from '../../../lambdas/domain/planner.ts';
+import { formatOption, limitOption } from '../options.ts';
+import { reportOptions } from '../planning.ts';
+import type { CommandContext, Program } from '../program.ts';
+import { emitReport } from '../report.ts';
+
+/** The package's own folder, so `demo` finds the bundled example from any working directory. */
+const PACKAGE_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const EXAMPLE_CONFIG = `${PACKAGE_ROOT}config/ai-optout.yaml`;
+const EXAMPLE_SNAPSHOT = `${PACKAGE_ROOT}examples/lza-organization.snapshot.json`;
+
+export function addDemoCommand(program: Program, { io, setExit }: CommandContext): void {
+  program
+    .command('demo')
+    .description(
+      'plan the bundled example configuration against the bundled example LZA organization (no AWS access)',
+    )
+    .addOption(formatOption())
+    .addOption(limitOption())
+    .action(async (options, command) => {
+      const { state } = await readDesiredStateFile(EXAMPLE_CONFIG);
+      const snapshot = await readSnapshotFile(EXAMPLE_SNAPSHOT);
+      if (options.format === 'text') {
+        io.stdout(
+          'Demo: planning config/ai-optout.yaml against examples/lza-organization.snapshot.json, an example LZA\n' +
+            'organization with drift in it. No AWS credentials are used. Exit code: 0 (plan itself exits 2 on drift).\n\n',
+        );
+      }
+      await emitReport(plan(state, snapshot), reportOptions(options, command), io);
+      setExit(EXIT_OK);
+    });
+}

@@ -1,0 +1,39 @@
+/** `ai-optout validate`: checks the desired-state file offline (exit 0 valid, 1 invalid). */
+import { readConfigBytes } from '../../../lambdas/adapters/files.ts';
+import { loadDesiredState } from '../../../lambdas/domain/desired-state/loader.ts';
+import { EXIT_ERROR, EXIT_OK } from '../../../lambdas/domain/errors.ts';
+import { choiceOption } from '../flags.ts';
+import { configOption, strictOption } from '../options.ts';
+import type { CommandContext, Program } from '../program.ts';
+import { printDiagnostics } from '../report.ts';
+
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+export function addValidateCommand(program: Program, { io, setExit }: CommandContext): void {
+  program
+    .command('validate')
+    .description('check the desired-state file offline (exit 0 valid, 1 invalid)')
+    .addOption(configOption())
+    .addOption(strictOption())
+    .addOption(choiceOption('--format <format>', 'output format', ['text', 'json']).default('text'))
+    .action(async (options) => {
+      const bytes = await readConfigBytes(options.config);
+      const result = loadDesiredState(bytes, { file: options.config, strict: options.strict ?? false });
+      if (options.format === 'json') {
+        const report = { file: options.config, valid: result.ok, diagnostics: result.diagnostics };
+        io.stdout(`${JSON.stringify(report, null, 2)}\n`);
+      } else {
+        printDiagnostics(io, result.diagnostics);
+        if (result.ok) {
+          const targets = result.state.policies.reduce((n, p) => n + p.targets.length, 0);
+          const warnings = result.diagnostics.length;
+          const counts = `${plural(result.state.policies.length, 'policy', 'policies')}, ${plural(targets, 'target', 'targets')}${warnings ? `, ${plural(warnings, 'warning', 'warnings')}` : ''}`;
+          io.stdout(`${options.config}: valid (${counts})\n`);
+        } else {
+          const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
+          io.stderr(`${options.config}: invalid (${plural(errors, 'error', 'errors')})\n`);
+        }
+      }
+      setExit(result.ok ? EXIT_OK : EXIT_ERROR);
+    });
+}

@@ -1,0 +1,67 @@
+/**
+ * The options several commands share, built once so that each means the same everywhere (and is
+ * typed by @commander-js/extra-typings from its flags, default and parser).
+ */
+import { type Command, Option, type OptionValues } from '@commander-js/extra-typings';
+import { MODES } from '../../lambdas/domain/contract.ts';
+import { organizationsRegionFor } from '../../lambdas/domain/partitions.ts';
+import { choiceOption, integerOption } from './flags.ts';
+
+export const REPORT_FORMATS = ['text', 'json', 'markdown'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+export function configOption() {
+  return new Option('-c, --config <file>', 'desired-state file').default('config/ai-optout.yaml');
+}
+
+export function strictOption() {
+  return new Option('--strict', 'treat unknown service keys as errors');
+}
+
+export function formatOption() {
+  return choiceOption('--format <format>', 'report format', REPORT_FORMATS).default('text');
+}
+
+export function limitOption() {
+  return integerOption('--limit <n>', 'accounts listed per section in text and markdown reports', {
+    min: 1,
+    default: 100,
+  });
+}
+
+export function outOption(description: string) {
+  return new Option('-o, --out <file>', description);
+}
+
+/** The options plan and apply share: the file, the report, the mode override. */
+export function addPlanningOptions<A extends unknown[], O extends OptionValues, G extends OptionValues>(
+  command: Command<A, O, G>,
+) {
+  return command
+    .addOption(configOption())
+    .addOption(formatOption())
+    .addOption(choiceOption('--mode <mode>', "override the file's mode", MODES))
+    .addOption(strictOption())
+    .addOption(limitOption());
+}
+
+/** The options of the commands that call AWS: where, as whom, how fast. */
+export function addLiveOptions<A extends unknown[], O extends OptionValues, G extends OptionValues>(
+  command: Command<A, O, G>,
+) {
+  const runRegion = process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION;
+  return command
+    .option(
+      '--region <region>',
+      'region of the Organizations endpoint, and of STS for --role-arn; by default the Organizations region of the partition of AWS_REGION (or AWS_DEFAULT_REGION): us-east-1, cn-northwest-1 (China)',
+      organizationsRegionFor(runRegion),
+    )
+    .option('--role-arn <arn>', 'assume this role through STS first')
+    .addOption(
+      choiceOption(
+        '--pace <mode>',
+        "client-side pacing of API calls: AWS's published per-operation rates, or none (emulators)",
+        ['published', 'none'],
+      ).default('published'),
+    );
+}

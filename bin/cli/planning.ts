@@ -1,0 +1,35 @@
+/** What plan and apply share: the desired state read with its warnings printed, and the report options. */
+import { readDesiredStateFile } from '../../lambdas/adapters/files.ts';
+import type { Mode } from '../../lambdas/domain/contract.ts';
+import type { DesiredState } from '../../lambdas/domain/desired-state/types.ts';
+import type { PlanOptions } from '../../lambdas/domain/planner.ts';
+import type { CliIo } from './io.ts';
+import type { ReportFormat } from './options.ts';
+import type { ReportOptions } from './report.ts';
+import { printDiagnostics } from './report.ts';
+
+export interface PlanningFlags {
+  config: string;
+  format: ReportFormat;
+  mode?: Mode | undefined;
+  strict?: true | undefined;
+  limit: number;
+}
+
+/** Loads the desired state (warnings to stderr) and the plan options the flags ask for. */
+export async function loadForPlanning(
+  io: CliIo,
+  flags: PlanningFlags,
+): Promise<{ state: DesiredState; planOptions: PlanOptions }> {
+  const { state, diagnostics } = await readDesiredStateFile(flags.config, { strict: flags.strict ?? false });
+  printDiagnostics(io, diagnostics);
+  return { state, planOptions: flags.mode ? { mode: flags.mode } : {} };
+}
+
+/** The report options of a command's flags; `--no-color` is the program's. */
+export function reportOptions(
+  flags: { format: ReportFormat; limit: number; out?: string | undefined },
+  command: { optsWithGlobals(): { color: boolean } },
+): ReportOptions {
+  return { format: flags.format, limit: flags.limit, out: flags.out, color: command.optsWithGlobals().color };
+}
