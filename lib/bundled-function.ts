@@ -1,10 +1,21 @@
 /**
  * How this project's Lambda functions are built: a TypeScript entry bundled locally with esbuild (no
- * Docker) as one ESM file for nodejs24.x on arm64, with source maps. Shared by the reconciler and the
- * pipeline starter, so both are built the same way.
+ * Docker) as one ESM file for nodejs24.x on arm64, with source maps, its own log group and a role that
+ * can write only there to start with. Shared by the reconciler and the pipeline starter, so both are
+ * built the same way.
  */
 import { fileURLToPath } from 'node:url';
-import { aws_lambda as lambda, aws_lambda_nodejs as nodejs } from 'aws-cdk-lib';
+import {
+  type CfnElement,
+  aws_iam as iam,
+  aws_lambda as lambda,
+  aws_logs as logs,
+  aws_lambda_nodejs as nodejs,
+  RemovalPolicy,
+  Stack,
+  Validations,
+} from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
 
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -28,4 +39,39 @@ export function bundledFunctionProps(entry: string): nodejs.NodejsFunctionProps 
       forceDockerBundling: false,
     },
   };
+}
+
+/** The function's own log group, kept when the stack is deleted (the logs are the audit trail). */
+export function functionLogGroup(scope: Construct, retention = logs.RetentionDays.ONE_YEAR): logs.LogGroup {
+  return new logs.LogGroup(scope, 'Logs', { retention, removalPolicy: RemovalPolicy.RETAIN });
+}
+
+/** The function's role: assumed by Lambda, allowed to write to its own log group and nothing else yet. */
+export function functionRole(
+  scope: Construct,
+  logGroup: logs.ILogGroup,
+  props: { description: string; roleName?: string },
+): iam.Role {
+  const role = new iam.Role(scope, 'Role', {
+    ...(props.roleName ? { roleName: props.roleName } : {}),
+    assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+    description: props.description,
+  });
+  role.addToPolicy(
+    new iam.PolicyStatement({
+      sid: 'WriteOwnLogs',
+      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      resources: [logGroup.logGroupArn, `${logGroup.logGroupArn}:*`],
+    }),
+  );
+  return role;
+}
+
+/** cdk-nag's wildcard finding on the log streams of the function's own log group, acknowledged with its reason. */
+export function acknowledgeLogStreams(role: iam.Role, logGroup: logs.LogGroup): void {
+  const logGroupId = Stack.of(role).getLogicalId(logGroup.node.defaultChild as CfnElement);
+  Validations.of(role).acknowledge({
+    id: `AwsSolutions-IAM5[Resource::<${logGroupId}.Arn>:*]`,
+    reason: "The log streams of the function's own log group; stream names are chosen by Lambda at run time.",
+  });
 }

@@ -6,20 +6,16 @@
  */
 import { fileURLToPath } from 'node:url';
 import type { aws_codepipeline as codepipeline } from 'aws-cdk-lib';
-import {
-  type CfnElement,
-  Duration,
-  aws_iam as iam,
-  aws_logs as logs,
-  aws_lambda_nodejs as nodejs,
-  RemovalPolicy,
-  Stack,
-  Validations,
-} from 'aws-cdk-lib';
+import { Duration, aws_iam as iam, aws_lambda_nodejs as nodejs, Stack } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { STARTER_ENV } from '../lambdas/pipeline-starter/config.ts';
 import type { RevisionType, StarterConfig } from '../lambdas/pipeline-starter/start.ts';
-import { bundledFunctionProps } from './bundled-function.ts';
+import {
+  acknowledgeLogStreams,
+  bundledFunctionProps,
+  functionLogGroup,
+  functionRole,
+} from './bundled-function.ts';
 import { LZA_CONFIGURATION_ACTION } from './lza-names.ts';
 
 export const STARTER_ENTRY = fileURLToPath(
@@ -43,21 +39,8 @@ export class PipelineStarterFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: PipelineStarterFunctionProps) {
     super(scope, id);
-    const logGroup = new logs.LogGroup(this, 'Logs', {
-      retention: logs.RetentionDays.ONE_YEAR,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    const role = new iam.Role(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: 'ai-optout pipeline starter',
-    });
-    role.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'WriteOwnLogs',
-        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-        resources: [logGroup.logGroupArn, `${logGroup.logGroupArn}:*`],
-      }),
-    );
+    const logGroup = functionLogGroup(this);
+    const role = functionRole(this, logGroup, { description: 'ai-optout pipeline starter' });
     // Service Authorization Reference (codepipeline): both actions take only the `pipeline` resource type.
     role.addToPolicy(
       new iam.PolicyStatement({
@@ -73,6 +56,20 @@ export class PipelineStarterFunction extends Construct {
         resources: [props.pipeline.pipelineArn],
       }),
     );
+    this.function = new nodejs.NodejsFunction(this, 'Function', {
+      ...bundledFunctionProps(STARTER_ENTRY),
+      memorySize: 256,
+      timeout: Duration.minutes(1),
+      role,
+      logGroup,
+      description: `ai-optout: starts ${props.pipeline.pipelineName} on the revision ${props.lzaPipelineName} deployed`,
+      environment: { ...this.environment(props), NODE_OPTIONS: '--enable-source-maps' },
+    });
+    acknowledgeLogStreams(role, logGroup);
+  }
+
+  /** The starter's configuration (lambdas/pipeline-starter/config.ts reads it back). */
+  private environment(props: PipelineStarterFunctionProps): Record<string, string> {
     const config: Omit<StarterConfig, 'expectedConfiguration'> = {
       lzaPipelineName: props.lzaPipelineName,
       lzaStageName: LZA_CONFIGURATION_ACTION.stageName,
@@ -86,20 +83,6 @@ export class PipelineStarterFunction extends Construct {
     };
     for (const [key, value] of Object.entries(config))
       environment[STARTER_ENV[key as keyof typeof config]] = value;
-    this.function = new nodejs.NodejsFunction(this, 'Function', {
-      ...bundledFunctionProps(STARTER_ENTRY),
-      memorySize: 256,
-      timeout: Duration.minutes(1),
-      role,
-      logGroup,
-      description: `ai-optout: starts ${props.pipeline.pipelineName} on the revision ${props.lzaPipelineName} deployed`,
-      environment: { ...environment, NODE_OPTIONS: '--enable-source-maps' },
-    });
-    const logGroupId = Stack.of(this).getLogicalId(logGroup.node.defaultChild as CfnElement);
-    Validations.of(role).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${logGroupId}.Arn>:*]`,
-      reason:
-        "The log streams of the function's own log group; stream names are chosen by Lambda at run time.",
-    });
+    return environment;
   }
 }

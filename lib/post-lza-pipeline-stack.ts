@@ -64,6 +64,19 @@ const AUTOMATION_EXECUTION_EVENT = {
   successStatus: 'Success',
 } as const;
 
+/** The management-account role the function assumes: the one the settings name, or the one ManagementRoleStack makes. */
+function managementRoleArnOf(settings: Settings): string | undefined {
+  return (
+    settings.managementRoleArn ??
+    (settings.managementAccountId
+      ? managementRoleArnFor(settings.managementAccountId, settings.mode, settings.lzaQualifier)
+      : undefined)
+  );
+}
+
+/** The source action's name for LZA's configuration (the bundled source is `BundledConfig`). */
+const SOURCE_ACTION_NAME = 'LzaConfig';
+
 export class PostLzaPipelineStack extends Stack {
   readonly pipeline: codepipeline.Pipeline;
   readonly reconciler: ReconcilerFunction;
@@ -74,7 +87,45 @@ export class PostLzaPipelineStack extends Stack {
   constructor(scope: Construct, id: string, props: PostLzaPipelineStackProps) {
     super(scope, id, props);
     const { settings } = props;
+    const names = stackNames(settings.lzaQualifier);
+    const managementRoleArn = managementRoleArnOf(settings);
+    const key = this.createKey();
+    this.artifactBucket = this.createArtifactBucket(key);
+    this.reconciler = new ReconcilerFunction(this, 'Reconciler', {
+      mode: settings.mode,
+      roleNamePrefix: names.reconcilerRolePrefix,
+      timeout: Duration.minutes(settings.functionTimeoutMinutes),
+      stateBucket: this.artifactBucket,
+      ...(managementRoleArn ? { managementRoleArn } : {}),
+    });
+    this.pipeline = new codepipeline.Pipeline(this, 'Pipeline', {
+      pipelineName: names.pipelineName,
+      pipelineType: codepipeline.PipelineType.V2,
+      executionMode: codepipeline.ExecutionMode.QUEUED,
+      artifactBucket: this.artifactBucket,
+      crossAccountKeys: false,
+      restartExecutionOnUpdate: false,
+    });
+    const config = new codepipeline.Artifact('Config');
+    const source = this.sourceAction(settings, config);
+    this.pipeline.addStage({ stageName: 'Source', actions: [source.action] });
+    this.reconcile = new ReconcileStage(this, 'Reconcile', {
+      pipeline: this.pipeline,
+      input: config,
+      reconciler: this.reconciler,
+      mode: settings.mode,
+      failOn: settings.failOn,
+      configPath: settings.configPath,
+      ...(managementRoleArn ? { roleArn: managementRoleArn } : {}),
+    });
+    this.startAfterLza(settings, source);
+    this.failureTopic = this.announceFailures(key, settings.notificationEmail);
+    this.acknowledgeArtifactGrants();
+    this.addOutputs();
+  }
 
+  /** The key of the artifacts and of the failure notifications (EventBridge publishes those encrypted). */
+  private createKey(): kms.Key {
     const key = new kms.Key(this, 'Key', {
       description: 'ai-optout: pipeline artifacts and failure notifications',
       enableKeyRotation: true,
@@ -89,7 +140,14 @@ export class PostLzaPipelineStack extends Stack {
         conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
       }),
     );
+    return key;
+  }
 
+  /**
+   * The pipeline's artifact bucket, which is also the function's state bucket (job claims and
+   * continuations, each prefix expiring on its own), with its access logs in a bucket of their own.
+   */
+  private createArtifactBucket(key: kms.Key): s3.Bucket {
     const accessLogs = new s3.Bucket(this, 'AccessLogs', {
       encryption: s3.BucketEncryption.S3_MANAGED,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
@@ -98,7 +156,7 @@ export class PostLzaPipelineStack extends Stack {
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    this.artifactBucket = new s3.Bucket(this, 'Artifacts', {
+    return new s3.Bucket(this, 'Artifacts', {
       encryption: s3.BucketEncryption.KMS,
       encryptionKey: key,
       bucketKeyEnabled: true,
@@ -114,64 +172,29 @@ export class PostLzaPipelineStack extends Stack {
         { id: 'OldArtifactVersions', noncurrentVersionExpiration: Duration.days(90) },
       ],
     });
+  }
 
-    const names = stackNames(settings.lzaQualifier);
-    const managementRoleArn =
-      settings.managementRoleArn ??
-      (settings.managementAccountId
-        ? managementRoleArnFor(settings.managementAccountId, settings.mode, settings.lzaQualifier)
-        : undefined);
-    this.reconciler = new ReconcilerFunction(this, 'Reconciler', {
-      mode: settings.mode,
-      roleNamePrefix: names.reconcilerRolePrefix,
-      timeout: Duration.minutes(settings.functionTimeoutMinutes),
-      stateBucket: this.artifactBucket,
-      ...(managementRoleArn ? { managementRoleArn } : {}),
-    });
-
-    this.pipeline = new codepipeline.Pipeline(this, 'Pipeline', {
-      pipelineName: names.pipelineName,
-      pipelineType: codepipeline.PipelineType.V2,
-      executionMode: codepipeline.ExecutionMode.QUEUED,
-      artifactBucket: this.artifactBucket,
-      crossAccountKeys: false,
-      restartExecutionOnUpdate: false,
-    });
-    const source = new codepipeline.Artifact('Config');
-    const sourceAction = this.sourceAction(settings, source);
-    this.pipeline.addStage({ stageName: 'Source', actions: [sourceAction.action] });
-
-    this.reconcile = new ReconcileStage(this, 'Reconcile', {
-      pipeline: this.pipeline,
-      input: source,
-      reconciler: this.reconciler,
-      mode: settings.mode,
-      failOn: settings.failOn,
-      configPath: settings.configPath,
-      ...(managementRoleArn ? { roleArn: managementRoleArn } : {}),
-    });
-
-    this.startAfterLza(settings, sourceAction);
-
-    this.failureTopic = new sns.Topic(this, 'Failures', {
+  /** Failures on an encrypted topic (with an e-mail subscription when the settings give one). */
+  private announceFailures(key: kms.Key, email: string | undefined): sns.Topic {
+    const topic = new sns.Topic(this, 'Failures', {
       displayName: 'ai-optout pipeline failures',
       masterKey: key,
       enforceSSL: true,
     });
-    if (settings.notificationEmail)
-      this.failureTopic.addSubscription(new subscriptions.EmailSubscription(settings.notificationEmail));
+    if (email) topic.addSubscription(new subscriptions.EmailSubscription(email));
     this.pipeline.onStateChange('OnFailure', {
       description: 'Tells the failure topic when the ai-optout pipeline fails',
       eventPattern: { detail: { state: ['FAILED'] } },
-      target: new targets.SnsTopic(this.failureTopic, {
+      target: new targets.SnsTopic(topic, {
         message: events.RuleTargetInput.fromText(
           `ai-optout pipeline execution ${events.EventField.fromPath('$.detail.execution-id')} failed in ${events.EventField.fromPath('$.region')}: read the AiOptOut stage summary and its report artifact.`,
         ),
       }),
     });
+    return topic;
+  }
 
-    this.acknowledgeArtifactGrants();
-
+  private addOutputs(): void {
     new CfnOutput(this, 'PipelineName', { value: this.pipeline.pipelineName });
     new CfnOutput(this, 'FunctionName', { value: this.reconciler.function.functionName });
     new CfnOutput(this, 'FailureTopicArn', { value: this.failureTopic.topicArn });
@@ -244,71 +267,84 @@ export class PostLzaPipelineStack extends Stack {
     });
   }
 
+  /** The source action of the configuration source the settings name. */
   private sourceAction(settings: Settings, output: codepipeline.Artifact): Source {
-    const actionName = 'LzaConfig';
     switch (settings.configSource) {
-      case 'bundled': {
-        const asset = new assets.Asset(this, 'BundledConfig', { path: BUNDLED_CONFIG_DIR });
-        const action = new cpactions.S3SourceAction({
-          actionName: 'BundledConfig',
-          bucket: s3.Bucket.fromBucketName(this, 'AssetBucket', asset.s3BucketName),
-          bucketKey: asset.s3ObjectKey,
-          output,
-          trigger: cpactions.S3Trigger.NONE,
-        });
-        return { action };
-      }
-      case 'lza-s3': {
-        const bucketName =
-          settings.lzaConfigBucket ?? lzaConfigBucketName(settings.lza, Aws.ACCOUNT_ID, Aws.REGION);
-        // LZA encrypts this bucket with its installer key and publishes the key's ARN in SSM: the
-        // stack reads it at deploy time, and the source action's role gets kms:Decrypt on it.
-        const keyArn =
-          settings.lzaConfigKeyArn ??
-          new LzaInstallerKeyArn(this, 'LzaInstallerKey', {
-            parameterName: installerKeyArnParameter(settings.lza),
-          }).keyArn;
-        const bucket = s3.Bucket.fromBucketAttributes(this, 'LzaConfigBucket', {
-          bucketName,
-          encryptionKey: kms.Key.fromKeyArn(this, 'LzaConfigKey', keyArn),
-        });
-        const action = new cpactions.S3SourceAction({
-          actionName,
-          bucket,
-          bucketKey: settings.lzaConfigKey,
-          output,
-          trigger: cpactions.S3Trigger.NONE,
-        });
-        const expectedConfiguration = { S3Bucket: bucketName, S3ObjectKey: settings.lzaConfigKey };
-        return { action, revision: { type: 'S3_OBJECT_VERSION_ID', expectedConfiguration } };
-      }
-      case 'codecommit': {
-        const repositoryName = settings.repositoryName as string;
-        const action = new cpactions.CodeCommitSourceAction({
-          actionName,
-          repository: codecommit.Repository.fromRepositoryName(this, 'LzaConfigRepository', repositoryName),
-          branch: settings.branch,
-          output,
-          trigger: cpactions.CodeCommitTrigger.NONE,
-        });
-        const expectedConfiguration = { RepositoryName: repositoryName, BranchName: settings.branch };
-        return { action, revision: { type: 'COMMIT_ID', expectedConfiguration } };
-      }
-      case 'codeconnections': {
-        const owner = settings.repositoryOwner as string;
-        const repo = settings.repositoryName as string;
-        const action = new cpactions.CodeStarConnectionsSourceAction({
-          actionName,
-          connectionArn: settings.connectionArn as string,
-          owner,
-          repo,
-          branch: settings.branch,
-          output,
-          triggerOnPush: false,
-        });
-        const expectedConfiguration = { FullRepositoryId: `${owner}/${repo}`, BranchName: settings.branch };
-        return { action, revision: { type: 'COMMIT_ID', expectedConfiguration } };
-      }
+      case 'bundled':
+        return this.bundledSource(output);
+      case 'lza-s3':
+        return this.lzaS3Source(settings, output);
+      case 'codecommit':
+        return this.codeCommitSource(settings, output);
+      case 'codeconnections':
+        return this.codeConnectionsSource(settings, output);
     }
+  }
+
+  /** This repository's config/ folder as an asset: no revision of LZA's to follow. */
+  private bundledSource(output: codepipeline.Artifact): Source {
+    const asset = new assets.Asset(this, 'BundledConfig', { path: BUNDLED_CONFIG_DIR });
+    const action = new cpactions.S3SourceAction({
+      actionName: 'BundledConfig',
+      bucket: s3.Bucket.fromBucketName(this, 'AssetBucket', asset.s3BucketName),
+      bucketKey: asset.s3ObjectKey,
+      output,
+      trigger: cpactions.S3Trigger.NONE,
+    });
+    return { action };
+  }
+
+  private lzaS3Source(settings: Settings, output: codepipeline.Artifact): Source {
+    const bucketName =
+      settings.lzaConfigBucket ?? lzaConfigBucketName(settings.lza, Aws.ACCOUNT_ID, Aws.REGION);
+    // LZA encrypts this bucket with its installer key and publishes the key's ARN in SSM: the
+    // stack reads it at deploy time, and the source action's role gets kms:Decrypt on it.
+    const keyArn =
+      settings.lzaConfigKeyArn ??
+      new LzaInstallerKeyArn(this, 'LzaInstallerKey', {
+        parameterName: installerKeyArnParameter(settings.lza),
+      }).keyArn;
+    const bucket = s3.Bucket.fromBucketAttributes(this, 'LzaConfigBucket', {
+      bucketName,
+      encryptionKey: kms.Key.fromKeyArn(this, 'LzaConfigKey', keyArn),
+    });
+    const action = new cpactions.S3SourceAction({
+      actionName: SOURCE_ACTION_NAME,
+      bucket,
+      bucketKey: settings.lzaConfigKey,
+      output,
+      trigger: cpactions.S3Trigger.NONE,
+    });
+    const expectedConfiguration = { S3Bucket: bucketName, S3ObjectKey: settings.lzaConfigKey };
+    return { action, revision: { type: 'S3_OBJECT_VERSION_ID', expectedConfiguration } };
+  }
+
+  private codeCommitSource(settings: Settings, output: codepipeline.Artifact): Source {
+    const repositoryName = settings.repositoryName as string;
+    const action = new cpactions.CodeCommitSourceAction({
+      actionName: SOURCE_ACTION_NAME,
+      repository: codecommit.Repository.fromRepositoryName(this, 'LzaConfigRepository', repositoryName),
+      branch: settings.branch,
+      output,
+      trigger: cpactions.CodeCommitTrigger.NONE,
+    });
+    const expectedConfiguration = { RepositoryName: repositoryName, BranchName: settings.branch };
+    return { action, revision: { type: 'COMMIT_ID', expectedConfiguration } };
+  }
+
+  private codeConnectionsSource(settings: Settings, output: codepipeline.Artifact): Source {
+    const owner = settings.repositoryOwner as string;
+    const repo = settings.repositoryName as string;
+    const action = new cpactions.CodeStarConnectionsSourceAction({
+      actionName: SOURCE_ACTION_NAME,
+      connectionArn: settings.connectionArn as string,
+      owner,
+      repo,
+      branch: settings.branch,
+      output,
+      triggerOnPush: false,
+    });
+    const expectedConfiguration = { FullRepositoryId: `${owner}/${repo}`, BranchName: settings.branch };
+    return { action, revision: { type: 'COMMIT_ID', expectedConfiguration } };
   }
 }

@@ -9,9 +9,8 @@ import {
   type CfnElement,
   Duration,
   aws_iam as iam,
-  aws_logs as logs,
+  type aws_logs as logs,
   aws_lambda_nodejs as nodejs,
-  RemovalPolicy,
   Stack,
   type aws_s3 as s3,
   Token,
@@ -19,7 +18,12 @@ import {
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { MODES, type Mode, ROLE_ARN_PATTERN, STATE_PREFIX } from '../lambdas/domain/contract.ts';
-import { bundledFunctionProps } from './bundled-function.ts';
+import {
+  acknowledgeLogStreams,
+  bundledFunctionProps,
+  functionLogGroup,
+  functionRole,
+} from './bundled-function.ts';
 import { assertAiOptOutApplies } from './partition-guard.ts';
 import {
   acknowledgeOrganizationsWildcards,
@@ -48,6 +52,26 @@ export interface ReconcilerFunctionProps {
   readonly roleNamePrefix?: string;
 }
 
+/** Refuses props that would deploy a function that cannot work, naming the bad value. */
+function validateProps(props: ReconcilerFunctionProps): void {
+  if (!MODES.includes(props.mode)) {
+    throw new Error(`ReconcilerFunction: mode must be ${MODES.join(' or ')}, not ${String(props.mode)}`);
+  }
+  const arn = props.managementRoleArn;
+  if (arn && !Token.isUnresolved(arn) && !ROLE_ARN_PATTERN.test(arn)) {
+    throw new Error(
+      `ReconcilerFunction: managementRoleArn ${props.managementRoleArn} is not an IAM role ARN`,
+    );
+  }
+}
+
+function timeoutOf(props: ReconcilerFunctionProps): Duration {
+  const timeout = props.timeout ?? Duration.minutes(14);
+  if (timeout.toSeconds() > 900)
+    throw new Error('ReconcilerFunction: timeout cannot exceed 15 minutes (the Lambda limit)');
+  return timeout;
+}
+
 export class ReconcilerFunction extends Construct {
   readonly function: nodejs.NodejsFunction;
   readonly role: iam.Role;
@@ -56,50 +80,16 @@ export class ReconcilerFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: ReconcilerFunctionProps) {
     super(scope, id);
-    if (!MODES.includes(props.mode)) {
-      throw new Error(`ReconcilerFunction: mode must be ${MODES.join(' or ')}, not ${String(props.mode)}`);
-    }
-    const arn = props.managementRoleArn;
-    if (arn && !Token.isUnresolved(arn) && !ROLE_ARN_PATTERN.test(arn)) {
-      throw new Error(
-        `ReconcilerFunction: managementRoleArn ${props.managementRoleArn} is not an IAM role ARN`,
-      );
-    }
+    validateProps(props);
     assertAiOptOutApplies(this, 'ReconcilerFunction');
-    const timeout = props.timeout ?? Duration.minutes(14);
-    if (timeout.toSeconds() > 900)
-      throw new Error('ReconcilerFunction: timeout cannot exceed 15 minutes (the Lambda limit)');
+    const timeout = timeoutOf(props);
     this.mode = props.mode;
-
-    this.logGroup = new logs.LogGroup(this, 'Logs', {
-      retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-
-    this.role = new iam.Role(this, 'Role', {
+    this.logGroup = functionLogGroup(this, props.logRetention);
+    this.role = functionRole(this, this.logGroup, {
       roleName: `${props.roleNamePrefix ?? RECONCILER_ROLE_PREFIX}-${Stack.of(this).region}`,
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: `ai-optout reconciler (${props.mode})`,
     });
-    this.role.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'WriteOwnLogs',
-        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-        resources: [this.logGroup.logGroupArn, `${this.logGroup.logGroupArn}:*`],
-      }),
-    );
-    if (props.managementRoleArn) {
-      this.role.addToPolicy(
-        new iam.PolicyStatement({
-          sid: 'AssumeManagementRole',
-          actions: ['sts:AssumeRole'],
-          resources: [props.managementRoleArn],
-        }),
-      );
-    } else {
-      for (const statement of organizationsStatements(props.mode)) this.role.addToPolicy(statement);
-    }
-
+    this.grantOrganizations(props);
     this.function = new nodejs.NodejsFunction(this, 'Function', {
       ...bundledFunctionProps(HANDLER_ENTRY),
       memorySize: 512,
@@ -115,34 +105,50 @@ export class ReconcilerFunction extends Construct {
         ...(props.stateBucket ? { AI_OPTOUT_STATE_BUCKET: props.stateBucket.bucketName } : {}),
       },
     });
-    if (props.stateBucket) {
-      this.role.addToPolicy(
-        new iam.PolicyStatement({
-          sid: 'JobClaimsAndContinuations',
-          actions: ['s3:GetObject', 's3:PutObject'],
-          resources: [props.stateBucket.arnForObjects(`${STATE_PREFIX}*`)],
-        }),
-      );
-      props.stateBucket.encryptionKey?.grant(this.role, 'kms:Decrypt', 'kms:GenerateDataKey');
-    }
+    if (props.stateBucket) this.grantStateBucket(props.stateBucket);
+    this.acknowledgeFindings(props.stateBucket);
+  }
 
-    const stack = Stack.of(this);
-    const logicalId = (resource: Construct | undefined) => stack.getLogicalId(resource as CfnElement);
-    const acknowledge = (finding: string, reason: string) =>
-      Validations.of(this.role).acknowledge({ id: `AwsSolutions-IAM5[${finding}]`, reason });
+  /** Organizations as the mode needs it, or only the management-account role to assume. */
+  private grantOrganizations(props: ReconcilerFunctionProps): void {
+    if (!props.managementRoleArn) {
+      for (const statement of organizationsStatements(props.mode)) this.role.addToPolicy(statement);
+      return;
+    }
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'AssumeManagementRole',
+        actions: ['sts:AssumeRole'],
+        resources: [props.managementRoleArn],
+      }),
+    );
+  }
+
+  /** Job claims and continuation state: read and write under the state prefix only, and the bucket's key. */
+  private grantStateBucket(bucket: s3.IBucket): void {
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'JobClaimsAndContinuations',
+        actions: ['s3:GetObject', 's3:PutObject'],
+        resources: [bucket.arnForObjects(`${STATE_PREFIX}*`)],
+      }),
+    );
+    bucket.encryptionKey?.grant(this.role, 'kms:Decrypt', 'kms:GenerateDataKey');
+  }
+
+  /** cdk-nag's wildcard findings on the role, each acknowledged with its reason. */
+  private acknowledgeFindings(stateBucket: s3.IBucket | undefined): void {
     acknowledgeOrganizationsWildcards(
       this.role,
       `${ORGANIZATIONS_WILDCARD_REASON} codepipeline:PutJobSuccessResult and PutJobFailureResult (granted by the invoke action) support no resource-level permissions.`,
     );
-    acknowledge(
-      `Resource::<${logicalId(this.logGroup.node.defaultChild ?? undefined)}.Arn>:*`,
-      "The log streams of the function's own log group; stream names are chosen by Lambda at run time.",
-    );
-    if (props.stateBucket) {
-      acknowledge(
-        `Resource::<${logicalId(props.stateBucket.node.defaultChild ?? undefined)}.Arn>/${STATE_PREFIX}*`,
+    acknowledgeLogStreams(this.role, this.logGroup);
+    if (!stateBucket) return;
+    const bucketId = Stack.of(this).getLogicalId(stateBucket.node.defaultChild as CfnElement);
+    Validations.of(this.role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${STATE_PREFIX}*]`,
+      reason:
         'Job claims and continuation state are one object per CodePipeline job id, known only at run time; the grant is limited to this prefix and to GetObject/PutObject.',
-      );
-    }
+    });
   }
 }
