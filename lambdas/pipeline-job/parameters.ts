@@ -1,5 +1,5 @@
 /**
- * The action's `UserParameters` (contract section 7): an optional JSON object string. Unknown keys are
+ * The action's `UserParameters` (docs/pipeline-job.md, Parameters): an optional JSON object string. Unknown keys are
  * a configuration error, as a typo would otherwise be ignored silently.
  */
 

@@ -2,14 +2,14 @@
  * A local stand-in for the CodePipeline job API, for the pipeline-job tests: an HTTP server speaking
  * the JSON protocol (awsJson1_1, `X-Amz-Target: CodePipeline_20150709.<Operation>`) that answers
  * PutJobSuccessResult and PutJobFailureResult, records every call, and rejects what AWS rejects: the
- * constraints of the botocore model (`codepipeline/2015-07-09/service-2.json`, see
- * /work/shared/facts/codepipeline-lza.md section 2), a second result for the same job
+ * constraints of the botocore model (github.com/boto/botocore,
+ * `botocore/data/codepipeline/2015-07-09/service-2.json`), a second result for the same job
  * (InvalidJobStateException), and output variables beyond the documented 122,880-byte quota
  * (OutputVariablesSizeExceededException). Errors use the JSON protocol's body
  * `{"__type": "<Code>", "message": "..."}`, so the SDK parses them into its modeled exceptions.
  *
  * `failNext(n)` makes the next n calls fail (by default with a 500 InternalServiceError) to exercise
- * the handler's retry of its reporting.
+ * the retries of the job's result (the CodePipeline client's attempts).
  *
  * It also plays the pipelines around the pipeline starter: `addPipeline` registers a pipeline (other
  * names answer PipelineNotFoundException), `addExecution` scripts the action executions one of its runs

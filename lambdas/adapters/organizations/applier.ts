@@ -1,5 +1,5 @@
 /**
- * Carries out a plan against Organizations, in the contract's order (enable type, create/adopt/update,
+ * Carries out a plan against Organizations, in the order docs/cli.md states (enable type, create/adopt/update,
  * attach, detach, delete), so new protection is in place before old protection is removed.
  *
  * Every step is idempotent and the next run finishes what an interrupted run left: a created policy is

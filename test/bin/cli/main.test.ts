@@ -1,6 +1,6 @@
 /**
  * The `ai-optout` command line, end to end: each test spawns the real `bin/ai-optout.mjs` with the
- * repository root as working directory and checks exit code, stdout and stderr (contract section 6).
+ * repository root as working directory and checks exit code, stdout and stderr (docs/cli.md).
  * Spawns are few (about 25) and run concurrently, since each one costs a Node start-up.
  */
 import { spawn } from 'node:child_process';
@@ -67,7 +67,7 @@ const invalidFixtures = readdirSync(join(repoRoot, FIXTURES), { withFileTypes: t
   .filter((name) => !readExpected(name).valid)
   .sort();
 
-// The canonical rendering of `default: optOut` with `lock: declared` (contracts.md section 1).
+// The canonical rendering of `default: optOut` with `lock: declared` (docs/configuration.md, Locks).
 const BASELINE_DECLARED =
   '{"services":{"default":{"@@operators_allowed_for_child_policies":["@@none"],' +
   '"opt_out_policy":{"@@operators_allowed_for_child_policies":["@@none"],"@@assign":"optOut"}}}}';

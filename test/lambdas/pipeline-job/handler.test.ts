@@ -187,7 +187,7 @@ async function job(
   return { event, outputKey };
 }
 
-/** The single result CodePipeline recorded for the job, checked against the contract's limits. */
+/** The single result CodePipeline recorded for the job, checked against the API's limits (docs/pipeline-job.md). */
 function onlyResult(event: PipelineEvent): JobResult {
   const results = codePipeline.results();
   expect(results).toHaveLength(1);

@@ -1,6 +1,7 @@
 /**
  * Shared pieces of the pipeline-job tests: real pipeline artifacts in moto's S3, a CodePipeline job
- * event shaped like the documented sample (/work/shared/facts/codepipeline-lza.md section 1.3), KMS
+ * event shaped like the documented sample
+ * (https://docs.aws.amazon.com/codepipeline/latest/userguide/actions-invoke-lambda-function.html), KMS
  * keys, and a tiny log sink.
  */
 import { randomUUID } from 'node:crypto';
