@@ -2,13 +2,13 @@
  * Lambda entry point of the CodePipeline "Invoke" action (docs/pipeline-job.md). Thin: it wires the AWS
  * clients from the environment and hands the event to runJob, which never throws.
  */
-import { S3Client } from '@aws-sdk/client-s3';
-import { boundedRequestHandler, CallWatch, superviseCalls } from '../adapters/aws/bounded-calls.ts';
+import { CallWatch } from '../adapters/aws/bounded-calls.ts';
 import { createOrganizationsClient, sessionNameFor } from '../adapters/aws/clients.ts';
 import { createCodePipelineClient } from '../adapters/codepipeline/client.ts';
 import { artifactS3Client } from '../adapters/s3/artifacts.ts';
 import { ContinuationStore } from '../adapters/s3/continuations.ts';
 import { JobLedger } from '../adapters/s3/job-ledger.ts';
+import { stateS3Client } from '../adapters/s3/state-client.ts';
 import { readEnvironment } from './env.ts';
 import { runJob } from './job.ts';
 import type { JobContext } from './job-run.ts';
@@ -19,13 +19,7 @@ const logger = createLogger();
 /** Every call of this process, for the deadline's message: Lambda runs one invocation at a time. */
 const calls = new CallWatch();
 const codePipeline = createCodePipelineClient({ watch: calls });
-// Two attempts: the claim and the continuation state must leave time for the job and its report.
-const stateS3 = new S3Client({
-  forcePathStyle: environment.endpointOverride,
-  maxAttempts: 2,
-  requestHandler: boundedRequestHandler(),
-});
-superviseCalls(stateS3, calls);
+const stateS3 = stateS3Client({ forcePathStyle: environment.endpointOverride, watch: calls });
 const ledger = environment.stateBucket ? new JobLedger(stateS3, environment.stateBucket) : undefined;
 const continuations = environment.stateBucket
   ? new ContinuationStore(stateS3, environment.stateBucket)

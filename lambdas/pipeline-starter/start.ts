@@ -17,12 +17,8 @@
  * another bucket, key, repository or branch than ours, ours still starts (on the latest revision) and the
  * log says why, at warn level.
  */
-import {
-  type CodePipelineClient,
-  ListActionExecutionsCommand,
-  type SourceRevisionOverride,
-  StartPipelineExecutionCommand,
-} from '@aws-sdk/client-codepipeline';
+import type { CodePipelineClient } from '@aws-sdk/client-codepipeline';
+import { findActionExecution, startExecution } from '../adapters/codepipeline/pipelines.ts';
 import { describeError } from '../domain/errors.ts';
 import type { Logger } from '../pipeline-job/logger.ts';
 
@@ -72,40 +68,28 @@ async function deployedRevision(
   config: StarterConfig,
   executionId: string,
 ): Promise<Found> {
-  let nextToken: string | undefined;
-  do {
-    const page = await client.send(
-      new ListActionExecutionsCommand({
-        pipelineName: config.lzaPipelineName,
-        filter: { pipelineExecutionId: executionId },
-        ...(nextToken ? { nextToken } : {}),
-      }),
-    );
-    const action = page.actionExecutionDetails?.find(
-      (d) => d.stageName === config.lzaStageName && d.actionName === config.lzaActionName,
-    );
-    if (action) {
-      const read = { ...action.input?.configuration, ...action.input?.resolvedConfiguration };
-      const differs = Object.entries(config.expectedConfiguration).filter(
-        ([key, value]) => read[key] !== value,
-      );
-      if (differs.length > 0) {
-        const what = differs
-          .map(([key, value]) => `${key} ${read[key] ?? '(none)'}, ours ${value}`)
-          .join('; ');
-        return { reason: `${config.lzaActionName} read another source than ours (${what})` };
-      }
-      const variable = REVISION_VARIABLE[config.revisionType];
-      const revision = action.output?.outputVariables?.[variable];
-      return revision
-        ? { revision }
-        : { reason: `${config.lzaActionName} recorded no ${variable} output variable` };
-    }
-    nextToken = page.nextToken;
-  } while (nextToken);
-  return {
-    reason: `execution ${executionId} of ${config.lzaPipelineName} has no ${config.lzaStageName}/${config.lzaActionName} action`,
-  };
+  const action = await findActionExecution(client, {
+    pipelineName: config.lzaPipelineName,
+    executionId,
+    stageName: config.lzaStageName,
+    actionName: config.lzaActionName,
+  });
+  if (!action) {
+    return {
+      reason: `execution ${executionId} of ${config.lzaPipelineName} has no ${config.lzaStageName}/${config.lzaActionName} action`,
+    };
+  }
+  const read = { ...action.input?.configuration, ...action.input?.resolvedConfiguration };
+  const differs = Object.entries(config.expectedConfiguration).filter(([key, value]) => read[key] !== value);
+  if (differs.length > 0) {
+    const what = differs.map(([key, value]) => `${key} ${read[key] ?? '(none)'}, ours ${value}`).join('; ');
+    return { reason: `${config.lzaActionName} read another source than ours (${what})` };
+  }
+  const variable = REVISION_VARIABLE[config.revisionType];
+  const revision = action.output?.outputVariables?.[variable];
+  return revision
+    ? { revision }
+    : { reason: `${config.lzaActionName} recorded no ${variable} output variable` };
 }
 
 /** Handles one EventBridge event. Throws only when StartPipelineExecution fails (the invocation is then retried). */
@@ -132,25 +116,21 @@ export async function startAfterLza(
       reason: `cannot read the execution's actions: ${describeError(error)}`,
     }));
   }
-  const overrides: SourceRevisionOverride[] =
-    'revision' in found
-      ? [
-          {
+  const started = await startExecution(client, {
+    pipelineName: config.pipelineName,
+    revision:
+      'revision' in found
+        ? {
             actionName: config.sourceActionName,
             revisionType: config.revisionType,
             revisionValue: found.revision,
-          },
-        ]
-      : [];
-  const started = await client.send(
-    new StartPipelineExecutionCommand({
-      name: config.pipelineName,
-      ...(overrides.length > 0 ? { sourceRevisions: overrides } : {}),
-      ...(executionId && EXECUTION_ID.test(executionId) ? { clientRequestToken: executionId } : {}),
-    }),
-  );
+          }
+        : undefined,
+    // A redelivered event is the same request, not a new execution.
+    clientRequestToken: executionId && EXECUTION_ID.test(executionId) ? executionId : undefined,
+  });
   const result: StartResult = {
-    pipelineExecutionId: started.pipelineExecutionId,
+    pipelineExecutionId: started,
     revision: 'revision' in found ? found.revision : undefined,
     ...('reason' in found ? { reason: found.reason } : {}),
   };

@@ -1,8 +1,9 @@
 /**
- * The layers of docs/architecture.md, enforced: imports point downwards only. Every import of every
- * file under lambdas/domain/ and lambdas/adapters/ (static, type-only, re-exports, side-effect and
- * dynamic `import()`, as TypeScript's parser reads them: test/support/imports.ts) is resolved and checked against
- * what its layer may not use.
+ * The layers of docs/architecture.md, enforced: imports point downwards only, and only the adapters
+ * talk to AWS. Every import (static, type-only, re-exports, side-effect and dynamic `import()`, as
+ * TypeScript's parser reads them: test/support/imports.ts) of every file under lambdas/domain/ and
+ * lambdas/adapters/ is resolved and checked against what its layer may not use; the entry points and
+ * the CLI may import the AWS SDK for its types only.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,6 +22,7 @@ function sourcesUnder(folder: string): string[] {
 }
 
 const target = (file: string, specifier: string) => resolveImport(ROOT, file, specifier);
+const isAwsSdk = (t: string) => t.startsWith('@aws-sdk/') || t.startsWith('@smithy/') || t === 'aws-sdk';
 
 interface Rule {
   what: string;
@@ -38,20 +40,22 @@ const ENTRY_POINTS_AND_INFRASTRUCTURE: Rule[] = [
 const DOMAIN_RULES: Rule[] = [
   { what: 'the adapters', forbidden: (t) => t.startsWith('lambdas/adapters/') },
   ...ENTRY_POINTS_AND_INFRASTRUCTURE,
-  {
-    what: 'an AWS SDK package',
-    forbidden: (t) => t.startsWith('@aws-sdk/') || t.startsWith('@smithy/') || t === 'aws-sdk',
-  },
+  { what: 'an AWS SDK package', forbidden: isAwsSdk },
   {
     what: 'a Node.js I/O module (the domain does no I/O)',
     forbidden: (t) => /^(node:)?(fs|fs\/promises|net|http|https|http2|tls|dgram|child_process)$/.test(t),
   },
 ];
 
-function violations(files: readonly string[], rules: readonly Rule[]): string[] {
+function violations(
+  files: readonly string[],
+  rules: readonly Rule[],
+  options: { typesAllowed?: boolean } = {},
+): string[] {
   const found: string[] = [];
   for (const file of files) {
-    for (const { specifier } of importsOf(readFileSync(join(ROOT, file), 'utf8'), file)) {
+    for (const { specifier, typeOnly } of importsOf(readFileSync(join(ROOT, file), 'utf8'), file)) {
+      if (options.typesAllowed && typeOnly) continue;
       const resolved = target(file, specifier);
       for (const rule of rules)
         if (rule.forbidden(resolved)) found.push(`${file} imports ${specifier} (${rule.what})`);
@@ -132,5 +136,18 @@ describe('layers: imports point downwards only', () => {
     );
 
     expect(violations(files, ENTRY_POINTS_AND_INFRASTRUCTURE)).toEqual([]);
+  });
+
+  it('the entry points, the reconciler and the CLI call AWS only through lambdas/adapters/ (SDK types only)', () => {
+    const files = [
+      ...sourcesUnder('lambdas/pipeline-job'),
+      ...sourcesUnder('lambdas/pipeline-starter'),
+      'lambdas/reconciler.ts',
+      ...sourcesUnder('bin/cli'),
+    ];
+    expect(files).toEqual(expect.arrayContaining(['lambdas/pipeline-job/handler.ts', 'bin/cli/main.ts']));
+
+    const sdk: Rule[] = [{ what: 'an AWS SDK package other than for its types', forbidden: isAwsSdk }];
+    expect(violations(files, sdk, { typesAllowed: true })).toEqual([]);
   });
 });
