@@ -7,7 +7,7 @@ import { MODES } from '../../lambdas/domain/contract.ts';
 import { organizationsRegionFor } from '../../lambdas/domain/partitions.ts';
 import { choiceOption, integerOption } from './flags.ts';
 
-export const REPORT_FORMATS = ['text', 'json', 'markdown'] as const;
+const REPORT_FORMATS = ['text', 'json', 'markdown'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 export function configOption() {

@@ -8,7 +8,7 @@ import type { ReportFormat } from './options.ts';
 import type { ReportOptions } from './report.ts';
 import { printDiagnostics } from './report.ts';
 
-export interface PlanningFlags {
+interface PlanningFlags {
   config: string;
   format: ReportFormat;
   mode?: Mode | undefined;

@@ -12,7 +12,7 @@
 import type { CallWatch } from '../adapters/aws/bounded-calls.ts';
 import { DeadlineError } from '../domain/errors.ts';
 
-export interface Step {
+interface Step {
   /** What the job is doing, as the message says it: "reading the input artifact s3://…". */
   doing: string;
   /** What to do about it: the message's last sentence. */
@@ -22,12 +22,12 @@ export interface Step {
 export const RAISE_TIMEOUT = 'Raise the function timeout (up to 15 minutes).';
 
 /** Time kept back from the Lambda deadline to log that the result could not be sent. */
-export const LAST_WORD_MS = 1_000;
+const LAST_WORD_MS = 1_000;
 
 /** A call in flight for less than this is not waiting for an answer yet; the message leaves it out. */
 const WAITING_MS = 1_000;
 
-export interface DeadlineOptions {
+interface DeadlineOptions {
   /** Milliseconds the Lambda has left: `context.getRemainingTimeInMillis`. */
   remainingMs(): number;
   /** Milliseconds kept back for reporting: the work stops this long before the Lambda deadline. */

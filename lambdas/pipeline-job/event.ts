@@ -43,7 +43,6 @@ const JobSchema = z.looseObject({
 
 /** The parts of the CodePipeline job event this action reads. */
 export type CodePipelineJob = z.output<typeof JobSchema>;
-export type JobArtifact = z.output<typeof S3ArtifactSchema>;
 
 export type JobEvent =
   | { kind: 'job'; job: CodePipelineJob }

@@ -10,9 +10,9 @@ import { boundedRequestHandler, type CallWatch, superviseCalls } from '../aws/bo
  * Attempts per call, retries included (the SDK's standard retry: throttling, 5xx, timeouts and
  * network errors, with jittered backoff). Nothing retries around them (job-results.ts).
  */
-export const CODEPIPELINE_ATTEMPTS = 3;
+const CODEPIPELINE_ATTEMPTS = 3;
 
-export interface CodePipelineClientOptions {
+interface CodePipelineClientOptions {
   /** Explicit endpoint and credentials (tests); otherwise the SDK reads the standard environment. */
   endpoint?: string;
   region?: string;

@@ -16,7 +16,7 @@ export type JobResult =
   | { kind: 'success'; summary: string; percentComplete: number; variables?: Record<string, string> }
   | { kind: 'continue'; summary: string; percentComplete: number; token: string };
 
-export interface SentResult {
+interface SentResult {
   /** `already-decided`: the job already has a result (InvalidJobStateException), so none was recorded. */
   status: 'sent' | 'already-decided';
   /** Attempts the client made (retries included). */

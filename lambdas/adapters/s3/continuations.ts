@@ -11,7 +11,7 @@ import { CONTINUATIONS_PREFIX } from '../../domain/contract.ts';
 import { ConfigurationError } from '../../domain/errors.ts';
 import type { ReadProgress } from '../organizations/reader.ts';
 
-export interface ContinuationState {
+interface ContinuationState {
   version: 1;
   /** The job that started the run; continued jobs have ids of their own. */
   firstJobId: string;
