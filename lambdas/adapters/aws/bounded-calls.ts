@@ -10,6 +10,7 @@
  * - `withAbortSignal` (the pipeline job): the job's AbortSignal passed to every `send`, so a call in
  *   flight is cut at the deadline (the socket is destroyed, and no retry starts after it).
  */
+import { setMaxListeners } from 'node:events';
 import type { BuildMiddleware, HttpHandlerOptions, HttpRequest, MiddlewareStack } from '@aws-sdk/types';
 import { ServiceUnavailableError } from '../../domain/errors.ts';
 
@@ -136,11 +137,27 @@ export function superviseCalls<I extends object, O extends object>(
 type Sends = { send(command: never, options?: HttpHandlerOptions): Promise<unknown> };
 
 /**
+ * How many calls in flight may share one AbortSignal. Each call adds one abort listener for as long as
+ * it runs (the SDK's HTTP handler removes it when the request closes); past Node's default of 10,
+ * Node prints a MaxListenersExceededWarning on stderr, which a run with a few concurrent reads
+ * reaches. The throttle lets 4 calls per operation run at once, over about 20 operations; a count
+ * well above that still warns of a real leak.
+ */
+export const CALLS_PER_SIGNAL = 256;
+
+/** Lets `signal` cut up to CALLS_PER_SIGNAL calls at once without a warning; returns it. */
+export function sharedSignal(signal: AbortSignal): AbortSignal {
+  setMaxListeners(CALLS_PER_SIGNAL, signal);
+  return signal;
+}
+
+/**
  * `client` whose every `send` carries `signal` (a derived object: the client itself is unchanged).
  * The SDK passes the signal to the HTTP handler, which destroys the request when it aborts, and to its
  * retry loop, which starts no further attempt.
  */
 export function withAbortSignal<C extends Sends>(client: C, signal: AbortSignal): C {
+  sharedSignal(signal);
   const send = client.send.bind(client);
   const bound = Object.create(client) as C;
   bound.send = (command: never, options?: HttpHandlerOptions) =>
