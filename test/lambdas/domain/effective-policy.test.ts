@@ -2,13 +2,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   type EffectivePolicies,
-  effectiveDocument,
   effectivePoliciesOf,
   resolve,
   resolvedSource,
 } from '../../../lambdas/domain/effective-policy.ts';
 import type { OrgSnapshot } from '../../../lambdas/domain/model.ts';
 import { OrgTree } from '../../../lambdas/domain/organization.ts';
+import { effectiveDocument } from '../../support/effective-document.ts';
 import { entry, OrgBuilder } from '../../support/org-builder.ts';
 
 /** Effective policies of a snapshot, every attached policy parsed as AWS would read it. */
@@ -22,7 +22,11 @@ function effectiveOf(builder: OrgBuilder, target: string) {
   return effective.stateOf(builder.idOf(target));
 }
 
-// AWS's own examples, verbatim content (../shared/facts/organizations-ai-optout.md section 2.1).
+// AWS's own examples, verbatim content: G1-G6 from "AI services opt-out policy syntax and examples"
+// (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_ai-opt-out_syntax.html),
+// G7 from "Creating an AI services opt-out policy" (orgs_manage_policies_ai-opt-out_create.html); G8 is
+// written from the prose example of "Viewing effective AI services opt-out policies"
+// (orgs_manage_policies_ai-opt-out_effective.html), which gives no JSON.
 const G1 = { services: { rekognition: entry('optOut'), lex: entry('optIn') } };
 const G2 = {
   services: {
@@ -95,10 +99,13 @@ describe('effective policies: AWS worked examples', () => {
     const state = effective.stateOf(org.idOf('app'));
     expect(effectiveDocument(state)).toEqual({ services: { default: { opt_out_policy: 'optOut' } } });
     expect(resolve(state, 'lex')).toBe('optOut');
-    expect(effective.blocked.map((b) => [b.service, b.reason]).sort()).toEqual([
-      ['default', 'setting-locked'],
-      ['lex', 'service-list-locked'],
-    ]);
+    // The OU's `default: optIn` was not applied: the value still comes from the root's policy.
+    expect(resolvedSource(state, 'default')).toEqual({
+      policyId: org.build().policies.find((p) => p.name === 'g3')?.id,
+      policyName: 'g3',
+      nodeId: org.idOf('root'),
+    });
+    expect(resolvedSource(effective.stateOf(org.idOf('Workloads')), 'default')?.policyName).toBe('g3');
   });
 
   it('G4 + G5 (Example 2): a locked default still lets a child add lex optIn', () => {
