@@ -1,11 +1,7 @@
 /** Helpers shared by the text and markdown reports. */
-import {
-  type Change,
-  type ChangeAction,
-  compareText,
-  type EffectiveChange,
-  type Violation,
-} from '../planner.ts';
+import { compareText } from '../collections.ts';
+import { AI_POLICY_TYPE } from '../contract.ts';
+import type { Change, ChangeAction, EffectiveChange, Violation } from '../planner/schema.ts';
 
 export const ACTION_SYMBOL: Record<ChangeAction, string> = {
   'enable-policy-type': '+',
@@ -50,16 +46,12 @@ export function describeViolation(violation: Violation): string {
 }
 
 export function changeSubject(change: Change): string {
-  if (change.action === 'enable-policy-type') return 'AISERVICES_OPT_OUT_POLICY';
+  if (change.action === 'enable-policy-type') return AI_POLICY_TYPE;
   return change.policy ?? '';
 }
 
 export function changeWhere(change: Change): string {
   return change.target ? change.target.path : '';
-}
-
-export function plural(n: number, word: string, pluralWord = `${word}s`): string {
-  return `${n} ${n === 1 ? word : pluralWord}`;
 }
 
 /** Rows shown per section before "… and N more"; the JSON report always has everything. */

@@ -1,4 +1,4 @@
-import type { Plan } from '../planner.ts';
+import type { Plan } from '../planner/schema.ts';
 import type { AppliedStepReport, Report } from './schema.ts';
 
 /** What the report says about the run beyond the plan. */

@@ -2,7 +2,8 @@
  * The markdown report, for pull-request comments and the pipeline's report artifact: tables, and a
  * Mermaid graph of the OU tree with non-compliant nodes marked.
  */
-import type { NodeSummary, Plan } from '../planner.ts';
+import type { NodeSummary, Plan } from '../planner/schema.ts';
+import { plural } from '../plural.ts';
 import {
   ACTION_SYMBOL,
   byAccount,
@@ -11,7 +12,6 @@ import {
   DEFAULT_ROW_LIMIT,
   describeEffectiveChange,
   describeViolation,
-  plural,
 } from './common.ts';
 
 export interface MarkdownOptions {

@@ -1,5 +1,7 @@
 /** The terminal report: Terraform-like `+ ~ -` lines, per-account effects and a per-OU summary. */
-import { compareText, type Plan } from '../planner.ts';
+import { compareText } from '../collections.ts';
+import type { Plan } from '../planner/schema.ts';
+import { plural } from '../plural.ts';
 import {
   ACTION_SYMBOL,
   byAccount,
@@ -8,7 +10,6 @@ import {
   DEFAULT_ROW_LIMIT,
   describeEffectiveChange,
   describeViolation,
-  plural,
 } from './common.ts';
 
 export interface TextOptions {
