@@ -1,7 +1,7 @@
 /** Helpers shared by the text and markdown reports. */
 import { compareText } from '../collections.ts';
 import { AI_POLICY_TYPE } from '../contract.ts';
-import type { Change, ChangeAction, EffectiveChange, Violation } from '../planner/schema.ts';
+import type { Change, ChangeAction, EffectiveChange, Plan, Violation } from '../planner/schema.ts';
 
 export const ACTION_SYMBOL: Record<ChangeAction, string> = {
   'enable-policy-type': '+',
@@ -14,35 +14,58 @@ export const ACTION_SYMBOL: Record<ChangeAction, string> = {
   'unmanaged-policy': '!',
 };
 
-export interface AccountRows<T> {
+/** One account's rows of a section, each already in words. */
+export interface AccountRows {
   accountId: string;
   accountName: string;
   path: string;
-  rows: T[];
+  rows: string[];
 }
 
-/** Rows grouped per account, accounts sorted by path then name. */
-export function byAccount<T extends EffectiveChange | Violation>(rows: readonly T[]): AccountRows<T>[] {
-  const groups = new Map<string, AccountRows<T>>();
+/** A per-account section of the text and markdown reports. */
+export interface AccountSection {
+  title: string;
+  /** What the section lists, in a sentence (markdown only). */
+  intro: string;
+  /** Accounts sorted by path, then name. */
+  groups: AccountRows[];
+}
+
+/** The two per-account sections: effective changes and violations of `expect`. */
+export function accountSections(plan: Pick<Plan, 'effectiveChanges' | 'violations'>): AccountSection[] {
+  return [
+    {
+      title: 'Effective changes',
+      intro: 'Resolved settings that would change for each account if the plan were applied.',
+      groups: byAccount(plan.effectiveChanges, (c) => `${c.service} ${c.from} → ${c.to}`),
+    },
+    {
+      title: 'Violations of expect',
+      intro: "Accounts whose current effective setting breaks the file's `expect` block.",
+      groups: byAccount(
+        plan.violations,
+        (v) => `${v.service} is ${v.actual} (expected ${v.expected}; ${v.causeDetail})`,
+      ),
+    },
+  ];
+}
+
+function byAccount<T extends EffectiveChange | Violation>(
+  rows: readonly T[],
+  describe: (row: T) => string,
+): AccountRows[] {
+  const groups = new Map<string, AccountRows>();
   for (const row of rows) {
     let group = groups.get(row.accountId);
     if (!group) {
       group = { accountId: row.accountId, accountName: row.accountName, path: row.path, rows: [] };
       groups.set(row.accountId, group);
     }
-    group.rows.push(row);
+    group.rows.push(describe(row));
   }
   return [...groups.values()].sort(
     (a, b) => compareText(a.path, b.path) || compareText(a.accountName, b.accountName),
   );
-}
-
-export function describeEffectiveChange(change: EffectiveChange): string {
-  return `${change.service} ${change.from} → ${change.to}`;
-}
-
-export function describeViolation(violation: Violation): string {
-  return `${violation.service} is ${violation.actual} (expected ${violation.expected}; ${violation.causeDetail})`;
 }
 
 export function changeSubject(change: Change): string {
