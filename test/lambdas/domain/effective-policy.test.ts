@@ -6,8 +6,8 @@ import {
   resolve,
   resolvedSource,
 } from '../../../lambdas/domain/effective-policy.ts';
-import type { OrgSnapshot } from '../../../lambdas/domain/model.ts';
-import { OrgTree } from '../../../lambdas/domain/organization.ts';
+import type { OrgSnapshot, ResolvedSetting } from '../../../lambdas/domain/model.ts';
+import { type OrgNode, OrgTree } from '../../../lambdas/domain/organization.ts';
 import { effectiveDocument } from '../../support/effective-document.ts';
 import { entry, OrgBuilder } from '../../support/org-builder.ts';
 
@@ -334,6 +334,91 @@ const organization = fc
     return { builder, paths, accounts };
   });
 
+const CHILD_CONTROL = '@@operators_allowed_for_child_policies';
+interface RawEntry {
+  [CHILD_CONTROL]?: string[];
+  opt_out_policy?: { [CHILD_CONTROL]?: string[]; '@@assign'?: string };
+}
+type RawServices = Record<string, RawEntry> & { [CHILD_CONTROL]?: string[] };
+
+/** The same assignments with every child-control operator removed: a `lock: none` policy. */
+function withoutOperators(content: string): string {
+  const services = JSON.parse(content).services as RawServices;
+  const kept = Object.entries(services)
+    .filter(([key]) => key !== CHILD_CONTROL)
+    .map(([key, entry]) => [
+      key,
+      { opt_out_policy: { '@@assign': (entry as RawEntry).opt_out_policy?.['@@assign'] } },
+    ]);
+  return JSON.stringify({ services: Object.fromEntries(kept) });
+}
+
+/** A list of child-control operators without `@@assign` (or `@@all`) forbids children to assign. */
+function forbidsAssign(operators: unknown): boolean {
+  return Array.isArray(operators) && !operators.includes('@@assign') && !operators.includes('@@all');
+}
+
+/**
+ * What an account's service resolves to, computed straight from the documents by AWS's rules where
+ * they are simple: the nearest node (the account first, then up) whose policies assign the service
+ * decides, with `optIn` when that node's policies disagree (the engine's documented assumption); the
+ * `default` when no node assigns the service; `unset` when nothing assigns `default` either.
+ * Undefined when a policy above the deciding node has any lock on the service list or that service:
+ * those cases are the worked examples' and the locked-root property's to check.
+ */
+function simpleExpectation(
+  snapshot: OrgSnapshot,
+  tree: OrgTree,
+  accountId: string,
+  service: string,
+): ResolvedSetting | undefined {
+  const documents = (nodeId: string) =>
+    snapshot.policies
+      .filter((p) => p.targets.includes(nodeId))
+      .map((p) => JSON.parse(p.content).services as RawServices);
+  const chain = tree.chain(tree.get(accountId) as OrgNode);
+  for (let i = chain.length - 1; i >= 0; i--) {
+    const values = documents((chain[i] as OrgNode).id).flatMap(
+      (s) => s[service]?.opt_out_policy?.['@@assign'] ?? [],
+    );
+    if (values.length === 0) continue;
+    const locked = chain
+      .slice(0, i)
+      .flatMap((node) => documents(node.id))
+      .some(
+        (s) =>
+          forbidsAssign(s[CHILD_CONTROL]) ||
+          forbidsAssign(s[service]?.[CHILD_CONTROL]) ||
+          forbidsAssign(s[service]?.opt_out_policy?.[CHILD_CONTROL]),
+      );
+    if (locked) return undefined;
+    return values.includes('optIn') ? 'optIn' : 'optOut';
+  }
+  return service === 'default' ? 'unset' : simpleExpectation(snapshot, tree, accountId, 'default');
+}
+
+/**
+ * Checks each account's services against simpleExpectation wherever it decides; returns how many
+ * checks expected a value AWS sets (optOut or optIn), so a property can show it checked something.
+ */
+function expectSimpleCases(
+  snapshot: OrgSnapshot,
+  tree: OrgTree,
+  effective: EffectivePolicies,
+  accountIds: readonly string[],
+): number {
+  let decided = 0;
+  for (const id of accountIds) {
+    for (const service of [...SERVICE_KEYS, 'some-future-service']) {
+      const expected = simpleExpectation(snapshot, tree, id, service);
+      if (expected === undefined) continue;
+      expect(resolve(effective.stateOf(id), service), `${service} of ${id}`).toBe(expected);
+      if (expected !== 'unset') decided++;
+    }
+  }
+  return decided;
+}
+
 describe('effective policies: properties', () => {
   it('a fully locked optOut at the root makes every account resolve to optOut, whatever is attached below', () => {
     fc.assert(
@@ -356,32 +441,28 @@ describe('effective policies: properties', () => {
     );
   });
 
-  it('attaching a lock: none policy to one account changes only that account', () => {
+  it('attaching a lock: none policy to one account changes that account as the rules say, and no other', () => {
+    let decided = 0;
     fc.assert(
       fc.property(organization, policyContent, fc.nat(), ({ builder, accounts }, content, pick) => {
         const before = compute(builder.build()).effective;
         const leaf = accounts[pick % accounts.length] as string;
-        const unlocked = JSON.stringify({
-          services: Object.fromEntries(
-            Object.entries(
-              JSON.parse(content).services as Record<string, { opt_out_policy: { '@@assign': string } }>,
-            )
-              .filter(([k]) => !k.startsWith('@@'))
-              .map(([k, v]) => [k, { opt_out_policy: { '@@assign': v.opt_out_policy['@@assign'] } }]),
-          ),
-        });
-        builder.policy('leaf', unlocked, [leaf]);
-        const after = compute(builder.build()).effective;
+        builder.policy('leaf', withoutOperators(content), [leaf]);
+        const snapshot = builder.build();
+        const { tree, effective: after } = compute(snapshot);
         for (const id of accounts) {
           if (id === leaf) continue;
           expect(effectiveDocument(after.stateOf(id))).toEqual(effectiveDocument(before.stateOf(id)));
         }
+        decided += expectSimpleCases(snapshot, tree, after, [leaf]);
       }),
       { numRuns: 200 },
     );
+    expect(decided).toBeGreaterThan(200);
   });
 
-  it('a policy attached to an OU never changes anything outside that OU', () => {
+  it('a policy attached to an OU never changes anything outside that OU, and applies inside it as the rules say', () => {
+    let decided = 0;
     fc.assert(
       fc.property(organization, policyContent, fc.nat(), ({ builder, paths, accounts }, content, pick) => {
         const before = compute(builder.build()).effective;
@@ -390,17 +471,22 @@ describe('effective policies: properties', () => {
         const snapshot = builder.build();
         const { tree, effective: after } = compute(snapshot);
         const ouId = builder.idOf(ouPath);
+        const inside = accounts.filter((id) =>
+          tree.chain(tree.get(id) as OrgNode).some((n) => n.id === ouId),
+        );
         for (const id of accounts) {
-          const node = tree.get(id);
-          if (!node || tree.chain(node).some((n) => n.id === ouId)) continue;
+          if (inside.includes(id)) continue;
           expect(effectiveDocument(after.stateOf(id))).toEqual(effectiveDocument(before.stateOf(id)));
         }
+        decided += expectSimpleCases(snapshot, tree, after, inside);
       }),
       { numRuns: 200 },
     );
+    expect(decided).toBeGreaterThan(200);
   });
 
   it('the result does not depend on the order policies or targets are listed in', () => {
+    let decided = 0;
     fc.assert(
       fc.property(organization, fc.nat(), ({ builder, accounts }, seed) => {
         const snapshot = builder.build();
@@ -408,7 +494,7 @@ describe('effective policies: properties', () => {
         const rotate = <T>(list: T[]) =>
           list.length > 1 ? [...list.slice(seed % list.length), ...list.slice(0, seed % list.length)] : list;
         shuffled.policies = rotate(shuffled.policies).map((p) => ({ ...p, targets: rotate(p.targets) }));
-        const a = compute(snapshot).effective;
+        const { tree, effective: a } = compute(snapshot);
         const b = compute(shuffled).effective;
         for (const id of accounts) {
           const sa = a.stateOf(id);
@@ -417,8 +503,10 @@ describe('effective policies: properties', () => {
           for (const service of SERVICE_KEYS)
             expect(resolvedSource(sb, service)).toEqual(resolvedSource(sa, service));
         }
+        decided += expectSimpleCases(snapshot, tree, a, accounts);
       }),
       { numRuns: 150 },
     );
+    expect(decided).toBeGreaterThan(200);
   });
 });
