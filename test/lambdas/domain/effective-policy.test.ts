@@ -188,12 +188,19 @@ describe('effective policies: child-control operators', () => {
     const allowAssign = {
       opt_out_policy: { '@@operators_allowed_for_child_policies': ['@@assign'], '@@assign': 'optOut' },
     };
-    const org = new OrgBuilder()
-      .account('app', 'Workloads')
-      .policy('a', { services: { default: allowAssign } }, ['root'])
-      .policy('b', { services: { default: entry('optOut', { lockSetting: true }) } }, ['root'])
-      .policy('child', { services: { default: entry('optIn') } }, ['app']);
-    expect(resolve(effectiveOf(org, 'app'), 'default')).toBe('optOut');
+    const locked = { default: entry('optOut', { lockSetting: true }) };
+    // Both attachment orders (the engine reads same-node policies by id): neither policy's operators win alone.
+    for (const [first, second] of [
+      [{ default: allowAssign }, locked],
+      [locked, { default: allowAssign }],
+    ]) {
+      const org = new OrgBuilder()
+        .account('app', 'Workloads')
+        .policy('a', { services: first }, ['root'])
+        .policy('b', { services: second }, ['root'])
+        .policy('child', { services: { default: entry('optIn') } }, ['app']);
+      expect(resolve(effectiveOf(org, 'app'), 'default')).toBe('optOut');
+    }
   });
 
   it('operators that both allow @@assign leave the value open to children', () => {
