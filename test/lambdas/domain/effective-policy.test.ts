@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { pushTo } from '../../../lambdas/domain/collections.ts';
 import {
   type EffectivePolicies,
   effectivePoliciesOf,
@@ -374,15 +375,11 @@ function forbidsAssign(operators: unknown): boolean {
  * those cases are the worked examples' and the locked-root property's to check.
  */
 function simpleExpectation(
-  snapshot: OrgSnapshot,
+  documents: (nodeId: string) => RawServices[],
   tree: OrgTree,
   accountId: string,
   service: string,
 ): ResolvedSetting | undefined {
-  const documents = (nodeId: string) =>
-    snapshot.policies
-      .filter((p) => p.targets.includes(nodeId))
-      .map((p) => JSON.parse(p.content).services as RawServices);
   const chain = tree.chain(tree.get(accountId) as OrgNode);
   for (let i = chain.length - 1; i >= 0; i--) {
     const values = documents((chain[i] as OrgNode).id).flatMap(
@@ -401,7 +398,7 @@ function simpleExpectation(
     if (locked) return undefined;
     return values.includes('optIn') ? 'optIn' : 'optOut';
   }
-  return service === 'default' ? 'unset' : simpleExpectation(snapshot, tree, accountId, 'default');
+  return service === 'default' ? 'unset' : simpleExpectation(documents, tree, accountId, 'default');
 }
 
 /**
@@ -414,10 +411,15 @@ function expectSimpleCases(
   effective: EffectivePolicies,
   accountIds: readonly string[],
 ): number {
+  const byNode = new Map<string, RawServices[]>();
+  for (const policy of snapshot.policies) {
+    for (const target of policy.targets) pushTo(byNode, target, JSON.parse(policy.content).services);
+  }
+  const documents = (nodeId: string) => byNode.get(nodeId) ?? [];
   let decided = 0;
   for (const id of accountIds) {
     for (const service of [...SERVICE_KEYS, 'some-future-service']) {
-      const expected = simpleExpectation(snapshot, tree, id, service);
+      const expected = simpleExpectation(documents, tree, id, service);
       if (expected === undefined) continue;
       expect(resolve(effective.stateOf(id), service), `${service} of ${id}`).toBe(expected);
       if (expected !== 'unset') decided++;
