@@ -151,21 +151,11 @@ export class OrgTree {
         break;
       }
     }
-    const matches = this.ouByRelativePath.get(relative) ?? [];
-    if (matches.length === 1) return { ok: true, node: matches[0] as OrgNode };
-    if (matches.length > 1) {
-      return {
-        ok: false,
-        message: `OU path ${echo(ref)} matches ${matches.length} OUs (${matches.map((m) => m.id).join(', ')})`,
-        hint: 'use the OU id instead',
-      };
-    }
-    const suggestion = closest(relative, this.ouByRelativePath.keys());
-    return {
-      ok: false,
-      message: `OU ${this.root.name}/${echo(relative)} does not exist`,
-      ...(suggestion ? { hint: `did you mean \`${suggestion}\`?` } : {}),
-    };
+    return oneOf(this.ouByRelativePath, relative, {
+      several: (n, ids) => `OU path ${echo(ref)} matches ${n} OUs (${ids})`,
+      useInstead: 'use the OU id instead',
+      none: `OU ${this.root.name}/${echo(relative)} does not exist`,
+    });
   }
 
   private resolveAccount(ref: string): TargetResolution {
@@ -174,20 +164,26 @@ export class OrgTree {
       if (node?.type === 'ACCOUNT') return { ok: true, node };
       return { ok: false, message: `account ${ref} is not a member of the organization` };
     }
-    const matches = this.accountsByName.get(ref) ?? [];
-    if (matches.length === 1) return { ok: true, node: matches[0] as OrgNode };
-    if (matches.length > 1) {
-      return {
-        ok: false,
-        message: `account name ${echo(ref)} matches ${matches.length} accounts (${matches.map((m) => m.id).join(', ')})`,
-        hint: 'use the 12-digit account id instead',
-      };
-    }
-    const suggestion = closest(ref, this.accountsByName.keys());
-    return {
-      ok: false,
-      message: `no account named ${echo(ref)} in the organization`,
-      ...(suggestion ? { hint: `did you mean \`${suggestion}\`?` } : {}),
-    };
+    return oneOf(this.accountsByName, ref, {
+      several: (n, ids) => `account name ${echo(ref)} matches ${n} accounts (${ids})`,
+      useInstead: 'use the 12-digit account id instead',
+      none: `no account named ${echo(ref)} in the organization`,
+    });
   }
+}
+
+/** The one node a name stands for in `index`; else why not: several (use the id), or none (the closest name). */
+function oneOf(
+  index: ReadonlyMap<string, OrgNode[]>,
+  name: string,
+  say: { several: (count: number, ids: string) => string; useInstead: string; none: string },
+): TargetResolution {
+  const matches = index.get(name) ?? [];
+  if (matches.length === 1) return { ok: true, node: matches[0] as OrgNode };
+  if (matches.length > 1) {
+    const ids = matches.map((m) => m.id).join(', ');
+    return { ok: false, message: say.several(matches.length, ids), hint: say.useInstead };
+  }
+  const suggestion = closest(name, index.keys());
+  return { ok: false, message: say.none, ...(suggestion ? { hint: `did you mean \`${suggestion}\`?` } : {}) };
 }

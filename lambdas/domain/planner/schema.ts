@@ -43,21 +43,23 @@ const ChangeSchema = z.strictObject({
 });
 export type Change = z.output<typeof ChangeSchema>;
 
-const EffectiveChangeSchema = z.strictObject({
+/** The account and service a per-account row is about (the account's path is its OU's, as in OrgNode). */
+const accountService = {
   accountId: z.string(),
   accountName: z.string(),
   path: z.string(),
   service: z.string(),
+};
+
+const EffectiveChangeSchema = z.strictObject({
+  ...accountService,
   from: ResolvedSettingSchema,
   to: ResolvedSettingSchema,
 });
 export type EffectiveChange = z.output<typeof EffectiveChangeSchema>;
 
 const ViolationSchema = z.strictObject({
-  accountId: z.string(),
-  accountName: z.string(),
-  path: z.string(),
-  service: z.string(),
+  ...accountService,
   expected: z.literal('optOut'),
   actual: ResolvedSettingSchema,
   /** `policyId@nodeId` of the policy that decides the value, or `none` when nothing sets it. */

@@ -3,7 +3,7 @@ import { compareText } from '../collections.ts';
 import { AI_POLICY_TYPE } from '../contract.ts';
 import type { Change, ChangeAction, EffectiveChange, Plan, Violation } from '../planner/schema.ts';
 
-export const ACTION_SYMBOL: Record<ChangeAction, string> = {
+const ACTION_SYMBOL: Record<ChangeAction, string> = {
   'enable-policy-type': '+',
   'create-policy': '+',
   'adopt-policy': '~',
@@ -68,13 +68,13 @@ function byAccount<T extends EffectiveChange | Violation>(
   );
 }
 
-export function changeSubject(change: Change): string {
-  if (change.action === 'enable-policy-type') return AI_POLICY_TYPE;
-  return change.policy ?? '';
-}
-
-export function changeWhere(change: Change): string {
-  return change.target ? change.target.path : '';
+/** A change's columns in the text and markdown reports: `+ ~ - !`, what changes, and where. */
+export function changeColumns(change: Change): { symbol: string; subject: string; where: string } {
+  return {
+    symbol: ACTION_SYMBOL[change.action],
+    subject: change.action === 'enable-policy-type' ? AI_POLICY_TYPE : (change.policy ?? ''),
+    where: change.target ? change.target.path : '',
+  };
 }
 
 /** Rows shown per section before "… and N more"; the JSON report always has everything. */

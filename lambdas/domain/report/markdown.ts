@@ -4,14 +4,7 @@
  */
 import type { Change, NodeSummary, Plan, PlanWarning } from '../planner/schema.ts';
 import { plural } from '../plural.ts';
-import {
-  ACTION_SYMBOL,
-  type AccountSection,
-  accountSections,
-  changeSubject,
-  changeWhere,
-  DEFAULT_ROW_LIMIT,
-} from './common.ts';
+import { type AccountSection, accountSections, changeColumns, DEFAULT_ROW_LIMIT } from './common.ts';
 
 export interface MarkdownOptions {
   limit?: number;
@@ -106,10 +99,10 @@ function headerLines(plan: Plan): string[] {
 }
 
 function changeTable(changes: readonly Change[]): string[] {
-  const rows = changes.map(
-    (change) =>
-      `| \`${ACTION_SYMBOL[change.action]}\` | ${change.action} | ${cell(changeSubject(change))} | ${cell(changeWhere(change))} | ${cell(change.detail)} |`,
-  );
+  const rows = changes.map((change) => {
+    const { symbol, subject, where } = changeColumns(change);
+    return `| \`${symbol}\` | ${change.action} | ${cell(subject)} | ${cell(where)} | ${cell(change.detail)} |`;
+  });
   const table =
     rows.length === 0
       ? ['None.']

@@ -2,14 +2,7 @@
 import { compareText } from '../collections.ts';
 import type { Change, NodeSummary, Plan, PlanWarning } from '../planner/schema.ts';
 import { plural } from '../plural.ts';
-import {
-  ACTION_SYMBOL,
-  type AccountSection,
-  accountSections,
-  changeSubject,
-  changeWhere,
-  DEFAULT_ROW_LIMIT,
-} from './common.ts';
+import { type AccountSection, accountSections, changeColumns, DEFAULT_ROW_LIMIT } from './common.ts';
 
 export interface TextOptions {
   color?: boolean;
@@ -50,12 +43,10 @@ function changeLines(changes: readonly Change[], paint: Paint): string[] {
   return [
     `Policy changes (${changes.length}):`,
     ...changes.flatMap((change) => {
-      const symbol = ACTION_SYMBOL[change.action];
-      const where = changeWhere(change);
-      const subject = `${changeSubject(change)}${where ? ` → ${where}` : ''}`;
+      const { symbol, subject, where } = changeColumns(change);
       const color = SYMBOL_COLOR[symbol as keyof typeof SYMBOL_COLOR];
       return [
-        `  ${paint(color, symbol)} ${change.action.padEnd(width)}  ${subject}`,
+        `  ${paint(color, symbol)} ${change.action.padEnd(width)}  ${subject}${where ? ` → ${where}` : ''}`,
         paint('dim', `      ${change.detail}`),
       ];
     }),
