@@ -11,6 +11,7 @@ import type { DesiredState } from '../domain/desired-state/types.ts';
 import type { Diagnostic } from '../domain/diagnostics.ts';
 import { ConfigurationError, SnapshotError } from '../domain/errors.ts';
 import type { OrgSnapshot } from '../domain/model.ts';
+import { plural } from '../domain/plural.ts';
 import { parseSnapshot, serializeSnapshot } from '../domain/snapshot.ts';
 
 function readError(
@@ -81,10 +82,7 @@ export async function readDesiredStateFile(
   const result = loadDesiredState(bytes, { file: path, strict: options.strict ?? false });
   if (!result.ok) {
     const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
-    throw new ConfigurationError(
-      `${path} is not valid (${errors} error${errors === 1 ? '' : 's'})`,
-      result.diagnostics,
-    );
+    throw new ConfigurationError(`${path} is not valid (${plural(errors, 'error')})`, result.diagnostics);
   }
   return { state: result.state, diagnostics: result.diagnostics };
 }

@@ -19,7 +19,7 @@ export interface Diagnostic {
   location: SourceLocation;
 }
 
-export function formatLocation(location: SourceLocation): string {
+function formatLocation(location: SourceLocation): string {
   return `${location.file}:${location.line}:${location.col}`;
 }
 

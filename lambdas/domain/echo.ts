@@ -4,7 +4,7 @@
  * event is at most 256 KB, a job's failure message 5,000 characters). Control characters are shown
  * as escapes (`\n`, `\u001b`), so a value cannot break the line or drive the terminal.
  */
-export const ECHO_LIMIT = 200;
+const ECHO_LIMIT = 200;
 
 const ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 

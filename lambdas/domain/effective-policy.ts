@@ -2,8 +2,10 @@
  * The effective-policy engine: AWS's inheritance rules for AI services opt-out policies, computed
  * locally for every node of the organization in one pass from the root down.
  *
- * Rules (AWS Organizations user guide, "AI services opt-out policy syntax and examples" and
- * "Inheritance operators"; cases in ../shared/facts/organizations-ai-optout.md section 2):
+ * Rules (AWS Organizations User Guide, https://docs.aws.amazon.com/organizations/latest/userguide/:
+ * "AI services opt-out policy syntax and examples", orgs_manage_policies_ai-opt-out_syntax.html;
+ * "Inheritance operators", policy-operators.html; "Inheritance examples", inheritance-examples.html.
+ * docs/configuration.md, "Locks: what child policies can do", says the same for users):
  * - Policies apply root, then each OU down the path, then the account; a child's `@@assign` overwrites
  *   the inherited value unless a parent forbade it, and a forbidden change is simply not applied.
  * - `@@operators_allowed_for_child_policies` is read per level and never cascades:
@@ -19,7 +21,7 @@
  * Nodes with no policy of their own share their parent's state object, so an organization's cost is
  * proportional to the nodes that carry attachments, and callers may cache by state identity.
  */
-import { compareServiceKeys, pushTo } from './collections.ts';
+import { pushTo } from './collections.ts';
 import type { OrgSnapshot, ResolvedSetting, Setting } from './model.ts';
 import type { OrgTree } from './organization.ts';
 import {
@@ -65,151 +67,103 @@ export interface ValueConflict {
   assumed: Setting;
 }
 
-export interface BlockedChange {
-  nodeId: string;
-  service: string;
-  policyId: string;
-  policyName: string;
-  value: Setting;
-  /** Why AWS does not apply it. */
-  reason: 'service-list-locked' | 'setting-locked';
-  /** The policy and node whose lock forbids the change, when known. */
-  lockedBy: SettingSource | undefined;
-}
-
 export const EMPTY_STATE: EffectiveState = { servicesOps: OPS_ALL, entries: new Map() };
-
-interface MergeResult {
-  state: EffectiveState;
-  conflicts: ValueConflict[];
-  blocked: BlockedChange[];
-}
 
 function byId(a: AttachedPolicy, b: AttachedPolicy): number {
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
-/**
- * Merges the policies attached to one node into the state inherited from its parent.
- * `servicesLockSource` names who locked the service list, for explanations.
- */
+/** Merges the policies attached to one node into the state inherited from its parent. */
 export function mergeNode(
   parent: EffectiveState,
   nodeId: string,
   policies: readonly AttachedPolicy[],
-  servicesLockSource?: SettingSource,
-): MergeResult {
-  const usable = policies.filter((p) => p.document.usable);
-  if (usable.length === 0) return { state: parent, conflicts: [], blocked: [] };
-  const ordered = [...usable].sort(byId);
+): { state: EffectiveState; conflicts: ValueConflict[] } {
+  const ordered = policies.filter((p) => p.document.usable).sort(byId);
+  if (ordered.length === 0) return { state: parent, conflicts: [] };
   const entries = new Map(parent.entries);
   const conflicts: ValueConflict[] = [];
-  const blocked: BlockedChange[] = [];
-
-  const keys = new Set<string>();
-  for (const policy of ordered) for (const key of policy.document.entries.keys()) keys.add(key);
-
+  const keys = new Set(ordered.flatMap((policy) => [...policy.document.entries.keys()]));
   for (const key of keys) {
     const inherited = parent.entries.get(key);
-    const canAdd = inherited !== undefined || allowsAssign(parent.servicesOps);
-    const canAssign = inherited === undefined ? canAdd : allowsAssign(inherited.settingOps);
-    const candidates: { policy: AttachedPolicy; value: Setting }[] = [];
-    let present = false;
-    for (const policy of ordered) {
-      const entry = policy.document.entries.get(key);
-      if (!entry) continue;
-      if (!canAdd) {
-        if (entry.setting !== undefined) {
-          blocked.push({
-            nodeId,
-            service: key,
-            policyId: policy.id,
-            policyName: policy.name,
-            value: entry.setting,
-            reason: 'service-list-locked',
-            lockedBy: servicesLockSource,
-          });
-        }
-        continue;
-      }
-      present = true;
-      if (entry.setting === undefined) continue;
-      if (canAssign) candidates.push({ policy, value: entry.setting });
-      else if (entry.setting !== inherited?.value) {
-        blocked.push({
-          nodeId,
-          service: key,
-          policyId: policy.id,
-          policyName: policy.name,
-          value: entry.setting,
-          reason: 'setting-locked',
-          lockedBy: inherited?.source,
-        });
-      }
-    }
-    if (!present) continue;
-
-    let value = inherited?.value;
-    let source = inherited?.source;
-    const first = candidates[0];
-    if (first) {
-      const distinct = new Set(candidates.map((c) => c.value));
-      const chosen = distinct.size > 1 ? (candidates.find((c) => c.value === 'optIn') ?? first) : first;
-      value = chosen.value;
-      source = { policyId: chosen.policy.id, policyName: chosen.policy.name, nodeId };
-      if (distinct.size > 1) {
-        conflicts.push({
-          nodeId,
-          service: key,
-          candidates: candidates.map((c) => ({
-            policyId: c.policy.id,
-            policyName: c.policy.name,
-            value: c.value,
-          })),
-          assumed: 'optIn',
-        });
-      }
-    }
-    let entryOps = inherited?.entryOps ?? OPS_ALL;
-    let settingOps = inherited?.settingOps ?? OPS_ALL;
-    for (const policy of ordered) {
-      const entry = policy.document.entries.get(key);
-      if (!entry) continue;
-      if (entry.entryOps !== undefined) entryOps &= entry.entryOps;
-      if (entry.settingOps !== undefined) settingOps &= entry.settingOps;
-    }
-    entries.set(key, { value, source, entryOps, settingOps });
+    // A service the parent did not set can be added only while the parent's service list is open.
+    if (inherited === undefined && !allowsAssign(parent.servicesOps)) continue;
+    const merged = mergeEntry(inherited, nodeId, key, ordered);
+    entries.set(key, merged.entry);
+    if (merged.conflict) conflicts.push(merged.conflict);
   }
-
   let servicesOps = parent.servicesOps;
   for (const policy of ordered) {
     if (policy.document.servicesOps !== undefined) servicesOps &= policy.document.servicesOps;
   }
-  return { state: { servicesOps, entries }, conflicts, blocked };
+  return { state: { servicesOps, entries }, conflicts };
+}
+
+/** One service's entry after the node's policies: their value unless the parent locked it, their locks added. */
+function mergeEntry(
+  inherited: EffectiveEntry | undefined,
+  nodeId: string,
+  key: string,
+  ordered: readonly AttachedPolicy[],
+): { entry: EffectiveEntry; conflict: ValueConflict | undefined } {
+  const own = ordered.flatMap((policy) => {
+    const entry = policy.document.entries.get(key);
+    return entry ? [{ policy, entry }] : [];
+  });
+  const canAssign = inherited === undefined || allowsAssign(inherited.settingOps);
+  const candidates = canAssign
+    ? own.flatMap(({ policy, entry }) =>
+        entry.setting === undefined ? [] : [{ policy, value: entry.setting }],
+      )
+    : [];
+  let entryOps = inherited?.entryOps ?? OPS_ALL;
+  let settingOps = inherited?.settingOps ?? OPS_ALL;
+  for (const { entry } of own) {
+    if (entry.entryOps !== undefined) entryOps &= entry.entryOps;
+    if (entry.settingOps !== undefined) settingOps &= entry.settingOps;
+  }
+  const chosen = chooseValue(candidates);
+  if (!chosen) return { entry: { ...inheritedValue(inherited), entryOps, settingOps }, conflict: undefined };
+  const source = { policyId: chosen.policy.id, policyName: chosen.policy.name, nodeId };
+  const entry = { value: chosen.value, source, entryOps, settingOps };
+  const disagree = candidates.some((c) => c.value !== chosen.value);
+  if (!disagree) return { entry, conflict: undefined };
+  const listed = candidates.map((c) => ({
+    policyId: c.policy.id,
+    policyName: c.policy.name,
+    value: c.value,
+  }));
+  return { entry, conflict: { nodeId, service: key, candidates: listed, assumed: 'optIn' } };
+}
+
+function inheritedValue(inherited: EffectiveEntry | undefined): Pick<EffectiveEntry, 'value' | 'source'> {
+  return { value: inherited?.value, source: inherited?.source };
+}
+
+/**
+ * The value that applies when policies on one node assign a service: theirs when they agree; when
+ * they disagree AWS applies them in attachment order, which no API reports, so the engine assumes
+ * `optIn`, the less protective value.
+ */
+function chooseValue<C extends { value: Setting }>(candidates: readonly C[]): C | undefined {
+  const first = candidates[0];
+  if (!first || candidates.every((c) => c.value === first.value)) return first;
+  return candidates.find((c) => c.value === 'optIn') ?? first;
 }
 
 export class EffectivePolicies {
   private readonly states = new Map<string, EffectiveState>();
   readonly conflicts: ValueConflict[] = [];
-  readonly blocked: BlockedChange[] = [];
 
   constructor(
     readonly tree: OrgTree,
     attachments: ReadonlyMap<string, readonly AttachedPolicy[]>,
   ) {
-    const lockSources = new Map<string, SettingSource | undefined>();
     for (const node of tree.topDown()) {
       const parentState = node.parentId === undefined ? EMPTY_STATE : this.stateOf(node.parentId);
-      const parentLock = node.parentId === undefined ? undefined : lockSources.get(node.parentId);
-      const policies = attachments.get(node.id) ?? [];
-      const merged = mergeNode(parentState, node.id, policies, parentLock);
+      const merged = mergeNode(parentState, node.id, attachments.get(node.id) ?? []);
       this.states.set(node.id, merged.state);
-      lockSources.set(
-        node.id,
-        servicesLockSourceAfter(parentState, merged.state, node.id, policies, parentLock),
-      );
       for (const conflict of merged.conflicts) this.conflicts.push(conflict);
-      for (const change of merged.blocked) this.blocked.push(change);
     }
   }
 
@@ -218,24 +172,6 @@ export class EffectivePolicies {
     if (!state) throw new Error(`no effective state for ${nodeId}`);
     return state;
   }
-}
-
-function servicesLockSourceAfter(
-  parent: EffectiveState,
-  state: EffectiveState,
-  nodeId: string,
-  policies: readonly AttachedPolicy[],
-  parentLock: SettingSource | undefined,
-): SettingSource | undefined {
-  if (!allowsAssign(parent.servicesOps)) return parentLock;
-  if (allowsAssign(state.servicesOps)) return undefined;
-  const locker = [...policies]
-    .sort(byId)
-    .find(
-      (p) =>
-        p.document.usable && p.document.servicesOps !== undefined && !allowsAssign(p.document.servicesOps),
-    );
-  return locker ? { policyId: locker.id, policyName: locker.name, nodeId } : undefined;
 }
 
 /** Policies by the root, OU or account they are attached to. */
@@ -280,20 +216,4 @@ export function servicesOf(state: EffectiveState): Set<string> {
   const keys = new Set<string>(['default']);
   for (const [key, entry] of state.entries) if (entry.value !== undefined) keys.add(key);
   return keys;
-}
-
-/**
- * The state in the format DescribeEffectivePolicy returns: operators stripped, each service mapped to
- * `{"opt_out_policy": "optOut" | "optIn"}`.
- */
-export function effectiveDocument(state: EffectiveState): {
-  services: Record<string, { opt_out_policy: Setting }>;
-} {
-  const services: Record<string, { opt_out_policy: Setting }> = {};
-  const keys = [...state.entries.keys()].sort(compareServiceKeys);
-  for (const key of keys) {
-    const value = state.entries.get(key)?.value;
-    if (value !== undefined) services[key] = { opt_out_policy: value };
-  }
-  return { services };
 }

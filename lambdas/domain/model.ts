@@ -1,69 +1,97 @@
 /**
- * Shared types of the domain layer: the organization snapshot, settings and target references. Pure
- * data, no behaviour.
+ * Shapes shared by the whole domain, each written once as a zod schema with its type inferred:
+ * settings, target types and the organization snapshot (the file `ai-optout snapshot` writes and
+ * `plan --snapshot` reads, docs/cli.md); target references; the ownership tag; AWS's limits.
  */
-import { AI_POLICY_TYPE } from './contract.ts';
+import { z } from 'zod';
+import { ACCOUNT_ID_PATTERN, AI_POLICY_TYPE } from './contract.ts';
 
-/** Tag that marks a policy as owned by this tool (contract section 2). */
+/** Tag that marks a policy as owned by this tool (docs/configuration.md, "Ownership"). */
 export const MANAGED_TAG_KEY = 'ai-optout:managed';
 export const MANAGED_TAG_VALUE = 'true';
-/** AWS hard limit of AI opt-out policies directly attached to one root, OU or account. */
+/**
+ * AWS limits of AI opt-out policies: at most 5 directly attached to one root, OU or account, and at
+ * most 2,500 characters of document (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_reference_limits.html).
+ */
 export const MAX_POLICIES_PER_TARGET = 5;
-/** AWS limit on the size of an AI opt-out policy document, in characters. */
 export const MAX_POLICY_DOCUMENT_CHARS = 2500;
 
-export type Setting = 'optOut' | 'optIn';
-export type ResolvedSetting = Setting | 'unset';
-export const SETTINGS: readonly Setting[] = ['optOut', 'optIn'];
+export const SettingSchema = z.enum(['optOut', 'optIn']);
+export type Setting = z.output<typeof SettingSchema>;
+/** A service's setting once inheritance is resolved: `unset` when no policy sets it, nor `default`. */
+export const ResolvedSettingSchema = z.enum([...SettingSchema.options, 'unset']);
+export type ResolvedSetting = z.output<typeof ResolvedSettingSchema>;
 
-export type TargetType = 'ROOT' | 'ORGANIZATIONAL_UNIT' | 'ACCOUNT';
+export const TargetTypeSchema = z.enum(['ROOT', 'ORGANIZATIONAL_UNIT', 'ACCOUNT']);
+export type TargetType = z.output<typeof TargetTypeSchema>;
 
 export type PolicyTypeStatus = 'ENABLED' | 'PENDING_ENABLE' | 'PENDING_DISABLE';
 
-export interface SnapshotPolicyType {
-  type: string;
-  status: PolicyTypeStatus | string;
+/**
+ * Id formats of the Organizations API (botocore/data/organizations/2016-11-28/service-2.json, shapes
+ * RootId, OrganizationalUnitId, PolicyId and OrganizationId; AccountId is ACCOUNT_ID_PATTERN).
+ */
+const ROOT_ID_PATTERN = /^r-[0-9a-z]{4,32}$/;
+export const OU_ID_PATTERN = /^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/;
+const POLICY_ID_PATTERN = /^p-[0-9a-zA-Z_]{8,128}$/;
+const ORGANIZATION_ID_PATTERN = /^o-[a-z0-9]{10,32}$/;
+
+/** An id of one of the given formats (the API's ParentId and PolicyTargetId are such unions). */
+function idOf(patterns: readonly RegExp[], message: string) {
+  return z.string().refine((id) => patterns.some((pattern) => pattern.test(id)), message);
 }
 
-export interface SnapshotRoot {
-  id: string;
-  name: string;
-  policyTypes: SnapshotPolicyType[];
-}
+const accountId = z.string().regex(ACCOUNT_ID_PATTERN, 'expected a 12-digit account id');
+const parentId = idOf([ROOT_ID_PATTERN, OU_ID_PATTERN], 'expected a root or OU id');
+const targetId = idOf(
+  [ROOT_ID_PATTERN, OU_ID_PATTERN, ACCOUNT_ID_PATTERN],
+  'expected a root, OU or account id',
+);
 
-export interface SnapshotOrganizationalUnit {
-  id: string;
-  name: string;
-  parentId: string;
-}
+const SnapshotRootSchema = z.object({
+  id: z.string().regex(ROOT_ID_PATTERN, 'expected a root id such as r-ab12'),
+  name: z.string().min(1),
+  policyTypes: z.array(z.object({ type: z.string().min(1), status: z.string().min(1) })),
+});
 
-export interface SnapshotAccount {
-  id: string;
-  name: string;
-  email?: string | undefined;
-  status?: string | undefined;
-  parentId: string;
-}
-
-export interface SnapshotPolicy {
-  id: string;
-  name: string;
-  description: string;
-  content: string;
-  tags: Record<string, string>;
-  targets: string[];
-}
+const SnapshotPolicySchema = z.object({
+  id: z.string().regex(POLICY_ID_PATTERN, 'expected a policy id such as p-ab12cd34'),
+  name: z.string().min(1),
+  description: z.string().default(''),
+  content: z.string(),
+  tags: z.record(z.string(), z.string()).default({}),
+  targets: z.array(targetId),
+});
+export type SnapshotPolicy = z.output<typeof SnapshotPolicySchema>;
 
 /** An organization as the tool sees it: hierarchy plus every AI opt-out policy with its targets. */
-export interface OrgSnapshot {
-  snapshotVersion: 1;
-  capturedAt: string;
-  organization: { id: string; managementAccountId: string };
-  root: SnapshotRoot;
-  organizationalUnits: SnapshotOrganizationalUnit[];
-  accounts: SnapshotAccount[];
-  policies: SnapshotPolicy[];
-}
+export const SnapshotSchema = z.object({
+  snapshotVersion: z.literal(1),
+  capturedAt: z.string().min(1),
+  organization: z.object({
+    id: z.string().regex(ORGANIZATION_ID_PATTERN, 'expected an organization id such as o-a1b2c3d4e5'),
+    managementAccountId: accountId,
+  }),
+  root: SnapshotRootSchema,
+  organizationalUnits: z.array(
+    z.object({
+      id: z.string().regex(OU_ID_PATTERN, 'expected an OU id such as ou-ab12-cd34ef56'),
+      name: z.string().min(1),
+      parentId,
+    }),
+  ),
+  accounts: z.array(
+    z.object({
+      id: accountId,
+      name: z.string(),
+      email: z.string().optional(),
+      status: z.string().optional(),
+      parentId,
+    }),
+  ),
+  policies: z.array(SnapshotPolicySchema),
+});
+export type OrgSnapshot = z.output<typeof SnapshotSchema>;
 
 /** A target as written in the desired state: `root`, `ou: path-or-id`, `account: id-or-name`. */
 export type TargetRef = { kind: 'root' } | { kind: 'ou'; ref: string } | { kind: 'account'; ref: string };
@@ -72,7 +100,7 @@ export function isManagedPolicy(policy: Pick<SnapshotPolicy, 'tags'>): boolean {
   return policy.tags[MANAGED_TAG_KEY] === MANAGED_TAG_VALUE;
 }
 
-export function aiPolicyTypeStatus(root: SnapshotRoot): PolicyTypeStatus | 'DISABLED' {
+export function aiPolicyTypeStatus(root: OrgSnapshot['root']): PolicyTypeStatus | 'DISABLED' {
   const entry = root.policyTypes.find((t) => t.type === AI_POLICY_TYPE);
   if (!entry) return 'DISABLED';
   return entry.status as PolicyTypeStatus;

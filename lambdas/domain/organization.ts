@@ -4,8 +4,9 @@
  */
 
 import { pushTo } from './collections.ts';
+import { ACCOUNT_ID_PATTERN } from './contract.ts';
 import { echo } from './echo.ts';
-import type { OrgSnapshot, TargetRef, TargetType } from './model.ts';
+import { type OrgSnapshot, OU_ID_PATTERN, type TargetRef, type TargetType } from './model.ts';
 import { closest } from './suggest.ts';
 
 export interface OrgNode {
@@ -20,9 +21,6 @@ export interface OrgNode {
   email?: string | undefined;
   status?: string | undefined;
 }
-
-export const OU_ID_PATTERN = /^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/;
-export const ACCOUNT_ID_PATTERN = /^\d{12}$/;
 
 export type TargetResolution = { ok: true; node: OrgNode } | { ok: false; message: string; hint?: string };
 
@@ -40,7 +38,7 @@ export class OrgTree {
   readonly organizationalUnits: OrgNode[] = [];
 
   constructor(snapshot: Pick<OrgSnapshot, 'root' | 'organizationalUnits' | 'accounts'>) {
-    const rootNode: OrgNode = {
+    this.root = {
       id: snapshot.root.id,
       type: 'ROOT',
       name: snapshot.root.name,
@@ -48,36 +46,31 @@ export class OrgTree {
       path: snapshot.root.name,
       children: [],
     };
-    this.root = rootNode;
-    this.nodes.set(rootNode.id, rootNode);
-    for (const ou of snapshot.organizationalUnits) {
-      const node: OrgNode = {
-        id: ou.id,
-        type: 'ORGANIZATIONAL_UNIT',
-        name: ou.name,
-        parentId: ou.parentId,
-        path: '',
-        children: [],
-      };
-      if (this.nodes.has(ou.id)) throw new InvalidHierarchyError(`OU ${ou.id} appears twice`);
-      this.nodes.set(ou.id, node);
-      this.organizationalUnits.push(node);
+    this.nodes.set(this.root.id, this.root);
+    for (const { id, name, parentId } of snapshot.organizationalUnits) {
+      this.organizationalUnits.push(this.add({ id, name, parentId, type: 'ORGANIZATIONAL_UNIT' }, 'OU'));
     }
     for (const account of snapshot.accounts) {
-      const node: OrgNode = {
-        id: account.id,
-        type: 'ACCOUNT',
-        name: account.name,
-        parentId: account.parentId,
-        path: '',
-        children: [],
-        email: account.email,
-        status: account.status,
-      };
-      if (this.nodes.has(account.id)) throw new InvalidHierarchyError(`account ${account.id} appears twice`);
-      this.nodes.set(account.id, node);
-      this.accounts.push(node);
+      const { id, name, parentId, email, status } = account;
+      this.accounts.push(this.add({ id, name, parentId, email, status, type: 'ACCOUNT' }, 'account'));
     }
+    this.linkChildren();
+    this.assignPaths();
+    for (const ou of this.organizationalUnits) {
+      pushTo(this.ouByRelativePath, ou.path.slice(this.root.path.length + 1), ou);
+    }
+    for (const account of this.accounts) pushTo(this.accountsByName, account.name, account);
+  }
+
+  /** Adds an OU or account; its path is known once every node is linked to its parent. */
+  private add(fields: Omit<OrgNode, 'path' | 'children'>, kind: string): OrgNode {
+    if (this.nodes.has(fields.id)) throw new InvalidHierarchyError(`${kind} ${fields.id} appears twice`);
+    const node: OrgNode = { ...fields, path: '', children: [] };
+    this.nodes.set(node.id, node);
+    return node;
+  }
+
+  private linkChildren(): void {
     for (const node of this.nodes.values()) {
       if (node.parentId === undefined) continue;
       const parent = this.nodes.get(node.parentId);
@@ -87,14 +80,6 @@ export class OrgTree {
         );
       }
       parent.children.push(node);
-    }
-    this.assignPaths();
-    for (const ou of this.organizationalUnits) {
-      const relative = ou.path.slice(rootNode.path.length + 1);
-      pushTo(this.ouByRelativePath, relative, ou);
-    }
-    for (const account of this.accounts) {
-      pushTo(this.accountsByName, account.name, account);
     }
   }
 
@@ -166,21 +151,11 @@ export class OrgTree {
         break;
       }
     }
-    const matches = this.ouByRelativePath.get(relative) ?? [];
-    if (matches.length === 1) return { ok: true, node: matches[0] as OrgNode };
-    if (matches.length > 1) {
-      return {
-        ok: false,
-        message: `OU path ${echo(ref)} matches ${matches.length} OUs (${matches.map((m) => m.id).join(', ')})`,
-        hint: 'use the OU id instead',
-      };
-    }
-    const suggestion = closest(relative, this.ouByRelativePath.keys());
-    return {
-      ok: false,
-      message: `OU ${this.root.name}/${echo(relative)} does not exist`,
-      ...(suggestion ? { hint: `did you mean \`${suggestion}\`?` } : {}),
-    };
+    return oneOf(this.ouByRelativePath, relative, {
+      several: (n, ids) => `OU path ${echo(ref)} matches ${n} OUs (${ids})`,
+      useInstead: 'use the OU id instead',
+      none: `OU ${this.root.name}/${echo(relative)} does not exist`,
+    });
   }
 
   private resolveAccount(ref: string): TargetResolution {
@@ -189,20 +164,26 @@ export class OrgTree {
       if (node?.type === 'ACCOUNT') return { ok: true, node };
       return { ok: false, message: `account ${ref} is not a member of the organization` };
     }
-    const matches = this.accountsByName.get(ref) ?? [];
-    if (matches.length === 1) return { ok: true, node: matches[0] as OrgNode };
-    if (matches.length > 1) {
-      return {
-        ok: false,
-        message: `account name ${echo(ref)} matches ${matches.length} accounts (${matches.map((m) => m.id).join(', ')})`,
-        hint: 'use the 12-digit account id instead',
-      };
-    }
-    const suggestion = closest(ref, this.accountsByName.keys());
-    return {
-      ok: false,
-      message: `no account named ${echo(ref)} in the organization`,
-      ...(suggestion ? { hint: `did you mean \`${suggestion}\`?` } : {}),
-    };
+    return oneOf(this.accountsByName, ref, {
+      several: (n, ids) => `account name ${echo(ref)} matches ${n} accounts (${ids})`,
+      useInstead: 'use the 12-digit account id instead',
+      none: `no account named ${echo(ref)} in the organization`,
+    });
   }
+}
+
+/** The one node a name stands for in `index`; else why not: several (use the id), or none (the closest name). */
+function oneOf(
+  index: ReadonlyMap<string, OrgNode[]>,
+  name: string,
+  say: { several: (count: number, ids: string) => string; useInstead: string; none: string },
+): TargetResolution {
+  const matches = index.get(name) ?? [];
+  if (matches.length === 1) return { ok: true, node: matches[0] as OrgNode };
+  if (matches.length > 1) {
+    const ids = matches.map((m) => m.id).join(', ');
+    return { ok: false, message: say.several(matches.length, ids), hint: say.useInstead };
+  }
+  const suggestion = closest(name, index.keys());
+  return { ok: false, message: say.none, ...(suggestion ? { hint: `did you mean \`${suggestion}\`?` } : {}) };
 }

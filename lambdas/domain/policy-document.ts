@@ -4,24 +4,23 @@
  * engine understands. Parsing never throws: malformed content becomes findings, and whatever part of
  * the document AWS could not apply is left out of the model.
  */
+import type { Lock } from './desired-state/schema.ts';
 import { MAX_POLICY_DOCUMENT_CHARS, type Setting } from './model.ts';
 
-export const CHILD_CONTROL = '@@operators_allowed_for_child_policies';
-export const ASSIGN = '@@assign';
+const CHILD_CONTROL = '@@operators_allowed_for_child_policies';
+const ASSIGN = '@@assign';
 
 /** Operators a child policy may use, as a bit set. Only `@@assign` matters for this policy type. */
 export type OperatorSet = number;
 export const OP_ASSIGN = 1;
-export const OP_APPEND = 2;
-export const OP_REMOVE = 4;
+const OP_APPEND = 2;
+const OP_REMOVE = 4;
 export const OPS_ALL: OperatorSet = OP_ASSIGN | OP_APPEND | OP_REMOVE;
 export const OPS_NONE: OperatorSet = 0;
 
 export function allowsAssign(ops: OperatorSet): boolean {
   return (ops & OP_ASSIGN) !== 0;
 }
-
-export type Lock = 'all' | 'declared' | 'none';
 
 export interface PolicyDefinition {
   default?: Setting | undefined;

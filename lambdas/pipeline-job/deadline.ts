@@ -9,7 +9,7 @@
  * limits), so `begin` and `check` also compare the clock (the Lambda's remaining time) between steps.
  * The DeadlineError says which step did not finish and which calls were waiting for an answer.
  */
-import type { CallWatch } from '../adapters/aws/bounded-calls.ts';
+import { type CallWatch, sharedSignal } from '../adapters/aws/bounded-calls.ts';
 import { DeadlineError } from '../domain/errors.ts';
 
 interface Step {
@@ -51,6 +51,8 @@ export class JobDeadline {
   private step: Step = { doing: 'starting the job', hint: RAISE_TIMEOUT };
 
   constructor(private readonly options: DeadlineOptions) {
+    sharedSignal(this.work.signal);
+    sharedSignal(this.reporting.signal);
     const remaining = options.remainingMs();
     this.budgetMs = Math.max(0, remaining - options.reserveMs);
     const lastWord = new Error(`the Lambda deadline is ${LAST_WORD_MS / 1000} s away`);

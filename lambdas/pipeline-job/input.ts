@@ -10,6 +10,7 @@ import { loadDesiredState } from '../domain/desired-state/loader.ts';
 import type { DesiredState } from '../domain/desired-state/types.ts';
 import { type Diagnostic, formatDiagnostic } from '../domain/diagnostics.ts';
 import { ConfigurationError } from '../domain/errors.ts';
+import { plural } from '../domain/plural.ts';
 import { RAISE_TIMEOUT } from './deadline.ts';
 import type { CodePipelineJob } from './event.ts';
 import type { JobRun } from './job-run.ts';
@@ -58,7 +59,7 @@ export async function readInput(
   if (!loaded.ok) {
     const errors = loaded.diagnostics.filter((d) => d.severity === 'error').length;
     throw new ConfigurationError(
-      `${params.configPath} in ${input.name} is not valid (${errors} error${errors === 1 ? '' : 's'})`,
+      `${params.configPath} in ${input.name} is not valid (${plural(errors, 'error')})`,
       loaded.diagnostics,
     );
   }

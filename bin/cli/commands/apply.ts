@@ -5,14 +5,13 @@
 
 import { ConfigurationError, EXIT_ERROR, exitCodeForVerdict } from '../../../lambdas/domain/errors.ts';
 import type { Plan } from '../../../lambdas/domain/planner.ts';
+import { plural } from '../../../lambdas/domain/plural.ts';
 import type { ApplyResult } from '../../../lambdas/reconciler.ts';
 import type { CliIo } from '../io.ts';
 import { addLiveOptions, addPlanningOptions } from '../options.ts';
 import { loadForPlanning, reportOptions } from '../planning.ts';
 import type { CommandContext, Program } from '../program.ts';
 import { describeStep, type ReportOptions, render } from '../report.ts';
-
-const changes = (n: number) => `${n} change${n === 1 ? '' : 's'}`;
 
 export function addApplyCommand(program: Program, { io, setExit, stop }: CommandContext): void {
   addLiveOptions(addPlanningOptions(program.command('apply')))
@@ -46,7 +45,7 @@ export function addApplyCommand(program: Program, { io, setExit, stop }: Command
         setExit(EXIT_ERROR);
         return;
       }
-      progress(`\nApplying ${changes(todo)}:\n`);
+      progress(`\nApplying ${plural(todo, 'change')}:\n`);
       const onStep = (step: Parameters<typeof describeStep>[0]) => progress(`${describeStep(step)}\n`);
       const result = await applyPlanned(
         state,
@@ -63,11 +62,11 @@ export function addApplyCommand(program: Program, { io, setExit, stop }: Command
 async function confirmed(io: CliIo, todo: number, before: Plan): Promise<boolean> {
   if (!io.interactive) {
     throw new ConfigurationError(
-      `apply needs confirmation: standard input is not a terminal, so pass --yes to apply ${changes(todo)} to ${before.organization.id}`,
+      `apply needs confirmation: standard input is not a terminal, so pass --yes to apply ${plural(todo, 'change')} to ${before.organization.id}`,
     );
   }
   const answer = await io.ask(
-    `\nApply ${changes(todo)} to organization ${before.organization.id}? Only 'yes' is accepted: `,
+    `\nApply ${plural(todo, 'change')} to organization ${before.organization.id}? Only 'yes' is accepted: `,
   );
   return answer.trim() === 'yes';
 }
@@ -84,9 +83,7 @@ function printApplied(
     io.stdout(render(result.after, report, io, result.steps));
     return;
   }
-  progress(
-    `\nVerified by reading the organization again (${result.verifyReads} read${result.verifyReads === 1 ? '' : 's'}).\n`,
-  );
+  progress(`\nVerified by reading the organization again (${plural(result.verifyReads, 'read')}).\n`);
   if (result.converged) {
     io.stdout(`${result.after.summary}\n`);
     return;

@@ -2,12 +2,11 @@
 import { readConfigBytes } from '../../../lambdas/adapters/files.ts';
 import { loadDesiredState } from '../../../lambdas/domain/desired-state/loader.ts';
 import { EXIT_ERROR, EXIT_OK } from '../../../lambdas/domain/errors.ts';
+import { plural } from '../../../lambdas/domain/plural.ts';
 import { choiceOption } from '../flags.ts';
 import { configOption, strictOption } from '../options.ts';
 import type { CommandContext, Program } from '../program.ts';
 import { printDiagnostics } from '../report.ts';
-
-const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
 export function addValidateCommand(program: Program, { io, setExit }: CommandContext): void {
   program
@@ -27,11 +26,11 @@ export function addValidateCommand(program: Program, { io, setExit }: CommandCon
         if (result.ok) {
           const targets = result.state.policies.reduce((n, p) => n + p.targets.length, 0);
           const warnings = result.diagnostics.length;
-          const counts = `${plural(result.state.policies.length, 'policy', 'policies')}, ${plural(targets, 'target', 'targets')}${warnings ? `, ${plural(warnings, 'warning', 'warnings')}` : ''}`;
+          const counts = `${plural(result.state.policies.length, 'policy', 'policies')}, ${plural(targets, 'target')}${warnings ? `, ${plural(warnings, 'warning')}` : ''}`;
           io.stdout(`${options.config}: valid (${counts})\n`);
         } else {
           const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
-          io.stderr(`${options.config}: invalid (${plural(errors, 'error', 'errors')})\n`);
+          io.stderr(`${options.config}: invalid (${plural(errors, 'error')})\n`);
         }
       }
       setExit(result.ok ? EXIT_OK : EXIT_ERROR);

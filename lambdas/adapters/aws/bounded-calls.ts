@@ -12,6 +12,7 @@
  *   `abortableRequestHandler` does the same for a client the SDK builds and sends with itself (STS
  *   inside fromTemporaryCredentials): its HTTP handler adds the signal to every request.
  */
+import { setMaxListeners } from 'node:events';
 import type {
   BuildMiddleware,
   HttpHandlerOptions,
@@ -21,6 +22,7 @@ import type {
 } from '@aws-sdk/types';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { ServiceUnavailableError } from '../../domain/errors.ts';
+import { plural } from '../../domain/plural.ts';
 import { networkErrorCode } from './errors.ts';
 
 export const CALL_TIMEOUTS = {
@@ -95,7 +97,7 @@ function endpointOf(request: unknown): string {
 function unanswered(error: unknown, service: string, operation: string, endpoint: string): unknown {
   const e = error as { name?: string; $metadata?: { attempts?: number } };
   const attempts = e.$metadata?.attempts ?? 1;
-  const tries = `${attempts} attempt${attempts === 1 ? '' : 's'}`;
+  const tries = plural(attempts, 'attempt');
   // @smithy/node-http-handler's timeouts are plain Errors named TimeoutError (it exports no class).
   if (e.name === 'TimeoutError') {
     return new ServiceUnavailableError(
@@ -149,7 +151,7 @@ export function superviseCalls<I extends object, O extends object>(
  * builds itself (STS inside fromTemporaryCredentials), whose `send` this code never calls.
  */
 export function abortableRequestHandler(signal: AbortSignal): NodeHttpHandler {
-  return new AbortableHttpHandler(signal);
+  return new AbortableHttpHandler(sharedSignal(signal));
 }
 
 class AbortableHttpHandler extends NodeHttpHandler {
@@ -165,11 +167,27 @@ class AbortableHttpHandler extends NodeHttpHandler {
 type Sends = { send(command: never, options?: HttpHandlerOptions): Promise<unknown> };
 
 /**
+ * How many calls in flight may share one AbortSignal. Each call adds one abort listener for as long as
+ * it runs (the SDK's HTTP handler removes it when the request closes); past Node's default of 10,
+ * Node prints a MaxListenersExceededWarning on stderr, which a run with a few concurrent reads
+ * reaches. The throttle lets 4 calls per operation run at once, over about 20 operations; a count
+ * well above that still warns of a real leak.
+ */
+export const CALLS_PER_SIGNAL = 256;
+
+/** Lets `signal` cut up to CALLS_PER_SIGNAL calls at once without a warning; returns it. */
+export function sharedSignal(signal: AbortSignal): AbortSignal {
+  setMaxListeners(CALLS_PER_SIGNAL, signal);
+  return signal;
+}
+
+/**
  * `client` whose every `send` carries `signal` (a derived object: the client itself is unchanged).
  * The SDK passes the signal to the HTTP handler, which destroys the request when it aborts, and to its
  * retry loop, which starts no further attempt.
  */
 export function withAbortSignal<C extends Sends>(client: C, signal: AbortSignal): C {
+  sharedSignal(signal);
   const send = client.send.bind(client);
   const bound = Object.create(client) as C;
   bound.send = (command: never, options?: HttpHandlerOptions) =>

@@ -1,15 +1,14 @@
 /**
- * The desired state, version 1 (contract section 1): the one schema. `config/ai-optout.schema.json` is
- * generated from it (`npm run schema`), and the loader adds the checks a schema cannot express.
+ * The desired state, version 1 (docs/configuration.md): the one schema. `config/ai-optout.schema.json`
+ * is generated from it (`npm run schema`), and the loader adds the checks a schema cannot express.
  */
 
 import { z } from 'zod';
 import { ModeSchema, UnmanagedHandlingSchema } from '../contract.ts';
+import { SettingSchema } from '../model.ts';
 import { POLICY_NAME_PATTERN, unpairedSurrogate } from './aws-text.ts';
 
-export const SettingSchema = z.enum(['optOut', 'optIn']);
-
-export const TargetSchema = z
+const TargetSchema = z
   .union([
     z.literal('root').meta({ description: 'The organization root: every OU and account.' }),
     z.strictObject({
@@ -26,11 +25,12 @@ export const TargetSchema = z
   ])
   .meta({ description: 'root, { ou: PATH-OR-ID } or { account: ID-OR-NAME }' });
 
-export const LockSchema = z.enum(['all', 'declared', 'none']).meta({
+const LockSchema = z.enum(['all', 'declared', 'none']).meta({
   description:
     'How tightly child policies are locked. all: children can change nothing and add no service. ' +
     'declared: children cannot change what this policy sets but may add other services. none: no locks.',
 });
+export type Lock = z.output<typeof LockSchema>;
 
 export const PolicySchema = z.strictObject({
   name: z
@@ -93,9 +93,7 @@ export const DesiredStateSchema = z
     description: 'AWS Organizations AI services opt-out policies, declared for ai-optout (version 1).',
   });
 
-export type DesiredStateInput = z.input<typeof DesiredStateSchema>;
 export type DesiredStateDocument = z.output<typeof DesiredStateSchema>;
-export type PolicyDocumentInput = z.output<typeof PolicySchema>;
 
 /** The JSON Schema editors use (referenced from the example config's yaml-language-server line). */
 export function desiredStateJsonSchema(): Record<string, unknown> {

@@ -1,7 +1,7 @@
 import type { Mode, UnmanagedHandling } from '../contract.ts';
 import type { SourceLocation } from '../diagnostics.ts';
 import type { Setting, TargetRef } from '../model.ts';
-import type { Lock } from '../policy-document.ts';
+import type { Lock } from './schema.ts';
 
 export interface LocatedTarget {
   ref: TargetRef;

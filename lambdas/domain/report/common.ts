@@ -1,13 +1,9 @@
 /** Helpers shared by the text and markdown reports. */
-import {
-  type Change,
-  type ChangeAction,
-  compareText,
-  type EffectiveChange,
-  type Violation,
-} from '../planner.ts';
+import { compareText } from '../collections.ts';
+import { AI_POLICY_TYPE } from '../contract.ts';
+import type { Change, ChangeAction, EffectiveChange, Plan, Violation } from '../planner/schema.ts';
 
-export const ACTION_SYMBOL: Record<ChangeAction, string> = {
+const ACTION_SYMBOL: Record<ChangeAction, string> = {
   'enable-policy-type': '+',
   'create-policy': '+',
   'adopt-policy': '~',
@@ -18,48 +14,67 @@ export const ACTION_SYMBOL: Record<ChangeAction, string> = {
   'unmanaged-policy': '!',
 };
 
-export interface AccountRows<T> {
+/** One account's rows of a section, each already in words. */
+export interface AccountRows {
   accountId: string;
   accountName: string;
   path: string;
-  rows: T[];
+  rows: string[];
 }
 
-/** Rows grouped per account, accounts sorted by path then name. */
-export function byAccount<T extends EffectiveChange | Violation>(rows: readonly T[]): AccountRows<T>[] {
-  const groups = new Map<string, AccountRows<T>>();
+/** A per-account section of the text and markdown reports. */
+export interface AccountSection {
+  title: string;
+  /** What the section lists, in a sentence (markdown only). */
+  intro: string;
+  /** Accounts sorted by path, then name. */
+  groups: AccountRows[];
+}
+
+/** The two per-account sections: effective changes and violations of `expect`. */
+export function accountSections(plan: Pick<Plan, 'effectiveChanges' | 'violations'>): AccountSection[] {
+  return [
+    {
+      title: 'Effective changes',
+      intro: 'Resolved settings that would change for each account if the plan were applied.',
+      groups: byAccount(plan.effectiveChanges, (c) => `${c.service} ${c.from} → ${c.to}`),
+    },
+    {
+      title: 'Violations of expect',
+      intro: "Accounts whose current effective setting breaks the file's `expect` block.",
+      groups: byAccount(
+        plan.violations,
+        (v) => `${v.service} is ${v.actual} (expected ${v.expected}; ${v.causeDetail})`,
+      ),
+    },
+  ];
+}
+
+function byAccount<T extends EffectiveChange | Violation>(
+  rows: readonly T[],
+  describe: (row: T) => string,
+): AccountRows[] {
+  const groups = new Map<string, AccountRows>();
   for (const row of rows) {
     let group = groups.get(row.accountId);
     if (!group) {
       group = { accountId: row.accountId, accountName: row.accountName, path: row.path, rows: [] };
       groups.set(row.accountId, group);
     }
-    group.rows.push(row);
+    group.rows.push(describe(row));
   }
   return [...groups.values()].sort(
     (a, b) => compareText(a.path, b.path) || compareText(a.accountName, b.accountName),
   );
 }
 
-export function describeEffectiveChange(change: EffectiveChange): string {
-  return `${change.service} ${change.from} → ${change.to}`;
-}
-
-export function describeViolation(violation: Violation): string {
-  return `${violation.service} is ${violation.actual} (expected ${violation.expected}; ${violation.causeDetail})`;
-}
-
-export function changeSubject(change: Change): string {
-  if (change.action === 'enable-policy-type') return 'AISERVICES_OPT_OUT_POLICY';
-  return change.policy ?? '';
-}
-
-export function changeWhere(change: Change): string {
-  return change.target ? change.target.path : '';
-}
-
-export function plural(n: number, word: string, pluralWord = `${word}s`): string {
-  return `${n} ${n === 1 ? word : pluralWord}`;
+/** A change's columns in the text and markdown reports: `+ ~ - !`, what changes, and where. */
+export function changeColumns(change: Change): { symbol: string; subject: string; where: string } {
+  return {
+    symbol: ACTION_SYMBOL[change.action],
+    subject: change.action === 'enable-policy-type' ? AI_POLICY_TYPE : (change.policy ?? ''),
+    where: change.target ? change.target.path : '',
+  };
 }
 
 /** Rows shown per section before "… and N more"; the JSON report always has everything. */

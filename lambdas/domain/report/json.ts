@@ -1,4 +1,4 @@
-import type { Plan } from '../planner.ts';
+import type { Plan } from '../planner/schema.ts';
 import type { AppliedStepReport, Report } from './schema.ts';
 
 /** What the report says about the run beyond the plan. */
@@ -31,11 +31,7 @@ export function toReport(
   };
 }
 
-export function renderJson(
-  plan: Plan,
-  generatedAt: Date,
-  applied?: readonly AppliedStepReport[],
-  context: ReportContext = {},
-): string {
-  return `${JSON.stringify(toReport(plan, generatedAt, applied, context), null, 2)}\n`;
+/** The report as two-space JSON text, newline-terminated. */
+export function renderJson(...args: Parameters<typeof toReport>): string {
+  return `${JSON.stringify(toReport(...args), null, 2)}\n`;
 }

@@ -2,17 +2,9 @@
  * The markdown report, for pull-request comments and the pipeline's report artifact: tables, and a
  * Mermaid graph of the OU tree with non-compliant nodes marked.
  */
-import type { NodeSummary, Plan } from '../planner.ts';
-import {
-  ACTION_SYMBOL,
-  byAccount,
-  changeSubject,
-  changeWhere,
-  DEFAULT_ROW_LIMIT,
-  describeEffectiveChange,
-  describeViolation,
-  plural,
-} from './common.ts';
+import type { Change, NodeSummary, Plan, PlanWarning } from '../planner/schema.ts';
+import { plural } from '../plural.ts';
+import { type AccountSection, accountSections, changeColumns, DEFAULT_ROW_LIMIT } from './common.ts';
 
 export interface MarkdownOptions {
   limit?: number;
@@ -79,82 +71,62 @@ export function renderMermaid(nodes: readonly NodeSummary[], maxNodes = 150): st
 
 export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): string {
   const limit = options.limit ?? DEFAULT_ROW_LIMIT;
-  const icon = plan.verdict === 'in-sync' ? '✅' : '❌';
-  const out: string[] = [];
-  out.push(`## ${icon} AI services opt-out: ${plan.verdict}`);
-  out.push('');
-  out.push(`**${cell(plan.summary)}**`);
-  out.push('');
-  out.push('| Organization | Root | Mode | Accounts | Compliant | Non-compliant |');
-  out.push('|---|---|---|---:|---:|---:|');
-  out.push(
-    `| \`${plan.organization.id}\` | \`${plan.organization.rootId}\` | ${plan.mode} | ${plan.accounts.total} | ${plan.accounts.compliant} | ${plan.accounts.nonCompliant} |`,
-  );
-  out.push('');
+  const out = [
+    ...headerLines(plan),
+    ...changeTable(plan.changes),
+    ...accountSections(plan).flatMap((section) => sectionTable(section, limit)),
+    '### Organization',
+    '',
+    renderMermaid(plan.nodes, options.maxGraphNodes),
+    '',
+    ...warningList(plan.warnings),
+  ];
+  return out.join('\n');
+}
 
-  out.push(`### Policy changes (${plan.changes.length})`);
-  out.push('');
-  if (plan.changes.length === 0) out.push('None.');
-  else {
-    out.push('| | Action | Policy | Target | Detail |');
-    out.push('|---|---|---|---|---|');
-    for (const change of plan.changes) {
-      out.push(
-        `| \`${ACTION_SYMBOL[change.action]}\` | ${change.action} | ${cell(changeSubject(change))} | ${cell(changeWhere(change))} | ${cell(change.detail)} |`,
-      );
-    }
-  }
-  out.push('');
+function headerLines(plan: Plan): string[] {
+  const { organization: org, accounts } = plan;
+  return [
+    `## ${plan.verdict === 'in-sync' ? '✅' : '❌'} AI services opt-out: ${plan.verdict}`,
+    '',
+    `**${cell(plan.summary)}**`,
+    '',
+    '| Organization | Root | Mode | Accounts | Compliant | Non-compliant |',
+    '|---|---|---|---:|---:|---:|',
+    `| \`${org.id}\` | \`${org.rootId}\` | ${plan.mode} | ${accounts.total} | ${accounts.compliant} | ${accounts.nonCompliant} |`,
+    '',
+  ];
+}
 
-  const sections = [
-    {
-      title: 'Effective changes',
-      intro: 'Resolved settings that would change for each account if the plan were applied.',
-      groups: byAccount(plan.effectiveChanges),
-      describe: describeEffectiveChange,
-    },
-    {
-      title: 'Violations of expect',
-      intro: "Accounts whose current effective setting breaks the file's `expect` block.",
-      groups: byAccount(plan.violations),
-      describe: describeViolation,
-    },
-  ] as const;
-  for (const section of sections) {
-    out.push(`### ${section.title} (${plural(section.groups.length, 'account')})`);
-    out.push('');
-    if (section.groups.length === 0) {
-      out.push('None.');
-      out.push('');
-      continue;
-    }
-    out.push(section.intro);
-    out.push('');
-    out.push('| Path | Account | Settings |');
-    out.push('|---|---|---|');
-    for (const group of section.groups.slice(0, limit)) {
-      const rows = group.rows
-        .map((row) => cell((section.describe as (r: typeof row) => string)(row)))
-        .join('<br>');
-      out.push(`| ${cell(group.path)} | ${cell(group.accountName)} (\`${group.accountId}\`) | ${rows} |`);
-    }
-    if (section.groups.length > limit) {
-      out.push('');
-      out.push(`… and ${section.groups.length - limit} more accounts (the JSON report lists all).`);
-    }
-    out.push('');
-  }
+function changeTable(changes: readonly Change[]): string[] {
+  const rows = changes.map((change) => {
+    const { symbol, subject, where } = changeColumns(change);
+    return `| \`${symbol}\` | ${change.action} | ${cell(subject)} | ${cell(where)} | ${cell(change.detail)} |`;
+  });
+  const table =
+    rows.length === 0
+      ? ['None.']
+      : ['| | Action | Policy | Target | Detail |', '|---|---|---|---|---|', ...rows];
+  return [`### Policy changes (${changes.length})`, '', ...table, ''];
+}
 
-  out.push('### Organization');
-  out.push('');
-  out.push(renderMermaid(plan.nodes, options.maxGraphNodes));
-  out.push('');
+/** One row per account, its settings joined by line breaks; cut after `limit` accounts. */
+function sectionTable(section: AccountSection, limit: number): string[] {
+  const { title, intro, groups } = section;
+  const heading = [`### ${title} (${plural(groups.length, 'account')})`, ''];
+  if (groups.length === 0) return [...heading, 'None.', ''];
+  const rows = groups.slice(0, limit).map((group) => {
+    const settings = group.rows.map(cell).join('<br>');
+    return `| ${cell(group.path)} | ${cell(group.accountName)} (\`${group.accountId}\`) | ${settings} |`;
+  });
+  const more =
+    groups.length > limit
+      ? ['', `… and ${groups.length - limit} more accounts (the JSON report lists all).`]
+      : [];
+  return [...heading, intro, '', '| Path | Account | Settings |', '|---|---|---|', ...rows, ...more, ''];
+}
 
-  if (plan.warnings.length > 0) {
-    out.push(`### Warnings (${plan.warnings.length})`);
-    out.push('');
-    for (const warning of plan.warnings) out.push(`- ${cell(warning.message)}`);
-    out.push('');
-  }
-  return `${out.join('\n')}`;
+function warningList(warnings: readonly PlanWarning[]): string[] {
+  if (warnings.length === 0) return [];
+  return [`### Warnings (${warnings.length})`, '', ...warnings.map((w) => `- ${cell(w.message)}`), ''];
 }

@@ -1,14 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { pushTo } from '../../../lambdas/domain/collections.ts';
 import {
   type EffectivePolicies,
-  effectiveDocument,
   effectivePoliciesOf,
   resolve,
   resolvedSource,
 } from '../../../lambdas/domain/effective-policy.ts';
-import type { OrgSnapshot } from '../../../lambdas/domain/model.ts';
-import { OrgTree } from '../../../lambdas/domain/organization.ts';
+import type { OrgSnapshot, ResolvedSetting } from '../../../lambdas/domain/model.ts';
+import { type OrgNode, OrgTree } from '../../../lambdas/domain/organization.ts';
+import { effectiveDocument } from '../../support/effective-document.ts';
 import { entry, OrgBuilder } from '../../support/org-builder.ts';
 
 /** Effective policies of a snapshot, every attached policy parsed as AWS would read it. */
@@ -22,7 +23,11 @@ function effectiveOf(builder: OrgBuilder, target: string) {
   return effective.stateOf(builder.idOf(target));
 }
 
-// AWS's own examples, verbatim content (../shared/facts/organizations-ai-optout.md section 2.1).
+// AWS's own examples, verbatim content: G1-G6 from "AI services opt-out policy syntax and examples"
+// (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_ai-opt-out_syntax.html),
+// G7 from "Creating an AI services opt-out policy" (orgs_manage_policies_ai-opt-out_create.html); G8 is
+// written from the prose example of "Viewing effective AI services opt-out policies"
+// (orgs_manage_policies_ai-opt-out_effective.html), which gives no JSON.
 const G1 = { services: { rekognition: entry('optOut'), lex: entry('optIn') } };
 const G2 = {
   services: {
@@ -95,10 +100,13 @@ describe('effective policies: AWS worked examples', () => {
     const state = effective.stateOf(org.idOf('app'));
     expect(effectiveDocument(state)).toEqual({ services: { default: { opt_out_policy: 'optOut' } } });
     expect(resolve(state, 'lex')).toBe('optOut');
-    expect(effective.blocked.map((b) => [b.service, b.reason]).sort()).toEqual([
-      ['default', 'setting-locked'],
-      ['lex', 'service-list-locked'],
-    ]);
+    // The OU's `default: optIn` was not applied: the value still comes from the root's policy.
+    expect(resolvedSource(state, 'default')).toEqual({
+      policyId: org.build().policies.find((p) => p.name === 'g3')?.id,
+      policyName: 'g3',
+      nodeId: org.idOf('root'),
+    });
+    expect(resolvedSource(effective.stateOf(org.idOf('Workloads')), 'default')?.policyName).toBe('g3');
   });
 
   it('G4 + G5 (Example 2): a locked default still lets a child add lex optIn', () => {
@@ -181,12 +189,19 @@ describe('effective policies: child-control operators', () => {
     const allowAssign = {
       opt_out_policy: { '@@operators_allowed_for_child_policies': ['@@assign'], '@@assign': 'optOut' },
     };
-    const org = new OrgBuilder()
-      .account('app', 'Workloads')
-      .policy('a', { services: { default: allowAssign } }, ['root'])
-      .policy('b', { services: { default: entry('optOut', { lockSetting: true }) } }, ['root'])
-      .policy('child', { services: { default: entry('optIn') } }, ['app']);
-    expect(resolve(effectiveOf(org, 'app'), 'default')).toBe('optOut');
+    const locked = { default: entry('optOut', { lockSetting: true }) };
+    // Both attachment orders (the engine reads same-node policies by id): neither policy's operators win alone.
+    for (const [first, second] of [
+      [{ default: allowAssign }, locked],
+      [locked, { default: allowAssign }],
+    ]) {
+      const org = new OrgBuilder()
+        .account('app', 'Workloads')
+        .policy('a', { services: first }, ['root'])
+        .policy('b', { services: second }, ['root'])
+        .policy('child', { services: { default: entry('optIn') } }, ['app']);
+      expect(resolve(effectiveOf(org, 'app'), 'default')).toBe('optOut');
+    }
   });
 
   it('operators that both allow @@assign leave the value open to children', () => {
@@ -327,6 +342,92 @@ const organization = fc
     return { builder, paths, accounts };
   });
 
+const CHILD_CONTROL = '@@operators_allowed_for_child_policies';
+interface RawEntry {
+  [CHILD_CONTROL]?: string[];
+  opt_out_policy?: { [CHILD_CONTROL]?: string[]; '@@assign'?: string };
+}
+type RawServices = Record<string, RawEntry> & { [CHILD_CONTROL]?: string[] };
+
+/** The same assignments with every child-control operator removed: a `lock: none` policy. */
+function withoutOperators(content: string): string {
+  const services = JSON.parse(content).services as RawServices;
+  const kept = Object.entries(services)
+    .filter(([key]) => key !== CHILD_CONTROL)
+    .map(([key, entry]) => [
+      key,
+      { opt_out_policy: { '@@assign': (entry as RawEntry).opt_out_policy?.['@@assign'] } },
+    ]);
+  return JSON.stringify({ services: Object.fromEntries(kept) });
+}
+
+/** A list of child-control operators without `@@assign` (or `@@all`) forbids children to assign. */
+function forbidsAssign(operators: unknown): boolean {
+  return Array.isArray(operators) && !operators.includes('@@assign') && !operators.includes('@@all');
+}
+
+/**
+ * What an account's service resolves to, computed straight from the documents by AWS's rules where
+ * they are simple: the nearest node (the account first, then up) whose policies assign the service
+ * decides, with `optIn` when that node's policies disagree (the engine's documented assumption); the
+ * `default` when no node assigns the service; `unset` when nothing assigns `default` either.
+ * Undefined when a policy above the deciding node has any lock on the service list or that service:
+ * those cases are the worked examples' and the locked-root property's to check.
+ */
+function simpleExpectation(
+  documents: (nodeId: string) => RawServices[],
+  tree: OrgTree,
+  accountId: string,
+  service: string,
+): ResolvedSetting | undefined {
+  const chain = tree.chain(tree.get(accountId) as OrgNode);
+  for (let i = chain.length - 1; i >= 0; i--) {
+    const values = documents((chain[i] as OrgNode).id).flatMap(
+      (s) => s[service]?.opt_out_policy?.['@@assign'] ?? [],
+    );
+    if (values.length === 0) continue;
+    const locked = chain
+      .slice(0, i)
+      .flatMap((node) => documents(node.id))
+      .some(
+        (s) =>
+          forbidsAssign(s[CHILD_CONTROL]) ||
+          forbidsAssign(s[service]?.[CHILD_CONTROL]) ||
+          forbidsAssign(s[service]?.opt_out_policy?.[CHILD_CONTROL]),
+      );
+    if (locked) return undefined;
+    return values.includes('optIn') ? 'optIn' : 'optOut';
+  }
+  return service === 'default' ? 'unset' : simpleExpectation(documents, tree, accountId, 'default');
+}
+
+/**
+ * Checks each account's services against simpleExpectation wherever it decides; returns how many
+ * checks expected a value AWS sets (optOut or optIn), so a property can show it checked something.
+ */
+function expectSimpleCases(
+  snapshot: OrgSnapshot,
+  tree: OrgTree,
+  effective: EffectivePolicies,
+  accountIds: readonly string[],
+): number {
+  const byNode = new Map<string, RawServices[]>();
+  for (const policy of snapshot.policies) {
+    for (const target of policy.targets) pushTo(byNode, target, JSON.parse(policy.content).services);
+  }
+  const documents = (nodeId: string) => byNode.get(nodeId) ?? [];
+  let decided = 0;
+  for (const id of accountIds) {
+    for (const service of [...SERVICE_KEYS, 'some-future-service']) {
+      const expected = simpleExpectation(documents, tree, id, service);
+      if (expected === undefined) continue;
+      expect(resolve(effective.stateOf(id), service), `${service} of ${id}`).toBe(expected);
+      if (expected !== 'unset') decided++;
+    }
+  }
+  return decided;
+}
+
 describe('effective policies: properties', () => {
   it('a fully locked optOut at the root makes every account resolve to optOut, whatever is attached below', () => {
     fc.assert(
@@ -349,32 +450,28 @@ describe('effective policies: properties', () => {
     );
   });
 
-  it('attaching a lock: none policy to one account changes only that account', () => {
+  it('attaching a lock: none policy to one account changes that account as the rules say, and no other', () => {
+    let decided = 0;
     fc.assert(
       fc.property(organization, policyContent, fc.nat(), ({ builder, accounts }, content, pick) => {
         const before = compute(builder.build()).effective;
         const leaf = accounts[pick % accounts.length] as string;
-        const unlocked = JSON.stringify({
-          services: Object.fromEntries(
-            Object.entries(
-              JSON.parse(content).services as Record<string, { opt_out_policy: { '@@assign': string } }>,
-            )
-              .filter(([k]) => !k.startsWith('@@'))
-              .map(([k, v]) => [k, { opt_out_policy: { '@@assign': v.opt_out_policy['@@assign'] } }]),
-          ),
-        });
-        builder.policy('leaf', unlocked, [leaf]);
-        const after = compute(builder.build()).effective;
+        builder.policy('leaf', withoutOperators(content), [leaf]);
+        const snapshot = builder.build();
+        const { tree, effective: after } = compute(snapshot);
         for (const id of accounts) {
           if (id === leaf) continue;
           expect(effectiveDocument(after.stateOf(id))).toEqual(effectiveDocument(before.stateOf(id)));
         }
+        decided += expectSimpleCases(snapshot, tree, after, [leaf]);
       }),
       { numRuns: 200 },
     );
+    expect(decided).toBeGreaterThan(200);
   });
 
-  it('a policy attached to an OU never changes anything outside that OU', () => {
+  it('a policy attached to an OU never changes anything outside that OU, and applies inside it as the rules say', () => {
+    let decided = 0;
     fc.assert(
       fc.property(organization, policyContent, fc.nat(), ({ builder, paths, accounts }, content, pick) => {
         const before = compute(builder.build()).effective;
@@ -383,17 +480,22 @@ describe('effective policies: properties', () => {
         const snapshot = builder.build();
         const { tree, effective: after } = compute(snapshot);
         const ouId = builder.idOf(ouPath);
+        const inside = accounts.filter((id) =>
+          tree.chain(tree.get(id) as OrgNode).some((n) => n.id === ouId),
+        );
         for (const id of accounts) {
-          const node = tree.get(id);
-          if (!node || tree.chain(node).some((n) => n.id === ouId)) continue;
+          if (inside.includes(id)) continue;
           expect(effectiveDocument(after.stateOf(id))).toEqual(effectiveDocument(before.stateOf(id)));
         }
+        decided += expectSimpleCases(snapshot, tree, after, inside);
       }),
       { numRuns: 200 },
     );
+    expect(decided).toBeGreaterThan(200);
   });
 
   it('the result does not depend on the order policies or targets are listed in', () => {
+    let decided = 0;
     fc.assert(
       fc.property(organization, fc.nat(), ({ builder, accounts }, seed) => {
         const snapshot = builder.build();
@@ -401,7 +503,7 @@ describe('effective policies: properties', () => {
         const rotate = <T>(list: T[]) =>
           list.length > 1 ? [...list.slice(seed % list.length), ...list.slice(0, seed % list.length)] : list;
         shuffled.policies = rotate(shuffled.policies).map((p) => ({ ...p, targets: rotate(p.targets) }));
-        const a = compute(snapshot).effective;
+        const { tree, effective: a } = compute(snapshot);
         const b = compute(shuffled).effective;
         for (const id of accounts) {
           const sa = a.stateOf(id);
@@ -410,8 +512,10 @@ describe('effective policies: properties', () => {
           for (const service of SERVICE_KEYS)
             expect(resolvedSource(sb, service)).toEqual(resolvedSource(sa, service));
         }
+        decided += expectSimpleCases(snapshot, tree, a, accounts);
       }),
       { numRuns: 150 },
     );
+    expect(decided).toBeGreaterThan(200);
   });
 });

@@ -484,13 +484,21 @@ describe('plan: other states', () => {
     expect(result.warnings.map((w) => w.code)).toContain('policy-type-pending');
   });
 
-  it('a disabled type makes attachments ineffective', () => {
-    const snapshot = lzaOrg()
-      .withPolicyType(undefined)
-      .policy('baseline', BASELINE_CONTENT, [], { managed: true, description: 'baseline' })
-      .build();
-    const result = plan(desired(BASELINE_YAML), snapshot);
-    expect(actions(result)).toEqual(['enable-policy-type Root', 'attach-policy baseline Root']);
+  it('a disabled type, or one being disabled, makes attachments ineffective: nothing applies today', () => {
+    for (const status of [undefined, 'PENDING_DISABLE'] as const) {
+      const snapshot = lzaOrg()
+        .withPolicyType(status)
+        .policy('baseline', BASELINE_CONTENT, ['root'], { managed: true, description: 'baseline' })
+        .build();
+      const result = plan(desired(BASELINE_YAML), snapshot);
+      expect(actions(result)).toEqual(['enable-policy-type Root', 'attach-policy baseline Root']);
+      expect(result.violations.map((v) => [v.service, v.actual, v.cause])).toEqual(
+        Array(6).fill(['default', 'unset', 'none']),
+      );
+      expect(result.effectiveChanges.map((c) => [c.service, c.from, c.to])).toEqual(
+        Array(6).fill(['default', 'unset', 'optOut']),
+      );
+    }
   });
 
   it('the mode option overrides the file', () => {

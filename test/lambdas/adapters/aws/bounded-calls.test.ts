@@ -192,6 +192,36 @@ describe('withAbortSignal', () => {
     expect(mine[0]?.closed).toBe(true);
     expect(client.send).toBe(OrganizationsClient.prototype.send);
   });
+
+  it('lets one signal cut 50 calls in flight without a MaxListenersExceededWarning', async () => {
+    // Prepare: Node warns past 10 listeners on one AbortSignal, and every call in flight adds one.
+    const client = new OrganizationsClient({
+      region: 'us-east-1',
+      endpoint: silent.endpoint,
+      credentials: TEST_CREDENTIALS,
+      retryStrategy: new ConfiguredRetryStrategy(1, 0),
+    });
+    const stop = new AbortController();
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.name);
+    process.on('warning', onWarning);
+    const before = silent.connections.length;
+    const bounded = withAbortSignal(client, stop.signal);
+
+    // Act
+    const calls = Array.from({ length: 50 }, () =>
+      bounded.send(new ListRootsCommand({})).catch((e: unknown) => e),
+    );
+    while (silent.connections.length - before < 50) await new Promise((r) => setTimeout(r, 10));
+    stop.abort(new Error('the deadline'));
+    const errors = await Promise.all(calls);
+    await new Promise((resolve) => setImmediate(resolve));
+    process.off('warning', onWarning);
+
+    // Assess
+    expect(errors.map((e) => (e as Error).name)).toEqual(Array(50).fill('AbortError'));
+    expect(warnings).toEqual([]);
+  });
 });
 
 describe('the role assumption (STS inside fromTemporaryCredentials)', () => {

@@ -174,7 +174,7 @@ describe('desired-state fixtures', () => {
   });
 });
 
-// Canonical documents computed by hand from contracts.md section 1: `default` first, then service keys
+// Canonical documents computed by hand from docs/configuration.md ("Locks"): `default` first, then service keys
 // sorted; `lock: all` puts ["@@none"] under `services`, every entry and every `opt_out_policy`;
 // `lock: declared` under every entry and its `opt_out_policy` only; `lock: none` nowhere.
 const NONE = '"@@operators_allowed_for_child_policies":["@@none"]';

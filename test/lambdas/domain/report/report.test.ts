@@ -22,11 +22,28 @@ function examplePlan() {
 describe('reports', () => {
   const result = examplePlan();
 
-  it('the example plan has drift of every kind the demo promises', () => {
-    expect(result.changes.length).toBeGreaterThan(0);
-    expect(result.effectiveChanges.length).toBeGreaterThan(0);
-    expect(result.violations.length).toBeGreaterThan(0);
+  it('the example plan has drift of every kind the demo promises, in apply order', () => {
     expect(result.verdict).toBe('drift');
+    expect(result.changes.map((c) => [c.action, c.policy, c.target?.path])).toEqual([
+      ['create-policy', 'ai-optout-sandbox-exception', undefined],
+      ['update-policy', 'ai-optout-baseline', undefined],
+      ['attach-policy', 'ai-optout-sandbox-exception', 'Root/Sandbox'],
+      ['detach-policy', 'ai-optout-legacy-lex', 'Root/Infrastructure'],
+      ['detach-policy', 'ai-optout-production', 'Root/Infrastructure'],
+      ['delete-policy', 'ai-optout-legacy-lex', undefined],
+      ['unmanaged-policy', 'AIOptOutFromGuide', 'Root/Suspended'],
+      ['unmanaged-policy', 'dev-experiments', 'Root/Workloads/Dev/data-dev'],
+      ['unmanaged-policy', 'sandbox-comprehend-optin', 'Root/Sandbox'],
+    ]);
+    expect(result.effectiveChanges).toHaveLength(9);
+    expect(new Set(result.effectiveChanges.map((c) => c.accountId)).size).toBe(5);
+    expect(result.violations).toHaveLength(5);
+    expect(new Set(result.violations.map((v) => v.accountId)).size).toBe(5);
+    expect(result.accounts).toEqual({ total: 18, compliant: 13, nonCompliant: 5 });
+    expect(result.warnings).toHaveLength(1);
+    expect(result.summary).toBe(
+      'drift: 9 changes, 5 accounts would change effective settings, 5 violations in 5 accounts; 5 of 18 accounts non-compliant',
+    );
   });
 
   it('JSON follows the report contract exactly', () => {

@@ -1,0 +1,55 @@
+/** Checks of `expect` a schema cannot express: service keys, and one target per exception. */
+import type { TargetRef } from '../model.ts';
+import { addError, type CheckContext } from './check-context.ts';
+import { formatPath, type Path } from './locator.ts';
+import { checkServiceKey } from './policy-checks.ts';
+import type { DesiredStateDocument } from './schema.ts';
+import { toTargetRef } from './target-checks.ts';
+import type { Expectation, ExpectException } from './types.ts';
+
+type RawExpect = NonNullable<DesiredStateDocument['expect']>;
+type RawException = NonNullable<RawExpect['except']>[number];
+
+export function checkExpect(ctx: CheckContext, raw: RawExpect | undefined): Expectation | undefined {
+  if (!raw) return undefined;
+  if (Array.isArray(raw.optOut)) {
+    raw.optOut.forEach((key, i) => {
+      if (key !== 'default')
+        checkServiceKey(ctx, key, ctx.locate.value(['expect', 'optOut', i]), 'expect.optOut');
+    });
+  }
+  const except: ExpectException[] = [];
+  (raw.except ?? []).forEach((exception, i) => {
+    const checked = checkException(ctx, exception, ['expect', 'except', i]);
+    if (checked) except.push(checked);
+  });
+  return { optOut: raw.optOut, except, location: ctx.locate.key([], 'expect') };
+}
+
+function checkException(ctx: CheckContext, raw: RawException, path: Path): ExpectException | undefined {
+  const forms = [
+    raw.root ? 'root' : undefined,
+    raw.ou !== undefined ? 'ou' : undefined,
+    raw.account !== undefined ? 'account' : undefined,
+  ].filter(Boolean);
+  if (forms.length !== 1) {
+    addError(
+      ctx,
+      'invalid-exception',
+      ctx.locate.value(path),
+      `${formatPath(path)}: an exception names exactly one of \`root: true\`, \`ou:\` or \`account:\`${forms.length > 1 ? `, this one has ${forms.join(' and ')}` : ''}`,
+    );
+    return undefined;
+  }
+  raw.services.forEach((key, j) => {
+    if (key !== 'default') {
+      checkServiceKey(ctx, key, ctx.locate.value([...path, 'services', j]), `${formatPath(path)}.services`);
+    }
+  });
+  const ref: TargetRef | undefined = raw.root
+    ? { kind: 'root' }
+    : raw.ou !== undefined
+      ? { kind: 'ou', ref: raw.ou.trim() }
+      : toTargetRef(ctx, { account: raw.account ?? '' }, path);
+  return ref ? { target: { ref, location: ctx.locate.value(path) }, services: raw.services } : undefined;
+}

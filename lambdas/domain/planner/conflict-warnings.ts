@@ -1,0 +1,36 @@
+/**
+ * Warnings for policies on one node that assign different values to a service: AWS applies them in
+ * attachment order, which no API reports, so the engine assumes optIn (effective-policy.ts).
+ */
+import type { EffectivePolicies, ValueConflict } from '../effective-policy.ts';
+import type { OrgTree } from '../organization.ts';
+import { NEW_POLICY_ID, type PlanDraft } from './draft.ts';
+import type { PlanWarning } from './schema.ts';
+
+/** Adds one warning per conflict, today's and after the plan, each said once. */
+export function addConflictWarnings(draft: PlanDraft, states: readonly EffectivePolicies[]): void {
+  const seen = new Set<string>();
+  for (const conflict of states.flatMap((s) => s.conflicts)) {
+    const values = conflict.candidates.map((c) => `${c.policyName}=${c.value}`).join(',');
+    const key = `${conflict.nodeId}|${conflict.service}|${values}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    draft.warnings.push(conflictWarning(draft.tree, conflict));
+  }
+}
+
+function conflictWarning(tree: OrgTree, conflict: ValueConflict): PlanWarning {
+  const node = tree.get(conflict.nodeId);
+  const where = node ? tree.label(node) : conflict.nodeId;
+  const parts = conflict.candidates
+    .map((c) => {
+      const id = c.policyId.startsWith(NEW_POLICY_ID) ? 'to be created' : c.policyId;
+      return `${c.policyName} (${id}) sets ${c.value}`;
+    })
+    .join(', ');
+  return {
+    code: 'same-node-conflict',
+    nodeId: conflict.nodeId,
+    message: `${where}: policies attached to the same node disagree on ${conflict.service}: ${parts}. AWS applies them in attachment order, which no API reports; this plan assumes ${conflict.assumed}.`,
+  };
+}

@@ -1,0 +1,83 @@
+/**
+ * The declared policies alone, on the real hierarchy, must satisfy the file's own `expect`: if they
+ * do not, the file is wrong (a ConfigurationError), whatever the organization has today.
+ */
+import { PairCache } from '../collections.ts';
+import type { DesiredPolicy, DesiredState, Expectation } from '../desired-state/types.ts';
+import type { Diagnostic } from '../diagnostics.ts';
+import { EffectivePolicies, type EffectiveState } from '../effective-policy.ts';
+import { ConfigurationError } from '../errors.ts';
+import type { OrgNode } from '../organization.ts';
+import { plural } from '../plural.ts';
+import type { PlanDraft } from './draft.ts';
+import { type Breach, breaches } from './expect.ts';
+
+interface BreachGroup {
+  breach: Breach;
+  accounts: OrgNode[];
+}
+
+export function checkDeclaredAgainstExpect(
+  draft: PlanDraft,
+  desired: DesiredState,
+  exempt: ReadonlyMap<string, ReadonlySet<string>>,
+  organizationId: string,
+): void {
+  const expectation = desired.expect;
+  if (!expectation) return;
+  const groups = breachesByCause(draft, expectation, exempt);
+  if (groups.length === 0) return;
+  throw new ConfigurationError(
+    `${desired.file}: the declared policies break the file's own expect block in organization ${organizationId}`,
+    groups.map((group) => diagnostic(draft, expectation, group)),
+  );
+}
+
+/** Accounts whose declared-only state breaks `expect`, grouped by service, value and cause. */
+function breachesByCause(
+  draft: PlanDraft,
+  expectation: Expectation,
+  exempt: ReadonlyMap<string, ReadonlySet<string>>,
+): BreachGroup[] {
+  const { tree } = draft;
+  const declared = new EffectivePolicies(tree, draft.declared);
+  const groups = new Map<string, BreachGroup>();
+  const cache = new PairCache<EffectiveState, ReadonlySet<string>, Breach[]>();
+  for (const account of tree.accounts) {
+    const state = declared.stateOf(account.id);
+    const accountExempt = exempt.get(account.id) as ReadonlySet<string>;
+    const found = cache.get(state, accountExempt, () => breaches(tree, state, expectation, accountExempt));
+    for (const breach of found) {
+      const key = `${breach.service}|${breach.actual}|${breach.cause}`;
+      const group = groups.get(key) ?? { breach, accounts: [] };
+      group.accounts.push(account);
+      groups.set(key, group);
+    }
+  }
+  return [...groups.values()];
+}
+
+function diagnostic(
+  draft: PlanDraft,
+  expectation: Expectation,
+  { breach, accounts }: BreachGroup,
+): Diagnostic {
+  const { tree } = draft;
+  const at = breach.cause.lastIndexOf('@');
+  const policy: DesiredPolicy | undefined =
+    at > 0 ? draft.declaredById.get(breach.cause.slice(0, at)) : undefined;
+  const node = at > 0 ? tree.get(breach.cause.slice(at + 1)) : undefined;
+  const by = policy && node ? `set by ${policy.name} on ${tree.label(node)}` : 'no declared policy sets it';
+  const sample = accounts
+    .slice(0, 3)
+    .map((a) => tree.label(a))
+    .join(', ');
+  const more = accounts.length > 3 ? ` and ${accounts.length - 3} more` : '';
+  return {
+    severity: 'error',
+    code: 'declared-breaks-expect',
+    location: policy?.location ?? expectation.location,
+    message: `the declared policies would leave ${breach.service} ${breach.actual} (${by}) for ${plural(accounts.length, 'account')}: ${sample}${more}, which breaks expect.optOut`,
+    hint: 'change the policy, or add an `expect.except` entry for those accounts',
+  };
+}
