@@ -173,28 +173,7 @@ export class OrganizationsReader {
       let ous: OrganizationalUnit[];
       let members: Account[];
       try {
-        [ous, members] = await Promise.all([
-          this.paginate<ListOrganizationalUnitsForParentCommandOutput, OrganizationalUnit>(
-            'ListOrganizationalUnitsForParent',
-            (client, NextToken) =>
-              client.send(
-                new ListOrganizationalUnitsForParentCommand({
-                  ParentId: parentId,
-                  NextToken,
-                  MaxResults: PAGE_SIZE,
-                }),
-              ),
-            (page) => page.OrganizationalUnits,
-          ),
-          this.paginate<ListAccountsForParentCommandOutput, Account>(
-            'ListAccountsForParent',
-            (client, NextToken) =>
-              client.send(
-                new ListAccountsForParentCommand({ ParentId: parentId, NextToken, MaxResults: PAGE_SIZE }),
-              ),
-            (page) => page.Accounts,
-          ),
-        ]);
+        [ous, members] = await this.readChildren(parentId);
       } catch (error) {
         if (stop?.aborted) return;
         throw error;
@@ -221,6 +200,32 @@ export class OrganizationsReader {
     };
     await Promise.all([...pending].map(visit));
     return { organizationalUnits, accounts, pending: [...pending] };
+  }
+
+  /** The OUs and the accounts directly under one parent, every page of each, read concurrently. */
+  private readChildren(parentId: string): Promise<[OrganizationalUnit[], Account[]]> {
+    return Promise.all([
+      this.paginate<ListOrganizationalUnitsForParentCommandOutput, OrganizationalUnit>(
+        'ListOrganizationalUnitsForParent',
+        (client, NextToken) =>
+          client.send(
+            new ListOrganizationalUnitsForParentCommand({
+              ParentId: parentId,
+              NextToken,
+              MaxResults: PAGE_SIZE,
+            }),
+          ),
+        (page) => page.OrganizationalUnits,
+      ),
+      this.paginate<ListAccountsForParentCommandOutput, Account>(
+        'ListAccountsForParent',
+        (client, NextToken) =>
+          client.send(
+            new ListAccountsForParentCommand({ ParentId: parentId, NextToken, MaxResults: PAGE_SIZE }),
+          ),
+        (page) => page.Accounts,
+      ),
+    ]);
   }
 
   /** Every AI opt-out policy with its content, tags and targets. */

@@ -22,9 +22,6 @@ let silent: SilentServer;
 
 beforeAll(async () => {
   silent = await startSilentServer();
-  // The live commands import their AWS code when they run: load it now, on the real clock, so the fake
-  // clock below measures the SDK's timeouts and not module loading.
-  await Promise.all([import('../../../bin/cli/live.ts'), import('../../../lambdas/reconciler.ts')]);
 });
 
 afterEach(() => {
@@ -65,13 +62,16 @@ describe('a live command against an endpoint that never answers', () => {
     const cli = io();
     let code: number | undefined;
 
-    // Act
+    // Act: the clock moves once the first call has reached the endpoint (the command has read its file
+    // and imported its AWS code in real time by then), so it measures the calls' time bounds alone
     await withEnvironment(environment, async () => {
+      const reached = new Promise<void>((resolve) => silent.onConnection(resolve));
       const running = main(['node', 'ai-optout', 'plan', '--config', CONFIG, '--pace', 'none'], cli).then(
         (c) => {
           code = c;
         },
       );
+      await Promise.race([reached, running]);
       for (let second = 0; code === undefined && second < 10 * DOCUMENTED_BOUND_S; second++) {
         await new Promise((resolve) => setImmediate(resolve));
         await vi.advanceTimersByTimeAsync(1_000);

@@ -72,6 +72,30 @@ function quickClient(endpoint: string, watch?: CallWatch): OrganizationsClient {
   return client;
 }
 
+/**
+ * Sends ListRoots through `withAbortSignal(client, stop.signal)` to the silent server, runs `waiting`
+ * once the server has the connection, then aborts with `reason`; returns the call's error and the
+ * connections it opened (50 ms later, so a destroyed socket has closed).
+ */
+async function abortOnceConnected(
+  client: OrganizationsClient,
+  stop: AbortController,
+  reason: string,
+  waiting: () => void = () => {},
+): Promise<{ error: Error; connections: SilentServer['connections'] }> {
+  const before = silent.connections.length;
+  const connected = new Promise<void>((resolve) => silent.onConnection(resolve));
+  const call = withAbortSignal(client, stop.signal)
+    .send(new ListRootsCommand({}))
+    .catch((e: unknown) => e as Error);
+  await connected;
+  waiting();
+  stop.abort(new Error(reason));
+  const error = (await call) as Error;
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  return { error, connections: silent.connections.slice(before) };
+}
+
 describe('the production clients', () => {
   it('Organizations: connection, answer and idle timeouts on every call', async () => {
     // Prepare
@@ -142,22 +166,17 @@ describe('a call that gets no answer', () => {
       credentials: TEST_CREDENTIALS,
     });
     superviseCalls(client, watch);
-    const stop = new AbortController();
-    const connected = new Promise<void>((resolve) => silent.onConnection(resolve));
+    let during: string | undefined;
 
     // Act
-    const call = withAbortSignal(client, stop.signal)
-      .send(new ListRootsCommand({}))
-      .catch((e: unknown) => e);
-    await connected;
-    now += 12_000;
-    const during = watch.describe(1_000);
-    stop.abort(new Error('deadline'));
-    const error = await call;
+    const { error } = await abortOnceConnected(client, new AbortController(), 'deadline', () => {
+      now += 12_000;
+      during = watch.describe(1_000);
+    });
 
     // Assess
     expect(during).toBe(`Organizations ListRoots to ${silent.endpoint} had no answer for 12 s`);
-    expect((error as Error).name).toBe('AbortError');
+    expect(error.name).toBe('AbortError');
     expect(watch.list()).toEqual([]);
   });
 });
@@ -171,25 +190,15 @@ describe('withAbortSignal', () => {
       credentials: TEST_CREDENTIALS,
       retryStrategy: new ConfiguredRetryStrategy(5, 0),
     });
-    const stop = new AbortController();
-    const before = silent.connections.length;
-    const connected = new Promise<void>((resolve) => silent.onConnection(resolve));
 
     // Act
-    const call = withAbortSignal(client, stop.signal)
-      .send(new ListRootsCommand({}))
-      .catch((e: unknown) => e);
-    await connected;
-    stop.abort(new Error('the deadline'));
-    const error = await call;
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    const { error, connections } = await abortOnceConnected(client, new AbortController(), 'the deadline');
 
     // Assess
-    expect((error as Error).name).toBe('AbortError');
-    expect(((error as Error).cause as Error).message).toBe('the deadline');
-    const mine = silent.connections.slice(before);
-    expect(mine).toHaveLength(1);
-    expect(mine[0]?.closed).toBe(true);
+    expect(error.name).toBe('AbortError');
+    expect((error.cause as Error).message).toBe('the deadline');
+    expect(connections).toHaveLength(1);
+    expect(connections[0]?.closed).toBe(true);
     expect(client.send).toBe(OrganizationsClient.prototype.send);
   });
 
@@ -238,26 +247,19 @@ describe('the role assumption (STS inside fromTemporaryCredentials)', () => {
       watch,
       abortSignal: stop.signal,
     });
-    const before = silent.connections.length;
-    const connected = new Promise<void>((resolve) => silent.onConnection(resolve));
+    let during: string | undefined;
 
     // Act
-    const call = withAbortSignal(client, stop.signal)
-      .send(new ListRootsCommand({}))
-      .catch((e: unknown) => e);
-    await connected;
-    now += 3_000;
-    const during = watch.describe(1_000);
-    stop.abort(new Error('the deadline'));
-    const error = await call;
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    const { error, connections } = await abortOnceConnected(client, stop, 'the deadline', () => {
+      now += 3_000;
+      during = watch.describe(1_000);
+    });
 
     // Assess
     expect(during).toBe(`STS AssumeRole to ${silent.endpoint} had no answer for 3 s`);
-    expect((error as Error).name).toBe('AbortError');
-    const mine = silent.connections.slice(before);
-    expect(mine).toHaveLength(1);
-    expect(mine[0]?.closed).toBe(true);
+    expect(error.name).toBe('AbortError');
+    expect(connections).toHaveLength(1);
+    expect(connections[0]?.closed).toBe(true);
     expect(watch.list()).toEqual([]);
   });
 });
