@@ -4,8 +4,7 @@
  * from each request's SigV4 credential scope at a proxy in front of moto), and in GovCloud, where AWS
  * says AI opt-out policies do not apply, the job fails with one sentence instead of a verdict.
  */
-import { readFileSync } from 'node:fs';
-import { S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type CodePipelineEndpoint, startCodePipelineEndpoint } from '../../support/codepipeline-endpoint.ts';
 import { useLiveEnvironment } from '../../support/live-env.ts';
@@ -13,27 +12,22 @@ import { createLzaOrgInPartitionOf, TEST_CREDENTIALS } from '../../support/moto-
 import { withEnvironment } from '../../support/process-env.ts';
 import {
   ARTIFACT_BUCKET,
+  adminS3Client,
+  CONFIG_YAML,
   createBuckets,
   type PipelineEvent,
   pipelineEvent,
   putInputArtifact,
-  REGION,
   STATE_BUCKET,
 } from './pipeline-fixtures.ts';
 
-const CONFIG_YAML = readFileSync(new URL('../../../config/ai-optout.yaml', import.meta.url), 'utf8');
 const live = useLiveEnvironment();
 let codePipeline: CodePipelineEndpoint;
 let adminS3: S3Client;
 
 beforeAll(async () => {
   codePipeline = await startCodePipelineEndpoint();
-  adminS3 = new S3Client({
-    region: REGION,
-    endpoint: live.moto.endpoint,
-    credentials: TEST_CREDENTIALS,
-    forcePathStyle: true,
-  });
+  adminS3 = adminS3Client(live.moto.endpoint);
 });
 
 afterAll(async () => {

@@ -33,6 +33,14 @@ class FakeClock {
   }
 }
 
+/** A throttle on the fake clock. */
+function throttleOn(
+  clock: FakeClock,
+  options: Omit<ConstructorParameters<typeof Throttle>[0], 'now' | 'sleep'>,
+) {
+  return new Throttle({ ...options, now: clock.now, sleep: clock.sleep });
+}
+
 /** Lets every promise callback that is ready run. */
 async function settle(): Promise<void> {
   for (let i = 0; i < 20; i++) await Promise.resolve();
@@ -55,12 +63,7 @@ describe('throttle: the published rates', () => {
     // Prepare
     expect(PUBLISHED_RATES.DescribePolicy).toEqual({ rate: 2, burst: 2 });
     const clock = new FakeClock();
-    const throttle = new Throttle({
-      rates: 'published',
-      now: clock.now,
-      sleep: clock.sleep,
-      maxInFlight: 10,
-    });
+    const throttle = throttleOn(clock, { rates: 'published', maxInFlight: 10 });
 
     // Act
     const { started, calls } = startCalls(throttle, clock, 'DescribePolicy', 6);
@@ -78,7 +81,7 @@ describe('throttle: the published rates', () => {
     // Prepare
     expect(PUBLISHED_RATES.EnablePolicyType).toEqual({ rate: 1, burst: 1 });
     const clock = new FakeClock();
-    const throttle = new Throttle({ rates: 'published', now: clock.now, sleep: clock.sleep });
+    const throttle = throttleOn(clock, { rates: 'published' });
     const started: number[] = [];
 
     // Act: four calls one after another
@@ -98,7 +101,7 @@ describe('throttle: the published rates', () => {
     // Prepare
     expect(PUBLISHED_RATES.ListRoots).toEqual({ rate: 1, burst: 2 });
     const clock = new FakeClock();
-    const throttle = new Throttle({ rates: 'published', now: clock.now, sleep: clock.sleep });
+    const throttle = throttleOn(clock, { rates: 'published' });
     const first = startCalls(throttle, clock, 'ListRoots', 2);
     await clock.advance(0);
     expect(first.started).toEqual([0, 0]);
@@ -118,7 +121,7 @@ describe('throttle: the published rates', () => {
   it('each operation has its own bucket: an exhausted one delays no other', async () => {
     // Prepare
     const clock = new FakeClock();
-    const throttle = new Throttle({ rates: 'published', now: clock.now, sleep: clock.sleep });
+    const throttle = throttleOn(clock, { rates: 'published' });
     const enable = startCalls(throttle, clock, 'EnablePolicyType', 3);
 
     // Act
@@ -135,13 +138,8 @@ describe('throttle: the published rates', () => {
   it('operations without a published rate, and `rates: none`, are never paced', async () => {
     // Prepare
     const clock = new FakeClock();
-    const published = new Throttle({
-      rates: 'published',
-      now: clock.now,
-      sleep: clock.sleep,
-      maxInFlight: 100,
-    });
-    const none = new Throttle({ rates: 'none', now: clock.now, sleep: clock.sleep, maxInFlight: 100 });
+    const published = throttleOn(clock, { rates: 'published', maxInFlight: 100 });
+    const none = throttleOn(clock, { rates: 'none', maxInFlight: 100 });
 
     // Act
     const unknown = startCalls(published, clock, 'DescribeEffectivePolicy', 50);
@@ -255,12 +253,7 @@ describe('throttle: abort', () => {
     // Prepare: EnablePolicyType (burst 1): the second call sleeps a second for its token
     const clock = new FakeClock();
     const stop = new AbortController();
-    const throttle = new Throttle({
-      rates: 'published',
-      now: clock.now,
-      sleep: clock.sleep,
-      signal: stop.signal,
-    });
+    const throttle = throttleOn(clock, { rates: 'published', signal: stop.signal });
     const { started, calls } = startCalls(throttle, clock, 'EnablePolicyType', 2);
     await clock.advance(0);
 

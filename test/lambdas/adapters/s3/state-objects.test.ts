@@ -3,14 +3,14 @@
  * state, including objects neither store wrote.
  */
 import { gzipSync } from 'node:zlib';
-import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ContinuationStore } from '../../../../lambdas/adapters/s3/continuations.ts';
 import { JobLedger } from '../../../../lambdas/adapters/s3/job-ledger.ts';
 import { CONTINUATIONS_PREFIX, JOB_CLAIMS_PREFIX } from '../../../../lambdas/domain/contract.ts';
 import { ConfigurationError } from '../../../../lambdas/domain/errors.ts';
 import { type MotoServer, startMoto } from '../../../support/moto.ts';
-import { TEST_CREDENTIALS } from '../../../support/moto-org.ts';
+import { adminS3Client, createBuckets } from '../../pipeline-job/pipeline-fixtures.ts';
 
 const BUCKET = 'ai-optout-state-111111111111';
 const START = new Date('2026-12-01T10:00:00Z');
@@ -21,12 +21,7 @@ let s3: S3Client;
 
 beforeAll(async () => {
   moto = await startMoto();
-  s3 = new S3Client({
-    region: 'us-east-1',
-    endpoint: moto.endpoint,
-    credentials: TEST_CREDENTIALS,
-    forcePathStyle: true,
-  });
+  s3 = adminS3Client(moto.endpoint);
 });
 
 afterAll(async () => {
@@ -36,7 +31,7 @@ afterAll(async () => {
 
 beforeEach(async () => {
   await moto.reset();
-  await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+  await createBuckets(s3, BUCKET);
 });
 
 async function put(key: string, body: string | Uint8Array): Promise<void> {
