@@ -5,15 +5,28 @@
 import type { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { type AppliedStep, type ApplyOptions, PlanApplier } from './adapters/organizations/applier.ts';
 import {
+  describeEffectivePolicy,
+  listAccountsWithInvalidEffectivePolicy,
+  listEffectivePolicyValidationErrors,
+} from './adapters/organizations/effective-policies.ts';
+import {
   type HierarchyProgress,
   OrganizationsReader,
   type ReadProgress,
   startOfWalk,
 } from './adapters/organizations/reader.ts';
 import { Throttle } from './adapters/organizations/throttle.ts';
+import { DEFAULT_VERIFY, type Verify } from './domain/contract.ts';
 import type { DesiredState } from './domain/desired-state/types.ts';
 import type { OrgSnapshot } from './domain/model.ts';
-import { type Plan, type PlanOptions, plan } from './domain/planner.ts';
+import {
+  accountsToVerify,
+  type InvalidAccount,
+  type Plan,
+  type PlanOptions,
+  plan,
+  type Verification,
+} from './domain/planner.ts';
 
 export interface ReconcileOptions {
   client: OrganizationsClient;
@@ -23,6 +36,10 @@ export interface ReconcileOptions {
   /** Re-reads after apply while writes are not yet visible (Organizations is eventually consistent). */
   verifyDelaysMs?: readonly number[];
   sleep?: (ms: number) => Promise<void>;
+  /** How much of the local computation AWS confirms (default `states`). */
+  verify?: Verify;
+  /** The most DescribeEffectivePolicy and ListEffectivePolicyValidationErrors calls of one check (default 200). */
+  verifyCallLimit?: number;
 }
 
 interface PlannedOrganization {
@@ -41,6 +58,8 @@ export interface ApplyResult {
 }
 
 const DEFAULT_VERIFY_DELAYS_MS = [2_000, 5_000, 10_000];
+/** At the assumed 2 calls a second (throttle.ts), 200 calls take under two minutes. */
+export const DEFAULT_VERIFY_CALL_LIMIT = 200;
 
 /** Changes apply carries out (an `unmanaged-policy` finding is reported, never acted on). */
 export function actionableChanges(result: Plan) {
@@ -109,7 +128,48 @@ export async function planLive(
   planOptions: PlanOptions = {},
 ): Promise<PlannedOrganization> {
   const snapshot = await readLive(options);
-  return { snapshot, plan: plan(desired, snapshot, planOptions) };
+  return { snapshot, plan: await planConfirmed(desired, snapshot, options, planOptions) };
+}
+
+/** Plans a live read with what AWS says of its effective policies (`options.verify`). */
+export async function planConfirmed(
+  desired: DesiredState,
+  snapshot: OrgSnapshot,
+  options: ReconcileOptions,
+  planOptions: PlanOptions = {},
+): Promise<Plan> {
+  const verification = await askAws(snapshot, options);
+  return plan(desired, snapshot, { ...planOptions, verification });
+}
+
+/**
+ * AWS's answers for the plan (planner/fidelity.ts): DescribeEffectivePolicy for one account per distinct
+ * effective state (or every account), then the accounts AWS lists with an invalid effective policy and
+ * their validation errors. The two kinds of per-account call share one bound; an invalid account whose
+ * errors are past it is still a violation.
+ */
+async function askAws(snapshot: OrgSnapshot, options: ReconcileOptions): Promise<Verification> {
+  const verify = options.verify ?? DEFAULT_VERIFY;
+  if (verify === 'none') return { source: 'none', verify };
+  const callLimit = options.verifyCallLimit ?? DEFAULT_VERIFY_CALL_LIMIT;
+  const reader = new OrganizationsReader(options.client, { throttle: throttleOf(options) });
+  const { accountIds } = accountsToVerify(snapshot, verify, callLimit);
+  const answers = new Map<string, { content: string | undefined }>();
+  await Promise.all(
+    accountIds.map(async (accountId) => {
+      const answer = await describeEffectivePolicy(reader, accountId);
+      if (answer) answers.set(accountId, answer);
+    }),
+  );
+  let left = callLimit - accountIds.length;
+  const invalid = await listAccountsWithInvalidEffectivePolicy(reader);
+  const invalidAccounts: InvalidAccount[] = await Promise.all(
+    invalid.map(async (account) => ({
+      ...account,
+      errors: left-- > 0 ? await listEffectivePolicyValidationErrors(reader, account.accountId) : undefined,
+    })),
+  );
+  return { source: 'aws', verify, answers, calls: accountIds.length, callLimit, invalidAccounts };
 }
 
 /**
@@ -146,12 +206,15 @@ export async function applyPlanned(
   const delays = options.verifyDelaysMs ?? DEFAULT_VERIFY_DELAYS_MS;
   let after: Plan;
   let verifyReads = 0;
+  let snapshot: OrgSnapshot;
   for (let attempt = 0; ; attempt++) {
-    const snapshot = await rereadPolicies(planned.snapshot, { ...options, throttle });
+    snapshot = await rereadPolicies(planned.snapshot, { ...options, throttle });
     verifyReads++;
     after = plan(desired, snapshot, planOptions);
     if (actionableChanges(after).length === 0 || attempt >= delays.length) break;
     await sleep(delays[attempt] as number);
   }
+  // AWS confirms the organization as apply left it, once the re-reads see the writes.
+  after = await planConfirmed(desired, snapshot, { ...options, throttle }, planOptions);
   return { before, steps, after, converged: actionableChanges(after).length === 0, verifyReads };
 }

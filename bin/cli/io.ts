@@ -1,5 +1,6 @@
 /** What the CLI reads from and writes to: the terminal by default, a fake in tests. */
 import { createInterface } from 'node:readline/promises';
+import type { Verify } from '../../lambdas/domain/contract.ts';
 import type { ReconcileOptions } from '../../lambdas/reconciler.ts';
 
 export interface CliIo {
@@ -21,6 +22,8 @@ export interface LiveFlags {
   region: string;
   roleArn?: string | undefined;
   pace: 'published' | 'none';
+  /** plan and apply: how much AWS confirms (absent for snapshot, which plans nothing). */
+  verify?: Verify | undefined;
 }
 
 export const defaultIo: CliIo = {

@@ -21,5 +21,9 @@ export function liveOptions(io: CliIo, flags: LiveFlags, stop: AbortSignal): Rec
         }),
         throttle: new Throttle({ rates: flags.pace }),
       };
-  return { ...options, client: withAbortSignal(options.client, stop) };
+  return {
+    ...options,
+    ...(flags.verify ? { verify: flags.verify } : {}),
+    client: withAbortSignal(options.client, stop),
+  };
 }

@@ -3,7 +3,7 @@
  * typed by @commander-js/extra-typings from its flags, default and parser).
  */
 import { type Command, Option, type OptionValues } from '@commander-js/extra-typings';
-import { MODES } from '../../lambdas/domain/contract.ts';
+import { DEFAULT_VERIFY, MODES, VERIFY_SCOPES } from '../../lambdas/domain/contract.ts';
 import { organizationsRegionFor } from '../../lambdas/domain/partitions.ts';
 import { choiceOption, integerOption } from './flags.ts';
 
@@ -42,7 +42,14 @@ export function addPlanningOptions<A extends unknown[], O extends OptionValues, 
     .addOption(formatOption())
     .addOption(choiceOption('--mode <mode>', "override the file's mode", MODES))
     .addOption(strictOption())
-    .addOption(limitOption());
+    .addOption(limitOption())
+    .addOption(
+      choiceOption(
+        '--verify <scope>',
+        "confirm the locally computed effective policies with AWS's DescribeEffectivePolicy: one account per distinct effective state, every account, or none (a snapshot is never confirmed)",
+        VERIFY_SCOPES,
+      ).default(DEFAULT_VERIFY),
+    );
 }
 
 /** The options of the commands that call AWS: where, as whom, how fast. */

@@ -19,6 +19,15 @@ export type FailOn = z.output<typeof FailOnSchema>;
 export const UnmanagedHandlingSchema = z.enum(['report', 'detach', 'ignore']);
 export type UnmanagedHandling = z.output<typeof UnmanagedHandlingSchema>;
 
+/**
+ * How much of the local effective-policy computation is checked against AWS's DescribeEffectivePolicy:
+ * one account per distinct effective state (default), every account, or nothing.
+ */
+export const VerifySchema = z.enum(['states', 'all', 'none']);
+export type Verify = z.output<typeof VerifySchema>;
+export const VERIFY_SCOPES = VerifySchema.options;
+export const DEFAULT_VERIFY: Verify = 'states';
+
 export const VerdictSchema = z.enum(['in-sync', 'drift']);
 export type Verdict = z.output<typeof VerdictSchema>;
 

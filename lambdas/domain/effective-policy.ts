@@ -172,6 +172,12 @@ export class EffectivePolicies {
     if (!state) throw new Error(`no effective state for ${nodeId}`);
     return state;
   }
+
+  /** Puts AWS's answer in place of the computed state of an account (planner/fidelity.ts). */
+  replace(accountId: string, state: EffectiveState): void {
+    this.stateOf(accountId);
+    this.states.set(accountId, state);
+  }
 }
 
 /** Policies by the root, OU or account they are attached to. */

@@ -6,10 +6,12 @@
  * Problems the user must fix in the desired state (unknown targets, name conflicts, the 5-per-target
  * limit, declared policies that would themselves break `expect`) throw a ConfigurationError.
  */
-import type { Mode } from './contract.ts';
+
+import type { Mode, Verify } from './contract.ts';
 import type { DesiredState } from './desired-state/types.ts';
 import { EffectivePolicies } from './effective-policy.ts';
 import type { OrgSnapshot } from './model.ts';
+import { aiPolicyTypeStatus } from './model.ts';
 import { OrgTree } from './organization.ts';
 import { addConflictWarnings } from './planner/conflict-warnings.ts';
 import { checkDeclaredAgainstExpect } from './planner/declared-expect.ts';
@@ -18,18 +20,23 @@ import { newDraft, throwIfProblems } from './planner/draft.ts';
 import { accountEffects } from './planner/effects.ts';
 import { exemptions } from './planner/exceptions.ts';
 import { currentAttachments, existingPolicies } from './planner/existing-policies.ts';
+import { accountsToAsk, confirmStates, stateGroups, type Verification } from './planner/fidelity.ts';
+import { addInvalidAccounts } from './planner/invalid-accounts.ts';
 import { checkPolicyType } from './planner/policy-type.ts';
 import type { Plan } from './planner/schema.ts';
 import { nodeSummaries, sortChanges, summarize, verdictOf } from './planner/summary.ts';
 import { checkTargetLimit } from './planner/target-limit.ts';
 import { planUndeclaredPolicies } from './planner/undeclared-policies.ts';
 
+export type { InvalidAccount, Verification } from './planner/fidelity.ts';
 // The plan's types, for the callers of `plan` (the applier, the CLI, the pipeline job).
 export { ACTION_ORDER, type Change, type ChangeAction, type Plan } from './planner/schema.ts';
 
 export interface PlanOptions {
   /** Overrides the desired state's `mode` (the pipeline's UserParameters do this). */
   mode?: Mode;
+  /** What AWS said about the effective policies (planner/fidelity.ts); the report's `fidelity` follows it. */
+  verification?: Verification;
 }
 
 /** Computes the plan. Throws ConfigurationError for problems the desired state must fix. */
@@ -44,11 +51,15 @@ export function plan(desired: DesiredState, snapshot: OrgSnapshot, options: Plan
   const exempt = exemptions(draft, desired.expect);
   throwIfProblems(draft, desired.file, snapshot.organization.id);
 
-  const current = new EffectivePolicies(tree, currentAttachments(existing, typeEnabled));
+  const attachments = currentAttachments(existing, typeEnabled);
+  const current = new EffectivePolicies(tree, attachments);
   const after = new EffectivePolicies(tree, draft.after);
   checkDeclaredAgainstExpect(draft, desired, exempt, snapshot.organization.id);
-  addConflictWarnings(draft, [current, after]);
+  const { verification } = options;
+  const fidelity = verification && confirmStates({ tree, current, after, attachments }, verification);
+  addConflictWarnings(draft, [current, after], fidelity?.settledConflicts ?? []);
   const effects = accountEffects(tree, current, after, desired.expect, exempt);
+  if (verification?.source === 'aws') addInvalidAccounts(tree, effects, verification.invalidAccounts);
 
   sortChanges(draft.changes);
   const verdict = verdictOf(draft.changes, effects);
@@ -68,5 +79,24 @@ export function plan(desired: DesiredState, snapshot: OrgSnapshot, options: Plan
     accounts: { total, compliant: total - effects.nonCompliant, nonCompliant: effects.nonCompliant },
     warnings: draft.warnings,
     nodes: nodeSummaries(tree, effects.nonCompliantByNode),
+    ...(fidelity ? { fidelity } : {}),
   };
+}
+
+/**
+ * The accounts to ask DescribeEffectivePolicy about, at most `limit` (planner/fidelity.ts), and how many
+ * distinct effective states the organization's accounts have today.
+ */
+export function accountsToVerify(
+  snapshot: OrgSnapshot,
+  verify: Exclude<Verify, 'none'>,
+  limit: number,
+): { accountIds: string[]; states: number } {
+  const tree = new OrgTree(snapshot);
+  const enabled = aiPolicyTypeStatus(snapshot.root) === 'ENABLED';
+  const groups = stateGroups(
+    tree,
+    new EffectivePolicies(tree, currentAttachments(existingPolicies(snapshot), enabled)),
+  );
+  return { accountIds: accountsToAsk(groups, verify, limit), states: groups.size };
 }

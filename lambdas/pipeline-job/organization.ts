@@ -56,6 +56,7 @@ export async function openOrganization(
     throttle: new Throttle({ rates: deps.pace, signal: deadline.signal }),
     sleep: deps.sleep,
     now: deps.now,
+    verify: params.verify,
     apply: { sleep: deps.sleep, onStep: (step: object) => log.info({ step }, 'apply step') },
     ...(deps.verifyDelaysMs ? { verifyDelaysMs: deps.verifyDelaysMs } : {}),
   };

@@ -4,7 +4,14 @@
  */
 
 import { z } from 'zod';
-import { FailOnSchema, ModeSchema, ROLE_ARN_EXAMPLE, ROLE_ARN_PATTERN } from '../domain/contract.ts';
+import {
+  DEFAULT_VERIFY,
+  FailOnSchema,
+  ModeSchema,
+  ROLE_ARN_EXAMPLE,
+  ROLE_ARN_PATTERN,
+  VerifySchema,
+} from '../domain/contract.ts';
 import { echo } from '../domain/echo.ts';
 import { ConfigurationError } from '../domain/errors.ts';
 import { closest } from '../domain/suggest.ts';
@@ -13,6 +20,8 @@ const UserParametersSchema = z.strictObject({
   configPath: z.string().min(1).max(512).default('ai-optout.yaml'),
   mode: ModeSchema.optional(),
   failOn: FailOnSchema.default('drift'),
+  /** How much of the local effective-policy computation AWS confirms (DescribeEffectivePolicy). */
+  verify: VerifySchema.default(DEFAULT_VERIFY),
   roleArn: z
     .string()
     .regex(ROLE_ARN_PATTERN, `expected an IAM role ARN such as ${ROLE_ARN_EXAMPLE}`)

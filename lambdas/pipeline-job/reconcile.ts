@@ -1,14 +1,14 @@
 /**
  * The job's work once its parameters are read, as its steps: check the working time, read the input
- * artifact and the desired state, choose the mode, read the organization (resumable), plan, apply and
- * verify (enforce), write the report artifact, decide the outcome.
+ * artifact and the desired state, choose the mode, read the organization (resumable), plan with what
+ * AWS confirms of the effective policies, apply and verify (enforce), write the report artifact, decide the outcome.
  */
 import type { Mode } from '../domain/contract.ts';
 import type { DesiredState } from '../domain/desired-state/types.ts';
 import { ConfigurationError } from '../domain/errors.ts';
 import type { OrgSnapshot } from '../domain/model.ts';
-import { type Plan, plan } from '../domain/planner.ts';
-import { applyPlanned } from '../reconciler.ts';
+import type { Plan } from '../domain/planner.ts';
+import { applyPlanned, planConfirmed } from '../reconciler.ts';
 import type { CodePipelineJob } from './event.ts';
 import { readInput } from './input.ts';
 import { type JobRun, MINIMUM_WORK_MS, RESERVE_MS } from './job-run.ts';
@@ -71,7 +71,7 @@ async function planAndApply(
   run: JobRun,
 ): Promise<Reconciled | { outcome: Outcome }> {
   const { mode } = organization;
-  const planned = { snapshot, plan: plan(state, snapshot, { mode }) };
+  const planned = { snapshot, plan: await planConfirmed(state, snapshot, organization.options, { mode }) };
   run.deadline.check();
   if (mode !== 'enforce') return { result: planned.plan, applied: undefined };
   run.log.info({ summary: planned.plan.summary, changes: planned.plan.changes.length }, 'plan before apply');

@@ -7,7 +7,8 @@
  * `Action=` form field (query protocol: STS). It also records the SigV4 credential scope each request was
  * signed for (with a custom endpoint the SDK signs for the client's configured region).
  */
-import { createServer, type IncomingMessage, request, type Server } from 'node:http';
+import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from 'node:http';
+import { EFFECTIVE_POLICY_OPERATIONS, EffectivePolicyModel } from './effective-policy-model.ts';
 
 export interface FaultRule {
   /** Operation name, such as `ListRoots` or `AttachPolicy`, or a predicate on it. */
@@ -35,6 +36,8 @@ export interface FaultProxy {
   endpoint: string;
   addFault(rule: FaultRule): void;
   clearFaults(): void;
+  /** AWS's scripted answers to DescribeEffectivePolicy and the invalid-policy lists. */
+  readonly effectivePolicies: EffectivePolicyModel;
   /** Operations seen, in order, with whether a fault answered them. */
   readonly seen: { operation: string; faulted: boolean }[];
   /** Every request's SigV4 credential scope, in order: the region and service it was signed for. */
@@ -72,6 +75,17 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
     typeof rule.operation === 'string' ? rule.operation === operation : rule.operation(operation);
   const seen: { operation: string; faulted: boolean }[] = [];
   const signed: SignedFor[] = [];
+  const effectivePolicies = new EffectivePolicyModel(upstream);
+  const fromModel = async (req: IncomingMessage, operation: string, body: Buffer, res: ServerResponse) => {
+    const request = JSON.parse(body.toString('utf8') || '{}');
+    const answer = await effectivePolicies.answer(operation, request, credentialScopeOf(req).region);
+    seen.push({ operation, faulted: false });
+    res.writeHead(answer.status, {
+      'content-type': 'application/x-amz-json-1.1',
+      'x-amzn-requestid': 'effective-policy-model',
+    });
+    res.end(JSON.stringify(answer.payload));
+  };
 
   const forward = (
     req: IncomingMessage,
@@ -143,6 +157,10 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
           res.end(payload);
           return;
         }
+        if ((EFFECTIVE_POLICY_OPERATIONS as readonly string[]).includes(operation)) {
+          await fromModel(req, operation, body, res);
+          return;
+        }
         seen.push({ operation, faulted: false });
         const response = await forward(req, body);
         res.writeHead(response.status, response.headers);
@@ -162,8 +180,13 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
     clearFaults: () => {
       rules.length = 0;
     },
+    effectivePolicies,
     seen,
     signed,
-    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        effectivePolicies.destroy();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -34,6 +34,7 @@ export function useLiveEnvironment(): LiveEnvironment {
   beforeEach(async () => {
     await env.moto.reset();
     env.proxy.clearFaults();
+    env.proxy.effectivePolicies.clear();
     env.proxy.seen.length = 0;
     env.proxy.signed.length = 0;
   });

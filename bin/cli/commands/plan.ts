@@ -24,8 +24,11 @@ export function addPlanCommand(program: Program, { io, setExit, stop }: CommandC
         ]);
       const { state, planOptions } = await loadForPlanning(io, options);
       let result: Plan;
-      if (options.snapshot) result = plan(state, await readSnapshotFile(options.snapshot), planOptions);
-      else {
+      if (options.snapshot) {
+        // A snapshot has no AWS to ask: the report says the effective policies are not confirmed.
+        const verification = { source: 'snapshot', verify: options.verify } as const;
+        result = plan(state, await readSnapshotFile(options.snapshot), { ...planOptions, verification });
+      } else {
         // The AWS SDK is loaded only when the organization is read live.
         const [{ liveOptions }, { planLive }] = await Promise.all([
           import('../live.ts'),

@@ -34,6 +34,11 @@ export const PUBLISHED_RATES: Readonly<Record<string, RateLimit>> = {
   TagResource: { rate: 4, burst: 6 },
   UntagResource: { rate: 4, burst: 6 },
   ListTagsForResource: { rate: 10, burst: 15 },
+  // Not published: AWS's throttling tables list no rate for these three reads (checked 2026-12-01). They
+  // are paced as DescribePolicy, the nearest policy read AWS rates, and the SDK's retry handles the rest.
+  DescribeEffectivePolicy: { rate: 2, burst: 2 },
+  ListAccountsWithInvalidEffectivePolicy: { rate: 2, burst: 2 },
+  ListEffectivePolicyValidationErrors: { rate: 2, burst: 2 },
 };
 
 interface ThrottleOptions {

@@ -5,21 +5,33 @@
 import type { EffectivePolicies, ValueConflict } from '../effective-policy.ts';
 import type { OrgTree } from '../organization.ts';
 import { NEW_POLICY_ID, type PlanDraft } from './draft.ts';
-import type { PlanWarning } from './schema.ts';
+import type { PlanWarning, SettledConflict } from './schema.ts';
 
-/** Adds one warning per conflict, today's and after the plan, each said once. */
-export function addConflictWarnings(draft: PlanDraft, states: readonly EffectivePolicies[]): void {
+/**
+ * Adds one warning per conflict, today's and after the plan, each said once; a conflict AWS's effective
+ * policy settled (planner/fidelity.ts) says what AWS chose instead of the guess.
+ */
+export function addConflictWarnings(
+  draft: PlanDraft,
+  states: readonly EffectivePolicies[],
+  settled: readonly SettledConflict[],
+): void {
   const seen = new Set<string>();
   for (const conflict of states.flatMap((s) => s.conflicts)) {
     const values = conflict.candidates.map((c) => `${c.policyName}=${c.value}`).join(',');
     const key = `${conflict.nodeId}|${conflict.service}|${values}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    draft.warnings.push(conflictWarning(draft.tree, conflict));
+    const byAws = settled.find((s) => s.nodeId === conflict.nodeId && s.service === conflict.service);
+    draft.warnings.push(conflictWarning(draft.tree, conflict, byAws));
   }
 }
 
-function conflictWarning(tree: OrgTree, conflict: ValueConflict): PlanWarning {
+function conflictWarning(
+  tree: OrgTree,
+  conflict: ValueConflict,
+  byAws: SettledConflict | undefined,
+): PlanWarning {
   const node = tree.get(conflict.nodeId);
   const where = node ? tree.label(node) : conflict.nodeId;
   const parts = conflict.candidates
@@ -31,6 +43,10 @@ function conflictWarning(tree: OrgTree, conflict: ValueConflict): PlanWarning {
   return {
     code: 'same-node-conflict',
     nodeId: conflict.nodeId,
-    message: `${where}: policies attached to the same node disagree on ${conflict.service}: ${parts}. AWS applies them in attachment order, which no API reports; this plan assumes ${conflict.assumed}.`,
+    message: `${where}: policies attached to the same node disagree on ${conflict.service}: ${parts}. AWS applies them in attachment order, which no API reports; ${
+      byAws
+        ? `AWS's effective policy for account ${byAws.accountId} settles it as ${byAws.value}, and this plan follows AWS.`
+        : `this plan assumes ${conflict.assumed}.`
+    }`,
   };
 }

@@ -4,7 +4,7 @@
  * plan and the report cannot disagree.
  */
 import { z } from 'zod';
-import { ModeSchema, VerdictSchema } from '../contract.ts';
+import { ModeSchema, VerdictSchema, VerifySchema } from '../contract.ts';
 import { ResolvedSettingSchema, TargetTypeSchema } from '../model.ts';
 
 /** The order apply carries changes out in: new protection is in place before old is removed. */
@@ -58,14 +58,28 @@ const EffectiveChangeSchema = z.strictObject({
 });
 export type EffectiveChange = z.output<typeof EffectiveChangeSchema>;
 
+/** One of AWS's validation errors of an account's effective policy (ListEffectivePolicyValidationErrors). */
+const AwsValidationErrorSchema = z.strictObject({
+  errorCode: z.string(),
+  errorMessage: z.string().optional(),
+  pathToError: z.string().optional(),
+  contributingPolicies: z.array(z.string()),
+});
+export type AwsValidationError = z.output<typeof AwsValidationErrorSchema>;
+
 const ViolationSchema = z.strictObject({
   ...accountService,
   expected: z.literal('optOut'),
   actual: ResolvedSettingSchema,
-  /** `policyId@nodeId` of the policy that decides the value, or `none` when nothing sets it. */
+  /**
+   * `policyId@nodeId` of the policy that decides the value, or `none` when nothing sets it;
+   * `aws:<ErrorCode>` when AWS lists the account's effective policy as invalid.
+   */
   cause: z.string(),
   /** The same in words: `sandbox-optin on Root/Sandbox`. */
   causeDetail: z.string(),
+  /** Extension: present when AWS itself lists the account's effective policy as invalid. */
+  awsValidation: AwsValidationErrorSchema.optional(),
 });
 export type Violation = z.output<typeof ViolationSchema>;
 
@@ -76,6 +90,71 @@ const PlanWarningSchema = z.strictObject({
   nodeId: z.string().optional(),
 });
 export type PlanWarning = z.output<typeof PlanWarningSchema>;
+
+/** A policy on one node of an account's chain (the root, its OUs, the account itself). */
+const ChainPolicySchema = z.strictObject({
+  policyId: z.string(),
+  policyName: z.string(),
+  nodeId: z.string(),
+  /** The node in words: `Root/Sandbox`, `prod-app (111122223333)`. */
+  node: z.string(),
+});
+
+const DocumentSchema = z.strictObject({
+  services: z.record(z.string(), z.strictObject({ opt_out_policy: z.string() })),
+});
+
+/** An effective state on which AWS's DescribeEffectivePolicy and the local computation disagree. */
+const DisagreementSchema = z.strictObject({
+  /** The state in words: the policies of the chain, root first. */
+  state: z.string(),
+  /** The account AWS was asked about. */
+  accountId: z.string(),
+  /** Accounts whose verdict AWS's answer decides (every account with this state). */
+  accounts: z.number().int().positive(),
+  /** The local computation, in AWS's printed form. */
+  local: DocumentSchema,
+  /** AWS's `PolicyContent`, verbatim; empty when AWS has no effective policy (EffectivePolicyNotFound). */
+  aws: z.string(),
+  differences: z.array(z.strictObject({ service: z.string(), local: z.string(), aws: z.string() })),
+  /** Set when AWS's document could not be read; the local state then stands. */
+  error: z.string().optional(),
+  policies: z.array(ChainPolicySchema),
+});
+export type Disagreement = z.output<typeof DisagreementSchema>;
+
+/** Policies on one node that assign different values to a service, and the value AWS's answer shows. */
+const SettledConflictSchema = z.strictObject({
+  nodeId: z.string(),
+  node: z.string(),
+  service: z.string(),
+  value: z.string(),
+  /** The account whose effective policy showed it. */
+  accountId: z.string(),
+  candidates: z.array(z.strictObject({ policyId: z.string(), policyName: z.string(), value: z.string() })),
+});
+export type SettledConflict = z.output<typeof SettledConflictSchema>;
+
+/** What AWS confirmed of the local effective-policy computation (report extension `fidelity`). */
+export const FidelitySchema = z.strictObject({
+  /** `--verify` (or the pipeline's `verify`) as asked. */
+  verify: VerifySchema,
+  /** Where the check came from: AWS, nothing (a snapshot has no AWS), or nothing (`verify: none`). */
+  source: z.enum(['aws', 'snapshot', 'none']),
+  summary: z.string().min(1),
+  /** Distinct effective states among the accounts, the ones AWS was asked about, the ones it confirmed. */
+  states: z.number().int().nonnegative(),
+  checked: z.number().int().nonnegative(),
+  confirmed: z.number().int().nonnegative(),
+  /** DescribeEffectivePolicy calls made, and the most a run makes. */
+  calls: z.number().int().nonnegative(),
+  callLimit: z.number().int().positive().optional(),
+  disagreements: z.array(DisagreementSchema),
+  settledConflicts: z.array(SettledConflictSchema),
+  /** Accounts AWS lists with an invalid effective policy (ListAccountsWithInvalidEffectivePolicy). */
+  invalidAccounts: z.number().int().nonnegative(),
+});
+export type Fidelity = z.output<typeof FidelitySchema>;
 
 /** The plan as the report publishes it: all of it but the per-node figures of the tree views. */
 export const PublishedPlanSchema = z.strictObject({
@@ -92,6 +171,8 @@ export const PublishedPlanSchema = z.strictObject({
     nonCompliant: z.number().int().nonnegative(),
   }),
   warnings: z.array(PlanWarningSchema),
+  /** Extension: what AWS confirmed; absent when the caller did not ask (library use). */
+  fidelity: FidelitySchema.optional(),
 });
 
 /** Per root/OU figures for the text and markdown tree views (not in the JSON report). */

@@ -1,7 +1,8 @@
 /** Helpers shared by the text and markdown reports. */
 import { compareText } from '../collections.ts';
 import { AI_POLICY_TYPE } from '../contract.ts';
-import type { Change, ChangeAction, EffectiveChange, Plan, Violation } from '../planner/schema.ts';
+import type { Change, ChangeAction, EffectiveChange, Fidelity, Plan, Violation } from '../planner/schema.ts';
+import { plural } from '../plural.ts';
 
 const ACTION_SYMBOL: Record<ChangeAction, string> = {
   'enable-policy-type': '+',
@@ -79,3 +80,35 @@ export function changeColumns(change: Change): { symbol: string; subject: string
 
 /** Rows shown per section before "… and N more"; the JSON report always has everything. */
 export const DEFAULT_ROW_LIMIT = 100;
+
+/** The fidelity section of the text and markdown reports: AWS's confirmation, each disagreement in words. */
+export interface FidelitySection {
+  title: string;
+  summary: string;
+  disagreements: {
+    heading: string;
+    differences: string[];
+    local: string;
+    aws: string;
+  }[];
+  settled: string[];
+}
+
+export function fidelitySection(fidelity: Fidelity): FidelitySection {
+  return {
+    title: 'Confirmed by AWS (DescribeEffectivePolicy)',
+    summary: fidelity.summary,
+    disagreements: fidelity.disagreements.map((d) => ({
+      heading: `${d.state}: AWS's answer for account ${d.accountId} decides the verdict for ${plural(d.accounts, 'account')}`,
+      differences: d.error
+        ? [`AWS's document could not be read (${d.error}); the local computation stands`]
+        : d.differences.map((x) => `${x.service}: computed ${x.local}, AWS ${x.aws}`),
+      local: JSON.stringify(d.local),
+      aws: d.aws === '' ? '(no effective policy: EffectivePolicyNotFoundException)' : d.aws,
+    })),
+    settled: fidelity.settledConflicts.map(
+      (c) =>
+        `${c.node}: ${c.candidates.map((x) => `${x.policyName}=${x.value}`).join(', ')} on ${c.service}; AWS applies ${c.value} (account ${c.accountId})`,
+    ),
+  };
+}

@@ -26,6 +26,7 @@ export function toReport(
     violations: plan.violations,
     accounts: plan.accounts,
     warnings: plan.warnings,
+    ...(plan.fidelity ? { fidelity: plan.fidelity } : {}),
     ...(context.revision ? { revision: context.revision } : {}),
     ...(applied ? { applied: applied.map((step) => ({ ...step })) } : {}),
   };

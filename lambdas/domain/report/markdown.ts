@@ -4,7 +4,14 @@
  */
 import type { Change, NodeSummary, Plan, PlanWarning } from '../planner/schema.ts';
 import { plural } from '../plural.ts';
-import { type AccountSection, accountSections, changeColumns, DEFAULT_ROW_LIMIT } from './common.ts';
+import {
+  type AccountSection,
+  accountSections,
+  changeColumns,
+  DEFAULT_ROW_LIMIT,
+  type FidelitySection,
+  fidelitySection,
+} from './common.ts';
 
 export interface MarkdownOptions {
   limit?: number;
@@ -79,6 +86,7 @@ export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): strin
     '',
     renderMermaid(plan.nodes, options.maxGraphNodes),
     '',
+    ...(plan.fidelity ? fidelityMarkdown(fidelitySection(plan.fidelity)) : []),
     ...warningList(plan.warnings),
   ];
   return out.join('\n');
@@ -129,4 +137,26 @@ function sectionTable(section: AccountSection, limit: number): string[] {
 function warningList(warnings: readonly PlanWarning[]): string[] {
   if (warnings.length === 0) return [];
   return [`### Warnings (${warnings.length})`, '', ...warnings.map((w) => `- ${cell(w.message)}`), ''];
+}
+
+function fidelityMarkdown(section: FidelitySection): string[] {
+  const out = [`### ${section.title}`, '', cell(section.summary), ''];
+  if (section.disagreements.length > 0) {
+    out.push('| State | Differences | Computed | AWS |', '|---|---|---|---|');
+    for (const d of section.disagreements) {
+      out.push(
+        `| ${cell(d.heading)} | ${d.differences.map(cell).join('<br>')} | \`${cell(d.local)}\` | \`${cell(d.aws)}\` |`,
+      );
+    }
+    out.push('');
+  }
+  if (section.settled.length > 0) {
+    out.push(
+      'Same-node conflicts settled by AWS:',
+      '',
+      ...section.settled.map((line) => `- ${cell(line)}`),
+      '',
+    );
+  }
+  return out;
 }

@@ -2,7 +2,14 @@
 import { compareText } from '../collections.ts';
 import type { Change, NodeSummary, Plan, PlanWarning } from '../planner/schema.ts';
 import { plural } from '../plural.ts';
-import { type AccountSection, accountSections, changeColumns, DEFAULT_ROW_LIMIT } from './common.ts';
+import {
+  type AccountSection,
+  accountSections,
+  changeColumns,
+  DEFAULT_ROW_LIMIT,
+  type FidelitySection,
+  fidelitySection,
+} from './common.ts';
 
 export interface TextOptions {
   color?: boolean;
@@ -31,6 +38,7 @@ export function renderText(plan: Plan, options: TextOptions = {}): string {
     ...accountSections(plan).flatMap((section) => [...sectionLines(section, limit, paint), '']),
     ...nodeLines(plan.nodes, paint),
     '',
+    ...(plan.fidelity ? fidelityLines(fidelitySection(plan.fidelity), paint) : []),
     ...warningLines(plan.warnings, paint),
     paint(plan.verdict === 'in-sync' ? 'green' : 'red', plan.summary),
   ];
@@ -92,4 +100,17 @@ function warningLines(warnings: readonly PlanWarning[], paint: Paint): string[] 
     ...warnings.map((w) => `  ${paint('yellow', '!')} ${w.message}`),
     '',
   ];
+}
+
+function fidelityLines(section: FidelitySection, paint: Paint): string[] {
+  const out = [`${section.title}: ${section.summary}`];
+  for (const d of section.disagreements) {
+    out.push(`  ${paint('red', '!')} ${d.heading}`);
+    for (const line of d.differences) out.push(`      ${line}`);
+    out.push(paint('dim', `      computed: ${d.local}`), paint('dim', `      AWS:      ${d.aws}`));
+  }
+  if (section.settled.length > 0) {
+    out.push('  Same-node conflicts settled by AWS:', ...section.settled.map((line) => `    ${line}`));
+  }
+  return [...out, ''];
 }

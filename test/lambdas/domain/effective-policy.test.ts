@@ -9,7 +9,7 @@ import {
 } from '../../../lambdas/domain/effective-policy.ts';
 import type { OrgSnapshot, ResolvedSetting } from '../../../lambdas/domain/model.ts';
 import { type OrgNode, OrgTree } from '../../../lambdas/domain/organization.ts';
-import { effectiveDocument } from '../../support/effective-document.ts';
+import { effectiveDocument } from '../../../lambdas/domain/effective-document.ts';
 import { entry, OrgBuilder } from '../../support/org-builder.ts';
 
 /** Effective policies of a snapshot, every attached policy parsed as AWS would read it. */

@@ -1,0 +1,320 @@
+/**
+ * Confirming the local computation with AWS: which accounts to ask DescribeEffectivePolicy about (one
+ * per distinct effective state, or all), and, once AWS has answered, the comparison. Accounts whose
+ * chains of attached policies are the same share one state object (effective-policy.ts), so a state
+ * is a chain, and one answer stands for every account of it.
+ *
+ * Where AWS disagrees, AWS's document decides: it replaces the computed state of the state's accounts
+ * (and their state after the plan, where the plan does not change their chain). A difference on a
+ * service that policies on one node assign differently (attachment order, which no API reports) is
+ * AWS settling that conflict, not a disagreement.
+ */
+import { compareText } from '../collections.ts';
+import type { Verify } from '../contract.ts';
+import {
+  asSetting,
+  differences,
+  documentOf,
+  type EffectiveSettings,
+  parseEffectiveDocument,
+  type SettingDifference,
+  settingsOfState,
+} from '../effective-document.ts';
+import type {
+  AttachedPolicy,
+  EffectiveEntry,
+  EffectivePolicies,
+  EffectiveState,
+  SettingSource,
+  ValueConflict,
+} from '../effective-policy.ts';
+import type { OrgNode, OrgTree } from '../organization.ts';
+import { plural } from '../plural.ts';
+import { OPS_ALL } from '../policy-document.ts';
+import type { AwsValidationError, Disagreement, Fidelity, SettledConflict } from './schema.ts';
+
+/** AWS's answers for the plan: `content` undefined is EffectivePolicyNotFoundException (no effective policy). */
+export type Verification =
+  | { source: 'snapshot' | 'none'; verify: Verify }
+  | {
+      source: 'aws';
+      verify: Exclude<Verify, 'none'>;
+      answers: ReadonlyMap<string, { content: string | undefined }>;
+      /** DescribeEffectivePolicy calls made (an account that left the organization has no answer). */
+      calls: number;
+      callLimit: number;
+      invalidAccounts: readonly InvalidAccount[];
+    };
+
+/** An account AWS lists with an invalid effective policy; `errors` undefined when they were not read. */
+export interface InvalidAccount {
+  accountId: string;
+  accountName: string;
+  errors: readonly AwsValidationError[] | undefined;
+}
+
+/** The accounts of each distinct effective state, in the tree's order. */
+export function stateGroups(tree: OrgTree, effective: EffectivePolicies): Map<EffectiveState, OrgNode[]> {
+  const groups = new Map<EffectiveState, OrgNode[]>();
+  for (const account of tree.accounts) {
+    const state = effective.stateOf(account.id);
+    const group = groups.get(state);
+    if (group) group.push(account);
+    else groups.set(state, [account]);
+  }
+  return groups;
+}
+
+/**
+ * The accounts to ask about, most useful first, at most `limit`: one active account of each state,
+ * then (`all`) every other account; a bound therefore cuts whole states last.
+ */
+export function accountsToAsk(
+  groups: ReadonlyMap<EffectiveState, readonly OrgNode[]>,
+  verify: Exclude<Verify, 'none'>,
+  limit: number,
+): string[] {
+  const first: string[] = [];
+  const rest: string[] = [];
+  for (const accounts of groups.values()) {
+    const sorted = [...accounts].sort((a, b) => compareText(a.id, b.id));
+    const pick = sorted.find((a) => a.status === undefined || a.status === 'ACTIVE') ?? sorted[0];
+    if (!pick) continue;
+    first.push(pick.id);
+    if (verify === 'all') for (const a of sorted) if (a !== pick) rest.push(a.id);
+  }
+  return [...first, ...rest].slice(0, limit);
+}
+
+interface Judged {
+  disagreement: Omit<Disagreement, 'accounts'> | undefined;
+  settled: SettledConflict[];
+  /** AWS's document as a state, when it differs from ours. */
+  awsState: EffectiveState | undefined;
+}
+
+interface Context {
+  tree: OrgTree;
+  current: EffectivePolicies;
+  after: EffectivePolicies;
+  attachments: ReadonlyMap<string, readonly AttachedPolicy[]>;
+}
+
+/** Compares AWS's answers with the computed states, puts AWS's answer in place where they differ. */
+export function confirmStates(context: Context, verification: Verification): Fidelity {
+  const groups = stateGroups(context.tree, context.current);
+  if (verification.source !== 'aws') return notConfirmed(verification, groups.size);
+  const { answers } = verification;
+  const disagreements: Disagreement[] = [];
+  const settled = new Map<string, SettledConflict>();
+  let checked = 0;
+  let confirmed = 0;
+  for (const [state, accounts] of groups) {
+    const asked = accounts.filter((a) => answers.has(a.id));
+    if (asked.length === 0) continue;
+    checked++;
+    let agreed = true;
+    let groupAnswer: EffectiveState | undefined;
+    for (const account of asked) {
+      const judged = judge(context, state, account, answers.get(account.id)?.content);
+      for (const s of judged.settled) settled.set(`${s.nodeId}|${s.service}`, s);
+      if (judged.disagreement) {
+        agreed = false;
+        const decided = verification.verify === 'states' ? accounts.length : 1;
+        disagreements.push({ ...judged.disagreement, accounts: decided });
+      }
+      if (judged.awsState) {
+        useAwsState(context, account.id, judged.awsState);
+        groupAnswer ??= judged.awsState;
+      }
+    }
+    if (agreed) confirmed++;
+    if (groupAnswer) {
+      for (const account of accounts)
+        if (!answers.has(account.id)) useAwsState(context, account.id, groupAnswer);
+    }
+  }
+  return {
+    verify: verification.verify,
+    source: 'aws',
+    summary: summaryOf(groups.size, checked, confirmed, disagreements, verification),
+    states: groups.size,
+    checked,
+    confirmed,
+    calls: verification.calls,
+    callLimit: verification.callLimit,
+    disagreements,
+    settledConflicts: [...settled.values()],
+    invalidAccounts: verification.invalidAccounts.length,
+  };
+}
+
+function notConfirmed(
+  verification: { source: 'snapshot' | 'none'; verify: Verify },
+  states: number,
+): Fidelity {
+  const why = verification.source === 'snapshot' ? 'snapshot' : 'verify none';
+  return {
+    verify: verification.verify,
+    source: verification.source,
+    summary: `not confirmed (${why}): the effective policies of ${plural(states, 'state')} are computed locally only`,
+    states,
+    checked: 0,
+    confirmed: 0,
+    calls: 0,
+    disagreements: [],
+    settledConflicts: [],
+    invalidAccounts: 0,
+  };
+}
+
+function summaryOf(
+  states: number,
+  checked: number,
+  confirmed: number,
+  disagreements: readonly Disagreement[],
+  verification: Extract<Verification, { source: 'aws' }>,
+): string {
+  const parts = [`confirmed by AWS for ${confirmed} of ${plural(states, 'state')}`];
+  if (disagreements.length > 0) {
+    const decided = disagreements.reduce((sum, d) => sum + d.accounts, 0);
+    parts.push(
+      `AWS disagrees on ${plural(checked - confirmed, 'state')}, and its answer decides the verdict for ${plural(decided, 'account')}`,
+    );
+  }
+  if (checked < states) {
+    parts.push(
+      `${states - checked} not checked (at most ${plural(verification.callLimit, 'DescribeEffectivePolicy call')} per run)`,
+    );
+  }
+  return parts.join('; ');
+}
+
+/** An account's state after the plan is AWS's answer too, unless the plan changes its chain. */
+function useAwsState({ current, after }: Context, accountId: string, aws: EffectiveState): void {
+  if (after.stateOf(accountId) === current.stateOf(accountId)) after.replace(accountId, aws);
+  current.replace(accountId, aws);
+}
+
+/** The policies of an account's chain, root first, with the node each is attached to. */
+function chainPolicies({ tree, attachments }: Context, account: OrgNode) {
+  return tree
+    .chain(account)
+    .flatMap((node) => (attachments.get(node.id) ?? []).map((policy) => ({ policy, node })));
+}
+
+function judge(
+  context: Context,
+  state: EffectiveState,
+  account: OrgNode,
+  content: string | undefined,
+): Judged {
+  const chain = chainPolicies(context, account);
+  const policies = chain.map(({ policy, node }) => ({
+    policyId: policy.id,
+    policyName: policy.name,
+    nodeId: node.id,
+    node: context.tree.label(node),
+  }));
+  const local = settingsOfState(state);
+  const base = {
+    state:
+      policies.length === 0
+        ? 'no policy'
+        : policies.map((p) => `${p.node}: ${p.policyName} (${p.policyId})`).join(' → '),
+    accountId: account.id,
+    local: documentOf(local),
+    aws: content ?? '',
+    policies,
+  };
+  const parsed = parseEffectiveDocument(content);
+  if ('error' in parsed) {
+    return {
+      disagreement: { ...base, differences: [], error: parsed.error },
+      settled: [],
+      awsState: undefined,
+    };
+  }
+  const diffs = differences(local, parsed.settings);
+  const onChain = new Set(chain.map(({ node }) => node.id));
+  const conflicts = context.current.conflicts.filter(
+    (c) => onChain.has(c.nodeId) && state.entries.get(c.service)?.source?.nodeId === c.nodeId,
+  );
+  const settled: SettledConflict[] = [];
+  const unexplained: SettingDifference[] = [];
+  for (const diff of diffs) {
+    const conflict = conflicts.find(
+      (c) => c.service === diff.service && c.candidates.some((candidate) => candidate.value === diff.aws),
+    );
+    if (conflict) settled.push(settledOf(context.tree, conflict, diff.aws, account.id));
+    else unexplained.push(diff);
+  }
+  for (const conflict of conflicts) {
+    const aws = parsed.settings.get(conflict.service);
+    if (aws !== undefined && aws === local.get(conflict.service)) {
+      settled.push(settledOf(context.tree, conflict, aws, account.id));
+    }
+  }
+  return {
+    disagreement: unexplained.length > 0 ? { ...base, differences: unexplained } : undefined,
+    settled,
+    awsState: diffs.length > 0 ? awsStateOf(state, parsed.settings, chain) : undefined,
+  };
+}
+
+function settledOf(
+  tree: OrgTree,
+  conflict: ValueConflict,
+  value: string,
+  accountId: string,
+): SettledConflict {
+  const node = tree.get(conflict.nodeId);
+  return {
+    nodeId: conflict.nodeId,
+    node: node ? tree.label(node) : conflict.nodeId,
+    service: conflict.service,
+    value,
+    accountId,
+    candidates: conflict.candidates.map((c) => ({ ...c })),
+  };
+}
+
+/**
+ * AWS's document as an effective state: its values (a value the engine does not know, such as
+ * `OptOut`, counts as unset), attributed to our source where the value is ours, else to the deepest
+ * policy of the chain that assigns that value; the locks stay ours (AWS's document has none).
+ */
+function awsStateOf(
+  local: EffectiveState,
+  aws: EffectiveSettings,
+  chain: readonly { policy: AttachedPolicy; node: OrgNode }[],
+): EffectiveState {
+  const entries = new Map<string, EffectiveEntry>();
+  for (const key of new Set([...local.entries.keys(), ...aws.keys()])) {
+    const ours = local.entries.get(key);
+    const value = asSetting(aws.get(key));
+    const source =
+      value === undefined ? undefined : value === ours?.value ? ours.source : sourceIn(chain, key, value);
+    entries.set(key, {
+      value,
+      source,
+      entryOps: ours?.entryOps ?? OPS_ALL,
+      settingOps: ours?.settingOps ?? OPS_ALL,
+    });
+  }
+  return { servicesOps: local.servicesOps, entries };
+}
+
+function sourceIn(
+  chain: readonly { policy: AttachedPolicy; node: OrgNode }[],
+  key: string,
+  value: string,
+): SettingSource | undefined {
+  for (let i = chain.length - 1; i >= 0; i--) {
+    const { policy, node } = chain[i] as { policy: AttachedPolicy; node: OrgNode };
+    if (policy.document.entries.get(key)?.setting === value) {
+      return { policyId: policy.id, policyName: policy.name, nodeId: node.id };
+    }
+  }
+  return undefined;
+}

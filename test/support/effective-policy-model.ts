@@ -1,0 +1,155 @@
+/**
+ * A scripted model of the three Organizations operations moto does not have: DescribeEffectivePolicy,
+ * ListAccountsWithInvalidEffectivePolicy and ListEffectivePolicyValidationErrors. The fault proxy
+ * answers them from here, in AWS's wire format (JSON 1.1; shapes and error codes from botocore,
+ * botocore/data/organizations/2016-11-28/service-2.json), so the real SDK parses them.
+ *
+ * Tests about fidelity script AWS's answers by hand, in the form AWS's documentation prints
+ * (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_ai-opt-out_effective.html).
+ * Accounts a test does not script get the mirror: the local engine's own answer computed from moto's
+ * state, so tests about something else see an AWS that agrees and nothing more; it proves nothing about
+ * fidelity, and no fidelity test relies on it.
+ */
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { OrganizationsReader } from '../../lambdas/adapters/organizations/reader.ts';
+import { Throttle } from '../../lambdas/adapters/organizations/throttle.ts';
+import { AI_POLICY_TYPE } from '../../lambdas/domain/contract.ts';
+import { effectiveDocument } from '../../lambdas/domain/effective-document.ts';
+import { effectivePoliciesOf } from '../../lambdas/domain/effective-policy.ts';
+import { aiPolicyTypeStatus } from '../../lambdas/domain/model.ts';
+import { OrgTree } from '../../lambdas/domain/organization.ts';
+import { TEST_CREDENTIALS } from './moto-org.ts';
+
+/** AWS's document for an account as text, or `null` for EffectivePolicyNotFoundException. */
+export type ScriptedDocument = string | null;
+
+export interface ScriptedValidationError {
+  ErrorCode: string;
+  ErrorMessage?: string;
+  PathToError?: string;
+  ContributingPolicies?: string[];
+}
+
+export interface ScriptedInvalidAccount {
+  id: string;
+  name: string;
+  errors: ScriptedValidationError[];
+}
+
+export interface ModelAnswer {
+  status: number;
+  payload: Record<string, unknown>;
+}
+
+export const EFFECTIVE_POLICY_OPERATIONS = [
+  'DescribeEffectivePolicy',
+  'ListAccountsWithInvalidEffectivePolicy',
+  'ListEffectivePolicyValidationErrors',
+] as const;
+
+function error(type: string, message: string): ModelAnswer {
+  return { status: 400, payload: { __type: type, Message: message } };
+}
+
+/** A page of `items` from NextToken (an index) and MaxResults, as Organizations pages. */
+function page<T>(items: readonly T[], body: Record<string, unknown>): { items: T[]; next?: string } {
+  const start = Number(body.NextToken ?? 0);
+  const size = Number(body.MaxResults ?? 20);
+  const next = start + size < items.length ? String(start + size) : undefined;
+  return { items: items.slice(start, start + size), ...(next ? { next } : {}) };
+}
+
+export class EffectivePolicyModel {
+  /** AWS's answer per account id, when scripted. */
+  readonly documents = new Map<string, ScriptedDocument>();
+  /** What ListAccountsWithInvalidEffectivePolicy lists, with each account's validation errors. */
+  readonly invalid: ScriptedInvalidAccount[] = [];
+  /** Clients to moto by signing region: moto keeps each partition's organization apart. */
+  private readonly clients = new Map<string, OrganizationsClient>();
+
+  constructor(private readonly upstream: string) {}
+
+  private client(region: string): OrganizationsClient {
+    let client = this.clients.get(region);
+    if (!client) {
+      client = new OrganizationsClient({ region, endpoint: this.upstream, credentials: TEST_CREDENTIALS });
+      this.clients.set(region, client);
+    }
+    return client;
+  }
+
+  clear(): void {
+    this.documents.clear();
+    this.invalid.length = 0;
+  }
+
+  destroy(): void {
+    for (const client of this.clients.values()) client.destroy();
+  }
+
+  /** The answer to one of EFFECTIVE_POLICY_OPERATIONS. */
+  async answer(operation: string, body: Record<string, unknown>, region = 'us-east-1'): Promise<ModelAnswer> {
+    if (body.PolicyType !== AI_POLICY_TYPE) return error('InvalidInputException', 'unsupported policy type');
+    if (operation === 'DescribeEffectivePolicy') return this.describe(String(body.TargetId ?? ''), region);
+    if (operation === 'ListAccountsWithInvalidEffectivePolicy') {
+      const { items, next } = page(this.invalid, body);
+      const accounts = items.map((a) => ({
+        Id: a.id,
+        Name: a.name,
+        Email: `${a.name}@example.com`,
+        State: 'ACTIVE',
+      }));
+      return { status: 200, payload: { Accounts: accounts, PolicyType: AI_POLICY_TYPE, NextToken: next } };
+    }
+    const accountId = String(body.AccountId ?? '');
+    const errors = this.invalid.find((a) => a.id === accountId)?.errors ?? [];
+    const { items, next } = page(errors, body);
+    return {
+      status: 200,
+      payload: {
+        AccountId: accountId,
+        PolicyType: AI_POLICY_TYPE,
+        EffectivePolicyValidationErrors: items,
+        NextToken: next,
+      },
+    };
+  }
+
+  private async describe(accountId: string, region: string): Promise<ModelAnswer> {
+    const scripted = this.documents.has(accountId)
+      ? this.documents.get(accountId)
+      : await this.mirror(accountId, region);
+    if (scripted === undefined) {
+      return error('TargetNotFoundException', `We can't find an account with the TargetId ${accountId}.`);
+    }
+    if (scripted === null) {
+      return error(
+        'EffectivePolicyNotFoundException',
+        "The account doesn't have an effective policy of this type.",
+      );
+    }
+    return {
+      status: 200,
+      payload: {
+        EffectivePolicy: {
+          PolicyContent: scripted,
+          LastUpdatedTimestamp: 1_764_000_000,
+          TargetId: accountId,
+          PolicyType: AI_POLICY_TYPE,
+        },
+      },
+    };
+  }
+
+  /** The local engine's answer from moto's state (see the file comment); `null` when nothing applies. */
+  private async mirror(accountId: string, region: string): Promise<ScriptedDocument | undefined> {
+    const snapshot = await new OrganizationsReader(this.client(region), {
+      throttle: new Throttle({ rates: 'none' }),
+    }).read();
+    const tree = new OrgTree(snapshot);
+    if (!tree.get(accountId)) return undefined;
+    if (aiPolicyTypeStatus(snapshot.root) !== 'ENABLED') return null;
+    const document = effectiveDocument(effectivePoliciesOf(tree, snapshot.policies).stateOf(accountId));
+    return Object.keys(document.services).length === 0 ? null : JSON.stringify(document);
+  }
+}
