@@ -15,6 +15,11 @@
  *   These are scoped by that ARN, so they hold whether or not AWS puts organizations:PolicyType in the
  *   request (the reference lists it for them at action level; issue 8 read ListTagsForResource as having
  *   no such key).
+ * - DescribeEffectivePolicy and ListEffectivePolicyValidationErrors act on the `account` resource type
+ *   (`arn:<partition>:organizations::<management account>:account/o-<org id>/<account id>`), and
+ *   ListAccountsWithInvalidEffectivePolicy has no resource type (Resource `*`); all three list the
+ *   organizations:PolicyType condition key, and each request names the policy type, so the condition
+ *   limits them to AI opt-out effective policies.
  * - AttachPolicy and DetachPolicy are also authorized on the target (`root`, `organizationalunit`,
  *   `account`), and EnablePolicyType on the `root`: there the organizations:PolicyType condition, which
  *   the reference lists for all three, is what limits them to AI opt-out policies.
@@ -44,7 +49,19 @@ const POLICY_ARN_READ_ACTIONS = [
   'organizations:ListTargetsForPolicy',
   'organizations:ListTagsForResource',
 ];
-export const POLICY_READ_ACTIONS = [...LIST_POLICIES_ACTIONS, ...POLICY_ARN_READ_ACTIONS];
+/** AWS's own effective policies of accounts (the fidelity check): on the account, limited by the condition. */
+const EFFECTIVE_POLICY_ACCOUNT_ACTIONS = [
+  'organizations:DescribeEffectivePolicy',
+  'organizations:ListEffectivePolicyValidationErrors',
+];
+/** No resource type: limited by the organizations:PolicyType condition. */
+const INVALID_EFFECTIVE_POLICY_ACTIONS = ['organizations:ListAccountsWithInvalidEffectivePolicy'];
+export const POLICY_READ_ACTIONS = [
+  ...LIST_POLICIES_ACTIONS,
+  ...POLICY_ARN_READ_ACTIONS,
+  ...EFFECTIVE_POLICY_ACCOUNT_ACTIONS,
+  ...INVALID_EFFECTIVE_POLICY_ACTIONS,
+];
 
 /** Authorized on the policy (by its ARN) and, for the two attachment actions, on the target too. */
 const POLICY_ARN_WRITE_ACTIONS = [
@@ -77,6 +94,7 @@ function organizationsArns(scope: OrganizationsScope) {
   return {
     aiOptOutPolicies: `${prefix}:policy/o-*/${AI_POLICY_TYPE.toLowerCase()}/*`,
     roots: `${prefix}:root/o-*/r-*`,
+    accounts: `${prefix}:account/o-*/*`,
     targets: [`${prefix}:root/o-*/r-*`, `${prefix}:ou/o-*/ou-*`, `${prefix}:account/o-*/*`],
   };
 }
@@ -97,6 +115,8 @@ export function organizationsStatements(
     statement('ReadOrganizationHierarchy', HIERARCHY_READ_ACTIONS, ['*']),
     statement('ListAiOptOutPolicies', LIST_POLICIES_ACTIONS, ['*'], true),
     statement('ReadAiOptOutPolicies', POLICY_ARN_READ_ACTIONS, [arns.aiOptOutPolicies]),
+    statement('ReadEffectiveAiOptOutPolicies', EFFECTIVE_POLICY_ACCOUNT_ACTIONS, [arns.accounts], true),
+    statement('ListInvalidEffectiveAiOptOutPolicies', INVALID_EFFECTIVE_POLICY_ACTIONS, ['*'], true),
   ];
   if (mode === 'enforce') {
     statements.push(
@@ -110,10 +130,10 @@ export function organizationsStatements(
 
 /** Why the Organizations statements use `*`, for cdk-nag acknowledgements. */
 export const ORGANIZATIONS_WILDCARD_REASON =
-  'DescribeOrganization, ListRoots and ListPolicies have no resource type in the Service Authorization Reference, so their Resource must be "*"; ListOrganizationalUnitsForParent and ListAccountsForParent read any root or OU of the hierarchy and return only names and ids; ListPolicies is limited to AISERVICES_OPT_OUT_POLICY by the organizations:PolicyType condition.';
+  'DescribeOrganization, ListRoots, ListPolicies and ListAccountsWithInvalidEffectivePolicy have no resource type in the Service Authorization Reference, so their Resource must be "*"; ListOrganizationalUnitsForParent and ListAccountsForParent read any root or OU of the hierarchy and return only names and ids; ListPolicies and ListAccountsWithInvalidEffectivePolicy are limited to AISERVICES_OPT_OUT_POLICY by the organizations:PolicyType condition.';
 
 const ARN_PATTERN_REASON =
-  "AI opt-out policy ids and the organization id exist only after deployment: the policy pattern names only AISERVICES_OPT_OUT_POLICY policies of this management account (the policy type is part of a policy's ARN); the root, OU and account patterns are attachment targets, and those grants carry the organizations:PolicyType = AISERVICES_OPT_OUT_POLICY condition.";
+  "AI opt-out policy ids and the organization id exist only after deployment: the policy pattern names only AISERVICES_OPT_OUT_POLICY policies of this management account (the policy type is part of a policy's ARN); the root, OU and account patterns are attachment targets and the accounts whose effective policy is read, and those grants carry the organizations:PolicyType = AISERVICES_OPT_OUT_POLICY condition.";
 
 /**
  * Acknowledges the cdk-nag wildcard findings of organizationsStatements on `construct`: `Resource::*`

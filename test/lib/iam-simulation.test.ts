@@ -204,8 +204,9 @@ async function expectDecisions(configuration: RoleConfiguration, kase: Case, par
 describe('the operations the runtime code sends, found in the code', () => {
   it('include every read and write the reconciler is known to make', () => {
     const reads = `DescribeOrganization ListRoots ListOrganizationalUnitsForParent ListAccountsForParent
-      ListPolicies DescribePolicy ListTargetsForPolicy ListTagsForResource`.split(/\s+/);
-    expect(reads).toHaveLength(8);
+      ListPolicies DescribePolicy ListTargetsForPolicy ListTagsForResource
+      DescribeEffectivePolicy ListAccountsWithInvalidEffectivePolicy ListEffectivePolicyValidationErrors`.split(/\s+/);
+    expect(reads).toHaveLength(11);
     // The writes the call counters know, but UntagResource: the tool never removes its tag.
     const writes = [...WRITE_OPERATIONS].filter((op) => op !== 'UntagResource');
     expect(writes).toHaveLength(7);
@@ -213,6 +214,16 @@ describe('the operations the runtime code sends, found in the code', () => {
     expect(SENT_NAMES).not.toContain('UntagResource');
     expect(SENT.find((s) => s.operation === 'AttachPolicy')?.parameters).toEqual(['PolicyId', 'TargetId']);
     expect(SENT.find((s) => s.operation === 'CreatePolicy')?.parameters).toContain('Tags');
+    expect(SENT.find((s) => s.operation === 'DescribeEffectivePolicy')?.parameters).toEqual([
+      'PolicyType',
+      'TargetId',
+    ]);
+    expect(SENT.find((s) => s.operation === 'ListEffectivePolicyValidationErrors')?.parameters).toEqual([
+      'AccountId',
+      'MaxResults',
+      'NextToken',
+      'PolicyType',
+    ]);
     expect([...ON_A_POLICY].sort()).toEqual(
       expect.arrayContaining(['DescribePolicy', 'ListTagsForResource', 'CreatePolicy', 'AttachPolicy']),
     );

@@ -105,7 +105,12 @@ describe('the reconciler function', () => {
       'ReadOrganizationHierarchy',
       'ListAiOptOutPolicies',
       'ReadAiOptOutPolicies',
+      'ReadEffectiveAiOptOutPolicies',
+      'ListInvalidEffectiveAiOptOutPolicies',
     ]);
+    for (const sid of ['ReadEffectiveAiOptOutPolicies', 'ListInvalidEffectiveAiOptOutPolicies']) {
+      expect(organizations.find((s) => s.Sid === sid)?.Condition, sid).toEqual(POLICY_TYPE);
+    }
     expect(actionsOf(organizations).sort()).toEqual(
       [...HIERARCHY_READ_ACTIONS, ...POLICY_READ_ACTIONS].sort(),
     );
