@@ -9,7 +9,7 @@
  * service that policies on one node assign differently (attachment order, which no API reports) is
  * AWS settling that conflict, not a disagreement.
  */
-import { compareText } from '../collections.ts';
+import { compareText, PairCache } from '../collections.ts';
 import type { Verify } from '../contract.ts';
 import {
   asSetting,
@@ -190,9 +190,22 @@ function summaryOf(
   return parts.join('; ');
 }
 
-/** An account's state after the plan is AWS's answer too, unless the plan changes its chain. */
+const sameSettings = new PairCache<EffectiveState, EffectiveState, boolean>();
+
+/**
+ * An account's state after the plan is AWS's answer too where the plan leaves the computed settings of
+ * the account as they are (the two computations build separate state objects, so they are compared by
+ * their settings).
+ */
 function useAwsState({ current, after }: Context, accountId: string, aws: EffectiveState): void {
-  if (after.stateOf(accountId) === current.stateOf(accountId)) after.replace(accountId, aws);
+  const before = current.stateOf(accountId);
+  const planned = after.stateOf(accountId);
+  const unchanged = sameSettings.get(
+    before,
+    planned,
+    () => differences(settingsOfState(before), settingsOfState(planned)).length === 0,
+  );
+  if (unchanged) after.replace(accountId, aws);
   current.replace(accountId, aws);
 }
 

@@ -1,0 +1,370 @@
+/**
+ * The plan with AWS's answers (planner/fidelity.ts, planner/invalid-accounts.ts): AWS's documents are
+ * written by hand in the form AWS's documentation prints them (operators stripped,
+ * `{"services":{"<key>":{"opt_out_policy":"optOut"}}}`), never produced by the engine under test.
+ */
+import { describe, expect, it } from 'vitest';
+import { loadDesiredState } from '../../../../lambdas/domain/desired-state/loader.ts';
+import {
+  DEFAULT_POLICY_DESCRIPTION,
+  type DesiredState,
+} from '../../../../lambdas/domain/desired-state/types.ts';
+import {
+  accountsToVerify,
+  type InvalidAccount,
+  type Plan,
+  plan,
+  type Verification,
+} from '../../../../lambdas/domain/planner.ts';
+import { renderPolicyDocument } from '../../../../lambdas/domain/policy-document.ts';
+import { toReport } from '../../../../lambdas/domain/report/json.ts';
+import { renderMarkdown } from '../../../../lambdas/domain/report/markdown.ts';
+import { ReportSchema } from '../../../../lambdas/domain/report/schema.ts';
+import { renderText } from '../../../../lambdas/domain/report/text.ts';
+import { entry, OrgBuilder } from '../../../support/org-builder.ts';
+
+function desired(yaml: string): DesiredState {
+  const result = loadDesiredState(yaml, { file: 'ai-optout.yaml' });
+  if (!result.ok) throw new Error(result.diagnostics.map((d) => d.message).join('\n'));
+  return result.state;
+}
+
+/** The baseline opts everything out and locks what it declares; unmanaged policies count, not change. */
+const YAML = `
+version: 1
+unmanaged: ignore
+policies:
+  - name: baseline
+    default: optOut
+    lock: declared
+    targets: [root]
+expect:
+  optOut: all
+`;
+
+const AWS = {
+  optedOut: '{"services":{"default":{"opt_out_policy":"optOut"}}}',
+  lexIn: '{"services":{"default":{"opt_out_policy":"optOut"},"lex":{"opt_out_policy":"optIn"}}}',
+  lexOut: '{"services":{"lex":{"opt_out_policy":"optOut"},"default":{"opt_out_policy":"optOut"}}}',
+};
+
+/** Root: baseline; Sandbox: an unmanaged policy opting Lex in. Two states: Prod's and Sandbox's. */
+function org(
+  sandboxPolicies: { name: string; lex: 'optIn' | 'optOut' }[] = [{ name: 'sandbox-lex', lex: 'optIn' }],
+) {
+  const builder = new OrgBuilder()
+    .account('management')
+    .account('prod-1', 'Workloads/Prod')
+    .account('prod-2', 'Workloads/Prod')
+    .account('sandbox-1', 'Sandbox')
+    .account('sandbox-2', 'Sandbox');
+  builder.policy('baseline', renderPolicyDocument({ default: 'optOut', lock: 'declared' }), ['root'], {
+    managed: true,
+    id: 'p-baseline1',
+    description: DEFAULT_POLICY_DESCRIPTION,
+  });
+  sandboxPolicies.forEach((p, i) =>
+    builder.policy(p.name, { services: { lex: entry(p.lex) } }, ['Sandbox'], { id: `p-sandbox${i}00` }),
+  );
+  return builder;
+}
+
+function answered(
+  answers: Record<string, string | undefined>,
+  options: { verify?: 'states' | 'all'; invalid?: InvalidAccount[]; limit?: number } = {},
+): Verification {
+  return {
+    source: 'aws',
+    verify: options.verify ?? 'states',
+    answers: new Map(Object.entries(answers).map(([id, content]) => [id, { content }])),
+    calls: Object.keys(answers).length,
+    callLimit: options.limit ?? 200,
+    invalidAccounts: options.invalid ?? [],
+  };
+}
+
+function planWith(builder: OrgBuilder, answers: Record<string, string | undefined>, options = {}): Plan {
+  return plan(desired(YAML), builder.build(), { verification: answered(answers, options) });
+}
+
+describe('which accounts AWS is asked about', () => {
+  it('one per distinct effective state (the accounts of one chain share it), or every account', () => {
+    const b = org();
+    const snapshot = b.build();
+    const states = accountsToVerify(snapshot, 'states', 200);
+    // management and prod-* share the root's state; sandbox-* share Sandbox's.
+    expect(states).toEqual({ accountIds: [b.idOf('management'), b.idOf('sandbox-1')], states: 2 });
+    const all = accountsToVerify(snapshot, 'all', 200);
+    expect(all.accountIds.slice(0, 2)).toEqual(states.accountIds);
+    expect([...all.accountIds].sort()).toEqual(snapshot.accounts.map((a) => a.id).sort());
+    expect(accountsToVerify(snapshot, 'all', 3).accountIds).toHaveLength(3);
+  });
+
+  it('does not grow with accounts that join an existing state', () => {
+    const b = org();
+    for (let i = 0; i < 30; i++) b.account(`prod-x${i}`, 'Workloads/Prod').account(`sbx-x${i}`, 'Sandbox');
+    expect(accountsToVerify(b.build(), 'states', 200).accountIds).toHaveLength(2);
+  });
+});
+
+describe('plan with AWS confirming', () => {
+  it('agreement: "confirmed by AWS for 2 of 2 states", the verdict unchanged', () => {
+    const b = org();
+    const result = planWith(b, { [b.idOf('management')]: AWS.optedOut, [b.idOf('sandbox-1')]: AWS.lexIn });
+    expect(result.fidelity).toMatchObject({
+      source: 'aws',
+      summary: 'confirmed by AWS for 2 of 2 states',
+      states: 2,
+      checked: 2,
+      confirmed: 2,
+      calls: 2,
+      disagreements: [],
+    });
+    expect(result.violations.map((v) => `${v.accountName} ${v.service} ${v.actual}`)).toEqual([
+      'sandbox-1 lex optIn',
+      'sandbox-2 lex optIn',
+    ]);
+  });
+
+  it("disagreement: AWS's document decides the verdict for every account of the state, and is named", () => {
+    const b = org();
+    const result = planWith(b, { [b.idOf('management')]: AWS.optedOut, [b.idOf('sandbox-1')]: AWS.lexOut });
+    expect(result.changes).toEqual([]);
+    expect(result.effectiveChanges).toEqual([]);
+    expect(result.verdict).toBe('in-sync');
+    expect(result.violations).toEqual([]);
+    expect(result.fidelity?.summary).toBe(
+      'confirmed by AWS for 1 of 2 states; AWS disagrees on 1 state, and its answer decides the verdict for 2 accounts',
+    );
+    expect(result.fidelity?.disagreements).toEqual([
+      {
+        state: 'Root: baseline (p-baseline1) → Root/Sandbox: sandbox-lex (p-sandbox000)',
+        accountId: b.idOf('sandbox-1'),
+        accounts: 2,
+        local: { services: { default: { opt_out_policy: 'optOut' }, lex: { opt_out_policy: 'optIn' } } },
+        aws: AWS.lexOut,
+        differences: [{ service: 'lex', local: 'optIn', aws: 'optOut' }],
+        policies: [
+          { policyId: 'p-baseline1', policyName: 'baseline', nodeId: b.rootId, node: 'Root' },
+          {
+            policyId: 'p-sandbox000',
+            policyName: 'sandbox-lex',
+            nodeId: b.idOf('Sandbox'),
+            node: 'Root/Sandbox',
+          },
+        ],
+      },
+    ]);
+  });
+
+  it('disagreement the other way: AWS opts an account in that we computed out; the cause is a policy of its chain', () => {
+    const b = org();
+    const result = planWith(b, { [b.idOf('management')]: AWS.lexIn, [b.idOf('sandbox-1')]: AWS.lexIn });
+    expect(result.verdict).toBe('drift');
+    // The root's state (management, prod-1, prod-2) now has lex optIn, as AWS says.
+    expect(
+      result.violations
+        .filter((v) => v.service === 'lex')
+        .map((v) => v.accountName)
+        .sort(),
+    ).toEqual(['management', 'prod-1', 'prod-2', 'sandbox-1', 'sandbox-2']);
+    // No policy of the root's chain assigns lex optIn: nothing to blame but AWS's answer.
+    expect(result.violations.find((v) => v.accountName === 'prod-1')?.cause).toBe('none');
+    expect(result.fidelity?.confirmed).toBe(1);
+  });
+
+  it('EffectivePolicyNotFoundException is no effective policy: equal to an empty state, else a disagreement', () => {
+    const empty = new OrgBuilder().account('management').account('prod-1', 'Prod');
+    const none = plan(desired(YAML), empty.build(), {
+      verification: answered({ [empty.idOf('management')]: undefined }),
+    });
+    expect(none.fidelity).toMatchObject({ confirmed: 1, states: 1, disagreements: [] });
+
+    const b = org();
+    const result = planWith(b, { [b.idOf('management')]: undefined, [b.idOf('sandbox-1')]: AWS.lexIn });
+    expect(result.fidelity?.disagreements[0]).toMatchObject({
+      aws: '',
+      differences: [{ service: 'default', local: 'optOut', aws: 'absent' }],
+      accounts: 3,
+    });
+    expect(result.violations.filter((v) => v.service === 'default').map((v) => v.actual)).toEqual([
+      'unset',
+      'unset',
+      'unset',
+    ]);
+  });
+
+  it('a document AWS wrote in a form we cannot read is a disagreement, and the computed state stands', () => {
+    const b = org();
+    const result = planWith(b, { [b.idOf('management')]: 'not json', [b.idOf('sandbox-1')]: AWS.lexIn });
+    expect(result.fidelity?.disagreements[0]).toMatchObject({ error: 'the effective policy is not JSON' });
+    expect(result.violations).toHaveLength(2);
+  });
+
+  it('a value AWS carries through unchanged (`OptOut`) is reported verbatim and counts as unset', () => {
+    const b = org();
+    const odd = '{"services":{"default":{"opt_out_policy":"OptOut"}}}';
+    const result = planWith(b, { [b.idOf('management')]: odd, [b.idOf('sandbox-1')]: AWS.lexIn });
+    expect(result.fidelity?.disagreements[0]?.differences).toEqual([
+      { service: 'default', local: 'optOut', aws: 'OptOut' },
+    ]);
+    expect(result.violations.find((v) => v.accountName === 'prod-1')).toMatchObject({
+      service: 'default',
+      actual: 'unset',
+    });
+  });
+
+  it('states past the bound of calls stay unchecked, and the summary says so', () => {
+    const b = org();
+    const result = planWith(b, { [b.idOf('management')]: AWS.optedOut }, { limit: 1 });
+    expect(result.fidelity?.summary).toBe(
+      'confirmed by AWS for 1 of 2 states; 1 not checked (at most 1 DescribeEffectivePolicy call per run)',
+    );
+  });
+
+  it('verify all: each account is judged by its own answer', () => {
+    const b = org();
+    const answers = Object.fromEntries(
+      b.build().accounts.map((a) => [a.id, a.name.startsWith('sandbox') ? AWS.lexIn : AWS.optedOut]),
+    );
+    answers[b.idOf('sandbox-2')] = AWS.lexOut;
+    const result = planWith(b, answers, { verify: 'all' });
+    expect(result.fidelity).toMatchObject({ states: 2, checked: 2, confirmed: 1, calls: 5 });
+    expect(result.fidelity?.disagreements.map((d) => [d.accountId, d.accounts])).toEqual([
+      [b.idOf('sandbox-2'), 1],
+    ]);
+    expect(result.violations.map((v) => v.accountName)).toEqual(['sandbox-1']);
+  });
+});
+
+describe('same-node conflicts settled by AWS', () => {
+  const conflicting = [
+    { name: 'sandbox-lex-in', lex: 'optIn' as const },
+    { name: 'sandbox-lex-out', lex: 'optOut' as const },
+  ];
+
+  it('without AWS the plan assumes optIn and says so', () => {
+    const result = plan(desired(YAML), org(conflicting).build());
+    expect(result.warnings.find((w) => w.code === 'same-node-conflict')?.message).toMatch(
+      /this plan assumes optIn\.$/,
+    );
+    expect(result.violations).toHaveLength(2);
+  });
+
+  it('AWS applies optOut: the guess is replaced, no violation, and it is not a model disagreement', () => {
+    const b = org(conflicting);
+    const result = planWith(b, { [b.idOf('management')]: AWS.optedOut, [b.idOf('sandbox-1')]: AWS.lexOut });
+    expect(result.violations).toEqual([]);
+    expect(result.fidelity).toMatchObject({ confirmed: 2, disagreements: [] });
+    expect(result.fidelity?.settledConflicts).toEqual([
+      {
+        nodeId: b.idOf('Sandbox'),
+        node: 'Root/Sandbox',
+        service: 'lex',
+        value: 'optOut',
+        accountId: b.idOf('sandbox-1'),
+        candidates: [
+          { policyId: 'p-sandbox000', policyName: 'sandbox-lex-in', value: 'optIn' },
+          { policyId: 'p-sandbox100', policyName: 'sandbox-lex-out', value: 'optOut' },
+        ],
+      },
+    ]);
+    expect(result.warnings.find((w) => w.code === 'same-node-conflict')?.message).toMatch(
+      new RegExp(
+        `AWS's effective policy for account ${b.idOf('sandbox-1')} settles it as optOut, and this plan follows AWS\\.$`,
+      ),
+    );
+  });
+
+  it('AWS applies optIn: the same value as the guess, now confirmed, and the violations stay', () => {
+    const b = org(conflicting);
+    const result = planWith(b, { [b.idOf('management')]: AWS.optedOut, [b.idOf('sandbox-1')]: AWS.lexIn });
+    expect(result.violations.map((v) => `${v.accountName} ${v.service} ${v.actual}`)).toEqual([
+      'sandbox-1 lex optIn',
+      'sandbox-2 lex optIn',
+    ]);
+    expect(result.fidelity?.settledConflicts.map((c) => c.value)).toEqual(['optIn']);
+    expect(result.warnings.find((w) => w.code === 'same-node-conflict')?.message).toMatch(
+      /settles it as optIn/,
+    );
+  });
+});
+
+describe("AWS's invalid-policy alarms", () => {
+  it('each validation error of a listed account is a violation with its code, path and policies', () => {
+    const b = org();
+    const invalid: InvalidAccount[] = [
+      {
+        accountId: b.idOf('prod-1'),
+        accountName: 'prod-1',
+        errors: [
+          {
+            errorCode: 'ELEMENTS_TOO_MANY',
+            errorMessage: 'too many elements',
+            pathToError: 'services.lex',
+            contributingPolicies: ['p-baseline1'],
+          },
+        ],
+      },
+      { accountId: '999988887777', accountName: 'gone', errors: undefined },
+    ];
+    const result = planWith(
+      b,
+      { [b.idOf('management')]: AWS.optedOut, [b.idOf('sandbox-1')]: AWS.lexIn },
+      { invalid },
+    );
+    const prod = result.violations.find((v) => v.accountName === 'prod-1');
+    expect(prod).toEqual({
+      accountId: b.idOf('prod-1'),
+      accountName: 'prod-1',
+      path: 'Root/Workloads/Prod',
+      service: 'lex',
+      expected: 'optOut',
+      actual: 'unset',
+      cause: 'aws:ELEMENTS_TOO_MANY',
+      causeDetail:
+        'AWS reports the effective policy invalid (ELEMENTS_TOO_MANY at services.lex: too many elements; policies p-baseline1)',
+      awsValidation: {
+        errorCode: 'ELEMENTS_TOO_MANY',
+        errorMessage: 'too many elements',
+        pathToError: 'services.lex',
+        contributingPolicies: ['p-baseline1'],
+      },
+    });
+    expect(result.violations.find((v) => v.accountId === '999988887777')).toMatchObject({
+      service: '*',
+      cause: 'aws:invalid',
+    });
+    // sandbox-1, sandbox-2 (lex optIn), prod-1, and the account AWS lists that the read did not see.
+    expect(result.accounts.nonCompliant).toBe(4);
+    expect(result.fidelity?.invalidAccounts).toBe(2);
+  });
+});
+
+describe('the report', () => {
+  it('snapshot: "not confirmed (snapshot)"', () => {
+    const result = plan(desired(YAML), org().build(), {
+      verification: { source: 'snapshot', verify: 'states' },
+    });
+    expect(result.fidelity?.summary).toBe(
+      'not confirmed (snapshot): the effective policies of 2 states are computed locally only',
+    );
+    expect(renderText(result)).toContain(
+      'Confirmed by AWS (DescribeEffectivePolicy): not confirmed (snapshot)',
+    );
+  });
+
+  it('JSON carries fidelity (schema-valid); text and markdown show the disagreement in their own section', () => {
+    const b = org();
+    const result = planWith(b, { [b.idOf('management')]: AWS.optedOut, [b.idOf('sandbox-1')]: AWS.lexOut });
+    const report = ReportSchema.parse(JSON.parse(JSON.stringify(toReport(result, new Date()))));
+    expect(report.fidelity?.disagreements).toHaveLength(1);
+    const text = renderText(result);
+    expect(text).toContain('lex: computed optIn, AWS optOut');
+    expect(text).toContain(`AWS:      ${AWS.lexOut}`);
+    const markdown = renderMarkdown(result);
+    expect(markdown).toContain('### Confirmed by AWS (DescribeEffectivePolicy)');
+    expect(markdown).toContain('| lex: computed optIn, AWS optOut |');
+    expect('fidelity' in toReport(plan(desired(YAML), b.build()), new Date())).toBe(false);
+  });
+});
