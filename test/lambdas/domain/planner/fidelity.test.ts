@@ -63,9 +63,9 @@ function org(
     id: 'p-baseline1',
     description: DEFAULT_POLICY_DESCRIPTION,
   });
-  sandboxPolicies.forEach((p, i) =>
-    builder.policy(p.name, { services: { lex: entry(p.lex) } }, ['Sandbox'], { id: `p-sandbox${i}00` }),
-  );
+  for (const [i, p] of sandboxPolicies.entries()) {
+    builder.policy(p.name, { services: { lex: entry(p.lex) } }, ['Sandbox'], { id: `p-sandbox${i}00` });
+  }
   return builder;
 }
 
