@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { pushTo } from '../../../lambdas/domain/collections.ts';
+import { effectiveDocument } from '../../../lambdas/domain/effective-document.ts';
 import {
   type EffectivePolicies,
   effectivePoliciesOf,
@@ -9,7 +10,6 @@ import {
 } from '../../../lambdas/domain/effective-policy.ts';
 import type { OrgSnapshot, ResolvedSetting } from '../../../lambdas/domain/model.ts';
 import { type OrgNode, OrgTree } from '../../../lambdas/domain/organization.ts';
-import { effectiveDocument } from '../../../lambdas/domain/effective-document.ts';
 import { entry, OrgBuilder } from '../../support/org-builder.ts';
 
 /** Effective policies of a snapshot, every attached policy parsed as AWS would read it. */
