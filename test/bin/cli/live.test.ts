@@ -13,7 +13,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AI_POLICY_TYPE } from '../../../lambdas/domain/contract.ts';
 import { parseSnapshot } from '../../../lambdas/domain/snapshot.ts';
 import { useLiveEnvironment } from '../../support/live-env.ts';
-import { createLzaOrg, createLzaOrgInPartitionOf } from '../../support/moto-org.ts';
+import { createLzaOrg, createLzaOrgInPartitionOf, type MotoOrg } from '../../support/moto-org.ts';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const bin = join(root, 'bin', 'ai-optout.mjs');
@@ -83,8 +83,9 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+let org: MotoOrg;
 beforeEach(async () => {
-  await createLzaOrg(live.admin);
+  org = await createLzaOrg(live.admin);
 });
 
 describe('ai-optout live commands', () => {
@@ -173,6 +174,48 @@ describe('ai-optout live commands', () => {
     expect(keys.size).toBe(1);
     expect([...keys][0]).toMatch(/^ASIA/);
     expect(live.proxy.signed.find((s) => s.operation === 'AssumeRole')?.accessKeyId).toBe('testing');
+  });
+});
+
+describe('ai-optout plan --verify: the effective policies confirmed by AWS', () => {
+  const described = () => live.proxy.seen.filter((s) => s.operation === 'DescribeEffectivePolicy').length;
+
+  it("AWS's disagreement decides the exit code; verify all asks every account; none asks nothing; a snapshot is not confirmed", async () => {
+    expect((await run(['apply', '--config', config, '--yes'])).code).toBe(0);
+    // AWS says the accounts under the root alone are opted in (hand-written, AWS's printed form).
+    const optedIn = '{"services":{"default":{"opt_out_policy":"optIn"}}}';
+    for (const name of ['management', 'log-archive', 'audit', 'prod-app', 'dev-app']) {
+      live.proxy.effectivePolicies.documents.set(org.idOf(name), optedIn);
+    }
+    live.proxy.seen.length = 0;
+    const disagreed = await run(['plan', '--config', config, '--format', 'json']);
+    expect(disagreed.code).toBe(2);
+    const report = JSON.parse(disagreed.stdout);
+    expect(report.fidelity.summary).toBe(
+      'confirmed by AWS for 1 of 2 states; AWS disagrees on 1 state, and its answer decides the verdict for 5 accounts',
+    );
+    expect(report.violations).toHaveLength(5);
+    expect(described()).toBe(2);
+
+    live.proxy.effectivePolicies.clear();
+    live.proxy.seen.length = 0;
+    const all = await run(['plan', '--config', config, '--verify', 'all', '--format', 'json']);
+    expect([all.code, JSON.parse(all.stdout).fidelity.summary, described()]).toEqual([
+      0,
+      'confirmed by AWS for 2 of 2 states',
+      7,
+    ]);
+
+    live.proxy.seen.length = 0;
+    const none = await run(['plan', '--config', config, '--verify', 'none', '--format', 'json']);
+    expect([none.code, JSON.parse(none.stdout).fidelity.source, described()]).toEqual([0, 'none', 0]);
+
+    const snapshot = join(dir, 'verify-snapshot.json');
+    expect((await run(['snapshot', '--out', snapshot])).code).toBe(0);
+    const offline = await run(['plan', '--config', config, '--snapshot', snapshot]);
+    expect(offline.stdout).toMatch(
+      /^Confirmed by AWS \(DescribeEffectivePolicy\): not confirmed \(snapshot\)/m,
+    );
   });
 });
 

@@ -208,6 +208,9 @@ describe.concurrent('plan', () => {
     expect(report.accounts.total).toBe(18);
     expect(report.changes.length).toBeGreaterThan(0);
     expect(report.violations.length).toBeGreaterThan(0);
+    // A snapshot has no AWS to confirm its effective policies, and says so.
+    expect(report.fidelity).toMatchObject({ source: 'snapshot', checked: 0, disagreements: [] });
+    expect(report.fidelity?.summary).toMatch(/^not confirmed \(snapshot\)/);
     expect(result.stdout).toBe(`${report.summary}\nReport written to ${out}\n`);
   });
 
@@ -384,6 +387,12 @@ describe.concurrent('never destroys input, never silent (the spawned bin; test/c
       `error: --out ${config} is the --config file itself: writing the report there would destroy it; choose another --out path\n`,
     );
     expect(readFileSync(config, 'utf8')).toBe(readFileSync(join(repoRoot, EXAMPLE_CONFIG), 'utf8'));
+  });
+
+  it('--verify with a value it does not know exits 1 and names it', async ({ expect }) => {
+    const result = await runCli(['plan', '--snapshot', EXAMPLE_SNAPSHOT, '--verify', 'some']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/--verify.*some.*states, all, none|--verify.*states.*some/s);
   });
 
   it('--limit 0 exits 1 and says why', async ({ expect }) => {
