@@ -83,6 +83,7 @@ afterAll(async () => {
 beforeEach(async () => {
   await moto.reset();
   proxy.clearFaults();
+  proxy.effectivePolicies.clear();
   proxy.seen.length = 0;
   codePipeline.reset();
   await createBuckets(adminS3, ARTIFACT_BUCKET, STATE_BUCKET);
@@ -250,6 +251,8 @@ async function converge(): Promise<void> {
     sleep: noSleep,
     apply: { sleep: noSleep },
     verifyDelaysMs: [0],
+    // Setup talks to moto directly, which has no DescribeEffectivePolicy.
+    verify: 'none',
   });
   if (!result.converged) throw new Error('setup: apply did not converge');
 }
@@ -1064,6 +1067,66 @@ describe('pipeline job: one result per job', () => {
     expect(second.logs.lines()).toContainEqual(
       expect.objectContaining({ level: 'warn', msg: 'the job already has a result; not reporting again' }),
     );
+  });
+});
+
+describe('pipeline job: the effective policies confirmed by AWS', () => {
+  it("AWS's disagreement fails the job on the accounts it decides, and the report names it; one call per state", async () => {
+    // Prepare: in sync by our computation; AWS (scripted by hand) says the root's accounts are opted in.
+    const org = await createLzaOrg(admin);
+    await converge();
+    for (const name of ['management', 'log-archive', 'audit', 'dev-app']) {
+      proxy.effectivePolicies.documents.set(
+        org.idOf(name),
+        '{"services":{"default":{"opt_out_policy":"optIn"}}}',
+      );
+    }
+    const h = harness();
+    const { event, outputKey } = await job({ output: true });
+
+    // Act
+    await runJob(event, h.context, h.deps);
+
+    // Assess
+    const failure = failureOf(event);
+    expect(failure.type).toBe('JobFailed');
+    expect(failure.lines[0]).toMatch(
+      /^drift: 0 changes, 4 violations in 4 accounts; 4 of 7 accounts non-compliant/,
+    );
+    const { files } = await readOutputArtifact(adminS3, outputKey as string);
+    const report = ReportSchema.parse(JSON.parse(files['report.json'] as string));
+    expect(report.fidelity).toMatchObject({
+      source: 'aws',
+      verify: 'states',
+      states: 3,
+      checked: 3,
+      confirmed: 2,
+    });
+    expect(report.fidelity?.disagreements.map((d) => [d.accounts, d.differences])).toEqual([
+      [4, [{ service: 'default', local: 'optOut', aws: 'optIn' }]],
+    ]);
+    expect(h.orgCalls.DescribeEffectivePolicy).toBe(3);
+    expect(h.orgCalls.ListAccountsWithInvalidEffectivePolicy).toBe(1);
+    expect(files['report.md']).toContain('### Confirmed by AWS (DescribeEffectivePolicy)');
+  });
+
+  it('UserParameters verify none asks AWS nothing; an unknown verify value is a ConfigurationError', async () => {
+    await createLzaOrg(admin);
+    await converge();
+    const h = harness();
+    const { event } = await job({ userParameters: { verify: 'none' } });
+    await runJob(event, h.context, h.deps);
+    expect(successOf(event).variables.VERDICT).toBe('in-sync');
+    expect(Object.keys(h.orgCalls).filter((op) => op.includes('Effective'))).toEqual([]);
+
+    codePipeline.reset();
+    const bad = await job({ userParameters: { verify: 'some' } });
+    await runJob(bad.event, h.context, h.deps);
+    const failure = codePipeline.results().find((r) => r.jobId === jobIdOf(bad.event));
+    expect(failure?.kind === 'failure' && failure.failureDetails).toMatchObject({
+      type: 'ConfigurationError',
+      message: expect.stringMatching(/^UserParameters: verify: .*states.*all.*none.*\(got `some`\)/),
+    });
   });
 });
 
