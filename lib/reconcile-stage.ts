@@ -16,7 +16,15 @@ import {
   Validations,
 } from 'aws-cdk-lib';
 import { Construct, type IConstruct } from 'constructs';
-import { type FailOn, FailOnSchema, type Mode, type OutputVariable } from '../lambdas/domain/contract.ts';
+import {
+  DEFAULT_VERIFY,
+  type FailOn,
+  FailOnSchema,
+  type Mode,
+  type OutputVariable,
+  type Verify,
+  VerifySchema,
+} from '../lambdas/domain/contract.ts';
 import type { ReconcilerFunction } from './reconciler-function.ts';
 
 export interface ReconcileStageProps {
@@ -28,6 +36,11 @@ export interface ReconcileStageProps {
   readonly mode?: Mode;
   /** Default `drift`. */
   readonly failOn?: FailOn;
+  /**
+   * How much of the computed effective policies AWS's DescribeEffectivePolicy confirms: one account per
+   * distinct effective state (default `states`), every account, or none.
+   */
+  readonly verify?: Verify;
   /** Path of the desired state inside the input artifact. Default `ai-optout.yaml`. */
   readonly configPath?: string;
   /** Role to assume in the management account, passed to the function. */
@@ -60,6 +73,12 @@ export class ReconcileStage extends Construct {
         `ReconcileStage: failOn must be ${FailOnSchema.options.join(', ')}, not ${String(failOn)}`,
       );
     }
+    const verify = props.verify ?? DEFAULT_VERIFY;
+    if (!VerifySchema.safeParse(verify).success) {
+      throw new Error(
+        `ReconcileStage: verify must be ${VerifySchema.options.join(', ')}, not ${String(verify)}`,
+      );
+    }
     this.variablesNamespace = props.variablesNamespace ?? 'AiOptOut';
     if (!/^[A-Za-z0-9@\-_]{1,100}$/.test(this.variablesNamespace)) {
       throw new Error(
@@ -77,6 +96,7 @@ export class ReconcileStage extends Construct {
         configPath: props.configPath ?? 'ai-optout.yaml',
         mode,
         failOn,
+        verify,
         ...(props.roleArn ? { roleArn: props.roleArn } : {}),
         pipelineExecutionId: '#{codepipeline.PipelineExecutionId}',
       },

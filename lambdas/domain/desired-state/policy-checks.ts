@@ -107,7 +107,7 @@ export function checkServiceKey(
       ctx,
       'invalid-service-key',
       location,
-      `${where}: service key ${show(key)} is not valid; service keys are lower-case letters and digits (AWS matches them exactly)`,
+      `${where}: service key ${show(key)} is not valid; service keys are lower-case letters and digits, in parts joined by \`::\` (AWS matches them exactly)`,
       SERVICE_KEY_PATTERN.test(lower) ? `did you mean \`${echo(lower)}\`?` : undefined,
     );
     return;
