@@ -1,6 +1,7 @@
 /** `ai-optout demo`: plans the bundled example configuration against the bundled example organization (no AWS access; exit 0). */
 import { fileURLToPath } from 'node:url';
 import { readDesiredStateFile, readSnapshotFile } from '../../../lambdas/adapters/files.ts';
+import { DEFAULT_VERIFY } from '../../../lambdas/domain/contract.ts';
 import { EXIT_OK } from '../../../lambdas/domain/errors.ts';
 import { plan } from '../../../lambdas/domain/planner.ts';
 import { formatOption, limitOption } from '../options.ts';
@@ -30,7 +31,9 @@ export function addDemoCommand(program: Program, { io, setExit }: CommandContext
             'organization with drift in it. No AWS credentials are used. Exit code: 0 (plan itself exits 2 on drift).\n\n',
         );
       }
-      await emitReport(plan(state, snapshot), reportOptions(options, command), io);
+      // A snapshot has no AWS to confirm its effective policies: the report says so.
+      const verification = { source: 'snapshot', verify: DEFAULT_VERIFY } as const;
+      await emitReport(plan(state, snapshot, { verification }), reportOptions(options, command), io);
       setExit(EXIT_OK);
     });
 }
