@@ -22,6 +22,7 @@ import { AI_POLICY_TYPE } from '../../../lambdas/domain/contract.ts';
 import { ReportSchema } from '../../../lambdas/domain/report/schema.ts';
 import { buildLambda } from '../../../scripts/build-lambda.ts';
 import { type CodePipelineEndpoint, startCodePipelineEndpoint } from '../../support/codepipeline-endpoint.ts';
+import { type FaultProxy, startFaultProxy } from '../../support/fault-proxy.ts';
 import { type MotoServer, startMoto } from '../../support/moto.ts';
 import { createLzaOrg, TEST_CREDENTIALS } from '../../support/moto-org.ts';
 import {
@@ -53,6 +54,7 @@ process.stderr.write('HANDLER RETURNED ' + JSON.stringify(returned ?? null) + '\
 `;
 
 let moto: MotoServer;
+let proxy: FaultProxy;
 let codePipeline: CodePipelineEndpoint;
 let dir: string;
 let bundle: string;
@@ -65,9 +67,11 @@ beforeAll(async () => {
     startCodePipelineEndpoint(),
     buildLambda(join(dir, 'index.mjs')),
   ]);
+  proxy = await startFaultProxy(moto.endpoint);
 });
 
 afterAll(async () => {
+  await proxy?.stop();
   await codePipeline?.stop();
   await moto?.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
@@ -128,6 +132,8 @@ describe('the Lambda bundle', () => {
       env: {
         PATH: process.env.PATH ?? '',
         AWS_ENDPOINT_URL: moto.endpoint,
+        // Organizations through the proxy, which answers DescribeEffectivePolicy (moto has none).
+        AWS_ENDPOINT_URL_ORGANIZATIONS: proxy.endpoint,
         AWS_ENDPOINT_URL_CODEPIPELINE: codePipeline.endpoint,
         AWS_REGION: REGION,
         AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,

@@ -513,7 +513,7 @@ describe('pipeline job: ConfigurationError', () => {
     const failure = failureOf(event);
     expect(failure.type).toBe('ConfigurationError');
     expect(failure.message).toBe(
-      'UserParameters: unknown key "configpath" (did you mean "configPath"?); allowed: configPath, mode, failOn, roleArn, pipelineExecutionId',
+      'UserParameters: unknown key "configpath" (did you mean "configPath"?); allowed: configPath, mode, failOn, verify, roleArn, pipelineExecutionId',
     );
     expect(totalCalls(h.orgCalls)).toBe(0);
     expect(h.artifactCredentials).toEqual([]);
@@ -1362,6 +1362,8 @@ describe('pipeline job: the real handler export, configured by the environment',
     const { event, outputKey } = await job({ userParameters: { mode: 'enforce' }, output: true });
     const environment = {
       AWS_ENDPOINT_URL: moto.endpoint,
+      // Organizations through the proxy, which answers DescribeEffectivePolicy (moto has none).
+      AWS_ENDPOINT_URL_ORGANIZATIONS: proxy.endpoint,
       AWS_ENDPOINT_URL_CODEPIPELINE: codePipeline.endpoint,
       AWS_REGION: REGION,
       AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,

@@ -135,6 +135,21 @@ describe('throttle: the published rates', () => {
     expect(enable.started).toEqual([0, 1_000, 2_000]);
   });
 
+  it("AWS's effective-policy reads, which have no published rate, are paced as DescribePolicy: 2 a second, burst 2", async () => {
+    // Prepare
+    const clock = new FakeClock();
+    const throttle = throttleOn(clock, { rates: 'published', maxInFlight: 100 });
+
+    // Act
+    const described = startCalls(throttle, clock, 'DescribeEffectivePolicy', 5);
+    const listed = startCalls(throttle, clock, 'ListEffectivePolicyValidationErrors', 3);
+    await clock.advance(1_500);
+
+    // Assess
+    expect(described.started).toEqual([0, 0, 500, 1_000, 1_500]);
+    expect(listed.started).toEqual([0, 0, 500]);
+  });
+
   it('operations without a published rate, and `rates: none`, are never paced', async () => {
     // Prepare
     const clock = new FakeClock();
@@ -142,7 +157,7 @@ describe('throttle: the published rates', () => {
     const none = throttleOn(clock, { rates: 'none', maxInFlight: 100 });
 
     // Act
-    const unknown = startCalls(published, clock, 'DescribeEffectivePolicy', 50);
+    const unknown = startCalls(published, clock, 'ListHandshakesForOrganization', 50);
     const unpaced = startCalls(none, clock, 'DescribePolicy', 50);
     await clock.advance(0);
 
