@@ -81,5 +81,15 @@ describe('release gating example', () => {
           stageName: 'Y',
         }),
     ).toThrow('variablesNamespace has space must match');
+    expect(
+      () =>
+        new ReconcileStage(other, 'BadVerify', {
+          pipeline: other.pipeline,
+          input: other.reconcile.action.actionProperties.inputs?.[0] as never,
+          reconciler,
+          verify: 'some' as never,
+          stageName: 'Z',
+        }),
+    ).toThrow('ReconcileStage: verify must be states, all, none, not some');
   });
 });

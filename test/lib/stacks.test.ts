@@ -225,6 +225,7 @@ describe('the post-LZA pipeline', () => {
       configPath: 'ai-optout.yaml',
       mode: 'audit',
       failOn: 'drift',
+      verify: 'states',
       pipelineExecutionId: '#{codepipeline.PipelineExecutionId}',
     });
     const { template: timed } = synthPipeline({ functionTimeoutMinutes: 10, failOn: 'never' });
@@ -238,7 +239,12 @@ describe('the post-LZA pipeline', () => {
       const { template: synthesized } = synthPipeline({ mode, failOn }, { bundling: false });
       const pipeline = Object.values(synthesized.findResources('AWS::CodePipeline::Pipeline'))[0];
       const raw = pipeline?.Properties.Stages[1].Actions[0].Configuration.UserParameters;
-      expect(parseUserParameters(raw)).toMatchObject({ mode, failOn, configPath: 'ai-optout.yaml' });
+      expect(parseUserParameters(raw)).toMatchObject({
+        mode,
+        failOn,
+        verify: 'states',
+        configPath: 'ai-optout.yaml',
+      });
     }
   });
 

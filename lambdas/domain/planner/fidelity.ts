@@ -253,26 +253,42 @@ function judge(
   const conflicts = context.current.conflicts.filter(
     (c) => onChain.has(c.nodeId) && state.entries.get(c.service)?.source?.nodeId === c.nodeId,
   );
+  const { settled, unexplained } = settle(context.tree, conflicts, diffs, parsed.settings, local, account.id);
+  return {
+    disagreement: unexplained.length > 0 ? { ...base, differences: unexplained } : undefined,
+    settled,
+    awsState: diffs.length > 0 ? awsStateOf(state, parsed.settings, chain) : undefined,
+  };
+}
+
+/**
+ * Sorts the differences: one on a service that the node deciding it assigns two ways is AWS settling
+ * that conflict; any other is a disagreement. A conflict where AWS shows our guess is settled too.
+ */
+function settle(
+  tree: OrgTree,
+  conflicts: readonly ValueConflict[],
+  diffs: readonly SettingDifference[],
+  aws: EffectiveSettings,
+  local: EffectiveSettings,
+  accountId: string,
+): { settled: SettledConflict[]; unexplained: SettingDifference[] } {
   const settled: SettledConflict[] = [];
   const unexplained: SettingDifference[] = [];
   for (const diff of diffs) {
     const conflict = conflicts.find(
       (c) => c.service === diff.service && c.candidates.some((candidate) => candidate.value === diff.aws),
     );
-    if (conflict) settled.push(settledOf(context.tree, conflict, diff.aws, account.id));
+    if (conflict) settled.push(settledOf(tree, conflict, diff.aws, accountId));
     else unexplained.push(diff);
   }
   for (const conflict of conflicts) {
-    const aws = parsed.settings.get(conflict.service);
-    if (aws !== undefined && aws === local.get(conflict.service)) {
-      settled.push(settledOf(context.tree, conflict, aws, account.id));
+    const value = aws.get(conflict.service);
+    if (value !== undefined && value === local.get(conflict.service)) {
+      settled.push(settledOf(tree, conflict, value, accountId));
     }
   }
-  return {
-    disagreement: unexplained.length > 0 ? { ...base, differences: unexplained } : undefined,
-    settled,
-    awsState: diffs.length > 0 ? awsStateOf(state, parsed.settings, chain) : undefined,
-  };
+  return { settled, unexplained };
 }
 
 function settledOf(
