@@ -7,16 +7,13 @@
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { Throttle } from '../../../../lambdas/adapters/organizations/throttle.ts';
-import { loadDesiredState } from '../../../../lambdas/domain/desired-state/loader.ts';
-import {
-  DEFAULT_POLICY_DESCRIPTION,
-  type DesiredState,
-} from '../../../../lambdas/domain/desired-state/types.ts';
+import { DEFAULT_POLICY_DESCRIPTION } from '../../../../lambdas/domain/desired-state/types.ts';
 import { PermissionError, ServiceUnavailableError } from '../../../../lambdas/domain/errors.ts';
 import { MANAGED_TAG_KEY } from '../../../../lambdas/domain/model.ts';
 import { renderPolicyDocument } from '../../../../lambdas/domain/policy-document.ts';
 import { planLive, type ReconcileOptions } from '../../../../lambdas/reconciler.ts';
 import { type CallCounts, countCalls } from '../../../support/call-counts.ts';
+import { AWS_DOCUMENTS, desiredState, VERIFY_YAML } from '../../../support/effective-policy-cases.ts';
 import { useLiveEnvironment } from '../../../support/live-env.ts';
 import {
   addAccount,
@@ -29,28 +26,8 @@ import { entry } from '../../../support/org-builder.ts';
 
 const env = useLiveEnvironment();
 
-const YAML = `
-version: 1
-unmanaged: ignore
-policies:
-  - name: baseline
-    default: optOut
-    lock: declared
-    targets: [root]
-expect:
-  optOut: all
-`;
-const state: DesiredState = (() => {
-  const result = loadDesiredState(YAML, { file: 'ai-optout.yaml' });
-  if (!result.ok) throw new Error('bad test YAML');
-  return result.state;
-})();
-
-const AWS = {
-  optedOut: '{"services":{"default":{"opt_out_policy":"optOut"}}}',
-  lexIn: '{"services":{"default":{"opt_out_policy":"optOut"},"lex":{"opt_out_policy":"optIn"}}}',
-  lexOut: '{"services":{"default":{"opt_out_policy":"optOut"},"lex":{"opt_out_policy":"optOut"}}}',
-};
+const state = desiredState(VERIFY_YAML);
+const AWS = AWS_DOCUMENTS;
 
 function tool(options: Partial<ReconcileOptions> & { maxAttempts?: number } = {}) {
   const client = new OrganizationsClient({

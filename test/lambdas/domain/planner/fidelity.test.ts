@@ -4,11 +4,7 @@
  * `{"services":{"<key>":{"opt_out_policy":"optOut"}}}`), never produced by the engine under test.
  */
 import { describe, expect, it } from 'vitest';
-import { loadDesiredState } from '../../../../lambdas/domain/desired-state/loader.ts';
-import {
-  DEFAULT_POLICY_DESCRIPTION,
-  type DesiredState,
-} from '../../../../lambdas/domain/desired-state/types.ts';
+import { DEFAULT_POLICY_DESCRIPTION } from '../../../../lambdas/domain/desired-state/types.ts';
 import {
   accountsToVerify,
   type InvalidAccount,
@@ -21,32 +17,12 @@ import { toReport } from '../../../../lambdas/domain/report/json.ts';
 import { renderMarkdown } from '../../../../lambdas/domain/report/markdown.ts';
 import { ReportSchema } from '../../../../lambdas/domain/report/schema.ts';
 import { renderText } from '../../../../lambdas/domain/report/text.ts';
+import { AWS_DOCUMENTS, desiredState, VERIFY_YAML } from '../../../support/effective-policy-cases.ts';
 import { entry, OrgBuilder } from '../../../support/org-builder.ts';
 
-function desired(yaml: string): DesiredState {
-  const result = loadDesiredState(yaml, { file: 'ai-optout.yaml' });
-  if (!result.ok) throw new Error(result.diagnostics.map((d) => d.message).join('\n'));
-  return result.state;
-}
-
-/** The baseline opts everything out and locks what it declares; unmanaged policies count, not change. */
-const YAML = `
-version: 1
-unmanaged: ignore
-policies:
-  - name: baseline
-    default: optOut
-    lock: declared
-    targets: [root]
-expect:
-  optOut: all
-`;
-
-const AWS = {
-  optedOut: '{"services":{"default":{"opt_out_policy":"optOut"}}}',
-  lexIn: '{"services":{"default":{"opt_out_policy":"optOut"},"lex":{"opt_out_policy":"optIn"}}}',
-  lexOut: '{"services":{"lex":{"opt_out_policy":"optOut"},"default":{"opt_out_policy":"optOut"}}}',
-};
+const YAML = VERIFY_YAML;
+const desired = desiredState;
+const AWS = AWS_DOCUMENTS;
 
 /** Root: baseline; Sandbox: an unmanaged policy opting Lex in. Two states: Prod's and Sandbox's. */
 function org(
