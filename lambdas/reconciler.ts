@@ -161,12 +161,13 @@ async function askAws(snapshot: OrgSnapshot, options: ReconcileOptions): Promise
       if (answer) answers.set(accountId, answer);
     }),
   );
-  let left = callLimit - accountIds.length;
+  const errorsRead = callLimit - accountIds.length;
   const invalid = await listAccountsWithInvalidEffectivePolicy(reader);
   const invalidAccounts: InvalidAccount[] = await Promise.all(
-    invalid.map(async (account) => ({
+    invalid.map(async (account, i) => ({
       ...account,
-      errors: left-- > 0 ? await listEffectivePolicyValidationErrors(reader, account.accountId) : undefined,
+      errors:
+        i < errorsRead ? await listEffectivePolicyValidationErrors(reader, account.accountId) : undefined,
     })),
   );
   return { source: 'aws', verify, answers, calls: accountIds.length, callLimit, invalidAccounts };
