@@ -34,6 +34,8 @@ export interface ApplyResult {
   before: Plan;
   steps: AppliedStep[];
   after: Plan;
+  /** The organization `after` was planned from (the last read after apply; `before`'s when nothing was applied). */
+  snapshot: OrgSnapshot;
   /** No change apply can make is left (unmanaged findings and violations may remain). */
   converged: boolean;
   /** Reads of the organization after apply. */
@@ -137,7 +139,7 @@ export async function applyPlanned(
 ): Promise<ApplyResult> {
   const before = planned.plan;
   if (actionableChanges(before).length === 0) {
-    return { before, steps: [], after: before, converged: true, verifyReads: 0 };
+    return { before, steps: [], after: before, snapshot: planned.snapshot, converged: true, verifyReads: 0 };
   }
   const throttle = throttleOf(options);
   const applier = new PlanApplier(options.client, { ...options.apply, throttle });
@@ -145,13 +147,14 @@ export async function applyPlanned(
   const sleep = options.sleep ?? ((ms: number) => new Promise((resolve) => setTimeout(resolve, ms)));
   const delays = options.verifyDelaysMs ?? DEFAULT_VERIFY_DELAYS_MS;
   let after: Plan;
+  let snapshot: OrgSnapshot;
   let verifyReads = 0;
   for (let attempt = 0; ; attempt++) {
-    const snapshot = await rereadPolicies(planned.snapshot, { ...options, throttle });
+    snapshot = await rereadPolicies(planned.snapshot, { ...options, throttle });
     verifyReads++;
     after = plan(desired, snapshot, planOptions);
     if (actionableChanges(after).length === 0 || attempt >= delays.length) break;
     await sleep(delays[attempt] as number);
   }
-  return { before, steps, after, converged: actionableChanges(after).length === 0, verifyReads };
+  return { before, steps, after, snapshot, converged: actionableChanges(after).length === 0, verifyReads };
 }

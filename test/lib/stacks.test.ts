@@ -72,6 +72,11 @@ const CONFIGURATIONS: Record<string, Record<string, unknown>> = {
     managementAccountId: '111122223333',
     pipelineAccountId: '444455556666',
   },
+  'audit, snapshot readers and a GitHub OIDC role (provider created)': {
+    snapshotReaders: ['arn:aws:iam::444455556666:role/reviewers'],
+    githubRepository: 'octo-org/octo-repo',
+    createGithubOidcProvider: true,
+  },
 };
 
 describe('the reconciler function', () => {

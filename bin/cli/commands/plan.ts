@@ -1,9 +1,9 @@
 /** `ai-optout plan`: compares the desired state with the organization, live or a snapshot (exit 0 in-sync, 2 drift, 1 error). */
-import { readSnapshotFile } from '../../../lambdas/adapters/files.ts';
 import { exitCodeForVerdict } from '../../../lambdas/domain/errors.ts';
-import { type Plan, plan } from '../../../lambdas/domain/planner.ts';
-import { refuseToOverwrite } from '../flags.ts';
+import { DEFAULT_MAX_SNAPSHOT_AGE } from '../../../lambdas/domain/snapshot-age.ts';
+import { durationOption, refuseToOverwrite } from '../flags.ts';
 import { addLiveOptions, addPlanningOptions, outOption } from '../options.ts';
+import { planForReview } from '../plan-sources.ts';
 import { loadForPlanning, reportOptions } from '../planning.ts';
 import type { CommandContext, Program } from '../program.ts';
 import { emitReport } from '../report.ts';
@@ -12,8 +12,18 @@ export function addPlanCommand(program: Program, { io, setExit, stop }: CommandC
   addLiveOptions(addPlanningOptions(program.command('plan')))
     .description('compare the desired state with the organization (exit 0 in-sync, 2 drift, 1 error)')
     .option(
-      '-s, --snapshot <file>',
-      'plan against an organization snapshot file instead of the live organization',
+      '-s, --snapshot <file-or-url>',
+      'plan against an organization snapshot instead of the live organization: a file, or s3://bucket/key (the snapshot the pipeline publishes)',
+    )
+    .addOption(
+      durationOption(
+        '--max-snapshot-age <age>',
+        `how old the snapshot may be, such as 7d, 36h or 90m: beyond it an error (without the flag, a warning beyond ${DEFAULT_MAX_SNAPSHOT_AGE})`,
+      ),
+    )
+    .option(
+      '--base-config <file>',
+      "the desired state at the pull request's base: the report adds what the pull request itself changes",
     )
     .addOption(outOption('write the report to a file and print only the summary'))
     .action(async (options, command) => {
@@ -21,18 +31,10 @@ export function addPlanCommand(program: Program, { io, setExit, stop }: CommandC
         await refuseToOverwrite(options.out, [
           { flag: '--config', path: options.config },
           { flag: '--snapshot', path: options.snapshot },
+          { flag: '--base-config', path: options.baseConfig },
         ]);
       const { state, planOptions } = await loadForPlanning(io, options);
-      let result: Plan;
-      if (options.snapshot) result = plan(state, await readSnapshotFile(options.snapshot), planOptions);
-      else {
-        // The AWS SDK is loaded only when the organization is read live.
-        const [{ liveOptions }, { planLive }] = await Promise.all([
-          import('../live.ts'),
-          import('../../../lambdas/reconciler.ts'),
-        ]);
-        result = (await planLive(state, liveOptions(io, options, stop), planOptions)).plan;
-      }
+      const result = await planForReview(io, state, options, planOptions, stop);
       await emitReport(result, reportOptions(options, command), io);
       setExit(exitCodeForVerdict(result.verdict));
     });

@@ -27,6 +27,8 @@ export function toReport(
     accounts: plan.accounts,
     warnings: plan.warnings,
     ...(context.revision ? { revision: context.revision } : {}),
+    ...(plan.snapshot ? { snapshot: plan.snapshot } : {}),
+    ...(plan.pullRequest ? { pullRequest: plan.pullRequest } : {}),
     ...(applied ? { applied: applied.map((step) => ({ ...step })) } : {}),
   };
 }
