@@ -61,7 +61,7 @@ export async function planForReview(
   flags: PlanSourceFlags,
   options: PlanOptions,
   stop: AbortSignal,
-): Promise<Plan> {
+): Promise<{ plan: Plan; snapshot: OrgSnapshot }> {
   const snapshot = await readOrganization(io, flags, stop);
   let result = plan(state, snapshot, options);
   if (flags.snapshot) {
@@ -83,5 +83,5 @@ export async function planForReview(
     const base = await planBase(flags.baseConfig, flags, snapshot, options);
     result = { ...result, pullRequest: pullRequestPart(base, result, flags.baseConfig) };
   }
-  return result;
+  return { plan: result, snapshot };
 }

@@ -1,15 +1,20 @@
 /** `ai-optout plan`: compares the desired state with the organization, live or a snapshot (exit 0 in-sync, 2 drift, 1 error). */
-import { exitCodeForVerdict } from '../../../lambdas/domain/errors.ts';
+import {
+  ConfigurationError,
+  describeError,
+  EXIT_ERROR,
+  exitCodeForVerdict,
+} from '../../../lambdas/domain/errors.ts';
 import { DEFAULT_MAX_SNAPSHOT_AGE } from '../../../lambdas/domain/snapshot-age.ts';
 import { durationOption, refuseToOverwrite } from '../flags.ts';
-import { addLiveOptions, addPlanningOptions, outOption } from '../options.ts';
+import { addLiveOptions, addPlanningOptions, isReviewFormat, outOption, PLAN_FORMATS } from '../options.ts';
 import { planForReview } from '../plan-sources.ts';
 import { loadForPlanning, reportOptions } from '../planning.ts';
 import type { CommandContext, Program } from '../program.ts';
-import { emitReport } from '../report.ts';
+import { emitReport, emitText, renderFindings } from '../report.ts';
 
 export function addPlanCommand(program: Program, { io, setExit, stop }: CommandContext): void {
-  addLiveOptions(addPlanningOptions(program.command('plan')))
+  addLiveOptions(addPlanningOptions(program.command('plan'), PLAN_FORMATS))
     .description('compare the desired state with the organization (exit 0 in-sync, 2 drift, 1 error)')
     .option(
       '-s, --snapshot <file-or-url>',
@@ -33,9 +38,18 @@ export function addPlanCommand(program: Program, { io, setExit, stop }: CommandC
           { flag: '--snapshot', path: options.snapshot },
           { flag: '--base-config', path: options.baseConfig },
         ]);
-      const { state, planOptions } = await loadForPlanning(io, options);
-      const result = await planForReview(io, state, options, planOptions, stop);
-      await emitReport(result, reportOptions(options, command), io);
-      setExit(exitCodeForVerdict(result.verdict));
+      try {
+        const { state, planOptions, diagnostics } = await loadForPlanning(io, options);
+        const { plan: result, snapshot } = await planForReview(io, state, options, planOptions, stop);
+        await emitReport(result, reportOptions(options, command), io, { state, snapshot, diagnostics });
+        setExit(exitCodeForVerdict(result.verdict));
+      } catch (error) {
+        // Pull-request tools read the configuration error at its place in the file, then it fails as always.
+        if (!(error instanceof ConfigurationError) || !isReviewFormat(options.format)) throw error;
+        const text = renderFindings(options.format, options.config, { diagnostics: [], error });
+        await emitText(text, error.message, options.out, io);
+        io.stderr(`error: ${describeError(error)}\n`);
+        setExit(EXIT_ERROR);
+      }
     });
 }
