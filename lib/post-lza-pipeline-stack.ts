@@ -37,6 +37,7 @@ import { LzaInstallerKeyArn } from './lza-installer-key.ts';
 import { installerKeyArnParameter, lzaConfigBucketName, runEngineDocumentName } from './lza-names.ts';
 import { managementRoleArnFor } from './management-role-stack.ts';
 import { PipelineStarterFunction } from './pipeline-starter-function.ts';
+import { PullRequestCheck } from './pull-request-check.ts';
 import { ReconcileStage } from './reconcile-stage.ts';
 import { ReconcilerFunction } from './reconciler-function.ts';
 import type { Settings } from './settings.ts';
@@ -134,6 +135,7 @@ export class PostLzaPipelineStack extends Stack {
       ...(settings.githubRepository ? { githubRepository: settings.githubRepository } : {}),
       createGithubOidcProvider: settings.createGithubOidcProvider,
     });
+    if (settings.pullRequestChecks === 'codecommit') this.checkPullRequests(settings, key);
     this.acknowledgeArtifactGrants();
     this.addOutputs();
   }
@@ -190,6 +192,20 @@ export class PostLzaPipelineStack extends Stack {
         },
         { id: 'OldArtifactVersions', noncurrentVersionExpiration: Duration.days(90) },
       ],
+    });
+  }
+
+  /** The CodeCommit pull-request check on the configuration repository. */
+  private checkPullRequests(settings: Settings, key: kms.Key): void {
+    new PullRequestCheck(this, 'PullRequestCheck', {
+      repository: codecommit.Repository.fromRepositoryName(
+        this,
+        'PullRequestRepository',
+        settings.repositoryName as string,
+      ),
+      snapshotBucket: this.artifactBucket,
+      key,
+      configPath: settings.configPath,
     });
   }
 

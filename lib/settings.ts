@@ -105,6 +105,8 @@ const SettingsSchema = z.strictObject({
     .string()
     .refine(isGithubRepository, 'expected owner/name, or owner@owner-id/name@repository-id (both ids)')
     .optional(),
+  /** codecommit: check every pull request of the CodeCommit repository (repositoryName) with a CodeBuild project (lib/pull-request-check.ts). */
+  pullRequestChecks: z.enum(['codecommit']).optional(),
   /** Create the account's GitHub OIDC provider with the stack (there is one per account), instead of using the existing one. */
   createGithubOidcProvider: z
     .preprocess((value) => (value === 'true' ? true : value === 'false' ? false : value), z.boolean())
@@ -208,6 +210,14 @@ export function validateSettings(raw: Record<string, unknown>): Settings {
       'configSource codeconnections needs connectionArn, repositoryOwner and repositoryName',
     );
   }
+  need(
+    !settings.pullRequestChecks || Boolean(settings.repositoryName),
+    'pullRequestChecks codecommit needs the CodeCommit repository: use configSource codecommit, or set repositoryName',
+  );
+  need(
+    !settings.pullRequestChecks || settings.configSource !== 'codeconnections',
+    'pullRequestChecks codecommit checks a CodeCommit repository, but configSource is codeconnections: use examples/codebuild/buildspec.yml in a CodeBuild project of your own (docs/pull-requests.md)',
+  );
   if (settings.managementAccountId) {
     need(
       !settings.managementRoleArn,

@@ -72,6 +72,7 @@ const CONFIGURATIONS: Record<string, Record<string, unknown>> = {
     managementAccountId: '111122223333',
     pipelineAccountId: '444455556666',
   },
+  'audit, codecommit, pull-request checks': { configSource: 'codecommit', pullRequestChecks: 'codecommit' },
   'audit, snapshot readers and a GitHub OIDC role (provider created)': {
     snapshotReaders: ['arn:aws:iam::444455556666:role/reviewers'],
     githubRepository: 'octo-org/octo-repo',
