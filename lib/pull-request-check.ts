@@ -18,11 +18,11 @@ import { fileURLToPath } from 'node:url';
 import {
   aws_s3_assets as assets,
   type CfnElement,
-  IgnoreMode,
   aws_codebuild as codebuild,
   type aws_codecommit as codecommit,
   Duration,
   aws_events as events,
+  IgnoreMode,
   aws_iam as iam,
   type aws_kms as kms,
   Stack,
@@ -37,14 +37,7 @@ import { LATEST_SNAPSHOT_KEY, SNAPSHOTS_PREFIX } from '../lambdas/domain/contrac
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BUILDSPEC = fileURLToPath(new URL('../examples/codebuild/buildspec.yml', import.meta.url));
 /** What running the CLI needs of this repository: the rest (tests, docs, cdk.out, node_modules) is left out. */
-const TOOL_FILES = [
-  'package.json',
-  'package-lock.json',
-  'tsconfig.json',
-  'bin',
-  'lambdas',
-  'scripts',
-];
+const TOOL_FILES = ['package.json', 'package-lock.json', 'tsconfig.json', 'bin', 'lambdas', 'scripts'];
 const PULL_REQUEST_EVENTS = ['pullRequestCreated', 'pullRequestSourceBranchUpdated'];
 /** What the build does with the repository: read the base's file, comment, approve or revoke. */
 export const PULL_REQUEST_ACTIONS = [

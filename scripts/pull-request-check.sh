@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# The pull-request check CodeBuild runs (examples/codebuild/buildspec.yml; the PullRequestCheck construct
-# runs the same buildspec): plan the head's desired state against the published snapshot and against the
-# base's desired state, write the reports (reports/ai-optout.{json,md,xml}; the XML is JUnit for a CodeBuild
-# report group), and for a CodeCommit pull request post the markdown as a comment and approve or revoke.
+# The pull-request check, for every host: CodeBuild runs it (examples/codebuild/buildspec.yml; the
+# PullRequestCheck construct runs the same buildspec), and so does the GitHub action (action.yml). It plans
+# the head's desired state against the published snapshot and against the base's desired state, writes
+# the reports (reports/ai-optout.{json,md,xml,sarif}; the XML is JUnit for a CodeBuild report group, the
+# SARIF for GitHub code scanning), prints GitHub annotations when run by GitHub Actions, and for a
+# CodeCommit pull request posts the markdown as a comment and approves or revokes.
 #
 # Environment: SNAPSHOT_URL (required; s3://bucket/key or a file), CONFIG_PATH (default ai-optout.yaml),
 # AI_OPTOUT_TOOL_DIR (default: the `tool` secondary source, else this script's checkout), REPORT_DIR
@@ -43,6 +45,9 @@ plan --format json --out "$out/ai-optout.json" 2>"$out/errors.txt"
 code=$?
 plan --format markdown --out "$out/ai-optout.md" 2>/dev/null
 plan --format junit --out "$out/ai-optout.xml" 2>/dev/null
+plan --format sarif --out "$out/ai-optout.sarif" 2>/dev/null
+# Annotations on the pull request (workflow commands on standard output).
+if [ "${GITHUB_ACTIONS:-}" = true ]; then plan --format github 2>/dev/null; fi
 set -e
 cat "$out/errors.txt" >&2
 
@@ -76,4 +81,7 @@ if [ -n "${PULL_REQUEST_ID:-}" ]; then
 fi
 
 echo "ai-optout pull-request check: $verdict (plan exit code $code, violations added: $added)"
+if [ -n "${GITHUB_OUTPUT:-}" ]; then
+  { echo "verdict=$verdict"; echo "plan-exit-code=$code"; echo "reports=$out"; } >>"$GITHUB_OUTPUT"
+fi
 [ "$verdict" = pass ]
