@@ -11,9 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { CliIo } from '../../../bin/cli/io.ts';
-import { main } from '../../../bin/cli/main.ts';
 import { renderGithub } from '../../../lambdas/domain/report/github.ts';
+import { runCli } from '../../support/cli-in-process.ts';
 
 const SCHEMA = JSON.parse(
   readFileSync(new URL('../../fixtures/sarif/sarif-schema-2.1.0.json', import.meta.url), 'utf8'),
@@ -34,19 +33,8 @@ function file(name: string, text: string): string {
   return path;
 }
 
-async function cli(args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = {
-    stdout: (text) => out.push(text),
-    stderr: (text) => err.push(text),
-    color: false,
-    now: () => new Date('2026-11-27T09:30:00Z'),
-    interactive: false,
-    ask: async () => '',
-  };
-  const code = await main(['node', 'ai-optout', ...args], io);
-  return { code, stdout: out.join(''), stderr: err.join('') };
+function cli(args: string[]) {
+  return runCli(args, { now: new Date('2026-11-27T09:30:00Z') });
 }
 
 interface SarifResult {

@@ -8,9 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { CliIo } from '../../../bin/cli/io.ts';
-import { main } from '../../../bin/cli/main.ts';
 import { ReportSchema } from '../../../lambdas/domain/report/schema.ts';
+import { runCli } from '../../support/cli-in-process.ts';
 
 const CONFIG = readFileSync(new URL('../../../config/ai-optout.yaml', import.meta.url), 'utf8');
 const SNAPSHOT = fileURLToPath(new URL('../../../examples/lza-organization.snapshot.json', import.meta.url));
@@ -24,19 +23,8 @@ function file(name: string, text: string): string {
   return path;
 }
 
-async function cli(args: string[], now = new Date('2026-11-27T09:30:00Z')) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = {
-    stdout: (text) => out.push(text),
-    stderr: (text) => err.push(text),
-    color: false,
-    now: () => now,
-    interactive: false,
-    ask: async () => '',
-  };
-  const code = await main(['node', 'ai-optout', ...args], io);
-  return { code, stdout: out.join(''), stderr: err.join('') };
+function cli(args: string[], now = new Date('2026-11-27T09:30:00Z')) {
+  return runCli(args, { now });
 }
 
 // The head adds Amazon Translate to the Sandbox exception (policy and expect). The example organization

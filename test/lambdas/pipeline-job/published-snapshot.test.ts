@@ -10,13 +10,12 @@ import { join } from 'node:path';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CliIo } from '../../../bin/cli/io.ts';
-import { main } from '../../../bin/cli/main.ts';
 import { Throttle } from '../../../lambdas/adapters/organizations/throttle.ts';
 import { LATEST_SNAPSHOT_KEY, SNAPSHOT_HISTORY_PREFIX } from '../../../lambdas/domain/contract.ts';
 import { ReportSchema } from '../../../lambdas/domain/report/schema.ts';
 import { validateSnapshot } from '../../../lambdas/domain/snapshot.ts';
 import { readLive } from '../../../lambdas/reconciler.ts';
+import { runCli } from '../../support/cli-in-process.ts';
 import { type CodePipelineEndpoint, startCodePipelineEndpoint } from '../../support/codepipeline-endpoint.ts';
 import { type MotoServer, startMoto } from '../../support/moto.ts';
 import { addPolicy, createLzaOrg, TEST_CREDENTIALS } from '../../support/moto-org.ts';
@@ -60,27 +59,16 @@ async function objectText(key: string): Promise<string> {
   return (await object.Body?.transformToString('utf8')) ?? '';
 }
 
-/** The real CLI in this process, its clock at `now`, Organizations (for live plans) at moto. */
-async function cli(args: string[], now: Date): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = {
-    stdout: (text) => out.push(text),
-    stderr: (text) => err.push(text),
-    color: false,
-    now: () => now,
-    interactive: false,
-    ask: async () => '',
-    live: () => ({ client: admin, throttle: new Throttle({ rates: 'none' }) }),
-  };
+/** The real CLI, its clock at `now`, Organizations (for live plans) and S3 (through the environment) at moto. */
+async function cli(args: string[], now: Date) {
   const environment = {
     AWS_ENDPOINT_URL: moto.endpoint,
     AWS_REGION: REGION,
     AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
   };
-  const code = await withEnvironment(environment, () => main(['node', 'ai-optout', ...args], io));
-  return { code, stdout: out.join(''), stderr: err.join('') };
+  const live = () => ({ client: admin, throttle: new Throttle({ rates: 'none' }) });
+  return withEnvironment(environment, () => runCli(args, { now, live }));
 }
 
 const byAccountService = (
