@@ -768,7 +768,8 @@ describe('cdk-nag and cfn-lint', () => {
     }
     expect(output.trim()).toBe('');
     expect(status).toBe(0);
-  });
+    // cfn-lint is a Python process over every configuration's template: minutes on a loaded machine.
+  }, 180_000);
 });
 
 describe('template snapshots (asset hashes scrubbed)', () => {
