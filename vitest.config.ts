@@ -8,5 +8,8 @@ export default defineConfig({
     pool: 'forks',
     // The SDK warns on Node 20 that its 2027 releases need Node 22; the project supports Node 20.19+.
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    // @actions/workflow-parser imports its JSON schemas without an import attribute, which Node's ESM
+    // loader refuses: vitest transforms it instead (test/scripts/github-action.test.ts).
+    server: { deps: { inline: ['@actions/workflow-parser'] } },
   },
 });

@@ -51,6 +51,8 @@ export interface ApplyResult {
   before: Plan;
   steps: AppliedStep[];
   after: Plan;
+  /** The organization `after` was planned from (the last read after apply; `before`'s when nothing was applied). */
+  snapshot: OrgSnapshot;
   /** No change apply can make is left (unmanaged findings and violations may remain). */
   converged: boolean;
   /** Reads of the organization after apply. */
@@ -148,7 +150,7 @@ export async function planConfirmed(
  * their validation errors. The two kinds of per-account call share one bound; an invalid account whose
  * errors are past it is still a violation.
  */
-async function askAws(snapshot: OrgSnapshot, options: ReconcileOptions): Promise<Verification> {
+export async function askAws(snapshot: OrgSnapshot, options: ReconcileOptions): Promise<Verification> {
   const verify = options.verify ?? DEFAULT_VERIFY;
   if (verify === 'none') return { source: 'none', verify };
   const callLimit = options.verifyCallLimit ?? DEFAULT_VERIFY_CALL_LIMIT;
@@ -198,7 +200,7 @@ export async function applyPlanned(
 ): Promise<ApplyResult> {
   const before = planned.plan;
   if (actionableChanges(before).length === 0) {
-    return { before, steps: [], after: before, converged: true, verifyReads: 0 };
+    return { before, steps: [], after: before, snapshot: planned.snapshot, converged: true, verifyReads: 0 };
   }
   const throttle = throttleOf(options);
   const applier = new PlanApplier(options.client, { ...options.apply, throttle });
@@ -217,5 +219,5 @@ export async function applyPlanned(
   }
   // AWS confirms the organization as apply left it, once the re-reads see the writes.
   after = await planConfirmed(desired, snapshot, { ...options, throttle }, planOptions);
-  return { before, steps, after, converged: actionableChanges(after).length === 0, verifyReads };
+  return { before, steps, after, snapshot, converged: actionableChanges(after).length === 0, verifyReads };
 }

@@ -26,15 +26,22 @@ import {
   Validations,
 } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { CONTINUATIONS_PREFIX, JOB_CLAIMS_PREFIX } from '../lambdas/domain/contract.ts';
+import {
+  CONTINUATIONS_PREFIX,
+  JOB_CLAIMS_PREFIX,
+  LATEST_SNAPSHOT_KEY,
+  SNAPSHOT_HISTORY_PREFIX,
+} from '../lambdas/domain/contract.ts';
 import type { RevisionType } from '../lambdas/pipeline-starter/start.ts';
 import { LzaInstallerKeyArn } from './lza-installer-key.ts';
 import { installerKeyArnParameter, lzaConfigBucketName, runEngineDocumentName } from './lza-names.ts';
 import { managementRoleArnFor } from './management-role-stack.ts';
 import { PipelineStarterFunction } from './pipeline-starter-function.ts';
+import { PullRequestCheck } from './pull-request-check.ts';
 import { ReconcileStage } from './reconcile-stage.ts';
 import { ReconcilerFunction } from './reconciler-function.ts';
 import type { Settings } from './settings.ts';
+import { SnapshotReaders } from './snapshot-readers.ts';
 import { stackNames } from './stack-names.ts';
 
 const BUNDLED_CONFIG_DIR = fileURLToPath(new URL('../config/', import.meta.url));
@@ -83,6 +90,7 @@ export class PostLzaPipelineStack extends Stack {
   readonly reconcile: ReconcileStage;
   readonly failureTopic: sns.Topic;
   readonly artifactBucket: s3.Bucket;
+  readonly snapshotReaders: SnapshotReaders;
 
   constructor(scope: Construct, id: string, props: PostLzaPipelineStackProps) {
     super(scope, id, props);
@@ -90,7 +98,7 @@ export class PostLzaPipelineStack extends Stack {
     const names = stackNames(settings.lzaQualifier);
     const managementRoleArn = managementRoleArnOf(settings);
     const key = this.createKey();
-    this.artifactBucket = this.createArtifactBucket(key);
+    this.artifactBucket = this.createArtifactBucket(key, settings.snapshotRetentionDays);
     this.reconciler = new ReconcilerFunction(this, 'Reconciler', {
       mode: settings.mode,
       roleNamePrefix: names.reconcilerRolePrefix,
@@ -120,6 +128,14 @@ export class PostLzaPipelineStack extends Stack {
     });
     this.startAfterLza(settings, source);
     this.failureTopic = this.announceFailures(key, settings.notificationEmail);
+    this.snapshotReaders = new SnapshotReaders(this, 'SnapshotReaders', {
+      bucket: this.artifactBucket,
+      key,
+      principals: settings.snapshotReaders,
+      ...(settings.githubRepository ? { githubRepository: settings.githubRepository } : {}),
+      createGithubOidcProvider: settings.createGithubOidcProvider,
+    });
+    if (settings.pullRequestChecks === 'codecommit') this.checkPullRequests(settings, key);
     this.acknowledgeArtifactGrants();
     this.addOutputs();
   }
@@ -147,7 +163,7 @@ export class PostLzaPipelineStack extends Stack {
    * The pipeline's artifact bucket, which is also the function's state bucket (job claims and
    * continuations, each prefix expiring on its own), with its access logs in a bucket of their own.
    */
-  private createArtifactBucket(key: kms.Key): s3.Bucket {
+  private createArtifactBucket(key: kms.Key, snapshotRetentionDays: number): s3.Bucket {
     const accessLogs = new s3.Bucket(this, 'AccessLogs', {
       encryption: s3.BucketEncryption.S3_MANAGED,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
@@ -169,8 +185,27 @@ export class PostLzaPipelineStack extends Stack {
       lifecycleRules: [
         { id: 'ContinuationState', prefix: CONTINUATIONS_PREFIX, expiration: Duration.days(7) },
         { id: 'JobClaims', prefix: JOB_CLAIMS_PREFIX, expiration: Duration.days(90) },
+        {
+          id: 'SnapshotHistory',
+          prefix: SNAPSHOT_HISTORY_PREFIX,
+          expiration: Duration.days(snapshotRetentionDays),
+        },
         { id: 'OldArtifactVersions', noncurrentVersionExpiration: Duration.days(90) },
       ],
+    });
+  }
+
+  /** The CodeCommit pull-request check on the configuration repository. */
+  private checkPullRequests(settings: Settings, key: kms.Key): void {
+    new PullRequestCheck(this, 'PullRequestCheck', {
+      repository: codecommit.Repository.fromRepositoryName(
+        this,
+        'PullRequestRepository',
+        settings.repositoryName as string,
+      ),
+      snapshotBucket: this.artifactBucket,
+      key,
+      configPath: settings.configPath,
     });
   }
 
@@ -199,6 +234,12 @@ export class PostLzaPipelineStack extends Stack {
     new CfnOutput(this, 'FunctionName', { value: this.reconciler.function.functionName });
     new CfnOutput(this, 'FailureTopicArn', { value: this.failureTopic.topicArn });
     new CfnOutput(this, 'ReconcilerRoleArn', { value: this.reconciler.role.roleArn });
+    new CfnOutput(this, 'SnapshotUrl', {
+      description: 'The organization snapshot published after every run, for plan --snapshot',
+      value: `s3://${this.artifactBucket.bucketName}/${LATEST_SNAPSHOT_KEY}`,
+    });
+    const githubRole = this.snapshotReaders.githubRole;
+    if (githubRole) new CfnOutput(this, 'GitHubPullRequestRoleArn', { value: githubRole.roleArn });
   }
 
   /**

@@ -103,6 +103,9 @@ export class ReconcilerFunction extends Construct {
         AI_OPTOUT_MODE_CEILING: props.mode,
         NODE_OPTIONS: '--enable-source-maps',
         ...(props.stateBucket ? { AI_OPTOUT_STATE_BUCKET: props.stateBucket.bucketName } : {}),
+        ...(props.stateBucket?.encryptionKey
+          ? { AI_OPTOUT_STATE_KEY_ARN: props.stateBucket.encryptionKey.keyArn }
+          : {}),
       },
     });
     if (props.stateBucket) this.grantStateBucket(props.stateBucket);

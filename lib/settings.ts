@@ -24,9 +24,14 @@ import {
   lzaPrefixProblem,
   normalizeLzaPrefix,
 } from './lza-names.ts';
+import { isGithubRepository } from './snapshot-readers.ts';
 import { MAX_QUALIFIER_LENGTH, stackNames } from './stack-names.ts';
 
 const CONFIG_SOURCES = ['bundled', 'lza-s3', 'codecommit', 'codeconnections'] as const;
+/** Who may be granted the published snapshot: an IAM role or user (any path), or an account root. */
+const PRINCIPAL_ARN_PATTERN = /^arn:aws[a-z-]*:iam::\d{12}:(root|(role|user)\/[\w+=,.@/-]+)$/;
+/** Settings that cdk's `-c key=value` gives as strings but are numbers. */
+const NUMERIC_SETTINGS = new Set(['functionTimeoutMinutes', 'snapshotRetentionDays']);
 
 const SettingsSchema = z.strictObject({
   /** audit: read-only role, plan only; enforce: adds writes limited to AI opt-out policies. */
@@ -86,6 +91,26 @@ const SettingsSchema = z.strictObject({
   /** Default AiOptOutPipeline, or AiOptOutPipeline-<qualifier>. */
   stackName: z.string().min(1).optional(),
   functionTimeoutMinutes: z.number().int().min(1).max(15).default(14),
+  /** Days the dated copies of the published organization snapshot are kept (the latest is always kept). */
+  snapshotRetentionDays: z.number().int().min(1).max(3650).default(90),
+  /** IAM principal ARNs that may read the published snapshot (a list, or one comma-separated string). */
+  snapshotReaders: z
+    .preprocess(
+      (value) => (typeof value === 'string' ? value.split(',').map((arn) => arn.trim()) : value),
+      z.array(z.string().regex(PRINCIPAL_ARN_PATTERN, 'expected an IAM role, user or account-root ARN')),
+    )
+    .default([]),
+  /** A GitHub repository (owner/name, or owner@id/name@id) whose pull-request workflows get a snapshot-reading role. */
+  githubRepository: z
+    .string()
+    .refine(isGithubRepository, 'expected owner/name, or owner@owner-id/name@repository-id (both ids)')
+    .optional(),
+  /** codecommit: check every pull request of the CodeCommit repository (repositoryName) with a CodeBuild project (lib/pull-request-check.ts). */
+  pullRequestChecks: z.enum(['codecommit']).optional(),
+  /** Create the account's GitHub OIDC provider with the stack (there is one per account), instead of using the existing one. */
+  createGithubOidcProvider: z
+    .preprocess((value) => (value === 'true' ? true : value === 'false' ? false : value), z.boolean())
+    .default(false),
 });
 
 /** The validated settings, with every name LZA's rules derive filled in (explicit settings win). */
@@ -147,7 +172,7 @@ export function resolveSettings(
   for (const key of KEYS) {
     const value = tryGetContext(key);
     if (value === undefined) continue;
-    raw[key] = key === 'functionTimeoutMinutes' && typeof value === 'string' ? Number(value) : value;
+    raw[key] = NUMERIC_SETTINGS.has(key) && typeof value === 'string' ? Number(value) : value;
   }
   return validateSettings(raw);
 }
@@ -185,6 +210,14 @@ export function validateSettings(raw: Record<string, unknown>): Settings {
       'configSource codeconnections needs connectionArn, repositoryOwner and repositoryName',
     );
   }
+  need(
+    !settings.pullRequestChecks || Boolean(settings.repositoryName),
+    'pullRequestChecks codecommit needs the CodeCommit repository: use configSource codecommit, or set repositoryName',
+  );
+  need(
+    !settings.pullRequestChecks || settings.configSource !== 'codeconnections',
+    'pullRequestChecks codecommit checks a CodeCommit repository, but configSource is codeconnections: use examples/codebuild/buildspec.yml in a CodeBuild project of your own (docs/pull-requests.md)',
+  );
   if (settings.managementAccountId) {
     need(
       !settings.managementRoleArn,

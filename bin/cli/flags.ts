@@ -7,6 +7,7 @@
 import { CommanderError, Option } from '@commander-js/extra-typings';
 import { sameFile } from '../../lambdas/adapters/files.ts';
 import { echo } from '../../lambdas/domain/echo.ts';
+import { DURATION_EXAMPLE, parseDuration } from '../../lambdas/domain/snapshot-age.ts';
 
 export const FLAG_ERROR = 'ai-optout.invalidFlag';
 
@@ -32,6 +33,19 @@ export function integerOption<const Flags extends string>(
       return n;
     })
     .default(options.default);
+}
+
+/** `--name <age>`: a duration such as `7d`, `36h`, `90m`, kept with the text given (for messages). */
+export function durationOption<const Flags extends string>(flags: Flags, description: string) {
+  const name = flags.split(' ')[0] as string;
+  return new Option(flags, description).argParser((value: string) => {
+    const ms = parseDuration(value);
+    if (ms === undefined)
+      throw flagError(
+        `${name} takes a whole number of days, hours or minutes, such as ${DURATION_EXAMPLE}; \`${echo(value)}\` is not one`,
+      );
+    return { text: value, ms };
+  });
 }
 
 /** `--name <value>` among `choices` (shown in --help), refused with the choices listed. */

@@ -6,8 +6,29 @@
 import { withAbortSignal } from '../../lambdas/adapters/aws/bounded-calls.ts';
 import { createOrganizationsClient, sessionNameFor } from '../../lambdas/adapters/aws/clients.ts';
 import { Throttle } from '../../lambdas/adapters/organizations/throttle.ts';
+import { readSnapshotObject } from '../../lambdas/adapters/s3/snapshots.ts';
+import { stateS3Client } from '../../lambdas/adapters/s3/state-client.ts';
+import type { OrgSnapshot } from '../../lambdas/domain/model.ts';
+import { parseS3Url } from '../../lambdas/domain/s3-url.ts';
 import type { ReconcileOptions } from '../../lambdas/reconciler.ts';
 import type { CliIo, LiveFlags } from './io.ts';
+
+/**
+ * A published snapshot read from S3 with the standard credential chain (the SDK's environment, endpoint
+ * overrides included: path-style addressing then, as emulators need).
+ */
+export async function readSnapshotUrl(url: string, stop: AbortSignal): Promise<OrgSnapshot> {
+  const env = process.env;
+  const client = stateS3Client({
+    forcePathStyle: Boolean(env.AWS_ENDPOINT_URL || env.AWS_ENDPOINT_URL_S3),
+    region: env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-east-1',
+  });
+  try {
+    return await readSnapshotObject(client, parseS3Url(url), stop);
+  } finally {
+    client.destroy();
+  }
+}
 
 /** The live reconciler options; every call of their client ends when the command does (`stop`). */
 export function liveOptions(io: CliIo, flags: LiveFlags, stop: AbortSignal): ReconcileOptions {

@@ -8,7 +8,15 @@ import { organizationsRegionFor } from '../../lambdas/domain/partitions.ts';
 import { choiceOption, integerOption } from './flags.ts';
 
 const REPORT_FORMATS = ['text', 'json', 'markdown'] as const;
-export type ReportFormat = (typeof REPORT_FORMATS)[number];
+/** What pull-request tools read (validate and plan): SARIF, JUnit XML, GitHub workflow commands. */
+export const REVIEW_FORMATS = ['sarif', 'junit', 'github'] as const;
+export type ReviewFormat = (typeof REVIEW_FORMATS)[number];
+export const PLAN_FORMATS = [...REPORT_FORMATS, ...REVIEW_FORMATS] as const;
+export type ReportFormat = (typeof PLAN_FORMATS)[number];
+
+export function isReviewFormat(format: string): format is ReviewFormat {
+  return (REVIEW_FORMATS as readonly string[]).includes(format);
+}
 
 export function configOption() {
   return new Option('-c, --config <file>', 'desired-state file').default('config/ai-optout.yaml');
@@ -18,8 +26,8 @@ export function strictOption() {
   return new Option('--strict', 'treat unknown service keys as errors');
 }
 
-export function formatOption() {
-  return choiceOption('--format <format>', 'report format', REPORT_FORMATS).default('text');
+export function formatOption(formats: readonly ReportFormat[] = REPORT_FORMATS) {
+  return choiceOption('--format <format>', 'report format', formats).default('text');
 }
 
 export function limitOption() {
@@ -36,10 +44,11 @@ export function outOption(description: string) {
 /** The options plan and apply share: the file, the report, the mode override. */
 export function addPlanningOptions<A extends unknown[], O extends OptionValues, G extends OptionValues>(
   command: Command<A, O, G>,
+  formats: readonly ReportFormat[] = REPORT_FORMATS,
 ) {
   return command
     .addOption(configOption())
-    .addOption(formatOption())
+    .addOption(formatOption(formats))
     .addOption(choiceOption('--mode <mode>', "override the file's mode", MODES))
     .addOption(strictOption())
     .addOption(limitOption())

@@ -2,6 +2,7 @@
 import { readDesiredStateFile } from '../../lambdas/adapters/files.ts';
 import type { Mode } from '../../lambdas/domain/contract.ts';
 import type { DesiredState } from '../../lambdas/domain/desired-state/types.ts';
+import type { Diagnostic } from '../../lambdas/domain/diagnostics.ts';
 import type { PlanOptions } from '../../lambdas/domain/planner.ts';
 import type { CliIo } from './io.ts';
 import type { ReportFormat } from './options.ts';
@@ -20,10 +21,10 @@ interface PlanningFlags {
 export async function loadForPlanning(
   io: CliIo,
   flags: PlanningFlags,
-): Promise<{ state: DesiredState; planOptions: PlanOptions }> {
+): Promise<{ state: DesiredState; planOptions: PlanOptions; diagnostics: Diagnostic[] }> {
   const { state, diagnostics } = await readDesiredStateFile(flags.config, { strict: flags.strict ?? false });
   printDiagnostics(io, diagnostics);
-  return { state, planOptions: flags.mode ? { mode: flags.mode } : {} };
+  return { state, planOptions: flags.mode ? { mode: flags.mode } : {}, diagnostics };
 }
 
 /** The report options of a command's flags; `--no-color` is the program's. */

@@ -1,14 +1,28 @@
 /** What the commands print: reports in the format asked for, diagnostics, apply steps. */
+import { readFileSync } from 'node:fs';
+import { isAbsolute, relative } from 'node:path';
 
 import { writeTextFile } from '../../lambdas/adapters/files.ts';
 import type { AppliedStep } from '../../lambdas/adapters/organizations/applier.ts';
+import type { DesiredState } from '../../lambdas/domain/desired-state/types.ts';
 import { type Diagnostic, formatDiagnostic } from '../../lambdas/domain/diagnostics.ts';
+import type { ConfigurationError } from '../../lambdas/domain/errors.ts';
+import type { OrgSnapshot } from '../../lambdas/domain/model.ts';
 import type { Plan } from '../../lambdas/domain/planner.ts';
+import {
+  diagnosticFindings,
+  errorFindings,
+  type Finding,
+  planFindings,
+} from '../../lambdas/domain/report/findings.ts';
+import { renderGithub } from '../../lambdas/domain/report/github.ts';
 import { renderJson } from '../../lambdas/domain/report/json.ts';
+import { renderJunitDiagnostics, renderJunitPlan } from '../../lambdas/domain/report/junit.ts';
 import { renderMarkdown } from '../../lambdas/domain/report/markdown.ts';
+import { renderSarif } from '../../lambdas/domain/report/sarif.ts';
 import { renderText } from '../../lambdas/domain/report/text.ts';
 import type { CliIo } from './io.ts';
-import type { ReportFormat } from './options.ts';
+import type { ReportFormat, ReviewFormat } from './options.ts';
 
 export interface ReportOptions {
   format: ReportFormat;
@@ -27,22 +41,98 @@ export function describeStep(step: AppliedStep): string {
   return `  ${mark} ${step.action} ${step.policy ?? ''}${step.targetPath ? ` → ${step.targetPath}` : ''}${step.outcome === 'done' ? '' : ` (${step.detail})`}`;
 }
 
-export function render(result: Plan, options: ReportOptions, io: CliIo, applied?: AppliedStep[]): string {
+/** What the pull-request formats need besides the plan: the desired state, the organization, the file's warnings. */
+export interface ReviewContext {
+  state: DesiredState;
+  snapshot: OrgSnapshot;
+  diagnostics: readonly Diagnostic[];
+}
+
+/** The package's version, for SARIF's tool. */
+function toolVersion(): string {
+  return (
+    JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+  ).version;
+}
+
+/** Paths in SARIF and annotations are relative to the working directory (the repository root in CI). */
+function repositoryRelative(findings: Finding[]): Finding[] {
+  return findings.map((f) =>
+    isAbsolute(f.location.file)
+      ? { ...f, location: { ...f.location, file: relative(process.cwd(), f.location.file) } }
+      : f,
+  );
+}
+
+/** Findings (validate, or a configuration error) in a pull-request format; JUnit gets one case for the file. */
+export function renderFindings(
+  format: ReviewFormat,
+  file: string,
+  found: { diagnostics: readonly Diagnostic[]; error?: ConfigurationError },
+): string {
+  const findings = repositoryRelative(
+    found.error ? errorFindings(found.error, file) : diagnosticFindings(found.diagnostics),
+  );
+  if (format === 'sarif') return renderSarif(findings, { toolVersion: toolVersion() });
+  if (format === 'github') return renderGithub(findings);
+  return renderJunitDiagnostics(
+    file,
+    found.error ? found.error.diagnostics : found.diagnostics,
+    found.error?.message,
+  );
+}
+
+function renderReview(format: ReviewFormat, result: Plan, review: ReviewContext): string {
+  if (format === 'junit') return renderJunitPlan(result, review.snapshot, review.state.expect);
+  const findings = repositoryRelative([
+    ...diagnosticFindings(review.diagnostics),
+    ...planFindings(result, review.state),
+  ]);
+  if (format === 'sarif') return renderSarif(findings, { toolVersion: toolVersion() });
+  return renderGithub(findings, result.summary);
+}
+
+export function render(
+  result: Plan,
+  options: ReportOptions,
+  io: CliIo,
+  applied?: AppliedStep[],
+  review?: ReviewContext,
+): string {
   switch (options.format) {
     case 'json':
       return renderJson(result, io.now(), applied);
     case 'markdown':
       return renderMarkdown(result, { limit: options.limit });
+    case 'sarif':
+    case 'junit':
+    case 'github':
+      if (!review) throw new Error(`--format ${options.format} needs the desired state and the organization`);
+      return renderReview(options.format, result, review);
     default:
       return renderText(result, { color: options.color && io.color && !options.out, limit: options.limit });
   }
 }
 
 /** The report on standard output, or written to `--out` with only the summary printed. */
-export async function emitReport(result: Plan, options: ReportOptions, io: CliIo): Promise<void> {
-  const text = render(result, options, io);
-  if (options.out) {
-    await writeTextFile(options.out, text);
-    io.stdout(`${result.summary}\nReport written to ${options.out}\n`);
+export async function emitReport(
+  result: Plan,
+  options: ReportOptions,
+  io: CliIo,
+  review?: ReviewContext,
+): Promise<void> {
+  await emitText(render(result, options, io, undefined, review), result.summary, options.out, io);
+}
+
+/** Text on standard output, or written to `out` with only the summary printed. */
+export async function emitText(
+  text: string,
+  summary: string,
+  out: string | undefined,
+  io: CliIo,
+): Promise<void> {
+  if (out) {
+    await writeTextFile(out, text);
+    io.stdout(`${summary}\nReport written to ${out}\n`);
   } else io.stdout(text);
 }

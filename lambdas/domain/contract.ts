@@ -50,6 +50,14 @@ export const STATE_PREFIX = 'ai-optout/';
 export const JOB_CLAIMS_PREFIX = `${STATE_PREFIX}jobs/`;
 /** Progress of a run that continues in another invocation. */
 export const CONTINUATIONS_PREFIX = `${STATE_PREFIX}continuations/`;
+/**
+ * The organization snapshot the job publishes after every run, for plans without management-account
+ * credentials (`plan --snapshot s3://<bucket>/<LATEST_SNAPSHOT_KEY>`): readers are granted this prefix only.
+ */
+export const SNAPSHOTS_PREFIX = `${STATE_PREFIX}snapshots/`;
+export const LATEST_SNAPSHOT_KEY = `${SNAPSHOTS_PREFIX}latest.json`;
+/** Dated copies, one per run (`<capturedAt>.json`), expired by the bucket's lifecycle. */
+export const SNAPSHOT_HISTORY_PREFIX = `${SNAPSHOTS_PREFIX}history/`;
 
 export const ACCOUNT_ID_PATTERN = /^\d{12}$/;
 /** An IAM role ARN in any partition (aws, aws-cn, aws-us-gov, the isolated ones). */

@@ -4,7 +4,13 @@
  * serialization. A malformed snapshot fails with the path of the bad field.
  */
 import { SnapshotError } from './errors.ts';
-import { type OrgSnapshot, SnapshotSchema } from './model.ts';
+import {
+  isManagedPolicy,
+  MANAGED_TAG_KEY,
+  MANAGED_TAG_VALUE,
+  type OrgSnapshot,
+  SnapshotSchema,
+} from './model.ts';
 import { InvalidHierarchyError, OrgTree } from './organization.ts';
 
 function fieldPath(path: readonly PropertyKey[]): string {
@@ -66,4 +72,23 @@ export function serializeSnapshot(snapshot: OrgSnapshot): string {
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : 1))
     .map((p) => ({ ...p, targets: [...p.targets].sort() }));
   return `${JSON.stringify({ ...snapshot, policies }, null, 2)}\n`;
+}
+
+/**
+ * The snapshot as the pipeline publishes it for reviewers (docs/pull-requests.md): no account e-mail
+ * addresses, and of each policy's tags only the ownership tag, the one tag the planner reads (other tags
+ * may name people or cost centres). Still a valid snapshot: `plan --snapshot` reads it and plans exactly
+ * as it would from the full one.
+ */
+export function publishedSnapshot(snapshot: OrgSnapshot): OrgSnapshot {
+  return {
+    ...snapshot,
+    accounts: snapshot.accounts.map(({ email: _email, ...account }) => account),
+    policies: snapshot.policies.map((policy) => {
+      const tags: Record<string, string> = isManagedPolicy(policy)
+        ? { [MANAGED_TAG_KEY]: MANAGED_TAG_VALUE }
+        : {};
+      return { ...policy, tags };
+    }),
+  };
 }

@@ -7,6 +7,8 @@ interface PipelineEnvironment {
   modeCeiling: Mode;
   /** `AI_OPTOUT_STATE_BUCKET`: where job claims live (the pipeline's artifact bucket). */
   stateBucket: string | undefined;
+  /** `AI_OPTOUT_STATE_KEY_ARN`: the KMS key published snapshots are encrypted with (the stack's key). */
+  stateKeyArn: string | undefined;
   /** `AI_OPTOUT_PACE`: `none` only for emulators. */
   pace: 'published' | 'none';
   /** Whether an endpoint override is set (S3 then needs path-style addressing). */
@@ -19,6 +21,7 @@ export function readEnvironment(env: NodeJS.ProcessEnv = process.env): PipelineE
   return {
     modeCeiling: env.AI_OPTOUT_MODE_CEILING === 'enforce' ? 'enforce' : 'audit',
     stateBucket: env.AI_OPTOUT_STATE_BUCKET || undefined,
+    stateKeyArn: env.AI_OPTOUT_STATE_KEY_ARN || undefined,
     pace: env.AI_OPTOUT_PACE === 'none' ? 'none' : 'published',
     endpointOverride: Boolean(env.AWS_ENDPOINT_URL || env.AWS_ENDPOINT_URL_S3),
     organizationsRegion: organizationsRegionFor(env.AWS_REGION),

@@ -8,6 +8,7 @@ import { createCodePipelineClient } from '../adapters/codepipeline/client.ts';
 import { artifactS3Client } from '../adapters/s3/artifacts.ts';
 import { ContinuationStore } from '../adapters/s3/continuations.ts';
 import { JobLedger } from '../adapters/s3/job-ledger.ts';
+import { SnapshotPublisher } from '../adapters/s3/snapshots.ts';
 import { stateS3Client } from '../adapters/s3/state-client.ts';
 import { readEnvironment } from './env.ts';
 import { runJob } from './job.ts';
@@ -24,6 +25,9 @@ const ledger = environment.stateBucket ? new JobLedger(stateS3, environment.stat
 const continuations = environment.stateBucket
   ? new ContinuationStore(stateS3, environment.stateBucket)
   : undefined;
+const snapshots = environment.stateBucket
+  ? new SnapshotPublisher(stateS3, environment.stateBucket, environment.stateKeyArn)
+  : undefined;
 
 /** `context` is the Lambda context (@types/aws-lambda `Context`); the job reads its request id and remaining time. */
 export const handler = async (event: unknown, context: JobContext): Promise<void> => {
@@ -38,6 +42,7 @@ export const handler = async (event: unknown, context: JobContext): Promise<void
     artifactS3: (credentials) => artifactS3Client(credentials),
     ...(ledger ? { ledger } : {}),
     ...(continuations ? { continuations } : {}),
+    ...(snapshots ? { snapshots } : {}),
     logger,
     modeCeiling: environment.modeCeiling,
     now: () => new Date(),

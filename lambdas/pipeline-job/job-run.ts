@@ -10,6 +10,7 @@ import type { CallWatch } from '../adapters/aws/bounded-calls.ts';
 import type { ArtifactCredentials } from '../adapters/s3/artifacts.ts';
 import type { ContinuationStore } from '../adapters/s3/continuations.ts';
 import type { JobLedger } from '../adapters/s3/job-ledger.ts';
+import type { SnapshotPublisher } from '../adapters/s3/snapshots.ts';
 import type { Mode } from '../domain/contract.ts';
 import type { JobDeadline } from './deadline.ts';
 import type { Logger } from './logger.ts';
@@ -44,6 +45,8 @@ export interface JobDependencies {
   timing?: { reserveMs: number; minimumWorkMs: number };
   /** Where a run too large for one invocation keeps its progress; without it, such a run fails at the deadline. */
   continuations?: ContinuationStore;
+  /** Where the organization snapshot is published after every run (the state bucket); without it, it is not. */
+  snapshots?: SnapshotPublisher;
   /** Schedules the deadline (default setTimeout); returns a function that cancels it. */
   schedule?: (callback: () => void, ms: number) => () => void;
   /** Records the calls in flight of every client (default: one per job). */

@@ -15,6 +15,7 @@ import { type JobRun, MINIMUM_WORK_MS, RESERVE_MS } from './job-run.ts';
 import { continueLater, type OrganizationRun, openOrganization, readOrganization } from './organization.ts';
 import { decideOutcome, type Outcome, type Reconciled } from './outcome.ts';
 import type { UserParameters } from './parameters.ts';
+import { publishSnapshot } from './publish-snapshot.ts';
 import { writeReportArtifact } from './report-artifact.ts';
 
 export async function reconcileJob(
@@ -32,6 +33,7 @@ export async function reconcileJob(
   const reconciled = await planAndApply(input.state, read.snapshot, organization, run);
   if ('outcome' in reconciled) return reconciled.outcome;
   logResult(reconciled.result, run);
+  await publishSnapshot(reconciled.applied?.snapshot ?? read.snapshot, run);
   await writeReportArtifact(job, input, reconciled, run);
   return decideOutcome(reconciled, mode, params, input.revision);
 }

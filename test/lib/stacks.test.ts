@@ -72,6 +72,12 @@ const CONFIGURATIONS: Record<string, Record<string, unknown>> = {
     managementAccountId: '111122223333',
     pipelineAccountId: '444455556666',
   },
+  'audit, codecommit, pull-request checks': { configSource: 'codecommit', pullRequestChecks: 'codecommit' },
+  'audit, snapshot readers and a GitHub OIDC role (provider created)': {
+    snapshotReaders: ['arn:aws:iam::444455556666:role/reviewers'],
+    githubRepository: 'octo-org/octo-repo',
+    createGithubOidcProvider: true,
+  },
 };
 
 describe('the reconciler function', () => {
@@ -773,7 +779,8 @@ describe('cdk-nag and cfn-lint', () => {
     }
     expect(output.trim()).toBe('');
     expect(status).toBe(0);
-  });
+    // cfn-lint is a Python process over every configuration's template: minutes on a loaded machine.
+  }, 180_000);
 });
 
 describe('template snapshots (asset hashes scrubbed)', () => {

@@ -4,9 +4,9 @@ import { loadDesiredState } from '../../../lambdas/domain/desired-state/loader.t
 import { EXIT_ERROR, EXIT_OK } from '../../../lambdas/domain/errors.ts';
 import { plural } from '../../../lambdas/domain/plural.ts';
 import { choiceOption } from '../flags.ts';
-import { configOption, strictOption } from '../options.ts';
+import { configOption, isReviewFormat, REVIEW_FORMATS, strictOption } from '../options.ts';
 import type { CommandContext, Program } from '../program.ts';
-import { printDiagnostics } from '../report.ts';
+import { printDiagnostics, renderFindings } from '../report.ts';
 
 export function addValidateCommand(program: Program, { io, setExit }: CommandContext): void {
   program
@@ -14,11 +14,15 @@ export function addValidateCommand(program: Program, { io, setExit }: CommandCon
     .description('check the desired-state file offline (exit 0 valid, 1 invalid)')
     .addOption(configOption())
     .addOption(strictOption())
-    .addOption(choiceOption('--format <format>', 'output format', ['text', 'json']).default('text'))
+    .addOption(
+      choiceOption('--format <format>', 'output format', ['text', 'json', ...REVIEW_FORMATS]).default('text'),
+    )
     .action(async (options) => {
       const bytes = await readConfigBytes(options.config);
       const result = loadDesiredState(bytes, { file: options.config, strict: options.strict ?? false });
-      if (options.format === 'json') {
+      if (isReviewFormat(options.format)) {
+        io.stdout(renderFindings(options.format, options.config, { diagnostics: result.diagnostics }));
+      } else if (options.format === 'json') {
         const report = { file: options.config, valid: result.ok, diagnostics: result.diagnostics };
         io.stdout(`${JSON.stringify(report, null, 2)}\n`);
       } else {

@@ -175,6 +175,31 @@ export const PublishedPlanSchema = z.strictObject({
   fidelity: FidelitySchema.optional(),
 });
 
+/**
+ * What a pull request itself changes (`plan --base-config`): the head plan against the base plan on the
+ * same organization. `changes` and `violations`: the head's that the base does not have; each effective
+ * change goes from what the base would leave (after its apply) to what the head would, so drift that
+ * both would fix, or both leave, is not in it.
+ */
+export const PullRequestSchema = z.strictObject({
+  /** One line a reviewer reads first: `this pull request opts 4 accounts in to lex`. */
+  summary: z.string().min(1),
+  /** The desired-state file at the pull request's base. */
+  baseConfig: z.string().min(1),
+  changes: z.array(ChangeSchema),
+  effectiveChanges: z.array(EffectiveChangeSchema),
+  violations: z.array(ViolationSchema),
+});
+export type PullRequestPart = z.output<typeof PullRequestSchema>;
+
+/** Where the organization came from when it was not read live: the snapshot and when it was captured. */
+export const SnapshotInfoSchema = z.strictObject({
+  capturedAt: z.string().min(1),
+  /** A file path or an `s3://bucket/key` URL. */
+  source: z.string().min(1),
+});
+export type SnapshotInfo = z.output<typeof SnapshotInfoSchema>;
+
 /** Per root/OU figures for the text and markdown tree views (not in the JSON report). */
 export interface NodeSummary {
   id: string;
@@ -188,4 +213,8 @@ export interface NodeSummary {
 
 export interface Plan extends z.output<typeof PublishedPlanSchema> {
   nodes: NodeSummary[];
+  /** Set by the CLI for `plan --base-config`: what the pull request changes. */
+  pullRequest?: PullRequestPart;
+  /** Set by the CLI for `plan --snapshot`: the snapshot planned against. */
+  snapshot?: SnapshotInfo;
 }

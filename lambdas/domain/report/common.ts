@@ -69,6 +69,33 @@ function byAccount<T extends EffectiveChange | Violation>(
   );
 }
 
+/**
+ * The pull request's own per-account sections (`plan --base-config`): its effective changes go from what
+ * the base would leave to what the head would.
+ */
+export function pullRequestSections(part: Pick<Plan, 'effectiveChanges' | 'violations'>): AccountSection[] {
+  const [effective, violations] = accountSections(part) as [AccountSection, AccountSection];
+  return [
+    {
+      ...effective,
+      title: 'Effective changes this pull request makes',
+      intro: 'Resolved settings the pull request changes, from what its base would leave to what it would.',
+    },
+    {
+      ...violations,
+      title: 'Violations of expect this pull request adds',
+      intro: 'Accounts that break `expect` with the pull request and did not without it.',
+    },
+  ];
+}
+
+/** The snapshot line of the reports: where the organization came from and when it was captured. */
+export function snapshotLine(plan: Pick<Plan, 'snapshot'>): string | undefined {
+  return plan.snapshot
+    ? `Snapshot ${plan.snapshot.source}, captured at ${plan.snapshot.capturedAt}`
+    : undefined;
+}
+
 /** A change's columns in the text and markdown reports: `+ ~ - !`, what changes, and where. */
 export function changeColumns(change: Change): { symbol: string; subject: string; where: string } {
   return {

@@ -28,6 +28,8 @@ export function toReport(
     warnings: plan.warnings,
     ...(plan.fidelity ? { fidelity: plan.fidelity } : {}),
     ...(context.revision ? { revision: context.revision } : {}),
+    ...(plan.snapshot ? { snapshot: plan.snapshot } : {}),
+    ...(plan.pullRequest ? { pullRequest: plan.pullRequest } : {}),
     ...(applied ? { applied: applied.map((step) => ({ ...step })) } : {}),
   };
 }

@@ -11,6 +11,8 @@ import {
   DEFAULT_ROW_LIMIT,
   type FidelitySection,
   fidelitySection,
+  pullRequestSections,
+  snapshotLine,
 } from './common.ts';
 
 export interface MarkdownOptions {
@@ -79,6 +81,7 @@ export function renderMermaid(nodes: readonly NodeSummary[], maxNodes = 150): st
 export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): string {
   const limit = options.limit ?? DEFAULT_ROW_LIMIT;
   const out = [
+    ...pullRequestLines(plan, limit),
     ...headerLines(plan),
     ...changeTable(plan.changes),
     ...accountSections(plan).flatMap((section) => sectionTable(section, limit)),
@@ -92,13 +95,35 @@ export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): strin
   return out.join('\n');
 }
 
+/** First, when there is a base to compare with: what the pull request itself changes. */
+function pullRequestLines(plan: Plan, limit: number): string[] {
+  const part = plan.pullRequest;
+  if (!part) return [];
+  const what = part.effectiveChanges.length + part.changes.length + part.violations.length;
+  return [
+    `## ${what === 0 ? '⚪' : '🔀'} AI services opt-out: ${cell(part.summary)}`,
+    '',
+    `Compared with the desired state at the base (\`${cell(part.baseConfig)}\`), on the same organization: drift that was there before is not counted here.`,
+    '',
+    ...changeTable(part.changes, 'Policy changes this pull request makes'),
+    ...pullRequestSections(part).flatMap((section) => sectionTable(section, limit)),
+    '---',
+    '',
+  ];
+}
+
 function headerLines(plan: Plan): string[] {
   const { organization: org, accounts } = plan;
+  const snapshot = snapshotLine(plan);
+  const icon = plan.verdict === 'in-sync' ? '✅' : '❌';
   return [
-    `## ${plan.verdict === 'in-sync' ? '✅' : '❌'} AI services opt-out: ${plan.verdict}`,
+    plan.pullRequest
+      ? `## ${icon} The whole organization: ${plan.verdict}`
+      : `## ${icon} AI services opt-out: ${plan.verdict}`,
     '',
     `**${cell(plan.summary)}**`,
     '',
+    ...(snapshot ? [`_${cell(snapshot)}._`, ''] : []),
     '| Organization | Root | Mode | Accounts | Compliant | Non-compliant |',
     '|---|---|---|---:|---:|---:|',
     `| \`${org.id}\` | \`${org.rootId}\` | ${plan.mode} | ${accounts.total} | ${accounts.compliant} | ${accounts.nonCompliant} |`,
@@ -106,7 +131,7 @@ function headerLines(plan: Plan): string[] {
   ];
 }
 
-function changeTable(changes: readonly Change[]): string[] {
+function changeTable(changes: readonly Change[], title = 'Policy changes'): string[] {
   const rows = changes.map((change) => {
     const { symbol, subject, where } = changeColumns(change);
     return `| \`${symbol}\` | ${change.action} | ${cell(subject)} | ${cell(where)} | ${cell(change.detail)} |`;
@@ -115,7 +140,7 @@ function changeTable(changes: readonly Change[]): string[] {
     rows.length === 0
       ? ['None.']
       : ['| | Action | Policy | Target | Detail |', '|---|---|---|---|---|', ...rows];
-  return [`### Policy changes (${changes.length})`, '', ...table, ''];
+  return [`### ${title} (${changes.length})`, '', ...table, ''];
 }
 
 /** One row per account, its settings joined by line breaks; cut after `limit` accounts. */

@@ -5,7 +5,7 @@
  */
 
 import { z } from 'zod';
-import { PublishedPlanSchema } from '../planner/schema.ts';
+import { PublishedPlanSchema, PullRequestSchema, SnapshotInfoSchema } from '../planner/schema.ts';
 
 export const ReportSchema = z.strictObject({
   reportVersion: z.literal(1),
@@ -16,6 +16,10 @@ export const ReportSchema = z.strictObject({
    * pipeline's input artifact (an S3 version id or a commit id); absent when unknown (CLI runs).
    */
   revision: z.string().min(1).max(1500).optional(),
+  /** Extension (still version 1): the snapshot planned against (`plan --snapshot`); absent for live reads. */
+  snapshot: SnapshotInfoSchema.optional(),
+  /** Extension (still version 1): what the pull request itself changes (`plan --base-config`). */
+  pullRequest: PullRequestSchema.optional(),
   /** Present after an apply: what each step did (the plan fields then describe the verified state). */
   applied: z
     .array(

@@ -9,6 +9,8 @@ import {
   DEFAULT_ROW_LIMIT,
   type FidelitySection,
   fidelitySection,
+  pullRequestSections,
+  snapshotLine,
 } from './common.ts';
 
 export interface TextOptions {
@@ -27,11 +29,14 @@ export function renderText(plan: Plan, options: TextOptions = {}): string {
   const paint: Paint = (style, text) => (options.color ? `\u001b[${CODES[style]}m${text}\u001b[0m` : text);
   const limit = options.limit ?? DEFAULT_ROW_LIMIT;
   const { organization } = plan;
+  const snapshot = snapshotLine(plan);
   const out = [
+    ...pullRequestLines(plan, limit, paint),
     paint(
       'bold',
       `AI services opt-out plan for ${organization.id} (root ${organization.rootId}), mode ${plan.mode}`,
     ),
+    ...(snapshot ? [snapshot] : []),
     '',
     ...changeLines(plan.changes, paint),
     '',
@@ -45,11 +50,24 @@ export function renderText(plan: Plan, options: TextOptions = {}): string {
   return `${out.join('\n')}\n`;
 }
 
-function changeLines(changes: readonly Change[], paint: Paint): string[] {
-  if (changes.length === 0) return ['Policy changes: none'];
+/** First, when there is a base to compare with: what the pull request itself changes. */
+function pullRequestLines(plan: Plan, limit: number, paint: Paint): string[] {
+  const part = plan.pullRequest;
+  if (!part) return [];
+  return [
+    paint('bold', `Pull request (against ${part.baseConfig}): ${part.summary}`),
+    '',
+    ...changeLines(part.changes, paint, 'Policy changes this pull request makes'),
+    '',
+    ...pullRequestSections(part).flatMap((section) => [...sectionLines(section, limit, paint), '']),
+  ];
+}
+
+function changeLines(changes: readonly Change[], paint: Paint, title = 'Policy changes'): string[] {
+  if (changes.length === 0) return [`${title}: none`];
   const width = Math.max(...changes.map((c) => c.action.length));
   return [
-    `Policy changes (${changes.length}):`,
+    `${title} (${changes.length}):`,
     ...changes.flatMap((change) => {
       const { symbol, subject, where } = changeColumns(change);
       const color = SYMBOL_COLOR[symbol as keyof typeof SYMBOL_COLOR];

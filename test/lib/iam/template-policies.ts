@@ -44,7 +44,7 @@ function refOf(name: string, resources: Resources, at: Deployment): string {
   throw new Error(`cannot resolve Ref ${name}`);
 }
 
-/** `value` with every Ref, Fn::GetAtt (Arn) and Fn::Join replaced by the string it stands for. */
+/** `value` with every Ref, Fn::GetAtt (Arn), Fn::Join and Fn::Sub (of a string) replaced by the string it stands for. */
 export function resolveIntrinsics(value: unknown, resources: Resources, at: Deployment): unknown {
   if (Array.isArray(value)) return value.map((v) => resolveIntrinsics(v, resources, at));
   if (value === null || typeof value !== 'object') return value;
@@ -59,6 +59,10 @@ export function resolveIntrinsics(value: unknown, resources: Resources, at: Depl
   if (entries.length === 1 && key === 'Fn::Join') {
     const [separator, parts] = argument as [string, unknown[]];
     return parts.map((p) => String(resolveIntrinsics(p, resources, at))).join(separator);
+  }
+  // The form aws-cdk-lib writes for bootstrap names (`cdk-…-assets-${AWS::AccountId}-${AWS::Region}`): a string with references.
+  if (entries.length === 1 && key === 'Fn::Sub' && typeof argument === 'string') {
+    return argument.replace(/\$\{([\w:]+)\}/g, (_m, name: string) => refOf(name, resources, at));
   }
   if (entries.length === 1 && key?.startsWith('Fn::')) throw new Error(`cannot resolve ${key}`);
   return Object.fromEntries(entries.map(([k, v]) => [k, resolveIntrinsics(v, resources, at)]));

@@ -1,0 +1,81 @@
+/**
+ * What a pull request itself changes (`plan --base-config`, docs/pull-requests.md): two plans of the same
+ * organization, one for the desired state at the pull request's base and one for its head, compared.
+ *
+ * Each plan lists every account service whose resolved setting its apply would change (from: today,
+ * to: after). So after the base's apply a setting is the base's `to` where the base lists it, else
+ * today's value; today's value is the `from` of whichever plan lists it. A setting neither plan lists
+ * is today's value in both and the pull request does not change it; that is how drift that was already
+ * there (both plans fix it the same way, or neither touches it) stays out.
+ */
+import { compareText } from './collections.ts';
+import type { ResolvedSetting } from './model.ts';
+import type { Change, EffectiveChange, Plan, PullRequestPart, Violation } from './planner/schema.ts';
+import { plural } from './plural.ts';
+
+function changeKey(change: Change): string {
+  const { action, policy, target, content, description } = change;
+  return JSON.stringify([action, policy ?? '', target?.id ?? '', content ?? '', description ?? '']);
+}
+
+const settingKey = (row: { accountId: string; service: string }) => `${row.accountId}\u0000${row.service}`;
+
+/** The effective changes from the base's result to the head's. */
+function effectiveDifference(base: Plan, head: Plan): EffectiveChange[] {
+  const baseRows = new Map(base.effectiveChanges.map((row) => [settingKey(row), row]));
+  const headRows = new Map(head.effectiveChanges.map((row) => [settingKey(row), row]));
+  const out: EffectiveChange[] = [];
+  for (const key of new Set([...baseRows.keys(), ...headRows.keys()])) {
+    const b = baseRows.get(key);
+    const h = headRows.get(key);
+    const row = (h ?? b) as EffectiveChange;
+    const from: ResolvedSetting = b ? b.to : row.from;
+    const to: ResolvedSetting = h ? h.to : row.from;
+    if (from !== to) out.push({ ...row, from, to });
+  }
+  return out.sort(
+    (x, y) =>
+      compareText(x.path, y.path) ||
+      compareText(x.accountName, y.accountName) ||
+      compareText(x.service, y.service),
+  );
+}
+
+/** `opts 4 accounts in to lex`, one phrase per service and new setting. */
+function effectPhrases(changes: readonly EffectiveChange[]): string[] {
+  const groups = new Map<string, Set<string>>();
+  for (const change of changes) {
+    const key = `${change.to}\u0000${change.service}`;
+    groups.set(key, (groups.get(key) ?? new Set()).add(change.accountId));
+  }
+  return [...groups.entries()].map(([key, accounts]) => {
+    const [to, service] = key.split('\u0000') as [ResolvedSetting, string];
+    const who = plural(accounts.size, 'account');
+    if (service === 'default') {
+      return to === 'unset' ? `leaves ${who} with no default` : `sets the default of ${who} to ${to}`;
+    }
+    if (to === 'optIn') return `opts ${who} in to ${service}`;
+    if (to === 'optOut') return `opts ${who} out of ${service}`;
+    return `leaves ${service} unset for ${who}`;
+  });
+}
+
+function summaryOf(part: Omit<PullRequestPart, 'summary' | 'baseConfig'>): string {
+  const phrases = effectPhrases(part.effectiveChanges);
+  if (phrases.length === 0) phrases.push('changes no account’s effective settings');
+  const extras = [plural(part.changes.length, 'policy change')];
+  if (part.violations.length > 0) extras.push(`${plural(part.violations.length, 'new violation')} of expect`);
+  return `this pull request ${phrases.join(', ')} (${extras.join(', ')})`;
+}
+
+/** The pull request's own part of `head`, measured against `base` (both planned on one snapshot). */
+export function pullRequestPart(base: Plan, head: Plan, baseConfig: string): PullRequestPart {
+  const baseChanges = new Set(base.changes.map(changeKey));
+  const baseViolations = new Set(base.violations.map(settingKey));
+  const part = {
+    changes: head.changes.filter((change) => !baseChanges.has(changeKey(change))),
+    effectiveChanges: effectiveDifference(base, head),
+    violations: head.violations.filter((violation: Violation) => !baseViolations.has(settingKey(violation))),
+  };
+  return { summary: summaryOf(part), baseConfig, ...part };
+}

@@ -1,0 +1,124 @@
+/**
+ * JUnit XML (`--format junit`), for CodeBuild test reports (report groups read JUNITXML:
+ * https://docs.aws.amazon.com/codebuild/latest/userguide/test-reporting.html). AWS documents no schema
+ * for the elements it reads, so this is the Ant/Surefire shape jest-junit writes, which AWS's own guide
+ * points Node users at: `<testsuites>`, a `<testsuite>` per expectation, a `<testcase>` per account
+ * (classname: its OU path) with a `<failure>` when it breaks the expectation.
+ *
+ * The expectations: every account is in line with the desired state (no effective change pending),
+ * and each `expect` rule (`optOut: all`, or each listed service). A validation gives one case per file.
+ */
+
+import type { Expectation } from '../desired-state/types.ts';
+import type { Diagnostic } from '../diagnostics.ts';
+import { formatDiagnostic } from '../diagnostics.ts';
+import type { OrgSnapshot } from '../model.ts';
+import { OrgTree } from '../organization.ts';
+import type { Plan } from '../planner/schema.ts';
+
+interface Case {
+  classname: string;
+  name: string;
+  /** The failure's text, when the case fails. */
+  failure?: string | undefined;
+}
+
+/** XML text and attribute values: the five entities, and characters XML 1.0 cannot hold dropped. */
+function xml(text: string): string {
+  return (
+    text
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters XML 1.0 forbids
+      .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '')
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/"/g, '&quot;')
+      .replace(/'/g, '&apos;')
+  );
+}
+
+function suiteXml(name: string, cases: readonly Case[]): string {
+  const failures = cases.filter((c) => c.failure !== undefined).length;
+  const body = cases.map((c) => {
+    const open = `    <testcase classname="${xml(c.classname)}" name="${xml(c.name)}" time="0"`;
+    if (c.failure === undefined) return `${open}/>`;
+    const first = c.failure.split('\n')[0] as string;
+    return `${open}>\n      <failure message="${xml(first)}" type="${xml(name)}">${xml(c.failure)}</failure>\n    </testcase>`;
+  });
+  return [
+    `  <testsuite name="${xml(name)}" tests="${cases.length}" failures="${failures}" errors="0" skipped="0" time="0">`,
+    ...body,
+    '  </testsuite>',
+  ].join('\n');
+}
+
+function document(name: string, suites: readonly { name: string; cases: Case[] }[]): string {
+  const tests = suites.reduce((n, s) => n + s.cases.length, 0);
+  const failures = suites.reduce((n, s) => n + s.cases.filter((c) => c.failure !== undefined).length, 0);
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="${xml(name)}" tests="${tests}" failures="${failures}" errors="0" skipped="0" time="0">`,
+    ...suites.map((s) => suiteXml(s.name, s.cases)),
+    '</testsuites>',
+    '',
+  ].join('\n');
+}
+
+/** The `expect` rules, each a suite: `optOut: all`, or one per listed service. */
+function expectations(expectation: Expectation | undefined): { name: string; services: string[] | 'all' }[] {
+  if (!expectation) return [];
+  if (expectation.optOut === 'all') return [{ name: 'expect optOut: all', services: 'all' }];
+  return expectation.optOut.map((service) => ({ name: `expect optOut: ${service}`, services: [service] }));
+}
+
+/** A plan as JUnit: one case per account and expectation. */
+export function renderJunitPlan(
+  plan: Plan,
+  snapshot: OrgSnapshot,
+  expectation: Expectation | undefined,
+): string {
+  const accounts = new OrgTree(snapshot).accounts;
+  const caseOf = (account: (typeof accounts)[number], failures: string[]): Case => ({
+    classname: account.path,
+    name: `${account.name} (${account.id})`,
+    failure: failures.length > 0 ? failures.join('\n') : undefined,
+  });
+  const desired = accounts.map((account) =>
+    caseOf(
+      account,
+      plan.effectiveChanges
+        .filter((c) => c.accountId === account.id)
+        .map((c) => `${c.service} is ${c.from}, the desired state makes it ${c.to}`),
+    ),
+  );
+  const suites = [{ name: 'in line with the desired state', cases: desired }];
+  for (const rule of expectations(expectation)) {
+    const cases = accounts.map((account) =>
+      caseOf(
+        account,
+        plan.violations
+          .filter(
+            (v) =>
+              v.accountId === account.id && (rule.services === 'all' || rule.services.includes(v.service)),
+          )
+          .map((v) => `${v.service} is ${v.actual}, expected ${v.expected} (${v.causeDetail})`),
+      ),
+    );
+    suites.push({ name: rule.name, cases });
+  }
+  return document(`ai-optout plan ${plan.organization.id}`, suites);
+}
+
+/** A validation (or a configuration error) as JUnit: one case for the file, failing with its errors. */
+export function renderJunitDiagnostics(
+  file: string,
+  diagnostics: readonly Diagnostic[],
+  message?: string,
+): string {
+  const errors = diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic);
+  const lines = message ? [message, ...errors] : errors;
+  const cases: Case[] = [
+    { classname: 'ai-optout', name: file, failure: lines.length > 0 ? lines.join('\n') : undefined },
+  ];
+  return document(`ai-optout validate ${file}`, [{ name: 'desired state', cases }]);
+}

@@ -1,0 +1,177 @@
+/**
+ * The pull-request check for a CodeCommit repository (docs/pull-requests.md): an EventBridge rule on
+ * pull requests created or updated starts a CodeBuild project, which runs examples/codebuild/buildspec.yml
+ * (ai-optout from this deployment's own source, plan against the published snapshot and the base,
+ * PostCommentForPullRequest, UpdatePullRequestApprovalState). Least privilege: CodeCommit actions on that
+ * repository only, the snapshots prefix, decrypt with the stack's key.
+ *
+ * The event (CodeCommit user guide, "Monitoring CodeCommit events in Amazon EventBridge", pull request
+ * state change; the same `detail` fields as aws-cdk-lib's CodeCommit pull-request event): detail.event
+ * `pullRequestCreated` or `pullRequestSourceBranchUpdated`, with pullRequestId, sourceCommit,
+ * destinationCommit, revisionId and repositoryNames. StartBuild takes them as the source version and
+ * environment overrides (botocore codebuild StartBuild: sourceVersion, environmentVariablesOverride).
+ * The IAM actions and their `repository` resource type: the Service Authorization Reference for CodeCommit
+ * (test/lib/pull-request-check.test.ts proves the grant with an IAM simulator fed by it).
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import {
+  aws_s3_assets as assets,
+  type CfnElement,
+  aws_codebuild as codebuild,
+  type aws_codecommit as codecommit,
+  Duration,
+  aws_events as events,
+  IgnoreMode,
+  aws_iam as iam,
+  type aws_kms as kms,
+  Stack,
+  type aws_s3 as s3,
+  aws_events_targets as targets,
+  Validations,
+} from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { parse } from 'yaml';
+import { LATEST_SNAPSHOT_KEY, SNAPSHOTS_PREFIX } from '../lambdas/domain/contract.ts';
+
+const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
+const BUILDSPEC = fileURLToPath(new URL('../examples/codebuild/buildspec.yml', import.meta.url));
+/** What running the CLI needs of this repository: the rest (tests, docs, cdk.out, node_modules) is left out. */
+const TOOL_FILES = ['package.json', 'package-lock.json', 'tsconfig.json', 'bin', 'lambdas', 'scripts'];
+const PULL_REQUEST_EVENTS = ['pullRequestCreated', 'pullRequestSourceBranchUpdated'];
+/** What the build does with the repository: read the base's file, comment, approve or revoke. */
+export const PULL_REQUEST_ACTIONS = [
+  'codecommit:GetFile',
+  'codecommit:PostCommentForPullRequest',
+  'codecommit:UpdatePullRequestApprovalState',
+];
+
+export interface PullRequestCheckProps {
+  readonly repository: codecommit.IRepository;
+  /** The bucket the pipeline publishes the snapshot to, and its key. */
+  readonly snapshotBucket: s3.IBucket;
+  readonly key: kms.IKey;
+  /** Path of the desired state in the repository. Default `ai-optout.yaml`. */
+  readonly configPath?: string;
+}
+
+/** The buildspec as the example file has it (reports included), without its artifacts: the project keeps none. */
+function buildSpec(): codebuild.BuildSpec {
+  const { artifacts: _artifacts, ...spec } = parse(readFileSync(BUILDSPEC, 'utf8')) as Record<
+    string,
+    unknown
+  >;
+  return codebuild.BuildSpec.fromObjectToYaml(spec);
+}
+
+export class PullRequestCheck extends Construct {
+  readonly project: codebuild.Project;
+  readonly rule: events.Rule;
+
+  constructor(scope: Construct, id: string, props: PullRequestCheckProps) {
+    super(scope, id);
+    const tool = new assets.Asset(this, 'Tool', {
+      path: PROJECT_ROOT,
+      // Git's ignore rules: every top-level entry (dot files too) but the tool's files and folders.
+      ignoreMode: IgnoreMode.GIT,
+      exclude: ['/*', ...TOOL_FILES.map((path) => `!/${path}`)],
+    });
+    this.project = new codebuild.Project(this, 'Project', {
+      description: `ai-optout: checks pull requests of ${props.repository.repositoryName}`,
+      source: codebuild.Source.codeCommit({ repository: props.repository, cloneDepth: 1 }),
+      secondarySources: [
+        codebuild.Source.s3({ bucket: tool.bucket, path: tool.s3ObjectKey, identifier: 'tool' }),
+      ],
+      buildSpec: buildSpec(),
+      encryptionKey: props.key,
+      timeout: Duration.minutes(15),
+      environment: {
+        buildImage: codebuild.LinuxBuildImage.STANDARD_7_0,
+        computeType: codebuild.ComputeType.SMALL,
+      },
+      environmentVariables: {
+        CONFIG_PATH: { value: props.configPath ?? 'ai-optout.yaml' },
+        SNAPSHOT_URL: { value: `s3://${props.snapshotBucket.bucketName}/${LATEST_SNAPSHOT_KEY}` },
+        REPOSITORY_NAME: { value: props.repository.repositoryName },
+      },
+    });
+    this.grant(props);
+    this.rule = props.repository.onPullRequestStateChange('PullRequestOpenedOrUpdated', {
+      description: `Checks each new revision of a pull request of ${props.repository.repositoryName} with ai-optout`,
+      eventPattern: { detail: { event: PULL_REQUEST_EVENTS } },
+      target: new targets.CodeBuildProject(this.project, { event: startBuildInput() }),
+    });
+    this.acknowledge(props.snapshotBucket);
+  }
+
+  private grant(props: PullRequestCheckProps): void {
+    this.project.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'PullRequestOfThisRepository',
+        actions: PULL_REQUEST_ACTIONS,
+        resources: [props.repository.repositoryArn],
+      }),
+    );
+    this.project.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadPublishedSnapshot',
+        actions: ['s3:GetObject'],
+        resources: [props.snapshotBucket.arnForObjects(`${SNAPSHOTS_PREFIX}*`)],
+      }),
+    );
+    props.key.grantDecrypt(this.project);
+  }
+
+  /** cdk-nag's wildcard findings, each with its reason. */
+  private acknowledge(bucket: s3.IBucket): void {
+    const stack = Stack.of(this);
+    const role = this.project.role as iam.Role;
+    const bucketId = stack.getLogicalId(bucket.node.defaultChild as CfnElement);
+    const projectId = stack.getLogicalId(this.project.node.defaultChild as CfnElement);
+    const prefix = 'arn:<AWS::Partition>';
+    const account = '<AWS::Region>:<AWS::AccountId>';
+    const acknowledgements: [string[], string][] = [
+      [
+        [`Resource::<${bucketId}.Arn>/${SNAPSHOTS_PREFIX}*`],
+        'The published snapshot and its dated copies: read-only, limited to the snapshots prefix.',
+      ],
+      [
+        [`Resource::${prefix}:logs:${account}:log-group:/aws/codebuild/<${projectId}>:*`],
+        "aws-cdk-lib's CodeBuild log grant: this project's own log group and its streams.",
+      ],
+      [
+        [`Resource::${prefix}:codebuild:${account}:report-group/<${projectId}>-*`],
+        "aws-cdk-lib's CodeBuild report grant: report groups named after this project (the JUnit report).",
+      ],
+      [
+        ['Action::s3:GetBucket*', 'Action::s3:GetObject*', 'Action::s3:List*'],
+        "aws-cdk-lib's read grant on the CDK asset that holds this deployment's ai-optout (the secondary source `tool`).",
+      ],
+      [
+        ['Action::kms:GenerateDataKey*', 'Action::kms:ReEncrypt*'],
+        "aws-cdk-lib's grant on the project's own encryption key (the stack's key), which CodeBuild uses for its logs and reports.",
+      ],
+    ];
+    for (const [findings, reason] of acknowledgements)
+      for (const finding of findings)
+        Validations.of(role).acknowledge({ id: `AwsSolutions-IAM5[${finding}]`, reason });
+  }
+}
+
+/** StartBuild's input: the pull request's source commit, and what the script needs of the event. */
+function startBuildInput(): events.RuleTargetInput {
+  const variable = (name: string, path: string) => ({
+    name,
+    value: events.EventField.fromPath(path),
+    type: 'PLAINTEXT',
+  });
+  return events.RuleTargetInput.fromObject({
+    sourceVersion: events.EventField.fromPath('$.detail.sourceCommit'),
+    environmentVariablesOverride: [
+      variable('PULL_REQUEST_ID', '$.detail.pullRequestId'),
+      variable('SOURCE_COMMIT', '$.detail.sourceCommit'),
+      variable('DESTINATION_COMMIT', '$.detail.destinationCommit'),
+      variable('REVISION_ID', '$.detail.revisionId'),
+    ],
+  });
+}

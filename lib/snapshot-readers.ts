@@ -1,0 +1,129 @@
+/**
+ * Who may read the organization snapshot the pipeline publishes (docs/pull-requests.md): s3:GetObject
+ * on the snapshots prefix and kms:Decrypt on the stack's key, nothing else. Named principals get both in
+ * the bucket's and the key's resource policies (the key only through S3, kms:ViaService); optionally a
+ * read-only role that GitHub Actions assumes by OIDC, from that repository's pull-request workflows only.
+ *
+ * GitHub's OIDC facts (https://docs.github.com/en/actions/reference/security/oidc and
+ * https://docs.github.com/en/actions/how-tos/secure-your-work/security-harden-deployments/oidc-in-aws):
+ * the issuer is token.actions.githubusercontent.com, the audience of aws-actions/configure-aws-credentials
+ * is sts.amazonaws.com, and a pull_request job with no environment has the subject
+ * `repo:OWNER/REPO:pull_request`; repositories created after 2026-07-15 use the immutable
+ * `repo:OWNER@OWNER-ID/REPO@REPO-ID:pull_request` instead.
+ */
+import { Aws, aws_iam as iam, type aws_kms as kms, Stack, type aws_s3 as s3, Validations } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { SNAPSHOTS_PREFIX } from '../lambdas/domain/contract.ts';
+
+export const GITHUB_OIDC_ISSUER = 'token.actions.githubusercontent.com';
+const GITHUB_OIDC_AUDIENCE = 'sts.amazonaws.com';
+
+/** `owner/name` (GitHub's names: letters, digits, `-`; and `.`, `_` in repository names). */
+const CLASSIC_REPOSITORY = /^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/;
+/** With GitHub's ids, as in the immutable subject: `owner@123/name@456`. */
+const REPOSITORY_WITH_IDS = /^[A-Za-z0-9-]+@\d+\/[A-Za-z0-9._-]+@\d+$/;
+
+export function isGithubRepository(value: string): boolean {
+  return CLASSIC_REPOSITORY.test(value) || REPOSITORY_WITH_IDS.test(value);
+}
+
+/**
+ * The OIDC subjects of the repository's pull-request jobs. With ids, exactly the immutable subject.
+ * Without, the classic subject and the immutable one with any ids: owner and repository names cannot
+ * hold `@` or `/`, so the wildcard only stands for the ids (it trusts a later owner of the same names,
+ * which the ids would not: give them to pin the repository).
+ */
+export function pullRequestSubjects(repository: string): { exact: boolean; subjects: string[] } {
+  if (REPOSITORY_WITH_IDS.test(repository))
+    return { exact: true, subjects: [`repo:${repository}:pull_request`] };
+  if (!CLASSIC_REPOSITORY.test(repository)) {
+    throw new Error(`githubRepository ${repository} is not owner/name (or owner@id/name@id)`);
+  }
+  const [owner, name] = repository.split('/');
+  return {
+    exact: false,
+    subjects: [`repo:${owner}/${name}:pull_request`, `repo:${owner}@*/${name}@*:pull_request`],
+  };
+}
+
+export interface SnapshotReadersProps {
+  readonly bucket: s3.Bucket;
+  readonly key: kms.Key;
+  /** IAM principal ARNs (roles, users, account roots) granted read in the bucket's and the key's policies. */
+  readonly principals?: readonly string[];
+  /** A GitHub repository whose pull-request workflows may assume a read-only role. */
+  readonly githubRepository?: string;
+  /** Create the account's GitHub OIDC provider (there is one per account), or use the existing one. */
+  readonly createGithubOidcProvider?: boolean;
+}
+
+export class SnapshotReaders extends Construct {
+  /** The read-only role for GitHub OIDC, when a repository is given. */
+  readonly githubRole: iam.Role | undefined;
+
+  constructor(scope: Construct, id: string, props: SnapshotReadersProps) {
+    super(scope, id);
+    const objects = props.bucket.arnForObjects(`${SNAPSHOTS_PREFIX}*`);
+    const principals = (props.principals ?? []).map((arn) => new iam.ArnPrincipal(arn));
+    if (principals.length > 0) {
+      props.bucket.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: 'ReadPublishedSnapshots',
+          principals,
+          actions: ['s3:GetObject'],
+          resources: [objects],
+        }),
+      );
+      props.key.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: 'DecryptPublishedSnapshotsThroughS3',
+          principals,
+          actions: ['kms:Decrypt'],
+          resources: ['*'],
+          conditions: { StringEquals: { 'kms:ViaService': `s3.${Aws.REGION}.amazonaws.com` } },
+        }),
+      );
+    }
+    this.githubRole = props.githubRepository
+      ? this.githubReadRole(props.githubRepository, props, objects)
+      : undefined;
+  }
+
+  private githubReadRole(repository: string, props: SnapshotReadersProps, objects: string): iam.Role {
+    const { subjects } = pullRequestSubjects(repository);
+    const providerArn = props.createGithubOidcProvider
+      ? new iam.OidcProviderNative(this, 'GitHubOidc', {
+          url: `https://${GITHUB_OIDC_ISSUER}`,
+          clientIds: [GITHUB_OIDC_AUDIENCE],
+        }).oidcProviderArn
+      : `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:oidc-provider/${GITHUB_OIDC_ISSUER}`;
+    const role = new iam.Role(this, 'GitHubPullRequestRole', {
+      description: `ai-optout: reads the published organization snapshot, for pull-request workflows of ${repository}`,
+      assumedBy: new iam.WebIdentityPrincipal(providerArn, {
+        StringEquals: { [`${GITHUB_OIDC_ISSUER}:aud`]: GITHUB_OIDC_AUDIENCE },
+        StringLike: { [`${GITHUB_OIDC_ISSUER}:sub`]: subjects },
+      }),
+    });
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadPublishedSnapshots',
+        actions: ['s3:GetObject'],
+        resources: [objects],
+      }),
+    );
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'DecryptPublishedSnapshots',
+        actions: ['kms:Decrypt'],
+        resources: [props.key.keyArn],
+      }),
+    );
+    const bucketId = Stack.of(this).getLogicalId(props.bucket.node.defaultChild as never);
+    Validations.of(role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${SNAPSHOTS_PREFIX}*]`,
+      reason:
+        'The latest snapshot and its dated copies, one object per run: read-only, limited to the snapshots prefix.',
+    });
+    return role;
+  }
+}
