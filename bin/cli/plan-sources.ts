@@ -27,28 +27,27 @@ export interface PlanSourceFlags extends LiveFlags {
   strict?: true | undefined;
 }
 
-/** The organization: from the snapshot file or URL, or read live (the SDK loaded only then). */
-async function readOrganization(io: CliIo, flags: PlanSourceFlags, stop: AbortSignal): Promise<OrgSnapshot> {
-  if (flags.snapshot && !isS3Url(flags.snapshot)) return readSnapshotFile(flags.snapshot);
-  const live = await import('./live.ts');
-  if (flags.snapshot) return live.readSnapshotUrl(flags.snapshot, stop);
-  const { readLive } = await import('../../lambdas/reconciler.ts');
-  return readLive(live.liveOptions(io, flags, stop));
-}
-
 /**
- * What AWS says of the organization's effective policies (`--verify`): asked only of a live read; a
- * snapshot (file or URL) has no AWS to ask, and the report says the effective policies are not confirmed.
+ * The organization: from the snapshot file or URL, or read live (the SDK loaded only then), with what AWS
+ * says of its effective policies (`--verify`). Only a live read can be confirmed: a snapshot has no AWS to
+ * ask, and the report says the effective policies are not confirmed. One set of live options serves the
+ * read and the confirmation, so the role is assumed once.
  */
-async function verificationOf(
+async function readOrganization(
   io: CliIo,
   flags: PlanSourceFlags,
-  snapshot: OrgSnapshot,
   stop: AbortSignal,
-): Promise<Verification> {
-  if (flags.snapshot) return { source: 'snapshot', verify: flags.verify ?? DEFAULT_VERIFY };
-  const [live, { askAws }] = await Promise.all([import('./live.ts'), import('../../lambdas/reconciler.ts')]);
-  return askAws(snapshot, live.liveOptions(io, flags, stop));
+): Promise<{ snapshot: OrgSnapshot; verification: Verification }> {
+  const fromSnapshot = { source: 'snapshot', verify: flags.verify ?? DEFAULT_VERIFY } as const;
+  if (flags.snapshot && !isS3Url(flags.snapshot))
+    return { snapshot: await readSnapshotFile(flags.snapshot), verification: fromSnapshot };
+  const live = await import('./live.ts');
+  if (flags.snapshot)
+    return { snapshot: await live.readSnapshotUrl(flags.snapshot, stop), verification: fromSnapshot };
+  const { askAws, readLive } = await import('../../lambdas/reconciler.ts');
+  const options = live.liveOptions(io, flags, stop);
+  const snapshot = await readLive(options);
+  return { snapshot, verification: await askAws(snapshot, options) };
 }
 
 /** The base's plan on the same organization; a base that does not load or plan is named as the base. */
@@ -79,8 +78,8 @@ export async function planForReview(
   options: PlanOptions,
   stop: AbortSignal,
 ): Promise<{ plan: Plan; snapshot: OrgSnapshot }> {
-  const snapshot = await readOrganization(io, flags, stop);
-  const confirmed = { ...options, verification: await verificationOf(io, flags, snapshot, stop) };
+  const { snapshot, verification } = await readOrganization(io, flags, stop);
+  const confirmed = { ...options, verification };
   let result = plan(state, snapshot, confirmed);
   if (flags.snapshot) {
     const limit = flags.maxSnapshotAge
