@@ -15,6 +15,7 @@ import {
   functionLogGroup,
   functionRole,
 } from './bundled-function.ts';
+import { pinFeatureFlags } from './feature-flags.ts';
 import { LZA_CONFIGURATION_ACTION } from './lza-names.ts';
 
 export interface PipelineStarterFunctionProps {
@@ -34,6 +35,7 @@ export class PipelineStarterFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: PipelineStarterFunctionProps) {
     super(scope, id);
+    pinFeatureFlags(this);
     const logGroup = functionLogGroup(this);
     const role = functionRole(this, logGroup, { description: 'ai-optout pipeline starter' });
     // Service Authorization Reference (codepipeline): both actions take only the `pipeline` resource type.

@@ -29,6 +29,7 @@ import type { Construct } from 'constructs';
 import { PACKAGE_ROOT } from '../lambdas/adapters/package-root.ts';
 import { CONTINUATIONS_PREFIX, JOB_CLAIMS_PREFIX } from '../lambdas/domain/contract.ts';
 import type { RevisionType } from '../lambdas/pipeline-starter/start.ts';
+import { pinFeatureFlags } from './feature-flags.ts';
 import { LzaInstallerKeyArn } from './lza-installer-key.ts';
 import { installerKeyArnParameter, lzaConfigBucketName, runEngineDocumentName } from './lza-names.ts';
 import { managementRoleArnFor } from './management-role-stack.ts';
@@ -88,6 +89,7 @@ export class PostLzaPipelineStack extends Stack {
 
   constructor(scope: Construct, id: string, props: PostLzaPipelineStackProps) {
     super(scope, id, props);
+    pinFeatureFlags(this);
     const { settings } = props;
     const names = stackNames(settings.lzaQualifier);
     const managementRoleArn = managementRoleArnOf(settings);

@@ -23,6 +23,7 @@ import {
   functionLogGroup,
   functionRole,
 } from './bundled-function.ts';
+import { pinFeatureFlags } from './feature-flags.ts';
 import { assertAiOptOutApplies } from './partition-guard.ts';
 import {
   acknowledgeOrganizationsWildcards,
@@ -77,6 +78,7 @@ export class ReconcilerFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: ReconcilerFunctionProps) {
     super(scope, id);
+    pinFeatureFlags(this);
     validateProps(props);
     assertAiOptOutApplies(this, 'ReconcilerFunction');
     const timeout = timeoutOf(props);
