@@ -39,8 +39,9 @@ export function prebuiltAssetDir(name: LambdaName, root = PACKAGE_ROOT): string 
 
 /**
  * esbuild's options for every bundle: one ESM file for nodejs24.x, the AWS SDK included (pinned by
- * package-lock.json rather than by the runtime), minified, with a source map. ESM bundles of CommonJS
- * dependencies need `require`: the banner gives it.
+ * package-lock.json rather than by the runtime), minified, with a source map (file names and lines for
+ * the stack traces --enable-source-maps prints; the sources themselves stay out of the function and of
+ * the package). ESM bundles of CommonJS dependencies need `require`: the banner gives it.
  */
 export const LAMBDA_BUILD_OPTIONS = {
   bundle: true,
@@ -49,6 +50,7 @@ export const LAMBDA_BUILD_OPTIONS = {
   format: 'esm' as const,
   minify: true,
   sourcemap: true,
+  sourcesContent: false,
   legalComments: 'none' as const,
   mainFields: ['module', 'main'],
   banner: {
