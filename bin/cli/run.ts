@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /**
- * The `ai-optout` process: runs the CLI on its arguments and exits with the CLI's code. The package's
- * `bin` is this file compiled (dist/bin/cli/run.js); in the repository bin/ai-optout.mjs runs it from
- * source through tsx.
+ * The `ai-optout` process: runs the CLI on its arguments and exits with the CLI's code. bin/ai-optout.mjs
+ * (the package's bin) runs this file bundled and compiled (dist/cli/run.js, scripts/build.ts) in the
+ * installed package, and from source through tsx in the repository.
  */
 
 // The SDK warns on every run that its 2027 releases will need Node 22; the CLI supports Node 20.19+.

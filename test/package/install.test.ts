@@ -79,9 +79,9 @@ afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-/** The installed command, run with plain node from the consumer project. */
+/** The installed command (the link npm makes in node_modules/.bin), run by node from the consumer project. */
 function cli(args: string[]) {
-  return run(process.execPath, [join(project, 'node_modules/ai-optout', 'dist/cli/run.js'), ...args], {
+  return run(process.execPath, [join(project, 'node_modules/.bin/ai-optout'), ...args], {
     cwd: project,
     encoding: 'utf8',
   }).then(
@@ -103,6 +103,7 @@ describe('the packed tarball', () => {
         'package.json',
         'README.md',
         'CHANGELOG.md',
+        'bin/ai-optout.mjs',
         'dist/cli/run.js',
         'dist/lambdas/index.js',
         'dist/lambdas/index.d.ts',
@@ -115,7 +116,7 @@ describe('the packed tarball', () => {
       ]),
     );
     const unwanted = paths.filter((p) =>
-      /^(test|bench|scripts|\.ci|lib|lambdas|bin)\/|\.ts$|cdk\.json$/.test(p),
+      /^(test|bench|scripts|\.ci|lib|lambdas|bin\/cli)\/|\.ts$|cdk\.json$/.test(p),
     );
     expect(unwanted.filter((p) => !p.endsWith('.d.ts'))).toEqual([]);
   });
