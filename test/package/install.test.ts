@@ -174,6 +174,40 @@ describe('the installed command', () => {
   });
 });
 
+/** The README's example of adding the stage to an existing pipeline (its first `ts` block). */
+function readmeExample(): string {
+  const readme = readFileSync(join(PACKAGE_ROOT, 'README.md'), 'utf8');
+  const block = /```ts\n([\s\S]*?)```/.exec(readme)?.[1];
+  if (!block?.includes("from 'ai-optout/cdk'"))
+    throw new Error('README.md has no ts example importing ai-optout/cdk');
+  return block;
+}
+
+/** Type-checks `source` as an ES module of the consumer project with this repository's TypeScript. */
+function typeCheck(source: string) {
+  writeFileSync(join(project, 'example.mts'), source);
+  const options = { strict: true, module: 'nodenext', target: 'es2023', noEmit: true, skipLibCheck: true };
+  writeFileSync(
+    join(project, 'tsconfig.json'),
+    JSON.stringify({ compilerOptions: options, files: ['example.mts'] }),
+  );
+  const tsc = join(PACKAGE_ROOT, 'node_modules/typescript/bin/tsc');
+  return run(process.execPath, [tsc, '-p', project], { cwd: project, encoding: 'utf8' }).then(
+    () => '',
+    (e: { stdout: string }) => e.stdout,
+  );
+}
+
+describe('the type declarations', () => {
+  it("type-check the README's example against the installed package, and catch a wrong value in it", async () => {
+    const example = readmeExample();
+
+    expect(await typeCheck(example)).toBe('');
+    const wrong = await typeCheck(example.replace("failOn: 'drift'", "failOn: 'sometimes'"));
+    expect(wrong).toMatch(/error TS2322: Type '"sometimes"' is not assignable to type '.*"violations"/);
+  }, 120_000);
+});
+
 /** A consumer's app: its own pipeline with the reconcile stage, and the post-LZA pipeline stack. */
 function consumerApp(load: string, settings: Record<string, unknown>): string {
   return `${load}
@@ -183,7 +217,7 @@ const pipeline = new codepipeline.Pipeline(stack, 'Pipeline', { pipelineType: co
 const input = new codepipeline.Artifact('Config');
 const bucket = new s3.Bucket(stack, 'ConfigBucket', { enforceSSL: true });
 pipeline.addStage({ stageName: 'Source', actions: [new actions.S3SourceAction({ actionName: 'Config', bucket, bucketKey: 'config.zip', output: input })] });
-const reconciler = new ReconcilerFunction(stack, 'Reconciler', { mode: 'audit' });
+const reconciler = new ReconcilerFunction(stack, 'Reconciler', { mode: 'audit', stateBucket: pipeline.artifactBucket });
 new ReconcileStage(stack, 'AiOptOut', { pipeline, input, reconciler, failOn: 'violations' });
 new PostLzaPipelineStack(app, 'PostLza', { settings: validateSettings(${JSON.stringify(settings)}) });
 app.synth();
