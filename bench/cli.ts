@@ -68,3 +68,8 @@ for (const command of COMMANDS) {
 console.log(`wall time of fresh processes, ms (${runs} runs each, interleaved)`);
 console.log(pad(rows));
 console.log(`\nnode -e 0 (node's own start-up): median ${fmt(median('node'))} ms`);
+// Node loads this bundle of certificates at every start, before any of our code (it costs ~0.1 s here).
+if (process.env.NODE_EXTRA_CA_CERTS)
+  console.log(
+    `NODE_EXTRA_CA_CERTS is set (${process.env.NODE_EXTRA_CA_CERTS}): every process above loaded it at start-up; run with it unset to time the command alone`,
+  );
