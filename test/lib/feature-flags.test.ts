@@ -46,10 +46,15 @@ describe("the templates do not depend on the app's feature flags", () => {
     ],
     ['CodeCommit source', { configSource: 'codecommit' }],
     ['container installer', { configSource: 'lza-s3', lzaInstaller: 'container' }],
-  ])('%s: no flags and the opposite flags give the template of cdk.json', (_name, raw) => {
-    const expected = templates(CDK_CONTEXT, raw);
+  ])(
+    '%s: no flags and the opposite flags give the template of cdk.json',
+    (_name, raw) => {
+      const expected = templates(CDK_CONTEXT, raw);
 
-    expect(templates({}, raw)).toEqual(expected);
-    expect(templates(OPPOSITE_FLAGS, raw)).toEqual(expected);
-  });
+      expect(templates({}, raw)).toEqual(expected);
+      expect(templates(OPPOSITE_FLAGS, raw)).toEqual(expected);
+      // Six syntheses (the first also loads aws-cdk-lib): a few seconds alone, far more on a loaded machine.
+    },
+    180_000,
+  );
 });
