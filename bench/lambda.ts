@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { buildLambda, ENTRY } from '../scripts/build-lambda.ts';
+import { fmt, pad, stats } from './stats.ts';
 
 const runs = Math.max(3, Number(process.argv[2]) || 15);
 const dir = mkdtempSync(join(tmpdir(), 'ai-optout-bench-lambda-'));
@@ -63,22 +64,6 @@ function measure(child: string, variant: Variant): Sample {
   const parsed = JSON.parse(out) as { importMs: number; sinceStartMs: number };
   return { ...parsed, wallMs };
 }
-
-function stats(values: number[]): { min: number; median: number; p90: number } {
-  const sorted = [...values].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] as number;
-  return { min: sorted[0] as number, median: at(0.5), p90: at(0.9) };
-}
-
-const fmt = (n: number) => (n >= 100 ? n.toFixed(0) : n.toFixed(1));
-const pad = (rows: string[][]) => {
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
-  return rows
-    .map((r) =>
-      r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  '),
-    )
-    .join('\n');
-};
 
 try {
   const built = Date.now();

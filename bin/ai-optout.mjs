@@ -1,9 +1,15 @@
 #!/usr/bin/env node
-// Entry point of the `ai-optout` command: loads the TypeScript sources through tsx, then runs the CLI.
-import { register } from 'tsx/esm/api';
+// The `ai-optout` command (the package's bin). In the installed package it runs the compiled CLI,
+// dist/cli/run.js. In a checkout of the repository, where the TypeScript sources are, it runs them
+// through tsx (a devDependency), so `npx ai-optout`, `npm run demo` and the tests there never run a
+// stale build.
+import { existsSync } from 'node:fs';
 
-// The SDK warns on every run that its 2027 releases will need Node 22; the CLI supports Node 20.19+.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-register();
-const { main } = await import('./cli/main.ts');
-process.exitCode = await main(process.argv);
+const source = new URL('./cli/run.ts', import.meta.url);
+if (existsSync(source)) {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import(source.href);
+} else {
+  await import('../dist/cli/run.js');
+}

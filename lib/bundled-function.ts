@@ -1,44 +1,42 @@
 /**
- * How this project's Lambda functions are built: a TypeScript entry bundled locally with esbuild (no
- * Docker) as one ESM file for nodejs24.x on arm64, with source maps, its own log group and a role that
- * can write only there to start with. Shared by the reconciler and the pipeline starter, so both are
- * built the same way.
+ * How this project's Lambda functions are built: the bundle of one of the package's entries
+ * (lib/lambda-bundles.ts: prebuilt in the package, bundled locally from source in this repository,
+ * never in Docker), one ESM file for nodejs24.x on arm64 with its source map, its own log group and a
+ * role that can write only there to start with. Shared by the reconciler and the pipeline starter,
+ * so both are built the same way.
  */
-import { fileURLToPath } from 'node:url';
 import {
   type CfnElement,
   aws_iam as iam,
   aws_lambda as lambda,
   aws_logs as logs,
-  aws_lambda_nodejs as nodejs,
   RemovalPolicy,
   Stack,
   Validations,
 } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { BUNDLE_HANDLER, type LambdaName, lambdaCode } from './lambda-bundles.ts';
 
-const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
+/** What the function's construct chooses; the code, handler, runtime and architecture are the bundle's. */
+export type BundledFunctionProps = Omit<
+  lambda.FunctionProps,
+  'code' | 'handler' | 'runtime' | 'architecture'
+>;
 
-export function bundledFunctionProps(entry: string): nodejs.NodejsFunctionProps {
-  return {
-    entry,
-    handler: 'handler',
-    projectRoot: PROJECT_ROOT,
-    depsLockFilePath: `${PROJECT_ROOT}package-lock.json`,
+/** The function `id` running the bundle of the entry `name`. */
+export function bundledFunction(
+  scope: Construct,
+  id: string,
+  name: LambdaName,
+  props: BundledFunctionProps,
+): lambda.Function {
+  return new lambda.Function(scope, id, {
+    ...props,
+    code: lambdaCode(name),
+    handler: BUNDLE_HANDLER,
     runtime: lambda.Runtime.NODEJS_24_X,
     architecture: lambda.Architecture.ARM_64,
-    bundling: {
-      format: nodejs.OutputFormat.ESM,
-      target: 'node24',
-      minify: true,
-      sourceMap: true,
-      mainFields: ['module', 'main'],
-      externalModules: [],
-      banner:
-        "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
-      forceDockerBundling: false,
-    },
-  };
+  });
 }
 
 /** The function's own log group, kept when the stack is deleted (the logs are the audit trail). */

@@ -7,6 +7,7 @@
 import { Aws, CfnOutput, Duration, aws_iam as iam, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { Mode } from '../lambdas/domain/contract.ts';
+import { pinFeatureFlags } from './feature-flags.ts';
 import { assertAiOptOutApplies } from './partition-guard.ts';
 import { acknowledgeOrganizationsWildcards, organizationsStatements } from './permissions.ts';
 import { stackNames } from './stack-names.ts';
@@ -32,6 +33,7 @@ export class ManagementRoleStack extends Stack {
 
   constructor(scope: Construct, id: string, props: ManagementRoleStackProps) {
     super(scope, id, props);
+    pinFeatureFlags(this);
     assertAiOptOutApplies(this, 'ManagementRoleStack');
     if (!/^\d{12}$/.test(props.pipelineAccountId)) {
       throw new Error(

@@ -4,23 +4,19 @@
  * (lambdas/pipeline-starter/start.ts). Least privilege: read the action executions of the LZA pipeline,
  * start ours, write its own logs; nothing else.
  */
-import { fileURLToPath } from 'node:url';
 import type { aws_codepipeline as codepipeline } from 'aws-cdk-lib';
-import { Duration, aws_iam as iam, aws_lambda_nodejs as nodejs, Stack } from 'aws-cdk-lib';
+import { Duration, aws_iam as iam, type aws_lambda as lambda, Stack } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { STARTER_ENV } from '../lambdas/pipeline-starter/config.ts';
 import type { RevisionType, StarterConfig } from '../lambdas/pipeline-starter/start.ts';
 import {
   acknowledgeLogStreams,
-  bundledFunctionProps,
+  bundledFunction,
   functionLogGroup,
   functionRole,
 } from './bundled-function.ts';
+import { pinFeatureFlags } from './feature-flags.ts';
 import { LZA_CONFIGURATION_ACTION } from './lza-names.ts';
-
-export const STARTER_ENTRY = fileURLToPath(
-  new URL('../lambdas/pipeline-starter/handler.ts', import.meta.url),
-);
 
 export interface PipelineStarterFunctionProps {
   /** The LZA pipeline (its action executions are read). */
@@ -35,10 +31,11 @@ export interface PipelineStarterFunctionProps {
 }
 
 export class PipelineStarterFunction extends Construct {
-  readonly function: nodejs.NodejsFunction;
+  readonly function: lambda.Function;
 
   constructor(scope: Construct, id: string, props: PipelineStarterFunctionProps) {
     super(scope, id);
+    pinFeatureFlags(this);
     const logGroup = functionLogGroup(this);
     const role = functionRole(this, logGroup, { description: 'ai-optout pipeline starter' });
     // Service Authorization Reference (codepipeline): both actions take only the `pipeline` resource type.
@@ -56,8 +53,7 @@ export class PipelineStarterFunction extends Construct {
         resources: [props.pipeline.pipelineArn],
       }),
     );
-    this.function = new nodejs.NodejsFunction(this, 'Function', {
-      ...bundledFunctionProps(STARTER_ENTRY),
+    this.function = bundledFunction(this, 'Function', 'pipeline-starter', {
       memorySize: 256,
       timeout: Duration.minutes(1),
       role,

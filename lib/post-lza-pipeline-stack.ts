@@ -3,7 +3,7 @@
  * LZA pipeline succeeds (LZA's own pipeline is never touched: LZA regenerates it on upgrade). Source
  * (no automatic trigger) -> AiOptOut reconcile stage. Failures are announced on an encrypted SNS topic.
  */
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import {
   Aws,
   aws_s3_assets as assets,
@@ -26,6 +26,7 @@ import {
   Validations,
 } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { PACKAGE_ROOT } from '../lambdas/adapters/package-root.ts';
 import {
   CONTINUATIONS_PREFIX,
   JOB_CLAIMS_PREFIX,
@@ -33,6 +34,7 @@ import {
   SNAPSHOT_HISTORY_PREFIX,
 } from '../lambdas/domain/contract.ts';
 import type { RevisionType } from '../lambdas/pipeline-starter/start.ts';
+import { pinFeatureFlags } from './feature-flags.ts';
 import { LzaInstallerKeyArn } from './lza-installer-key.ts';
 import { installerKeyArnParameter, lzaConfigBucketName, runEngineDocumentName } from './lza-names.ts';
 import { managementRoleArnFor } from './management-role-stack.ts';
@@ -44,7 +46,8 @@ import type { Settings } from './settings.ts';
 import { SnapshotReaders } from './snapshot-readers.ts';
 import { stackNames } from './stack-names.ts';
 
-const BUNDLED_CONFIG_DIR = fileURLToPath(new URL('../config/', import.meta.url));
+/** The package's config/ folder: the desired state the `bundled` source deploys. */
+const BUNDLED_CONFIG_DIR = join(PACKAGE_ROOT, 'config');
 
 export interface PostLzaPipelineStackProps extends StackProps {
   readonly settings: Settings;
@@ -94,6 +97,7 @@ export class PostLzaPipelineStack extends Stack {
 
   constructor(scope: Construct, id: string, props: PostLzaPipelineStackProps) {
     super(scope, id, props);
+    pinFeatureFlags(this);
     const { settings } = props;
     const names = stackNames(settings.lzaQualifier);
     const managementRoleArn = managementRoleArnOf(settings);

@@ -1,16 +1,15 @@
 /**
- * The reconciler Lambda: the pipeline-job handler bundled locally with esbuild for nodejs24.x on arm64,
+ * The reconciler Lambda: the pipeline-job handler's bundle (lib/lambda-bundles.ts) on nodejs24.x, arm64,
  * its own log group, no async retries, one concurrent execution, and a role that can do exactly what
  * its mode needs: read for audit; plus writes limited to AI opt-out policies for enforce; or, with a
  * management-account role, nothing but assuming that role.
  */
-import { fileURLToPath } from 'node:url';
 import {
   type CfnElement,
   Duration,
   aws_iam as iam,
+  type aws_lambda as lambda,
   type aws_logs as logs,
-  aws_lambda_nodejs as nodejs,
   Stack,
   type aws_s3 as s3,
   Token,
@@ -20,10 +19,11 @@ import { Construct } from 'constructs';
 import { MODES, type Mode, ROLE_ARN_PATTERN, STATE_PREFIX } from '../lambdas/domain/contract.ts';
 import {
   acknowledgeLogStreams,
-  bundledFunctionProps,
+  bundledFunction,
   functionLogGroup,
   functionRole,
 } from './bundled-function.ts';
+import { pinFeatureFlags } from './feature-flags.ts';
 import { assertAiOptOutApplies } from './partition-guard.ts';
 import {
   acknowledgeOrganizationsWildcards,
@@ -31,8 +31,6 @@ import {
   organizationsStatements,
 } from './permissions.ts';
 import { stackNames } from './stack-names.ts';
-
-const HANDLER_ENTRY = fileURLToPath(new URL('../lambdas/pipeline-job/handler.ts', import.meta.url));
 
 /** Role names start with this, so a management-account role can trust them by name. */
 const RECONCILER_ROLE_PREFIX = stackNames().reconcilerRolePrefix;
@@ -73,13 +71,14 @@ function timeoutOf(props: ReconcilerFunctionProps): Duration {
 }
 
 export class ReconcilerFunction extends Construct {
-  readonly function: nodejs.NodejsFunction;
+  readonly function: lambda.Function;
   readonly role: iam.Role;
   readonly logGroup: logs.LogGroup;
   readonly mode: Mode;
 
   constructor(scope: Construct, id: string, props: ReconcilerFunctionProps) {
     super(scope, id);
+    pinFeatureFlags(this);
     validateProps(props);
     assertAiOptOutApplies(this, 'ReconcilerFunction');
     const timeout = timeoutOf(props);
@@ -90,8 +89,7 @@ export class ReconcilerFunction extends Construct {
       description: `ai-optout reconciler (${props.mode})`,
     });
     this.grantOrganizations(props);
-    this.function = new nodejs.NodejsFunction(this, 'Function', {
-      ...bundledFunctionProps(HANDLER_ENTRY),
+    this.function = bundledFunction(this, 'Function', 'pipeline-job', {
       memorySize: 512,
       timeout,
       role: this.role,

@@ -1,42 +1,46 @@
 /**
- * Bundles the pipeline Lambda (`npm run build:lambda`) into dist/pipeline-job/index.mjs: one ESM file
- * for nodejs24.x, the AWS SDK included (pinned by package-lock.json rather than by the runtime),
- * minified, with a source map. ESM bundles of CommonJS dependencies need `require`: the banner gives it.
+ * Bundles the Lambda entries (`npm run build:lambda`, part of `npm run build`): every function of
+ * lib/lambda-bundles.ts into dist/assets/<name>/index.mjs (with its source map), the code the
+ * compiled constructs deploy. `buildLambda` bundles one entry anywhere (the bundle tests and benches).
  */
-import { mkdirSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { mkdirSync, rmSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import {
+  BUNDLE_FILE,
+  LAMBDA_BUILD_OPTIONS,
+  LAMBDA_NAMES,
+  type LambdaName,
+  lambdaEntry,
+  prebuiltAssetDir,
+} from '../lib/lambda-bundles.ts';
 
-export const ENTRY = fileURLToPath(new URL('../lambdas/pipeline-job/handler.ts', import.meta.url));
-export const OUTFILE = fileURLToPath(new URL('../dist/pipeline-job/index.mjs', import.meta.url));
+/** The pipeline job's entry (the default of `buildLambda`). */
+export const ENTRY = lambdaEntry('pipeline-job');
 
-/** Bundles `entry` (default the pipeline job; the pipeline starter is bundled the same way). */
+/** Bundles `entry` (default the pipeline job) into `outfile`. */
 export async function buildLambda(
-  outfile = OUTFILE,
+  outfile: string,
   entry = ENTRY,
 ): Promise<{ outfile: string; bytes: number }> {
   mkdirSync(dirname(outfile), { recursive: true });
-  await build({
-    entryPoints: [entry],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    target: 'node24',
-    format: 'esm',
-    minify: true,
-    sourcemap: true,
-    legalComments: 'none',
-    mainFields: ['module', 'main'],
-    banner: {
-      js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
-    },
-    logLevel: 'warning',
-  });
+  await build({ ...LAMBDA_BUILD_OPTIONS, entryPoints: [entry], outfile });
   return { outfile, bytes: statSync(outfile).size };
 }
 
+/** Bundles every function into its prebuilt asset folder (emptied first, so no stale file ships). */
+export async function buildPrebuiltAssets(): Promise<{ name: LambdaName; outfile: string; bytes: number }[]> {
+  return Promise.all(
+    LAMBDA_NAMES.map(async (name) => {
+      const dir = prebuiltAssetDir(name);
+      rmSync(dir, { recursive: true, force: true });
+      return { name, ...(await buildLambda(join(dir, BUNDLE_FILE), lambdaEntry(name))) };
+    }),
+  );
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { outfile, bytes } = await buildLambda();
-  console.log(`built ${outfile} (${(bytes / 1024).toFixed(0)} KiB)`);
+  for (const { outfile, bytes } of await buildPrebuiltAssets())
+    console.log(`built ${outfile} (${(bytes / 1024).toFixed(0)} KiB)`);
 }

@@ -1,5 +1,6 @@
 /** The `ai-optout` program itself: its name, its global options and how it prints and exits. */
 import { Command } from '@commander-js/extra-typings';
+import { packageVersion } from '../../lambdas/adapters/package-root.ts';
 import { cutLines } from './flags.ts';
 import type { CliIo } from './io.ts';
 
@@ -9,6 +10,7 @@ export function createProgram(io: CliIo) {
     .description(
       "Keeps AWS Organizations AI services opt-out policies in the state declared in ai-optout.yaml: validates the file, computes every account's effective setting, plans and applies the difference. Docs: docs/cli.md",
     )
+    .version(packageVersion(), '-V, --version', 'print the version')
     .option('--debug', 'print stack traces on errors')
     .option('--no-color', 'plain text output')
     .showHelpAfterError('(run with --help for usage)')

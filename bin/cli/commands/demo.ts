@@ -1,6 +1,7 @@
 /** `ai-optout demo`: plans the bundled example configuration against the bundled example organization (no AWS access; exit 0). */
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { readDesiredStateFile, readSnapshotFile } from '../../../lambdas/adapters/files.ts';
+import { PACKAGE_ROOT } from '../../../lambdas/adapters/package-root.ts';
 import { DEFAULT_VERIFY } from '../../../lambdas/domain/contract.ts';
 import { EXIT_OK } from '../../../lambdas/domain/errors.ts';
 import { plan } from '../../../lambdas/domain/planner.ts';
@@ -9,10 +10,9 @@ import { reportOptions } from '../planning.ts';
 import type { CommandContext, Program } from '../program.ts';
 import { emitReport } from '../report.ts';
 
-/** The package's own folder, so `demo` finds the bundled example from any working directory. */
-const PACKAGE_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const EXAMPLE_CONFIG = `${PACKAGE_ROOT}config/ai-optout.yaml`;
-const EXAMPLE_SNAPSHOT = `${PACKAGE_ROOT}examples/lza-organization.snapshot.json`;
+/** In the package's own folder, so `demo` finds the bundled example from any working directory. */
+const EXAMPLE_CONFIG = join(PACKAGE_ROOT, 'config/ai-optout.yaml');
+const EXAMPLE_SNAPSHOT = join(PACKAGE_ROOT, 'examples/lza-organization.snapshot.json');
 
 export function addDemoCommand(program: Program, { io, setExit }: CommandContext): void {
   program

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STARTER_ENV } from '../../../lambdas/pipeline-starter/config.ts';
-import { STARTER_ENTRY } from '../../../lib/pipeline-starter-function.ts';
+import { lambdaEntry } from '../../../lib/lambda-bundles.ts';
 import { buildLambda } from '../../../scripts/build-lambda.ts';
 import { type CodePipelineEndpoint, startCodePipelineEndpoint } from '../../support/codepipeline-endpoint.ts';
 
@@ -32,7 +32,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'ai-optout-starter-'));
   [fake, { outfile: bundle }] = await Promise.all([
     startCodePipelineEndpoint(),
-    buildLambda(join(dir, 'index.mjs'), STARTER_ENTRY),
+    buildLambda(join(dir, 'index.mjs'), lambdaEntry('pipeline-starter')),
   ]);
 });
 

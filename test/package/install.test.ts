@@ -1,0 +1,292 @@
+/**
+ * The package as a user installs it: `npm pack` (which builds dist/ through `prepack`), the tarball
+ * installed into a fresh project outside the repository with nothing but its own dependencies and the
+ * peer dependencies a CDK user adds (aws-cdk-lib and constructs, at the versions this repository
+ * uses, from npm's cache when it has them). Then the installed command runs (`--version`, `validate`,
+ * `plan --snapshot`), and two consumer apps with no cdk.json, one ESM and one CommonJS, each add the
+ * reconcile stage to a pipeline of their own and instantiate PostLzaPipelineStack: every function
+ * synthesizes on nodejs24.x with the prebuilt code from the package, and nothing is bundled (the
+ * project has no esbuild).
+ */
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readDesiredStateFile, readSnapshotFile } from '../../lambdas/adapters/files.ts';
+import { PACKAGE_ROOT } from '../../lambdas/adapters/package-root.ts';
+import { plan } from '../../lambdas/domain/planner.ts';
+import { toReport } from '../../lambdas/domain/report/json.ts';
+import { BUNDLE_FILE, LAMBDA_NAMES, type LambdaName } from '../../lib/lambda-bundles.ts';
+
+const run = promisify(execFile);
+const manifest = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as {
+  version: string;
+};
+const installedVersion = (name: string) =>
+  (
+    JSON.parse(readFileSync(join(PACKAGE_ROOT, 'node_modules', name, 'package.json'), 'utf8')) as {
+      version: string;
+    }
+  ).version;
+const EXAMPLE_CONFIG = join(PACKAGE_ROOT, 'config/ai-optout.yaml');
+const EXAMPLE_SNAPSHOT = join(PACKAGE_ROOT, 'examples/lza-organization.snapshot.json');
+
+interface Packed {
+  filename: string;
+  size: number;
+  files: { path: string }[];
+}
+
+let dir: string;
+let project: string;
+let packed: Packed;
+
+/** `npm pack --json` prints the prepack build's output first, then the JSON array. */
+function packResult(stdout: string): Packed {
+  const start = stdout.search(/^\[/m);
+  return (JSON.parse(stdout.slice(start)) as Packed[])[0] as Packed;
+}
+
+const npm = (args: string[], cwd: string) =>
+  run('npm', [...args, '--no-audit', '--no-fund', '--loglevel=error'], {
+    cwd,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'ai-optout-package-'));
+  project = join(dir, 'consumer');
+  packed = packResult((await npm(['pack', '--json', '--pack-destination', dir], PACKAGE_ROOT)).stdout);
+  await run('mkdir', [project]);
+  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true }));
+  await npm(
+    [
+      'install',
+      '--prefer-offline',
+      join(dir, packed.filename),
+      `aws-cdk-lib@${installedVersion('aws-cdk-lib')}`,
+      `constructs@${installedVersion('constructs')}`,
+    ],
+    project,
+  );
+}, 600_000);
+
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+/** The installed command (the link npm makes in node_modules/.bin), run by node from the consumer project. */
+function cli(args: string[]) {
+  return run(process.execPath, [join(project, 'node_modules/.bin/ai-optout'), ...args], {
+    cwd: project,
+    encoding: 'utf8',
+  }).then(
+    (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
+    (e: { code: number; stdout: string; stderr: string }) => ({
+      code: e.code,
+      stdout: e.stdout,
+      stderr: e.stderr,
+    }),
+  );
+}
+
+describe('the packed tarball', () => {
+  it('holds the compiled code, the prebuilt Lambda code, config and docs, and no tests, benches or sources', () => {
+    const paths = packed.files.map((f) => f.path);
+
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        'package.json',
+        'README.md',
+        'CHANGELOG.md',
+        'bin/ai-optout.mjs',
+        'dist/cli/run.js',
+        'dist/lambdas/index.js',
+        'dist/lambdas/index.d.ts',
+        'dist/lib/index.js',
+        'dist/lib/index.d.ts',
+        'dist/bin/app.js',
+        'config/ai-optout.yaml',
+        'examples/lza-organization.snapshot.json',
+        ...LAMBDA_NAMES.map((name) => `dist/assets/${name}/${BUNDLE_FILE}`),
+      ]),
+    );
+    const unwanted = paths.filter((p) =>
+      /^(test|bench|scripts|\.ci|lib|lambdas|bin\/cli)\/|\.ts$|cdk\.json$/.test(p),
+    );
+    expect(unwanted.filter((p) => !p.endsWith('.d.ts'))).toEqual([]);
+  });
+
+  it('declares no dependency on TypeScript tooling, and aws-cdk-lib, constructs and cdk-nag as optional peers', () => {
+    const installed = JSON.parse(
+      readFileSync(join(project, 'node_modules/ai-optout/package.json'), 'utf8'),
+    ) as Record<string, Record<string, unknown>>;
+
+    expect(installed.dependencies).not.toHaveProperty('tsx');
+    expect(installed.dependencies).not.toHaveProperty('aws-cdk-lib');
+    expect(installed.peerDependenciesMeta).toEqual({
+      'aws-cdk-lib': { optional: true },
+      constructs: { optional: true },
+      'cdk-nag': { optional: true },
+    });
+    expect(existsSync(join(project, 'node_modules/tsx'))).toBe(false);
+    expect(existsSync(join(project, 'node_modules/esbuild'))).toBe(false);
+  });
+});
+
+describe('the installed command', () => {
+  it('--version prints the package version', async () => {
+    const result = await cli(['--version']);
+
+    expect(result).toMatchObject({ code: 0, stdout: `${manifest.version}\n` });
+  });
+
+  it('validate checks the example desired state', async () => {
+    const result = await cli(['validate', '--config', EXAMPLE_CONFIG]);
+
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`${EXAMPLE_CONFIG}: valid (3 policies, 3 targets)`);
+  });
+
+  it('plan --snapshot reports the same drift as the library, exit 2', async () => {
+    const result = await cli([
+      'plan',
+      '--config',
+      EXAMPLE_CONFIG,
+      '--snapshot',
+      EXAMPLE_SNAPSHOT,
+      '--format',
+      'json',
+    ]);
+    const expected = toReport(
+      plan((await readDesiredStateFile(EXAMPLE_CONFIG)).state, await readSnapshotFile(EXAMPLE_SNAPSHOT)),
+      new Date(0),
+    );
+
+    expect(result.code).toBe(2);
+    const report = JSON.parse(result.stdout) as { verdict: string; generatedAt: string };
+    expect(report.verdict).toBe('drift');
+    expect({ ...report, generatedAt: expected.generatedAt }).toEqual(expected);
+  });
+});
+
+/** The README's example of adding the stage to an existing pipeline (its first `ts` block). */
+function readmeExample(): string {
+  const readme = readFileSync(join(PACKAGE_ROOT, 'README.md'), 'utf8');
+  const block = /```ts\n([\s\S]*?)```/.exec(readme)?.[1];
+  if (!block?.includes("from 'ai-optout/cdk'"))
+    throw new Error('README.md has no ts example importing ai-optout/cdk');
+  return block;
+}
+
+/** Type-checks `source` as an ES module of the consumer project with this repository's TypeScript. */
+function typeCheck(source: string) {
+  writeFileSync(join(project, 'example.mts'), source);
+  const options = { strict: true, module: 'nodenext', target: 'es2023', noEmit: true, skipLibCheck: true };
+  writeFileSync(
+    join(project, 'tsconfig.json'),
+    JSON.stringify({ compilerOptions: options, files: ['example.mts'] }),
+  );
+  const tsc = join(PACKAGE_ROOT, 'node_modules/typescript/bin/tsc');
+  return run(process.execPath, [tsc, '-p', project], { cwd: project, encoding: 'utf8' }).then(
+    () => '',
+    (e: { stdout: string }) => e.stdout,
+  );
+}
+
+describe('the type declarations', () => {
+  it("type-check the README's example against the installed package, and catch a wrong value in it", async () => {
+    const example = readmeExample();
+
+    expect(await typeCheck(example)).toBe('');
+    const wrong = await typeCheck(example.replace("failOn: 'drift'", "failOn: 'sometimes'"));
+    expect(wrong).toMatch(/error TS2322: Type '"sometimes"' is not assignable to type '.*"violations"/);
+  }, 120_000);
+});
+
+/** A consumer's app: its own pipeline with the reconcile stage, and the post-LZA pipeline stack. */
+function consumerApp(load: string, settings: Record<string, unknown>): string {
+  return `${load}
+const app = new App({ outdir: process.argv[2] });
+const stack = new Stack(app, 'Consumer', { env: { account: '111122223333', region: 'eu-west-1' } });
+const pipeline = new codepipeline.Pipeline(stack, 'Pipeline', { pipelineType: codepipeline.PipelineType.V2 });
+const input = new codepipeline.Artifact('Config');
+const bucket = new s3.Bucket(stack, 'ConfigBucket', { enforceSSL: true });
+pipeline.addStage({ stageName: 'Source', actions: [new actions.S3SourceAction({ actionName: 'Config', bucket, bucketKey: 'config.zip', output: input })] });
+const reconciler = new ReconcilerFunction(stack, 'Reconciler', { mode: 'audit', stateBucket: pipeline.artifactBucket });
+new ReconcileStage(stack, 'AiOptOut', { pipeline, input, reconciler, failOn: 'violations' });
+new PostLzaPipelineStack(app, 'PostLza', { settings: validateSettings(${JSON.stringify(settings)}) });
+app.synth();
+`;
+}
+
+const ESM_APP = consumerApp(
+  `import { App, Stack, aws_codepipeline as codepipeline, aws_codepipeline_actions as actions, aws_s3 as s3 } from 'aws-cdk-lib';
+import { PostLzaPipelineStack, ReconcilerFunction, ReconcileStage, validateSettings } from 'ai-optout/cdk';`,
+  { configSource: 'lza-s3' },
+);
+const CJS_APP = consumerApp(
+  `const { App, Stack, aws_codepipeline: codepipeline, aws_codepipeline_actions: actions, aws_s3: s3 } = require('aws-cdk-lib');
+const { PostLzaPipelineStack, ReconcilerFunction, ReconcileStage, validateSettings } = require('ai-optout/cdk');`,
+  {},
+);
+
+interface LambdaResource {
+  Type: string;
+  Properties: { Runtime: string; Code: { S3Key: string }; Description?: unknown };
+}
+
+const sha256 = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
+
+/** Each of our Lambda functions (their descriptions start `ai-optout`) in a synthesized stack: runtime, and the digest of the code CDK staged. */
+function functionsOf(outdir: string, stack: string) {
+  const template = JSON.parse(readFileSync(join(outdir, `${stack}.template.json`), 'utf8')) as {
+    Resources: Record<string, LambdaResource>;
+  };
+  return Object.entries(template.Resources)
+    .filter(
+      ([, r]) =>
+        r.Type === 'AWS::Lambda::Function' &&
+        JSON.stringify(r.Properties.Description ?? '').includes('ai-optout'),
+    )
+    .map(([id, r]) => {
+      const staged = join(outdir, `asset.${r.Properties.Code.S3Key.replace(/\.zip$/, '')}`, BUNDLE_FILE);
+      return { id, runtime: r.Properties.Runtime, code: existsSync(staged) ? sha256(staged) : 'not staged' };
+    });
+}
+
+const prebuilt = (name: LambdaName) =>
+  sha256(join(project, 'node_modules/ai-optout/dist/assets', name, BUNDLE_FILE));
+
+describe('consumer CDK apps without a cdk.json of ours', () => {
+  it.each([
+    ['ESM', 'app.mjs', ESM_APP, ['pipeline-job', 'pipeline-starter']],
+    ['CommonJS (require)', 'app.cjs', CJS_APP, ['pipeline-job']],
+  ] as const)(
+    '%s: the stage in their pipeline and PostLzaPipelineStack synthesize with the prebuilt code on nodejs24.x',
+    async (_kind, file, source, postLzaFunctions) => {
+      writeFileSync(join(project, file), source);
+      const outdir = join(dir, `cdk.out-${file}`);
+
+      await run(process.execPath, [file, outdir], { cwd: project, encoding: 'utf8' });
+
+      expect(functionsOf(outdir, 'Consumer')).toEqual([
+        {
+          id: expect.stringMatching(/^ReconcilerFunction/),
+          runtime: 'nodejs24.x',
+          code: prebuilt('pipeline-job'),
+        },
+      ]);
+      const postLza = functionsOf(outdir, 'PostLza');
+      expect(postLza.map((f) => f.runtime)).toEqual(postLzaFunctions.map(() => 'nodejs24.x'));
+      expect(postLza.map((f) => f.code).sort()).toEqual(
+        postLzaFunctions.map((name) => prebuilt(name)).sort(),
+      );
+    },
+    120_000,
+  );
+});
