@@ -159,18 +159,27 @@ describe('the installed command', () => {
       EXAMPLE_CONFIG,
       '--snapshot',
       EXAMPLE_SNAPSHOT,
+      // The example snapshot has a fixed capturedAt: a bound far off keeps the report free of an age warning.
+      '--max-snapshot-age',
+      '36500d',
       '--format',
       'json',
     ]);
     const expected = toReport(
-      plan((await readDesiredStateFile(EXAMPLE_CONFIG)).state, await readSnapshotFile(EXAMPLE_SNAPSHOT)),
+      plan((await readDesiredStateFile(EXAMPLE_CONFIG)).state, await readSnapshotFile(EXAMPLE_SNAPSHOT), {
+        verification: { source: 'snapshot', verify: 'states' },
+      }),
       new Date(0),
     );
 
     expect(result.code).toBe(2);
     const report = JSON.parse(result.stdout) as { verdict: string; generatedAt: string };
     expect(report.verdict).toBe('drift');
-    expect({ ...report, generatedAt: expected.generatedAt }).toEqual(expected);
+    const snapshot = await readSnapshotFile(EXAMPLE_SNAPSHOT);
+    expect({ ...report, generatedAt: expected.generatedAt }).toEqual({
+      ...expected,
+      snapshot: { capturedAt: snapshot.capturedAt, source: EXAMPLE_SNAPSHOT },
+    });
   });
 });
 
