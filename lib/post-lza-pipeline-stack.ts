@@ -28,6 +28,7 @@ import {
 import type { Construct } from 'constructs';
 import { CONTINUATIONS_PREFIX, JOB_CLAIMS_PREFIX } from '../lambdas/domain/contract.ts';
 import type { RevisionType } from '../lambdas/pipeline-starter/start.ts';
+import { ComplianceMonitoring } from './compliance-monitoring.ts';
 import { LzaInstallerKeyArn } from './lza-installer-key.ts';
 import { installerKeyArnParameter, lzaConfigBucketName, runEngineDocumentName } from './lza-names.ts';
 import { managementRoleArnFor } from './management-role-stack.ts';
@@ -83,6 +84,7 @@ export class PostLzaPipelineStack extends Stack {
   readonly reconcile: ReconcileStage;
   readonly failureTopic: sns.Topic;
   readonly artifactBucket: s3.Bucket;
+  readonly monitoring: ComplianceMonitoring;
 
   constructor(scope: Construct, id: string, props: PostLzaPipelineStackProps) {
     super(scope, id, props);
@@ -120,6 +122,12 @@ export class PostLzaPipelineStack extends Stack {
     });
     this.startAfterLza(settings, source);
     this.failureTopic = this.announceFailures(key, settings.notificationEmail);
+    this.monitoring = new ComplianceMonitoring(this, 'Monitoring', {
+      function: this.reconciler.function,
+      topic: this.failureTopic,
+      topicKey: key,
+      name: `${names.pipelineName}-${Aws.REGION}`,
+    });
     this.acknowledgeArtifactGrants();
     this.addOutputs();
   }

@@ -13,6 +13,8 @@ interface PipelineEnvironment {
   endpointOverride: boolean;
   /** The Organizations (and STS) region of the partition of the function's own `AWS_REGION`. */
   organizationsRegion: string;
+  /** `AWS_LAMBDA_FUNCTION_NAME` (set by Lambda): the metrics' dimension; no metrics outside Lambda. */
+  functionName: string | undefined;
 }
 
 export function readEnvironment(env: NodeJS.ProcessEnv = process.env): PipelineEnvironment {
@@ -22,5 +24,6 @@ export function readEnvironment(env: NodeJS.ProcessEnv = process.env): PipelineE
     pace: env.AI_OPTOUT_PACE === 'none' ? 'none' : 'published',
     endpointOverride: Boolean(env.AWS_ENDPOINT_URL || env.AWS_ENDPOINT_URL_S3),
     organizationsRegion: organizationsRegionFor(env.AWS_REGION),
+    functionName: env.AWS_LAMBDA_FUNCTION_NAME || undefined,
   };
 }

@@ -13,6 +13,7 @@ import { readEnvironment } from './env.ts';
 import { runJob } from './job.ts';
 import type { JobContext } from './job-run.ts';
 import { createLogger } from './logger.ts';
+import { stdoutMetrics } from './metrics.ts';
 
 const environment = readEnvironment();
 const logger = createLogger();
@@ -44,5 +45,6 @@ export const handler = async (event: unknown, context: JobContext): Promise<void
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     pace: environment.pace,
     calls,
+    ...(environment.functionName ? { metrics: stdoutMetrics(environment.functionName) } : {}),
   });
 };

@@ -13,6 +13,7 @@ import type { JobLedger } from '../adapters/s3/job-ledger.ts';
 import type { Mode } from '../domain/contract.ts';
 import type { JobDeadline } from './deadline.ts';
 import type { Logger } from './logger.ts';
+import type { MetricsSink } from './metrics.ts';
 
 /** The parts of the Lambda context the job reads. */
 export type JobContext = Pick<Context, 'getRemainingTimeInMillis' | 'awsRequestId'>;
@@ -48,6 +49,8 @@ export interface JobDependencies {
   schedule?: (callback: () => void, ms: number) => () => void;
   /** Records the calls in flight of every client (default: one per job). */
   calls?: CallWatch;
+  /** Where the run's embedded-metric-format line goes; without it no metrics are written. */
+  metrics?: MetricsSink;
 }
 
 /** Time kept back from the Lambda deadline to write the report and send the result. */
@@ -64,6 +67,8 @@ export interface JobRun {
   deps: JobDependencies;
   deadline: JobDeadline;
   watch: CallWatch;
+  /** `watch.started` when the job was taken: the run's own calls are the difference. */
+  callsAtStart: number;
   /** The job's logger (job id, request id; the pipeline execution id once the parameters are read). */
   log: Logger;
 }

@@ -12,6 +12,7 @@ import { applyPlanned } from '../reconciler.ts';
 import type { CodePipelineJob } from './event.ts';
 import { readInput } from './input.ts';
 import { type JobRun, MINIMUM_WORK_MS, RESERVE_MS } from './job-run.ts';
+import { emitMetrics } from './metrics.ts';
 import { continueLater, type OrganizationRun, openOrganization, readOrganization } from './organization.ts';
 import { decideOutcome, type Outcome, type Reconciled } from './outcome.ts';
 import type { UserParameters } from './parameters.ts';
@@ -32,6 +33,7 @@ export async function reconcileJob(
   const reconciled = await planAndApply(input.state, read.snapshot, organization, run);
   if ('outcome' in reconciled) return reconciled.outcome;
   logResult(reconciled.result, run);
+  emitMetrics(reconciled.result, params.trigger, run);
   await writeReportArtifact(job, input, reconciled, run);
   return decideOutcome(reconciled, mode, params, input.revision);
 }

@@ -33,6 +33,7 @@ import {
   type JobResult,
   startCodePipelineEndpoint,
 } from '../../support/codepipeline-endpoint.ts';
+import { parseEmfLine } from '../../support/emf.ts';
 import { type FaultProxy, startFaultProxy } from '../../support/fault-proxy.ts';
 import { type MotoServer, startMoto } from '../../support/moto.ts';
 import { addAccount, createLzaOrg, type MotoOrg, TEST_CREDENTIALS } from '../../support/moto-org.ts';
@@ -1446,5 +1447,93 @@ describe('pipeline job: an organization too large for one invocation', () => {
     expect(wrongToken?.kind === 'failure' ? wrongToken.failureDetails.message : wrongToken).toBe(
       'the continuation token is not one this function wrote',
     );
+  });
+});
+
+describe('pipeline job: metrics (embedded metric format)', () => {
+  it('a finished run prints one EMF line whose metrics are the report figures, the duration and the calls made', async () => {
+    // Prepare: a clock that moves 1.5 s between the claim and the end of the run
+    await createLzaOrg(admin);
+    const h = harness();
+    const lines: string[] = [];
+    h.deps.metrics = { functionName: 'AiOptOut-Reconciler', write: (line) => lines.push(line) };
+    const { event, outputKey } = await job({
+      output: true,
+      userParameters: { failOn: 'never', trigger: 'schedule rate(1 day)' },
+    });
+    let tick = Date.parse('2026-12-01T06:00:00Z');
+    h.deps.now = () => {
+      tick += 500;
+      return new Date(tick);
+    };
+    // Act
+    await runJob(event, h.context, h.deps);
+
+    // Assess
+    successOf(event);
+    expect(lines).toHaveLength(1);
+    const doc = parseEmfLine(lines[0] as string);
+    const { files } = await readOutputArtifact(adminS3, outputKey as string);
+    const report = ReportSchema.parse(JSON.parse(files['report.json'] as string));
+    expect(doc._aws.CloudWatchMetrics).toEqual([
+      {
+        Namespace: 'AiOptOut',
+        Dimensions: [['FunctionName']],
+        Metrics: expect.arrayContaining([
+          { Name: 'NonCompliantAccounts', Unit: 'Count' },
+          { Name: 'Verdict', Unit: 'None' },
+          { Name: 'DurationMs', Unit: 'Milliseconds' },
+        ]),
+      },
+    ]);
+    expect(doc).toMatchObject({
+      FunctionName: 'AiOptOut-Reconciler',
+      NonCompliantAccounts: report.accounts.nonCompliant,
+      Violations: report.violations.length,
+      Changes: report.changes.length,
+      EffectiveChanges: report.effectiveChanges.length,
+      Accounts: 7,
+      Verdict: 1,
+      verdict: 'drift',
+      trigger: 'schedule rate(1 day)',
+    });
+    expect(doc.NonCompliantAccounts).toBe(7);
+    // now() was read at the claim (06:00:00.5) and at the metrics (a later tick): a whole number of ticks
+    expect((doc.DurationMs as number) % 500).toBe(0);
+    expect(doc.DurationMs as number).toBeGreaterThan(0);
+    expect(doc._aws.Timestamp).toBe((doc.DurationMs as number) + Date.parse('2026-12-01T06:00:00.500Z'));
+    // the calls before the line: the input artifact's GetObject and the Organizations reads (the
+    // report artifact and the CodePipeline result come after it)
+    expect(totalCalls(h.orgCalls)).toBeGreaterThan(0);
+    expect(doc.ApiCalls).toBe(1 + totalCalls(h.orgCalls));
+  });
+
+  it('the EMF check refuses documents that break the specification', () => {
+    const good = {
+      _aws: {
+        Timestamp: 1,
+        CloudWatchMetrics: [{ Namespace: 'N', Dimensions: [['D']], Metrics: [{ Name: 'M' }] }],
+      },
+      D: 'x',
+      M: 1,
+    };
+    expect(() => parseEmfLine(JSON.stringify(good))).not.toThrow();
+    expect(() => parseEmfLine(JSON.stringify({ ...good, M: 'one' }))).toThrow(/metric M/);
+    expect(() => parseEmfLine(JSON.stringify({ ...good, D: 3 }))).toThrow(/dimension D/);
+    expect(() => parseEmfLine(JSON.stringify({ M: 1 }))).toThrow();
+    expect(() => parseEmfLine(`${JSON.stringify(good)} trailing`)).toThrow();
+  });
+
+  it('a failed run prints no metrics line (there is no plan to measure)', async () => {
+    await createLzaOrg(admin);
+    const h = harness();
+    const lines: string[] = [];
+    h.deps.metrics = { functionName: 'f', write: (line) => lines.push(line) };
+    const { event } = await job({ files: { 'ai-optout.yaml': 'version: [' } });
+
+    await runJob(event, h.context, h.deps);
+
+    expect(failureOf(event).type).toBe('ConfigurationError');
+    expect(lines).toEqual([]);
   });
 });
