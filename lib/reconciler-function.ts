@@ -124,7 +124,7 @@ export class ReconcilerFunction extends Construct {
     );
   }
 
-  /** Job claims and continuation state: read and write under the state prefix only, and the bucket's key. */
+  /** Job claims, continuation state and the latest run's reports: read and write under the state prefix only, and the bucket's key. */
   private grantStateBucket(bucket: s3.IBucket): void {
     this.role.addToPolicy(
       new iam.PolicyStatement({
@@ -148,7 +148,7 @@ export class ReconcilerFunction extends Construct {
     Validations.of(this.role).acknowledge({
       id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${STATE_PREFIX}*]`,
       reason:
-        'Job claims and continuation state are one object per CodePipeline job id, known only at run time; the grant is limited to this prefix and to GetObject/PutObject.',
+        'Job claims and continuation state are one object per CodePipeline job id, known only at run time, and the latest run keeps its reports under latest/; the grant is limited to this prefix and to GetObject/PutObject.',
     });
   }
 }

@@ -7,7 +7,7 @@ import { MODES } from '../../lambdas/domain/contract.ts';
 import { organizationsRegionFor } from '../../lambdas/domain/partitions.ts';
 import { choiceOption, integerOption } from './flags.ts';
 
-const REPORT_FORMATS = ['text', 'json', 'markdown'] as const;
+const REPORT_FORMATS = ['text', 'json', 'markdown', 'html'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 export function configOption() {
@@ -23,7 +23,7 @@ export function formatOption() {
 }
 
 export function limitOption() {
-  return integerOption('--limit <n>', 'accounts listed per section in text and markdown reports', {
+  return integerOption('--limit <n>', 'accounts listed per section in text, markdown and HTML reports', {
     min: 1,
     default: 100,
   });

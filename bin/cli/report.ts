@@ -4,6 +4,7 @@ import { writeTextFile } from '../../lambdas/adapters/files.ts';
 import type { AppliedStep } from '../../lambdas/adapters/organizations/applier.ts';
 import { type Diagnostic, formatDiagnostic } from '../../lambdas/domain/diagnostics.ts';
 import type { Plan } from '../../lambdas/domain/planner.ts';
+import { renderHtml } from '../../lambdas/domain/report/html.ts';
 import { renderJson } from '../../lambdas/domain/report/json.ts';
 import { renderMarkdown } from '../../lambdas/domain/report/markdown.ts';
 import { renderText } from '../../lambdas/domain/report/text.ts';
@@ -33,6 +34,8 @@ export function render(result: Plan, options: ReportOptions, io: CliIo, applied?
       return renderJson(result, io.now(), applied);
     case 'markdown':
       return renderMarkdown(result, { limit: options.limit });
+    case 'html':
+      return renderHtml(result, { limit: options.limit, generatedAt: io.now() });
     default:
       return renderText(result, { color: options.color && io.color && !options.out, limit: options.limit });
   }

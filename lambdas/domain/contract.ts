@@ -41,6 +41,13 @@ export const STATE_PREFIX = 'ai-optout/';
 export const JOB_CLAIMS_PREFIX = `${STATE_PREFIX}jobs/`;
 /** Progress of a run that continues in another invocation. */
 export const CONTINUATIONS_PREFIX = `${STATE_PREFIX}continuations/`;
+/** The latest finished run, at stable keys: its reports, and the desired state it checked (the Config rule reads it). */
+export const LATEST_RUN_PREFIX = `${STATE_PREFIX}latest/`;
+export const LATEST_RUN_FILES = {
+  html: 'report.html',
+  json: 'report.json',
+  desiredState: 'ai-optout.yaml',
+} as const;
 
 export const ACCOUNT_ID_PATTERN = /^\d{12}$/;
 /** An IAM role ARN in any partition (aws, aws-cn, aws-us-gov, the isolated ones). */

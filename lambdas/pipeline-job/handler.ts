@@ -8,6 +8,7 @@ import { createCodePipelineClient } from '../adapters/codepipeline/client.ts';
 import { artifactS3Client } from '../adapters/s3/artifacts.ts';
 import { ContinuationStore } from '../adapters/s3/continuations.ts';
 import { JobLedger } from '../adapters/s3/job-ledger.ts';
+import { LatestRun } from '../adapters/s3/latest-run.ts';
 import { stateS3Client } from '../adapters/s3/state-client.ts';
 import { readEnvironment } from './env.ts';
 import { runJob } from './job.ts';
@@ -25,6 +26,7 @@ const ledger = environment.stateBucket ? new JobLedger(stateS3, environment.stat
 const continuations = environment.stateBucket
   ? new ContinuationStore(stateS3, environment.stateBucket)
   : undefined;
+const latestRun = environment.stateBucket ? new LatestRun(stateS3, environment.stateBucket) : undefined;
 
 /** `context` is the Lambda context (@types/aws-lambda `Context`); the job reads its request id and remaining time. */
 export const handler = async (event: unknown, context: JobContext): Promise<void> => {
@@ -39,6 +41,7 @@ export const handler = async (event: unknown, context: JobContext): Promise<void
     artifactS3: (credentials) => artifactS3Client(credentials),
     ...(ledger ? { ledger } : {}),
     ...(continuations ? { continuations } : {}),
+    ...(latestRun ? { latestRun } : {}),
     logger,
     modeCeiling: environment.modeCeiling,
     now: () => new Date(),

@@ -10,6 +10,7 @@ import type { CallWatch } from '../adapters/aws/bounded-calls.ts';
 import type { ArtifactCredentials } from '../adapters/s3/artifacts.ts';
 import type { ContinuationStore } from '../adapters/s3/continuations.ts';
 import type { JobLedger } from '../adapters/s3/job-ledger.ts';
+import type { LatestRun } from '../adapters/s3/latest-run.ts';
 import type { Mode } from '../domain/contract.ts';
 import type { JobDeadline } from './deadline.ts';
 import type { Logger } from './logger.ts';
@@ -49,6 +50,8 @@ export interface JobDependencies {
   schedule?: (callback: () => void, ms: number) => () => void;
   /** Records the calls in flight of every client (default: one per job). */
   calls?: CallWatch;
+  /** Where the latest run's reports and desired state are kept at stable keys (the state bucket). */
+  latestRun?: LatestRun;
   /** Where the run's embedded-metric-format line goes; without it no metrics are written. */
   metrics?: MetricsSink;
 }

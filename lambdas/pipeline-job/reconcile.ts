@@ -34,7 +34,7 @@ export async function reconcileJob(
   if ('outcome' in reconciled) return reconciled.outcome;
   logResult(reconciled.result, run);
   emitMetrics(reconciled.result, params.trigger, run);
-  await writeReportArtifact(job, input, reconciled, run);
+  await writeReportArtifact(job, input, reconciled, run, params.trigger);
   return decideOutcome(reconciled, mode, params, input.revision);
 }
 

@@ -16,6 +16,11 @@ export const ReportSchema = z.strictObject({
    * pipeline's input artifact (an S3 version id or a commit id); absent when unknown (CLI runs).
    */
   revision: z.string().min(1).max(1500).optional(),
+  /**
+   * Extension (still version 1): what started the pipeline run (the schedule, the Organizations events
+   * of a burst, or an LZA run or manual start); absent in CLI runs.
+   */
+  trigger: z.string().min(1).max(1000).optional(),
   /** Present after an apply: what each step did (the plan fields then describe the verified state). */
   applied: z
     .array(

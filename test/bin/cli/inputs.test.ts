@@ -206,7 +206,7 @@ describe('every invalid flag value prints one sentence and exits 1', () => {
   });
 
   it.each([
-    ['plan', '--format', 'yaml', '`text`, `json`, `markdown`'],
+    ['plan', '--format', 'yaml', '`text`, `json`, `markdown`, `html`'],
     ['plan', '--mode', 'Enforce', '`audit`, `enforce`'],
     ['plan', '--pace', 'fast', '`published`, `none`'],
     ['validate', '--format', 'markdown', '`text`, `json`'],
@@ -226,7 +226,7 @@ describe('every invalid flag value prints one sentence and exits 1', () => {
     // Assess
     expect(result.code).toBe(1);
     expect(result.stderr).toBe(
-      `error: --format takes \`text\`, \`json\`, \`markdown\`; \`${'x'.repeat(200)}… (100,000 characters)\` is not one of them\n`,
+      `error: --format takes \`text\`, \`json\`, \`markdown\`, \`html\`; \`${'x'.repeat(200)}… (100,000 characters)\` is not one of them\n`,
     );
   });
 

@@ -20,6 +20,7 @@ import { Throttle } from '../../../lambdas/adapters/organizations/throttle.ts';
 import type { ArtifactCredentials } from '../../../lambdas/adapters/s3/artifacts.ts';
 import { ContinuationStore } from '../../../lambdas/adapters/s3/continuations.ts';
 import { JobLedger } from '../../../lambdas/adapters/s3/job-ledger.ts';
+import { LatestRun } from '../../../lambdas/adapters/s3/latest-run.ts';
 import { AI_POLICY_TYPE, type Mode } from '../../../lambdas/domain/contract.ts';
 import { loadDesiredState } from '../../../lambdas/domain/desired-state/loader.ts';
 import { ReportSchema } from '../../../lambdas/domain/report/schema.ts';
@@ -1069,7 +1070,7 @@ describe('pipeline job: one result per job', () => {
 });
 
 describe('pipeline job: the report artifact', () => {
-  it('is a zip with report.json (valid ReportSchema) and report.md (Mermaid), KMS-encrypted with the job key', async () => {
+  it('is a zip with report.json (valid ReportSchema), report.md (Mermaid) and report.html (SVG tree), KMS-encrypted with the job key', async () => {
     // Prepare
     await createLzaOrg(admin);
     const keyArn = await createKmsKey(moto.endpoint);
@@ -1086,7 +1087,9 @@ describe('pipeline job: the report artifact', () => {
     // Assess
     const { variables } = successOf(event);
     const { files, head } = await readOutputArtifact(adminS3, outputKey as string);
-    expect(Object.keys(files).sort()).toEqual(['report.json', 'report.md']);
+    expect(Object.keys(files).sort()).toEqual(['report.html', 'report.json', 'report.md']);
+    expect(files['report.html']).toMatch(/^<!DOCTYPE html>/);
+    expect(files['report.html']).toContain('<svg xmlns="http://www.w3.org/2000/svg" class="tree"');
     const parsed = ReportSchema.safeParse(JSON.parse(files['report.json'] as string));
     expect(parsed.success, JSON.stringify(parsed.error?.issues)).toBe(true);
     const report = parsed.data as NonNullable<typeof parsed.data>;
@@ -1121,6 +1124,49 @@ describe('pipeline job: the report artifact', () => {
     const report = ReportSchema.parse(JSON.parse(files['report.json'] as string));
     expect(report.revision).toBe(revision);
     expect(report.reportVersion).toBe(1);
+  });
+
+  it('names the trigger, and keeps the latest reports and desired state at stable keys in the state bucket', async () => {
+    // Prepare
+    await createLzaOrg(admin);
+    const h = harness();
+    h.deps.latestRun = new LatestRun(adminS3, STATE_BUCKET);
+    const trigger = 'Organizations events: AttachPolicy p-12345678 → ou-ab12-cdef3456';
+    const { event, outputKey } = await job({ output: true, userParameters: { failOn: 'never', trigger } });
+
+    // Act
+    await runJob(event, h.context, h.deps);
+
+    // Assess
+    successOf(event);
+    const { files } = await readOutputArtifact(adminS3, outputKey as string);
+    expect(ReportSchema.parse(JSON.parse(files['report.json'] as string)).trigger).toBe(trigger);
+    expect(files['report.md']).toContain(`_Triggered by ${trigger}_`);
+    expect(files['report.html']).toContain(`triggered by ${trigger}`);
+    const text = async (key: string) => {
+      const object = await adminS3.send(new GetObjectCommand({ Bucket: STATE_BUCKET, Key: key }));
+      return { body: await object.Body?.transformToString(), type: object.ContentType };
+    };
+    expect(await text('ai-optout/latest/report.html')).toEqual({
+      body: files['report.html'],
+      type: 'text/html; charset=utf-8',
+    });
+    expect((await text('ai-optout/latest/report.json')).body).toBe(files['report.json']);
+    expect((await text('ai-optout/latest/ai-optout.yaml')).body).toBe(CONFIG_YAML);
+  });
+
+  it('a state bucket that refuses the latest reports does not fail the job', async () => {
+    await createLzaOrg(admin);
+    const h = harness();
+    h.deps.latestRun = new LatestRun(adminS3, 'no-such-bucket-ai-optout');
+    const { event } = await job({ output: true, userParameters: { failOn: 'never' } });
+
+    await runJob(event, h.context, h.deps);
+
+    expect(successOf(event).variables.VERDICT).toBe('drift');
+    expect(
+      h.logs.lines().some((l) => l.msg === 'the latest reports could not be written to the state bucket'),
+    ).toBe(true);
   });
 
   it('without an encryptionKey the artifact is written without SSE-KMS', async () => {
