@@ -27,8 +27,10 @@ import {
 } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { CONTINUATIONS_PREFIX, JOB_CLAIMS_PREFIX } from '../lambdas/domain/contract.ts';
+import { DEFAULT_TRIGGER, TRIGGER_VARIABLE } from '../lambdas/domain/triggers.ts';
 import type { RevisionType } from '../lambdas/pipeline-starter/start.ts';
 import { ComplianceMonitoring } from './compliance-monitoring.ts';
+import { ComplianceTriggers } from './compliance-triggers.ts';
 import { LzaInstallerKeyArn } from './lza-installer-key.ts';
 import { installerKeyArnParameter, lzaConfigBucketName, runEngineDocumentName } from './lza-names.ts';
 import { managementRoleArnFor } from './management-role-stack.ts';
@@ -85,6 +87,7 @@ export class PostLzaPipelineStack extends Stack {
   readonly failureTopic: sns.Topic;
   readonly artifactBucket: s3.Bucket;
   readonly monitoring: ComplianceMonitoring;
+  readonly triggers: ComplianceTriggers;
 
   constructor(scope: Construct, id: string, props: PostLzaPipelineStackProps) {
     super(scope, id, props);
@@ -100,10 +103,17 @@ export class PostLzaPipelineStack extends Stack {
       stateBucket: this.artifactBucket,
       ...(managementRoleArn ? { managementRoleArn } : {}),
     });
+    const trigger = new codepipeline.Variable({
+      variableName: TRIGGER_VARIABLE,
+      defaultValue: DEFAULT_TRIGGER,
+      description:
+        'What started the run: the schedule, Organizations events, or the default (an LZA run or a manual start)',
+    });
     this.pipeline = new codepipeline.Pipeline(this, 'Pipeline', {
       pipelineName: names.pipelineName,
       pipelineType: codepipeline.PipelineType.V2,
       executionMode: codepipeline.ExecutionMode.QUEUED,
+      variables: [trigger],
       artifactBucket: this.artifactBucket,
       crossAccountKeys: false,
       restartExecutionOnUpdate: false,
@@ -119,8 +129,16 @@ export class PostLzaPipelineStack extends Stack {
       failOn: settings.failOn,
       configPath: settings.configPath,
       ...(managementRoleArn ? { roleArn: managementRoleArn } : {}),
+      triggerVariable: trigger,
     });
     this.startAfterLza(settings, source);
+    this.triggers = new ComplianceTriggers(this, 'Triggers', {
+      pipeline: this.pipeline,
+      schedule: settings.schedule === 'off' ? undefined : settings.schedule,
+      // Organizations' events are the management account's: a pipeline that reaches Organizations
+      // through a management-account role runs elsewhere and sees none (docs/monitoring.md).
+      organizationsEvents: !managementRoleArn,
+    });
     this.failureTopic = this.announceFailures(key, settings.notificationEmail);
     this.monitoring = new ComplianceMonitoring(this, 'Monitoring', {
       function: this.reconciler.function,

@@ -28,6 +28,10 @@ import { MAX_QUALIFIER_LENGTH, stackNames } from './stack-names.ts';
 
 const CONFIG_SOURCES = ['bundled', 'lza-s3', 'codecommit', 'codeconnections'] as const;
 
+/** `rate(1 day)`, `rate(12 hours)`, `cron(0 6 * * ? *)`, or `off`. */
+const SCHEDULE_PATTERN =
+  /^(off|rate\(([1-9]\d{0,5}) (minute|minutes|hour|hours|day|days)\)|cron\(\S+( \S+){5}\))$/;
+
 const SettingsSchema = z.strictObject({
   /** audit: read-only role, plan only; enforce: adds writes limited to AI opt-out policies. */
   mode: ModeSchema.default('audit'),
@@ -86,6 +90,18 @@ const SettingsSchema = z.strictObject({
   /** Default AiOptOutPipeline, or AiOptOutPipeline-<qualifier>. */
   stackName: z.string().min(1).optional(),
   functionTimeoutMinutes: z.number().int().min(1).max(15).default(14),
+  /**
+   * When to run besides after LZA: an EventBridge Scheduler expression in UTC, `rate(<n> <unit>)` or
+   * `cron(<6 fields>)` (https://docs.aws.amazon.com/scheduler/latest/UserGuide/schedule-types.html),
+   * or `off`.
+   */
+  schedule: z
+    .string()
+    .regex(
+      SCHEDULE_PATTERN,
+      'use rate(<n> minutes|hours|days), cron(<minutes> <hours> <day-of-month> <month> <day-of-week> <year>) or off',
+    )
+    .default('rate(1 day)'),
 });
 
 /** The validated settings, with every name LZA's rules derive filled in (explicit settings win). */

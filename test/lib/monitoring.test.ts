@@ -3,10 +3,20 @@
  * embedded metrics, the schedule and the Organizations event triggers (and their us-east-1 forwarder),
  * the opt-in Security Hub and Config pieces.
  */
-import { Match } from 'aws-cdk-lib/assertions';
+import type { Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+import { buildApp } from '../../bin/app.ts';
 import { METRICS, METRICS_NAMESPACE } from '../../lambdas/domain/metrics.ts';
-import { logicalIdOf, synthPipeline } from './synth.ts';
+import {
+  DEFAULT_TRIGGER,
+  ORGANIZATIONS_API_TRIGGERS,
+  ORGANIZATIONS_SERVICE_TRIGGERS,
+  SCHEDULE_SOURCE,
+  TRIGGER_VARIABLE,
+} from '../../lambdas/domain/triggers.ts';
+import { validateSettings } from '../../lib/settings.ts';
+import { logicalIdOf, nagFindings, newApp, synthPipeline } from './synth.ts';
 
 describe('metrics, alarm and dashboard', () => {
   const { template } = synthPipeline({}, { bundling: false });
@@ -62,5 +72,173 @@ describe('metrics, alarm and dashboard', () => {
     expect(body).toContain('Compliance over time');
     const named = [...body.matchAll(/\\"AiOptOut\\",\\"(\w+)\\"/g)].map((m) => m[1]);
     expect(new Set(named)).toEqual(new Set(Object.keys(METRICS)));
+  });
+});
+
+describe('triggers: schedule and Organizations events', () => {
+  const { template } = synthPipeline({}, { bundling: false });
+
+  it('a daily schedule by default sends the schedule message to the trigger queue', () => {
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'rate(1 day)',
+      State: 'ENABLED',
+      Target: {
+        Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^TriggersQueue'), 'Arn'] },
+        Input: JSON.stringify({ source: SCHEDULE_SOURCE, schedule: 'rate(1 day)' }),
+      },
+    });
+  });
+
+  it('the Organizations calls that can change the outcome, succeeded, go to the same queue', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.organizations'],
+        'detail-type': ['AWS API Call via CloudTrail', 'AWS Service Event via CloudTrail'],
+        detail: {
+          eventSource: ['organizations.amazonaws.com'],
+          eventName: [...ORGANIZATIONS_API_TRIGGERS, ...ORGANIZATIONS_SERVICE_TRIGGERS],
+          errorCode: [{ exists: false }],
+        },
+      },
+      Targets: [
+        Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^TriggersQueue'), 'Arn'] } }),
+      ],
+    });
+    for (const name of [
+      'AttachPolicy',
+      'DetachPolicy',
+      'CreatePolicy',
+      'UpdatePolicy',
+      'DeletePolicy',
+      'EnablePolicyType',
+      'DisablePolicyType',
+      'MoveAccount',
+      'CreateOrganizationalUnit',
+      'DeleteOrganizationalUnit',
+      'RemoveAccountFromOrganization',
+      'AcceptHandshake',
+      'CreateAccountResult',
+    ])
+      expect([...ORGANIZATIONS_API_TRIGGERS, ...ORGANIZATIONS_SERVICE_TRIGGERS]).toContain(name);
+  });
+
+  it('the queue gathers a burst for two minutes into one batch for the trigger function, which may only start this pipeline', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      BatchSize: 1000,
+      MaximumBatchingWindowInSeconds: 120,
+      ScalingConfig: { MaximumConcurrency: 2 },
+    });
+    const roleId = logicalIdOf(template, 'AWS::IAM::Role', (p) =>
+      String(p.Description).startsWith('ai-optout trigger'),
+    );
+    const starts = Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter((p) => JSON.stringify(p.Properties.Roles).includes(roleId))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement as { Action: unknown; Resource: unknown }[])
+      .filter((s) => JSON.stringify(s.Action).includes('codepipeline'));
+    expect(starts).toEqual([
+      expect.objectContaining({
+        Action: 'codepipeline:StartPipelineExecution',
+        Resource: expect.objectContaining({ 'Fn::Join': expect.anything() }),
+      }),
+    ]);
+    expect(JSON.stringify(starts[0]?.Resource)).toContain('Pipeline');
+  });
+
+  it('the pipeline has the trigger variable, and the reconcile action passes it as the trigger parameter', () => {
+    template.hasResourceProperties('AWS::CodePipeline::Pipeline', {
+      Variables: [Match.objectLike({ Name: TRIGGER_VARIABLE, DefaultValue: DEFAULT_TRIGGER })],
+    });
+    const pipeline = Object.values(template.findResources('AWS::CodePipeline::Pipeline'))[0];
+    expect(JSON.stringify(pipeline)).toContain('\\"trigger\\":\\"#{variables.trigger}\\"');
+  });
+
+  it('schedule off leaves the schedule out; a management-account role leaves the event rule out', () => {
+    const off = synthPipeline({ schedule: 'off' }, { bundling: false }).template;
+    off.resourceCountIs('AWS::Scheduler::Schedule', 0);
+    const cron = synthPipeline({ schedule: 'cron(0 6 * * ? *)' }, { bundling: false }).template;
+    cron.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'cron(0 6 * * ? *)' });
+    const role = synthPipeline(
+      { managementAccountId: '111122223333', pipelineAccountId: '444455556666' },
+      { bundling: false },
+    ).template;
+    const rules = Object.values(role.findResources('AWS::Events::Rule'));
+    expect(rules.some((r) => JSON.stringify(r).includes('aws.organizations'))).toBe(false);
+    role.resourceCountIs('AWS::Scheduler::Schedule', 1);
+  });
+
+  it('a schedule that is no Scheduler expression is refused, naming the forms allowed', () => {
+    expect(() => validateSettings({ schedule: 'daily' })).toThrow(
+      'invalid deployment settings: schedule: use rate(<n> minutes|hours|days), cron(<minutes> <hours> <day-of-month> <month> <day-of-week> <year>) or off',
+    );
+    expect(() => validateSettings({ schedule: 'cron(0 6 * * ?)' })).toThrow(/schedule: use rate/);
+  });
+});
+
+describe('the us-east-1 forwarder', () => {
+  function build(region: string | undefined, extra: Record<string, string> = {}) {
+    const app = newApp({ bundling: false });
+    for (const [key, value] of Object.entries(extra)) app.node.setContext(key, value);
+    // What the cdk CLI sets from the credentials and the profile's region (none: an agnostic synth).
+    const saved = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };
+    const set = (key: string, value: string | undefined) => {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    };
+    set('CDK_DEFAULT_ACCOUNT', '111122223333');
+    set('CDK_DEFAULT_REGION', region);
+    try {
+      return buildApp(app).app;
+    } finally {
+      set('CDK_DEFAULT_ACCOUNT', saved.account);
+      set('CDK_DEFAULT_REGION', saved.region);
+    }
+  }
+
+  it('a stack in eu-west-1 gets a forwarder stack in us-east-1 that sends the same events to its default bus', () => {
+    const app = build('eu-west-1');
+    const forwarder = app.node.findChild('AiOptOutPipeline-OrganizationsEvents') as Stack;
+    expect(forwarder.region).toBe('us-east-1');
+    expect((app.node.findChild('AiOptOutPipeline') as Stack).region).toBe('eu-west-1');
+    const template = Template.fromStack(forwarder);
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: Match.objectLike({ source: ['aws.organizations'] }),
+      Targets: [
+        Match.objectLike({
+          Arn: {
+            'Fn::Join': [
+              '',
+              [
+                'arn:',
+                { Ref: 'AWS::Partition' },
+                ':events:eu-west-1:',
+                { Ref: 'AWS::AccountId' },
+                ':event-bus/default',
+              ],
+            ],
+          },
+          RoleArn: Match.anyValue(),
+        }),
+      ],
+    });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: [
+          Match.objectLike({
+            Action: 'events:PutEvents',
+            Resource: Match.objectLike({ 'Fn::Join': Match.anyValue() }),
+          }),
+        ],
+      },
+    });
+    expect(nagFindings(forwarder)).toEqual([]);
+  });
+
+  it('no forwarder in us-east-1, without a known region, or with a management-account role', () => {
+    const stacks = (app: ReturnType<typeof build>) => app.node.children.map((c) => c.node.id).sort();
+    expect(stacks(build('us-east-1'))).toEqual(['AiOptOutPipeline']);
+    expect(stacks(build(undefined))).toEqual(['AiOptOutPipeline']);
+    expect(
+      stacks(build('eu-west-1', { managementRoleArn: 'arn:aws:iam::111122223333:role/ai-optout' })),
+    ).toEqual(['AiOptOutPipeline']);
   });
 });

@@ -30,8 +30,12 @@ const ORGANIZATIONS_WRITES = [
 ];
 
 function reconcilerRoleId(template: Template): string {
-  return logicalIdOf(template, 'AWS::IAM::Role', (p) =>
-    JSON.stringify(p.AssumeRolePolicyDocument).includes('lambda.amazonaws.com'),
+  return logicalIdOf(
+    template,
+    'AWS::IAM::Role',
+    (p) =>
+      JSON.stringify(p.AssumeRolePolicyDocument).includes('lambda.amazonaws.com') &&
+      String(p.Description).startsWith('ai-optout reconciler'),
   );
 }
 
@@ -221,6 +225,7 @@ describe('the post-LZA pipeline', () => {
       mode: 'audit',
       failOn: 'drift',
       pipelineExecutionId: '#{codepipeline.PipelineExecutionId}',
+      trigger: '#{variables.trigger}',
     });
     const { template: timed } = synthPipeline({ functionTimeoutMinutes: 10, failOn: 'never' });
     timed.hasResourceProperties('AWS::Lambda::Function', { Timeout: 600 });
@@ -334,7 +339,8 @@ describe('the post-LZA pipeline', () => {
         }),
       ]),
     });
-    expect(Object.keys(codecommit.findResources('AWS::Events::Rule')).length).toBe(2);
+    // after LZA, on failure, and on Organizations events
+    expect(Object.keys(codecommit.findResources('AWS::Events::Rule')).length).toBe(3);
 
     const connections = synthPipeline(
       CONFIGURATIONS['audit, codeconnections'] as Record<string, unknown>,
@@ -430,7 +436,8 @@ function physicalNames(template: Template, stackName: string): string[] {
   const ownReference = new RegExp(`\\{"(Ref|Fn::GetAtt)":\\[?"(${Object.keys(resources).join('|')})"`);
   for (const resource of Object.values(resources)) {
     for (const [key, value] of Object.entries(resource.Properties ?? {})) {
-      if (!key.endsWith('Name') || key === 'PolicyName' || key === 'DisplayName') continue;
+      // MetricName names a metric to read (the reconciler's own, told apart by its FunctionName dimension).
+      if (!key.endsWith('Name') || ['PolicyName', 'DisplayName', 'MetricName'].includes(key)) continue;
       if (ownReference.test(JSON.stringify(value))) continue;
       names.push(`${resource.Type}.${key} ${JSON.stringify(value)}`);
     }
