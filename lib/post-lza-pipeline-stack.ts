@@ -102,6 +102,7 @@ export class PostLzaPipelineStack extends Stack {
       timeout: Duration.minutes(settings.functionTimeoutMinutes),
       stateBucket: this.artifactBucket,
       ...(managementRoleArn ? { managementRoleArn } : {}),
+      securityHub: settings.securityHub,
     });
     const trigger = new codepipeline.Variable({
       variableName: TRIGGER_VARIABLE,

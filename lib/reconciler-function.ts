@@ -29,6 +29,7 @@ import {
   acknowledgeOrganizationsWildcards,
   ORGANIZATIONS_WILDCARD_REASON,
   organizationsStatements,
+  securityHubStatements,
 } from './permissions.ts';
 import { stackNames } from './stack-names.ts';
 
@@ -50,6 +51,8 @@ export interface ReconcilerFunctionProps {
   readonly logRetention?: logs.RetentionDays;
   /** The role is named `<roleNamePrefix>-<region>`. Default {@link RECONCILER_ROLE_PREFIX}. */
   readonly roleNamePrefix?: string;
+  /** Import findings into Security Hub (AI_OPTOUT_SECURITY_HUB=true, and the grants for its own findings). Default false. */
+  readonly securityHub?: boolean;
 }
 
 /** Refuses props that would deploy a function that cannot work, naming the bad value. */
@@ -103,9 +106,11 @@ export class ReconcilerFunction extends Construct {
         AI_OPTOUT_MODE_CEILING: props.mode,
         NODE_OPTIONS: '--enable-source-maps',
         ...(props.stateBucket ? { AI_OPTOUT_STATE_BUCKET: props.stateBucket.bucketName } : {}),
+        ...(props.securityHub ? { AI_OPTOUT_SECURITY_HUB: 'true' } : {}),
       },
     });
     if (props.stateBucket) this.grantStateBucket(props.stateBucket);
+    if (props.securityHub) for (const statement of securityHubStatements()) this.role.addToPolicy(statement);
     this.acknowledgeFindings(props.stateBucket);
   }
 

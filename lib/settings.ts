@@ -102,6 +102,10 @@ const SettingsSchema = z.strictObject({
       'use rate(<n> minutes|hours|days), cron(<minutes> <hours> <day-of-month> <month> <day-of-week> <year>) or off',
     )
     .default('rate(1 day)'),
+  /** Import a finding per non-compliant account into Security Hub (in the stack's account and region). */
+  securityHub: z.boolean().default(false),
+  /** Deploy a periodic custom AWS Config rule that evaluates every account (AWS::::Account). */
+  configRule: z.boolean().default(false),
 });
 
 /** The validated settings, with every name LZA's rules derive filled in (explicit settings win). */
@@ -118,6 +122,7 @@ export class SettingsError extends Error {
 }
 
 const KEYS = Object.keys(SettingsSchema.shape);
+const BOOLEAN_SETTINGS = ['securityHub', 'configRule'];
 const SETTINGS_FILE = 'settingsFile';
 
 /**
@@ -163,9 +168,17 @@ export function resolveSettings(
   for (const key of KEYS) {
     const value = tryGetContext(key);
     if (value === undefined) continue;
-    raw[key] = key === 'functionTimeoutMinutes' && typeof value === 'string' ? Number(value) : value;
+    raw[key] = fromContextString(key, value);
   }
   return validateSettings(raw);
+}
+
+/** `-c` values are strings: the number and the switches are read as what they mean; anything else fails validation. */
+function fromContextString(key: string, value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  if (key === 'functionTimeoutMinutes') return Number(value);
+  if (BOOLEAN_SETTINGS.includes(key) && (value === 'true' || value === 'false')) return value === 'true';
+  return value;
 }
 
 export function validateSettings(raw: Record<string, unknown>): Settings {

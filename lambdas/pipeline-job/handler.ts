@@ -10,6 +10,7 @@ import { ContinuationStore } from '../adapters/s3/continuations.ts';
 import { JobLedger } from '../adapters/s3/job-ledger.ts';
 import { LatestRun } from '../adapters/s3/latest-run.ts';
 import { stateS3Client } from '../adapters/s3/state-client.ts';
+import { createSecurityHubClient } from '../adapters/securityhub/client.ts';
 import { readEnvironment } from './env.ts';
 import { runJob } from './job.ts';
 import type { JobContext } from './job-run.ts';
@@ -27,6 +28,13 @@ const continuations = environment.stateBucket
   ? new ContinuationStore(stateS3, environment.stateBucket)
   : undefined;
 const latestRun = environment.stateBucket ? new LatestRun(stateS3, environment.stateBucket) : undefined;
+const securityHub =
+  environment.securityHub && environment.region
+    ? {
+        client: createSecurityHubClient({ region: environment.region, watch: calls }),
+        region: environment.region,
+      }
+    : undefined;
 
 /** `context` is the Lambda context (@types/aws-lambda `Context`); the job reads its request id and remaining time. */
 export const handler = async (event: unknown, context: JobContext): Promise<void> => {
@@ -42,6 +50,7 @@ export const handler = async (event: unknown, context: JobContext): Promise<void
     ...(ledger ? { ledger } : {}),
     ...(continuations ? { continuations } : {}),
     ...(latestRun ? { latestRun } : {}),
+    ...(securityHub ? { securityHub } : {}),
     logger,
     modeCeiling: environment.modeCeiling,
     now: () => new Date(),

@@ -15,6 +15,7 @@ import type { Mode } from '../domain/contract.ts';
 import type { JobDeadline } from './deadline.ts';
 import type { Logger } from './logger.ts';
 import type { MetricsSink } from './metrics.ts';
+import type { SecurityHubTarget } from './security-hub.ts';
 
 /** The parts of the Lambda context the job reads. */
 export type JobContext = Pick<Context, 'getRemainingTimeInMillis' | 'awsRequestId'>;
@@ -52,6 +53,8 @@ export interface JobDependencies {
   calls?: CallWatch;
   /** Where the latest run's reports and desired state are kept at stable keys (the state bucket). */
   latestRun?: LatestRun;
+  /** Where the run's findings go (`AI_OPTOUT_SECURITY_HUB=true`); without it none are imported. */
+  securityHub?: SecurityHubTarget;
   /** Where the run's embedded-metric-format line goes; without it no metrics are written. */
   metrics?: MetricsSink;
 }

@@ -17,6 +17,7 @@ import { continueLater, type OrganizationRun, openOrganization, readOrganization
 import { decideOutcome, type Outcome, type Reconciled } from './outcome.ts';
 import type { UserParameters } from './parameters.ts';
 import { writeReportArtifact } from './report-artifact.ts';
+import { publishFindings } from './security-hub.ts';
 
 export async function reconcileJob(
   job: CodePipelineJob,
@@ -35,6 +36,7 @@ export async function reconcileJob(
   logResult(reconciled.result, run);
   emitMetrics(reconciled.result, params.trigger, run);
   await writeReportArtifact(job, input, reconciled, run, params.trigger);
+  await publishFindings(reconciled.result, job, run);
   return decideOutcome(reconciled, mode, params, input.revision);
 }
 

@@ -13,6 +13,12 @@ import {
   UpdatePolicyCommand,
 } from '@aws-sdk/client-organizations';
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  type AwsSecurityFinding,
+  BatchImportFindingsCommand,
+  GetFindingsCommand,
+  SecurityHubClient,
+} from '@aws-sdk/client-securityhub';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createCodePipelineClient } from '../../../lambdas/adapters/codepipeline/client.ts';
@@ -23,6 +29,7 @@ import { JobLedger } from '../../../lambdas/adapters/s3/job-ledger.ts';
 import { LatestRun } from '../../../lambdas/adapters/s3/latest-run.ts';
 import { AI_POLICY_TYPE, type Mode } from '../../../lambdas/domain/contract.ts';
 import { loadDesiredState } from '../../../lambdas/domain/desired-state/loader.ts';
+import { FINDING_GENERATOR } from '../../../lambdas/domain/findings.ts';
 import { ReportSchema } from '../../../lambdas/domain/report/schema.ts';
 import { runJob } from '../../../lambdas/pipeline-job/job.ts';
 import { type JobDependencies, RESERVE_MS } from '../../../lambdas/pipeline-job/job-run.ts';
@@ -48,6 +55,7 @@ import {
   createKmsKey,
   jobIdOf,
   logSink,
+  PIPELINE_ACCOUNT,
   type PipelineEvent,
   pipelineEvent,
   putInputArtifact,
@@ -1581,5 +1589,95 @@ describe('pipeline job: metrics (embedded metric format)', () => {
 
     expect(failureOf(event).type).toBe('ConfigurationError');
     expect(lines).toEqual([]);
+  });
+});
+
+describe('pipeline job: Security Hub findings (moto)', () => {
+  const ours = (findings: AwsSecurityFinding[]) =>
+    findings.filter((f) => f.GeneratorId === FINDING_GENERATOR);
+
+  it('a run imports one finding per non-compliant account (and the disabled policy type); a later compliant run archives them', async () => {
+    // Prepare: a finding of another product, active, that must stay as it is (moto ignores GetFindings filters)
+    await createLzaOrg(admin);
+    const hub = new SecurityHubClient({
+      region: REGION,
+      endpoint: moto.endpoint,
+      credentials: TEST_CREDENTIALS,
+    });
+    const foreign = {
+      SchemaVersion: '2018-10-08',
+      Id: 'prowler-organizations_opt_out_ai_services_policy-111111111111-us-east-1-x',
+      ProductArn: `arn:aws:securityhub:${REGION}::product/prowler/prowler`,
+      GeneratorId: 'prowler-organizations_opt_out_ai_services_policy',
+      AwsAccountId: PIPELINE_ACCOUNT,
+      CreatedAt: '2026-11-01T00:00:00Z',
+      UpdatedAt: '2026-11-01T00:00:00Z',
+      Title: 'Prowler',
+      Description: 'Prowler',
+      Resources: [{ Type: 'Other', Id: 'o-example' }],
+      RecordState: 'ACTIVE' as const,
+    };
+    await hub.send(new BatchImportFindingsCommand({ Findings: [foreign] }));
+    const run = async (when: string) => {
+      codePipeline.reset();
+      const h = harness();
+      h.deps.securityHub = { client: hub, region: REGION };
+      h.deps.now = () => new Date(when);
+      const { event, outputKey } = await job({ output: true, userParameters: { failOn: 'never' } });
+      await runJob(event, h.context, h.deps);
+      successOf(event);
+      const { files } = await readOutputArtifact(adminS3, outputKey as string);
+      const findings = (await hub.send(new GetFindingsCommand({}))).Findings ?? [];
+      return { report: ReportSchema.parse(JSON.parse(files['report.json'] as string)), findings };
+    };
+
+    // Act 1: the organization as created (7 accounts non-compliant, the policy type disabled)
+    const first = await run('2026-12-01T06:00:00.000Z');
+
+    // Assess 1
+    const accounts = ours(first.findings).filter((f) => f.Resources?.[0]?.Type === 'AwsAccount');
+    expect(accounts).toHaveLength(first.report.accounts.nonCompliant);
+    expect(first.report.accounts.nonCompliant).toBe(7);
+    expect(new Set(accounts.map((f) => f.Resources?.[0]?.Id))).toEqual(
+      new Set(first.report.violations.map((v) => `AWS::::Account:${v.accountId}`)),
+    );
+    expect(ours(first.findings).map((f) => f.Id)).toContain(
+      `ai-optout/${first.report.organization.id}/policy-type-disabled`,
+    );
+    for (const finding of ours(first.findings)) {
+      expect(finding).toMatchObject({
+        AwsAccountId: PIPELINE_ACCOUNT,
+        ProductArn: `arn:aws:securityhub:${REGION}:${PIPELINE_ACCOUNT}:product/${PIPELINE_ACCOUNT}/default`,
+        RecordState: 'ACTIVE',
+        Compliance: { Status: 'FAILED' },
+        UpdatedAt: '2026-12-01T06:00:00.000Z',
+      });
+    }
+
+    // Act 2: the organization repaired, a day later
+    await converge();
+    const second = await run('2026-12-02T06:00:00.000Z');
+
+    // Assess 2: the same findings, archived and passed, first seen still the day before; Prowler's untouched
+    expect(second.report.verdict).toBe('in-sync');
+    expect(
+      ours(second.findings)
+        .map((f) => f.Id)
+        .sort(),
+    ).toEqual(
+      ours(first.findings)
+        .map((f) => f.Id)
+        .sort(),
+    );
+    for (const finding of ours(second.findings)) {
+      expect(finding).toMatchObject({
+        RecordState: 'ARCHIVED',
+        Compliance: { Status: 'PASSED' },
+        UpdatedAt: '2026-12-02T06:00:00.000Z',
+        CreatedAt: '2026-12-01T06:00:00.000Z',
+      });
+    }
+    expect(second.findings.find((f) => f.Id === foreign.Id)).toMatchObject({ RecordState: 'ACTIVE' });
+    hub.destroy();
   });
 });
