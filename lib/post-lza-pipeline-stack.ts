@@ -31,6 +31,7 @@ import { DEFAULT_TRIGGER, TRIGGER_VARIABLE } from '../lambdas/domain/triggers.ts
 import type { RevisionType } from '../lambdas/pipeline-starter/start.ts';
 import { ComplianceMonitoring } from './compliance-monitoring.ts';
 import { ComplianceTriggers } from './compliance-triggers.ts';
+import { ConfigRuleFunction } from './config-rule-function.ts';
 import { LzaInstallerKeyArn } from './lza-installer-key.ts';
 import { installerKeyArnParameter, lzaConfigBucketName, runEngineDocumentName } from './lza-names.ts';
 import { managementRoleArnFor } from './management-role-stack.ts';
@@ -140,6 +141,7 @@ export class PostLzaPipelineStack extends Stack {
       // through a management-account role runs elsewhere and sees none (docs/monitoring.md).
       organizationsEvents: !managementRoleArn,
     });
+    if (settings.configRule) new ConfigRuleFunction(this, 'ConfigRule', { stateBucket: this.artifactBucket });
     this.failureTopic = this.announceFailures(key, settings.notificationEmail);
     this.monitoring = new ComplianceMonitoring(this, 'Monitoring', {
       function: this.reconciler.function,

@@ -214,6 +214,10 @@ export function validateSettings(raw: Record<string, unknown>): Settings {
       'configSource codeconnections needs connectionArn, repositoryOwner and repositoryName',
     );
   }
+  need(
+    !settings.configRule || !(settings.managementAccountId || settings.managementRoleArn),
+    'configRule runs in the management account only: the management-account role trusts the reconciler alone; drop configRule, or deploy the pipeline in the management account without managementAccountId and managementRoleArn',
+  );
   if (settings.managementAccountId) {
     need(
       !settings.managementRoleArn,

@@ -15,7 +15,7 @@ import {
   SCHEDULE_SOURCE,
   TRIGGER_VARIABLE,
 } from '../../lambdas/domain/triggers.ts';
-import { validateSettings } from '../../lib/settings.ts';
+import { resolveSettings, validateSettings } from '../../lib/settings.ts';
 import { logicalIdOf, nagFindings, newApp, synthPipeline } from './synth.ts';
 
 describe('metrics, alarm and dashboard', () => {
@@ -240,5 +240,62 @@ describe('the us-east-1 forwarder', () => {
     expect(
       stacks(build('eu-west-1', { managementRoleArn: 'arn:aws:iam::111122223333:role/ai-optout' })),
     ).toEqual(['AiOptOutPipeline']);
+  });
+});
+
+describe('opt-in: Security Hub and the Config rule', () => {
+  const { template } = synthPipeline({ securityHub: true, configRule: true }, { bundling: false });
+
+  it('securityHub true sets AI_OPTOUT_SECURITY_HUB on the reconciler only; off by default', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('reconciles'),
+      Environment: { Variables: Match.objectLike({ AI_OPTOUT_SECURITY_HUB: 'true' }) },
+    });
+    const plain = synthPipeline({}, { bundling: false }).template;
+    expect(JSON.stringify(plain.toJSON())).not.toContain('AI_OPTOUT_SECURITY_HUB');
+    expect(JSON.stringify(plain.toJSON())).not.toContain('securityhub:');
+  });
+
+  it('configRule true: a periodic custom rule, daily, invoked by Config for this account, on a function that reads one state object', () => {
+    const functionId = logicalIdOf(template, 'AWS::Lambda::Function', (p) =>
+      String(p.Description).includes('AWS Config rule'),
+    );
+    template.hasResourceProperties('AWS::Config::ConfigRule', {
+      Source: {
+        Owner: 'CUSTOM_LAMBDA',
+        SourceIdentifier: { 'Fn::GetAtt': [functionId, 'Arn'] },
+        SourceDetails: [
+          {
+            EventSource: 'aws.config',
+            MessageType: 'ScheduledNotification',
+            MaximumExecutionFrequency: 'TwentyFour_Hours',
+          },
+        ],
+      },
+    });
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      FunctionName: { 'Fn::GetAtt': [functionId, 'Arn'] },
+      Principal: 'config.amazonaws.com',
+      SourceAccount: { Ref: 'AWS::AccountId' },
+    });
+    const policies = JSON.stringify(template.findResources('AWS::IAM::Policy'));
+    expect(policies).toContain('/ai-optout/latest/ai-optout.yaml');
+    expect(policies).toContain('config:PutEvaluations');
+    synthPipeline({}, { bundling: false }).template.resourceCountIs('AWS::Config::ConfigRule', 0);
+  });
+
+  it('configRule with a management-account role is refused, saying why', () => {
+    expect(() =>
+      validateSettings({ configRule: true, managementRoleArn: 'arn:aws:iam::111122223333:role/x' }),
+    ).toThrow('invalid deployment settings: configRule runs in the management account only');
+  });
+
+  it('-c securityHub=true and -c configRule=true are read as switches; another value is refused', () => {
+    const context: Record<string, string> = { securityHub: 'true', configRule: 'false' };
+    const settings = resolveSettings((key) => context[key]);
+    expect([settings.securityHub, settings.configRule]).toEqual([true, false]);
+    expect(() => resolveSettings((key) => (key === 'securityHub' ? 'yes' : undefined))).toThrow(
+      /securityHub/,
+    );
   });
 });

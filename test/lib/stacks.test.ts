@@ -76,6 +76,12 @@ const CONFIGURATIONS: Record<string, Record<string, unknown>> = {
     managementAccountId: '111122223333',
     pipelineAccountId: '444455556666',
   },
+  'enforce, Security Hub and Config rule, hourly schedule': {
+    mode: 'enforce',
+    securityHub: true,
+    configRule: true,
+    schedule: 'rate(1 hour)',
+  },
 };
 
 describe('the reconciler function', () => {

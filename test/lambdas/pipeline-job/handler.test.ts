@@ -22,19 +22,17 @@ import {
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createCodePipelineClient } from '../../../lambdas/adapters/codepipeline/client.ts';
-import { Throttle } from '../../../lambdas/adapters/organizations/throttle.ts';
 import type { ArtifactCredentials } from '../../../lambdas/adapters/s3/artifacts.ts';
 import { ContinuationStore } from '../../../lambdas/adapters/s3/continuations.ts';
 import { JobLedger } from '../../../lambdas/adapters/s3/job-ledger.ts';
 import { LatestRun } from '../../../lambdas/adapters/s3/latest-run.ts';
 import { AI_POLICY_TYPE, type Mode } from '../../../lambdas/domain/contract.ts';
-import { loadDesiredState } from '../../../lambdas/domain/desired-state/loader.ts';
 import { FINDING_GENERATOR } from '../../../lambdas/domain/findings.ts';
 import { ReportSchema } from '../../../lambdas/domain/report/schema.ts';
 import { runJob } from '../../../lambdas/pipeline-job/job.ts';
 import { type JobDependencies, RESERVE_MS } from '../../../lambdas/pipeline-job/job-run.ts';
 import { createLogger } from '../../../lambdas/pipeline-job/logger.ts';
-import { applyLive } from '../../support/apply-live.ts';
+import { convergeTo } from '../../support/apply-live.ts';
 import { type CallCounts, countCalls, totalCalls, WRITE_OPERATIONS } from '../../support/call-counts.ts';
 import {
   type CodePipelineEndpoint,
@@ -251,17 +249,7 @@ async function aiPolicies(): Promise<{ name: string; targets: string[] }[]> {
 
 /** Brings the organization in line with config/ai-optout.yaml, as an earlier enforce run would. */
 async function converge(): Promise<void> {
-  const loaded = loadDesiredState(CONFIG_YAML, { file: 'ai-optout.yaml' });
-  if (!loaded.ok) throw new Error('config/ai-optout.yaml does not load');
-  const noSleep = async () => {};
-  const result = await applyLive(loaded.state, {
-    client: admin,
-    throttle: new Throttle({ rates: 'none' }),
-    sleep: noSleep,
-    apply: { sleep: noSleep },
-    verifyDelaysMs: [0],
-  });
-  if (!result.converged) throw new Error('setup: apply did not converge');
+  await convergeTo(CONFIG_YAML, admin);
 }
 
 /**
