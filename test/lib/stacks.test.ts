@@ -4,11 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App, Stack, aws_s3 as s3 } from 'aws-cdk-lib';
-import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FailOnSchema, MODES } from '../../lambdas/domain/contract.ts';
 import { parseUserParameters } from '../../lambdas/pipeline-job/parameters.ts';
 import { HIERARCHY_READ_ACTIONS, POLICY_READ_ACTIONS, POLICY_WRITE_ACTIONS } from '../../lib/permissions.ts';
+import { OrganizationsEventForwarderStack } from '../../lib/organizations-event-forwarder-stack.ts';
 import { ReconcilerFunction } from '../../lib/reconciler-function.ts';
 import { resolveSettings, SettingsError, validateSettings } from '../../lib/settings.ts';
 import {
@@ -16,6 +17,7 @@ import {
   CDK_CONTEXT,
   logicalIdOf,
   nagFindings,
+  newApp,
   statementsOfRole,
   synthManagementRole,
   synthPipeline,
@@ -762,6 +764,13 @@ describe('cdk-nag and cfn-lint', () => {
       writeFileSync(file, JSON.stringify(synthManagementRole(mode).template.toJSON()));
       files.push({ name: `management role ${mode}`, file });
     }
+    const forwarder = new OrganizationsEventForwarderStack(newApp({ bundling: false }), 'Forwarder', {
+      env: { region: 'us-east-1' },
+      destinationRegion: 'eu-west-1',
+    });
+    const forwarderFile = join(outDir, 'forwarder.template.json');
+    writeFileSync(forwarderFile, JSON.stringify(Template.fromStack(forwarder).toJSON()));
+    files.push({ name: 'Organizations event forwarder', file: forwarderFile });
     const config = fileURLToPath(new URL('../../.cfnlintrc.yaml', import.meta.url));
     let output = '';
     let status = 0;
