@@ -78,6 +78,16 @@ function managementRoleArnOf(settings: Settings): string | undefined {
   );
 }
 
+/** The pipeline variable that says what started a run (the report shows it). */
+function triggerVariable(): codepipeline.Variable {
+  return new codepipeline.Variable({
+    variableName: TRIGGER_VARIABLE,
+    defaultValue: DEFAULT_TRIGGER,
+    description:
+      'What started the run: the schedule, Organizations events, or the default (an LZA run or a manual start)',
+  });
+}
+
 /** The source action's name for LZA's configuration (the bundled source is `BundledConfig`). */
 const SOURCE_ACTION_NAME = 'LzaConfig';
 
@@ -105,12 +115,7 @@ export class PostLzaPipelineStack extends Stack {
       ...(managementRoleArn ? { managementRoleArn } : {}),
       securityHub: settings.securityHub,
     });
-    const trigger = new codepipeline.Variable({
-      variableName: TRIGGER_VARIABLE,
-      defaultValue: DEFAULT_TRIGGER,
-      description:
-        'What started the run: the schedule, Organizations events, or the default (an LZA run or a manual start)',
-    });
+    const trigger = triggerVariable();
     this.pipeline = new codepipeline.Pipeline(this, 'Pipeline', {
       pipelineName: names.pipelineName,
       pipelineType: codepipeline.PipelineType.V2,
@@ -134,14 +139,7 @@ export class PostLzaPipelineStack extends Stack {
       triggerVariable: trigger,
     });
     this.startAfterLza(settings, source);
-    this.triggers = new ComplianceTriggers(this, 'Triggers', {
-      pipeline: this.pipeline,
-      schedule: settings.schedule === 'off' ? undefined : settings.schedule,
-      // Organizations' events are the management account's: a pipeline that reaches Organizations
-      // through a management-account role runs elsewhere and sees none (docs/monitoring.md).
-      organizationsEvents: !managementRoleArn,
-    });
-    if (settings.configRule) new ConfigRuleFunction(this, 'ConfigRule', { stateBucket: this.artifactBucket });
+    this.triggers = this.runBetweenLzaRuns(settings, managementRoleArn);
     this.failureTopic = this.announceFailures(key, settings.notificationEmail);
     this.monitoring = new ComplianceMonitoring(this, 'Monitoring', {
       function: this.reconciler.function,
@@ -151,6 +149,21 @@ export class PostLzaPipelineStack extends Stack {
     });
     this.acknowledgeArtifactGrants();
     this.addOutputs();
+  }
+
+  /**
+   * Runs between LZA runs: on the schedule and on Organizations events (docs/monitoring.md), and the
+   * opt-in Config rule.
+   */
+  private runBetweenLzaRuns(settings: Settings, managementRoleArn: string | undefined): ComplianceTriggers {
+    if (settings.configRule) new ConfigRuleFunction(this, 'ConfigRule', { stateBucket: this.artifactBucket });
+    return new ComplianceTriggers(this, 'Triggers', {
+      pipeline: this.pipeline,
+      schedule: settings.schedule === 'off' ? undefined : settings.schedule,
+      // Organizations' events are the management account's: a pipeline that reaches Organizations
+      // through a management-account role runs elsewhere and sees none.
+      organizationsEvents: !managementRoleArn,
+    });
   }
 
   /** The key of the artifacts and of the failure notifications (EventBridge publishes those encrypted). */

@@ -34,7 +34,7 @@ import {
   resolveIntrinsics,
   resourcePolicyOf,
 } from './iam/template-policies.ts';
-import { logicalIdOf, synthManagementRole, synthPipeline } from './synth.ts';
+import { logicalIdOf, reconcilerRoleId, synthManagementRole, synthPipeline } from './synth.ts';
 
 const MANAGEMENT_ACCOUNT = EXAMPLE_IDS.Account;
 /** The pipeline account synthManagementRole trusts. */
@@ -54,16 +54,6 @@ const UNSENT_WRITES = [...WRITES].filter((w) => !SENT_NAMES.includes(w)).sort();
 
 function deployment(partition: string, account: string): Deployment {
   return { partition, account, region: REGION_IN[partition] as string };
-}
-
-function reconcilerRoleId(template: Parameters<typeof logicalIdOf>[0]): string {
-  return logicalIdOf(
-    template,
-    'AWS::IAM::Role',
-    (p) =>
-      JSON.stringify(p.AssumeRolePolicyDocument).includes('lambda.amazonaws.com') &&
-      String(p.Description).startsWith('ai-optout reconciler'),
-  );
 }
 
 interface RoleConfiguration {

@@ -8,8 +8,8 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FailOnSchema, MODES } from '../../lambdas/domain/contract.ts';
 import { parseUserParameters } from '../../lambdas/pipeline-job/parameters.ts';
-import { HIERARCHY_READ_ACTIONS, POLICY_READ_ACTIONS, POLICY_WRITE_ACTIONS } from '../../lib/permissions.ts';
 import { OrganizationsEventForwarderStack } from '../../lib/organizations-event-forwarder-stack.ts';
+import { HIERARCHY_READ_ACTIONS, POLICY_READ_ACTIONS, POLICY_WRITE_ACTIONS } from '../../lib/permissions.ts';
 import { ReconcilerFunction } from '../../lib/reconciler-function.ts';
 import { resolveSettings, SettingsError, validateSettings } from '../../lib/settings.ts';
 import {
@@ -18,6 +18,7 @@ import {
   logicalIdOf,
   nagFindings,
   newApp,
+  reconcilerRoleId,
   statementsOfRole,
   synthManagementRole,
   synthPipeline,
@@ -30,16 +31,6 @@ const ORGANIZATIONS_WRITES = [
   'organizations:DisablePolicyType',
   'organizations:*',
 ];
-
-function reconcilerRoleId(template: Template): string {
-  return logicalIdOf(
-    template,
-    'AWS::IAM::Role',
-    (p) =>
-      JSON.stringify(p.AssumeRolePolicyDocument).includes('lambda.amazonaws.com') &&
-      String(p.Description).startsWith('ai-optout reconciler'),
-  );
-}
 
 const CONFIGURATIONS: Record<string, Record<string, unknown>> = {
   'audit, bundled (default)': {},

@@ -39,36 +39,27 @@ async function call<T>(operation: string, send: () => Promise<T>): Promise<T> {
   }
 }
 
-/** The ASFF fields this tool sends, of a finding Security Hub returned (no workflow, no top-level severity). */
+/** The ASFF fields this tool sends (the rest, such as Workflow and top-level Severity, are Security Hub's). */
+const SENT_FIELDS = [
+  'SchemaVersion',
+  'Id',
+  'ProductArn',
+  'GeneratorId',
+  'AwsAccountId',
+  'CreatedAt',
+  'UpdatedAt',
+  'Title',
+  'Description',
+  'Resources',
+  'FindingProviderFields',
+  'Compliance',
+  'RecordState',
+  'ProductFields',
+] as const satisfies readonly (keyof Finding)[];
+
+/** Our fields of a finding Security Hub returned. */
 function ours(f: AwsSecurityFinding): Finding {
-  const {
-    SchemaVersion,
-    Id,
-    ProductArn,
-    GeneratorId,
-    AwsAccountId,
-    CreatedAt,
-    UpdatedAt,
-    Title,
-    Description,
-  } = f as Finding;
-  const { Resources, FindingProviderFields, Compliance, RecordState, ProductFields } = f as Finding;
-  return {
-    SchemaVersion,
-    Id,
-    ProductArn,
-    GeneratorId,
-    AwsAccountId,
-    CreatedAt,
-    UpdatedAt,
-    Title,
-    Description,
-    Resources,
-    FindingProviderFields,
-    Compliance,
-    RecordState,
-    ProductFields,
-  };
+  return Object.fromEntries(SENT_FIELDS.map((key) => [key, f[key]])) as unknown as Finding;
 }
 
 /** This tool's ACTIVE findings under `productArn`, every page. */
