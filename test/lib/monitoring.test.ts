@@ -16,7 +16,7 @@ import {
   TRIGGER_VARIABLE,
 } from '../../lambdas/domain/triggers.ts';
 import { resolveSettings, validateSettings } from '../../lib/settings.ts';
-import { logicalIdOf, nagFindings, newApp, synthPipeline } from './synth.ts';
+import { CONTINUOUS_COMPLIANCE, logicalIdOf, nagFindings, newApp, synthPipeline } from './synth.ts';
 
 describe('metrics, alarm and dashboard', () => {
   const { template } = synthPipeline({}, { bundling: false });
@@ -245,6 +245,10 @@ describe('the us-east-1 forwarder', () => {
 
 describe('opt-in: Security Hub and the Config rule', () => {
   const { template } = synthPipeline({ securityHub: true, configRule: true }, { bundling: false });
+
+  it('every opt-in at once has no unacknowledged cdk-nag finding (cfn-lint: test/lib/stacks.test.ts)', () => {
+    expect(nagFindings(synthPipeline(CONTINUOUS_COMPLIANCE, { bundling: false }).stack)).toEqual([]);
+  });
 
   it('securityHub true sets AI_OPTOUT_SECURITY_HUB on the reconciler only; off by default', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {

@@ -112,3 +112,11 @@ export function reconcilerRoleId(template: Template): string {
       String(p.Description).startsWith('ai-optout reconciler'),
   );
 }
+
+/** Every opt-in of continuous compliance at once (cdk-nag and cfn-lint check it, synthesized without bundles). */
+export const CONTINUOUS_COMPLIANCE = {
+  mode: 'enforce',
+  securityHub: true,
+  configRule: true,
+  schedule: 'rate(1 hour)',
+};

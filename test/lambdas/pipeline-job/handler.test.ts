@@ -508,7 +508,7 @@ describe('pipeline job: ConfigurationError', () => {
     const failure = failureOf(event);
     expect(failure.type).toBe('ConfigurationError');
     expect(failure.message).toBe(
-      'UserParameters: unknown key "configpath" (did you mean "configPath"?); allowed: configPath, mode, failOn, roleArn, pipelineExecutionId',
+      'UserParameters: unknown key "configpath" (did you mean "configPath"?); allowed: configPath, mode, failOn, roleArn, pipelineExecutionId, trigger',
     );
     expect(totalCalls(h.orgCalls)).toBe(0);
     expect(h.artifactCredentials).toEqual([]);
