@@ -353,7 +353,7 @@ describe('the post-LZA pipeline', () => {
         }),
       ]),
     });
-  });
+  }, 120_000); // three bundled synths (three functions each): slow on a loaded machine
 });
 
 /** The first statement of any IAM policy in the template that allows `action`, with the roles it is attached to. */
