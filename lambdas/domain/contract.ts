@@ -59,6 +59,14 @@ export const LATEST_SNAPSHOT_KEY = `${SNAPSHOTS_PREFIX}latest.json`;
 /** Dated copies, one per run (`<capturedAt>.json`), expired by the bucket's lifecycle. */
 export const SNAPSHOT_HISTORY_PREFIX = `${SNAPSHOTS_PREFIX}history/`;
 
+/** The latest finished run, at stable keys: its reports, and the desired state it checked (the Config rule reads it). */
+export const LATEST_RUN_PREFIX = `${STATE_PREFIX}latest/`;
+export const LATEST_RUN_FILES = {
+  html: 'report.html',
+  json: 'report.json',
+  desiredState: 'ai-optout.yaml',
+} as const;
+
 export const ACCOUNT_ID_PATTERN = /^\d{12}$/;
 /** An IAM role ARN in any partition (aws, aws-cn, aws-us-gov, the isolated ones). */
 export const ROLE_ARN_PATTERN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;

@@ -15,6 +15,12 @@ interface PipelineEnvironment {
   endpointOverride: boolean;
   /** The Organizations (and STS) region of the partition of the function's own `AWS_REGION`. */
   organizationsRegion: string;
+  /** `AWS_LAMBDA_FUNCTION_NAME` (set by Lambda): the metrics' dimension; no metrics outside Lambda. */
+  functionName: string | undefined;
+  /** `AI_OPTOUT_SECURITY_HUB=true`: import findings into Security Hub in the function's region. */
+  securityHub: boolean;
+  /** `AWS_REGION`, the function's own region. */
+  region: string | undefined;
 }
 
 export function readEnvironment(env: NodeJS.ProcessEnv = process.env): PipelineEnvironment {
@@ -25,5 +31,8 @@ export function readEnvironment(env: NodeJS.ProcessEnv = process.env): PipelineE
     pace: env.AI_OPTOUT_PACE === 'none' ? 'none' : 'published',
     endpointOverride: Boolean(env.AWS_ENDPOINT_URL || env.AWS_ENDPOINT_URL_S3),
     organizationsRegion: organizationsRegionFor(env.AWS_REGION),
+    functionName: env.AWS_LAMBDA_FUNCTION_NAME || undefined,
+    securityHub: env.AI_OPTOUT_SECURITY_HUB === 'true',
+    region: env.AWS_REGION || undefined,
   };
 }

@@ -8,12 +8,15 @@ import { createCodePipelineClient } from '../adapters/codepipeline/client.ts';
 import { artifactS3Client } from '../adapters/s3/artifacts.ts';
 import { ContinuationStore } from '../adapters/s3/continuations.ts';
 import { JobLedger } from '../adapters/s3/job-ledger.ts';
+import { LatestRun } from '../adapters/s3/latest-run.ts';
 import { SnapshotPublisher } from '../adapters/s3/snapshots.ts';
 import { stateS3Client } from '../adapters/s3/state-client.ts';
+import { createSecurityHubClient } from '../adapters/securityhub/client.ts';
 import { readEnvironment } from './env.ts';
 import { runJob } from './job.ts';
 import type { JobContext } from './job-run.ts';
 import { createLogger } from './logger.ts';
+import { stdoutMetrics } from './metrics.ts';
 
 const environment = readEnvironment();
 const logger = createLogger();
@@ -28,6 +31,14 @@ const continuations = environment.stateBucket
 const snapshots = environment.stateBucket
   ? new SnapshotPublisher(stateS3, environment.stateBucket, environment.stateKeyArn)
   : undefined;
+const latestRun = environment.stateBucket ? new LatestRun(stateS3, environment.stateBucket) : undefined;
+const securityHub =
+  environment.securityHub && environment.region
+    ? {
+        client: createSecurityHubClient({ region: environment.region, watch: calls }),
+        region: environment.region,
+      }
+    : undefined;
 
 /** `context` is the Lambda context (@types/aws-lambda `Context`); the job reads its request id and remaining time. */
 export const handler = async (event: unknown, context: JobContext): Promise<void> => {
@@ -43,11 +54,14 @@ export const handler = async (event: unknown, context: JobContext): Promise<void
     ...(ledger ? { ledger } : {}),
     ...(continuations ? { continuations } : {}),
     ...(snapshots ? { snapshots } : {}),
+    ...(latestRun ? { latestRun } : {}),
+    ...(securityHub ? { securityHub } : {}),
     logger,
     modeCeiling: environment.modeCeiling,
     now: () => new Date(),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     pace: environment.pace,
     calls,
+    ...(environment.functionName ? { metrics: stdoutMetrics(environment.functionName) } : {}),
   });
 };

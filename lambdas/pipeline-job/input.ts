@@ -26,6 +26,8 @@ export interface JobInput {
   s3: S3Client;
   /** The source revision (S3 version id, commit id) the artifact was made from, when the event has one. */
   revision: string | undefined;
+  /** The desired-state file as read (kept as the latest run's at a stable key). */
+  source: Uint8Array;
 }
 
 /** Reads and validates the desired state from the job's input artifact; its warnings go to the log. */
@@ -64,7 +66,7 @@ export async function readInput(
     );
   }
   logWarnings(loaded.diagnostics, run.log);
-  return { state: loaded.state, s3, revision: input.revision || undefined };
+  return { state: loaded.state, s3, revision: input.revision || undefined, source: bytes };
 }
 
 /** Warnings of the desired state in the log: the first LOGGED_WARNINGS, then how many more. */

@@ -10,10 +10,13 @@ import type { CallWatch } from '../adapters/aws/bounded-calls.ts';
 import type { ArtifactCredentials } from '../adapters/s3/artifacts.ts';
 import type { ContinuationStore } from '../adapters/s3/continuations.ts';
 import type { JobLedger } from '../adapters/s3/job-ledger.ts';
+import type { LatestRun } from '../adapters/s3/latest-run.ts';
 import type { SnapshotPublisher } from '../adapters/s3/snapshots.ts';
 import type { Mode } from '../domain/contract.ts';
 import type { JobDeadline } from './deadline.ts';
 import type { Logger } from './logger.ts';
+import type { MetricsSink } from './metrics.ts';
+import type { SecurityHubTarget } from './security-hub.ts';
 
 /** The parts of the Lambda context the job reads. */
 export type JobContext = Pick<Context, 'getRemainingTimeInMillis' | 'awsRequestId'>;
@@ -51,6 +54,12 @@ export interface JobDependencies {
   schedule?: (callback: () => void, ms: number) => () => void;
   /** Records the calls in flight of every client (default: one per job). */
   calls?: CallWatch;
+  /** Where the latest run's reports and desired state are kept at stable keys (the state bucket). */
+  latestRun?: LatestRun;
+  /** Where the run's findings go (`AI_OPTOUT_SECURITY_HUB=true`); without it none are imported. */
+  securityHub?: SecurityHubTarget;
+  /** Where the run's embedded-metric-format line goes; without it no metrics are written. */
+  metrics?: MetricsSink;
 }
 
 /** Time kept back from the Lambda deadline to write the report and send the result. */
@@ -67,6 +76,8 @@ export interface JobRun {
   deps: JobDependencies;
   deadline: JobDeadline;
   watch: CallWatch;
+  /** `watch.started` when the job was taken: the run's own calls are the difference. */
+  callsAtStart: number;
   /** The job's logger (job id, request id; the pipeline execution id once the parameters are read). */
   log: Logger;
 }

@@ -61,7 +61,7 @@ function startRun(
     jobId,
     ...(context.awsRequestId ? { requestId: context.awsRequestId } : {}),
   });
-  return { jobId, startedAt: deps.now(), context, deps, deadline, watch, log };
+  return { jobId, startedAt: deps.now(), context, deps, deadline, watch, callsAtStart: watch.started, log };
 }
 
 /**

@@ -28,6 +28,12 @@ const UserParametersSchema = z.strictObject({
     .optional(),
   /** `#{codepipeline.PipelineExecutionId}`, for log correlation. */
   pipelineExecutionId: z.string().max(200).optional(),
+  /**
+   * What started the run (`#{variables.trigger}`: the schedule, the Organizations events of a burst, or
+   * the default for an LZA run or a manual start), named in the report. A pipeline variable's value
+   * is at most 1000 characters (botocore codepipeline `PipelineVariableValue`).
+   */
+  trigger: z.string().min(1).max(1000).optional(),
 });
 
 export type UserParameters = z.output<typeof UserParametersSchema>;

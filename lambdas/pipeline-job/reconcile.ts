@@ -12,11 +12,13 @@ import { applyPlanned, planConfirmed } from '../reconciler.ts';
 import type { CodePipelineJob } from './event.ts';
 import { readInput } from './input.ts';
 import { type JobRun, MINIMUM_WORK_MS, RESERVE_MS } from './job-run.ts';
+import { emitMetrics } from './metrics.ts';
 import { continueLater, type OrganizationRun, openOrganization, readOrganization } from './organization.ts';
 import { decideOutcome, type Outcome, type Reconciled } from './outcome.ts';
 import type { UserParameters } from './parameters.ts';
 import { publishSnapshot } from './publish-snapshot.ts';
 import { writeReportArtifact } from './report-artifact.ts';
+import { publishFindings } from './security-hub.ts';
 
 export async function reconcileJob(
   job: CodePipelineJob,
@@ -34,7 +36,9 @@ export async function reconcileJob(
   if ('outcome' in reconciled) return reconciled.outcome;
   logResult(reconciled.result, run);
   await publishSnapshot(reconciled.applied?.snapshot ?? read.snapshot, run);
-  await writeReportArtifact(job, input, reconciled, run);
+  emitMetrics(reconciled.result, params.trigger, run);
+  await writeReportArtifact(job, input, reconciled, run, params.trigger);
+  await publishFindings(reconciled.result, job, run);
   return decideOutcome(reconciled, mode, params, input.revision);
 }
 

@@ -1,10 +1,13 @@
 /**
- * The report artifact: `report.json` (the CLI's report JSON plus the configuration revision) and
- * `report.md` zipped into the action's first output artifact, when it declares one, encrypted with
- * the pipeline's KMS key when the job carries one.
+ * The reports of a finished run: `report.json` (the CLI's report JSON plus the configuration revision
+ * and the trigger), `report.md` and `report.html` zipped into the action's first output artifact, when it
+ * declares one, encrypted with the pipeline's KMS key when the job carries one; and the JSON and HTML
+ * reports with the desired state checked at stable keys in the state bucket (lambdas/adapters/s3/latest-run.ts).
  */
 import { writeArtifact, zipFiles } from '../adapters/s3/artifacts.ts';
-import { renderJson } from '../domain/report/json.ts';
+import { describeError } from '../domain/errors.ts';
+import { renderHtml } from '../domain/report/html.ts';
+import { type ReportContext, renderJson } from '../domain/report/json.ts';
 import { renderMarkdown } from '../domain/report/markdown.ts';
 import { RAISE_TIMEOUT } from './deadline.ts';
 import type { CodePipelineJob } from './event.ts';
@@ -14,10 +17,19 @@ import type { Reconciled } from './outcome.ts';
 
 export async function writeReportArtifact(
   job: CodePipelineJob,
-  input: Pick<JobInput, 's3' | 'revision'>,
+  input: Pick<JobInput, 's3' | 'revision' | 'source'>,
   { result, applied }: Reconciled,
   run: JobRun,
+  trigger?: string,
 ): Promise<void> {
+  const now = run.deps.now();
+  const context: ReportContext = { revision: input.revision, trigger };
+  const reports = {
+    'report.json': renderJson(result, now, applied?.steps, context),
+    'report.md': renderMarkdown(result, { context }),
+    'report.html': renderHtml(result, { generatedAt: now, context }),
+  };
+  await publishLatest(reports, input.source, run);
   const output = job.data.outputArtifacts?.[0];
   if (!output) return;
   const { bucketName, objectKey } = output.location.s3Location;
@@ -25,10 +37,41 @@ export async function writeReportArtifact(
     doing: `writing the report artifact s3://${bucketName}/${objectKey}`,
     hint: RAISE_TIMEOUT,
   });
-  const zip = zipFiles({
-    'report.json': renderJson(result, run.deps.now(), applied?.steps, { revision: input.revision }),
-    'report.md': renderMarkdown(result),
-  });
+  const zip = zipFiles(reports);
   await writeArtifact(input.s3, output.location.s3Location, zip, job.data.encryptionKey);
   run.log.info({ artifact: output.name, bytes: zip.length }, 'report artifact written');
+}
+
+/**
+ * The latest run at stable keys, when the function has a state bucket. Like the job claims, a bucket
+ * that cannot be written does not fail the job: the result and the artifact still report the run.
+ */
+async function publishLatest(
+  reports: Record<'report.json' | 'report.html', string>,
+  source: Uint8Array,
+  run: JobRun,
+): Promise<void> {
+  const latest = run.deps.latestRun;
+  if (!latest) return;
+  run.deadline.begin({
+    doing: `writing the latest reports to s3://${latest.bucket}/${latest.key('report.html')}`,
+    hint: RAISE_TIMEOUT,
+  });
+  try {
+    await latest.publish(
+      {
+        'report.html': reports['report.html'],
+        'report.json': reports['report.json'],
+        'ai-optout.yaml': source,
+      },
+      run.deadline.signal,
+    );
+    run.log.info({ bucket: latest.bucket, key: latest.key('report.html') }, 'latest reports written');
+  } catch (error) {
+    run.deadline.check();
+    run.log.warn(
+      { error: describeError(error) },
+      'the latest reports could not be written to the state bucket',
+    );
+  }
 }

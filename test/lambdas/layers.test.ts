@@ -32,6 +32,7 @@ interface Rule {
 const ENTRY_POINTS_AND_INFRASTRUCTURE: Rule[] = [
   { what: 'the pipeline job (entry point)', forbidden: (t) => t.startsWith('lambdas/pipeline-job/') },
   { what: 'the pipeline starter (entry point)', forbidden: (t) => t.startsWith('lambdas/pipeline-starter/') },
+  { what: 'the Config rule (entry point)', forbidden: (t) => t.startsWith('lambdas/config-rule/') },
   { what: 'the reconciler', forbidden: (t) => t === 'lambdas/reconciler.ts' },
   { what: 'the CLI and the CDK app', forbidden: (t) => t.startsWith('bin/') },
   { what: 'the CDK constructs', forbidden: (t) => t.startsWith('lib/') },
@@ -142,6 +143,7 @@ describe('layers: imports point downwards only', () => {
     const files = [
       ...sourcesUnder('lambdas/pipeline-job'),
       ...sourcesUnder('lambdas/pipeline-starter'),
+      ...sourcesUnder('lambdas/config-rule'),
       'lambdas/reconciler.ts',
       ...sourcesUnder('bin/cli'),
     ];

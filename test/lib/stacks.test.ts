@@ -4,18 +4,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App, Stack, aws_s3 as s3 } from 'aws-cdk-lib';
-import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FailOnSchema, MODES } from '../../lambdas/domain/contract.ts';
 import { parseUserParameters } from '../../lambdas/pipeline-job/parameters.ts';
+import { OrganizationsEventForwarderStack } from '../../lib/organizations-event-forwarder-stack.ts';
 import { HIERARCHY_READ_ACTIONS, POLICY_READ_ACTIONS, POLICY_WRITE_ACTIONS } from '../../lib/permissions.ts';
 import { ReconcilerFunction } from '../../lib/reconciler-function.ts';
 import { resolveSettings, SettingsError, validateSettings } from '../../lib/settings.ts';
 import {
   actionsOf,
   CDK_CONTEXT,
+  CONTINUOUS_COMPLIANCE,
   logicalIdOf,
   nagFindings,
+  newApp,
+  reconcilerRoleId,
   statementsOfRole,
   synthManagementRole,
   synthPipeline,
@@ -28,12 +32,6 @@ const ORGANIZATIONS_WRITES = [
   'organizations:DisablePolicyType',
   'organizations:*',
 ];
-
-function reconcilerRoleId(template: Template): string {
-  return logicalIdOf(template, 'AWS::IAM::Role', (p) =>
-    JSON.stringify(p.AssumeRolePolicyDocument).includes('lambda.amazonaws.com'),
-  );
-}
 
 const CONFIGURATIONS: Record<string, Record<string, unknown>> = {
   'audit, bundled (default)': {},
@@ -233,6 +231,7 @@ describe('the post-LZA pipeline', () => {
       failOn: 'drift',
       verify: 'states',
       pipelineExecutionId: '#{codepipeline.PipelineExecutionId}',
+      trigger: '#{variables.trigger}',
     });
     const { template: timed } = synthPipeline({ functionTimeoutMinutes: 10, failOn: 'never' });
     timed.hasResourceProperties('AWS::Lambda::Function', { Timeout: 600 });
@@ -351,7 +350,8 @@ describe('the post-LZA pipeline', () => {
         }),
       ]),
     });
-    expect(Object.keys(codecommit.findResources('AWS::Events::Rule')).length).toBe(2);
+    // after LZA, on failure, and on Organizations events
+    expect(Object.keys(codecommit.findResources('AWS::Events::Rule')).length).toBe(3);
 
     const connections = synthPipeline(
       CONFIGURATIONS['audit, codeconnections'] as Record<string, unknown>,
@@ -370,7 +370,7 @@ describe('the post-LZA pipeline', () => {
         }),
       ]),
     });
-  });
+  }, 120_000); // three bundled synths (three functions each): slow on a loaded machine
 });
 
 /** The first statement of any IAM policy in the template that allows `action`, with the roles it is attached to. */
@@ -447,7 +447,8 @@ function physicalNames(template: Template, stackName: string): string[] {
   const ownReference = new RegExp(`\\{"(Ref|Fn::GetAtt)":\\[?"(${Object.keys(resources).join('|')})"`);
   for (const resource of Object.values(resources)) {
     for (const [key, value] of Object.entries(resource.Properties ?? {})) {
-      if (!key.endsWith('Name') || key === 'PolicyName' || key === 'DisplayName') continue;
+      // MetricName names a metric to read (the reconciler's own, told apart by its FunctionName dimension).
+      if (!key.endsWith('Name') || ['PolicyName', 'DisplayName', 'MetricName'].includes(key)) continue;
       if (ownReference.test(JSON.stringify(value))) continue;
       names.push(`${resource.Type}.${key} ${JSON.stringify(value)}`);
     }
@@ -766,6 +767,19 @@ describe('cdk-nag and cfn-lint', () => {
       writeFileSync(file, JSON.stringify(synthManagementRole(mode).template.toJSON()));
       files.push({ name: `management role ${mode}`, file });
     }
+    const continuous = join(outDir, 'continuous-compliance.template.json');
+    writeFileSync(
+      continuous,
+      JSON.stringify(synthPipeline(CONTINUOUS_COMPLIANCE, { bundling: false }).template.toJSON()),
+    );
+    files.push({ name: 'Security Hub, Config rule, hourly schedule', file: continuous });
+    const forwarder = new OrganizationsEventForwarderStack(newApp({ bundling: false }), 'Forwarder', {
+      env: { region: 'us-east-1' },
+      destinationRegion: 'eu-west-1',
+    });
+    const forwarderFile = join(outDir, 'forwarder.template.json');
+    writeFileSync(forwarderFile, JSON.stringify(Template.fromStack(forwarder).toJSON()));
+    files.push({ name: 'Organizations event forwarder', file: forwarderFile });
     const config = fileURLToPath(new URL('../../.cfnlintrc.yaml', import.meta.url));
     let output = '';
     let status = 0;

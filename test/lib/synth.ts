@@ -101,3 +101,22 @@ export function logicalIdOf(
   if (matches.length !== 1) throw new Error(`expected one ${type}, found ${matches.length}`);
   return (matches[0] as [string, unknown])[0];
 }
+
+/** The reconciler function's role (the stack has other Lambda roles: the starter, the trigger, the Config rule). */
+export function reconcilerRoleId(template: Template): string {
+  return logicalIdOf(
+    template,
+    'AWS::IAM::Role',
+    (p) =>
+      JSON.stringify(p.AssumeRolePolicyDocument).includes('lambda.amazonaws.com') &&
+      String(p.Description).startsWith('ai-optout reconciler'),
+  );
+}
+
+/** Every opt-in of continuous compliance at once (cdk-nag and cfn-lint check it, synthesized without bundles). */
+export const CONTINUOUS_COMPLIANCE = {
+  mode: 'enforce',
+  securityHub: true,
+  configRule: true,
+  schedule: 'rate(1 hour)',
+};

@@ -57,6 +57,8 @@ export interface StartedExecution {
   pipelineExecutionId: string;
   sourceRevisions?: { actionName: string; revisionType: string; revisionValue: string }[];
   clientRequestToken?: string;
+  /** Pipeline variables of the execution (botocore `PipelineVariableList`: 1–50 of name 1–128 `[A-Za-z0-9@\-_]+`, value 1–1000). */
+  variables?: { name: string; value: string }[];
 }
 
 export interface RecordedCall {
@@ -343,12 +345,22 @@ function validateStart(
       });
     });
   }
+  const variables = input.variables;
+  if (variables !== undefined) {
+    if (!Array.isArray(variables) || variables.length < 1 || variables.length > 50)
+      throw new Rejection('ValidationException', 'variables must be a list of 1 to 50 variables');
+    variables.forEach((v: Record<string, unknown>, i) => {
+      checkPattern(v.name, `variables.${i + 1}.member.name`, /^[A-Za-z0-9@\-_]+$/, 1, 128);
+      checkString(v.value, `variables.${i + 1}.member.value`, 1, 1000, { required: true });
+    });
+  }
   if (!pipelines.has(input.name as string))
     throw new Rejection('PipelineNotFoundException', `Pipeline ${String(input.name)} not found`);
   return {
     name: input.name as string,
     pipelineExecutionId: '',
     ...(overrides ? { sourceRevisions: overrides as StartedExecution['sourceRevisions'] } : {}),
+    ...(variables ? { variables: variables as StartedExecution['variables'] } : {}),
     ...(typeof input.clientRequestToken === 'string' ? { clientRequestToken: input.clientRequestToken } : {}),
   };
 }

@@ -54,11 +54,18 @@ interface CallInFlight {
 /** The calls a process has in flight, oldest first. */
 export class CallWatch {
   private readonly calls = new Set<CallInFlight>();
+  private count = 0;
 
   constructor(private readonly now: () => number = () => Date.now()) {}
 
+  /** Calls started so far (attempts of one call count once): the run's `ApiCalls` metric. */
+  get started(): number {
+    return this.count;
+  }
+
   start(call: Omit<CallInFlight, 'startedAt'>): () => void {
     const entry = { ...call, startedAt: this.now() };
+    this.count++;
     this.calls.add(entry);
     return () => this.calls.delete(entry);
   }

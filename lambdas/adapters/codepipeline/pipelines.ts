@@ -2,7 +2,8 @@
  * The two pipeline calls of the pipeline starter: the action executions of one pipeline execution
  * (ListActionExecutions filtered on its id, every page) and starting a pipeline on a source revision
  * (StartPipelineExecution with `sourceRevisions`; botocore codepipeline/2015-07-09/service-2.json,
- * `SourceRevisionOverride`).
+ * `SourceRevisionOverride`), with pipeline variables (`PipelineVariable`: a name of `[A-Za-z0-9@\-_]+`,
+ * 1–128 characters, and a value of 1–1000 characters).
  */
 import {
   type ActionExecutionDetail,
@@ -43,6 +44,8 @@ export async function startExecution(
     revision: SourceRevisionOverride | undefined;
     /** The idempotency token: the same token is the same request. */
     clientRequestToken: string | undefined;
+    /** Pipeline-level variables of this execution (V2 pipelines), e.g. `trigger`. */
+    variables?: Record<string, string>;
   },
 ): Promise<string | undefined> {
   const started = await client.send(
@@ -50,6 +53,9 @@ export async function startExecution(
       name: request.pipelineName,
       ...(request.revision ? { sourceRevisions: [request.revision] } : {}),
       ...(request.clientRequestToken ? { clientRequestToken: request.clientRequestToken } : {}),
+      ...(request.variables
+        ? { variables: Object.entries(request.variables).map(([name, value]) => ({ name, value })) }
+        : {}),
     }),
   );
   return started.pipelineExecutionId;

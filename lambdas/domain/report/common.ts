@@ -1,7 +1,15 @@
 /** Helpers shared by the text and markdown reports. */
 import { compareText } from '../collections.ts';
 import { AI_POLICY_TYPE } from '../contract.ts';
-import type { Change, ChangeAction, EffectiveChange, Fidelity, Plan, Violation } from '../planner/schema.ts';
+import type {
+  Change,
+  ChangeAction,
+  EffectiveChange,
+  Fidelity,
+  NodeSummary,
+  Plan,
+  Violation,
+} from '../planner/schema.ts';
 import { plural } from '../plural.ts';
 
 const ACTION_SYMBOL: Record<ChangeAction, string> = {
@@ -138,4 +146,34 @@ export function fidelitySection(fidelity: Fidelity): FidelitySection {
         `${c.node}: ${c.candidates.map((x) => `${x.policyName}=${x.value}`).join(', ')} on ${c.service}; AWS applies ${c.value} (account ${c.accountId})`,
     ),
   };
+}
+
+/** The OU tree's nodes to draw (markdown's Mermaid graph, HTML's SVG): all of them when few, else the non-compliant ones and their ancestors. */
+export function graphNodes(
+  nodes: readonly NodeSummary[],
+  max: number,
+): { shown: NodeSummary[]; omitted: number } {
+  if (nodes.length <= max) return { shown: [...nodes], omitted: 0 };
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const keep = new Set<string>();
+  for (const node of nodes) {
+    if (node.nonCompliant === 0) continue;
+    let current: NodeSummary | undefined = node;
+    while (current && !keep.has(current.id)) {
+      keep.add(current.id);
+      current = current.parentId ? byId.get(current.parentId) : undefined;
+    }
+  }
+  const root = nodes.find((n) => n.parentId === undefined);
+  if (root) keep.add(root.id);
+  const shown = nodes.filter((n) => keep.has(n.id)).slice(0, max);
+  return { shown, omitted: nodes.length - shown.length };
+}
+
+/** A node's accounts in words: `2 of 3 accounts non-compliant`, `3 accounts, compliant`, or '' for none. */
+export function nodeCounts(node: Pick<NodeSummary, 'accounts' | 'nonCompliant'>): string {
+  if (node.accounts === 0) return '';
+  return node.nonCompliant > 0
+    ? `${node.nonCompliant} of ${plural(node.accounts, 'account')} non-compliant`
+    : `${plural(node.accounts, 'account')}, compliant`;
 }

@@ -5,6 +5,8 @@ import type { AppliedStepReport, Report } from './schema.ts';
 export interface ReportContext {
   /** The configuration revision checked (the pipeline's source revision), when known. */
   readonly revision?: string | undefined;
+  /** What started the run (the pipeline's `trigger` variable), when known. */
+  readonly trigger?: string | undefined;
 }
 
 /** The plan as report JSON, version 1; after an apply, `applied` lists what each step did. */
@@ -30,6 +32,7 @@ export function toReport(
     ...(context.revision ? { revision: context.revision } : {}),
     ...(plan.snapshot ? { snapshot: plan.snapshot } : {}),
     ...(plan.pullRequest ? { pullRequest: plan.pullRequest } : {}),
+    ...(context.trigger ? { trigger: context.trigger } : {}),
     ...(applied ? { applied: applied.map((step) => ({ ...step })) } : {}),
   };
 }

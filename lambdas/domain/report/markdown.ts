@@ -11,14 +11,19 @@ import {
   DEFAULT_ROW_LIMIT,
   type FidelitySection,
   fidelitySection,
+  graphNodes,
+  nodeCounts,
   pullRequestSections,
   snapshotLine,
 } from './common.ts';
+import type { ReportContext } from './json.ts';
 
 export interface MarkdownOptions {
   limit?: number;
   /** Most OU nodes drawn in the Mermaid graph; beyond it only non-compliant branches are drawn. */
   maxGraphNodes?: number;
+  /** The run's revision and trigger, shown under the summary (pipeline runs). */
+  context?: ReportContext;
 }
 
 /** Escapes text for a markdown table cell. */
@@ -34,36 +39,12 @@ function mermaidLabel(text: string): string {
   return text.replace(/"/g, '#quot;').replace(/[<>]/g, (c) => (c === '<' ? '#lt;' : '#gt;'));
 }
 
-/** Nodes to draw: all of them when few, else the non-compliant ones and their ancestors. */
-function graphNodes(nodes: readonly NodeSummary[], max: number): { shown: NodeSummary[]; omitted: number } {
-  if (nodes.length <= max) return { shown: [...nodes], omitted: 0 };
-  const byId = new Map(nodes.map((n) => [n.id, n]));
-  const keep = new Set<string>();
-  for (const node of nodes) {
-    if (node.nonCompliant === 0) continue;
-    let current: NodeSummary | undefined = node;
-    while (current && !keep.has(current.id)) {
-      keep.add(current.id);
-      current = current.parentId ? byId.get(current.parentId) : undefined;
-    }
-  }
-  const root = nodes.find((n) => n.parentId === undefined);
-  if (root) keep.add(root.id);
-  const shown = nodes.filter((n) => keep.has(n.id)).slice(0, max);
-  return { shown, omitted: nodes.length - shown.length };
-}
-
 export function renderMermaid(nodes: readonly NodeSummary[], maxNodes = 150): string {
   const { shown, omitted } = graphNodes(nodes, maxNodes);
   const ids = new Set(shown.map((n) => n.id));
   const lines = ['```mermaid', 'graph TD'];
   for (const node of shown) {
-    const counts =
-      node.accounts === 0
-        ? ''
-        : node.nonCompliant > 0
-          ? `<br/>${node.nonCompliant} of ${plural(node.accounts, 'account')} non-compliant`
-          : `<br/>${plural(node.accounts, 'account')}, compliant`;
+    const counts = node.accounts === 0 ? '' : `<br/>${nodeCounts(node)}`;
     lines.push(`  ${mermaidId(node.id)}["${mermaidLabel(node.name)}${counts}"]`);
   }
   for (const node of shown) {
@@ -82,7 +63,7 @@ export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): strin
   const limit = options.limit ?? DEFAULT_ROW_LIMIT;
   const out = [
     ...pullRequestLines(plan, limit),
-    ...headerLines(plan),
+    ...headerLines(plan, options.context),
     ...changeTable(plan.changes),
     ...accountSections(plan).flatMap((section) => sectionTable(section, limit)),
     '### Organization',
@@ -112,8 +93,12 @@ function pullRequestLines(plan: Plan, limit: number): string[] {
   ];
 }
 
-function headerLines(plan: Plan): string[] {
+function headerLines(plan: Plan, context: ReportContext = {}): string[] {
   const { organization: org, accounts } = plan;
+  const meta = [
+    context.trigger ? `Triggered by ${cell(context.trigger)}` : undefined,
+    context.revision ? `configuration revision \`${cell(context.revision)}\`` : undefined,
+  ].filter(Boolean);
   const snapshot = snapshotLine(plan);
   const icon = plan.verdict === 'in-sync' ? '✅' : '❌';
   return [
@@ -124,6 +109,7 @@ function headerLines(plan: Plan): string[] {
     `**${cell(plan.summary)}**`,
     '',
     ...(snapshot ? [`_${cell(snapshot)}._`, ''] : []),
+    ...(meta.length > 0 ? [`_${meta.join('; ')}_`, ''] : []),
     '| Organization | Root | Mode | Accounts | Compliant | Non-compliant |',
     '|---|---|---|---:|---:|---:|',
     `| \`${org.id}\` | \`${org.rootId}\` | ${plan.mode} | ${accounts.total} | ${accounts.compliant} | ${accounts.nonCompliant} |`,

@@ -20,6 +20,11 @@ export const ReportSchema = z.strictObject({
   snapshot: SnapshotInfoSchema.optional(),
   /** Extension (still version 1): what the pull request itself changes (`plan --base-config`). */
   pullRequest: PullRequestSchema.optional(),
+  /**
+   * Extension (still version 1): what started the pipeline run (the schedule, the Organizations events
+   * of a burst, or an LZA run or manual start); absent in CLI runs.
+   */
+  trigger: z.string().min(1).max(1000).optional(),
   /** Present after an apply: what each step did (the plan fields then describe the verified state). */
   applied: z
     .array(

@@ -206,8 +206,8 @@ describe('every invalid flag value prints one sentence and exits 1', () => {
   });
 
   it.each([
-    ['plan', '--format', 'yaml', '`text`, `json`, `markdown`, `sarif`, `junit`, `github`'],
-    ['apply', '--format', 'sarif', '`text`, `json`, `markdown`'],
+    ['plan', '--format', 'yaml', '`text`, `json`, `markdown`, `html`, `sarif`, `junit`, `github`'],
+    ['apply', '--format', 'sarif', '`text`, `json`, `markdown`, `html`'],
     ['plan', '--mode', 'Enforce', '`audit`, `enforce`'],
     ['plan', '--pace', 'fast', '`published`, `none`'],
     ['validate', '--format', 'markdown', '`text`, `json`, `sarif`, `junit`, `github`'],
@@ -227,7 +227,7 @@ describe('every invalid flag value prints one sentence and exits 1', () => {
     // Assess
     expect(result.code).toBe(1);
     expect(result.stderr).toBe(
-      `error: --format takes \`text\`, \`json\`, \`markdown\`, \`sarif\`, \`junit\`, \`github\`; \`${'x'.repeat(200)}… (100,000 characters)\` is not one of them\n`,
+      `error: --format takes \`text\`, \`json\`, \`markdown\`, \`html\`, \`sarif\`, \`junit\`, \`github\`; \`${'x'.repeat(200)}… (100,000 characters)\` is not one of them\n`,
     );
   });
 

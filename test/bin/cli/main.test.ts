@@ -338,6 +338,18 @@ describe.concurrent('demo, help and unknown commands', () => {
     expect(result.stdout).toMatch(/^Violations of expect \(5 accounts\):$/m);
   });
 
+  it('demo --format html writes the self-contained HTML report with the OU tree', async () => {
+    // Act
+    const result = await runCli(['demo', '--format', 'html']);
+
+    // Assess
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^<!DOCTYPE html>\n/);
+    expect(result.stdout).toContain('<h2>Violations of expect (5 accounts)</h2>');
+    expect(result.stdout.match(/<g class="node noncompliant"/g)).toHaveLength(2);
+    expect(result.stdout).not.toContain('Demo: planning');
+  });
+
   it('--help exits 0 and lists the commands', async ({ expect }) => {
     // Act
     const result = await runCli(['--help']);

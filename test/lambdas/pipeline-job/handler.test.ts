@@ -13,26 +13,33 @@ import {
   UpdatePolicyCommand,
 } from '@aws-sdk/client-organizations';
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  type AwsSecurityFinding,
+  BatchImportFindingsCommand,
+  GetFindingsCommand,
+  SecurityHubClient,
+} from '@aws-sdk/client-securityhub';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createCodePipelineClient } from '../../../lambdas/adapters/codepipeline/client.ts';
-import { Throttle } from '../../../lambdas/adapters/organizations/throttle.ts';
 import type { ArtifactCredentials } from '../../../lambdas/adapters/s3/artifacts.ts';
 import { ContinuationStore } from '../../../lambdas/adapters/s3/continuations.ts';
 import { JobLedger } from '../../../lambdas/adapters/s3/job-ledger.ts';
+import { LatestRun } from '../../../lambdas/adapters/s3/latest-run.ts';
 import { AI_POLICY_TYPE, type Mode } from '../../../lambdas/domain/contract.ts';
-import { loadDesiredState } from '../../../lambdas/domain/desired-state/loader.ts';
+import { FINDING_GENERATOR } from '../../../lambdas/domain/findings.ts';
 import { ReportSchema } from '../../../lambdas/domain/report/schema.ts';
 import { runJob } from '../../../lambdas/pipeline-job/job.ts';
 import { type JobDependencies, RESERVE_MS } from '../../../lambdas/pipeline-job/job-run.ts';
 import { createLogger } from '../../../lambdas/pipeline-job/logger.ts';
-import { applyLive } from '../../support/apply-live.ts';
+import { convergeTo } from '../../support/apply-live.ts';
 import { type CallCounts, countCalls, totalCalls, WRITE_OPERATIONS } from '../../support/call-counts.ts';
 import {
   type CodePipelineEndpoint,
   type JobResult,
   startCodePipelineEndpoint,
 } from '../../support/codepipeline-endpoint.ts';
+import { parseEmfLine } from '../../support/emf.ts';
 import { type FaultProxy, startFaultProxy } from '../../support/fault-proxy.ts';
 import { type MotoServer, startMoto } from '../../support/moto.ts';
 import { addAccount, createLzaOrg, type MotoOrg, TEST_CREDENTIALS } from '../../support/moto-org.ts';
@@ -46,6 +53,7 @@ import {
   createKmsKey,
   jobIdOf,
   logSink,
+  PIPELINE_ACCOUNT,
   type PipelineEvent,
   pipelineEvent,
   putInputArtifact,
@@ -242,19 +250,7 @@ async function aiPolicies(): Promise<{ name: string; targets: string[] }[]> {
 
 /** Brings the organization in line with config/ai-optout.yaml, as an earlier enforce run would. */
 async function converge(): Promise<void> {
-  const loaded = loadDesiredState(CONFIG_YAML, { file: 'ai-optout.yaml' });
-  if (!loaded.ok) throw new Error('config/ai-optout.yaml does not load');
-  const noSleep = async () => {};
-  const result = await applyLive(loaded.state, {
-    client: admin,
-    throttle: new Throttle({ rates: 'none' }),
-    sleep: noSleep,
-    apply: { sleep: noSleep },
-    verifyDelaysMs: [0],
-    // Setup talks to moto directly, which has no DescribeEffectivePolicy.
-    verify: 'none',
-  });
-  if (!result.converged) throw new Error('setup: apply did not converge');
+  await convergeTo(CONFIG_YAML, admin);
 }
 
 /**
@@ -513,7 +509,7 @@ describe('pipeline job: ConfigurationError', () => {
     const failure = failureOf(event);
     expect(failure.type).toBe('ConfigurationError');
     expect(failure.message).toBe(
-      'UserParameters: unknown key "configpath" (did you mean "configPath"?); allowed: configPath, mode, failOn, verify, roleArn, pipelineExecutionId',
+      'UserParameters: unknown key "configpath" (did you mean "configPath"?); allowed: configPath, mode, failOn, verify, roleArn, pipelineExecutionId, trigger',
     );
     expect(totalCalls(h.orgCalls)).toBe(0);
     expect(h.artifactCredentials).toEqual([]);
@@ -1131,7 +1127,7 @@ describe('pipeline job: the effective policies confirmed by AWS', () => {
 });
 
 describe('pipeline job: the report artifact', () => {
-  it('is a zip with report.json (valid ReportSchema) and report.md (Mermaid), KMS-encrypted with the job key', async () => {
+  it('is a zip with report.json (valid ReportSchema), report.md (Mermaid) and report.html (SVG tree), KMS-encrypted with the job key', async () => {
     // Prepare
     await createLzaOrg(admin);
     const keyArn = await createKmsKey(moto.endpoint);
@@ -1148,7 +1144,9 @@ describe('pipeline job: the report artifact', () => {
     // Assess
     const { variables } = successOf(event);
     const { files, head } = await readOutputArtifact(adminS3, outputKey as string);
-    expect(Object.keys(files).sort()).toEqual(['report.json', 'report.md']);
+    expect(Object.keys(files).sort()).toEqual(['report.html', 'report.json', 'report.md']);
+    expect(files['report.html']).toMatch(/^<!DOCTYPE html>/);
+    expect(files['report.html']).toContain('<svg xmlns="http://www.w3.org/2000/svg" class="tree"');
     const parsed = ReportSchema.safeParse(JSON.parse(files['report.json'] as string));
     expect(parsed.success, JSON.stringify(parsed.error?.issues)).toBe(true);
     const report = parsed.data as NonNullable<typeof parsed.data>;
@@ -1183,6 +1181,49 @@ describe('pipeline job: the report artifact', () => {
     const report = ReportSchema.parse(JSON.parse(files['report.json'] as string));
     expect(report.revision).toBe(revision);
     expect(report.reportVersion).toBe(1);
+  });
+
+  it('names the trigger, and keeps the latest reports and desired state at stable keys in the state bucket', async () => {
+    // Prepare
+    await createLzaOrg(admin);
+    const h = harness();
+    h.deps.latestRun = new LatestRun(adminS3, STATE_BUCKET);
+    const trigger = 'Organizations events: AttachPolicy p-12345678 → ou-ab12-cdef3456';
+    const { event, outputKey } = await job({ output: true, userParameters: { failOn: 'never', trigger } });
+
+    // Act
+    await runJob(event, h.context, h.deps);
+
+    // Assess
+    successOf(event);
+    const { files } = await readOutputArtifact(adminS3, outputKey as string);
+    expect(ReportSchema.parse(JSON.parse(files['report.json'] as string)).trigger).toBe(trigger);
+    expect(files['report.md']).toContain(`_Triggered by ${trigger}_`);
+    expect(files['report.html']).toContain(`triggered by ${trigger}`);
+    const text = async (key: string) => {
+      const object = await adminS3.send(new GetObjectCommand({ Bucket: STATE_BUCKET, Key: key }));
+      return { body: await object.Body?.transformToString(), type: object.ContentType };
+    };
+    expect(await text('ai-optout/latest/report.html')).toEqual({
+      body: files['report.html'],
+      type: 'text/html; charset=utf-8',
+    });
+    expect((await text('ai-optout/latest/report.json')).body).toBe(files['report.json']);
+    expect((await text('ai-optout/latest/ai-optout.yaml')).body).toBe(CONFIG_YAML);
+  });
+
+  it('a state bucket that refuses the latest reports does not fail the job', async () => {
+    await createLzaOrg(admin);
+    const h = harness();
+    h.deps.latestRun = new LatestRun(adminS3, 'no-such-bucket-ai-optout');
+    const { event } = await job({ output: true, userParameters: { failOn: 'never' } });
+
+    await runJob(event, h.context, h.deps);
+
+    expect(successOf(event).variables.VERDICT).toBe('drift');
+    expect(
+      h.logs.lines().some((l) => l.msg === 'the latest reports could not be written to the state bucket'),
+    ).toBe(true);
   });
 
   it('without an encryptionKey the artifact is written without SSE-KMS', async () => {
@@ -1511,5 +1552,183 @@ describe('pipeline job: an organization too large for one invocation', () => {
     expect(wrongToken?.kind === 'failure' ? wrongToken.failureDetails.message : wrongToken).toBe(
       'the continuation token is not one this function wrote',
     );
+  });
+});
+
+describe('pipeline job: metrics (embedded metric format)', () => {
+  it('a finished run prints one EMF line whose metrics are the report figures, the duration and the calls made', async () => {
+    // Prepare: a clock that moves 1.5 s between the claim and the end of the run
+    await createLzaOrg(admin);
+    const h = harness();
+    const lines: string[] = [];
+    h.deps.metrics = { functionName: 'AiOptOut-Reconciler', write: (line) => lines.push(line) };
+    const { event, outputKey } = await job({
+      output: true,
+      userParameters: { failOn: 'never', trigger: 'schedule rate(1 day)' },
+    });
+    let tick = Date.parse('2026-12-01T06:00:00Z');
+    h.deps.now = () => {
+      tick += 500;
+      return new Date(tick);
+    };
+    // Act
+    await runJob(event, h.context, h.deps);
+
+    // Assess
+    successOf(event);
+    expect(lines).toHaveLength(1);
+    const doc = parseEmfLine(lines[0] as string);
+    const { files } = await readOutputArtifact(adminS3, outputKey as string);
+    const report = ReportSchema.parse(JSON.parse(files['report.json'] as string));
+    expect(doc._aws.CloudWatchMetrics).toEqual([
+      {
+        Namespace: 'AiOptOut',
+        Dimensions: [['FunctionName']],
+        Metrics: expect.arrayContaining([
+          { Name: 'NonCompliantAccounts', Unit: 'Count' },
+          { Name: 'Verdict', Unit: 'None' },
+          { Name: 'DurationMs', Unit: 'Milliseconds' },
+        ]),
+      },
+    ]);
+    expect(doc).toMatchObject({
+      FunctionName: 'AiOptOut-Reconciler',
+      NonCompliantAccounts: report.accounts.nonCompliant,
+      Violations: report.violations.length,
+      Changes: report.changes.length,
+      EffectiveChanges: report.effectiveChanges.length,
+      Accounts: 7,
+      Verdict: 1,
+      verdict: 'drift',
+      trigger: 'schedule rate(1 day)',
+    });
+    expect(doc.NonCompliantAccounts).toBe(7);
+    // now() was read at the claim (06:00:00.5) and at the metrics (a later tick): a whole number of ticks
+    expect((doc.DurationMs as number) % 500).toBe(0);
+    expect(doc.DurationMs as number).toBeGreaterThan(0);
+    expect(doc._aws.Timestamp).toBe((doc.DurationMs as number) + Date.parse('2026-12-01T06:00:00.500Z'));
+    // the calls before the line: the input artifact's GetObject and the Organizations reads (the
+    // report artifact and the CodePipeline result come after it)
+    expect(totalCalls(h.orgCalls)).toBeGreaterThan(0);
+    expect(doc.ApiCalls).toBe(1 + totalCalls(h.orgCalls));
+  });
+
+  it('the EMF check refuses documents that break the specification', () => {
+    const good = {
+      _aws: {
+        Timestamp: 1,
+        CloudWatchMetrics: [{ Namespace: 'N', Dimensions: [['D']], Metrics: [{ Name: 'M' }] }],
+      },
+      D: 'x',
+      M: 1,
+    };
+    expect(() => parseEmfLine(JSON.stringify(good))).not.toThrow();
+    expect(() => parseEmfLine(JSON.stringify({ ...good, M: 'one' }))).toThrow(/metric M/);
+    expect(() => parseEmfLine(JSON.stringify({ ...good, D: 3 }))).toThrow(/dimension D/);
+    expect(() => parseEmfLine(JSON.stringify({ M: 1 }))).toThrow();
+    expect(() => parseEmfLine(`${JSON.stringify(good)} trailing`)).toThrow();
+  });
+
+  it('a failed run prints no metrics line (there is no plan to measure)', async () => {
+    await createLzaOrg(admin);
+    const h = harness();
+    const lines: string[] = [];
+    h.deps.metrics = { functionName: 'f', write: (line) => lines.push(line) };
+    const { event } = await job({ files: { 'ai-optout.yaml': 'version: [' } });
+
+    await runJob(event, h.context, h.deps);
+
+    expect(failureOf(event).type).toBe('ConfigurationError');
+    expect(lines).toEqual([]);
+  });
+});
+
+describe('pipeline job: Security Hub findings (moto)', () => {
+  const ours = (findings: AwsSecurityFinding[]) =>
+    findings.filter((f) => f.GeneratorId === FINDING_GENERATOR);
+
+  it('a run imports one finding per non-compliant account (and the disabled policy type); a later compliant run archives them', async () => {
+    // Prepare: a finding of another product, active, that must stay as it is (moto ignores GetFindings filters)
+    await createLzaOrg(admin);
+    const hub = new SecurityHubClient({
+      region: REGION,
+      endpoint: moto.endpoint,
+      credentials: TEST_CREDENTIALS,
+    });
+    const foreign = {
+      SchemaVersion: '2018-10-08',
+      Id: 'prowler-organizations_opt_out_ai_services_policy-111111111111-us-east-1-x',
+      ProductArn: `arn:aws:securityhub:${REGION}::product/prowler/prowler`,
+      GeneratorId: 'prowler-organizations_opt_out_ai_services_policy',
+      AwsAccountId: PIPELINE_ACCOUNT,
+      CreatedAt: '2026-11-01T00:00:00Z',
+      UpdatedAt: '2026-11-01T00:00:00Z',
+      Title: 'Prowler',
+      Description: 'Prowler',
+      Resources: [{ Type: 'Other', Id: 'o-example' }],
+      RecordState: 'ACTIVE' as const,
+    };
+    await hub.send(new BatchImportFindingsCommand({ Findings: [foreign] }));
+    const run = async (when: string) => {
+      codePipeline.reset();
+      const h = harness();
+      h.deps.securityHub = { client: hub, region: REGION };
+      h.deps.now = () => new Date(when);
+      const { event, outputKey } = await job({ output: true, userParameters: { failOn: 'never' } });
+      await runJob(event, h.context, h.deps);
+      successOf(event);
+      const { files } = await readOutputArtifact(adminS3, outputKey as string);
+      const findings = (await hub.send(new GetFindingsCommand({}))).Findings ?? [];
+      return { report: ReportSchema.parse(JSON.parse(files['report.json'] as string)), findings };
+    };
+
+    // Act 1: the organization as created (7 accounts non-compliant, the policy type disabled)
+    const first = await run('2026-12-01T06:00:00.000Z');
+
+    // Assess 1
+    const accounts = ours(first.findings).filter((f) => f.Resources?.[0]?.Type === 'AwsAccount');
+    expect(accounts).toHaveLength(first.report.accounts.nonCompliant);
+    expect(first.report.accounts.nonCompliant).toBe(7);
+    expect(new Set(accounts.map((f) => f.Resources?.[0]?.Id))).toEqual(
+      new Set(first.report.violations.map((v) => `AWS::::Account:${v.accountId}`)),
+    );
+    expect(ours(first.findings).map((f) => f.Id)).toContain(
+      `ai-optout/${first.report.organization.id}/policy-type-disabled`,
+    );
+    for (const finding of ours(first.findings)) {
+      expect(finding).toMatchObject({
+        AwsAccountId: PIPELINE_ACCOUNT,
+        ProductArn: `arn:aws:securityhub:${REGION}:${PIPELINE_ACCOUNT}:product/${PIPELINE_ACCOUNT}/default`,
+        RecordState: 'ACTIVE',
+        Compliance: { Status: 'FAILED' },
+        UpdatedAt: '2026-12-01T06:00:00.000Z',
+      });
+    }
+
+    // Act 2: the organization repaired, a day later
+    await converge();
+    const second = await run('2026-12-02T06:00:00.000Z');
+
+    // Assess 2: the same findings, archived and passed, first seen still the day before; Prowler's untouched
+    expect(second.report.verdict).toBe('in-sync');
+    expect(
+      ours(second.findings)
+        .map((f) => f.Id)
+        .sort(),
+    ).toEqual(
+      ours(first.findings)
+        .map((f) => f.Id)
+        .sort(),
+    );
+    for (const finding of ours(second.findings)) {
+      expect(finding).toMatchObject({
+        RecordState: 'ARCHIVED',
+        Compliance: { Status: 'PASSED' },
+        UpdatedAt: '2026-12-02T06:00:00.000Z',
+        CreatedAt: '2026-12-01T06:00:00.000Z',
+      });
+    }
+    expect(second.findings.find((f) => f.Id === foreign.Id)).toMatchObject({ RecordState: 'ACTIVE' });
+    hub.destroy();
   });
 });

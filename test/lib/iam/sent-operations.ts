@@ -1,13 +1,13 @@
 /**
- * The Organizations operations the runtime code sends, found in the code itself (not a hand list that
- * can drift): every `XxxCommand` a file under lambdas/ imports from '@aws-sdk/client-organizations' and
- * instantiates with `new XxxCommand(`, with the top-level members of the input it passes.
+ * The operations the runtime code sends to a service, found in the code itself (not a hand list that
+ * can drift): every `XxxCommand` a file under lambdas/ imports from the service's SDK module (such as
+ * '@aws-sdk/client-organizations') and instantiates with `new XxxCommand(`, with the top-level members of
+ * the input it passes.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const SDK_MODULE = '@aws-sdk/client-organizations';
 export const PROJECT_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 export interface SentOperation {
@@ -26,9 +26,12 @@ export function sourceFiles(dir: string): string[] {
     .map((file) => join(dir, file));
 }
 
-/** Value imports (not `type` ones) from the Organizations SDK that name a command class. */
-function importedCommands(source: string): string[] {
-  const pattern = /import\s+(type\s+)?\{([^}]*)\}\s*from\s*'@aws-sdk\/client-organizations'/g;
+/** Value imports (not `type` ones) from the SDK module that name a command class. */
+function importedCommands(source: string, sdkModule: string): string[] {
+  const pattern = new RegExp(
+    `import\\s+(type\\s+)?\\{([^}]*)\\}\\s*from\\s*'${sdkModule.replace('/', '\\/')}'`,
+    'g',
+  );
   return [...source.matchAll(pattern)]
     .filter((m) => !m[1])
     .flatMap((m) => (m[2] as string).split(','))
@@ -64,11 +67,15 @@ function topLevelKeys(objectText: string): string[] {
 }
 
 export function sentOrganizationsOperations(dir = 'lambdas'): SentOperation[] {
+  return sentOperations('@aws-sdk/client-organizations', dir);
+}
+
+export function sentOperations(sdkModule: string, dir = 'lambdas'): SentOperation[] {
   const found = new Map<string, { parameters: Set<string>; sentFrom: Set<string> }>();
   for (const file of sourceFiles(dir)) {
     const source = readFileSync(join(PROJECT_ROOT, file), 'utf8');
-    if (!source.includes(SDK_MODULE)) continue;
-    for (const command of importedCommands(source)) {
+    if (!source.includes(sdkModule)) continue;
+    for (const command of importedCommands(source, sdkModule)) {
       for (const match of source.matchAll(new RegExp(`new ${command}\\(`, 'g'))) {
         const operation = command.replace(/Command$/, '');
         const entry = found.get(operation) ?? { parameters: new Set(), sentFrom: new Set() };

@@ -1,23 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { loadDesiredState } from '../../../../lambdas/domain/desired-state/loader.ts';
-import { plan } from '../../../../lambdas/domain/planner.ts';
 import { toReport } from '../../../../lambdas/domain/report/json.ts';
 import { renderMarkdown, renderMermaid } from '../../../../lambdas/domain/report/markdown.ts';
 import { ReportSchema } from '../../../../lambdas/domain/report/schema.ts';
 import { renderText } from '../../../../lambdas/domain/report/text.ts';
-import { parseSnapshot } from '../../../../lambdas/domain/snapshot.ts';
-
-function examplePlan() {
-  const text = readFileSync(new URL('../../../../config/ai-optout.yaml', import.meta.url), 'utf8');
-  const loaded = loadDesiredState(text, { file: 'config/ai-optout.yaml' });
-  if (!loaded.ok) throw new Error('example config invalid');
-  const snapshotText = readFileSync(
-    new URL('../../../../examples/lza-organization.snapshot.json', import.meta.url),
-    'utf8',
-  );
-  return plan(loaded.state, parseSnapshot(snapshotText, 'example'));
-}
+import { examplePlan } from '../../../support/example-plan.ts';
 
 describe('reports', () => {
   const result = examplePlan();

@@ -1,0 +1,87 @@
+/**
+ * The periodic custom AWS Config rule: on each invocation, the desired state the pipeline last checked
+ * (the state bucket's `ai-optout/latest/ai-optout.yaml`, lambdas/adapters/s3/latest-run.ts) is planned
+ * against the organization read now by the reconciler (audit: nothing is written), and every account is
+ * reported to Config, COMPLIANT or NON_COMPLIANT, with the event's result token.
+ *
+ * The event (https://docs.aws.amazon.com/config/latest/developerguide/evaluate-config_develop-rules_example-events.html):
+ * `invokingEvent` is a JSON string ("a function must parse the string with a JSON parser") whose
+ * `notificationCreationTime` is when Config triggered a periodic evaluation, used as each evaluation's
+ * OrderingTimestamp; `resultToken` goes back with PutEvaluations.
+ */
+import type { ConfigServiceClient } from '@aws-sdk/client-config-service';
+import type { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { z } from 'zod';
+import { putEvaluations } from '../adapters/config/evaluations.ts';
+import { Throttle } from '../adapters/organizations/throttle.ts';
+import type { LatestRun } from '../adapters/s3/latest-run.ts';
+import { LATEST_RUN_FILES } from '../domain/contract.ts';
+import { loadDesiredState } from '../domain/desired-state/loader.ts';
+import { ConfigurationError } from '../domain/errors.ts';
+import { accountEvaluations } from '../domain/evaluations.ts';
+import type { Logger } from '../pipeline-job/logger.ts';
+import { planLive } from '../reconciler.ts';
+
+const InvokingEventSchema = z.object({
+  messageType: z.string(),
+  notificationCreationTime: z.iso.datetime({ offset: true }),
+});
+
+const RuleEventSchema = z.object({
+  resultToken: z.string().min(1),
+  invokingEvent: z.string().transform((text, ctx) => {
+    try {
+      return InvokingEventSchema.parse(JSON.parse(text));
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'invokingEvent is not the JSON of a Config notification' });
+      return z.NEVER;
+    }
+  }),
+});
+
+export interface RuleDependencies {
+  organizations: OrganizationsClient;
+  config: ConfigServiceClient;
+  latestRun: LatestRun;
+  logger: Logger;
+  pace: 'published' | 'none';
+  /** PutEvaluations with TestMode (emulators). */
+  testMode?: boolean;
+}
+
+function readEvent(event: unknown) {
+  const parsed = RuleEventSchema.safeParse(event);
+  if (!parsed.success)
+    throw new ConfigurationError(
+      `not an AWS Config rule invocation: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
+  return parsed.data;
+}
+
+/** Evaluates every account and reports it to Config; returns how many evaluations were sent. */
+export async function evaluateRule(event: unknown, deps: RuleDependencies): Promise<number> {
+  const { resultToken, invokingEvent } = readEvent(event);
+  const file = LATEST_RUN_FILES.desiredState;
+  const source = await deps.latestRun.read(file);
+  if (!source)
+    throw new ConfigurationError(
+      `no desired state to evaluate: s3://${deps.latestRun.bucket}/${deps.latestRun.key(file)} is written by the pipeline's first finished run; run the pipeline once`,
+    );
+  const loaded = loadDesiredState(source, { file });
+  if (!loaded.ok)
+    throw new ConfigurationError(`${file} in the state bucket is not valid`, loaded.diagnostics);
+  const { snapshot, plan } = await planLive(
+    loaded.state,
+    { client: deps.organizations, throttle: new Throttle({ rates: deps.pace }) },
+    { mode: 'audit' },
+  );
+  const evaluations = accountEvaluations(plan, snapshot, new Date(invokingEvent.notificationCreationTime));
+  const sent = await putEvaluations(deps.config, {
+    resultToken,
+    evaluations,
+    ...(deps.testMode ? { testMode: true } : {}),
+  });
+  const nonCompliant = evaluations.filter((e) => e.ComplianceType === 'NON_COMPLIANT').length;
+  deps.logger.info({ evaluations: sent, nonCompliant, verdict: plan.verdict }, 'Config evaluations sent');
+  return sent;
+}

@@ -1,0 +1,147 @@
+/**
+ * The plan as AWS Security Finding Format (ASFF) findings for Security Hub: one per non-compliant
+ * account, one per unmanaged AI opt-out policy, and one when the policy type is not enabled.
+ *
+ * Facts (botocore securityhub/2018-10-26/service-2.json, `AwsSecurityFinding` and BatchImportFindings;
+ * https://docs.aws.amazon.com/securityhub/latest/userguide/securityhub-custom-providers.html):
+ * - required: SchemaVersion (`2018-10-08`), Id, ProductArn, GeneratorId, AwsAccountId, CreatedAt,
+ *   UpdatedAt, Title (≤ 256), Description (≤ 1024), Resources (1–32, each Type and Id);
+ * - with the default product ARN `arn:<partition>:securityhub:<region>:<account>:product/<account>/default`
+ *   the caller's account must be the finding's AwsAccountId: every finding is the function's own
+ *   account's, and the member account it is about is its resource (`AwsAccount`, `AWS::::Account:<id>`);
+ * - providers set severity and types through FindingProviderFields, not the top-level fields;
+ * - a finding is updated by importing it again with the same Id and a later UpdatedAt.
+ * Ids are deterministic, so the next run updates the same findings, and archives those it no longer finds
+ * (Compliance PASSED, RecordState ARCHIVED: `resolvedFinding`).
+ */
+import { pushTo } from './collections.ts';
+import type { Plan } from './planner/schema.ts';
+import { plural } from './plural.ts';
+
+export const FINDING_GENERATOR = 'ai-optout/effective-ai-services-opt-out';
+const SCHEMA_VERSION = '2018-10-08';
+const TYPES = ['Software and Configuration Checks/AWS Security Best Practices'];
+
+/** Where the findings are imported: the function's own account, region and partition. */
+export interface FindingScope {
+  accountId: string;
+  region: string;
+  partition: string;
+}
+
+/** The ASFF fields this tool sends (a subset of `AwsSecurityFinding`). */
+export interface Finding {
+  SchemaVersion: string;
+  Id: string;
+  ProductArn: string;
+  GeneratorId: string;
+  AwsAccountId: string;
+  CreatedAt: string;
+  UpdatedAt: string;
+  Title: string;
+  Description: string;
+  Resources: { Type: string; Id: string; Partition?: string; Region?: string }[];
+  FindingProviderFields: { Severity: { Label: string; Original: string }; Types: string[] };
+  Compliance: { Status: 'FAILED' | 'PASSED' };
+  RecordState: 'ACTIVE' | 'ARCHIVED';
+  ProductFields: Record<string, string>;
+}
+
+export function productArn(scope: FindingScope): string {
+  return `arn:${scope.partition}:securityhub:${scope.region}:${scope.accountId}:product/${scope.accountId}/default`;
+}
+
+function cut(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+type Problem = Pick<Finding, 'Title' | 'Description' | 'Resources'> & { key: string; severity: string };
+
+/** The findings of a plan, all FAILED and ACTIVE, first seen now (the adapter keeps an older CreatedAt). */
+export function complianceFindings(plan: Plan, scope: FindingScope, now: Date): Finding[] {
+  const time = now.toISOString();
+  const org = plan.organization;
+  return problems(plan, scope).map((problem) => ({
+    SchemaVersion: SCHEMA_VERSION,
+    Id: `ai-optout/${org.id}/${problem.key}`,
+    ProductArn: productArn(scope),
+    GeneratorId: FINDING_GENERATOR,
+    AwsAccountId: scope.accountId,
+    CreatedAt: time,
+    UpdatedAt: time,
+    Title: cut(problem.Title, 256),
+    Description: cut(problem.Description, 1024),
+    Resources: problem.Resources,
+    FindingProviderFields: {
+      Severity: { Label: problem.severity, Original: problem.severity },
+      Types: TYPES,
+    },
+    Compliance: { Status: 'FAILED' },
+    RecordState: 'ACTIVE',
+    ProductFields: { 'ai-optout/OrganizationId': org.id, 'ai-optout/Mode': plan.mode },
+  }));
+}
+
+function problems(plan: Plan, scope: FindingScope): Problem[] {
+  const org = plan.organization;
+  const organization = {
+    Type: 'Other',
+    Id: `arn:${scope.partition}:organizations::${org.managementAccountId}:organization/${org.id}`,
+    Partition: scope.partition,
+    Region: scope.region,
+  };
+  const byAccount = new Map<string, Plan['violations']>();
+  for (const violation of plan.violations) pushTo(byAccount, violation.accountId, violation);
+  const accounts: Problem[] = [...byAccount].map(([accountId, violations]) => {
+    const first = violations[0] as (typeof violations)[number];
+    return {
+      key: `account/${accountId}`,
+      severity: 'HIGH',
+      Title: `Account ${first.accountName} (${accountId}) does not opt out of AI services as the desired state expects`,
+      Description: `${first.path}/${first.accountName}: ${plural(violations.length, 'service')} not opted out: ${violations
+        .map((v) => `${v.service} is ${v.actual} (${v.causeDetail})`)
+        .join(
+          '; ',
+        )}. Fix the policies (ai-optout apply, or the pipeline in enforce mode) or the desired state.`,
+      Resources: [
+        {
+          Type: 'AwsAccount',
+          Id: `AWS::::Account:${accountId}`,
+          Partition: scope.partition,
+          Region: scope.region,
+        },
+      ],
+    };
+  });
+  const unmanaged: Problem[] = plan.changes
+    .filter((c) => c.action === 'unmanaged-policy' && c.policyId)
+    .map((c) => ({
+      key: `unmanaged-policy/${c.policyId}`,
+      severity: 'MEDIUM',
+      Title: `AI opt-out policy ${c.policy} is attached but not managed by ai-optout`,
+      Description: c.detail,
+      Resources: [organization],
+    }));
+  const typeDisabled: Problem[] = plan.changes
+    .filter((c) => c.action === 'enable-policy-type')
+    .map((c) => ({
+      key: 'policy-type-disabled',
+      severity: 'HIGH',
+      Title: 'The AI services opt-out policy type is not enabled: no account is opted out by policy',
+      Description: c.detail,
+      Resources: [organization],
+    }));
+  // One finding per unmanaged policy, wherever it is attached.
+  const seen = new Set<string>();
+  return [...typeDisabled, ...unmanaged, ...accounts].filter((p) => !seen.has(p.key) && seen.add(p.key));
+}
+
+/** A finding the run no longer finds: resolved and archived, as of now. */
+export function resolvedFinding(finding: Finding, now: Date): Finding {
+  return {
+    ...finding,
+    UpdatedAt: now.toISOString(),
+    Compliance: { Status: 'PASSED' },
+    RecordState: 'ARCHIVED',
+  };
+}

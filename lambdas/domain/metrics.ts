@@ -1,0 +1,72 @@
+/**
+ * The run's CloudWatch metrics as one embedded metric format (EMF) document: CloudWatch Logs extracts
+ * the metrics from the log line, so the function needs no cloudwatch:PutMetricData and makes no call
+ * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html:
+ * a root `_aws` with `Timestamp` in epoch milliseconds and `CloudWatchMetrics`, an array of
+ * MetricDirectives of `Namespace`, `Dimensions` (arrays of root member names) and `Metrics`
+ * (`Name`, optional `Unit`); every dimension and metric named there is a member of the root).
+ * The stack's alarm and dashboard (lib/compliance-monitoring.ts) read these names: one definition here.
+ */
+import type { Plan } from './planner/schema.ts';
+
+export const METRICS_NAMESPACE = 'AiOptOut';
+/** The one dimension: the function's name, so two deployments in one account keep their own series. */
+export const METRICS_DIMENSION = 'FunctionName';
+
+/** Metric names (PascalCase) and their CloudWatch units (botocore cloudwatch `StandardUnit`). */
+export const METRICS = {
+  NonCompliantAccounts: 'Count',
+  Violations: 'Count',
+  Changes: 'Count',
+  EffectiveChanges: 'Count',
+  Accounts: 'Count',
+  /** 0 in-sync, 1 drift: a number, so the dashboard can show the last one and graph it. */
+  Verdict: 'None',
+  DurationMs: 'Milliseconds',
+  ApiCalls: 'Count',
+} as const;
+export type MetricName = keyof typeof METRICS;
+
+/** The value of `Verdict` for each verdict. */
+export const VERDICT_VALUE = { 'in-sync': 0, drift: 1 } as const;
+
+export interface RunFigures {
+  /** The function's name (AWS_LAMBDA_FUNCTION_NAME). */
+  functionName: string;
+  timestamp: Date;
+  durationMs: number;
+  apiCalls: number;
+  /** What started the run, kept as a plain member (searchable in Logs Insights, not a metric). */
+  trigger?: string | undefined;
+}
+
+/** The EMF document of one finished run. */
+export function metricsDocument(plan: Plan, run: RunFigures): Record<string, unknown> {
+  const values: Record<MetricName, number> = {
+    NonCompliantAccounts: plan.accounts.nonCompliant,
+    Violations: plan.violations.length,
+    Changes: plan.changes.length,
+    EffectiveChanges: plan.effectiveChanges.length,
+    Accounts: plan.accounts.total,
+    Verdict: VERDICT_VALUE[plan.verdict],
+    DurationMs: Math.max(0, Math.round(run.durationMs)),
+    ApiCalls: run.apiCalls,
+  };
+  return {
+    _aws: {
+      Timestamp: run.timestamp.getTime(),
+      CloudWatchMetrics: [
+        {
+          Namespace: METRICS_NAMESPACE,
+          Dimensions: [[METRICS_DIMENSION]],
+          Metrics: Object.entries(METRICS).map(([Name, Unit]) => ({ Name, Unit })),
+        },
+      ],
+    },
+    [METRICS_DIMENSION]: run.functionName,
+    ...values,
+    verdict: plan.verdict,
+    mode: plan.mode,
+    ...(run.trigger ? { trigger: run.trigger } : {}),
+  };
+}

@@ -1,0 +1,35 @@
+/**
+ * The run's metrics: one embedded-metric-format line (lambdas/domain/metrics.ts) written straight to
+ * standard output, which Lambda sends to the function's log group, where CloudWatch Logs extracts the
+ * metrics. Written with process.stdout, not console: under Lambda's JSON log format console output is
+ * wrapped in a JSON envelope that escapes the document (awslabs/aws-embedded-metrics-node,
+ * src/sinks/ConsoleSink.ts, works around the same wrapping with a Console on process.stdout).
+ */
+import { metricsDocument } from '../domain/metrics.ts';
+import type { Plan } from '../domain/planner.ts';
+import type { JobRun } from './job-run.ts';
+
+/** Where the metrics line goes, and the function name that is its dimension. */
+export interface MetricsSink {
+  functionName: string;
+  write(line: string): void;
+}
+
+export function stdoutMetrics(functionName: string): MetricsSink {
+  return { functionName, write: (line) => process.stdout.write(line) };
+}
+
+/** Writes the metrics of a finished run, when the job has a sink (the handler wires one in Lambda). */
+export function emitMetrics(result: Plan, trigger: string | undefined, run: JobRun): void {
+  const sink = run.deps.metrics;
+  if (!sink) return;
+  const now = run.deps.now();
+  const document = metricsDocument(result, {
+    functionName: sink.functionName,
+    timestamp: now,
+    durationMs: now.getTime() - run.startedAt.getTime(),
+    apiCalls: run.watch.started - run.callsAtStart,
+    trigger,
+  });
+  sink.write(`${JSON.stringify(document)}\n`);
+}

@@ -1,0 +1,141 @@
+/**
+ * The Config rule's function against moto (Organizations, S3, Config): it plans the desired state the
+ * pipeline last checked against the organization, and sends PutEvaluations with the event's result
+ * token, one evaluation per account. moto implements PutEvaluations only with TestMode (it records
+ * nothing), so the evaluations are read from the request the SDK sent, which moto accepted.
+ */
+import { ConfigServiceClient, type PutEvaluationsCommandInput } from '@aws-sdk/client-config-service';
+import { ListAccountsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { LatestRun } from '../../../lambdas/adapters/s3/latest-run.ts';
+import { evaluateRule, type RuleDependencies } from '../../../lambdas/config-rule/evaluate.ts';
+import { createLogger } from '../../../lambdas/pipeline-job/logger.ts';
+import { convergeTo } from '../../support/apply-live.ts';
+import { type MotoServer, startMoto } from '../../support/moto.ts';
+import { createLzaOrg, TEST_CREDENTIALS } from '../../support/moto-org.ts';
+import {
+  adminS3Client,
+  CONFIG_YAML,
+  createBuckets,
+  logSink,
+  REGION,
+  STATE_BUCKET,
+} from '../pipeline-job/pipeline-fixtures.ts';
+
+let moto: MotoServer;
+let admin: OrganizationsClient;
+let s3: S3Client;
+let config: ConfigServiceClient;
+const sent: PutEvaluationsCommandInput[] = [];
+
+beforeAll(async () => {
+  moto = await startMoto();
+  const client = { region: REGION, endpoint: moto.endpoint, credentials: TEST_CREDENTIALS };
+  admin = new OrganizationsClient(client);
+  s3 = adminS3Client(moto.endpoint);
+  config = new ConfigServiceClient(client);
+  config.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (context.commandName === 'PutEvaluationsCommand')
+        sent.push(structuredClone(args.input as PutEvaluationsCommandInput));
+      return next(args);
+    },
+    { step: 'initialize', name: 'recordEvaluations' },
+  );
+});
+afterAll(async () => {
+  admin?.destroy();
+  s3?.destroy();
+  config?.destroy();
+  await moto?.stop();
+});
+beforeEach(async () => {
+  await moto.reset();
+  sent.length = 0;
+  await createBuckets(s3, STATE_BUCKET);
+});
+
+/** A periodic invocation, as the Config developer guide's example event. */
+function periodicEvent(token: string) {
+  return {
+    invokingEvent: JSON.stringify({
+      awsAccountId: '111111111111',
+      notificationCreationTime: '2026-12-01T06:00:00.373Z',
+      messageType: 'ScheduledNotification',
+      recordVersion: '1.0',
+    }),
+    resultToken: token,
+    eventLeftScope: false,
+    configRuleName: 'ai-optout-accounts',
+    accountId: '111111111111',
+    version: '1.0',
+  };
+}
+
+function deps(): RuleDependencies & { logs: ReturnType<typeof logSink> } {
+  const logs = logSink();
+  return {
+    organizations: admin,
+    config,
+    latestRun: new LatestRun(s3, STATE_BUCKET),
+    logger: createLogger(logs, 'debug'),
+    pace: 'none',
+    testMode: true,
+    logs,
+  };
+}
+
+async function accountIds(): Promise<string[]> {
+  return ((await admin.send(new ListAccountsCommand({}))).Accounts ?? []).map((a) => a.Id as string).sort();
+}
+
+describe('the Config rule', () => {
+  it('sends one evaluation per account with the result token: NON_COMPLIANT before the repair, COMPLIANT after', async () => {
+    // Prepare: the pipeline's last run kept its desired state
+    await createLzaOrg(admin);
+    await new LatestRun(s3, STATE_BUCKET).publish({ 'ai-optout.yaml': CONFIG_YAML });
+    const ids = await accountIds();
+
+    // Act
+    const first = await evaluateRule(periodicEvent('token-1'), deps());
+    await convergeTo(CONFIG_YAML, admin);
+    const second = await evaluateRule(periodicEvent('token-2'), deps());
+
+    // Assess
+    expect([first, second]).toEqual([ids.length, ids.length]);
+    expect(sent.map((s) => [s.ResultToken, s.TestMode, s.Evaluations?.length])).toEqual([
+      ['token-1', true, ids.length],
+      ['token-2', true, ids.length],
+    ]);
+    for (const [request, expected] of [
+      [sent[0], 'NON_COMPLIANT'],
+      [sent[1], 'COMPLIANT'],
+    ] as const) {
+      const evaluations = request?.Evaluations ?? [];
+      expect(evaluations.map((e) => e.ComplianceResourceId).sort()).toEqual(ids);
+      for (const e of evaluations) {
+        expect(e).toMatchObject({ ComplianceResourceType: 'AWS::::Account', ComplianceType: expected });
+        expect(e.OrderingTimestamp).toEqual(new Date('2026-12-01T06:00:00.373Z'));
+        expect((e.Annotation as string).length).toBeLessThanOrEqual(256);
+      }
+    }
+    expect(sent[0]?.Evaluations?.[0]?.Annotation).toMatch(/^Not opted out: /);
+  });
+
+  it('before the pipeline has kept a desired state it fails, saying where it looked and what to do', async () => {
+    await createLzaOrg(admin);
+
+    await expect(evaluateRule(periodicEvent('t'), deps())).rejects.toThrow(
+      `no desired state to evaluate: s3://${STATE_BUCKET}/ai-optout/latest/ai-optout.yaml is written by the pipeline's first finished run; run the pipeline once`,
+    );
+    expect(sent).toEqual([]);
+  });
+
+  it('an event that is not a Config invocation is refused, naming what is wrong', async () => {
+    await expect(evaluateRule({ resultToken: 't', invokingEvent: '{not json' }, deps())).rejects.toThrow(
+      'not an AWS Config rule invocation: invokingEvent: invokingEvent is not the JSON of a Config notification',
+    );
+    await expect(evaluateRule({ invokingEvent: '{}' }, deps())).rejects.toThrow(/resultToken/);
+  });
+});

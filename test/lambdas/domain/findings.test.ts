@@ -1,0 +1,52 @@
+/** The plan's ASFF findings, for the demo organization (5 non-compliant accounts, 3 unmanaged policies). */
+import { describe, expect, it } from 'vitest';
+import { complianceFindings, productArn, resolvedFinding } from '../../../lambdas/domain/findings.ts';
+import { examplePlan } from '../../support/example-plan.ts';
+
+const scope = { accountId: '111122223333', region: 'eu-west-1', partition: 'aws' };
+const now = new Date('2026-12-01T06:00:00Z');
+
+describe('Security Hub findings of a plan', () => {
+  const plan = examplePlan();
+  const findings = complianceFindings(plan, scope, now);
+
+  it('one per non-compliant account and one per unmanaged policy, all in the caller’s account under its default product', () => {
+    const accounts = findings.filter((f) => f.Resources[0]?.Type === 'AwsAccount');
+    expect(accounts).toHaveLength(plan.accounts.nonCompliant);
+    const unmanaged = plan.changes.filter((c) => c.action === 'unmanaged-policy');
+    expect(findings.filter((f) => f.Id.includes('/unmanaged-policy/'))).toHaveLength(
+      new Set(unmanaged.map((c) => c.policyId)).size,
+    );
+    expect(findings).toHaveLength(accounts.length + 3);
+    expect(new Set(findings.map((f) => f.Id)).size).toBe(findings.length);
+    for (const f of findings) {
+      expect(f.AwsAccountId).toBe('111122223333');
+      expect(f.ProductArn).toBe('arn:aws:securityhub:eu-west-1:111122223333:product/111122223333/default');
+      expect(f.Title.length).toBeLessThanOrEqual(256);
+      expect(f.Description.length).toBeLessThanOrEqual(1024);
+      expect(f.Resources.length).toBeGreaterThanOrEqual(1);
+    }
+    expect(productArn({ ...scope, partition: 'aws-cn', region: 'cn-north-1' })).toBe(
+      'arn:aws-cn:securityhub:cn-north-1:111122223333:product/111122223333/default',
+    );
+  });
+
+  it('an account finding says which services and which policy decide them', () => {
+    const dataDev = findings.find((f) => f.Resources[0]?.Id === 'AWS::::Account:347960518243');
+    expect(dataDev?.Title).toBe(
+      'Account data-dev (347960518243) does not opt out of AI services as the desired state expects',
+    );
+    expect(dataDev?.Description).toContain('default is optIn (dev-experiments on data-dev (347960518243))');
+  });
+
+  it('a resolved finding is passed and archived as of now, otherwise the same', () => {
+    const first = findings[0] as (typeof findings)[number];
+    const later = new Date('2026-12-02T06:00:00Z');
+    expect(resolvedFinding(first, later)).toEqual({
+      ...first,
+      UpdatedAt: '2026-12-02T06:00:00.000Z',
+      Compliance: { Status: 'PASSED' },
+      RecordState: 'ARCHIVED',
+    });
+  });
+});
