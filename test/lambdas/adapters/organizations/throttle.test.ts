@@ -3,7 +3,12 @@
  * The clock's `sleep` resolves only when a test advances the clock past its end.
  */
 import { describe, expect, it } from 'vitest';
-import { PUBLISHED_RATES, Throttle } from '../../../../lambdas/adapters/organizations/throttle.ts';
+import {
+  PUBLISHED_RATES,
+  rowOf,
+  THROTTLING_ROWS,
+  Throttle,
+} from '../../../../lambdas/adapters/organizations/throttle.ts';
 
 class FakeClock {
   time = 0;
@@ -150,6 +155,82 @@ describe('throttle: the published rates', () => {
     expect(unknown.started).toHaveLength(50);
     expect(unpaced.started).toHaveLength(50);
     expect(clock.sleeps).toEqual([]);
+  });
+});
+
+describe('throttle: rows of the throttling table', () => {
+  it("each operation takes its row's rate; every operation is in one row only", () => {
+    const operations = THROTTLING_ROWS.flatMap((row) => row.operations);
+    expect(new Set(operations).size).toBe(operations.length);
+    expect(PUBLISHED_RATES.ListAccountsForParent).toEqual({ rate: 5, burst: 8 });
+    expect(PUBLISHED_RATES.ListOrganizationalUnitsForParent).toEqual({ rate: 5, burst: 8 });
+    expect(PUBLISHED_RATES.ListChildren).toEqual({ rate: 6, burst: 10 });
+    expect(PUBLISHED_RATES.ListAccounts).toEqual({ rate: 8, burst: 12 });
+    expect(rowOf('ListOrganizationalUnitsForParent')).toBe(rowOf('ListAccountsForParent'));
+    expect(rowOf('ListTargetsForPolicy')).toBe(rowOf('ListPolicies'));
+    expect(rowOf('ListChildren')).not.toBe(rowOf('ListAccountsForParent'));
+  });
+
+  it('by row (the default), operations of one row share its bucket: 8 calls at once, then 5 per second', async () => {
+    // Prepare
+    const clock = new FakeClock();
+    const throttle = throttleOn(clock, { rates: 'published', maxInFlight: 100 });
+
+    // Act
+    const accounts = startCalls(throttle, clock, 'ListAccountsForParent', 6);
+    const ous = startCalls(throttle, clock, 'ListOrganizationalUnitsForParent', 4);
+    await clock.advance(0);
+    const atOnce = accounts.started.length + ous.started.length;
+    await clock.advance(400);
+
+    // Assess
+    expect(atOnce).toBe(8);
+    expect([...accounts.started, ...ous.started].sort((a, b) => a - b)).toEqual([
+      0, 0, 0, 0, 0, 0, 0, 0, 200, 400,
+    ]);
+  });
+
+  it("by operation, each operation of a row has a bucket of its own at the row's rate", async () => {
+    // Prepare
+    const clock = new FakeClock();
+    const throttle = throttleOn(clock, { rates: 'published', sharing: 'operation', maxInFlight: 100 });
+
+    // Act
+    const accounts = startCalls(throttle, clock, 'ListAccountsForParent', 8);
+    const ous = startCalls(throttle, clock, 'ListOrganizationalUnitsForParent', 8);
+    await clock.advance(0);
+
+    // Assess
+    expect(accounts.started).toEqual(Array(8).fill(0));
+    expect(ous.started).toEqual(Array(8).fill(0));
+  });
+
+  it('soonest names the operation whose bucket serves a new call first, the first on a tie', async () => {
+    // Prepare
+    const clock = new FakeClock();
+    const throttle = throttleOn(clock, { rates: 'published', maxInFlight: 100 });
+    const listings = ['ListAccountsForParent', 'ListChildren'] as const;
+    const fresh = throttle.soonest(listings);
+
+    // Act: the row of ListAccountsForParent spends its burst of 8 and has 2 more calls queued
+    startCalls(throttle, clock, 'ListOrganizationalUnitsForParent', 10);
+    await clock.advance(0);
+    const busy = throttle.soonest(listings);
+    startCalls(throttle, clock, 'ListChildren', 12);
+    await clock.advance(0);
+    const bothBusy = throttle.soonest(listings);
+    await clock.advance(10_000);
+    const rested = throttle.soonest(listings);
+
+    // Assess: the shared row's next token is 600 ms away (3 ahead at 5/s); ListChildren's, with 2
+    // queued beyond its burst, 500 ms away (3 at 6/s) after 12 calls, so it still wins
+    expect(fresh).toBe('ListAccountsForParent');
+    expect(busy).toBe('ListChildren');
+    expect(bothBusy).toBe('ListChildren');
+    expect(rested).toBe('ListAccountsForParent');
+    expect(new Throttle({ rates: 'none' }).soonest(['ListChildren', 'ListAccountsForParent'])).toBe(
+      'ListChildren',
+    );
   });
 });
 
