@@ -204,8 +204,10 @@ async function expectDecisions(configuration: RoleConfiguration, kase: Case, par
 describe('the operations the runtime code sends, found in the code', () => {
   it('include every read and write the reconciler is known to make', () => {
     const reads = `DescribeOrganization ListRoots ListOrganizationalUnitsForParent ListAccountsForParent
-      ListPolicies DescribePolicy ListTargetsForPolicy ListTagsForResource`.split(/\s+/);
-    expect(reads).toHaveLength(8);
+      ListChildren ListAccounts ListPolicies DescribePolicy ListTargetsForPolicy ListTagsForResource`.split(
+      /\s+/,
+    );
+    expect(reads).toHaveLength(10);
     // The writes the call counters know, but UntagResource: the tool never removes its tag.
     const writes = [...WRITE_OPERATIONS].filter((op) => op !== 'UntagResource');
     expect(writes).toHaveLength(7);
