@@ -1,0 +1,165 @@
+/**
+ * An AWS-rate simulator: an HTTP proxy in front of moto (or the in-memory model) that enforces AWS's
+ * published Organizations token buckets (throttle.ts, THROTTLING_ROWS), one per row of the throttling
+ * table or one per operation, and answers a call beyond its bucket with TooManyRequestsException
+ * (HTTP 400, as AWS does). Time is scaled: the simulator and the reader under test share a clock that
+ * runs `scale` times faster than the wall clock, so a read of several minutes at AWS's rates takes
+ * seconds.
+ *
+ * moto ignores MaxResults for ListChildren, ListParents and ListTargetsForPolicy; the simulator pages
+ * their answers at MaxResults (at most 20, as AWS) itself, so the calls counted are the calls AWS needs.
+ */
+import { Agent, createServer, type IncomingMessage, request, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type BucketSharing, PUBLISHED_RATES, rowOf } from '../lambdas/adapters/organizations/throttle.ts';
+
+/** A clock `scale` times faster than the wall clock, in milliseconds since its start. */
+export class ScaledClock {
+  private readonly origin = performance.now();
+  constructor(readonly scale: number) {}
+  now = (): number => (performance.now() - this.origin) * this.scale;
+  sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms / this.scale));
+}
+
+export interface RateSimulator {
+  endpoint: string;
+  /** Calls answered by the upstream, by operation. */
+  readonly calls: Record<string, number>;
+  /** Calls refused with TooManyRequestsException, by operation. */
+  readonly throttled: Record<string, number>;
+  /** Fills every bucket and zeroes the counts (before each measured read). */
+  reset(): void;
+  stop(): Promise<void>;
+}
+
+class Bucket {
+  private tokens: number;
+  private last: number;
+  constructor(
+    private readonly rate: number,
+    private readonly burst: number,
+    private readonly now: () => number,
+  ) {
+    this.tokens = burst;
+    this.last = now();
+  }
+  take(): boolean {
+    const now = this.now();
+    this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.rate);
+    this.last = now;
+    // The client's pacer takes its token just before the request leaves: allow for float rounding.
+    if (this.tokens < 1 - 1e-6) return false;
+    this.tokens -= 1;
+    return true;
+  }
+}
+
+const REPAGED: Record<string, string> = {
+  ListChildren: 'Children',
+  ListParents: 'Parents',
+  ListTargetsForPolicy: 'Targets',
+};
+
+async function bodyOf(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' });
+  res.end(JSON.stringify(body));
+}
+
+export async function startRateSimulator(
+  upstream: string,
+  options: { sharing: BucketSharing; clock: ScaledClock },
+): Promise<RateSimulator> {
+  const target = new URL(upstream);
+  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+  let buckets = new Map<string, Bucket>();
+  const calls: Record<string, number> = {};
+  const throttled: Record<string, number> = {};
+  const rest = new Map<string, unknown[]>();
+  let nextToken = 0;
+
+  const admit = (operation: string): boolean => {
+    const limit = PUBLISHED_RATES[operation];
+    if (!limit) return true;
+    const key = options.sharing === 'row' ? rowOf(operation) : operation;
+    let bucket = buckets.get(key);
+    if (!bucket) {
+      bucket = new Bucket(limit.rate, limit.burst, options.clock.now);
+      buckets.set(key, bucket);
+    }
+    return bucket.take();
+  };
+
+  const forward = (req: IncomingMessage, body: Buffer): Promise<{ status: number; body: Buffer }> =>
+    new Promise((resolve, reject) => {
+      const headers = { ...req.headers, host: target.host, 'content-length': String(body.length) };
+      const upstreamRequest = request(
+        { agent, host: target.hostname, port: target.port, method: req.method, path: req.url, headers },
+        (response) =>
+          bodyOf(response).then((b) => resolve({ status: response.statusCode ?? 500, body: b }), reject),
+      );
+      upstreamRequest.on('error', reject);
+      upstreamRequest.end(body);
+    });
+
+  /** Serves a list moto answered whole in pages of MaxResults, keeping the rest under a token of ours. */
+  const repage = (member: string, input: Record<string, unknown>, answer: Record<string, unknown>) => {
+    const items = (answer[member] as unknown[] | undefined) ?? [];
+    const size = Math.min(20, Number(input.MaxResults ?? 20) || 20);
+    if (items.length <= size) return answer;
+    const token = `sim-${nextToken++}`;
+    rest.set(token, items.slice(size));
+    return { ...answer, [member]: items.slice(0, size), NextToken: token };
+  };
+
+  const server = createServer(async (req, res) => {
+    try {
+      const body = await bodyOf(req);
+      const header = String(req.headers['x-amz-target'] ?? '');
+      const operation = header.slice(header.lastIndexOf('.') + 1);
+      if (!admit(operation)) {
+        throttled[operation] = (throttled[operation] ?? 0) + 1;
+        return json(res, 400, { __type: 'TooManyRequestsException', Message: 'Rate exceeded' });
+      }
+      calls[operation] = (calls[operation] ?? 0) + 1;
+      const member = REPAGED[operation];
+      const input = body.length > 0 ? (JSON.parse(body.toString('utf8')) as Record<string, unknown>) : {};
+      const token = typeof input.NextToken === 'string' ? input.NextToken : undefined;
+      if (member && token && rest.has(token)) {
+        const items = rest.get(token) ?? [];
+        rest.delete(token);
+        return json(res, 200, repage(member, input, { [member]: items }));
+      }
+      const answer = await forward(req, body);
+      if (!member || answer.status !== 200) {
+        res.writeHead(answer.status, { 'content-type': 'application/x-amz-json-1.1' });
+        return res.end(answer.body);
+      }
+      json(res, 200, repage(member, input, JSON.parse(answer.body.toString('utf8'))));
+    } catch (error) {
+      json(res, 500, { __type: 'ServiceException', Message: String(error) });
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    calls,
+    throttled,
+    reset() {
+      buckets = new Map();
+      for (const counts of [calls, throttled]) for (const key of Object.keys(counts)) delete counts[key];
+      rest.clear();
+    },
+    async stop() {
+      agent.destroy();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
