@@ -4,7 +4,10 @@
  *
  * - every parent's OUs come from ListOrganizationalUnitsForParent (the only list that names them);
  * - every parent's accounts come either from ListAccountsForParent (with their details) or from
- *   ListChildren (ids only, another row), whichever bucket would serve the call first;
+ *   ListChildren (ids only, another row): parents wait in one queue, and a few workers per listing take
+ *   the next parent as they finish one, so each row's bucket pulls as much work as it can serve. The
+ *   first listing always works; the others take a parent only while the first one's bucket has no
+ *   token to spare (so a small organization, or an unpaced read, uses ListAccountsForParent alone);
  * - the details of accounts listed by ListChildren come from one ListAccounts pass (a third row, 20
  *   accounts a page), started when ListChildren is first used.
  *
@@ -59,6 +62,18 @@ interface WalkOptions {
   stop?: AbortSignal | undefined;
 }
 
+/** Parents one listing works on at once (the throttle's in-flight cap is 4 per bucket). */
+const WORKERS_PER_LISTING = 4;
+
+/** A parent's accounts as listed: with their details, or ids only (ListChildren). */
+type Listed = { accounts: Account[] } | { ids: string[] };
+
+interface MemberJob {
+  parentId: string;
+  resolve: (listed: Listed) => void;
+  reject: (error: unknown) => void;
+}
+
 /** Awaits `promise` but lets a rejection be handled later (no unhandled rejection meanwhile). */
 function deferred<T>(promise: Promise<T>): Promise<T> {
   promise.catch(() => {});
@@ -70,6 +85,8 @@ export class HierarchyWalk {
   private readonly accounts: OrgSnapshot['accounts'];
   private readonly pending: Set<string>;
   private directoryRead: Promise<Map<string, Account>> | undefined;
+  private readonly memberJobs: MemberJob[] = [];
+  private readonly workers = new Map<MemberListing, number>();
 
   constructor(
     private readonly pager: Pager,
@@ -151,29 +168,67 @@ export class HierarchyWalk {
     return ous.filter((ou) => ou.Id);
   }
 
-  /** The accounts directly under one parent, through whichever listing is free first. */
+  /** The accounts directly under one parent, listed by the first worker free to take it. */
   private async members(parentId: string): Promise<Account[]> {
-    if (this.options.throttle.soonest(this.options.listings) === 'ListAccountsForParent') {
-      return this.accountsForParent(parentId);
+    const listed = await new Promise<Listed>((resolve, reject) => {
+      this.memberJobs.push({ parentId, resolve, reject });
+      this.startWorkers();
+    });
+    if ('accounts' in listed) return listed.accounts;
+    const directory = await this.directory();
+    const found = listed.ids.map((id) => directory.get(id));
+    if (found.every((account): account is Account => account !== undefined)) return found;
+    // An account ListAccounts did not list (created or moved in meanwhile): ask its parent for details.
+    return this.accountsForParent(parentId);
+  }
+
+  private startWorkers(): void {
+    for (const listing of this.options.listings) {
+      while (
+        this.memberJobs.length > 0 &&
+        (this.workers.get(listing) ?? 0) < WORKERS_PER_LISTING &&
+        this.mayTake(listing)
+      ) {
+        this.workers.set(listing, (this.workers.get(listing) ?? 0) + 1);
+        void this.work(listing);
+      }
     }
+  }
+
+  private mayTake(listing: MemberListing): boolean {
+    const [first] = this.options.listings;
+    return listing === first || this.options.throttle.delayMs(first) > 0;
+  }
+
+  private async work(listing: MemberListing): Promise<void> {
+    for (let job = this.memberJobs.shift(); job; job = this.nextJob(listing)) {
+      try {
+        this.options.stop?.throwIfAborted();
+        job.resolve(await this.listMembers(listing, job.parentId));
+      } catch (error) {
+        job.reject(error);
+      }
+      this.startWorkers(); // the first listing's bucket may have run out of tokens meanwhile
+    }
+    this.workers.set(listing, (this.workers.get(listing) ?? 1) - 1);
+  }
+
+  private nextJob(listing: MemberListing): MemberJob | undefined {
+    return this.mayTake(listing) ? this.memberJobs.shift() : undefined;
+  }
+
+  private async listMembers(listing: MemberListing, parentId: string): Promise<Listed> {
+    if (listing === 'ListAccountsForParent') return { accounts: await this.accountsForParent(parentId) };
+    void this.directory().catch(() => {}); // started now, awaited by members() once the worker is free
     const ids = await this.pager.paginate<ListChildrenCommandOutput, string>(
       'ListChildren',
       (client, NextToken) =>
         client.send(
-          new ListChildrenCommand({
-            ParentId: parentId,
-            ChildType: 'ACCOUNT',
-            NextToken,
-            MaxResults: PAGE_SIZE,
-          }),
+          new ListChildrenCommand({ ParentId: parentId, ChildType: 'ACCOUNT', NextToken, MaxResults: PAGE_SIZE }),
         ),
       (page) => page.Children?.map((child) => child.Id).filter((id): id is string => Boolean(id)),
     );
-    const directory = await this.directory();
-    const found = ids.map((id) => directory.get(id));
-    if (found.every((account): account is Account => account !== undefined)) return found;
-    // An account ListAccounts did not list (created or moved in meanwhile): ask its parent for details.
-    return this.accountsForParent(parentId);
+    return { ids };
   }
 
   private async accountsForParent(parentId: string): Promise<Account[]> {

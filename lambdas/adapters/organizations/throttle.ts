@@ -5,8 +5,8 @@
  * SDK's adaptive retry stays behind it for the throttles that still happen (other callers share the
  * same buckets).
  *
- * The reader spreads interchangeable calls over several rows (`soonest` says which bucket would serve a
- * call first), since each row has a budget of its own.
+ * The reader spreads interchangeable calls over several rows (`delayMs` says how soon a bucket would
+ * serve a call), since each row has a budget of its own.
  */
 
 interface RateLimit {
@@ -180,14 +180,9 @@ export class Throttle {
     return this.bucketOf(operation).run(guarded);
   }
 
-  /** Of operations that can do the same work, the one whose bucket serves a new call first (ties: the first). */
-  soonest<Operation extends string>(operations: readonly [Operation, ...Operation[]]): Operation {
-    let best = operations[0];
-    let bestDelay = this.bucketOf(best).delayMs();
-    for (const operation of operations.slice(1)) {
-      const delay = this.bucketOf(operation).delayMs();
-      if (delay < bestDelay) [best, bestDelay] = [operation, delay];
-    }
-    return best;
+  /** Milliseconds until a call of `operation` made now would get its token (0 when unpaced or free). */
+  delayMs(operation: string): number {
+    return this.bucketOf(operation).delayMs();
   }
+
 }

@@ -24,11 +24,10 @@ import {
 const env = useLiveEnvironment();
 const NOW = new Date('2026-12-01T12:00:00Z');
 
-/** Hands out the listings in turn, so one walk uses both (a paced throttle picks by its buckets). */
-class AlternatingThrottle extends Throttle {
-  private turn = 0;
-  override soonest<Operation extends string>(operations: readonly [Operation, ...Operation[]]): Operation {
-    return operations[this.turn++ % operations.length] as Operation;
+/** A throttle whose first bucket never has a token to spare, so every listing works (a paced throttle decides by its buckets). */
+class BusyThrottle extends Throttle {
+  override delayMs(): number {
+    return 1;
   }
 }
 
@@ -74,10 +73,7 @@ describe('hierarchy walk: every listing gives the same snapshot', () => {
     const org = await largerLzaOrg();
     const before = reader(['ListAccountsForParent']);
     const children = reader(['ListChildren']);
-    const mixed = reader(
-      ['ListAccountsForParent', 'ListChildren'],
-      new AlternatingThrottle({ rates: 'none' }),
-    );
+    const mixed = reader(['ListAccountsForParent', 'ListChildren'], new BusyThrottle({ rates: 'none' }));
 
     // Act
     const expected = normalized(await before.reader.read(NOW));
@@ -149,11 +145,13 @@ describe('hierarchy walk: cut short and continued', () => {
       // Prepare
       const org = await largerLzaOrg();
       const expected = normalized(await reader(['ListAccountsForParent']).reader.read(NOW));
+      // The listing stopped at works first, so it makes enough calls; ListChildren otherwise (the directory is read).
+      const listings: [MemberListing, MemberListing] =
+        operation === 'ListAccountsForParent'
+          ? ['ListAccountsForParent', 'ListChildren']
+          : ['ListChildren', 'ListAccountsForParent'];
       const stop = new AbortController();
-      const first = reader(
-        ['ListChildren', 'ListAccountsForParent'],
-        new AlternatingThrottle({ rates: 'none', signal: stop.signal }),
-      );
+      const first = reader(listings, new BusyThrottle({ rates: 'none', signal: stop.signal }));
       let seen = 0;
       first.client.middlewareStack.add(
         (next, context) => async (args) => {
@@ -166,10 +164,7 @@ describe('hierarchy walk: cut short and continued', () => {
 
       // Act
       const cut = await first.reader.walkHierarchy(startOfWalk(org.rootId), stop.signal);
-      const second = reader(
-        ['ListChildren', 'ListAccountsForParent'],
-        new AlternatingThrottle({ rates: 'none' }),
-      );
+      const second = reader(listings, new BusyThrottle({ rates: 'none' }));
       const finished = await second.reader.walkHierarchy(cut);
 
       // Assess

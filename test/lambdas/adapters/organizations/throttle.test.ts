@@ -205,32 +205,29 @@ describe('throttle: rows of the throttling table', () => {
     expect(ous.started).toEqual(Array(8).fill(0));
   });
 
-  it('soonest names the operation whose bucket serves a new call first, the first on a tie', async () => {
+  it('delayMs says how soon a new call would get its token: 0 while the bucket has one to spare', async () => {
     // Prepare
     const clock = new FakeClock();
     const throttle = throttleOn(clock, { rates: 'published', maxInFlight: 100 });
-    const listings = ['ListAccountsForParent', 'ListChildren'] as const;
-    const fresh = throttle.soonest(listings);
+    const fresh = throttle.delayMs('ListAccountsForParent');
 
     // Act: the row of ListAccountsForParent spends its burst of 8 and has 2 more calls queued
     startCalls(throttle, clock, 'ListOrganizationalUnitsForParent', 10);
     await clock.advance(0);
-    const busy = throttle.soonest(listings);
-    startCalls(throttle, clock, 'ListChildren', 12);
-    await clock.advance(0);
-    const bothBusy = throttle.soonest(listings);
+    const busy = throttle.delayMs('ListAccountsForParent');
+    const otherRow = throttle.delayMs('ListChildren');
+    await clock.advance(100);
+    const later = throttle.delayMs('ListAccountsForParent');
     await clock.advance(10_000);
-    const rested = throttle.soonest(listings);
+    const rested = throttle.delayMs('ListAccountsForParent');
 
-    // Assess: the shared row's next token is 600 ms away (3 ahead at 5/s); ListChildren's, with 2
-    // queued beyond its burst, 500 ms away (3 at 6/s) after 12 calls, so it still wins
-    expect(fresh).toBe('ListAccountsForParent');
-    expect(busy).toBe('ListChildren');
-    expect(bothBusy).toBe('ListChildren');
-    expect(rested).toBe('ListAccountsForParent');
-    expect(new Throttle({ rates: 'none' }).soonest(['ListChildren', 'ListAccountsForParent'])).toBe(
-      'ListChildren',
-    );
+    // Assess: 3 tokens ahead of a new call (2 queued and its own) at 5 per second
+    expect(fresh).toBe(0);
+    expect(busy).toBeCloseTo(600, 6);
+    expect(otherRow).toBe(0);
+    expect(later).toBeCloseTo(500, 6);
+    expect(rested).toBe(0);
+    expect(new Throttle({ rates: 'none' }).delayMs('ListAccountsForParent')).toBe(0);
   });
 });
 
