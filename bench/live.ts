@@ -8,7 +8,8 @@
  *   (per account, no per-node cache), DescribePolicy once per distinct policy.
  *
  * For each it prints calls per operation, wall time against moto, and the time that call mix takes at
- * AWS's published per-operation rates. Both measures see at most CONCURRENCY requests in flight, and
+ * AWS's published per-operation rates. With `--aws-rates` it runs live-rates.ts instead: the read
+ * through an AWS-rate simulator, before and after spreading it over the throttling table's rows. Both measures see at most CONCURRENCY requests in flight, and
  * the walk's effective attachments are checked against the plan's snapshot for every account.
  */
 
@@ -599,4 +600,9 @@ async function main(): Promise<void> {
   );
 }
 
-await main();
+if (process.argv.includes('--aws-rates')) {
+  const { runAwsRates } = await import('./live-rates.ts');
+  await runAwsRates(sizes);
+} else {
+  await main();
+}

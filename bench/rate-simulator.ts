@@ -27,10 +27,21 @@ export interface RateSimulator {
   readonly calls: Record<string, number>;
   /** Calls refused with TooManyRequestsException, by operation. */
   readonly throttled: Record<string, number>;
+  /** Scaled time (ms) of each operation's first and last admitted call. */
+  readonly spans: Record<string, { first: number; last: number }>;
   /** Fills every bucket and zeroes the counts (before each measured read). */
   reset(): void;
   stop(): Promise<void>;
 }
+
+/**
+ * Real milliseconds by which a request may reach the simulator later than its predecessors relative to
+ * when the client's pacer released it (event-loop and socket jitter on a loaded machine, multiplied by
+ * the scale): the bucket lends that much refill instead of refusing, and takes it back from the next
+ * refills, so the long-run rate and the burst are still AWS's. Without it a late request is refused,
+ * its retry takes the token the pacer meant for the next call, and the deficit never recovers.
+ */
+const JITTER_MS = 100;
 
 class Bucket {
   private tokens: number;
@@ -38,17 +49,17 @@ class Bucket {
   constructor(
     private readonly rate: number,
     private readonly burst: number,
-    private readonly now: () => number,
+    private readonly clock: ScaledClock,
   ) {
     this.tokens = burst;
-    this.last = now();
+    this.last = clock.now();
   }
   take(): boolean {
-    const now = this.now();
+    const now = this.clock.now();
     this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.rate);
     this.last = now;
-    // The client's pacer takes its token just before the request leaves: allow for float rounding.
-    if (this.tokens < 1 - 1e-6) return false;
+    const lent = ((JITTER_MS * this.clock.scale) / 1000) * this.rate;
+    if (this.tokens < 1 - lent) return false;
     this.tokens -= 1;
     return true;
   }
@@ -80,6 +91,7 @@ export async function startRateSimulator(
   let buckets = new Map<string, Bucket>();
   const calls: Record<string, number> = {};
   const throttled: Record<string, number> = {};
+  const spans: Record<string, { first: number; last: number }> = {};
   const rest = new Map<string, unknown[]>();
   let nextToken = 0;
 
@@ -89,7 +101,7 @@ export async function startRateSimulator(
     const key = options.sharing === 'row' ? rowOf(operation) : operation;
     let bucket = buckets.get(key);
     if (!bucket) {
-      bucket = new Bucket(limit.rate, limit.burst, options.clock.now);
+      bucket = new Bucket(limit.rate, limit.burst, options.clock);
       buckets.set(key, bucket);
     }
     return bucket.take();
@@ -127,6 +139,8 @@ export async function startRateSimulator(
         return json(res, 400, { __type: 'TooManyRequestsException', Message: 'Rate exceeded' });
       }
       calls[operation] = (calls[operation] ?? 0) + 1;
+      const now = options.clock.now();
+      spans[operation] = { first: spans[operation]?.first ?? now, last: now };
       const member = REPAGED[operation];
       const input = body.length > 0 ? (JSON.parse(body.toString('utf8')) as Record<string, unknown>) : {};
       const token = typeof input.NextToken === 'string' ? input.NextToken : undefined;
@@ -151,9 +165,11 @@ export async function startRateSimulator(
     endpoint: `http://127.0.0.1:${port}`,
     calls,
     throttled,
+    spans,
     reset() {
       buckets = new Map();
-      for (const counts of [calls, throttled]) for (const key of Object.keys(counts)) delete counts[key];
+      for (const record of [calls, throttled, spans])
+        for (const key of Object.keys(record)) delete record[key];
       rest.clear();
     },
     async stop() {
