@@ -10,28 +10,25 @@
  * it; larger ones are read from the in-memory model of the same generated organization (moto's list
  * calls scan every account, which the scaled clock would multiply into the measured time).
  */
-import {
-  AttachPolicyCommand,
-  CreateAccountCommand,
-  CreateOrganizationalUnitCommand,
-  CreateOrganizationCommand,
-  CreatePolicyCommand,
-  EnablePolicyTypeCommand,
-  ListRootsCommand,
-  MoveAccountCommand,
-  OrganizationsClient,
-} from '@aws-sdk/client-organizations';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { OrganizationsReader, startOfWalk } from '../lambdas/adapters/organizations/reader.ts';
 import { type BucketSharing, PUBLISHED_RATES, Throttle } from '../lambdas/adapters/organizations/throttle.ts';
-import { AI_POLICY_TYPE } from '../lambdas/domain/contract.ts';
 import type { OrgSnapshot } from '../lambdas/domain/model.ts';
 import { type ReconcileOptions, readResumable } from '../lambdas/reconciler.ts';
 import { startMoto } from '../test/support/moto.ts';
+import {
+  addAccount,
+  addOu,
+  addPolicy,
+  createOrganization,
+  enableAiPolicyType,
+  TEST_CREDENTIALS,
+} from '../test/support/moto-org.ts';
 import { generateOrg } from './generate-org.ts';
 import { startOrgModel } from './org-model-server.ts';
 import { type RateSimulator, ScaledClock, startRateSimulator } from './rate-simulator.ts';
 import { readFloorSeconds } from './read-floor.ts';
-import { fmtN, fmtS, MOTO_ACCOUNT_ID, nameMotoAccount, pool, table } from './support.ts';
+import { fmtN, fmtS, nameMotoAccount, pool, table } from './support.ts';
 
 const MOTO_UP_TO = 1_000;
 /**
@@ -45,7 +42,6 @@ const SCALE = { moto: 2, model: Number(process.env.BENCH_SCALE ?? 5) };
  * scale, already makes a latency of AWS's order; the summary prints it (ListAccounts pages are sequential).
  */
 const MODEL_LATENCY_MS = 0;
-const CREDENTIALS = { accessKeyId: 'testing', secretAccessKey: 'testing' };
 const MODELS: readonly BucketSharing[] = ['row', 'operation'];
 const STRATEGIES = ['before', 'after'] as const;
 type Strategy = (typeof STRATEGIES)[number];
@@ -69,7 +65,7 @@ function client(endpoint: string, moto: boolean): OrganizationsClient {
   const created = new OrganizationsClient({
     region: 'us-east-1',
     endpoint,
-    credentials: CREDENTIALS,
+    credentials: TEST_CREDENTIALS,
     retryMode: 'standard',
     maxAttempts: 10,
   });
@@ -77,58 +73,32 @@ function client(endpoint: string, moto: boolean): OrganizationsClient {
   return created;
 }
 
-/** Builds the generated organization in moto; returns nothing (the reads compare with each other). */
+/** Builds the generated organization in moto, through the live tests' builders (OUs by path, accounts by name). */
 async function buildInMoto(endpoint: string, snapshot: OrgSnapshot): Promise<void> {
-  const org = client(endpoint, true);
-  await org.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }));
-  const rootId = (await org.send(new ListRootsCommand({}))).Roots?.[0]?.Id as string;
-  await org.send(new EnablePolicyTypeCommand({ RootId: rootId, PolicyType: AI_POLICY_TYPE }));
-  const ids = new Map([[snapshot.root.id, rootId]]);
-  ids.set(snapshot.organization.managementAccountId, MOTO_ACCOUNT_ID);
-  // generate-org adds every OU after its parent: create them level by level.
-  for (let level = snapshot.organizationalUnits; level.length > 0; ) {
-    const ready = level.filter((ou) => ids.has(ou.parentId));
-    await pool(ready, 8, async (ou) => {
-      const created = await org.send(
-        new CreateOrganizationalUnitCommand({ ParentId: ids.get(ou.parentId), Name: ou.name }),
-      );
-      ids.set(ou.id, created.OrganizationalUnit?.Id as string);
-    });
-    level = level.filter((ou) => !ids.has(ou.id));
-  }
+  const admin = client(endpoint, true);
+  const org = await createOrganization(admin);
+  await enableAiPolicyType(admin, org);
+  const ous = new Map(snapshot.organizationalUnits.map((ou) => [ou.id, ou]));
+  const pathOf = (id: string): string | undefined => {
+    const ou = ous.get(id);
+    if (!ou) return undefined; // the root
+    const parent = pathOf(ou.parentId);
+    return parent ? `${parent}/${ou.name}` : ou.name;
+  };
+  for (const ou of snapshot.organizationalUnits) await addOu(admin, org, pathOf(ou.id) as string);
   const members = snapshot.accounts.filter((a) => a.id !== snapshot.organization.managementAccountId);
-  await pool(members, 8, async (account) => {
-    const created = await org.send(
-      new CreateAccountCommand({ AccountName: account.name, Email: account.email as string }),
-    );
-    const id = created.CreateAccountStatus?.AccountId as string;
-    ids.set(account.id, id);
-    if (account.parentId !== snapshot.root.id) {
-      await org.send(
-        new MoveAccountCommand({
-          AccountId: id,
-          SourceParentId: rootId,
-          DestinationParentId: ids.get(account.parentId),
-        }),
-      );
-    }
-  });
+  await pool(members, 8, (account) => addAccount(admin, org, account.name, pathOf(account.parentId)));
+  const names = new Map(snapshot.accounts.map((a) => [a.id, a.name]));
   for (const policy of snapshot.policies) {
-    const created = await org.send(
-      new CreatePolicyCommand({
-        Name: policy.name,
-        Description: policy.description,
-        Type: AI_POLICY_TYPE,
-        Content: policy.content,
-        Tags: Object.entries(policy.tags).map(([Key, Value]) => ({ Key, Value })),
-      }),
+    const targets = policy.targets.map((id) =>
+      id === snapshot.root.id ? 'root' : (pathOf(id) ?? (names.get(id) as string)),
     );
-    const PolicyId = created.Policy?.PolicySummary?.Id as string;
-    await pool(policy.targets, 8, (target) =>
-      org.send(new AttachPolicyCommand({ PolicyId, TargetId: ids.get(target) as string })),
-    );
+    await addPolicy(admin, org, policy.name, policy.content, targets, {
+      tags: policy.tags,
+      description: policy.description,
+    });
   }
-  org.destroy();
+  admin.destroy();
 }
 
 /** The read on main before this change: OUs and accounts per parent, then the root and policies. */

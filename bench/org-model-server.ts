@@ -6,10 +6,10 @@
  * It answers like AWS's JSON protocol (X-Amz-Target, application/x-amz-json-1.1), pages every list at
  * MaxResults (default and most 20), and waits `latencyMs` (real milliseconds) before each answer.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
 import { AI_POLICY_TYPE } from '../lambdas/domain/contract.ts';
 import type { OrgSnapshot } from '../lambdas/domain/model.ts';
+import { bodyOf, listenOnLoopback, sendJson as send } from './support.ts';
 
 export interface OrgModelServer {
   endpoint: string;
@@ -114,22 +114,11 @@ function handlers(snapshot: OrgSnapshot): Record<string, (input: Input) => Answe
   };
 }
 
-async function bodyOf(req: IncomingMessage): Promise<Input> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  const text = Buffer.concat(chunks).toString('utf8');
-  return text ? (JSON.parse(text) as Input) : {};
-}
-
-function send(res: ServerResponse, status: number, body: Answer): void {
-  res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' });
-  res.end(JSON.stringify(body));
-}
-
 export async function startOrgModel(snapshot: OrgSnapshot, latencyMs = 0): Promise<OrgModelServer> {
   const answer = handlers(snapshot);
   const server = createServer(async (req, res) => {
-    const input = await bodyOf(req);
+    const text = (await bodyOf(req)).toString('utf8');
+    const input = (text ? JSON.parse(text) : {}) as Input;
     const target = String(req.headers['x-amz-target'] ?? '');
     const handler = answer[target.slice(target.lastIndexOf('.') + 1)];
     if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
@@ -140,10 +129,5 @@ export async function startOrgModel(snapshot: OrgSnapshot, latencyMs = 0): Promi
       send(res, 400, { __type: 'InvalidInputException', Message: String(error) });
     }
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
+  return listenOnLoopback(server);
 }

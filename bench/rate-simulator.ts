@@ -9,9 +9,9 @@
  * moto ignores MaxResults for ListChildren, ListParents and ListTargetsForPolicy; the simulator pages
  * their answers at MaxResults (at most 20, as AWS) itself, so the calls counted are the calls AWS needs.
  */
-import { Agent, createServer, type IncomingMessage, request, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { Agent, createServer, type IncomingMessage, request } from 'node:http';
 import { type BucketSharing, PUBLISHED_RATES, rowOf } from '../lambdas/adapters/organizations/throttle.ts';
+import { bodyOf, sendJson as json, listenOnLoopback } from './support.ts';
 
 /** A clock `scale` times faster than the wall clock, in milliseconds since its start. */
 export class ScaledClock {
@@ -70,17 +70,6 @@ const REPAGED: Record<string, string> = {
   ListParents: 'Parents',
   ListTargetsForPolicy: 'Targets',
 };
-
-async function bodyOf(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
-
-function json(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' });
-  res.end(JSON.stringify(body));
-}
 
 export async function startRateSimulator(
   upstream: string,
@@ -159,10 +148,9 @@ export async function startRateSimulator(
       json(res, 500, { __type: 'ServiceException', Message: String(error) });
     }
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const listening = await listenOnLoopback(server);
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint: listening.endpoint,
     calls,
     throttled,
     spans,
@@ -174,8 +162,7 @@ export async function startRateSimulator(
     },
     async stop() {
       agent.destroy();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await listening.stop();
     },
   };
 }

@@ -1,7 +1,9 @@
 /**
- * Helpers the live benchmarks share: bounded concurrency, moto's account header, number formats and
- * plain-text tables.
+ * Helpers the live benchmarks share: bounded concurrency, moto's account header, number formats,
+ * plain-text tables, and the small HTTP servers' plumbing (AWS's JSON protocol).
  */
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { OrganizationsClient } from '@aws-sdk/client-organizations';
 
 /** The management account moto gives the organization it creates for this caller. */
@@ -55,4 +57,30 @@ export function table(rows: string[][], alignLeft = 1): string {
         .trimEnd(),
     )
     .join('\n');
+}
+
+/** The whole body of a request or response. */
+export async function bodyOf(message: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of message) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/** Answers in AWS's JSON 1.1 protocol (errors carry `__type`, as AWS's do). */
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' });
+  res.end(JSON.stringify(body));
+}
+
+/** Listens on a free loopback port; returns the endpoint and a stop function. */
+export async function listenOnLoopback(server: Server): Promise<{ endpoint: string; stop(): Promise<void> }> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    stop: () => {
+      server.closeAllConnections();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
 }
