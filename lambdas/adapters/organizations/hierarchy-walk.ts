@@ -224,7 +224,12 @@ export class HierarchyWalk {
       'ListChildren',
       (client, NextToken) =>
         client.send(
-          new ListChildrenCommand({ ParentId: parentId, ChildType: 'ACCOUNT', NextToken, MaxResults: PAGE_SIZE }),
+          new ListChildrenCommand({
+            ParentId: parentId,
+            ChildType: 'ACCOUNT',
+            NextToken,
+            MaxResults: PAGE_SIZE,
+          }),
         ),
       (page) => page.Children?.map((child) => child.Id).filter((id): id is string => Boolean(id)),
     );

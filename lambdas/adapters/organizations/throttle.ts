@@ -184,5 +184,4 @@ export class Throttle {
   delayMs(operation: string): number {
     return this.bucketOf(operation).delayMs();
   }
-
 }
