@@ -110,26 +110,31 @@ export class HierarchyWalk {
   }
 
   /**
-   * Reads one parent; its child OUs are visited as soon as they are known. Resolves `committed` with
-   * whether the parent's children were added to the progress (never before its own parent's were).
+   * Reads one parent; its child OUs are visited once both its lists are read (the account details of a
+   * ListChildren listing may come later, from ListAccounts). Resolves `committed` with whether the
+   * parent's children were added to the progress (never before its own parent's were).
    */
   private async visit(parentId: string, parentCommitted: Promise<boolean>): Promise<void> {
     if (this.options.stop?.aborted) return;
     let commit: (done: boolean) => void = () => {};
     const committed = new Promise<boolean>((resolve) => (commit = resolve));
-    const ousRead = deferred(this.childOus(parentId));
-    const members = deferred(this.members(parentId));
     let children: Promise<unknown> = Promise.resolve();
     try {
-      const ous = await ousRead;
+      const [ous, listed] = await Promise.all([this.childOus(parentId), this.members(parentId)]);
+      const stopped = () => this.options.stop?.aborted === true;
+      if (stopped()) throw this.options.stop?.reason;
+      // With the details at hand the parent commits before any child starts a call.
+      let done = 'accounts' in listed && (await parentCommitted) && !stopped();
+      if (done) this.commit(parentId, ous, (listed as { accounts: Account[] }).accounts);
       children = deferred(Promise.all(ous.map((ou) => this.visit(ou.Id as string, committed))));
-      const accounts = await members;
-      const done = (await parentCommitted) && !this.options.stop?.aborted;
-      if (done) this.commit(parentId, ous, accounts);
+      if (!done) {
+        const accounts = await this.detailsOf(parentId, listed);
+        done = (await parentCommitted) && !stopped();
+        if (done) this.commit(parentId, ous, accounts);
+      }
       commit(done);
     } catch (error) {
       commit(false);
-      await members.catch(() => {});
       if (!this.options.stop?.aborted) throw error;
     }
     await children;
@@ -169,11 +174,15 @@ export class HierarchyWalk {
   }
 
   /** The accounts directly under one parent, listed by the first worker free to take it. */
-  private async members(parentId: string): Promise<Account[]> {
-    const listed = await new Promise<Listed>((resolve, reject) => {
+  private members(parentId: string): Promise<Listed> {
+    return new Promise<Listed>((resolve, reject) => {
       this.memberJobs.push({ parentId, resolve, reject });
       this.startWorkers();
     });
+  }
+
+  /** The listed accounts with their details (for ids, from the ListAccounts pass). */
+  private async detailsOf(parentId: string, listed: Listed): Promise<Account[]> {
     if ('accounts' in listed) return listed.accounts;
     const directory = await this.directory();
     const found = listed.ids.map((id) => directory.get(id));
@@ -182,16 +191,18 @@ export class HierarchyWalk {
     return this.accountsForParent(parentId);
   }
 
+  /** Starts workers while parents wait: each time for the listing with the fewest at work (the first on a tie). */
   private startWorkers(): void {
-    for (const listing of this.options.listings) {
-      while (
-        this.memberJobs.length > 0 &&
-        (this.workers.get(listing) ?? 0) < WORKERS_PER_LISTING &&
-        this.mayTake(listing)
-      ) {
-        this.workers.set(listing, (this.workers.get(listing) ?? 0) + 1);
-        void this.work(listing);
-      }
+    while (this.memberJobs.length > 0) {
+      const count = (listing: MemberListing) => this.workers.get(listing) ?? 0;
+      const free = this.options.listings.filter((l) => count(l) < WORKERS_PER_LISTING && this.mayTake(l));
+      const listing = free.reduce<MemberListing | undefined>(
+        (best, l) => (best === undefined || count(l) < count(best) ? l : best),
+        undefined,
+      );
+      if (!listing) return;
+      this.workers.set(listing, count(listing) + 1);
+      void this.work(listing);
     }
   }
 
