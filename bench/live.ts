@@ -8,7 +8,8 @@
  *   (per account, no per-node cache), DescribePolicy once per distinct policy.
  *
  * For each it prints calls per operation, wall time against moto, and the time that call mix takes at
- * AWS's published per-operation rates. Both measures see at most CONCURRENCY requests in flight, and
+ * AWS's published per-operation rates. With `--aws-rates` it runs live-rates.ts instead: the read
+ * through an AWS-rate simulator, before and after spreading it over the throttling table's rows. Both measures see at most CONCURRENCY requests in flight, and
  * the walk's effective attachments are checked against the plan's snapshot for every account.
  */
 
@@ -52,12 +53,11 @@ import { parsePolicyDocument, renderPolicyDocument } from '../lambdas/domain/pol
 import { planLive } from '../lambdas/reconciler.ts';
 import { type CallCounts, countCalls, secondsAtPublishedRates } from '../test/support/call-counts.ts';
 import { type MotoServer, startMoto } from '../test/support/moto.ts';
+import { fmtN, fmtS, nameMotoAccount, pool, seconds, table } from './support.ts';
 
 /** Requests in flight at once, for the build and for both measures. */
 const CONCURRENCY = 8;
 const PAGE_SIZE = 20;
-/** The management account moto gives the organization it creates for this caller. */
-const MOTO_ACCOUNT_ID = '123456789012';
 const CREDENTIALS = { accessKeyId: 'testing', secretAccessKey: 'testing' };
 /** Rows in reading order: the plan's calls, then the walk's. */
 const OPERATION_ORDER = [
@@ -94,20 +94,6 @@ function random(seed: number): () => number {
   };
 }
 
-/** Runs `fn` over `items` with at most `limit` running at once; results keep the input order. */
-async function pool<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
-
 /** Caps the requests a client has in flight, whatever issues them (the same cap for both measures). */
 function limitInFlight(client: OrganizationsClient, limit: number): void {
   let active = 0;
@@ -128,23 +114,6 @@ function limitInFlight(client: OrganizationsClient, limit: number): void {
   );
 }
 
-/**
- * Names the caller's account on every request. Without it moto 5.2.1 finds the account from the access
- * key by scanning the IAM backend of every account (moto/iam/models.py get_account_id_from), and
- * CreateAccount makes one per account: every call then costs O(accounts), about 36 ms a call at 5,000
- * accounts, which swamps what is measured. moto reads this header before the access key.
- */
-function nameMotoAccount(client: OrganizationsClient): void {
-  client.middlewareStack.add(
-    (next) => async (args) => {
-      const request = args.request as { headers?: Record<string, string> } | undefined;
-      if (request?.headers) request.headers['x-moto-account-id'] = MOTO_ACCOUNT_ID;
-      return next(args);
-    },
-    { step: 'build', name: 'benchMotoAccountId' },
-  );
-}
-
 function client(endpoint: string): OrganizationsClient {
   const created = createOrganizationsClient({ endpoint, credentials: CREDENTIALS });
   limitInFlight(created, CONCURRENCY);
@@ -152,10 +121,6 @@ function client(endpoint: string): OrganizationsClient {
   return created;
 }
 
-const seconds = (ms: number) => ms / 1000;
-const fmtS = (s: number) =>
-  s >= 100 ? `${s.toFixed(0)} s` : s >= 10 ? `${s.toFixed(1)} s` : `${s.toFixed(2)} s`;
-const fmtN = (n: number) => n.toLocaleString('en-US');
 const ratio = (a: number, b: number) => (b > 0 ? `${(a / b).toFixed(1)}x` : a > 0 ? 'inf' : '-');
 const total = (counts: CallCounts) => Object.values(counts).reduce((sum, n) => sum + n, 0);
 /** Seconds one operation's calls take at its published rate, after the bucket's burst. */
@@ -168,20 +133,6 @@ const slowest = (counts: CallCounts) =>
     (best, [op, n]) => (opSeconds(op, n) > best[1] ? [op, opSeconds(op, n)] : best),
     ['-', 0],
   )[0];
-
-function table(rows: string[][], alignLeft = 1): string {
-  const widths = (rows[0] as string[]).map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  return rows
-    .map((row) =>
-      row
-        .map((cell, i) =>
-          i < alignLeft ? cell.padEnd(widths[i] as number) : cell.padStart(widths[i] as number),
-        )
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
-}
 
 // ---- build the organization in moto (not measured) --------------------------------------------
 
@@ -650,4 +601,9 @@ async function main(): Promise<void> {
   );
 }
 
-await main();
+if (process.argv.includes('--aws-rates')) {
+  const { runAwsRates } = await import('./live-rates.ts');
+  await runAwsRates(sizes);
+} else {
+  await main();
+}

@@ -72,12 +72,17 @@ function throttleOf(options: ReconcileOptions): Throttle {
   return options.throttle ?? new Throttle({ rates: 'published' });
 }
 
+/** A promise that never settles: a branch of a race that must not win. */
+const never = (): Promise<never> => new Promise<never>(() => {});
+
 type ResumableRead = { complete: true; snapshot: OrgSnapshot } | { complete: false; progress: ReadProgress };
 
 /**
  * Reads the organization, continuing from `progress` when given. When `stop` is aborted it returns the
- * progress made instead of a snapshot. The root and the AI opt-out policies are always read fresh, at
- * the end, so a snapshot assembled over several invocations still has current policies.
+ * progress made instead of a snapshot. The root and the AI opt-out policies are read fresh in every
+ * invocation, alongside the walk (their calls have rows of their own in AWS's throttling table), and
+ * kept only by the invocation that completes the walk, so a snapshot assembled over several
+ * invocations still has current policies.
  */
 export async function readResumable(
   options: ReconcileOptions,
@@ -96,10 +101,15 @@ export async function readResumable(
     hierarchy = startOfWalk(root.id);
   }
   const stopped = (): ResumableRead => ({ complete: false, progress: { organization, hierarchy } });
-  hierarchy = await reader.walkHierarchy(hierarchy, stop);
+  const fresh = Promise.all([reader.fetchRoot(), reader.readPolicies()]);
+  // A failure of the policies ends the read at once (an access denied need not wait for the walk).
+  const freshFailed = fresh.then(never, (error: unknown) =>
+    stop?.aborted ? never() : Promise.reject(error),
+  );
+  hierarchy = await Promise.race([reader.walkHierarchy(hierarchy, stop), freshFailed]);
   if (hierarchy.pending.length > 0) return stopped();
   try {
-    const [root, policies] = await Promise.all([reader.fetchRoot(), reader.readPolicies()]);
+    const [root, policies] = await fresh;
     return {
       complete: true,
       snapshot: {

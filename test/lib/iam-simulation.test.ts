@@ -203,11 +203,11 @@ async function expectDecisions(configuration: RoleConfiguration, kase: Case, par
 describe('the operations the runtime code sends, found in the code', () => {
   it('include every read and write the reconciler is known to make', () => {
     const reads = `DescribeOrganization ListRoots ListOrganizationalUnitsForParent ListAccountsForParent
-      ListPolicies DescribePolicy ListTargetsForPolicy ListTagsForResource
+      ListChildren ListAccounts ListPolicies DescribePolicy ListTargetsForPolicy ListTagsForResource
       DescribeEffectivePolicy ListAccountsWithInvalidEffectivePolicy ListEffectivePolicyValidationErrors`.split(
       /\s+/,
     );
-    expect(reads).toHaveLength(11);
+    expect(reads).toHaveLength(13);
     // The writes the call counters know, but UntagResource: the tool never removes its tag.
     const writes = [...WRITE_OPERATIONS].filter((op) => op !== 'UntagResource');
     expect(writes).toHaveLength(7);

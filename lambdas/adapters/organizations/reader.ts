@@ -1,22 +1,18 @@
 /**
- * Reads an organization into the snapshot model with the fewest calls the answer needs:
- * DescribeOrganization and ListRoots once; the hierarchy with one ListOrganizationalUnitsForParent and
- * one ListAccountsForParent walk per root or OU; ListPolicies for the AI type, then DescribePolicy,
- * ListTagsForResource and ListTargetsForPolicy per policy. About 2 x OUs + accounts / 20 + 3 x policies
- * calls, whatever the number of accounts per OU; effective policies are then computed locally.
+ * Reads an organization into the snapshot model: DescribeOrganization and ListRoots once; the
+ * hierarchy per root or OU, spread over three rows of AWS's throttling table (hierarchy-walk.ts);
+ * ListPolicies for the AI type, then DescribePolicy, ListTagsForResource and ListTargetsForPolicy per
+ * policy (attachments per policy, never per target: a few AI policies, many targets). About
+ * 2 x OUs + accounts / 20 (+ accounts / 20 for ListAccounts once ListChildren is used) + 3 x policies
+ * calls; effective policies are then computed locally.
  *
  * Every list is paginated to the end (pages may be empty while NextToken is set), with MaxResults 20,
- * each operation paced by its own bucket (see throttle.ts), and the SDK's adaptive retry behind it.
+ * paced by its row's bucket (see throttle.ts), and the SDK's adaptive retry behind it.
  */
 
 import {
-  type Account,
   DescribeOrganizationCommand,
   DescribePolicyCommand,
-  ListAccountsForParentCommand,
-  type ListAccountsForParentCommandOutput,
-  ListOrganizationalUnitsForParentCommand,
-  type ListOrganizationalUnitsForParentCommandOutput,
   ListPoliciesCommand,
   type ListPoliciesCommandOutput,
   ListRootsCommand,
@@ -25,7 +21,6 @@ import {
   type ListTagsForResourceCommandOutput,
   ListTargetsForPolicyCommand,
   type ListTargetsForPolicyCommandOutput,
-  type OrganizationalUnit,
   type OrganizationsClient,
   type PolicySummary,
   type PolicyTargetSummary,
@@ -35,17 +30,16 @@ import {
 import { AI_POLICY_TYPE } from '../../domain/contract.ts';
 import type { OrgSnapshot, SnapshotPolicy } from '../../domain/model.ts';
 import { translateAwsError } from '../aws/errors.ts';
+import {
+  type HierarchyProgress,
+  HierarchyWalk,
+  MEMBER_LISTINGS,
+  type MemberListing,
+  PAGE_SIZE,
+} from './hierarchy-walk.ts';
 import { Throttle } from './throttle.ts';
 
-const PAGE_SIZE = 20;
-
-/** A walk of the hierarchy, complete when nothing is pending. */
-export interface HierarchyProgress {
-  organizationalUnits: OrgSnapshot['organizationalUnits'];
-  accounts: OrgSnapshot['accounts'];
-  /** The root or OUs whose children have not been read yet. */
-  pending: string[];
-}
+export type { HierarchyProgress } from './hierarchy-walk.ts';
 
 /** A read of the organization that may span several Lambda invocations (kept in the continuation state). */
 export interface ReadProgress {
@@ -60,16 +54,20 @@ export function startOfWalk(rootId: string): HierarchyProgress {
 interface ReaderOptions {
   throttle?: Throttle;
   now?: () => Date;
+  /** How a parent's accounts may be listed, best first (default both: whichever is free first). */
+  memberListings?: readonly [MemberListing, ...MemberListing[]];
 }
 
 export class OrganizationsReader {
   private readonly throttle: Throttle;
+  private readonly memberListings: readonly [MemberListing, ...MemberListing[]];
 
   constructor(
     private readonly client: OrganizationsClient,
     options: ReaderOptions = {},
   ) {
     this.throttle = options.throttle ?? new Throttle({ rates: 'published' });
+    this.memberListings = options.memberListings ?? MEMBER_LISTINGS;
   }
 
   /** Sends one command through the throttle; AWS errors come back as the project's typed errors. */
@@ -164,68 +162,12 @@ export class OrganizationsReader {
    * is returned, so a later walk (another Lambda invocation) can finish it. Without `stop`, errors
    * propagate and the walk is complete when it returns.
    */
-  async walkHierarchy(progress: HierarchyProgress, stop?: AbortSignal): Promise<HierarchyProgress> {
-    const organizationalUnits = [...progress.organizationalUnits];
-    const accounts = [...progress.accounts];
-    const pending = new Set(progress.pending);
-    const visit = async (parentId: string): Promise<void> => {
-      if (stop?.aborted) return;
-      let ous: OrganizationalUnit[];
-      let members: Account[];
-      try {
-        [ous, members] = await this.readChildren(parentId);
-      } catch (error) {
-        if (stop?.aborted) return;
-        throw error;
-      }
-      for (const account of members) {
-        if (!account.Id) continue;
-        accounts.push({
-          id: account.Id,
-          name: account.Name ?? '',
-          email: account.Email,
-          status: account.State ?? account.Status,
-          parentId,
-        });
-      }
-      const children: string[] = [];
-      for (const ou of ous) {
-        if (!ou.Id) continue;
-        organizationalUnits.push({ id: ou.Id, name: ou.Name ?? '', parentId });
-        children.push(ou.Id);
-        pending.add(ou.Id);
-      }
-      pending.delete(parentId);
-      await Promise.all(children.map(visit));
-    };
-    await Promise.all([...pending].map(visit));
-    return { organizationalUnits, accounts, pending: [...pending] };
-  }
-
-  /** The OUs and the accounts directly under one parent, every page of each, read concurrently. */
-  private readChildren(parentId: string): Promise<[OrganizationalUnit[], Account[]]> {
-    return Promise.all([
-      this.paginate<ListOrganizationalUnitsForParentCommandOutput, OrganizationalUnit>(
-        'ListOrganizationalUnitsForParent',
-        (client, NextToken) =>
-          client.send(
-            new ListOrganizationalUnitsForParentCommand({
-              ParentId: parentId,
-              NextToken,
-              MaxResults: PAGE_SIZE,
-            }),
-          ),
-        (page) => page.OrganizationalUnits,
-      ),
-      this.paginate<ListAccountsForParentCommandOutput, Account>(
-        'ListAccountsForParent',
-        (client, NextToken) =>
-          client.send(
-            new ListAccountsForParentCommand({ ParentId: parentId, NextToken, MaxResults: PAGE_SIZE }),
-          ),
-        (page) => page.Accounts,
-      ),
-    ]);
+  walkHierarchy(progress: HierarchyProgress, stop?: AbortSignal): Promise<HierarchyProgress> {
+    return new HierarchyWalk(
+      this,
+      { throttle: this.throttle, listings: this.memberListings, stop },
+      progress,
+    ).run();
   }
 
   /** Every AI opt-out policy with its content, tags and targets. */

@@ -3,7 +3,12 @@
  * The clock's `sleep` resolves only when a test advances the clock past its end.
  */
 import { describe, expect, it } from 'vitest';
-import { PUBLISHED_RATES, Throttle } from '../../../../lambdas/adapters/organizations/throttle.ts';
+import {
+  PUBLISHED_RATES,
+  rowOf,
+  THROTTLING_ROWS,
+  Throttle,
+} from '../../../../lambdas/adapters/organizations/throttle.ts';
 
 class FakeClock {
   time = 0;
@@ -165,6 +170,79 @@ describe('throttle: the published rates', () => {
     expect(unknown.started).toHaveLength(50);
     expect(unpaced.started).toHaveLength(50);
     expect(clock.sleeps).toEqual([]);
+  });
+});
+
+describe('throttle: rows of the throttling table', () => {
+  it("each operation takes its row's rate; every operation is in one row only", () => {
+    const operations = THROTTLING_ROWS.flatMap((row) => row.operations);
+    expect(new Set(operations).size).toBe(operations.length);
+    expect(PUBLISHED_RATES.ListAccountsForParent).toEqual({ rate: 5, burst: 8 });
+    expect(PUBLISHED_RATES.ListOrganizationalUnitsForParent).toEqual({ rate: 5, burst: 8 });
+    expect(PUBLISHED_RATES.ListChildren).toEqual({ rate: 6, burst: 10 });
+    expect(PUBLISHED_RATES.ListAccounts).toEqual({ rate: 8, burst: 12 });
+    expect(rowOf('ListOrganizationalUnitsForParent')).toBe(rowOf('ListAccountsForParent'));
+    expect(rowOf('ListTargetsForPolicy')).toBe(rowOf('ListPolicies'));
+    expect(rowOf('ListChildren')).not.toBe(rowOf('ListAccountsForParent'));
+  });
+
+  it('by row (the default), operations of one row share its bucket: 8 calls at once, then 5 per second', async () => {
+    // Prepare
+    const clock = new FakeClock();
+    const throttle = throttleOn(clock, { rates: 'published', maxInFlight: 100 });
+
+    // Act
+    const accounts = startCalls(throttle, clock, 'ListAccountsForParent', 6);
+    const ous = startCalls(throttle, clock, 'ListOrganizationalUnitsForParent', 4);
+    await clock.advance(0);
+    const atOnce = accounts.started.length + ous.started.length;
+    await clock.advance(400);
+
+    // Assess
+    expect(atOnce).toBe(8);
+    expect([...accounts.started, ...ous.started].sort((a, b) => a - b)).toEqual([
+      0, 0, 0, 0, 0, 0, 0, 0, 200, 400,
+    ]);
+  });
+
+  it("by operation, each operation of a row has a bucket of its own at the row's rate", async () => {
+    // Prepare
+    const clock = new FakeClock();
+    const throttle = throttleOn(clock, { rates: 'published', sharing: 'operation', maxInFlight: 100 });
+
+    // Act
+    const accounts = startCalls(throttle, clock, 'ListAccountsForParent', 8);
+    const ous = startCalls(throttle, clock, 'ListOrganizationalUnitsForParent', 8);
+    await clock.advance(0);
+
+    // Assess
+    expect(accounts.started).toEqual(Array(8).fill(0));
+    expect(ous.started).toEqual(Array(8).fill(0));
+  });
+
+  it('delayMs says how soon a new call would get its token: 0 while the bucket has one to spare', async () => {
+    // Prepare
+    const clock = new FakeClock();
+    const throttle = throttleOn(clock, { rates: 'published', maxInFlight: 100 });
+    const fresh = throttle.delayMs('ListAccountsForParent');
+
+    // Act: the row of ListAccountsForParent spends its burst of 8 and has 2 more calls queued
+    startCalls(throttle, clock, 'ListOrganizationalUnitsForParent', 10);
+    await clock.advance(0);
+    const busy = throttle.delayMs('ListAccountsForParent');
+    const otherRow = throttle.delayMs('ListChildren');
+    await clock.advance(100);
+    const later = throttle.delayMs('ListAccountsForParent');
+    await clock.advance(10_000);
+    const rested = throttle.delayMs('ListAccountsForParent');
+
+    // Assess: 3 tokens ahead of a new call (2 queued and its own) at 5 per second
+    expect(fresh).toBe(0);
+    expect(busy).toBeCloseTo(600, 6);
+    expect(otherRow).toBe(0);
+    expect(later).toBeCloseTo(500, 6);
+    expect(rested).toBe(0);
+    expect(new Throttle({ rates: 'none' }).delayMs('ListAccountsForParent')).toBe(0);
   });
 });
 
