@@ -112,7 +112,9 @@ const SettingsSchema = z.strictObject({
   /** codecommit: check every pull request of the CodeCommit repository (repositoryName) with a CodeBuild project (lib/pull-request-check.ts). */
   pullRequestChecks: z.enum(['codecommit']).optional(),
   /** Create the account's GitHub OIDC provider with the stack (there is one per account), instead of using the existing one. */
-  createGithubOidcProvider: z.boolean().default(false),
+  createGithubOidcProvider: z
+    .preprocess((value) => (value === 'true' ? true : value === 'false' ? false : value), z.boolean())
+    .default(false),
   /**
    * When to run besides after LZA: an EventBridge Scheduler expression in UTC, `rate(<n> <unit>)` or
    * `cron(<6 fields>)` (https://docs.aws.amazon.com/scheduler/latest/UserGuide/schedule-types.html),
@@ -145,7 +147,7 @@ export class SettingsError extends Error {
 }
 
 const KEYS = Object.keys(SettingsSchema.shape);
-const BOOLEAN_SETTINGS = ['securityHub', 'configRule', 'createGithubOidcProvider'];
+const BOOLEAN_SETTINGS = ['securityHub', 'configRule'];
 const SETTINGS_FILE = 'settingsFile';
 
 /**
