@@ -273,8 +273,9 @@ const prebuilt = (name: LambdaName) =>
 
 describe('consumer CDK apps without a cdk.json of ours', () => {
   it.each([
-    ['ESM', 'app.mjs', ESM_APP, ['pipeline-job', 'pipeline-starter']],
-    ['CommonJS (require)', 'app.cjs', CJS_APP, ['pipeline-job']],
+    // The trigger function is there in both: the default schedule runs the pipeline daily.
+    ['ESM', 'app.mjs', ESM_APP, ['pipeline-job', 'pipeline-starter', 'pipeline-trigger']],
+    ['CommonJS (require)', 'app.cjs', CJS_APP, ['pipeline-job', 'pipeline-trigger']],
   ] as const)(
     '%s: the stage in their pipeline and PostLzaPipelineStack synthesize with the prebuilt code on nodejs24.x',
     async (_kind, file, source, postLzaFunctions) => {

@@ -2,7 +2,9 @@
  * The Config rule's function against moto (Organizations, S3, Config): it plans the desired state the
  * pipeline last checked against the organization, and sends PutEvaluations with the event's result
  * token, one evaluation per account. moto implements PutEvaluations only with TestMode (it records
- * nothing), so the evaluations are read from the request the SDK sent, which moto accepted.
+ * nothing), so the evaluations are read from the request the SDK sent, which moto accepted. The rule's
+ * Organizations calls go through the fault proxy, which answers DescribeEffectivePolicy (moto has none)
+ * from its model of AWS; the rule's own calls to moto are otherwise passed through unchanged.
  */
 import { ConfigServiceClient, type PutEvaluationsCommandInput } from '@aws-sdk/client-config-service';
 import { ListAccountsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
@@ -12,6 +14,7 @@ import { LatestRun } from '../../../lambdas/adapters/s3/latest-run.ts';
 import { evaluateRule, type RuleDependencies } from '../../../lambdas/config-rule/evaluate.ts';
 import { createLogger } from '../../../lambdas/pipeline-job/logger.ts';
 import { convergeTo } from '../../support/apply-live.ts';
+import { type FaultProxy, startFaultProxy } from '../../support/fault-proxy.ts';
 import { type MotoServer, startMoto } from '../../support/moto.ts';
 import { createLzaOrg, TEST_CREDENTIALS } from '../../support/moto-org.ts';
 import {
@@ -25,6 +28,8 @@ import {
 
 let moto: MotoServer;
 let admin: OrganizationsClient;
+let proxy: FaultProxy;
+let viaProxy: OrganizationsClient;
 let s3: S3Client;
 let config: ConfigServiceClient;
 const sent: PutEvaluationsCommandInput[] = [];
@@ -33,6 +38,8 @@ beforeAll(async () => {
   moto = await startMoto();
   const client = { region: REGION, endpoint: moto.endpoint, credentials: TEST_CREDENTIALS };
   admin = new OrganizationsClient(client);
+  proxy = await startFaultProxy(moto.endpoint);
+  viaProxy = new OrganizationsClient({ ...client, endpoint: proxy.endpoint });
   s3 = adminS3Client(moto.endpoint);
   config = new ConfigServiceClient(client);
   config.middlewareStack.add(
@@ -46,6 +53,8 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   admin?.destroy();
+  viaProxy?.destroy();
+  await proxy?.stop();
   s3?.destroy();
   config?.destroy();
   await moto?.stop();
@@ -76,7 +85,7 @@ function periodicEvent(token: string) {
 function deps(): RuleDependencies & { logs: ReturnType<typeof logSink> } {
   const logs = logSink();
   return {
-    organizations: admin,
+    organizations: viaProxy,
     config,
     latestRun: new LatestRun(s3, STATE_BUCKET),
     logger: createLogger(logs, 'debug'),
