@@ -146,6 +146,7 @@ export class PostLzaPipelineStack extends Stack {
       reconciler: this.reconciler,
       mode: settings.mode,
       failOn: settings.failOn,
+      verify: settings.verify,
       configPath: settings.configPath,
       ...(managementRoleArn ? { roleArn: managementRoleArn } : {}),
       triggerVariable: trigger,

@@ -8,9 +8,11 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import {
   ACCOUNT_ID_PATTERN,
+  DEFAULT_VERIFY,
   FailOnSchema,
   ModeSchema,
   ROLE_ARN_PATTERN,
+  VerifySchema,
 } from '../lambdas/domain/contract.ts';
 import { didYouMean } from '../lambdas/domain/suggest.ts';
 import {
@@ -41,6 +43,8 @@ const SettingsSchema = z.strictObject({
   /** audit: read-only role, plan only; enforce: adds writes limited to AI opt-out policies. */
   mode: ModeSchema.default('audit'),
   failOn: FailOnSchema.default('drift'),
+  /** Which effective states AWS is asked to confirm (DescribeEffectivePolicy): states, all (every account) or none. */
+  verify: VerifySchema.default(DEFAULT_VERIFY),
   configSource: z.enum(CONFIG_SOURCES).default('bundled'),
   /** Path of the desired state inside the source artifact (the zip of config/ for bundled, the repository root otherwise). */
   configPath: z.string().min(1).default('ai-optout.yaml'),

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { App, Stack, aws_s3 as s3 } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FailOnSchema, MODES } from '../../lambdas/domain/contract.ts';
+import { FailOnSchema, MODES, VerifySchema } from '../../lambdas/domain/contract.ts';
 import { parseUserParameters } from '../../lambdas/pipeline-job/parameters.ts';
 import { OrganizationsEventForwarderStack } from '../../lib/organizations-event-forwarder-stack.ts';
 import { HIERARCHY_READ_ACTIONS, POLICY_READ_ACTIONS, POLICY_WRITE_ACTIONS } from '../../lib/permissions.ts';
@@ -251,6 +251,18 @@ describe('the post-LZA pipeline', () => {
         configPath: 'ai-optout.yaml',
       });
     }
+  });
+
+  it('passes the verify setting to the job, and refuses a scope it does not know', () => {
+    for (const verify of VerifySchema.options) {
+      const { template: synthesized } = synthPipeline({ verify }, { bundling: false });
+      const pipeline = Object.values(synthesized.findResources('AWS::CodePipeline::Pipeline'))[0];
+      const raw = pipeline?.Properties.Stages[1].Actions[0].Configuration.UserParameters;
+      expect(parseUserParameters(raw).verify).toBe(verify);
+    }
+    expect(() => synthPipeline({ verify: 'some' }, { bundling: false })).toThrow(
+      /verify: "some" is not allowed; use one of states, all, none/,
+    );
   });
 
   it('starts when the LZA pipeline succeeds', () => {
