@@ -6,6 +6,9 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Two files at a time: vitest's default is one fewer than the cores (one, on a two-core machine), and
+    // most files wait on moto, cfn-lint, npm or esbuild processes rather than use their own core.
+    maxWorkers: 2,
     // The SDK warns on Node 20 that its 2027 releases need Node 22; the project supports Node 20.19+.
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     // @actions/workflow-parser imports its JSON schemas without an import attribute, which Node's ESM
