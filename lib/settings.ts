@@ -39,6 +39,13 @@ const NUMERIC_SETTINGS = new Set(['functionTimeoutMinutes', 'snapshotRetentionDa
 const SCHEDULE_PATTERN =
   /^(off|rate\(([1-9]\d{0,5}) (minute|minutes|hour|hours|day|days)\)|cron\(\S+( \S+){5}\))$/;
 
+/** An on/off setting, off by default: `true`/`false`, or the same as text (as `-c` and settings files give it). */
+function switchSetting() {
+  return z
+    .preprocess((value) => (value === 'true' ? true : value === 'false' ? false : value), z.boolean())
+    .default(false);
+}
+
 const SettingsSchema = z.strictObject({
   /** audit: read-only role, plan only; enforce: adds writes limited to AI opt-out policies. */
   mode: ModeSchema.default('audit'),
@@ -116,9 +123,7 @@ const SettingsSchema = z.strictObject({
   /** codecommit: check every pull request of the CodeCommit repository (repositoryName) with a CodeBuild project (lib/pull-request-check.ts). */
   pullRequestChecks: z.enum(['codecommit']).optional(),
   /** Create the account's GitHub OIDC provider with the stack (there is one per account), instead of using the existing one. */
-  createGithubOidcProvider: z
-    .preprocess((value) => (value === 'true' ? true : value === 'false' ? false : value), z.boolean())
-    .default(false),
+  createGithubOidcProvider: switchSetting(),
   /**
    * When to run besides after LZA: an EventBridge Scheduler expression in UTC, `rate(<n> <unit>)` or
    * `cron(<6 fields>)` (https://docs.aws.amazon.com/scheduler/latest/UserGuide/schedule-types.html),
@@ -132,9 +137,9 @@ const SettingsSchema = z.strictObject({
     )
     .default('rate(1 day)'),
   /** Import a finding per non-compliant account into Security Hub (in the stack's account and region). */
-  securityHub: z.boolean().default(false),
+  securityHub: switchSetting(),
   /** Deploy a periodic custom AWS Config rule that evaluates every account (AWS::::Account). */
-  configRule: z.boolean().default(false),
+  configRule: switchSetting(),
 });
 
 /** The validated settings, with every name LZA's rules derive filled in (explicit settings win). */
@@ -151,7 +156,6 @@ export class SettingsError extends Error {
 }
 
 const KEYS = Object.keys(SettingsSchema.shape);
-const BOOLEAN_SETTINGS = ['securityHub', 'configRule'];
 const SETTINGS_FILE = 'settingsFile';
 
 /**
@@ -202,11 +206,10 @@ export function resolveSettings(
   return validateSettings(raw);
 }
 
-/** `-c` values are strings: the number and the switches are read as what they mean; anything else fails validation. */
+/** `-c` values are strings: the numbers are read as numbers (the switches read their own text: switchSetting); anything else fails validation. */
 function fromContextString(key: string, value: unknown): unknown {
   if (typeof value !== 'string') return value;
   if (NUMERIC_SETTINGS.has(key)) return Number(value);
-  if (BOOLEAN_SETTINGS.includes(key) && (value === 'true' || value === 'false')) return value === 'true';
   return value;
 }
 

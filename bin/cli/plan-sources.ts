@@ -8,7 +8,7 @@ import { DEFAULT_VERIFY } from '../../lambdas/domain/contract.ts';
 import type { DesiredState } from '../../lambdas/domain/desired-state/types.ts';
 import { ConfigurationError } from '../../lambdas/domain/errors.ts';
 import type { OrgSnapshot } from '../../lambdas/domain/model.ts';
-import type { Verification } from '../../lambdas/domain/planner/fidelity.ts';
+import { snapshotVerification, type Verification } from '../../lambdas/domain/planner/fidelity.ts';
 import { type Plan, type PlanOptions, plan } from '../../lambdas/domain/planner.ts';
 import { pullRequestPart } from '../../lambdas/domain/pull-request.ts';
 import { isS3Url } from '../../lambdas/domain/s3-url.ts';
@@ -38,7 +38,7 @@ async function readOrganization(
   flags: PlanSourceFlags,
   stop: AbortSignal,
 ): Promise<{ snapshot: OrgSnapshot; verification: Verification }> {
-  const fromSnapshot = { source: 'snapshot', verify: flags.verify ?? DEFAULT_VERIFY } as const;
+  const fromSnapshot = snapshotVerification(flags.verify ?? DEFAULT_VERIFY);
   if (flags.snapshot && !isS3Url(flags.snapshot))
     return { snapshot: await readSnapshotFile(flags.snapshot), verification: fromSnapshot };
   const live = await import('./live.ts');

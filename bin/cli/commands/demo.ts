@@ -4,6 +4,7 @@ import { readDesiredStateFile, readSnapshotFile } from '../../../lambdas/adapter
 import { PACKAGE_ROOT } from '../../../lambdas/adapters/package-root.ts';
 import { DEFAULT_VERIFY } from '../../../lambdas/domain/contract.ts';
 import { EXIT_OK } from '../../../lambdas/domain/errors.ts';
+import { snapshotVerification } from '../../../lambdas/domain/planner/fidelity.ts';
 import { plan } from '../../../lambdas/domain/planner.ts';
 import { formatOption, limitOption } from '../options.ts';
 import { reportOptions } from '../planning.ts';
@@ -31,8 +32,7 @@ export function addDemoCommand(program: Program, { io, setExit }: CommandContext
             'organization with drift in it. No AWS credentials are used. Exit code: 0 (plan itself exits 2 on drift).\n\n',
         );
       }
-      // A snapshot has no AWS to confirm its effective policies: the report says so.
-      const verification = { source: 'snapshot', verify: DEFAULT_VERIFY } as const;
+      const verification = snapshotVerification(DEFAULT_VERIFY);
       await emitReport(plan(state, snapshot, { verification }), reportOptions(options, command), io);
       setExit(EXIT_OK);
     });

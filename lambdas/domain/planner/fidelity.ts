@@ -46,6 +46,11 @@ export type Verification =
       invalidAccounts: readonly InvalidAccount[];
     };
 
+/** A plan against a snapshot: there is no AWS to ask, so the report says the effective policies are not confirmed. */
+export function snapshotVerification(verify: Verify): Verification {
+  return { source: 'snapshot', verify };
+}
+
 /** An account AWS lists with an invalid effective policy; `errors` undefined when they were not read. */
 export interface InvalidAccount {
   accountId: string;
