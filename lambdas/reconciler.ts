@@ -173,16 +173,46 @@ export async function askAws(snapshot: OrgSnapshot, options: ReconcileOptions): 
       if (answer) answers.set(accountId, answer);
     }),
   );
-  const errorsRead = callLimit - accountIds.length;
-  const invalid = await listAccountsWithInvalidEffectivePolicy(reader);
-  const invalidAccounts: InvalidAccount[] = await Promise.all(
-    invalid.map(async (account, i) => ({
-      ...account,
-      errors:
-        i < errorsRead ? await listEffectivePolicyValidationErrors(reader, account.accountId) : undefined,
-    })),
+  const { invalidAccounts, leftOrganization } = await readInvalidAccounts(
+    reader,
+    callLimit - accountIds.length,
   );
-  return { source: 'aws', verify, answers, calls: accountIds.length, callLimit, invalidAccounts };
+  return {
+    source: 'aws',
+    verify,
+    answers,
+    calls: accountIds.length,
+    callLimit,
+    invalidAccounts,
+    leftOrganization,
+  };
+}
+
+/**
+ * The accounts AWS lists with an invalid effective policy, with the validation errors of the first
+ * `errorsRead`. One that left the organization between the listing and its errors is set apart: it is
+ * no member to hold to the desired state.
+ */
+async function readInvalidAccounts(
+  reader: OrganizationsReader,
+  errorsRead: number,
+): Promise<{ invalidAccounts: InvalidAccount[]; leftOrganization: string[] }> {
+  const listed = await listAccountsWithInvalidEffectivePolicy(reader);
+  const read = await Promise.all(
+    listed.map(async (account, i) =>
+      i < errorsRead
+        ? {
+            account,
+            errors: await listEffectivePolicyValidationErrors(reader, account.accountId),
+            read: true,
+          }
+        : { account, errors: undefined, read: false },
+    ),
+  );
+  return {
+    invalidAccounts: read.filter((r) => !r.read || r.errors).map((r) => ({ ...r.account, errors: r.errors })),
+    leftOrganization: read.filter((r) => r.read && !r.errors).map((r) => r.account.accountId),
+  };
 }
 
 /**

@@ -7,6 +7,7 @@
  */
 import {
   type Account,
+  AccountNotFoundException,
   DescribeEffectivePolicyCommand,
   EffectivePolicyNotFoundException,
   type EffectivePolicyValidationError,
@@ -71,11 +72,14 @@ export async function listAccountsWithInvalidEffectivePolicy(
   }
 }
 
-/** AWS's validation errors of one account's AI opt-out effective policy. */
+/**
+ * AWS's validation errors of one account's AI opt-out effective policy; undefined when the account is
+ * no longer in the organization (AccountNotFoundException: it left between the listing and this call).
+ */
 export async function listEffectivePolicyValidationErrors(
   reader: OrganizationsReader,
   accountId: string,
-): Promise<AwsValidationError[]> {
+): Promise<AwsValidationError[] | undefined> {
   try {
     const errors = await reader.paginate<
       ListEffectivePolicyValidationErrorsCommandOutput,
@@ -101,6 +105,7 @@ export async function listEffectivePolicyValidationErrors(
     }));
   } catch (error) {
     if (error instanceof EffectivePolicyNotFoundException) return [];
+    if (error instanceof AccountNotFoundException) return undefined;
     throw error;
   }
 }

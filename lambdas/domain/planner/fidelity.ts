@@ -44,6 +44,8 @@ export type Verification =
       calls: number;
       callLimit: number;
       invalidAccounts: readonly InvalidAccount[];
+      /** Accounts AWS listed as invalid that were gone when their errors were read (AccountNotFoundException). */
+      leftOrganization?: readonly string[];
     };
 
 /** A plan against a snapshot: there is no AWS to ask, so the report says the effective policies are not confirmed. */
@@ -151,6 +153,9 @@ export function confirmStates(context: Context, verification: Verification): Fid
     disagreements,
     settledConflicts: [...settled.values()],
     invalidAccounts: verification.invalidAccounts.length,
+    ...(verification.leftOrganization?.length
+      ? { leftOrganization: [...verification.leftOrganization] }
+      : {}),
   };
 }
 

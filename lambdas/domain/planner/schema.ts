@@ -153,6 +153,11 @@ export const FidelitySchema = z.strictObject({
   settledConflicts: z.array(SettledConflictSchema),
   /** Accounts AWS lists with an invalid effective policy (ListAccountsWithInvalidEffectivePolicy). */
   invalidAccounts: z.number().int().nonnegative(),
+  /**
+   * Accounts AWS listed with an invalid effective policy that had left the organization when their
+   * validation errors were read (AccountNotFoundException): not members, so not violations.
+   */
+  leftOrganization: z.array(z.string()).optional(),
 });
 export type Fidelity = z.output<typeof FidelitySchema>;
 

@@ -127,6 +127,8 @@ export interface FidelitySection {
     aws: string;
   }[];
   settled: string[];
+  /** Accounts AWS listed as invalid that had left the organization. */
+  left?: string;
 }
 
 export function fidelitySection(fidelity: Fidelity): FidelitySection {
@@ -145,6 +147,11 @@ export function fidelitySection(fidelity: Fidelity): FidelitySection {
       (c) =>
         `${c.node}: ${c.candidates.map((x) => `${x.policyName}=${x.value}`).join(', ')} on ${c.service}; AWS applies ${c.value} (account ${c.accountId})`,
     ),
+    ...(fidelity.leftOrganization?.length
+      ? {
+          left: `AWS listed ${plural(fidelity.leftOrganization.length, 'account')} with an invalid effective policy that left the organization before its errors were read (${fidelity.leftOrganization.join(', ')}): not counted`,
+        }
+      : {}),
   };
 }
 

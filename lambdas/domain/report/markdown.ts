@@ -169,5 +169,6 @@ function fidelityMarkdown(section: FidelitySection): string[] {
       '',
     );
   }
+  if (section.left) out.push(cell(section.left), '');
   return out;
 }

@@ -130,5 +130,6 @@ function fidelityLines(section: FidelitySection, paint: Paint): string[] {
   if (section.settled.length > 0) {
     out.push('  Same-node conflicts settled by AWS:', ...section.settled.map((line) => `    ${line}`));
   }
+  if (section.left) out.push(`  ${section.left}`);
   return [...out, ''];
 }

@@ -11,6 +11,7 @@ import { DEFAULT_POLICY_DESCRIPTION } from '../../../../lambdas/domain/desired-s
 import { PermissionError, ServiceUnavailableError } from '../../../../lambdas/domain/errors.ts';
 import { MANAGED_TAG_KEY } from '../../../../lambdas/domain/model.ts';
 import { renderPolicyDocument } from '../../../../lambdas/domain/policy-document.ts';
+import { renderText } from '../../../../lambdas/domain/report/text.ts';
 import { planLive, type ReconcileOptions } from '../../../../lambdas/reconciler.ts';
 import { type CallCounts, countCalls } from '../../../support/call-counts.ts';
 import { AWS_DOCUMENTS, desiredState, VERIFY_YAML } from '../../../support/effective-policy-cases.ts';
@@ -210,6 +211,31 @@ describe("AWS's invalid-policy alarms through the SDK", () => {
     });
     expect(plan.fidelity?.invalidAccounts).toBe(1);
     expect(JSON.stringify(plan)).not.toContain('@example.com');
+  });
+
+  it('an account that left before its errors were read (AccountNotFoundException) is no violation', async () => {
+    script(ROOT_STATE, AWS.optedOut);
+    script(SANDBOX_STATE, AWS.lexIn);
+    const error = { ErrorCode: 'ELEMENTS_TOO_MANY', PathToError: 'services.lex' };
+    env.proxy.effectivePolicies.invalid.push(
+      { id: org.idOf('audit'), name: 'audit', errors: [error] },
+      { id: org.idOf('prod-app'), name: 'prod-app', errors: [error] },
+    );
+    env.proxy.addFault({
+      operation: 'ListEffectivePolicyValidationErrors',
+      times: 1,
+      type: 'AccountNotFoundException',
+    });
+    const t = tool();
+    const { plan } = await planLive(state, t);
+    expect(t.counts.ListEffectivePolicyValidationErrors).toBe(2);
+    const invalid = plan.violations.filter((v) => v.cause === 'aws:ELEMENTS_TOO_MANY');
+    expect(invalid).toHaveLength(1);
+    const [gone] = [org.idOf('audit'), org.idOf('prod-app')].filter((id) => id !== invalid[0]?.accountId);
+    expect(plan.fidelity).toMatchObject({ invalidAccounts: 1, leftOrganization: [gone] });
+    expect(renderText(plan)).toContain(
+      `AWS listed 1 account with an invalid effective policy that left the organization before its errors were read (${gone}): not counted`,
+    );
   });
 
   it('past the bound of calls, a listed account is still a violation, its errors not read', async () => {
