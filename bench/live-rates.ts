@@ -4,7 +4,9 @@
  * bucket per row of AWS's table, or per operation): calls by operation, the time at AWS's published
  * rates, the floor for that organization under the same model (read-floor.ts) and the ratio, for the
  * read before this change (every parent's accounts through ListAccountsForParent, the policies after
- * the walk) and after it (readResumable, the pipeline's read).
+ * the walk) and after it (readResumable, the pipeline's read). After the pipeline's read it confirms
+ * the effective policies as a run does (askAws, one DescribeEffectivePolicy per distinct state) and
+ * prints those calls, their time and the run's total against the 11-minute budget.
  *
  * Organizations up to MOTO_UP_TO accounts are built in moto and read through the simulator in front of
  * it; larger ones are read from the in-memory model of the same generated organization (moto's list
@@ -13,8 +15,12 @@
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { OrganizationsReader, startOfWalk } from '../lambdas/adapters/organizations/reader.ts';
 import { type BucketSharing, PUBLISHED_RATES, Throttle } from '../lambdas/adapters/organizations/throttle.ts';
+import { effectivePoliciesOf } from '../lambdas/domain/effective-policy.ts';
 import type { OrgSnapshot } from '../lambdas/domain/model.ts';
-import { type ReconcileOptions, readResumable } from '../lambdas/reconciler.ts';
+import { OrgTree } from '../lambdas/domain/organization.ts';
+import { stateGroups } from '../lambdas/domain/planner/fidelity.ts';
+import { askAws, type ReconcileOptions, readResumable } from '../lambdas/reconciler.ts';
+import { EFFECTIVE_POLICY_OPERATIONS } from '../test/support/effective-policy-model.ts';
 import { startMoto } from '../test/support/moto.ts';
 import {
   addAccount,
@@ -25,7 +31,7 @@ import {
   TEST_CREDENTIALS,
 } from '../test/support/moto-org.ts';
 import { generateOrg } from './generate-org.ts';
-import { startOrgModel } from './org-model-server.ts';
+import { startEffectivePolicyModel, startOrgModel } from './org-model-server.ts';
 import { type RateSimulator, ScaledClock, startRateSimulator } from './rate-simulator.ts';
 import { readFloorSeconds } from './read-floor.ts';
 import { fmtN, fmtS, nameMotoAccount, pool, table } from './support.ts';
@@ -48,6 +54,14 @@ type Strategy = (typeof STRATEGIES)[number];
 /** The Lambda budget the read must fit: a 14-minute function less its reserve, rounded down. */
 const BUDGET_S = 11 * 60;
 
+/** The run's confirmation with AWS after the read (askAws, `verify: states`), in the same clock and buckets. */
+interface VerifyMeasure {
+  seconds: number;
+  /** Distinct effective states among the accounts (one DescribeEffectivePolicy call each). */
+  states: number;
+  calls: Record<string, number>;
+}
+
 interface Measure {
   seconds: number;
   calls: Record<string, number>;
@@ -55,6 +69,7 @@ interface Measure {
   /** Scaled seconds between two ListAccounts pages (a chain: each needs the previous page's token). */
   accountsPageS: number | undefined;
   snapshot: OrgSnapshot;
+  verify?: VerifyMeasure;
 }
 
 /**
@@ -140,12 +155,44 @@ async function measure(
     snapshot = read.snapshot;
   }
   const seconds = (clock.now() - start) / 1000;
+  const read = { calls: { ...simulator.calls }, throttled: { ...simulator.throttled } };
+  const verify =
+    strategy === 'after' ? await measureVerify(simulator, clock, org, throttle, snapshot) : undefined;
   org.destroy();
-  const throttled = { ...simulator.throttled };
+  const throttled = read.throttled;
   const span = simulator.spans.ListAccounts;
   const pages = simulator.calls.ListAccounts ?? 0;
   const accountsPageS = span && pages > 1 ? (span.last - span.first) / 1000 / (pages - 1) : undefined;
-  return { seconds, calls: { ...simulator.calls }, throttled, accountsPageS, snapshot };
+  return { seconds, calls: read.calls, throttled, accountsPageS, snapshot, ...(verify ? { verify } : {}) };
+}
+
+/**
+ * What the pipeline's run does after the read: DescribeEffectivePolicy for one account per distinct
+ * state, ListAccountsWithInvalidEffectivePolicy, through the same simulator. moto has none of these
+ * operations, so the simulator sends them to a model answering with the local engine's documents for
+ * the snapshot just read (moto's ids).
+ */
+async function measureVerify(
+  simulator: RateSimulator,
+  clock: ScaledClock,
+  org: OrganizationsClient,
+  throttle: Throttle,
+  snapshot: OrgSnapshot,
+): Promise<VerifyMeasure> {
+  const model = await startEffectivePolicyModel(snapshot);
+  simulator.route(EFFECTIVE_POLICY_OPERATIONS, model.endpoint);
+  try {
+    const start = clock.now();
+    const verification = await askAws(snapshot, { client: org, throttle, verify: 'states' });
+    const seconds = (clock.now() - start) / 1000;
+    if (verification.source !== 'aws') throw new Error('askAws did not ask AWS');
+    const calls = Object.fromEntries(EFFECTIVE_POLICY_OPERATIONS.map((op) => [op, simulator.calls[op] ?? 0]));
+    const tree = new OrgTree(snapshot);
+    const states = stateGroups(tree, effectivePoliciesOf(tree, snapshot.policies)).size;
+    return { seconds, states, calls };
+  } finally {
+    await model.stop();
+  }
 }
 
 /** The snapshot's content in a fixed order, for comparing reads (capturedAt aside). */
@@ -199,6 +246,19 @@ function printModel(title: string, results: Record<Strategy, Measure>, floor: nu
     `${(results.before.seconds / floor).toFixed(2)}x`,
     `${(results.after.seconds / floor).toFixed(2)}x`,
   ]);
+  const verify = results.after.verify;
+  if (verify) {
+    for (const op of EFFECTIVE_POLICY_OPERATIONS) {
+      const limit = PUBLISHED_RATES[op];
+      rows.push([
+        `then ${op}`,
+        limit ? `${limit.rate} (${limit.burst})` : '-',
+        '-',
+        fmtN(verify.calls[op] ?? 0),
+      ]);
+    }
+    rows.push([`confirming ${fmtN(verify.states)} states with AWS`, '', '-', fmtS(verify.seconds)]);
+  }
   console.log(`\n-- ${title}`);
   console.log(table(rows));
 }
@@ -265,8 +325,12 @@ async function measureSize(
 
 function printSummary(rows: Row[]): void {
   const header = ['accounts', 'OUs', 'read from', 'buckets per', 'before', 'after', 'floor', 'after/floor'];
-  const lines = [[...header, 'calls after', 'DescribeEffectivePolicy', 'fits 11 min']];
+  const lines = [
+    [...header, 'calls after', 'states', 'DescribeEffectivePolicy', 'verify', 'read+verify', 'fits 11 min'],
+  ];
   for (const r of rows) {
+    const verify = r.after.verify;
+    const run = r.after.seconds + (verify?.seconds ?? 0);
     lines.push([
       fmtN(r.size),
       fmtN(r.ous),
@@ -277,8 +341,11 @@ function printSummary(rows: Row[]): void {
       fmtS(r.floor),
       `${(r.after.seconds / r.floor).toFixed(2)}x`,
       fmtN(Object.values(r.after.calls).reduce((a, b) => a + b, 0)),
-      fmtN(r.after.calls.DescribeEffectivePolicy ?? 0),
-      r.after.seconds < BUDGET_S ? 'yes' : 'NO',
+      fmtN(verify?.states ?? 0),
+      fmtN(verify?.calls.DescribeEffectivePolicy ?? 0),
+      fmtS(verify?.seconds ?? 0),
+      fmtS(run),
+      run < BUDGET_S ? 'yes' : 'NO',
     ]);
   }
   console.log("\n== summary: time at AWS's published rates ==");

@@ -9,6 +9,7 @@
 import { createServer } from 'node:http';
 import { AI_POLICY_TYPE } from '../lambdas/domain/contract.ts';
 import type { OrgSnapshot } from '../lambdas/domain/model.ts';
+import { type EFFECTIVE_POLICY_OPERATIONS, localAnswers } from '../test/support/effective-policy-model.ts';
 import { bodyOf, listenOnLoopback, sendJson as send } from './support.ts';
 
 export interface OrgModelServer {
@@ -114,8 +115,55 @@ function handlers(snapshot: OrgSnapshot): Record<string, (input: Input) => Answe
   };
 }
 
+/** An error AWS answers with its own type (such as EffectivePolicyNotFoundException). */
+class AwsError extends Error {
+  constructor(
+    readonly type: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * AWS's effective-policy operations, which moto lacks, answered with the local engine's documents for
+ * `snapshot` (test/support/effective-policy-model.ts): an AWS that agrees, listing no invalid account.
+ * The bench counts the calls a run makes; fidelity itself is the tests' business.
+ */
+function effectivePolicyHandlers(snapshot: OrgSnapshot): Record<string, (input: Input) => Answer> {
+  const answerFor = localAnswers(snapshot);
+  const handled: Record<(typeof EFFECTIVE_POLICY_OPERATIONS)[number], (input: Input) => Answer> = {
+    DescribeEffectivePolicy: (input) => {
+      const TargetId = String(input.TargetId);
+      const content = answerFor(TargetId);
+      if (content === undefined) throw new AwsError('TargetNotFoundException', TargetId);
+      if (content === null) throw new AwsError('EffectivePolicyNotFoundException', TargetId);
+      return { EffectivePolicy: { PolicyContent: content, TargetId, PolicyType: AI_POLICY_TYPE } };
+    },
+    ListAccountsWithInvalidEffectivePolicy: () => ({ Accounts: [], PolicyType: AI_POLICY_TYPE }),
+    ListEffectivePolicyValidationErrors: (input) => ({
+      AccountId: input.AccountId,
+      PolicyType: AI_POLICY_TYPE,
+      EffectivePolicyValidationErrors: [],
+    }),
+  };
+  return handled;
+}
+
+/** Organizations' read calls and the effective-policy operations, answered from `snapshot`. */
 export async function startOrgModel(snapshot: OrgSnapshot, latencyMs = 0): Promise<OrgModelServer> {
-  const answer = handlers(snapshot);
+  return serve({ ...handlers(snapshot), ...effectivePolicyHandlers(snapshot) }, latencyMs);
+}
+
+/** The effective-policy operations alone, for a read whose other calls go to moto. */
+export async function startEffectivePolicyModel(snapshot: OrgSnapshot): Promise<OrgModelServer> {
+  return serve(effectivePolicyHandlers(snapshot), 0);
+}
+
+async function serve(
+  answer: Record<string, (input: Input) => Answer>,
+  latencyMs: number,
+): Promise<OrgModelServer> {
   const server = createServer(async (req, res) => {
     const text = (await bodyOf(req)).toString('utf8');
     const input = (text ? JSON.parse(text) : {}) as Input;
@@ -126,7 +174,8 @@ export async function startOrgModel(snapshot: OrgSnapshot, latencyMs = 0): Promi
     try {
       send(res, 200, handler(input));
     } catch (error) {
-      send(res, 400, { __type: 'InvalidInputException', Message: String(error) });
+      const type = error instanceof AwsError ? error.type : 'InvalidInputException';
+      send(res, 400, { __type: type, Message: String(error) });
     }
   });
   return listenOnLoopback(server);

@@ -29,7 +29,9 @@ export interface RateSimulator {
   readonly throttled: Record<string, number>;
   /** Scaled time (ms) of each operation's first and last admitted call. */
   readonly spans: Record<string, { first: number; last: number }>;
-  /** Fills every bucket and zeroes the counts (before each measured read). */
+  /** Sends `operations` to another upstream from now on (the effective-policy model, beside moto). */
+  route(operations: readonly string[], upstream: string): void;
+  /** Fills every bucket and zeroes the counts (before each measured read); routes are dropped. */
   reset(): void;
   stop(): Promise<void>;
 }
@@ -76,6 +78,7 @@ export async function startRateSimulator(
   options: { sharing: BucketSharing; clock: ScaledClock },
 ): Promise<RateSimulator> {
   const target = new URL(upstream);
+  let routes = new Map<string, URL>();
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   let buckets = new Map<string, Bucket>();
   const calls: Record<string, number> = {};
@@ -96,11 +99,11 @@ export async function startRateSimulator(
     return bucket.take();
   };
 
-  const forward = (req: IncomingMessage, body: Buffer): Promise<{ status: number; body: Buffer }> =>
+  const forward = (req: IncomingMessage, body: Buffer, to: URL): Promise<{ status: number; body: Buffer }> =>
     new Promise((resolve, reject) => {
-      const headers = { ...req.headers, host: target.host, 'content-length': String(body.length) };
+      const headers = { ...req.headers, host: to.host, 'content-length': String(body.length) };
       const upstreamRequest = request(
-        { agent, host: target.hostname, port: target.port, method: req.method, path: req.url, headers },
+        { agent, host: to.hostname, port: to.port, method: req.method, path: req.url, headers },
         (response) =>
           bodyOf(response).then((b) => resolve({ status: response.statusCode ?? 500, body: b }), reject),
       );
@@ -138,7 +141,7 @@ export async function startRateSimulator(
         rest.delete(token);
         return json(res, 200, repage(member, input, { [member]: items }));
       }
-      const answer = await forward(req, body);
+      const answer = await forward(req, body, routes.get(operation) ?? target);
       if (!member || answer.status !== 200) {
         res.writeHead(answer.status, { 'content-type': 'application/x-amz-json-1.1' });
         return res.end(answer.body);
@@ -154,8 +157,12 @@ export async function startRateSimulator(
     calls,
     throttled,
     spans,
+    route(operations, to) {
+      for (const operation of operations) routes.set(operation, new URL(to));
+    },
     reset() {
       buckets = new Map();
+      routes = new Map();
       for (const record of [calls, throttled, spans])
         for (const key of Object.keys(record)) delete record[key];
       rest.clear();

@@ -16,7 +16,7 @@ import { Throttle } from '../../lambdas/adapters/organizations/throttle.ts';
 import { AI_POLICY_TYPE } from '../../lambdas/domain/contract.ts';
 import { effectiveDocument } from '../../lambdas/domain/effective-document.ts';
 import { effectivePoliciesOf } from '../../lambdas/domain/effective-policy.ts';
-import { aiPolicyTypeStatus } from '../../lambdas/domain/model.ts';
+import { aiPolicyTypeStatus, type OrgSnapshot } from '../../lambdas/domain/model.ts';
 import { OrgTree } from '../../lambdas/domain/organization.ts';
 import { TEST_CREDENTIALS } from './moto-org.ts';
 
@@ -141,15 +141,28 @@ export class EffectivePolicyModel {
     };
   }
 
-  /** The local engine's answer from moto's state (see the file comment); `null` when nothing applies. */
+  /** The local engine's answer from moto's state (see the file comment). */
   private async mirror(accountId: string, region: string): Promise<ScriptedDocument | undefined> {
     const snapshot = await new OrganizationsReader(this.client(region), {
       throttle: new Throttle({ rates: 'none' }),
     }).read();
-    const tree = new OrgTree(snapshot);
-    if (!tree.get(accountId)) return undefined;
-    if (aiPolicyTypeStatus(snapshot.root) !== 'ENABLED') return null;
-    const document = effectiveDocument(effectivePoliciesOf(tree, snapshot.policies).stateOf(accountId));
-    return Object.keys(document.services).length === 0 ? null : JSON.stringify(document);
+    return localAnswers(snapshot)(accountId);
   }
+}
+
+/**
+ * The local engine's answers for the accounts of `snapshot` (the tree and its states computed once):
+ * `null` when nothing applies (AWS's EffectivePolicyNotFoundException), undefined for an account not in
+ * it (TargetNotFoundException).
+ */
+export function localAnswers(snapshot: OrgSnapshot): (accountId: string) => ScriptedDocument | undefined {
+  const tree = new OrgTree(snapshot);
+  const enabled = aiPolicyTypeStatus(snapshot.root) === 'ENABLED';
+  const effective = effectivePoliciesOf(tree, snapshot.policies);
+  return (accountId) => {
+    if (!tree.get(accountId)) return undefined;
+    if (!enabled) return null;
+    const document = effectiveDocument(effective.stateOf(accountId));
+    return Object.keys(document.services).length === 0 ? null : JSON.stringify(document);
+  };
 }
