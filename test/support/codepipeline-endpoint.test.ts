@@ -3,7 +3,6 @@
  * that pass against it show the handler stays within the API's limits.
  */
 import {
-  type CodePipelineClient,
   InvalidJobStateException,
   InvalidNextTokenException,
   ListActionExecutionsCommand,
@@ -18,33 +17,16 @@ import {
   StartPipelineExecutionCommand,
   ValidationException,
 } from '@aws-sdk/client-codepipeline';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  type CodePipelineEndpoint,
-  codePipelineClientFor,
-  startCodePipelineEndpoint,
-} from './codepipeline-endpoint.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useCodePipelineEndpoint } from './use-codepipeline.ts';
 
 const JOB = '11111111-abcd-1111-abcd-111111abcdef';
-let fake: CodePipelineEndpoint;
-let client: CodePipelineClient;
-
-beforeAll(async () => {
-  fake = await startCodePipelineEndpoint();
-  client = codePipelineClientFor(fake);
-});
-
-afterAll(async () => {
-  client?.destroy();
-  await fake?.stop();
-});
-
-beforeEach(() => fake.reset());
+const codePipeline = useCodePipelineEndpoint();
 
 const success = (input: Partial<PutJobSuccessResultCommandInput>) =>
-  client.send(new PutJobSuccessResultCommand({ jobId: JOB, ...input })).catch((e: unknown) => e);
+  codePipeline.client.send(new PutJobSuccessResultCommand({ jobId: JOB, ...input })).catch((e: unknown) => e);
 const failure = (input: Partial<PutJobFailureResultCommandInput>) =>
-  client
+  codePipeline.client
     .send(
       new PutJobFailureResultCommand({
         jobId: JOB,
@@ -64,10 +46,10 @@ describe('fake CodePipeline endpoint: accepted calls', () => {
 
     // Assess
     expect(response).not.toBeInstanceOf(Error);
-    expect(fake.calls).toHaveLength(1);
-    expect(fake.calls[0]).toMatchObject({ operation: 'PutJobSuccessResult', status: 200 });
-    expect(fake.calls[0]?.error).toBeUndefined();
-    expect(fake.results()).toEqual([
+    expect(codePipeline.fake.calls).toHaveLength(1);
+    expect(codePipeline.fake.calls[0]).toMatchObject({ operation: 'PutJobSuccessResult', status: 200 });
+    expect(codePipeline.fake.calls[0]?.error).toBeUndefined();
+    expect(codePipeline.fake.results()).toEqual([
       {
         kind: 'success',
         jobId: JOB,
@@ -82,7 +64,7 @@ describe('fake CodePipeline endpoint: accepted calls', () => {
     const atLimit = await failure({
       failureDetails: { type: 'ConfigurationError', message: 'm'.repeat(5000) },
     });
-    const other = await client
+    const other = await codePipeline.client
       .send(
         new PutJobSuccessResultCommand({
           jobId: '22222222-abcd-1111-abcd-111111abcdef',
@@ -94,8 +76,8 @@ describe('fake CodePipeline endpoint: accepted calls', () => {
     // Assess
     expect(atLimit).not.toBeInstanceOf(Error);
     expect(other).not.toBeInstanceOf(Error);
-    expect(fake.results().map((r) => r.kind)).toEqual(['failure', 'success']);
-    expect(fake.results()[0]).toEqual({
+    expect(codePipeline.fake.results().map((r) => r.kind)).toEqual(['failure', 'success']);
+    expect(codePipeline.fake.results()[0]).toEqual({
       kind: 'failure',
       jobId: JOB,
       failureDetails: { type: 'ConfigurationError', message: 'm'.repeat(5000) },
@@ -189,14 +171,14 @@ describe('fake CodePipeline endpoint: limit violations are ValidationException (
     expect(error).toBeInstanceOf(ValidationException);
     expect((error as ValidationException).$metadata.httpStatusCode).toBe(400);
     expect((error as Error).message).toMatch(message);
-    expect(fake.calls).toHaveLength(1);
-    expect(fake.calls[0]).toMatchObject({ status: 400, error: 'ValidationException' });
-    expect(fake.results()).toEqual([]);
+    expect(codePipeline.fake.calls).toHaveLength(1);
+    expect(codePipeline.fake.calls[0]).toMatchObject({ status: 400, error: 'ValidationException' });
+    expect(codePipeline.fake.results()).toEqual([]);
   });
 
   it('answers with the JSON protocol error body', async () => {
     // Act
-    const response = await fetch(fake.endpoint, {
+    const response = await fetch(codePipeline.fake.endpoint, {
       method: 'POST',
       headers: {
         'content-type': 'application/x-amz-json-1.1',
@@ -230,7 +212,7 @@ describe('fake CodePipeline endpoint: job state, quotas and faults', () => {
     expect(rejected).toBeInstanceOf(OutputVariablesSizeExceededException);
     expect((rejected as Error).message).toMatch(/122882 bytes, at most 122880/);
     expect(accepted).not.toBeInstanceOf(Error);
-    expect(fake.results()).toHaveLength(1);
+    expect(codePipeline.fake.results()).toHaveLength(1);
   });
 
   it('rejects a second result for the same job with InvalidJobStateException', async () => {
@@ -245,9 +227,12 @@ describe('fake CodePipeline endpoint: job state, quotas and faults', () => {
     expect(again).toBeInstanceOf(InvalidJobStateException);
     expect(againSuccess).toBeInstanceOf(InvalidJobStateException);
     expect((again as Error).message).toMatch(/already has a result/);
-    expect(fake.results()).toHaveLength(1);
-    expect(fake.results()[0]).toMatchObject({ kind: 'success', executionDetails: { summary: 'first' } });
-    expect(fake.calls.map((c) => c.error ?? 'ok')).toEqual([
+    expect(codePipeline.fake.results()).toHaveLength(1);
+    expect(codePipeline.fake.results()[0]).toMatchObject({
+      kind: 'success',
+      executionDetails: { summary: 'first' },
+    });
+    expect(codePipeline.fake.calls.map((c) => c.error ?? 'ok')).toEqual([
       'ok',
       'InvalidJobStateException',
       'InvalidJobStateException',
@@ -256,8 +241,8 @@ describe('fake CodePipeline endpoint: job state, quotas and faults', () => {
 
   it('fails the next n calls as told, then serves again', async () => {
     // Prepare
-    fake.failNext(2);
-    fake.failNext(1, { status: 400, type: 'JobNotFoundException', message: 'gone' });
+    codePipeline.fake.failNext(2);
+    codePipeline.fake.failNext(1, { status: 400, type: 'JobNotFoundException', message: 'gone' });
 
     // Act
     const outcomes = [];
@@ -271,13 +256,15 @@ describe('fake CodePipeline endpoint: job state, quotas and faults', () => {
     ]);
     expect((outcomes[0] as { $metadata: { httpStatusCode: number } }).$metadata.httpStatusCode).toBe(500);
     expect(outcomes[3]).not.toBeInstanceOf(Error);
-    expect(fake.calls.map((c) => c.status)).toEqual([500, 500, 400, 200]);
-    expect(fake.results()).toEqual([{ kind: 'success', jobId: JOB, executionDetails: { summary: 'try 3' } }]);
+    expect(codePipeline.fake.calls.map((c) => c.status)).toEqual([500, 500, 400, 200]);
+    expect(codePipeline.fake.results()).toEqual([
+      { kind: 'success', jobId: JOB, executionDetails: { summary: 'try 3' } },
+    ]);
   });
 
   it('rejects an unknown operation', async () => {
     // Act
-    const response = await fetch(fake.endpoint, {
+    const response = await fetch(codePipeline.fake.endpoint, {
       method: 'POST',
       headers: {
         'content-type': 'application/x-amz-json-1.1',
@@ -289,23 +276,25 @@ describe('fake CodePipeline endpoint: job state, quotas and faults', () => {
     // Assess
     expect(response.status).toBe(400);
     expect(((await response.json()) as { __type: string }).__type).toBe('UnknownOperationException');
-    expect(fake.calls[0]?.operation).toBe('AcknowledgeJob');
+    expect(codePipeline.fake.calls[0]?.operation).toBe('AcknowledgeJob');
   });
 });
 
 describe('fake CodePipeline endpoint: the pipeline API the starter uses', () => {
   const EXECUTION = '12345678-1234-5678-abcd-12345678abcd';
   const start = (input: Partial<ConstructorParameters<typeof StartPipelineExecutionCommand>[0]>) =>
-    client.send(new StartPipelineExecutionCommand({ name: 'ai-optout', ...input })).catch((e: unknown) => e);
+    codePipeline.client
+      .send(new StartPipelineExecutionCommand({ name: 'ai-optout', ...input }))
+      .catch((e: unknown) => e);
   const list = (input: Partial<ConstructorParameters<typeof ListActionExecutionsCommand>[0]>) =>
-    client
+    codePipeline.client
       .send(new ListActionExecutionsCommand({ pipelineName: 'AWSAccelerator-Pipeline', ...input }))
       .catch((e: unknown) => e);
 
   beforeEach(() => {
-    fake.addPipeline('ai-optout');
-    fake.addPipeline('AWSAccelerator-Pipeline');
-    fake.addExecution('AWSAccelerator-Pipeline', EXECUTION, [
+    codePipeline.fake.addPipeline('ai-optout');
+    codePipeline.fake.addPipeline('AWSAccelerator-Pipeline');
+    codePipeline.fake.addExecution('AWSAccelerator-Pipeline', EXECUTION, [
       { stageName: 'Source', actionName: 'Configuration', output: { outputVariables: { VersionId: 'v1' } } },
       { stageName: 'Source', actionName: 'Source' },
     ]);
@@ -362,7 +351,7 @@ describe('fake CodePipeline endpoint: the pipeline API the starter uses', () => 
     // Assess
     expect(first.pipelineExecutionId).toMatch(/^[0-9a-f-]{36}$/);
     expect(again.pipelineExecutionId).toBe(first.pipelineExecutionId);
-    expect(fake.started()).toEqual([
+    expect(codePipeline.fake.started()).toEqual([
       {
         name: 'ai-optout',
         pipelineExecutionId: first.pipelineExecutionId,
@@ -387,6 +376,6 @@ describe('fake CodePipeline endpoint: the pipeline API the starter uses', () => 
     ];
     for (const error of bad) expect(error).toBeInstanceOf(ValidationException);
     expect(await start({ name: 'missing' })).toBeInstanceOf(PipelineNotFoundException);
-    expect(fake.started()).toEqual([]);
+    expect(codePipeline.fake.started()).toEqual([]);
   });
 });

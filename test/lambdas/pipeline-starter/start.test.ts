@@ -1,20 +1,10 @@
-/**
- * The pipeline starter, with the real SDK against the fake CodePipeline endpoint (which checks every
- * request against botocore's shapes): it starts ours on the revision the LZA execution deployed, and
- * when it cannot, still starts ours on the latest and says why.
- */
-import type { CodePipelineClient } from '@aws-sdk/client-codepipeline';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../../lambdas/pipeline-job/logger.ts';
 import { readStarterConfig, STARTER_ENV } from '../../../lambdas/pipeline-starter/config.ts';
 import { type StarterConfig, startAfterLza } from '../../../lambdas/pipeline-starter/start.ts';
 import { LZA_CONFIGURATION_ACTION } from '../../../lib/lza-names.ts';
-import {
-  type CodePipelineEndpoint,
-  codePipelineClientFor,
-  type ScriptedActionExecution,
-  startCodePipelineEndpoint,
-} from '../../support/codepipeline-endpoint.ts';
+import type { ScriptedActionExecution } from '../../support/codepipeline-endpoint.ts';
+import { useCodePipelineEndpoint } from '../../support/use-codepipeline.ts';
 import { logSink } from '../pipeline-job/pipeline-fixtures.ts';
 
 const LZA = 'AWSAccelerator-Pipeline';
@@ -73,35 +63,21 @@ function succeeded(executionId = EXECUTION, pipeline = LZA, state = 'SUCCEEDED')
   };
 }
 
-let fake: CodePipelineEndpoint;
-let client: CodePipelineClient;
-
-beforeAll(async () => {
-  fake = await startCodePipelineEndpoint();
-  client = codePipelineClientFor(fake);
-});
-
-afterAll(async () => {
-  client?.destroy();
-  await fake?.stop();
-});
-
-beforeEach(() => {
-  fake.reset();
-  fake.addPipeline(LZA);
-  fake.addPipeline(OURS);
+const codePipeline = useCodePipelineEndpoint((endpoint) => {
+  endpoint.addPipeline(LZA);
+  endpoint.addPipeline(OURS);
 });
 
 async function run(event: unknown, config: StarterConfig = S3_CONFIG) {
   const sink = logSink();
-  const result = await startAfterLza(event, client, config, createLogger(sink, 'debug'));
+  const result = await startAfterLza(event, codePipeline.client, config, createLogger(sink, 'debug'));
   return { result, logs: sink.lines() };
 }
 
 describe('pipeline starter: the revision LZA deployed', () => {
   it('S3: starts ours on the VersionId the Configuration action recorded, with the LZA execution id as token', async () => {
     // Prepare
-    fake.addExecution(
+    codePipeline.fake.addExecution(
       LZA,
       EXECUTION,
       lzaSourceStage({ S3Bucket: BUCKET, S3ObjectKey: KEY }, { VersionId: VERSION_ID, ETag: 'e2' }),
@@ -111,7 +87,7 @@ describe('pipeline starter: the revision LZA deployed', () => {
     const { result, logs } = await run(succeeded());
 
     // Assess
-    expect(fake.started()).toEqual([
+    expect(codePipeline.fake.started()).toEqual([
       {
         name: OURS,
         pipelineExecutionId: result?.pipelineExecutionId,
@@ -125,7 +101,7 @@ describe('pipeline starter: the revision LZA deployed', () => {
       pipelineExecutionId: expect.stringMatching(/^[0-9a-f-]{36}$/),
       revision: VERSION_ID,
     });
-    const list = fake.calls.find((c) => c.operation === 'ListActionExecutions');
+    const list = codePipeline.fake.calls.find((c) => c.operation === 'ListActionExecutions');
     expect(list?.input).toEqual({ pipelineName: LZA, filter: { pipelineExecutionId: EXECUTION } });
     expect(logs.at(-1)).toMatchObject({ level: 'info', revision: VERSION_ID, lzaExecutionId: EXECUTION });
   });
@@ -133,7 +109,7 @@ describe('pipeline starter: the revision LZA deployed', () => {
   it('CodeCommit: starts ours on the CommitId, matching repository and branch in the resolved configuration', async () => {
     // Prepare
     const commit = 'e0c7a1b2308ca3071aa7bab414de234ab52eea00';
-    fake.addExecution(
+    codePipeline.fake.addExecution(
       LZA,
       EXECUTION,
       lzaSourceStage(
@@ -152,15 +128,15 @@ describe('pipeline starter: the revision LZA deployed', () => {
 
     // Assess
     expect(result?.revision).toBe(commit);
-    expect(fake.started()[0]?.sourceRevisions).toEqual([
+    expect(codePipeline.fake.started()[0]?.sourceRevisions).toEqual([
       { actionName: 'LzaConfig', revisionType: 'COMMIT_ID', revisionValue: commit },
     ]);
   });
 
   it('reads every page of ListActionExecutions until it finds the Configuration action', async () => {
     // Prepare: one action execution per page; Configuration is the second of three
-    fake.pageSize = 1;
-    fake.addExecution(
+    codePipeline.fake.pageSize = 1;
+    codePipeline.fake.addExecution(
       LZA,
       EXECUTION,
       lzaSourceStage({ S3Bucket: BUCKET, S3ObjectKey: KEY }, { VersionId: VERSION_ID }),
@@ -171,14 +147,14 @@ describe('pipeline starter: the revision LZA deployed', () => {
 
     // Assess
     expect(result?.revision).toBe(VERSION_ID);
-    const lists = fake.calls.filter((c) => c.operation === 'ListActionExecutions');
+    const lists = codePipeline.fake.calls.filter((c) => c.operation === 'ListActionExecutions');
     expect(lists.map((c) => c.input?.nextToken)).toEqual([undefined, '1']);
     expect(lists.every((c) => c.status === 200)).toBe(true);
   });
 
   it('a redelivered event starts no second run (same token, same execution)', async () => {
     // Prepare
-    fake.addExecution(
+    codePipeline.fake.addExecution(
       LZA,
       EXECUTION,
       lzaSourceStage({ S3Bucket: BUCKET, S3ObjectKey: KEY }, { VersionId: VERSION_ID }),
@@ -189,7 +165,7 @@ describe('pipeline starter: the revision LZA deployed', () => {
     const second = await run(succeeded());
 
     // Assess
-    expect(fake.started()).toHaveLength(1);
+    expect(codePipeline.fake.started()).toHaveLength(1);
     expect(second.result?.pipelineExecutionId).toBe(first.result?.pipelineExecutionId);
   });
 });
@@ -197,8 +173,8 @@ describe('pipeline starter: the revision LZA deployed', () => {
 describe('pipeline starter: no revision, still started on the latest, and said so', () => {
   const latest = (reason: RegExp) => async (event: unknown) => {
     const { result, logs } = await run(event);
-    expect(fake.started()).toHaveLength(1);
-    expect(fake.started()[0]?.sourceRevisions).toBeUndefined();
+    expect(codePipeline.fake.started()).toHaveLength(1);
+    expect(codePipeline.fake.started()[0]?.sourceRevisions).toBeUndefined();
     expect(result?.revision).toBeUndefined();
     expect(result?.reason).toMatch(reason);
     const warning = logs.find((l) => l.level === 'warn');
@@ -209,17 +185,25 @@ describe('pipeline starter: no revision, still started on the latest, and said s
   };
 
   it('when the execution has no Configuration action', async () => {
-    fake.addExecution(LZA, EXECUTION, lzaSourceStage({ S3Bucket: BUCKET, S3ObjectKey: KEY }, {}).slice(0, 1));
+    codePipeline.fake.addExecution(
+      LZA,
+      EXECUTION,
+      lzaSourceStage({ S3Bucket: BUCKET, S3ObjectKey: KEY }, {}).slice(0, 1),
+    );
     await latest(/has no Source\/Configuration action/)(succeeded());
   });
 
   it('when the Configuration action recorded no VersionId', async () => {
-    fake.addExecution(LZA, EXECUTION, lzaSourceStage({ S3Bucket: BUCKET, S3ObjectKey: KEY }, { ETag: 'e2' }));
+    codePipeline.fake.addExecution(
+      LZA,
+      EXECUTION,
+      lzaSourceStage({ S3Bucket: BUCKET, S3ObjectKey: KEY }, { ETag: 'e2' }),
+    );
     await latest(/recorded no VersionId output variable/)(succeeded());
   });
 
   it('when LZA read another bucket or key than ours (its version id would not apply)', async () => {
-    fake.addExecution(
+    codePipeline.fake.addExecution(
       LZA,
       EXECUTION,
       lzaSourceStage({ S3Bucket: 'other-bucket', S3ObjectKey: KEY }, { VersionId: VERSION_ID }),
@@ -234,7 +218,7 @@ describe('pipeline starter: no revision, still started on the latest, and said s
     await latest(
       /cannot read the execution's actions: Execution 12345678-1234-5678-abcd-12345678abcd not found/,
     )(succeeded());
-    expect(fake.calls[0]).toMatchObject({
+    expect(codePipeline.fake.calls[0]).toMatchObject({
       operation: 'ListActionExecutions',
       error: 'PipelineExecutionNotFoundException',
     });
@@ -242,9 +226,9 @@ describe('pipeline starter: no revision, still started on the latest, and said s
 
   it('when the event carries no execution id (the SDK then fills a random request token)', async () => {
     await latest(/no valid execution-id/)(succeeded(''));
-    expect(fake.started()[0]?.clientRequestToken).toMatch(/^[0-9a-f-]{36}$/);
-    expect(fake.started()[0]?.clientRequestToken).not.toBe(EXECUTION);
-    expect(fake.calls.some((c) => c.operation === 'ListActionExecutions')).toBe(false);
+    expect(codePipeline.fake.started()[0]?.clientRequestToken).toMatch(/^[0-9a-f-]{36}$/);
+    expect(codePipeline.fake.started()[0]?.clientRequestToken).not.toBe(EXECUTION);
+    expect(codePipeline.fake.calls.some((c) => c.operation === 'ListActionExecutions')).toBe(false);
   });
 });
 
@@ -258,11 +242,11 @@ describe('pipeline starter: what it refuses', () => {
         msg: `not a SUCCEEDED execution of ${LZA}; not starting ${OURS}`,
       });
     }
-    expect(fake.calls).toEqual([]);
+    expect(codePipeline.fake.calls).toEqual([]);
   });
 
   it('throws when StartPipelineExecution fails, so Lambda retries the event', async () => {
-    fake.addExecution(
+    codePipeline.fake.addExecution(
       LZA,
       EXECUTION,
       lzaSourceStage({ S3Bucket: BUCKET, S3ObjectKey: KEY }, { VersionId: VERSION_ID }),

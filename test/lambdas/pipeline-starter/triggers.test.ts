@@ -1,18 +1,8 @@
-/**
- * The trigger function: a batch of queue messages (the schedule's, Organizations events shaped as
- * CloudTrail delivers them through EventBridge) starts the pipeline once, with the `trigger` variable
- * naming what started it; the fake CodePipeline endpoint checks the request against botocore's shapes.
- */
-import type { CodePipelineClient } from '@aws-sdk/client-codepipeline';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { describeTriggers, MAX_TRIGGER_LENGTH, SCHEDULE_SOURCE } from '../../../lambdas/domain/triggers.ts';
 import { createLogger } from '../../../lambdas/pipeline-job/logger.ts';
 import { startOnTriggers } from '../../../lambdas/pipeline-starter/triggers.ts';
-import {
-  type CodePipelineEndpoint,
-  codePipelineClientFor,
-  startCodePipelineEndpoint,
-} from '../../support/codepipeline-endpoint.ts';
+import { useCodePipelineEndpoint } from '../../support/use-codepipeline.ts';
 import { logSink } from '../pipeline-job/pipeline-fixtures.ts';
 
 const OURS = 'ai-optout';
@@ -52,25 +42,11 @@ function batch(bodies: unknown[], firstId = 0) {
   };
 }
 
-let fake: CodePipelineEndpoint;
-let client: CodePipelineClient;
-
-beforeAll(async () => {
-  fake = await startCodePipelineEndpoint();
-  client = codePipelineClientFor(fake);
-});
-afterAll(async () => {
-  client?.destroy();
-  await fake?.stop();
-});
-beforeEach(() => {
-  fake.reset();
-  fake.addPipeline(OURS);
-});
+const codePipeline = useCodePipelineEndpoint((endpoint) => endpoint.addPipeline(OURS));
 
 async function run(event: unknown) {
   const sink = logSink();
-  const id = await startOnTriggers(event, client, OURS, createLogger(sink, 'debug'));
+  const id = await startOnTriggers(event, codePipeline.client, OURS, createLogger(sink, 'debug'));
   return { id, logs: sink.lines() };
 }
 
@@ -88,7 +64,7 @@ describe('trigger function', () => {
     const { id } = await run(batch(attachments));
 
     // Assess
-    const started = fake.started();
+    const started = codePipeline.fake.started();
     expect(started).toHaveLength(1);
     expect(started[0]?.pipelineExecutionId).toBe(id);
     expect(started[0]?.sourceRevisions).toBeUndefined();
@@ -110,8 +86,8 @@ describe('trigger function', () => {
     const second = await run(event);
 
     expect(second.id).toBe(first.id);
-    expect(fake.started()).toHaveLength(1);
-    expect(fake.started()[0]?.variables?.[0]?.value).toBe(
+    expect(codePipeline.fake.started()).toHaveLength(1);
+    expect(codePipeline.fake.started()[0]?.variables?.[0]?.value).toBe(
       'schedule rate(1 day); Organizations event: MoveAccount (444455556666 → ou-ab12-cdefgh12)',
     );
   });
@@ -120,7 +96,7 @@ describe('trigger function', () => {
     const { id, logs } = await run(batch(['not json', { source: 'aws.ec2' }]));
 
     expect(id).toBeUndefined();
-    expect(fake.started()).toEqual([]);
+    expect(codePipeline.fake.started()).toEqual([]);
     expect(logs.map((l) => l.msg)).toEqual([
       'messages that are no trigger were ignored',
       'no trigger in the batch; not starting ai-optout',
