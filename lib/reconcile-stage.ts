@@ -19,12 +19,11 @@ import { Construct, type IConstruct } from 'constructs';
 import {
   DEFAULT_VERIFY,
   type FailOn,
-  FailOnSchema,
   type Mode,
   type OutputVariable,
   type Verify,
-  VerifySchema,
 } from '../lambdas/domain/contract.ts';
+import { FailOnSchema, VerifySchema } from '../lambdas/domain/contract-schemas.ts';
 import type { ReconcilerFunction } from './reconciler-function.ts';
 
 export interface ReconcileStageProps {

@@ -5,15 +5,9 @@
  */
 
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
-import {
-  ACCOUNT_ID_PATTERN,
-  DEFAULT_VERIFY,
-  FailOnSchema,
-  ModeSchema,
-  ROLE_ARN_PATTERN,
-  VerifySchema,
-} from '../lambdas/domain/contract.ts';
+import * as z from 'zod';
+import { ACCOUNT_ID_PATTERN, DEFAULT_VERIFY, ROLE_ARN_PATTERN } from '../lambdas/domain/contract.ts';
+import { FailOnSchema, ModeSchema, VerifySchema } from '../lambdas/domain/contract-schemas.ts';
 import { didYouMean } from '../lambdas/domain/suggest.ts';
 import {
   DEFAULT_LZA_PREFIX,

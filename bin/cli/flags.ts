@@ -1,17 +1,16 @@
 /**
  * Flag values the CLI checks itself, so that every invalid value prints one sentence naming it (cut
- * by `echo` when long) and exits 1: whole numbers, choices, and output files that would overwrite an
- * input. The errors are CommanderErrors with an `ai-optout.` code, which `main` prints (commander
- * prints only its own).
+ * by `echo` when long) and exits 1: whole numbers, durations and choices (out-file.ts: output files
+ * that would overwrite an input). The errors are CommanderErrors with an `ai-optout.` code, which
+ * `main` prints (commander prints only its own).
  */
 import { CommanderError, Option } from '@commander-js/extra-typings';
-import { sameFile } from '../../lambdas/adapters/files.ts';
 import { echo } from '../../lambdas/domain/echo.ts';
 import { DURATION_EXAMPLE, parseDuration } from '../../lambdas/domain/snapshot-age.ts';
 
 export const FLAG_ERROR = 'ai-optout.invalidFlag';
 
-function flagError(message: string): CommanderError {
+export function flagError(message: string): CommanderError {
   return new CommanderError(1, FLAG_ERROR, message);
 }
 
@@ -71,18 +70,4 @@ export function cutLines(text: string): string {
     .split('\n')
     .map((line) => echo(line, 400))
     .join('\n');
-}
-
-/** Refuses an output file that is one of the command's input files (the same file through links too). */
-export async function refuseToOverwrite(
-  out: string,
-  inputs: readonly { flag: string; path: string | undefined }[],
-): Promise<void> {
-  for (const input of inputs) {
-    if (input.path !== undefined && (await sameFile(out, input.path))) {
-      throw flagError(
-        `--out ${echo(out)} is the ${input.flag} file ${input.path === out ? '' : `${echo(input.path)} `}itself: writing the report there would destroy it; choose another --out path`,
-      );
-    }
-  }
 }

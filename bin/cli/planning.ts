@@ -27,10 +27,15 @@ export async function loadForPlanning(
   return { state, planOptions: flags.mode ? { mode: flags.mode } : {}, diagnostics };
 }
 
+/** The command an action runs for, as far as the actions read it: the program's own flags. */
+export interface GlobalFlags {
+  optsWithGlobals(): { color: boolean };
+}
+
 /** The report options of a command's flags; `--no-color` is the program's. */
 export function reportOptions(
   flags: { format: ReportFormat; limit: number; out?: string | undefined },
-  command: { optsWithGlobals(): { color: boolean } },
+  command: GlobalFlags,
 ): ReportOptions {
   return { format: flags.format, limit: flags.limit, out: flags.out, color: command.optsWithGlobals().color };
 }

@@ -11,7 +11,7 @@
  */
 import type { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import type { OrganizationsClient } from '@aws-sdk/client-organizations';
-import { z } from 'zod';
+import * as z from 'zod';
 import { putEvaluations } from '../adapters/config/evaluations.ts';
 import { Throttle } from '../adapters/organizations/throttle.ts';
 import type { LatestRun } from '../adapters/s3/latest-run.ts';

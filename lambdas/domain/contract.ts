@@ -2,34 +2,32 @@
  * The values of the project's public interfaces, each defined once: modes, failOn, the verdict, the
  * pipeline job's output variables, the policy type, the state bucket's layout, id and ARN patterns.
  * The runtime (lambdas/, bin/) and the CDK constructs (lib/) both import them, so the stack that deploys
- * and the code that runs cannot disagree. Pure values and zod enums, no behaviour.
+ * and the code that runs cannot disagree. Plain values, no behaviour and no imports: the CLI's --help
+ * reads them without loading zod (contract-schemas.ts holds their zod enums).
  */
-import { z } from 'zod';
 
 /** audit: read and report; enforce: also repair, writing only AI opt-out policies. */
-export const ModeSchema = z.enum(['audit', 'enforce']);
-export type Mode = z.output<typeof ModeSchema>;
-export const MODES = ModeSchema.options;
+export const MODES = ['audit', 'enforce'] as const;
+export type Mode = (typeof MODES)[number];
 
 /** When the pipeline job fails: on any drift, only on violations of `expect`, or never. */
-export const FailOnSchema = z.enum(['drift', 'violations', 'never']);
-export type FailOn = z.output<typeof FailOnSchema>;
+export const FAIL_ON = ['drift', 'violations', 'never'] as const;
+export type FailOn = (typeof FAIL_ON)[number];
 
 /** What to do with AI opt-out policies this tool does not own. */
-export const UnmanagedHandlingSchema = z.enum(['report', 'detach', 'ignore']);
-export type UnmanagedHandling = z.output<typeof UnmanagedHandlingSchema>;
+export const UNMANAGED_HANDLINGS = ['report', 'detach', 'ignore'] as const;
+export type UnmanagedHandling = (typeof UNMANAGED_HANDLINGS)[number];
 
 /**
  * How much of the local effective-policy computation is checked against AWS's DescribeEffectivePolicy:
  * one account per distinct effective state (default), every account, or nothing.
  */
-export const VerifySchema = z.enum(['states', 'all', 'none']);
-export type Verify = z.output<typeof VerifySchema>;
-export const VERIFY_SCOPES = VerifySchema.options;
+export const VERIFY_SCOPES = ['states', 'all', 'none'] as const;
+export type Verify = (typeof VERIFY_SCOPES)[number];
 export const DEFAULT_VERIFY: Verify = 'states';
 
-export const VerdictSchema = z.enum(['in-sync', 'drift']);
-export type Verdict = z.output<typeof VerdictSchema>;
+export const VERDICTS = ['in-sync', 'drift'] as const;
+export type Verdict = (typeof VERDICTS)[number];
 
 /** The output variables of the pipeline job's action (`#{<namespace>.VERDICT}` …), all strings. */
 export const OUTPUT_VARIABLES = [

@@ -3,7 +3,7 @@
  * settings, target types and the organization snapshot (the file `ai-optout snapshot` writes and
  * `plan --snapshot` reads, docs/cli.md); target references; the ownership tag; AWS's limits.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ACCOUNT_ID_PATTERN, AI_POLICY_TYPE } from './contract.ts';
 
 /** Tag that marks a policy as owned by this tool (docs/configuration.md, "Ownership"). */

@@ -5,7 +5,7 @@
  * documented sample event (https://docs.aws.amazon.com/codepipeline/latest/userguide/actions-invoke-lambda-function.html);
  * unknown fields are kept, as AWS adds some.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { echo } from '../domain/echo.ts';
 import { ConfigurationError } from '../domain/errors.ts';
 

@@ -3,15 +3,9 @@
  * a configuration error, as a typo would otherwise be ignored silently.
  */
 
-import { z } from 'zod';
-import {
-  DEFAULT_VERIFY,
-  FailOnSchema,
-  ModeSchema,
-  ROLE_ARN_EXAMPLE,
-  ROLE_ARN_PATTERN,
-  VerifySchema,
-} from '../domain/contract.ts';
+import * as z from 'zod';
+import { DEFAULT_VERIFY, ROLE_ARN_EXAMPLE, ROLE_ARN_PATTERN } from '../domain/contract.ts';
+import { FailOnSchema, ModeSchema, VerifySchema } from '../domain/contract-schemas.ts';
 import { echo } from '../domain/echo.ts';
 import { ConfigurationError } from '../domain/errors.ts';
 import { closest } from '../domain/suggest.ts';

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { App, Stack, aws_s3 as s3 } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FailOnSchema, MODES, VerifySchema } from '../../lambdas/domain/contract.ts';
+import { FAIL_ON, MODES, VERIFY_SCOPES } from '../../lambdas/domain/contract.ts';
 import { parseUserParameters } from '../../lambdas/pipeline-job/parameters.ts';
 import { OrganizationsEventForwarderStack } from '../../lib/organizations-event-forwarder-stack.ts';
 import { HIERARCHY_READ_ACTIONS, POLICY_READ_ACTIONS, POLICY_WRITE_ACTIONS } from '../../lib/permissions.ts';
@@ -238,7 +238,7 @@ describe('the post-LZA pipeline', () => {
   });
 
   it('passes UserParameters the function accepts, for every mode and failOn', () => {
-    const pairs = MODES.flatMap((mode) => FailOnSchema.options.map((failOn) => ({ mode, failOn })));
+    const pairs = MODES.flatMap((mode) => FAIL_ON.map((failOn) => ({ mode, failOn })));
     expect(pairs).toHaveLength(6);
     for (const { mode, failOn } of pairs) {
       const { template: synthesized } = synthPipeline({ mode, failOn }, { bundling: false });
@@ -254,7 +254,7 @@ describe('the post-LZA pipeline', () => {
   });
 
   it('passes the verify setting to the job, and refuses a scope it does not know', () => {
-    for (const verify of VerifySchema.options) {
+    for (const verify of VERIFY_SCOPES) {
       const { template: synthesized } = synthPipeline({ verify }, { bundling: false });
       const pipeline = Object.values(synthesized.findResources('AWS::CodePipeline::Pipeline'))[0];
       const raw = pipeline?.Properties.Stages[1].Actions[0].Configuration.UserParameters;

@@ -103,6 +103,7 @@ describe('the packed tarball', () => {
         'package.json',
         'README.md',
         'CHANGELOG.md',
+        'LICENSE',
         'bin/ai-optout.mjs',
         'dist/cli/run.js',
         'dist/lambdas/index.js',

@@ -11,7 +11,7 @@
  *   cloudwatch `StandardUnit`) and `StorageResolution` (1 or 60); each `Name` is a root member whose
  *   value is a number or an array of at most 100 numbers.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const STANDARD_UNITS = [
   'Seconds',

@@ -1,39 +1,21 @@
 /** `ai-optout demo`: plans the bundled example configuration against the bundled example organization (no AWS access; exit 0). */
-import { join } from 'node:path';
-import { readDesiredStateFile, readSnapshotFile } from '../../../lambdas/adapters/files.ts';
-import { PACKAGE_ROOT } from '../../../lambdas/adapters/package-root.ts';
-import { DEFAULT_VERIFY } from '../../../lambdas/domain/contract.ts';
-import { EXIT_OK } from '../../../lambdas/domain/errors.ts';
-import { snapshotVerification } from '../../../lambdas/domain/planner/fidelity.ts';
-import { plan } from '../../../lambdas/domain/planner.ts';
 import { formatOption, limitOption } from '../options.ts';
-import { reportOptions } from '../planning.ts';
 import type { CommandContext, Program } from '../program.ts';
-import { emitReport } from '../report.ts';
 
-/** In the package's own folder, so `demo` finds the bundled example from any working directory. */
-const EXAMPLE_CONFIG = join(PACKAGE_ROOT, 'config/ai-optout.yaml');
-const EXAMPLE_SNAPSHOT = join(PACKAGE_ROOT, 'examples/lza-organization.snapshot.json');
-
-export function addDemoCommand(program: Program, { io, setExit }: CommandContext): void {
-  program
+function demoCommand(program: Program) {
+  return program
     .command('demo')
     .description(
       'plan the bundled example configuration against the bundled example LZA organization (no AWS access)',
     )
     .addOption(formatOption())
-    .addOption(limitOption())
-    .action(async (options, command) => {
-      const { state } = await readDesiredStateFile(EXAMPLE_CONFIG);
-      const snapshot = await readSnapshotFile(EXAMPLE_SNAPSHOT);
-      if (options.format === 'text') {
-        io.stdout(
-          'Demo: planning config/ai-optout.yaml against examples/lza-organization.snapshot.json, an example LZA\n' +
-            'organization with drift in it. No AWS credentials are used. Exit code: 0 (plan itself exits 2 on drift).\n\n',
-        );
-      }
-      const verification = snapshotVerification(DEFAULT_VERIFY);
-      await emitReport(plan(state, snapshot, { verification }), reportOptions(options, command), io);
-      setExit(EXIT_OK);
-    });
+    .addOption(limitOption());
+}
+
+export type DemoFlags = ReturnType<ReturnType<typeof demoCommand>['opts']>;
+
+export function addDemoCommand(program: Program, context: CommandContext): void {
+  demoCommand(program).action(async (options, command) =>
+    (await import('../actions/demo.ts')).demo(options, command, context),
+  );
 }

@@ -1,20 +1,11 @@
 /** `ai-optout plan`: compares the desired state with the organization, live or a snapshot (exit 0 in-sync, 2 drift, 1 error). */
-import {
-  ConfigurationError,
-  describeError,
-  EXIT_ERROR,
-  exitCodeForVerdict,
-} from '../../../lambdas/domain/errors.ts';
 import { DEFAULT_MAX_SNAPSHOT_AGE } from '../../../lambdas/domain/snapshot-age.ts';
-import { durationOption, refuseToOverwrite } from '../flags.ts';
-import { addLiveOptions, addPlanningOptions, isReviewFormat, outOption, PLAN_FORMATS } from '../options.ts';
-import { planForReview } from '../plan-sources.ts';
-import { loadForPlanning, reportOptions } from '../planning.ts';
+import { durationOption } from '../flags.ts';
+import { addLiveOptions, addPlanningOptions, outOption, PLAN_FORMATS } from '../options.ts';
 import type { CommandContext, Program } from '../program.ts';
-import { emitReport, emitText, renderFindings } from '../report.ts';
 
-export function addPlanCommand(program: Program, { io, setExit, stop }: CommandContext): void {
-  addLiveOptions(addPlanningOptions(program.command('plan'), PLAN_FORMATS))
+function planCommand(program: Program) {
+  return addLiveOptions(addPlanningOptions(program.command('plan'), PLAN_FORMATS))
     .description('compare the desired state with the organization (exit 0 in-sync, 2 drift, 1 error)')
     .option(
       '-s, --snapshot <file-or-url>',
@@ -30,26 +21,13 @@ export function addPlanCommand(program: Program, { io, setExit, stop }: CommandC
       '--base-config <file>',
       "the desired state at the pull request's base: the report adds what the pull request itself changes",
     )
-    .addOption(outOption('write the report to a file and print only the summary'))
-    .action(async (options, command) => {
-      if (options.out)
-        await refuseToOverwrite(options.out, [
-          { flag: '--config', path: options.config },
-          { flag: '--snapshot', path: options.snapshot },
-          { flag: '--base-config', path: options.baseConfig },
-        ]);
-      try {
-        const { state, planOptions, diagnostics } = await loadForPlanning(io, options);
-        const { plan: result, snapshot } = await planForReview(io, state, options, planOptions, stop);
-        await emitReport(result, reportOptions(options, command), io, { state, snapshot, diagnostics });
-        setExit(exitCodeForVerdict(result.verdict));
-      } catch (error) {
-        // Pull-request tools read the configuration error at its place in the file, then it fails as always.
-        if (!(error instanceof ConfigurationError) || !isReviewFormat(options.format)) throw error;
-        const text = renderFindings(options.format, options.config, { diagnostics: [], error });
-        await emitText(text, error.message, options.out, io);
-        io.stderr(`error: ${describeError(error)}\n`);
-        setExit(EXIT_ERROR);
-      }
-    });
+    .addOption(outOption('write the report to a file and print only the summary'));
+}
+
+export type PlanFlags = ReturnType<ReturnType<typeof planCommand>['opts']>;
+
+export function addPlanCommand(program: Program, context: CommandContext): void {
+  planCommand(program).action(async (options, command) =>
+    (await import('../actions/plan.ts')).plan(options, command, context),
+  );
 }

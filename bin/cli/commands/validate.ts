@@ -1,42 +1,24 @@
 /** `ai-optout validate`: checks the desired-state file offline (exit 0 valid, 1 invalid). */
-import { readConfigBytes } from '../../../lambdas/adapters/files.ts';
-import { loadDesiredState } from '../../../lambdas/domain/desired-state/loader.ts';
-import { EXIT_ERROR, EXIT_OK } from '../../../lambdas/domain/errors.ts';
-import { plural } from '../../../lambdas/domain/plural.ts';
 import { choiceOption } from '../flags.ts';
-import { configOption, isReviewFormat, REVIEW_FORMATS, strictOption } from '../options.ts';
+import { configOption, REVIEW_FORMATS, strictOption } from '../options.ts';
 import type { CommandContext, Program } from '../program.ts';
-import { printDiagnostics, renderFindings } from '../report.ts';
 
-export function addValidateCommand(program: Program, { io, setExit }: CommandContext): void {
-  program
+function validateCommand(program: Program) {
+  return program
     .command('validate')
     .description('check the desired-state file offline (exit 0 valid, 1 invalid)')
     .addOption(configOption())
     .addOption(strictOption())
     .addOption(
       choiceOption('--format <format>', 'output format', ['text', 'json', ...REVIEW_FORMATS]).default('text'),
-    )
-    .action(async (options) => {
-      const bytes = await readConfigBytes(options.config);
-      const result = loadDesiredState(bytes, { file: options.config, strict: options.strict ?? false });
-      if (isReviewFormat(options.format)) {
-        io.stdout(renderFindings(options.format, options.config, { diagnostics: result.diagnostics }));
-      } else if (options.format === 'json') {
-        const report = { file: options.config, valid: result.ok, diagnostics: result.diagnostics };
-        io.stdout(`${JSON.stringify(report, null, 2)}\n`);
-      } else {
-        printDiagnostics(io, result.diagnostics);
-        if (result.ok) {
-          const targets = result.state.policies.reduce((n, p) => n + p.targets.length, 0);
-          const warnings = result.diagnostics.length;
-          const counts = `${plural(result.state.policies.length, 'policy', 'policies')}, ${plural(targets, 'target')}${warnings ? `, ${plural(warnings, 'warning')}` : ''}`;
-          io.stdout(`${options.config}: valid (${counts})\n`);
-        } else {
-          const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
-          io.stderr(`${options.config}: invalid (${plural(errors, 'error')})\n`);
-        }
-      }
-      setExit(result.ok ? EXIT_OK : EXIT_ERROR);
-    });
+    );
+}
+
+export type ValidateFlags = ReturnType<ReturnType<typeof validateCommand>['opts']>;
+
+export function addValidateCommand(program: Program, context: CommandContext): void {
+  // What the command does (the YAML parser, the schema) is loaded only when it runs: --help stays light.
+  validateCommand(program).action(async (options) =>
+    (await import('../actions/validate.ts')).validate(options, context),
+  );
 }

@@ -6,7 +6,7 @@
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { z } from 'zod';
+import * as z from 'zod';
 import { CONTINUATIONS_PREFIX } from '../../domain/contract.ts';
 import { ConfigurationError } from '../../domain/errors.ts';
 import type { ReadProgress } from '../organizations/reader.ts';

@@ -5,7 +5,7 @@
  * died, or timed out), or that could not report its result, may be taken over by the next delivery.
  */
 import { GetObjectCommand, PutObjectCommand, type S3Client, S3ServiceException } from '@aws-sdk/client-s3';
-import { z } from 'zod';
+import * as z from 'zod';
 import { JOB_CLAIMS_PREFIX } from '../../domain/contract.ts';
 
 type Claim = 'claimed' | 'already-reported' | 'in-progress';

@@ -3,8 +3,8 @@
  * is generated from it (`npm run schema`), and the loader adds the checks a schema cannot express.
  */
 
-import { z } from 'zod';
-import { ModeSchema, UnmanagedHandlingSchema } from '../contract.ts';
+import * as z from 'zod';
+import { ModeSchema, UnmanagedHandlingSchema } from '../contract-schemas.ts';
 import { SettingSchema } from '../model.ts';
 import { POLICY_NAME_PATTERN, unpairedSurrogate } from './aws-text.ts';
 

@@ -3,8 +3,8 @@
  * json`) is written here once as zod schemas, and the plan's types are inferred from them, so the
  * plan and the report cannot disagree.
  */
-import { z } from 'zod';
-import { ModeSchema, VerdictSchema, VerifySchema } from '../contract.ts';
+import * as z from 'zod';
+import { ModeSchema, VerdictSchema, VerifySchema } from '../contract-schemas.ts';
 import { ResolvedSettingSchema, TargetTypeSchema } from '../model.ts';
 
 /** The order apply carries changes out in: new protection is in place before old is removed. */

@@ -4,7 +4,7 @@
  * and the tests check real output against it, so the contract cannot drift silently.
  */
 
-import { z } from 'zod';
+import * as z from 'zod';
 import { PublishedPlanSchema, PullRequestSchema, SnapshotInfoSchema } from '../planner/schema.ts';
 
 export const ReportSchema = z.strictObject({

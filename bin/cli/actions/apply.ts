@@ -1,0 +1,86 @@
+/** What `ai-optout apply` does (commands/apply.ts declares it). */
+import { ConfigurationError, EXIT_ERROR, exitCodeForVerdict } from '../../../lambdas/domain/errors.ts';
+import type { Plan } from '../../../lambdas/domain/planner.ts';
+import { plural } from '../../../lambdas/domain/plural.ts';
+import type { ApplyResult } from '../../../lambdas/reconciler.ts';
+import type { ApplyFlags } from '../commands/apply.ts';
+import type { CliIo } from '../io.ts';
+import { type GlobalFlags, loadForPlanning, reportOptions } from '../planning.ts';
+import type { CommandContext } from '../program.ts';
+import { describeStep, type ReportOptions, render } from '../report.ts';
+
+export async function apply(
+  options: ApplyFlags,
+  command: GlobalFlags,
+  { io, setExit, stop }: CommandContext,
+): Promise<void> {
+  const { state, planOptions } = await loadForPlanning(io, options);
+  // The AWS SDK is loaded only when the action runs.
+  const [{ liveOptions }, { actionableChanges, applyPlanned, planLive }] = await Promise.all([
+    import('../live.ts'),
+    import('../../../lambdas/reconciler.ts'),
+  ]);
+  const reconcile = liveOptions(io, options, stop);
+  const report = reportOptions(options, command);
+  const planned = await planLive(state, reconcile, planOptions);
+  const before = planned.plan;
+  const todo = actionableChanges(before).length;
+  // Text goes to stdout with the progress; other formats keep stdout for the report alone.
+  const progress = options.format === 'text' ? io.stdout : io.stderr;
+  if (options.format === 'text') io.stdout(render(before, report, io));
+  if (todo === 0) {
+    progress('\nNothing to apply.\n');
+    if (options.format !== 'text') io.stdout(render(before, report, io));
+    setExit(exitCodeForVerdict(before.verdict));
+    return;
+  }
+  if (!options.yes && !(await confirmed(io, todo, before))) {
+    io.stderr('Apply cancelled; nothing was changed.\n');
+    setExit(EXIT_ERROR);
+    return;
+  }
+  progress(`\nApplying ${plural(todo, 'change')}:\n`);
+  const onStep = (step: Parameters<typeof describeStep>[0]) => progress(`${describeStep(step)}\n`);
+  const result = await applyPlanned(
+    state,
+    planned,
+    { ...reconcile, apply: { ...reconcile.apply, onStep } },
+    planOptions,
+  );
+  printApplied(result, actionableChanges(result.after).length, report, io, progress);
+  setExit(exitCodeForVerdict(result.after.verdict));
+}
+
+/** Asks on the terminal; only `yes` applies. Off a terminal, --yes is required. */
+async function confirmed(io: CliIo, todo: number, before: Plan): Promise<boolean> {
+  if (!io.interactive) {
+    throw new ConfigurationError(
+      `apply needs confirmation: standard input is not a terminal, so pass --yes to apply ${plural(todo, 'change')} to ${before.organization.id}`,
+    );
+  }
+  const answer = await io.ask(
+    `\nApply ${plural(todo, 'change')} to organization ${before.organization.id}? Only 'yes' is accepted: `,
+  );
+  return answer.trim() === 'yes';
+}
+
+/** After apply: in text, how it was verified and what is left; otherwise the report with its steps. */
+function printApplied(
+  result: ApplyResult,
+  left: number,
+  report: ReportOptions,
+  io: CliIo,
+  progress: (text: string) => void,
+): void {
+  if (report.format !== 'text') {
+    io.stdout(render(result.after, report, io, result.steps));
+    return;
+  }
+  progress(`\nVerified by reading the organization again (${plural(result.verifyReads, 'read')}).\n`);
+  if (result.converged) {
+    io.stdout(`${result.after.summary}\n`);
+    return;
+  }
+  progress(`Changes still planned after apply (${left}); run apply again or read the plan below:\n`);
+  io.stdout(render(result.after, report, io));
+}

@@ -1,0 +1,40 @@
+/** What `ai-optout plan` does (commands/plan.ts declares it). */
+import {
+  ConfigurationError,
+  describeError,
+  EXIT_ERROR,
+  exitCodeForVerdict,
+} from '../../../lambdas/domain/errors.ts';
+import type { PlanFlags } from '../commands/plan.ts';
+import { isReviewFormat } from '../options.ts';
+import { refuseToOverwrite } from '../out-file.ts';
+import { planForReview } from '../plan-sources.ts';
+import { type GlobalFlags, loadForPlanning, reportOptions } from '../planning.ts';
+import type { CommandContext } from '../program.ts';
+import { emitReport, emitText, renderFindings } from '../report.ts';
+
+export async function plan(
+  options: PlanFlags,
+  command: GlobalFlags,
+  { io, setExit, stop }: CommandContext,
+): Promise<void> {
+  if (options.out)
+    await refuseToOverwrite(options.out, [
+      { flag: '--config', path: options.config },
+      { flag: '--snapshot', path: options.snapshot },
+      { flag: '--base-config', path: options.baseConfig },
+    ]);
+  try {
+    const { state, planOptions, diagnostics } = await loadForPlanning(io, options);
+    const { plan: result, snapshot } = await planForReview(io, state, options, planOptions, stop);
+    await emitReport(result, reportOptions(options, command), io, { state, snapshot, diagnostics });
+    setExit(exitCodeForVerdict(result.verdict));
+  } catch (error) {
+    // Pull-request tools read the configuration error at its place in the file, then it fails as always.
+    if (!(error instanceof ConfigurationError) || !isReviewFormat(options.format)) throw error;
+    const text = renderFindings(options.format, options.config, { diagnostics: [], error });
+    await emitText(text, error.message, options.out, io);
+    io.stderr(`error: ${describeError(error)}\n`);
+    setExit(EXIT_ERROR);
+  }
+}
