@@ -102,6 +102,12 @@ export class EffectivePolicyModel {
       return { status: 200, payload: { Accounts: accounts, PolicyType: AI_POLICY_TYPE, NextToken: next } };
     }
     const accountId = String(body.AccountId ?? '');
+    if (!(await this.isMember(accountId, region))) {
+      return error(
+        'AccountNotFoundException',
+        `We can't find an AWS account with the AccountId ${accountId}.`,
+      );
+    }
     const errors = this.invalid.find((a) => a.id === accountId)?.errors ?? [];
     const { items, next } = page(errors, body);
     return {
@@ -141,12 +147,18 @@ export class EffectivePolicyModel {
     };
   }
 
+  private read(region: string): Promise<OrgSnapshot> {
+    return new OrganizationsReader(this.client(region), { throttle: new Throttle({ rates: 'none' }) }).read();
+  }
+
   /** The local engine's answer from moto's state (see the file comment). */
   private async mirror(accountId: string, region: string): Promise<ScriptedDocument | undefined> {
-    const snapshot = await new OrganizationsReader(this.client(region), {
-      throttle: new Throttle({ rates: 'none' }),
-    }).read();
-    return localAnswers(snapshot)(accountId);
+    return localAnswers(await this.read(region))(accountId);
+  }
+
+  /** Whether the account is in moto's organization: AWS answers AccountNotFoundException for one that is not. */
+  private async isMember(accountId: string, region: string): Promise<boolean> {
+    return (await this.read(region)).accounts.some((a) => a.id === accountId);
   }
 }
 

@@ -219,6 +219,37 @@ describe('ai-optout plan --verify: the effective policies confirmed by AWS', () 
   });
 });
 
+describe("ai-optout plan and AWS's invalid-policy alarms", () => {
+  it('an account AWS lists as invalid is a violation (exit 2) in JSON and in text; one that left is not counted', async () => {
+    expect((await run(['apply', '--config', config, '--yes'])).code).toBe(0);
+    const error = {
+      ErrorCode: 'ELEMENTS_TOO_MANY',
+      PathToError: 'services.lex',
+      ContributingPolicies: ['p-12345678'],
+    };
+    live.proxy.effectivePolicies.invalid.push(
+      { id: org.idOf('dev-app'), name: 'dev-app', errors: [error] },
+      { id: '999988887777', name: 'closed', errors: [error] },
+    );
+
+    const json = await run(['plan', '--config', config, '--format', 'json']);
+    expect(json.code).toBe(2);
+    const report = JSON.parse(json.stdout);
+    expect(
+      report.violations.map((v: { accountName: string; cause: string }) => [v.accountName, v.cause]),
+    ).toEqual([['dev-app', 'aws:ELEMENTS_TOO_MANY']]);
+    expect(report.fidelity).toMatchObject({ invalidAccounts: 1, leftOrganization: ['999988887777'] });
+    expect(json.stdout).not.toContain('@example.com');
+
+    const text = await run(['plan', '--config', config]);
+    expect(text.code).toBe(2);
+    expect(text.stdout).toContain(
+      'AWS reports the effective policy invalid (ELEMENTS_TOO_MANY at services.lex',
+    );
+    expect(text.stdout).toContain('(999988887777): not counted');
+  });
+});
+
 describe('ai-optout live commands in other partitions', () => {
   const GOVCLOUD_SENTENCE =
     'error: AI services opt-out policies do not apply in us-gov-west-1 (partition aws-us-gov): AWS applies the opt-out setting to all AWS Regions excluding the AWS GovCloud (US) Regions, so there is no AISERVICES_OPT_OUT_POLICY to check or enforce there.\n';

@@ -1106,6 +1106,44 @@ describe('pipeline job: the effective policies confirmed by AWS', () => {
     expect(files['report.md']).toContain('### Confirmed by AWS (DescribeEffectivePolicy)');
   });
 
+  it("AWS's invalid-policy alarm fails the job with AWS's error; an account that left before its errors were read is not counted", async () => {
+    // Prepare: in sync by our computation; AWS lists audit with a validation error, and an account that
+    // is no longer in the organization (its ListEffectivePolicyValidationErrors: AccountNotFoundException).
+    const org = await createLzaOrg(admin);
+    await converge();
+    const error = {
+      ErrorCode: 'ELEMENTS_TOO_MANY',
+      PathToError: 'services.lex',
+      ContributingPolicies: ['p-12345678'],
+    };
+    proxy.effectivePolicies.invalid.push(
+      { id: org.idOf('audit'), name: 'audit', errors: [error] },
+      { id: '999988887777', name: 'closed', errors: [error] },
+    );
+    const h = harness();
+    const { event, outputKey } = await job({ output: true });
+
+    // Act
+    await runJob(event, h.context, h.deps);
+
+    // Assess
+    const failure = failureOf(event);
+    expect(failure.type).toBe('JobFailed');
+    expect(failure.lines[0]).toMatch(
+      /^drift: 0 changes, 1 violation in 1 account; 1 of 7 accounts non-compliant/,
+    );
+    const { files } = await readOutputArtifact(adminS3, outputKey as string);
+    const report = ReportSchema.parse(JSON.parse(files['report.json'] as string));
+    expect(report.violations.map((v) => [v.accountName, v.service, v.cause])).toEqual([
+      ['audit', 'lex', 'aws:ELEMENTS_TOO_MANY'],
+    ]);
+    expect(report.fidelity).toMatchObject({ invalidAccounts: 1, leftOrganization: ['999988887777'] });
+    expect(h.orgCalls.ListEffectivePolicyValidationErrors).toBe(2);
+    expect(files['report.md']).toContain(
+      'left the organization before its errors were read (999988887777): not counted',
+    );
+  });
+
   it('UserParameters verify none asks AWS nothing; an unknown verify value is a ConfigurationError', async () => {
     await createLzaOrg(admin);
     await converge();
