@@ -1066,6 +1066,16 @@ describe('pipeline job: one result per job', () => {
   });
 });
 
+/** Runs a job with an output artifact that fails on drift (JobFailed); returns the failure and the artifact's reports. */
+async function failedJobWithReport(h: Harness) {
+  const { event, outputKey } = await job({ output: true });
+  await runJob(event, h.context, h.deps);
+  const failure = failureOf(event);
+  expect(failure.type).toBe('JobFailed');
+  const { files } = await readOutputArtifact(adminS3, outputKey as string);
+  return { failure, files, report: ReportSchema.parse(JSON.parse(files['report.json'] as string)) };
+}
+
 describe('pipeline job: the effective policies confirmed by AWS', () => {
   it("AWS's disagreement fails the job on the accounts it decides, and the report names it; one call per state", async () => {
     // Prepare: in sync by our computation; AWS (scripted by hand) says the root's accounts are opted in.
@@ -1078,19 +1088,14 @@ describe('pipeline job: the effective policies confirmed by AWS', () => {
       );
     }
     const h = harness();
-    const { event, outputKey } = await job({ output: true });
 
     // Act
-    await runJob(event, h.context, h.deps);
+    const { failure, files, report } = await failedJobWithReport(h);
 
     // Assess
-    const failure = failureOf(event);
-    expect(failure.type).toBe('JobFailed');
     expect(failure.lines[0]).toMatch(
       /^drift: 0 changes, 4 violations in 4 accounts; 4 of 7 accounts non-compliant/,
     );
-    const { files } = await readOutputArtifact(adminS3, outputKey as string);
-    const report = ReportSchema.parse(JSON.parse(files['report.json'] as string));
     expect(report.fidelity).toMatchObject({
       source: 'aws',
       verify: 'states',
@@ -1121,19 +1126,14 @@ describe('pipeline job: the effective policies confirmed by AWS', () => {
       { id: '999988887777', name: 'closed', errors: [error] },
     );
     const h = harness();
-    const { event, outputKey } = await job({ output: true });
 
     // Act
-    await runJob(event, h.context, h.deps);
+    const { failure, files, report } = await failedJobWithReport(h);
 
     // Assess
-    const failure = failureOf(event);
-    expect(failure.type).toBe('JobFailed');
     expect(failure.lines[0]).toMatch(
       /^drift: 0 changes, 1 violation in 1 account; 1 of 7 accounts non-compliant/,
     );
-    const { files } = await readOutputArtifact(adminS3, outputKey as string);
-    const report = ReportSchema.parse(JSON.parse(files['report.json'] as string));
     expect(report.violations.map((v) => [v.accountName, v.service, v.cause])).toEqual([
       ['audit', 'lex', 'aws:ELEMENTS_TOO_MANY'],
     ]);
