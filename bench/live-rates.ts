@@ -15,11 +15,14 @@
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { OrganizationsReader, startOfWalk } from '../lambdas/adapters/organizations/reader.ts';
 import { type BucketSharing, PUBLISHED_RATES, Throttle } from '../lambdas/adapters/organizations/throttle.ts';
-import { effectivePoliciesOf } from '../lambdas/domain/effective-policy.ts';
 import type { OrgSnapshot } from '../lambdas/domain/model.ts';
-import { OrgTree } from '../lambdas/domain/organization.ts';
-import { stateGroups } from '../lambdas/domain/planner/fidelity.ts';
-import { askAws, type ReconcileOptions, readResumable } from '../lambdas/reconciler.ts';
+import { accountsToVerify } from '../lambdas/domain/planner.ts';
+import {
+  askAws,
+  DEFAULT_VERIFY_CALL_LIMIT,
+  type ReconcileOptions,
+  readResumable,
+} from '../lambdas/reconciler.ts';
 import { EFFECTIVE_POLICY_OPERATIONS } from '../test/support/effective-policy-model.ts';
 import { startMoto } from '../test/support/moto.ts';
 import {
@@ -31,7 +34,7 @@ import {
   TEST_CREDENTIALS,
 } from '../test/support/moto-org.ts';
 import { generateOrg } from './generate-org.ts';
-import { startEffectivePolicyModel, startOrgModel } from './org-model-server.ts';
+import { startOrgModel } from './org-model-server.ts';
 import { type RateSimulator, ScaledClock, startRateSimulator } from './rate-simulator.ts';
 import { readFloorSeconds } from './read-floor.ts';
 import { fmtN, fmtS, nameMotoAccount, pool, table } from './support.ts';
@@ -179,7 +182,7 @@ async function measureVerify(
   throttle: Throttle,
   snapshot: OrgSnapshot,
 ): Promise<VerifyMeasure> {
-  const model = await startEffectivePolicyModel(snapshot);
+  const model = await startOrgModel(snapshot, { readCalls: false });
   simulator.route(EFFECTIVE_POLICY_OPERATIONS, model.endpoint);
   try {
     const start = clock.now();
@@ -187,8 +190,7 @@ async function measureVerify(
     const seconds = (clock.now() - start) / 1000;
     if (verification.source !== 'aws') throw new Error('askAws did not ask AWS');
     const calls = Object.fromEntries(EFFECTIVE_POLICY_OPERATIONS.map((op) => [op, simulator.calls[op] ?? 0]));
-    const tree = new OrgTree(snapshot);
-    const states = stateGroups(tree, effectivePoliciesOf(tree, snapshot.policies)).size;
+    const { states } = accountsToVerify(snapshot, 'states', DEFAULT_VERIFY_CALL_LIMIT);
     return { seconds, states, calls };
   } finally {
     await model.stop();
@@ -286,7 +288,7 @@ async function measureSize(
     await buildInMoto(moto.endpoint, snapshot);
     upstream = { endpoint: moto.endpoint, stop: async () => {} };
   } else {
-    upstream = await startOrgModel(snapshot, MODEL_LATENCY_MS);
+    upstream = await startOrgModel(snapshot, { latencyMs: MODEL_LATENCY_MS });
   }
   const source = viaMoto ? 'moto' : 'in-memory model';
   const rows: Row[] = [];

@@ -9,7 +9,7 @@
 import { createServer } from 'node:http';
 import { AI_POLICY_TYPE } from '../lambdas/domain/contract.ts';
 import type { OrgSnapshot } from '../lambdas/domain/model.ts';
-import { type EFFECTIVE_POLICY_OPERATIONS, localAnswers } from '../test/support/effective-policy-model.ts';
+import { EFFECTIVE_POLICY_OPERATIONS, EffectivePolicyModel } from '../test/support/effective-policy-model.ts';
 import { bodyOf, listenOnLoopback, sendJson as send } from './support.ts';
 
 export interface OrgModelServer {
@@ -115,67 +115,34 @@ function handlers(snapshot: OrgSnapshot): Record<string, (input: Input) => Answe
   };
 }
 
-/** An error AWS answers with its own type (such as EffectivePolicyNotFoundException). */
-class AwsError extends Error {
-  constructor(
-    readonly type: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 /**
- * AWS's effective-policy operations, which moto lacks, answered with the local engine's documents for
- * `snapshot` (test/support/effective-policy-model.ts): an AWS that agrees, listing no invalid account.
- * The bench counts the calls a run makes; fidelity itself is the tests' business.
+ * Organizations' read calls answered from `snapshot`, and (with `effectivePolicies`) the effective-policy
+ * operations moto lacks, answered by the tests' model (test/support/effective-policy-model.ts) with the
+ * local engine's documents for `snapshot`: an AWS that agrees, listing no invalid account. The bench
+ * counts the calls a run makes; fidelity itself is the tests' business.
  */
-function effectivePolicyHandlers(snapshot: OrgSnapshot): Record<string, (input: Input) => Answer> {
-  const answerFor = localAnswers(snapshot);
-  const handled: Record<(typeof EFFECTIVE_POLICY_OPERATIONS)[number], (input: Input) => Answer> = {
-    DescribeEffectivePolicy: (input) => {
-      const TargetId = String(input.TargetId);
-      const content = answerFor(TargetId);
-      if (content === undefined) throw new AwsError('TargetNotFoundException', TargetId);
-      if (content === null) throw new AwsError('EffectivePolicyNotFoundException', TargetId);
-      return { EffectivePolicy: { PolicyContent: content, TargetId, PolicyType: AI_POLICY_TYPE } };
-    },
-    ListAccountsWithInvalidEffectivePolicy: () => ({ Accounts: [], PolicyType: AI_POLICY_TYPE }),
-    ListEffectivePolicyValidationErrors: (input) => ({
-      AccountId: input.AccountId,
-      PolicyType: AI_POLICY_TYPE,
-      EffectivePolicyValidationErrors: [],
-    }),
-  };
-  return handled;
-}
-
-/** Organizations' read calls and the effective-policy operations, answered from `snapshot`. */
-export async function startOrgModel(snapshot: OrgSnapshot, latencyMs = 0): Promise<OrgModelServer> {
-  return serve({ ...handlers(snapshot), ...effectivePolicyHandlers(snapshot) }, latencyMs);
-}
-
-/** The effective-policy operations alone, for a read whose other calls go to moto. */
-export async function startEffectivePolicyModel(snapshot: OrgSnapshot): Promise<OrgModelServer> {
-  return serve(effectivePolicyHandlers(snapshot), 0);
-}
-
-async function serve(
-  answer: Record<string, (input: Input) => Answer>,
-  latencyMs: number,
+export async function startOrgModel(
+  snapshot: OrgSnapshot,
+  options: { latencyMs?: number; readCalls?: boolean } = {},
 ): Promise<OrgModelServer> {
+  const read = options.readCalls === false ? {} : handlers(snapshot);
+  const effectivePolicies = new EffectivePolicyModel(snapshot);
   const server = createServer(async (req, res) => {
     const text = (await bodyOf(req)).toString('utf8');
     const input = (text ? JSON.parse(text) : {}) as Input;
     const target = String(req.headers['x-amz-target'] ?? '');
-    const handler = answer[target.slice(target.lastIndexOf('.') + 1)];
-    if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
+    const operation = target.slice(target.lastIndexOf('.') + 1);
+    if (options.latencyMs) await new Promise((resolve) => setTimeout(resolve, options.latencyMs));
+    if ((EFFECTIVE_POLICY_OPERATIONS as readonly string[]).includes(operation)) {
+      const answer = await effectivePolicies.answer(operation, input);
+      return send(res, answer.status, answer.payload);
+    }
+    const handler = read[operation];
     if (!handler) return send(res, 400, { __type: 'UnsupportedAPIEndpointException', Message: target });
     try {
       send(res, 200, handler(input));
     } catch (error) {
-      const type = error instanceof AwsError ? error.type : 'InvalidInputException';
-      send(res, 400, { __type: type, Message: String(error) });
+      send(res, 400, { __type: 'InvalidInputException', Message: String(error) });
     }
   });
   return listenOnLoopback(server);

@@ -198,20 +198,18 @@ async function readInvalidAccounts(
   errorsRead: number,
 ): Promise<{ invalidAccounts: InvalidAccount[]; leftOrganization: string[] }> {
   const listed = await listAccountsWithInvalidEffectivePolicy(reader);
-  const read = await Promise.all(
-    listed.map(async (account, i) =>
-      i < errorsRead
-        ? {
-            account,
-            errors: await listEffectivePolicyValidationErrors(reader, account.accountId),
-            read: true,
-          }
-        : { account, errors: undefined, read: false },
+  // undefined: the account left the organization; null: its errors are past the bound, not read.
+  const errors = await Promise.all(
+    listed.map((account, i) =>
+      i < errorsRead ? listEffectivePolicyValidationErrors(reader, account.accountId) : null,
     ),
   );
   return {
-    invalidAccounts: read.filter((r) => !r.read || r.errors).map((r) => ({ ...r.account, errors: r.errors })),
-    leftOrganization: read.filter((r) => r.read && !r.errors).map((r) => r.account.accountId),
+    invalidAccounts: listed.flatMap((account, i) => {
+      const read = errors[i];
+      return read === undefined ? [] : [{ ...account, errors: read ?? undefined }];
+    }),
+    leftOrganization: listed.filter((_, i) => errors[i] === undefined).map((a) => a.accountId),
   };
 }
 

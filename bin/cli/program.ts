@@ -25,6 +25,11 @@ export function createProgram(io: CliIo) {
 /** The program the commands are added to (their global options typed). */
 export type Program = ReturnType<typeof createProgram>;
 
+/** The flags of a command as its declaration types them, for the action that reads them. */
+export type FlagsOf<Declare extends (program: Program) => { opts(): unknown }> = ReturnType<
+  ReturnType<Declare>['opts']
+>;
+
 /** What every command's action needs besides its options. */
 export interface CommandContext {
   io: CliIo;

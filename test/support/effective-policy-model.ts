@@ -7,8 +7,8 @@
  * Tests about fidelity script AWS's answers by hand, in the form AWS's documentation prints
  * (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_ai-opt-out_effective.html).
  * Accounts a test does not script get the mirror: the local engine's own answer computed from moto's
- * state, so tests about something else see an AWS that agrees and nothing more; it proves nothing about
- * fidelity, and no fidelity test relies on it.
+ * state (or from a fixed snapshot, for the benches), so tests about something else see an AWS that
+ * agrees and nothing more; it proves nothing about fidelity, and no fidelity test relies on it.
  */
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { OrganizationsReader } from '../../lambdas/adapters/organizations/reader.ts';
@@ -59,6 +59,9 @@ function page<T>(items: readonly T[], body: Record<string, unknown>): { items: T
   return { items: items.slice(start, start + size), ...(next ? { next } : {}) };
 }
 
+/** The local engine's document for an account id (see localAnswers). */
+type LocalAnswers = (accountId: string) => ScriptedDocument | undefined;
+
 export class EffectivePolicyModel {
   /** AWS's answer per account id, when scripted. */
   readonly documents = new Map<string, ScriptedDocument>();
@@ -66,13 +69,19 @@ export class EffectivePolicyModel {
   readonly invalid: ScriptedInvalidAccount[] = [];
   /** Clients to moto by signing region: moto keeps each partition's organization apart. */
   private readonly clients = new Map<string, OrganizationsClient>();
+  /** moto's endpoint (its organization read again at every call: tests change it), or a fixed organization's answers. */
+  private readonly source: { endpoint: string } | { answers: LocalAnswers };
 
-  constructor(private readonly upstream: string) {}
+  /** `organization`: moto's endpoint, or a fixed snapshot (the benches' generated organizations). */
+  constructor(organization: string | OrgSnapshot) {
+    this.source =
+      typeof organization === 'string' ? { endpoint: organization } : { answers: localAnswers(organization) };
+  }
 
-  private client(region: string): OrganizationsClient {
+  private client(region: string, endpoint: string): OrganizationsClient {
     let client = this.clients.get(region);
     if (!client) {
-      client = new OrganizationsClient({ region, endpoint: this.upstream, credentials: TEST_CREDENTIALS });
+      client = new OrganizationsClient({ region, endpoint, credentials: TEST_CREDENTIALS });
       this.clients.set(region, client);
     }
     return client;
@@ -147,18 +156,23 @@ export class EffectivePolicyModel {
     };
   }
 
-  private read(region: string): Promise<OrgSnapshot> {
-    return new OrganizationsReader(this.client(region), { throttle: new Throttle({ rates: 'none' }) }).read();
+  /** The local engine's answers for the organization as it is now. */
+  private async engine(region: string): Promise<LocalAnswers> {
+    if ('answers' in this.source) return this.source.answers;
+    const reader = new OrganizationsReader(this.client(region, this.source.endpoint), {
+      throttle: new Throttle({ rates: 'none' }),
+    });
+    return localAnswers(await reader.read());
   }
 
-  /** The local engine's answer from moto's state (see the file comment). */
+  /** The local engine's answer (see the file comment). */
   private async mirror(accountId: string, region: string): Promise<ScriptedDocument | undefined> {
-    return localAnswers(await this.read(region))(accountId);
+    return (await this.engine(region))(accountId);
   }
 
-  /** Whether the account is in moto's organization: AWS answers AccountNotFoundException for one that is not. */
+  /** Whether the account is in the organization: AWS answers AccountNotFoundException for one that is not. */
   private async isMember(accountId: string, region: string): Promise<boolean> {
-    return (await this.read(region)).accounts.some((a) => a.id === accountId);
+    return (await this.engine(region))(accountId) !== undefined;
   }
 }
 
@@ -167,7 +181,7 @@ export class EffectivePolicyModel {
  * `null` when nothing applies (AWS's EffectivePolicyNotFoundException), undefined for an account not in
  * it (TargetNotFoundException).
  */
-export function localAnswers(snapshot: OrgSnapshot): (accountId: string) => ScriptedDocument | undefined {
+export function localAnswers(snapshot: OrgSnapshot): LocalAnswers {
   const tree = new OrgTree(snapshot);
   const enabled = aiPolicyTypeStatus(snapshot.root) === 'ENABLED';
   const effective = effectivePoliciesOf(tree, snapshot.policies);

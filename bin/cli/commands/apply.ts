@@ -3,7 +3,7 @@
  * then verifies by reading it again (exit 0 in sync, 2 still drifting, 1 error).
  */
 import { addLiveOptions, addPlanningOptions } from '../options.ts';
-import type { CommandContext, Program } from '../program.ts';
+import type { CommandContext, FlagsOf, Program } from '../program.ts';
 
 function applyCommand(program: Program) {
   return addLiveOptions(addPlanningOptions(program.command('apply')))
@@ -13,7 +13,7 @@ function applyCommand(program: Program) {
     .option('-y, --yes', 'apply without asking (required when standard input is not a terminal)');
 }
 
-export type ApplyFlags = ReturnType<ReturnType<typeof applyCommand>['opts']>;
+export type ApplyFlags = FlagsOf<typeof applyCommand>;
 
 export function addApplyCommand(program: Program, context: CommandContext): void {
   applyCommand(program).action(async (options, command) =>

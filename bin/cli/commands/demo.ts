@@ -1,6 +1,6 @@
 /** `ai-optout demo`: plans the bundled example configuration against the bundled example organization (no AWS access; exit 0). */
 import { formatOption, limitOption } from '../options.ts';
-import type { CommandContext, Program } from '../program.ts';
+import type { CommandContext, FlagsOf, Program } from '../program.ts';
 
 function demoCommand(program: Program) {
   return program
@@ -12,7 +12,7 @@ function demoCommand(program: Program) {
     .addOption(limitOption());
 }
 
-export type DemoFlags = ReturnType<ReturnType<typeof demoCommand>['opts']>;
+export type DemoFlags = FlagsOf<typeof demoCommand>;
 
 export function addDemoCommand(program: Program, context: CommandContext): void {
   demoCommand(program).action(async (options, command) =>

@@ -2,7 +2,7 @@
 import { DEFAULT_MAX_SNAPSHOT_AGE } from '../../../lambdas/domain/snapshot-age.ts';
 import { durationOption } from '../flags.ts';
 import { addLiveOptions, addPlanningOptions, outOption, PLAN_FORMATS } from '../options.ts';
-import type { CommandContext, Program } from '../program.ts';
+import type { CommandContext, FlagsOf, Program } from '../program.ts';
 
 function planCommand(program: Program) {
   return addLiveOptions(addPlanningOptions(program.command('plan'), PLAN_FORMATS))
@@ -24,7 +24,7 @@ function planCommand(program: Program) {
     .addOption(outOption('write the report to a file and print only the summary'));
 }
 
-export type PlanFlags = ReturnType<ReturnType<typeof planCommand>['opts']>;
+export type PlanFlags = FlagsOf<typeof planCommand>;
 
 export function addPlanCommand(program: Program, context: CommandContext): void {
   planCommand(program).action(async (options, command) =>

@@ -1,6 +1,6 @@
 /** `ai-optout snapshot`: reads the organization into a snapshot file, for plan --snapshot (exit 0, or 1 on error). */
 import { addLiveOptions, outOption } from '../options.ts';
-import type { CommandContext, Program } from '../program.ts';
+import type { CommandContext, FlagsOf, Program } from '../program.ts';
 
 function snapshotCommand(program: Program) {
   return addLiveOptions(program.command('snapshot'))
@@ -8,7 +8,7 @@ function snapshotCommand(program: Program) {
     .addOption(outOption('write to this file instead of standard output'));
 }
 
-export type SnapshotFlags = ReturnType<ReturnType<typeof snapshotCommand>['opts']>;
+export type SnapshotFlags = FlagsOf<typeof snapshotCommand>;
 
 export function addSnapshotCommand(program: Program, context: CommandContext): void {
   snapshotCommand(program).action(async (options) =>

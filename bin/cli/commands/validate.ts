@@ -1,7 +1,7 @@
 /** `ai-optout validate`: checks the desired-state file offline (exit 0 valid, 1 invalid). */
 import { choiceOption } from '../flags.ts';
 import { configOption, REVIEW_FORMATS, strictOption } from '../options.ts';
-import type { CommandContext, Program } from '../program.ts';
+import type { CommandContext, FlagsOf, Program } from '../program.ts';
 
 function validateCommand(program: Program) {
   return program
@@ -14,7 +14,7 @@ function validateCommand(program: Program) {
     );
 }
 
-export type ValidateFlags = ReturnType<ReturnType<typeof validateCommand>['opts']>;
+export type ValidateFlags = FlagsOf<typeof validateCommand>;
 
 export function addValidateCommand(program: Program, context: CommandContext): void {
   // What the command does (the YAML parser, the schema) is loaded only when it runs: --help stays light.
