@@ -62,6 +62,8 @@ export interface ScriptedActionExecution {
    * of them without a continuation token ends it, Succeeded or Failed, as CodePipeline does.
    */
   jobIds?: string[];
+  /** A result does not end it yet (a second delivery that overtakes CodePipeline's record of it). */
+  keepsRunning?: boolean;
 }
 
 /** botocore `PipelineExecutionStatus`. */
@@ -150,6 +152,11 @@ export interface CodePipelineEndpoint {
   ): void;
   /** Action executions per ListActionExecutions page when the request sets no maxResults (default 100). */
   pageSize: number;
+  /**
+   * Answer a result for a job no scripted action execution issued with JobNotFoundException, as
+   * CodePipeline answers a job id it never issued (default false: any well-formed job id is accepted).
+   */
+  issuedJobsOnly: boolean;
   /** CodePipeline issues another job (a continuation) for the action execution of job `jobId`. */
   continueJob(jobId: string, nextJobId: string): void;
   /** Accepted StartPipelineExecution calls, in order (a repeated token is not listed twice). */
@@ -389,7 +396,7 @@ function listActionExecutions(
   const all = [...pipeline.executions.entries()]
     .filter(([id]) => !executionId || id === executionId)
     .flatMap(([id, execution]) =>
-      execution.actions.map(({ jobIds: _jobs, ...a }) => ({
+      execution.actions.map(({ jobIds: _jobs, keepsRunning: _running, ...a }) => ({
         pipelineExecutionId: id,
         actionExecutionId: `${id}-${a.actionName}`,
         status: 'Succeeded',
@@ -494,6 +501,7 @@ export async function startCodePipelineEndpoint(): Promise<CodePipelineEndpoint>
   const pipelines = new Map<string, PipelineState>();
   const startedExecutions: StartedExecution[] = [];
   let pageSize = 100;
+  let issuedJobsOnly = false;
 
   /** The pipeline API: a body to answer, or undefined for an operation it does not serve. */
   const pipelineApi = (operation: string, input: Record<string, unknown>): unknown => {
@@ -511,13 +519,17 @@ export async function startCodePipelineEndpoint(): Promise<CodePipelineEndpoint>
     return { pipelineExecutionId: start.pipelineExecutionId };
   };
 
+  const scriptedActions = () =>
+    [...pipelines.values()].flatMap((p) => [...p.executions.values()].flatMap((e) => e.actions));
+  const issued = (jobId: string) => scriptedActions().some((a) => a.jobIds?.includes(jobId));
+
   /** A final result ends the action execution that issued the job (a continuation keeps it running). */
   const endAction = (result: JobResult): void => {
     if (result.kind === 'success' && result.continuationToken) return;
     for (const pipeline of pipelines.values())
       for (const execution of pipeline.executions.values())
         for (const action of execution.actions)
-          if (action.jobIds?.includes(result.jobId)) {
+          if (action.jobIds?.includes(result.jobId) && !action.keepsRunning) {
             action.status = result.kind === 'success' ? 'Succeeded' : 'Failed';
             if (execution.actions.every((a) => a.status !== 'InProgress')) execution.status = action.status;
           }
@@ -571,6 +583,8 @@ export async function startCodePipelineEndpoint(): Promise<CodePipelineEndpoint>
         if (operation === 'PutJobSuccessResult') result = validateSuccess(input);
         else if (operation === 'PutJobFailureResult') result = validateFailure(input);
         else throw new Rejection('UnknownOperationException', `${operation} is not served here`);
+        if (issuedJobsOnly && !issued(result.jobId))
+          throw new Rejection('JobNotFoundException', `The job ${result.jobId} was not found`);
         if (results.has(result.jobId)) {
           throw new Rejection(
             'InvalidJobStateException',
@@ -629,11 +643,14 @@ export async function startCodePipelineEndpoint(): Promise<CodePipelineEndpoint>
     set pageSize(value: number) {
       pageSize = value;
     },
+    get issuedJobsOnly() {
+      return issuedJobsOnly;
+    },
+    set issuedJobsOnly(value: boolean) {
+      issuedJobsOnly = value;
+    },
     continueJob(jobId, nextJobId) {
-      const actions = [...pipelines.values()].flatMap((p) =>
-        [...p.executions.values()].flatMap((e) => e.actions),
-      );
-      const action = actions.find((a) => a.jobIds?.includes(jobId));
+      const action = scriptedActions().find((a) => a.jobIds?.includes(jobId));
       if (!action) throw new Error(`no action execution issued job ${jobId}`);
       action.jobIds?.push(nextJobId);
     },
@@ -646,6 +663,7 @@ export async function startCodePipelineEndpoint(): Promise<CodePipelineEndpoint>
       pipelines.clear();
       startedExecutions.length = 0;
       pageSize = 100;
+      issuedJobsOnly = false;
     },
     stop: () =>
       new Promise<void>((resolve) => {
@@ -724,7 +742,7 @@ export function scriptJobExecution(
   if (!executionId) throw new Error('the event names no pipelineExecutionId: pass executionId');
   fake.addPipeline(pipelineName);
   const action = actionExecutionFor(event, options.status ? { status: options.status } : {});
-  if (options.endsOnResult === false) action.jobIds = [];
+  if (options.endsOnResult === false) action.keepsRunning = true;
   fake.addExecution(
     pipelineName,
     executionId,
