@@ -24,7 +24,6 @@ import {
   aws_lambda as lambda,
   Stack,
   type aws_s3 as s3,
-  Validations,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { LATEST_RUN_FILES, LATEST_RUN_PREFIX } from '../lambdas/domain/contract.ts';
