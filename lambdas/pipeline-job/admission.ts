@@ -6,9 +6,8 @@
  * which is fine: it is only sent so that a genuine job fails visibly instead of timing out), logged in
  * exactly one line without the event's credentials, and counted in the RejectedInvocations metric.
  */
-import { JobNotFoundException } from '@aws-sdk/client-codepipeline';
 import { errorName } from '../adapters/aws/errors.ts';
-import { sendJobResult } from '../adapters/codepipeline/job-results.ts';
+import { isJobNotFound, sendJobResult } from '../adapters/codepipeline/job-results.ts';
 import { ConfigurationError, DeadlineError, describeError, failureTypeFor } from '../domain/errors.ts';
 import { confirmJob } from './confirm.ts';
 import type { CodePipelineJob, JobEvent } from './event.ts';
@@ -86,7 +85,7 @@ async function refuse(error: unknown, run: JobRun): Promise<void> {
       result: `CodePipeline refused the result (${errorName(failed)})`,
       // A job CodePipeline never issued is expected to be refused; any other failure leaves a
       // genuine job to time out, which is worth the loudest line.
-      lost: !(failed instanceof JobNotFoundException),
+      lost: !isJobNotFound(failed),
     }),
   );
   const line = { type, refusal: first, result: answered.result };

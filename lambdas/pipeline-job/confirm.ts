@@ -18,14 +18,14 @@
  * (GetPipelineExecution, `variables[].resolvedValue`), when the stage names a trigger variable
  * (AI_OPTOUT_TRIGGER_VARIABLE): it is shown in the report and never reaches the parameters.
  */
-import {
-  type ActionExecutionDetail,
-  type CodePipelineClient,
-  PipelineExecutionNotFoundException,
-  PipelineNotFoundException,
-} from '@aws-sdk/client-codepipeline';
+import type { ActionExecutionDetail, CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { translateAwsError } from '../adapters/aws/errors.ts';
-import { actionExecutionsOf, pipelineExecution } from '../adapters/codepipeline/pipelines.ts';
+import {
+  actionExecutionsOf,
+  isExecutionNotFound,
+  isPipelineNotFound,
+  pipelineExecution,
+} from '../adapters/codepipeline/pipelines.ts';
 import { echo } from '../domain/echo.ts';
 import { ConfigurationError } from '../domain/errors.ts';
 import { JOB_ENV } from './env.ts';
@@ -141,11 +141,11 @@ function confirmationError(
   where: { pipelineName: string; executionId: string },
   operation: string,
 ): unknown {
-  if (error instanceof PipelineExecutionNotFoundException)
+  if (isExecutionNotFound(error))
     return new UnconfirmedJobError(
       `not a job CodePipeline is running in ${where.pipelineName}: it has no execution ${where.executionId}; nothing was read or written`,
     );
-  if (error instanceof PipelineNotFoundException)
+  if (isPipelineNotFound(error))
     return new ConfigurationError(
       `${JOB_ENV.pipelineName} names the pipeline ${where.pipelineName}, which CodePipeline does not know in this account and region: set it to the pipeline whose stage invokes this function (ReconcileStage does)`,
     );

@@ -23,9 +23,10 @@
  * another bucket, key, repository or branch than ours, ours still starts (on the latest revision) and the
  * log says why, at warn level.
  */
-import { type CodePipelineClient, PipelineExecutionNotFoundException } from '@aws-sdk/client-codepipeline';
+import type { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import {
   findActionExecution,
+  isExecutionNotFound,
   newestExecutions,
   pipelineExecution,
   startExecution,
@@ -118,7 +119,7 @@ async function unconfirmedReason(
 ): Promise<string | undefined> {
   const where = { pipelineName: config.lzaPipelineName, executionId };
   const execution = await pipelineExecution(client, where).catch((error: unknown) => {
-    if (error instanceof PipelineExecutionNotFoundException) return undefined;
+    if (isExecutionNotFound(error)) return undefined;
     throw error;
   });
   if (!execution) return `${config.lzaPipelineName} has no execution ${executionId}`;

@@ -14,10 +14,22 @@ import {
   ListActionExecutionsCommand,
   ListPipelineExecutionsCommand,
   type PipelineExecution,
+  PipelineExecutionNotFoundException,
   type PipelineExecutionSummary,
+  PipelineNotFoundException,
   type SourceRevisionOverride,
   StartPipelineExecutionCommand,
 } from '@aws-sdk/client-codepipeline';
+
+/** Whether CodePipeline answered that the pipeline has no such execution. */
+export function isExecutionNotFound(error: unknown): boolean {
+  return error instanceof PipelineExecutionNotFoundException;
+}
+
+/** Whether CodePipeline answered that there is no such pipeline (in this account and region). */
+export function isPipelineNotFound(error: unknown): boolean {
+  return error instanceof PipelineNotFoundException;
+}
 
 /** Cuts a call (the pipeline job's deadline); none for the starter. */
 type SendOptions = { abortSignal?: AbortSignal };
