@@ -156,6 +156,8 @@ describe('the snapshot the pipeline publishes', () => {
       const head = await adminS3.send(new HeadObjectCommand({ Bucket: STATE_BUCKET, Key: key }));
       expect(head.ServerSideEncryption).toBe('aws:kms');
       expect(head.SSEKMSKeyId).toBe(keyArn);
+      // Without the Bucket Key, S3 asks KMS with the object's ARN as context: readers' grants rely on it.
+      expect(head.BucketKeyEnabled).toBe(false);
     }
 
     // No e-mail address, although the organization has 7 accounts with one each (and a tag with one)
