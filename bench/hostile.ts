@@ -19,7 +19,7 @@ import { createOrganizationsClient } from '../lambdas/adapters/aws/clients.ts';
 import { artifactS3Client, zipFiles } from '../lambdas/adapters/s3/artifacts.ts';
 import { runJob } from '../lambdas/pipeline-job/job.ts';
 import { createLogger } from '../lambdas/pipeline-job/logger.ts';
-import { startCodePipelineEndpoint } from '../test/support/codepipeline-endpoint.ts';
+import { scriptJobExecution, startCodePipelineEndpoint } from '../test/support/codepipeline-endpoint.ts';
 import {
   anchorUsedTimes,
   hostileZip,
@@ -36,6 +36,9 @@ const CAP_S = Number(process.env.HOSTILE_CAP_S) || 90;
 const CONFIG = readFileSync(join(PROJECT, 'config/ai-optout.yaml'), 'utf8');
 const SNAPSHOT = join(PROJECT, 'examples/lza-organization.snapshot.json');
 const JOB_ID = '11111111-abcd-1111-abcd-111111abcdef';
+/** The pipeline execution every job belongs to; CodePipeline (the fake) confirms each job in it. */
+const EXECUTION_ID = '22222222-abcd-1111-abcd-111111abcdef';
+const PIPELINE = { name: 'ai-optout', artifactBucket: 'artifacts', functionName: 'ai-optout' };
 const MIB = 1024 * 1024;
 
 interface Row {
@@ -64,13 +67,13 @@ async function fakeS3(body: Uint8Array): Promise<{ endpoint: string; close(): vo
   return { endpoint: `http://127.0.0.1:${port}`, close: () => server.close() };
 }
 
-function jobEvent(data: Record<string, unknown> | undefined, userParameters?: unknown): unknown {
+function jobEvent(
+  data: Record<string, unknown> | undefined,
+  userParameters: unknown = JSON.stringify({ pipelineExecutionId: EXECUTION_ID }),
+): unknown {
   const base = {
     actionConfiguration: {
-      configuration: {
-        FunctionName: 'ai-optout',
-        ...(userParameters === undefined ? {} : { UserParameters: userParameters }),
-      },
+      configuration: { FunctionName: PIPELINE.functionName, UserParameters: userParameters },
     },
     inputArtifacts: [
       {
@@ -105,6 +108,12 @@ async function runJobCase(spec: JobCase): Promise<Row> {
   const silent = await startSilentServer();
   const s3 = await fakeS3(spec.zip ?? zipFiles({ 'ai-optout.yaml': CONFIG }));
   const pipeline = await startCodePipelineEndpoint();
+  const event = spec.event ?? jobEvent({});
+  try {
+    scriptJobExecution(pipeline, PIPELINE.name, event as never, { executionId: EXECUTION_ID });
+  } catch {
+    // A malformed event has no action execution to script: the job is refused before it would be asked.
+  }
   process.env.AWS_ENDPOINT_URL_S3 = spec.s3Silent ? silent.endpoint : s3.endpoint;
   process.env.AWS_REGION = 'us-east-1';
   let longestLogLine = 0;
@@ -124,7 +133,7 @@ async function runJobCase(spec: JobCase): Promise<Row> {
   const started = performance.now();
   const deadline = Date.now() + (spec.remainingMs ?? 12_000);
   const done = runJob(
-    spec.event ?? jobEvent({}),
+    event,
     { getRemainingTimeInMillis: () => deadline - Date.now(), awsRequestId: 'bench' },
     {
       codePipeline: new CodePipelineClient({
@@ -132,6 +141,7 @@ async function runJobCase(spec: JobCase): Promise<Row> {
         endpoint: pipeline.endpoint,
         credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
       }),
+      pipeline: PIPELINE,
       organizations: (_roleArn, calls) =>
         createOrganizationsClient({
           endpoint: silent.endpoint,

@@ -33,6 +33,8 @@ export function buildApp(app: App = new App()): { app: App; settings: Settings }
       mode: settings.mode,
       pipelineAccountId: settings.pipelineAccountId,
       ...(settings.lzaQualifier ? { qualifier: settings.lzaQualifier } : {}),
+      // The reconciler role's name ends with the pipeline's region; without one, the role stack's own.
+      ...(env.region ? { pipelineRegion: env.region } : {}),
       description: `ai-optout: role assumed by the pipeline in ${settings.pipelineAccountId} (${settings.mode})`,
     });
   }

@@ -32,6 +32,8 @@ export class ReleaseGatingExampleStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
     });
     this.pipeline = new codepipeline.Pipeline(this, 'Release', {
+      // ReconcileStage needs the name: the reconciler confirms each job with CodePipeline by it.
+      pipelineName: 'release',
       pipelineType: codepipeline.PipelineType.V2,
       executionMode: codepipeline.ExecutionMode.QUEUED,
     });

@@ -1,7 +1,9 @@
 /**
- * What people watch between runs: an alarm on non-compliant accounts that tells the stack's topic, and a
- * CloudWatch dashboard of compliance over time and the last verdict. Both read the metrics the reconciler
- * prints in the embedded metric format (lambdas/domain/metrics.ts: one definition of the names).
+ * What people watch between runs: an alarm on non-compliant accounts that tells the stack's topic, an
+ * alarm on invocations the reconciler refused (a job CodePipeline did not confirm: someone invoking the
+ * function who is not the pipeline, or a stage misconfigured), and a CloudWatch dashboard of compliance
+ * over time and the last verdict. All read the metrics the reconciler prints in the embedded metric
+ * format (lambdas/domain/metrics.ts: one definition of the names).
  */
 import {
   ArnFormat,
@@ -20,6 +22,7 @@ import {
   METRICS_DIMENSION,
   METRICS_NAMESPACE,
   type MetricName,
+  REJECTED_INVOCATIONS,
   VERDICT_VALUE,
 } from '../lambdas/domain/metrics.ts';
 
@@ -36,6 +39,8 @@ export interface ComplianceMonitoringProps {
 
 export class ComplianceMonitoring extends Construct {
   readonly alarm: cloudwatch.Alarm;
+  /** Any refused invocation in five minutes: the function was handed a job CodePipeline did not confirm. */
+  readonly rejectedAlarm: cloudwatch.Alarm;
   readonly dashboard: cloudwatch.Dashboard;
 
   constructor(scope: Construct, id: string, props: ComplianceMonitoringProps) {
@@ -60,10 +65,28 @@ export class ComplianceMonitoring extends Construct {
       // Runs are hours apart: an hour without a run keeps the last run's state instead of going to OK.
       treatMissingData: cloudwatch.TreatMissingData.IGNORE,
     });
+    const rejectedName = `${props.name}-${REJECTED_INVOCATIONS}`;
+    this.rejectedAlarm = new cloudwatch.Alarm(this, REJECTED_INVOCATIONS, {
+      alarmName: rejectedName,
+      alarmDescription:
+        'ai-optout: the reconciler refused an invocation before reading anything, such as a job CodePipeline did not confirm; its log line says why (docs/permissions.md, threat model)',
+      metric: new cloudwatch.Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName: REJECTED_INVOCATIONS,
+        dimensionsMap: { [METRICS_DIMENSION]: props.function.functionName },
+        statistic: 'Sum',
+        period: Duration.minutes(5),
+      }),
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
     const action = new cwactions.SnsAction(props.topic);
     this.alarm.addAlarmAction(action);
     this.alarm.addOkAction(action);
-    this.allowAlarmsToPublish(props, alarmName);
+    this.rejectedAlarm.addAlarmAction(action);
+    this.allowAlarmsToPublish(props, [alarmName, rejectedName]);
     this.dashboard = this.createDashboard(props.name, metric);
   }
 
@@ -73,19 +96,21 @@ export class ComplianceMonitoring extends Construct {
    * services and encrypted topics",
    * https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services).
    */
-  private allowAlarmsToPublish(props: ComplianceMonitoringProps, alarmName: string): void {
+  private allowAlarmsToPublish(props: ComplianceMonitoringProps, alarmNames: string[]): void {
     const principal = new iam.ServicePrincipal('cloudwatch.amazonaws.com');
-    // The ARN written out from the name, not the alarm's attribute: the key's policy cannot refer to
-    // the alarm, whose action names the topic, which the key encrypts.
-    const alarmArn = Stack.of(this).formatArn({
-      service: 'cloudwatch',
-      resource: 'alarm',
-      resourceName: alarmName,
-      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-    });
+    // The ARNs written out from the names, not the alarms' attributes: the key's policy cannot refer to
+    // an alarm, whose action names the topic, which the key encrypts.
+    const alarmArns = alarmNames.map((alarmName) =>
+      Stack.of(this).formatArn({
+        service: 'cloudwatch',
+        resource: 'alarm',
+        resourceName: alarmName,
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      }),
+    );
     const conditions = {
       StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
-      ArnEquals: { 'aws:SourceArn': alarmArn },
+      ArnEquals: { 'aws:SourceArn': alarmArns },
     };
     props.topic.addToResourcePolicy(
       new iam.PolicyStatement({

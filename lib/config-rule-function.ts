@@ -6,17 +6,24 @@
  * sends evaluations; nothing else. It runs in the management account (settings refuse it with a
  * management-account role, which trusts the reconciler alone).
  *
- * aws-cdk-lib's CustomRule lets config.amazonaws.com invoke the function (for this account) and attaches
- * the AWS managed policy service-role/AWSConfigRulesExecutionRole to its role (aws-config/lib/rule.js).
+ * The rule is the CloudFormation resource itself, not aws-cdk-lib's CustomRule, which attaches the AWS
+ * managed policy service-role/AWSConfigRulesExecutionRole (config:Put* on every resource, and more) to
+ * the function's role (aws-config/lib/rule.js): the role here sends evaluations (config:PutEvaluations)
+ * and nothing else of Config. Config may invoke the function for this account's rules only: the Lambda
+ * permission carries aws:SourceAccount and an aws:SourceArn of this account's and region's Config
+ * rules. The rule's own ARN cannot be named there: Config checks at PutConfigRule that it may invoke
+ * the function, so the permission exists before the rule (aws-cdk issue 16617 explains the same cycle),
+ * and a rule's ARN ends with an id Config assigns (`config-rule/config-rule-<id>`).
  * Config needs a configuration recorder in the account and region (LZA enables one).
  */
 import {
+  Aws,
   aws_config as config,
   Duration,
   aws_iam as iam,
-  type aws_lambda as lambda,
+  aws_lambda as lambda,
+  Stack,
   type aws_s3 as s3,
-  Validations,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { LATEST_RUN_FILES, LATEST_RUN_PREFIX } from '../lambdas/domain/contract.ts';
@@ -36,7 +43,7 @@ export interface ConfigRuleFunctionProps {
 
 export class ConfigRuleFunction extends Construct {
   readonly function: lambda.Function;
-  readonly rule: config.CustomRule;
+  readonly rule: config.CfnConfigRule;
 
   constructor(scope: Construct, id: string, props: ConfigRuleFunctionProps) {
     super(scope, id);
@@ -58,14 +65,41 @@ export class ConfigRuleFunction extends Construct {
         NODE_OPTIONS: '--enable-source-maps',
       },
     });
-    this.rule = new config.CustomRule(this, 'Rule', {
-      lambdaFunction: this.function,
-      periodic: true,
-      maximumExecutionFrequency: config.MaximumExecutionFrequency.TWENTY_FOUR_HOURS,
+    this.rule = this.createRule();
+    this.acknowledge(role, logGroup);
+  }
+
+  /** The periodic custom Lambda rule, created after Config's permission to invoke the function. */
+  private createRule(): config.CfnConfigRule {
+    const permission = new lambda.CfnPermission(this, 'ConfigInvokes', {
+      action: 'lambda:InvokeFunction',
+      functionName: this.function.functionArn,
+      principal: 'config.amazonaws.com',
+      sourceAccount: Aws.ACCOUNT_ID,
+      sourceArn: Stack.of(this).formatArn({
+        service: 'config',
+        resource: 'config-rule',
+        resourceName: 'config-rule-*',
+      }),
+    });
+    const rule = new config.CfnConfigRule(this, 'Rule', {
       description:
         "ai-optout: each account's effective AI services opt-out settings against the desired state (expect); NON_COMPLIANT names the services and the policy that decides them",
+      maximumExecutionFrequency: config.MaximumExecutionFrequency.TWENTY_FOUR_HOURS,
+      source: {
+        owner: 'CUSTOM_LAMBDA',
+        sourceIdentifier: this.function.functionArn,
+        sourceDetails: [
+          {
+            eventSource: 'aws.config',
+            messageType: 'ScheduledNotification',
+            maximumExecutionFrequency: config.MaximumExecutionFrequency.TWENTY_FOUR_HOURS,
+          },
+        ],
+      },
     });
-    this.acknowledge(role, logGroup);
+    rule.addDependency(permission);
+    return rule;
   }
 
   private grant(role: iam.Role, props: ConfigRuleFunctionProps): void {
@@ -94,10 +128,5 @@ export class ConfigRuleFunction extends Construct {
       'config:PutEvaluations has no resource type in the Service Authorization Reference; the Organizations reads are those of the audit reconciler (DescribeOrganization, ListRoots and ListPolicies have no resource type; ListPolicies is limited to AISERVICES_OPT_OUT_POLICY by its condition).',
     );
     acknowledgeLogStreams(role, logGroup);
-    Validations.of(role).acknowledge({
-      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSConfigRulesExecutionRole]',
-      reason:
-        "aws-cdk-lib's CustomRule attaches AWS's managed policy for Config rule functions (config:Put*/Get*/List*/Describe*, s3:GetObject on Config's delivery buckets), the policy AWS documents for custom rules.",
-    });
   }
 }

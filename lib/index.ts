@@ -8,6 +8,7 @@ export {
   ManagementRoleStack,
   type ManagementRoleStackProps,
   managementRoleArnFor,
+  reconcilerRoleArnFor,
 } from './management-role-stack.ts';
 export { PostLzaPipelineStack, type PostLzaPipelineStackProps } from './post-lza-pipeline-stack.ts';
 export { PullRequestCheck, type PullRequestCheckProps } from './pull-request-check.ts';

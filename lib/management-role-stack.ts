@@ -2,9 +2,12 @@
  * The role the reconciler assumes in the management account, when the pipeline runs in another account
  * (an LZA external pipeline deployment). Same least privilege as the function would have: read for
  * audit; plus writes limited to AI opt-out policies for enforce. Trusted only by the reconciler
- * function's role in the pipeline account.
+ * function's role in the pipeline account: that one role's ARN (`<prefix>-<region>`), as a condition on
+ * aws:PrincipalArn rather than as the principal, so the trust needs no deploy order (a role principal
+ * must exist when the trust policy is written) and no other role of the account, whatever its name,
+ * is trusted.
  */
-import { Aws, CfnOutput, Duration, aws_iam as iam, Stack, type StackProps } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Duration, aws_iam as iam, Stack, type StackProps, Token } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { Mode } from '../lambdas/domain/contract.ts';
 import { pinFeatureFlags } from './feature-flags.ts';
@@ -26,6 +29,16 @@ export interface ManagementRoleStackProps extends StackProps {
   readonly pipelineAccountId: string;
   /** The LZA qualifier of the pipeline stack: the role name and the trusted role name carry it. */
   readonly qualifier?: string;
+  /**
+   * The region the pipeline stack is deployed to: the reconciler role's name ends with it.
+   * @default the region this stack is deployed to
+   */
+  readonly pipelineRegion?: string;
+}
+
+/** The reconciler role of the pipeline stack in `account` and `region` (lib/reconciler-function.ts names it). */
+export function reconcilerRoleArnFor(account: string, region: string, qualifier?: string): string {
+  return `arn:${Aws.PARTITION}:iam::${account}:role/${stackNames(qualifier).reconcilerRolePrefix}-${region}`;
 }
 
 export class ManagementRoleStack extends Stack {
@@ -40,14 +53,20 @@ export class ManagementRoleStack extends Stack {
         `ManagementRoleStack: pipelineAccountId must be a 12-digit account id, not ${props.pipelineAccountId}`,
       );
     }
+    const region = props.pipelineRegion ?? this.region;
+    if (!Token.isUnresolved(region) && !/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) {
+      throw new Error(
+        `ManagementRoleStack: pipelineRegion must be a region such as eu-west-1, not ${region}`,
+      );
+    }
     const names = stackNames(props.qualifier);
     this.role = new iam.Role(this, 'Role', {
       roleName: names.managementRoleName(props.mode),
       description: `ai-optout ${props.mode}: AI services opt-out policies, for the pipeline in ${props.pipelineAccountId}`,
       maxSessionDuration: Duration.hours(1),
       assumedBy: new iam.AccountPrincipal(props.pipelineAccountId).withConditions({
-        ArnLike: {
-          'aws:PrincipalArn': `arn:${Aws.PARTITION}:iam::${props.pipelineAccountId}:role/${names.reconcilerRolePrefix}-*`,
+        ArnEquals: {
+          'aws:PrincipalArn': reconcilerRoleArnFor(props.pipelineAccountId, region, props.qualifier),
         },
       }),
       inlinePolicies: {

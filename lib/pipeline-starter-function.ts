@@ -1,8 +1,9 @@
 /**
  * The pipeline starter: a small function, target of the rule on the LZA pipeline's SUCCEEDED events,
  * that starts the ai-optout pipeline on the configuration revision that LZA execution deployed
- * (lambdas/pipeline-starter/start.ts). Least privilege: read the action executions of the LZA pipeline,
- * start ours, write its own logs; nothing else.
+ * (lambdas/pipeline-starter/start.ts), once LZA confirms that execution succeeded and is its newest
+ * success. Least privilege: read the LZA pipeline's executions and their actions, start ours, write its
+ * own logs; nothing else.
  */
 import type { aws_codepipeline as codepipeline } from 'aws-cdk-lib';
 import { Duration, aws_iam as iam, type aws_lambda as lambda, Stack } from 'aws-cdk-lib';
@@ -38,11 +39,15 @@ export class PipelineStarterFunction extends Construct {
     pinFeatureFlags(this);
     const logGroup = functionLogGroup(this);
     const role = functionRole(this, logGroup, { description: 'ai-optout pipeline starter' });
-    // Service Authorization Reference (codepipeline): both actions take only the `pipeline` resource type.
+    // Service Authorization Reference (codepipeline): these actions take only the `pipeline` resource type.
     role.addToPolicy(
       new iam.PolicyStatement({
-        sid: 'ReadLzaActionExecutions',
-        actions: ['codepipeline:ListActionExecutions'],
+        sid: 'ReadLzaExecutions',
+        actions: [
+          'codepipeline:GetPipelineExecution',
+          'codepipeline:ListPipelineExecutions',
+          'codepipeline:ListActionExecutions',
+        ],
         resources: [props.lzaPipeline.pipelineArn],
       }),
     );

@@ -153,7 +153,11 @@ export class PostLzaPipelineStack extends Stack {
     });
     this.startAfterLza(settings, source);
     this.triggers = this.runBetweenLzaRuns(settings, managementRoleArn);
-    this.failureTopic = this.announceFailures(key, settings.notificationEmail);
+    this.failureTopic = this.announceFailures(
+      key,
+      settings.notificationEmail,
+      `${names.pipelineName}-failed`,
+    );
     this.snapshotReaders = new SnapshotReaders(this, 'SnapshotReaders', {
       bucket: this.artifactBucket,
       key,
@@ -187,23 +191,17 @@ export class PostLzaPipelineStack extends Stack {
     });
   }
 
-  /** The key of the artifacts and of the failure notifications (EventBridge publishes those encrypted). */
+  /**
+   * The key of the artifacts and of the failure notifications. No service principal in its policy:
+   * EventBridge publishes the notifications through a role of its own (announceFailures), and CloudWatch's
+   * statement names its alarm (ComplianceMonitoring).
+   */
   private createKey(): kms.Key {
-    const key = new kms.Key(this, 'Key', {
+    return new kms.Key(this, 'Key', {
       description: 'ai-optout: pipeline artifacts and failure notifications',
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    key.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'EventBridgePublishesEncryptedNotifications',
-        principals: [new iam.ServicePrincipal('events.amazonaws.com')],
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-        resources: ['*'],
-        conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
-      }),
-    );
-    return key;
   }
 
   /**
@@ -256,22 +254,44 @@ export class PostLzaPipelineStack extends Stack {
     });
   }
 
-  /** Failures on an encrypted topic (with an e-mail subscription when the settings give one). */
-  private announceFailures(key: kms.Key, email: string | undefined): sns.Topic {
+  /**
+   * Failures on an encrypted topic (with an e-mail subscription when the settings give one). EventBridge
+   * publishes through a role that only this rule may use (aws:SourceArn, aws:SourceAccount in its trust;
+   * the ARN written out from the rule's name, as the role is part of the rule's target), so neither the
+   * topic's nor the key's policy trusts the EventBridge service principal.
+   */
+  private announceFailures(key: kms.Key, email: string | undefined, ruleName: string): sns.Topic {
     const topic = new sns.Topic(this, 'Failures', {
       displayName: 'ai-optout pipeline failures',
       masterKey: key,
       enforceSSL: true,
     });
     if (email) topic.addSubscription(new subscriptions.EmailSubscription(email));
+    const ruleArn = this.formatArn({ service: 'events', resource: 'rule', resourceName: ruleName });
+    const role = new iam.Role(this, 'FailureNotifier', {
+      description: `ai-optout: lets the EventBridge rule ${ruleName} publish to the failure topic`,
+      assumedBy: new iam.ServicePrincipal('events.amazonaws.com', {
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+          ArnEquals: { 'aws:SourceArn': ruleArn },
+        },
+      }),
+    });
     this.pipeline.onStateChange('OnFailure', {
+      ruleName,
       description: 'Tells the failure topic when the ai-optout pipeline fails',
       eventPattern: { detail: { state: ['FAILED'] } },
       target: new targets.SnsTopic(topic, {
+        role,
         message: events.RuleTargetInput.fromText(
           `ai-optout pipeline execution ${events.EventField.fromPath('$.detail.execution-id')} failed in ${events.EventField.fromPath('$.region')}: read the AiOptOut stage summary and its report artifact.`,
         ),
       }),
+    });
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+      reason:
+        "aws-cdk-lib's publish grant on an encrypted topic: kms:GenerateDataKey* on the stack's own key, which SNS needs to encrypt the message.",
     });
     return topic;
   }

@@ -1,6 +1,9 @@
 /**
  * Adds the reconcile stage to any CodePipeline you own: a Lambda invoke action with a variables
- * namespace, the desired-state artifact as input and a report artifact as output.
+ * namespace, the desired-state artifact as input and a report artifact as output. It binds the
+ * reconciler to this pipeline: the function confirms every job with CodePipeline before it reads
+ * anything (lambdas/pipeline-job/confirm.ts), so it is told the pipeline's name and artifact bucket
+ * (and the trigger variable's name), and may read this pipeline's action executions, nothing else.
  *
  * ```ts
  * const reconcile = new ReconcileStage(this, 'AiOptOut', { pipeline, input: sourceOutput, reconciler, failOn: 'never' });
@@ -11,8 +14,10 @@ import {
   aws_codepipeline_actions as actions,
   type CfnElement,
   aws_codepipeline as codepipeline,
+  aws_iam as iam,
   Stack,
   type aws_s3 as s3,
+  Token,
   Validations,
 } from 'aws-cdk-lib';
 import { Construct, type IConstruct } from 'constructs';
@@ -24,6 +29,7 @@ import {
   type Verify,
 } from '../lambdas/domain/contract.ts';
 import { FailOnSchema, VerifySchema } from '../lambdas/domain/contract-schemas.ts';
+import { JOB_ENV } from '../lambdas/pipeline-job/env.ts';
 import type { ReconcilerFunction } from './reconciler-function.ts';
 
 export interface ReconcileStageProps {
@@ -51,8 +57,9 @@ export interface ReconcileStageProps {
   /** Insert the stage at a position (by default it is added last). */
   readonly placement?: codepipeline.StagePlacement;
   /**
-   * A pipeline variable (V2 pipelines) that says what started the run, passed to the function as the
-   * `trigger` parameter and shown in the report. Default none.
+   * A pipeline variable (V2 pipelines) that says what started the run, shown in the report. The function
+   * reads it from the pipeline execution (GetPipelineExecution), never from UserParameters, where text
+   * that whoever starts the pipeline chooses could add keys. Default none.
    */
   readonly triggerVariable?: codepipeline.Variable;
 }
@@ -103,9 +110,9 @@ export class ReconcileStage extends Construct {
         verify,
         ...(props.roleArn ? { roleArn: props.roleArn } : {}),
         pipelineExecutionId: '#{codepipeline.PipelineExecutionId}',
-        ...(props.triggerVariable ? { trigger: props.triggerVariable.reference() } : {}),
       },
     });
+    bindToPipeline(props.reconciler, props.pipeline, props.triggerVariable);
     const stageName = props.stageName ?? 'AiOptOut';
     this.stage = props.pipeline.addStage({
       stageName,
@@ -146,6 +153,58 @@ export class ReconcileStage extends Construct {
       ],
     };
   }
+}
+
+/** Each reconciler and the pipeline (and trigger variable) it serves: one function, one pipeline. */
+const BOUND = new WeakMap<ReconcilerFunction, string>();
+
+/**
+ * The pipeline's name as written in the template. A name CloudFormation generates is known only through
+ * the pipeline's Ref, and the function's environment cannot refer to the pipeline that invokes it (a
+ * circular dependency), so the pipeline must be named.
+ */
+function pipelineNameOf(pipeline: codepipeline.Pipeline): string {
+  const name = (pipeline.node.defaultChild as codepipeline.CfnPipeline).name;
+  if (name && !Token.isUnresolved(name)) return name;
+  throw new Error(
+    `ReconcileStage: give the pipeline ${pipeline.node.path} a pipelineName: the reconciler confirms every job with CodePipeline by its pipeline's name, and a name CloudFormation generates cannot be passed to the function the pipeline invokes`,
+  );
+}
+
+/**
+ * Tells the function which pipeline's jobs to accept (JOB_ENV), and lets it read that pipeline's action
+ * executions (and, with a trigger variable, its executions' variables). Service Authorization Reference
+ * (codepipeline): ListActionExecutions and GetPipelineExecution act on the `pipeline` resource type,
+ * `arn:<partition>:codepipeline:<region>:<account>:<pipeline name>`.
+ */
+function bindToPipeline(
+  reconciler: ReconcilerFunction,
+  pipeline: codepipeline.Pipeline,
+  trigger: codepipeline.Variable | undefined,
+): void {
+  const name = pipelineNameOf(pipeline);
+  const binding = `${name} (trigger variable ${trigger?.variableName ?? 'none'})`;
+  const bound = BOUND.get(reconciler);
+  if (bound === binding) return;
+  if (bound)
+    throw new Error(
+      `ReconcileStage: the ReconcilerFunction ${reconciler.node.path} already serves the pipeline ${bound}; a function accepts the jobs of one pipeline: give this stage a ReconcilerFunction of its own`,
+    );
+  BOUND.set(reconciler, binding);
+  const fn = reconciler.function;
+  fn.addEnvironment(JOB_ENV.pipelineName, name);
+  fn.addEnvironment(JOB_ENV.artifactBucket, pipeline.artifactBucket.bucketName);
+  if (trigger) fn.addEnvironment(JOB_ENV.triggerVariable, trigger.variableName);
+  reconciler.role.addToPolicy(
+    new iam.PolicyStatement({
+      sid: 'ConfirmJobsOfOwnPipeline',
+      actions: [
+        'codepipeline:ListActionExecutions',
+        ...(trigger ? ['codepipeline:GetPipelineExecution'] : []),
+      ],
+      resources: [Stack.of(pipeline).formatArn({ service: 'codepipeline', resource: name })],
+    }),
+  );
 }
 
 /**

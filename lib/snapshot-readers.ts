@@ -1,6 +1,7 @@
 /**
  * Who may read the organization snapshot the pipeline publishes (docs/pull-requests.md): s3:GetObject
- * on the snapshots prefix and kms:Decrypt on the stack's key, nothing else. Named principals get both in
+ * on the snapshots prefix and kms:Decrypt on the stack's key for the snapshot objects only (their
+ * encryption context), nothing else. Named principals get both in
  * the bucket's and the key's resource policies (the key only through S3, kms:ViaService); optionally a
  * read-only role that GitHub Actions assumes by OIDC, from that repository's pull-request workflows only.
  *
@@ -16,6 +17,17 @@ import { Construct } from 'constructs';
 import { SNAPSHOTS_PREFIX } from '../lambdas/domain/contract.ts';
 
 export const GITHUB_OIDC_ISSUER = 'token.actions.githubusercontent.com';
+
+/**
+ * The encryption context S3 passes to KMS for an object written without a Bucket Key: its ARN
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html#encryption-context).
+ * The pipeline writes its snapshots so (lambdas/adapters/s3/snapshots.ts): decrypting under this
+ * condition opens the snapshots and nothing else the key encrypts.
+ */
+const SNAPSHOT_CONTEXT_KEY = 'kms:EncryptionContext:aws:s3:arn';
+function snapshotObjectsContext(bucketName: string): string {
+  return `arn:${Aws.PARTITION}:s3:::${bucketName}/${SNAPSHOTS_PREFIX}*`;
+}
 const GITHUB_OIDC_AUDIENCE = 'sts.amazonaws.com';
 
 /** `owner/name` (GitHub's names: letters, digits, `-`; and `.`, `_` in repository names). */
@@ -80,7 +92,12 @@ export class SnapshotReaders extends Construct {
           principals,
           actions: ['kms:Decrypt'],
           resources: ['*'],
-          conditions: { StringEquals: { 'kms:ViaService': `s3.${Aws.REGION}.amazonaws.com` } },
+          conditions: {
+            StringEquals: { 'kms:ViaService': `s3.${Aws.REGION}.amazonaws.com` },
+            // Any bucket's name: the key's policy cannot name the bucket the key encrypts (a circular
+            // reference); the key encrypts this stack's bucket only, through S3 only.
+            StringLike: { [SNAPSHOT_CONTEXT_KEY]: snapshotObjectsContext('*') },
+          },
         }),
       );
     }
@@ -116,6 +133,9 @@ export class SnapshotReaders extends Construct {
         sid: 'DecryptPublishedSnapshots',
         actions: ['kms:Decrypt'],
         resources: [props.key.keyArn],
+        conditions: {
+          StringLike: { [SNAPSHOT_CONTEXT_KEY]: snapshotObjectsContext(props.bucket.bucketName) },
+        },
       }),
     );
     const bucketId = Stack.of(this).getLogicalId(props.bucket.node.defaultChild as never);

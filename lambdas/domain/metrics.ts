@@ -25,7 +25,12 @@ export const METRICS = {
   DurationMs: 'Milliseconds',
   ApiCalls: 'Count',
 } as const;
-export type MetricName = keyof typeof METRICS;
+/**
+ * Invocations the function refused before reading anything (not a job, a malformed one, bad
+ * UserParameters, or a job CodePipeline did not confirm): one per refusal, in a document of its own.
+ */
+export const REJECTED_INVOCATIONS = 'RejectedInvocations';
+export type MetricName = keyof typeof METRICS | typeof REJECTED_INVOCATIONS;
 
 /** The value of `Verdict` for each verdict. */
 export const VERDICT_VALUE = { 'in-sync': 0, drift: 1 } as const;
@@ -42,7 +47,7 @@ export interface RunFigures {
 
 /** The EMF document of one finished run. */
 export function metricsDocument(plan: Plan, run: RunFigures): Record<string, unknown> {
-  const values: Record<MetricName, number> = {
+  const values: Record<keyof typeof METRICS, number> = {
     NonCompliantAccounts: plan.accounts.nonCompliant,
     Violations: plan.violations.length,
     Changes: plan.changes.length,
@@ -68,5 +73,28 @@ export function metricsDocument(plan: Plan, run: RunFigures): Record<string, unk
     verdict: plan.verdict,
     mode: plan.mode,
     ...(run.trigger ? { trigger: run.trigger } : {}),
+  };
+}
+
+/** The EMF document of one refused invocation; `refusal` (the failure type, or `not-a-job`) is a plain member. */
+export function rejectionDocument(
+  functionName: string,
+  timestamp: Date,
+  refusal: string,
+): Record<string, unknown> {
+  return {
+    _aws: {
+      Timestamp: timestamp.getTime(),
+      CloudWatchMetrics: [
+        {
+          Namespace: METRICS_NAMESPACE,
+          Dimensions: [[METRICS_DIMENSION]],
+          Metrics: [{ Name: REJECTED_INVOCATIONS, Unit: 'Count' }],
+        },
+      ],
+    },
+    [METRICS_DIMENSION]: functionName,
+    [REJECTED_INVOCATIONS]: 1,
+    refusal,
   };
 }

@@ -1,6 +1,14 @@
 /** The function's environment, read in one place with typed defaults. */
 import type { Mode } from '../domain/contract.ts';
 import { organizationsRegionFor } from '../domain/partitions.ts';
+import type { OwnPipeline } from './confirm.ts';
+
+/** What ReconcileStage sets on the function it is given (lib/reconcile-stage.ts): the pipeline it serves. */
+export const JOB_ENV = {
+  pipelineName: 'AI_OPTOUT_PIPELINE_NAME',
+  artifactBucket: 'AI_OPTOUT_ARTIFACT_BUCKET',
+  triggerVariable: 'AI_OPTOUT_TRIGGER_VARIABLE',
+} as const;
 
 interface PipelineEnvironment {
   /** `AI_OPTOUT_MODE_CEILING`: `enforce` only when the stack granted the write role; anything else is audit. */
@@ -21,6 +29,8 @@ interface PipelineEnvironment {
   securityHub: boolean;
   /** `AWS_REGION`, the function's own region. */
   region: string | undefined;
+  /** The pipeline whose jobs it accepts (JOB_ENV); without one it accepts none. */
+  pipeline: OwnPipeline;
 }
 
 export function readEnvironment(env: NodeJS.ProcessEnv = process.env): PipelineEnvironment {
@@ -34,5 +44,11 @@ export function readEnvironment(env: NodeJS.ProcessEnv = process.env): PipelineE
     functionName: env.AWS_LAMBDA_FUNCTION_NAME || undefined,
     securityHub: env.AI_OPTOUT_SECURITY_HUB === 'true',
     region: env.AWS_REGION || undefined,
+    pipeline: {
+      name: env[JOB_ENV.pipelineName] || undefined,
+      artifactBucket: env[JOB_ENV.artifactBucket] || undefined,
+      functionName: env.AWS_LAMBDA_FUNCTION_NAME || undefined,
+      triggerVariable: env[JOB_ENV.triggerVariable] || undefined,
+    },
   };
 }

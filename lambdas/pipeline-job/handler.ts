@@ -44,6 +44,7 @@ const securityHub =
 export const handler = async (event: unknown, context: JobContext): Promise<void> => {
   await runJob(event, context, {
     codePipeline,
+    pipeline: environment.pipeline,
     organizations: (roleArn, jobCalls) =>
       createOrganizationsClient({
         region: environment.organizationsRegion,

@@ -13,6 +13,7 @@ import type { JobLedger } from '../adapters/s3/job-ledger.ts';
 import type { LatestRun } from '../adapters/s3/latest-run.ts';
 import type { SnapshotPublisher } from '../adapters/s3/snapshots.ts';
 import type { Mode } from '../domain/contract.ts';
+import type { OwnPipeline } from './confirm.ts';
 import type { JobDeadline } from './deadline.ts';
 import type { Logger } from './logger.ts';
 import type { MetricsSink } from './metrics.ts';
@@ -30,7 +31,10 @@ interface JobCalls {
 }
 
 export interface JobDependencies {
+  /** Confirms every job (ListActionExecutions, GetPipelineExecution) and reports its result. */
   codePipeline: CodePipelineClient;
+  /** The one pipeline whose jobs the function accepts; without its name and bucket it accepts none. */
+  pipeline: OwnPipeline;
   organizations(roleArn: string | undefined, calls?: JobCalls): OrganizationsClient;
   artifactS3(credentials: ArtifactCredentials): S3Client;
   /** Guards against a second delivery of the same job; without it, duplicates are not detected. */

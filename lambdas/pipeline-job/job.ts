@@ -1,18 +1,18 @@
 /**
- * One CodePipeline job, as a pipeline of steps: arm the deadline, parse the event, claim the job, read
- * the parameters, reconcile (input artifact, desired state, organization, plan, apply and verify,
- * report artifact: reconcile.ts), decide the outcome, report it, record it. Nothing escapes: every
- * error becomes a failure result of the type lambdas/domain/errors.ts maps it to, and a result that
- * cannot be sent is logged loudly.
+ * One CodePipeline job, as a pipeline of steps: arm the deadline, parse the event, admit the job (its
+ * parameters read and the job confirmed with CodePipeline: admission.ts), claim it, reconcile (input
+ * artifact, desired state, organization, plan, apply and verify, report artifact: reconcile.ts), decide
+ * the outcome, report it, record it. Nothing escapes: every error becomes a failure result of the type
+ * lambdas/domain/errors.ts maps it to, and a result that cannot be sent is logged loudly.
  */
 import { CallWatch } from '../adapters/aws/bounded-calls.ts';
 import { DeadlineError } from '../domain/errors.ts';
+import { type AdmittedJob, admitJob, refuseNonJob } from './admission.ts';
 import { claimJob, recordOutcome } from './claim.ts';
 import { JobDeadline, scheduleTimer } from './deadline.ts';
-import { type CodePipelineJob, type JobEvent, readJobEvent } from './event.ts';
+import { type JobEvent, readJobEvent } from './event.ts';
 import { type JobContext, type JobDependencies, type JobRun, RESERVE_MS } from './job-run.ts';
 import { failed, type Outcome } from './outcome.ts';
-import { parseUserParameters } from './parameters.ts';
 import { reconcileJob } from './reconcile.ts';
 import { reportOutcome } from './send-result.ts';
 
@@ -26,14 +26,21 @@ export async function runJob(event: unknown, context: JobContext, deps: JobDepen
   try {
     const parsed = readJobEvent(event);
     if (parsed.kind === 'not-a-job') {
-      deps.logger.error({ keys: parsed.keys }, 'not a CodePipeline job event; there is no job to report to');
+      refuseNonJob(parsed.keys, deps);
       return;
     }
-    const run = startRun(parsed, context, deps, deadline, watch);
+    const started = startRun(parsed, context, deps, deadline, watch);
+    // Confirmed before anything is read or written: the claim below is a state-bucket write.
+    const admitted = await admitJob(parsed, started);
+    if (!admitted) return;
+    const run = {
+      ...started,
+      log: started.log.child({ pipelineExecutionId: admitted.params.pipelineExecutionId }),
+    };
     if ((await claimJob(run)) === 'stand-down') return;
-    const { outcome, log } = await outcomeOf(parsed, run);
-    const reported = await reportOutcome(outcome, { ...run, log });
-    await recordOutcome(outcome, reported, { ...run, log });
+    const outcome = await outcomeOf(admitted, run);
+    const reported = await reportOutcome(outcome, run);
+    await recordOutcome(outcome, reported, run);
   } finally {
     deadline.cancel();
   }
@@ -64,28 +71,13 @@ function startRun(
   return { jobId, startedAt: deps.now(), context, deps, deadline, watch, callsAtStart: watch.started, log };
 }
 
-/**
- * The job's outcome, and the logger that reports it (with the pipeline execution id once the
- * parameters name it); every error becomes a failure of the right type.
- */
-async function outcomeOf(
-  event: Exclude<JobEvent, { kind: 'not-a-job' }>,
-  run: JobRun,
-): Promise<{ outcome: Outcome; log: JobRun['log'] }> {
-  if (event.kind === 'malformed') return { outcome: failed(event.error, run.log), log: run.log };
+/** The admitted job's outcome; every error becomes a failure of the right type. */
+async function outcomeOf(admitted: AdmittedJob, run: JobRun): Promise<Outcome> {
   try {
-    const params = parseUserParameters(parametersOf(event.job));
-    const log = params.pipelineExecutionId
-      ? run.log.child({ pipelineExecutionId: params.pipelineExecutionId })
-      : run.log;
-    return { outcome: await reconcileJob(event.job, params, { ...run, log }), log };
+    return await reconcileJob(admitted, run);
   } catch (error) {
     // A call cut at the deadline fails with whatever its caller makes of an AbortError: report the deadline.
     const reason = run.deadline.signal.reason;
-    return { outcome: failed(reason instanceof DeadlineError ? reason : error, run.log), log: run.log };
+    return failed(reason instanceof DeadlineError ? reason : error, run.log);
   }
-}
-
-function parametersOf(job: CodePipelineJob): string | undefined {
-  return job.data.actionConfiguration?.configuration?.UserParameters;
 }

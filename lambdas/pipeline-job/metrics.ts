@@ -5,7 +5,7 @@
  * wrapped in a JSON envelope that escapes the document (awslabs/aws-embedded-metrics-node,
  * src/sinks/ConsoleSink.ts, works around the same wrapping with a Console on process.stdout).
  */
-import { metricsDocument } from '../domain/metrics.ts';
+import { metricsDocument, rejectionDocument } from '../domain/metrics.ts';
 import type { Plan } from '../domain/planner.ts';
 import type { JobRun } from './job-run.ts';
 
@@ -17,6 +17,13 @@ export interface MetricsSink {
 
 export function stdoutMetrics(functionName: string): MetricsSink {
   return { functionName, write: (line) => process.stdout.write(line) };
+}
+
+/** Counts one refused invocation (RejectedInvocations), when there is a sink. */
+export function emitRejection(deps: Pick<JobRun['deps'], 'metrics' | 'now'>, refusal: string): void {
+  const sink = deps.metrics;
+  if (!sink) return;
+  sink.write(`${JSON.stringify(rejectionDocument(sink.functionName, deps.now(), refusal))}\n`);
 }
 
 /** Writes the metrics of a finished run, when the job has a sink (the handler wires one in Lambda). */

@@ -24,6 +24,8 @@ export interface OrganizationRun {
   options: ReconcileOptions;
   /** The job that started the run; continued jobs have ids of their own. */
   firstJobId: string;
+  /** The confirmed pipeline execution the run belongs to (its continuation state names it). */
+  pipelineExecutionId: string;
   /** What an earlier invocation of the run read, when this job continues it. */
   progress: ReadProgress | undefined;
 }
@@ -40,7 +42,7 @@ function organizationStep(mode: Mode): { doing: string; hint: string } {
 /** Connects to Organizations (through the role, when the parameters name one) and picks up a continued run. */
 export async function openOrganization(
   job: CodePipelineJob,
-  params: UserParameters,
+  params: UserParameters & { pipelineExecutionId: string },
   mode: Mode,
   run: JobRun,
 ): Promise<OrganizationRun> {
@@ -67,7 +69,18 @@ export async function openOrganization(
     );
   }
   const continued = token ? await deps.continuations?.load(token, deadline.signal) : undefined;
-  return { mode, options, firstJobId: continued?.firstJobId ?? run.jobId, progress: continued?.progress };
+  // The token is the event's: only progress this pipeline execution saved is picked up.
+  if (continued && continued.pipelineExecutionId !== params.pipelineExecutionId)
+    throw new ConfigurationError(
+      `the continuation token names the progress of another pipeline execution (${continued.pipelineExecutionId}), not of ${params.pipelineExecutionId}; nothing was read or written`,
+    );
+  return {
+    mode,
+    options,
+    firstJobId: continued?.firstJobId ?? run.jobId,
+    pipelineExecutionId: params.pipelineExecutionId,
+    progress: continued?.progress,
+  };
 }
 
 /** Reads the organization, or returns the continuation outcome when the deadline stops the read first. */
@@ -98,7 +111,13 @@ export async function continueLater(
   // The save gets a third of the reserve, so a state bucket that does not answer still leaves time to report.
   const saveBy = AbortSignal.any([deadline.reportSignal, AbortSignal.timeout(RESERVE_SHARE_FOR_SAVE_MS)]);
   const token = await deps.continuations.save(
-    { version: 1, firstJobId: organization.firstJobId, createdAt: deps.now().toISOString(), progress },
+    {
+      version: 2,
+      firstJobId: organization.firstJobId,
+      pipelineExecutionId: organization.pipelineExecutionId,
+      createdAt: deps.now().toISOString(),
+      progress,
+    },
     saveBy,
   );
   const summary = `${doing}: ${hierarchy.organizationalUnits.length} OUs and ${hierarchy.accounts.length} accounts read, ${hierarchy.pending.length} OUs left; continuing in the next invocation (mode ${organization.mode})`;

@@ -1,6 +1,9 @@
 /**
- * The action's `UserParameters` (docs/pipeline-job.md, Parameters): an optional JSON object string. Unknown keys are
- * a configuration error, as a typo would otherwise be ignored silently.
+ * The action's `UserParameters` (docs/pipeline-job.md, Parameters): a JSON object string. Unknown keys are
+ * a configuration error, as a typo would otherwise be ignored silently, and so are repeated keys:
+ * JSON.parse keeps the last one, so text appended after a real key would override it. No value here
+ * comes from whoever starts the pipeline: what started a run is read from the pipeline execution
+ * (confirm.ts), never from these parameters.
  */
 
 import * as z from 'zod';
@@ -8,7 +11,11 @@ import { DEFAULT_VERIFY, ROLE_ARN_EXAMPLE, ROLE_ARN_PATTERN } from '../domain/co
 import { FailOnSchema, ModeSchema, VerifySchema } from '../domain/contract-schemas.ts';
 import { echo } from '../domain/echo.ts';
 import { ConfigurationError } from '../domain/errors.ts';
+import { repeatedKeys } from '../domain/json-keys.ts';
 import { closest } from '../domain/suggest.ts';
+
+/** botocore codepipeline `PipelineExecutionId`. */
+export const PIPELINE_EXECUTION_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 const UserParametersSchema = z.strictObject({
   configPath: z.string().min(1).max(512).default('ai-optout.yaml'),
@@ -20,18 +27,34 @@ const UserParametersSchema = z.strictObject({
     .string()
     .regex(ROLE_ARN_PATTERN, `expected an IAM role ARN such as ${ROLE_ARN_EXAMPLE}`)
     .optional(),
-  /** `#{codepipeline.PipelineExecutionId}`, for log correlation. */
-  pipelineExecutionId: z.string().max(200).optional(),
   /**
-   * What started the run (`#{variables.trigger}`: the schedule, the Organizations events of a burst, or
-   * the default for an LZA run or a manual start), named in the report. A pipeline variable's value
-   * is at most 1000 characters (botocore codepipeline `PipelineVariableValue`).
+   * `#{codepipeline.PipelineExecutionId}`: the execution the job is confirmed in (confirm.ts), and the
+   * logs' correlation id. Required by the confirmation, which says how to set it.
    */
-  trigger: z.string().min(1).max(1000).optional(),
+  pipelineExecutionId: z
+    .string()
+    .regex(
+      PIPELINE_EXECUTION_ID_PATTERN,
+      'expected a pipeline execution id, #{codepipeline.PipelineExecutionId}',
+    )
+    .optional(),
 });
 
 export type UserParameters = z.output<typeof UserParametersSchema>;
 const KEYS = Object.keys(UserParametersSchema.shape);
+
+/** Keys earlier versions accepted, and what replaced them. */
+const RETIRED_KEYS: Record<string, string> = {
+  trigger:
+    "what started the run is now read from the pipeline execution's variables; remove it (ReconcileStage no longer writes it)",
+};
+
+function unknownKey(key: string): string {
+  const retired = RETIRED_KEYS[key];
+  if (retired) return `the key "${key}" is no longer accepted: ${retired}`;
+  const suggestion = closest(key, KEYS);
+  return `unknown key "${echo(key)}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}; allowed: ${KEYS.join(', ')}`;
+}
 
 export function parseUserParameters(raw: string | undefined): UserParameters {
   const text = raw?.trim() ?? '';
@@ -48,17 +71,16 @@ export function parseUserParameters(raw: string | undefined): UserParameters {
       `UserParameters must be a JSON object such as {"configPath":"ai-optout.yaml"}`,
     );
   }
+  const repeated = repeatedKeys(text);
+  if (repeated.length > 0) {
+    throw new ConfigurationError(
+      `UserParameters repeat the key${repeated.length > 1 ? 's' : ''} ${repeated.map((key) => `"${echo(key)}"`).join(', ')}: each key may appear once, as a repeated one would silently replace the first; check how the action's UserParameters are built`,
+    );
+  }
   const parsed = UserParametersSchema.safeParse(value, { reportInput: true });
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map((issue) => {
-    if (issue.code === 'unrecognized_keys') {
-      return issue.keys
-        .map((key) => {
-          const suggestion = closest(key, KEYS);
-          return `unknown key "${echo(key)}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}; allowed: ${KEYS.join(', ')}`;
-        })
-        .join('; ');
-    }
+    if (issue.code === 'unrecognized_keys') return issue.keys.map(unknownKey).join('; ');
     const got = typeof issue.input === 'string' ? ` (got \`${echo(issue.input)}\`)` : '';
     return `${issue.path.join('.')}: ${issue.message}${got}`;
   });

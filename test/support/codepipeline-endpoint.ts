@@ -11,10 +11,13 @@
  * `failNext(n)` makes the next n calls fail (by default with a 500 InternalServiceError) to exercise
  * the retries of the job's result (the CodePipeline client's attempts).
  *
- * It also plays the pipelines around the pipeline starter: `addPipeline` registers a pipeline (other
- * names answer PipelineNotFoundException), `addExecution` scripts the action executions one of its runs
- * recorded, and it answers ListActionExecutions (paged by `maxResults`, default 100, or a smaller
- * `pageSize` to exercise paging) and StartPipelineExecution (recorded in `started()`; the same
+ * It also plays the pipelines: `addPipeline` registers a pipeline (other names answer
+ * PipelineNotFoundException), `addExecution` scripts one of its runs (its status, its pipeline variables,
+ * when it started, and the action executions it recorded), and it answers ListActionExecutions (paged by
+ * `maxResults`, default 100, or a smaller `pageSize` to exercise paging; each action execution with
+ * `input.resolvedConfiguration` and `input.inputArtifacts[].s3location` as scripted),
+ * GetPipelineExecution (`status` and `variables` as `{name, resolvedValue}`), ListPipelineExecutions
+ * (newest first, paged the same way) and StartPipelineExecution (recorded in `started()`; the same
  * `clientRequestToken` gives back the same execution, as an idempotency token does). Requests are
  * checked against the same model's shapes: `PipelineName` 1-100 `[A-Za-z0-9.@\-_]+`,
  * `PipelineExecutionId` a UUID, `MaxResults` 1-100, `NextToken` 1-2048, `SourceRevisionOverride`
@@ -42,13 +45,45 @@ export const PIPELINE_NAME_PATTERN = /^[A-Za-z0-9.@\-_]+$/;
 export const REVISION_TYPES = ['COMMIT_ID', 'IMAGE_DIGEST', 'S3_OBJECT_VERSION_ID', 'S3_OBJECT_KEY'] as const;
 export const CLIENT_REQUEST_TOKEN_PATTERN = /^[a-zA-Z0-9-]+$/;
 
-/** One action execution, as ListActionExecutions returns it (the fields the starter reads). */
+/** One action execution, as ListActionExecutions returns it (botocore `ActionExecutionDetail`); status default Succeeded. */
 export interface ScriptedActionExecution {
   stageName: string;
   actionName: string;
   status?: 'InProgress' | 'Abandoned' | 'Succeeded' | 'Failed';
-  input?: { configuration?: Record<string, string>; resolvedConfiguration?: Record<string, string> };
+  input?: {
+    configuration?: Record<string, string>;
+    resolvedConfiguration?: Record<string, string>;
+    /** botocore `ArtifactDetail`: the artifact's name and where it is (`S3Location`: bucket 3-63, key 1-100). */
+    inputArtifacts?: { name: string; s3location: { bucket: string; key: string } }[];
+  };
   output?: { outputVariables?: Record<string, string> };
+  /**
+   * The jobs CodePipeline issued for this action execution (not part of the answer): a result for one
+   * of them without a continuation token ends it, Succeeded or Failed, as CodePipeline does.
+   */
+  jobIds?: string[];
+  /** A result does not end it yet (a second delivery that overtakes CodePipeline's record of it). */
+  keepsRunning?: boolean;
+}
+
+/** botocore `PipelineExecutionStatus`. */
+export type PipelineExecutionStatus =
+  | 'Cancelled'
+  | 'InProgress'
+  | 'Stopped'
+  | 'Stopping'
+  | 'Succeeded'
+  | 'Superseded'
+  | 'Failed';
+
+/** What a run of a pipeline is, beyond its action executions. */
+export interface ScriptedExecutionOptions {
+  /** Default: InProgress while an action is InProgress, else Succeeded. */
+  status?: PipelineExecutionStatus;
+  /** Its pipeline variables, as GetPipelineExecution resolves them. */
+  variables?: Record<string, string>;
+  /** Default: one second after the pipeline's previous execution (ListPipelineExecutions lists newest first). */
+  startTime?: Date;
 }
 
 /** An accepted StartPipelineExecution. */
@@ -93,6 +128,8 @@ export interface InjectedFault {
   status?: number;
   type?: string;
   message?: string;
+  /** Only calls of this operation take the fault (others pass); default any call. */
+  operation?: string;
 }
 
 export interface CodePipelineEndpoint {
@@ -102,14 +139,26 @@ export interface CodePipelineEndpoint {
   readonly calls: RecordedCall[];
   /** Accepted results, in order. */
   results(): JobResult[];
-  /** The next `n` calls fail with `fault` (default HTTP 500 InternalServiceError) before validation. */
+  /** The next `n` calls (of `fault.operation`, if given) fail with `fault` (default HTTP 500 InternalServiceError) before validation. */
   failNext(n: number, fault?: InjectedFault): void;
   /** Registers a pipeline the pipeline API answers for. */
   addPipeline(name: string): void;
   /** Scripts one execution of a registered pipeline and the action executions it recorded. */
-  addExecution(pipelineName: string, executionId: string, actions: ScriptedActionExecution[]): void;
+  addExecution(
+    pipelineName: string,
+    executionId: string,
+    actions: ScriptedActionExecution[],
+    options?: ScriptedExecutionOptions,
+  ): void;
   /** Action executions per ListActionExecutions page when the request sets no maxResults (default 100). */
   pageSize: number;
+  /**
+   * Answer a result for a job no scripted action execution issued with JobNotFoundException, as
+   * CodePipeline answers a job id it never issued (default false: any well-formed job id is accepted).
+   */
+  issuedJobsOnly: boolean;
+  /** CodePipeline issues another job (a continuation) for the action execution of job `jobId`. */
+  continueJob(jobId: string, nextJobId: string): void;
   /** Accepted StartPipelineExecution calls, in order (a repeated token is not listed twice). */
   started(): StartedExecution[];
   /** Forgets calls, results, pending faults, pipelines and executions. */
@@ -266,11 +315,63 @@ function checkPattern(
 
 const EXECUTION_ID_PATTERN = JOB_ID_PATTERN;
 
-interface PipelineState {
-  executions: Map<string, ScriptedActionExecution[]>;
+interface ScriptedExecution {
+  actions: ScriptedActionExecution[];
+  status: PipelineExecutionStatus;
+  variables: Record<string, string>;
+  startTime: Date;
 }
 
-/** ListActionExecutions: `nextToken` is the index of the next action execution, as a string. */
+interface PipelineState {
+  executions: Map<string, ScriptedExecution>;
+}
+
+/** The pipeline a request names (`field`), checked against the model; PipelineNotFoundException if unknown. */
+function pipelineNamed(
+  input: Record<string, unknown>,
+  field: string,
+  pipelines: Map<string, PipelineState>,
+): PipelineState {
+  checkPattern(input[field], field, PIPELINE_NAME_PATTERN, 1, 100);
+  const pipeline = pipelines.get(input[field] as string);
+  if (!pipeline)
+    throw new Rejection('PipelineNotFoundException', `Pipeline ${String(input[field])} not found`);
+  return pipeline;
+}
+
+function executionOf(pipeline: PipelineState, executionId: string, pipelineName: unknown): ScriptedExecution {
+  const execution = pipeline.executions.get(executionId);
+  if (!execution)
+    throw new Rejection(
+      'PipelineExecutionNotFoundException',
+      `Execution ${executionId} not found in ${String(pipelineName)}`,
+    );
+  return execution;
+}
+
+function checkMaxResults(max: unknown): number | undefined {
+  if (max !== undefined && (typeof max !== 'number' || !Number.isInteger(max) || max < 1 || max > 100))
+    throw new Rejection(
+      'ValidationException',
+      `maxResults must be an integer from 1 to 100 (was ${String(max)})`,
+    );
+  return max as number | undefined;
+}
+
+/** One page of `all`: `nextToken` is the index of the next item, as a string. */
+function page<T>(all: T[], nextToken: unknown, size: number): { items: T[]; nextToken?: string } {
+  checkString(nextToken, 'nextToken', 1, 2048);
+  const start = nextToken === undefined ? 0 : Number(nextToken);
+  if (!Number.isInteger(start) || start < 0 || start > all.length)
+    throw new Rejection('InvalidNextTokenException', 'The next token is not valid');
+  const end = start + size;
+  return { items: all.slice(start, end), ...(end < all.length ? { nextToken: String(end) } : {}) };
+}
+
+/** Timestamps in the JSON protocol: epoch seconds. */
+const epochSeconds = (date: Date) => date.getTime() / 1000;
+
+/** ListActionExecutions (botocore `ListActionExecutionsOutput`), optionally filtered on one execution. */
 function listActionExecutions(
   input: Record<string, unknown>,
   pipelines: Map<string, PipelineState>,
@@ -287,40 +388,67 @@ function listActionExecutions(
       36,
       false,
     );
-  const max = input.maxResults;
-  if (max !== undefined && (typeof max !== 'number' || !Number.isInteger(max) || max < 1 || max > 100))
-    throw new Rejection(
-      'ValidationException',
-      `maxResults must be an integer from 1 to 100 (was ${String(max)})`,
-    );
+  const max = checkMaxResults(input.maxResults);
   checkString(input.nextToken, 'nextToken', 1, 2048);
-  const pipeline = pipelines.get(input.pipelineName as string);
-  if (!pipeline)
-    throw new Rejection('PipelineNotFoundException', `Pipeline ${String(input.pipelineName)} not found`);
+  const pipeline = pipelineNamed(input, 'pipelineName', pipelines);
   const executionId = filter?.pipelineExecutionId as string | undefined;
-  if (executionId && !pipeline.executions.has(executionId))
-    throw new Rejection(
-      'PipelineExecutionNotFoundException',
-      `Execution ${executionId} not found in ${String(input.pipelineName)}`,
-    );
+  if (executionId) executionOf(pipeline, executionId, input.pipelineName);
   const all = [...pipeline.executions.entries()]
     .filter(([id]) => !executionId || id === executionId)
-    .flatMap(([id, actions]) =>
-      actions.map((a) => ({
+    .flatMap(([id, execution]) =>
+      execution.actions.map(({ jobIds: _jobs, keepsRunning: _running, ...a }) => ({
         pipelineExecutionId: id,
         actionExecutionId: `${id}-${a.actionName}`,
         status: 'Succeeded',
         ...a,
       })),
     );
-  const start = input.nextToken === undefined ? 0 : Number(input.nextToken);
-  if (!Number.isInteger(start) || start < 0 || start > all.length)
-    throw new Rejection('InvalidNextTokenException', 'The next token is not valid');
-  const end = start + ((max as number | undefined) ?? pageSize);
+  const { items, nextToken } = page(all, input.nextToken, max ?? pageSize);
+  return { actionExecutionDetails: items, ...(nextToken ? { nextToken } : {}) };
+}
+
+/** GetPipelineExecution (botocore `PipelineExecution`: status, and variables as `{name, resolvedValue}`). */
+function getPipelineExecution(
+  input: Record<string, unknown>,
+  pipelines: Map<string, PipelineState>,
+): unknown {
+  checkPattern(input.pipelineName, 'pipelineName', PIPELINE_NAME_PATTERN, 1, 100);
+  checkPattern(input.pipelineExecutionId, 'pipelineExecutionId', EXECUTION_ID_PATTERN, 1, 36);
+  const pipeline = pipelineNamed(input, 'pipelineName', pipelines);
+  const id = input.pipelineExecutionId as string;
+  const execution = executionOf(pipeline, id, input.pipelineName);
   return {
-    actionExecutionDetails: all.slice(start, end),
-    ...(end < all.length ? { nextToken: String(end) } : {}),
+    pipelineExecution: {
+      pipelineName: input.pipelineName,
+      pipelineVersion: 1,
+      pipelineExecutionId: id,
+      status: execution.status,
+      variables: Object.entries(execution.variables).map(([name, resolvedValue]) => ({
+        name,
+        resolvedValue,
+      })),
+    },
   };
+}
+
+/** ListPipelineExecutions (botocore `PipelineExecutionSummary`), newest first, as AWS lists "the most recent". */
+function listPipelineExecutions(
+  input: Record<string, unknown>,
+  pipelines: Map<string, PipelineState>,
+  pageSize: number,
+): unknown {
+  const max = checkMaxResults(input.maxResults);
+  const pipeline = pipelineNamed(input, 'pipelineName', pipelines);
+  const all = [...pipeline.executions.entries()]
+    .sort(([, a], [, b]) => b.startTime.getTime() - a.startTime.getTime())
+    .map(([id, execution]) => ({
+      pipelineExecutionId: id,
+      status: execution.status,
+      startTime: epochSeconds(execution.startTime),
+      lastUpdateTime: epochSeconds(execution.startTime),
+    }));
+  const { items, nextToken } = page(all, input.nextToken, max ?? pageSize);
+  return { pipelineExecutionSummaries: items, ...(nextToken ? { nextToken } : {}) };
 }
 
 function validateStart(
@@ -369,14 +497,17 @@ export async function startCodePipelineEndpoint(): Promise<CodePipelineEndpoint>
   const calls: RecordedCall[] = [];
   const results = new Map<string, JobResult>();
   const order: JobResult[] = [];
-  const faults: Required<InjectedFault>[] = [];
+  const faults: (Required<Omit<InjectedFault, 'operation'>> & Pick<InjectedFault, 'operation'>)[] = [];
   const pipelines = new Map<string, PipelineState>();
   const startedExecutions: StartedExecution[] = [];
   let pageSize = 100;
+  let issuedJobsOnly = false;
 
   /** The pipeline API: a body to answer, or undefined for an operation it does not serve. */
   const pipelineApi = (operation: string, input: Record<string, unknown>): unknown => {
     if (operation === 'ListActionExecutions') return listActionExecutions(input, pipelines, pageSize);
+    if (operation === 'GetPipelineExecution') return getPipelineExecution(input, pipelines);
+    if (operation === 'ListPipelineExecutions') return listPipelineExecutions(input, pipelines, pageSize);
     if (operation !== 'StartPipelineExecution') return undefined;
     const start = validateStart(input, pipelines);
     const repeated = startedExecutions.find(
@@ -386,6 +517,22 @@ export async function startCodePipelineEndpoint(): Promise<CodePipelineEndpoint>
     start.pipelineExecutionId = randomUUID();
     startedExecutions.push(start);
     return { pipelineExecutionId: start.pipelineExecutionId };
+  };
+
+  const scriptedActions = () =>
+    [...pipelines.values()].flatMap((p) => [...p.executions.values()].flatMap((e) => e.actions));
+  const issued = (jobId: string) => scriptedActions().some((a) => a.jobIds?.includes(jobId));
+
+  /** A final result ends the action execution that issued the job (a continuation keeps it running). */
+  const endAction = (result: JobResult): void => {
+    if (result.kind === 'success' && result.continuationToken) return;
+    for (const pipeline of pipelines.values())
+      for (const execution of pipeline.executions.values())
+        for (const action of execution.actions)
+          if (action.jobIds?.includes(result.jobId) && !action.keepsRunning) {
+            action.status = result.kind === 'success' ? 'Succeeded' : 'Failed';
+            if (execution.actions.every((a) => a.status !== 'InProgress')) execution.status = action.status;
+          }
   };
 
   const answer = (res: ServerResponse, status: number, body: unknown): void => {
@@ -418,7 +565,8 @@ export async function startCodePipelineEndpoint(): Promise<CodePipelineEndpoint>
           throw new Rejection('SerializationException', 'the body is not JSON');
         }
         call.input = input;
-        const fault = faults.shift();
+        const at = faults.findIndex((f) => f.operation === undefined || f.operation === operation);
+        const fault = at < 0 ? undefined : faults.splice(at, 1)[0];
         if (fault) throw new Rejection(fault.type, fault.message, fault.status);
         if (!input) throw new Rejection('SerializationException', 'the body is not a JSON object');
         if (!target.startsWith(TARGET_PREFIX))
@@ -435,6 +583,8 @@ export async function startCodePipelineEndpoint(): Promise<CodePipelineEndpoint>
         if (operation === 'PutJobSuccessResult') result = validateSuccess(input);
         else if (operation === 'PutJobFailureResult') result = validateFailure(input);
         else throw new Rejection('UnknownOperationException', `${operation} is not served here`);
+        if (issuedJobsOnly && !issued(result.jobId))
+          throw new Rejection('JobNotFoundException', `The job ${result.jobId} was not found`);
         if (results.has(result.jobId)) {
           throw new Rejection(
             'InvalidJobStateException',
@@ -443,6 +593,7 @@ export async function startCodePipelineEndpoint(): Promise<CodePipelineEndpoint>
         }
         results.set(result.jobId, result);
         order.push(result);
+        endAction(result);
         answer(res, 200, {});
       } catch (error) {
         const rejection =
@@ -467,22 +618,41 @@ export async function startCodePipelineEndpoint(): Promise<CodePipelineEndpoint>
           status: fault.status ?? 500,
           type: fault.type ?? 'InternalServiceError',
           message: fault.message ?? 'injected fault',
+          ...(fault.operation ? { operation: fault.operation } : {}),
         });
       }
     },
     addPipeline(name) {
       pipelines.set(name, pipelines.get(name) ?? { executions: new Map() });
     },
-    addExecution(pipelineName, executionId, actions) {
+    addExecution(pipelineName, executionId, actions, options = {}) {
       const pipeline = pipelines.get(pipelineName);
       if (!pipeline) throw new Error(`addPipeline(${pipelineName}) first`);
-      pipeline.executions.set(executionId, actions);
+      const latest = Math.max(0, ...[...pipeline.executions.values()].map((e) => e.startTime.getTime()));
+      pipeline.executions.set(executionId, {
+        actions,
+        status:
+          options.status ?? (actions.some((a) => a.status === 'InProgress') ? 'InProgress' : 'Succeeded'),
+        variables: options.variables ?? {},
+        startTime: options.startTime ?? new Date(Math.max(latest + 1000, Date.UTC(2026, 0, 1))),
+      });
     },
     get pageSize() {
       return pageSize;
     },
     set pageSize(value: number) {
       pageSize = value;
+    },
+    get issuedJobsOnly() {
+      return issuedJobsOnly;
+    },
+    set issuedJobsOnly(value: boolean) {
+      issuedJobsOnly = value;
+    },
+    continueJob(jobId, nextJobId) {
+      const action = scriptedActions().find((a) => a.jobIds?.includes(jobId));
+      if (!action) throw new Error(`no action execution issued job ${jobId}`);
+      action.jobIds?.push(nextJobId);
     },
     started: () => [...startedExecutions],
     reset() {
@@ -493,6 +663,7 @@ export async function startCodePipelineEndpoint(): Promise<CodePipelineEndpoint>
       pipelines.clear();
       startedExecutions.length = 0;
       pageSize = 100;
+      issuedJobsOnly = false;
     },
     stop: () =>
       new Promise<void>((resolve) => {
@@ -510,4 +681,73 @@ export function codePipelineClientFor(fake: CodePipelineEndpoint): CodePipelineC
     credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
     maxAttempts: 1,
   });
+}
+
+/** The parts of a `CodePipeline.job` event that CodePipeline also records for the action execution. */
+interface JobEventLike {
+  'CodePipeline.job': {
+    id: string;
+    data: {
+      actionConfiguration: { configuration: Record<string, string> };
+      inputArtifacts: { name: string; location: { s3Location: { bucketName: string; objectKey: string } } }[];
+    };
+  };
+}
+
+/**
+ * The action execution CodePipeline records for the job of `event` (InProgress while the job runs):
+ * its resolved configuration is the event's, and its input artifacts are the event's locations.
+ */
+export function actionExecutionFor(
+  event: JobEventLike,
+  options: { status?: ScriptedActionExecution['status']; stageName?: string; actionName?: string } = {},
+): ScriptedActionExecution {
+  const { actionConfiguration, inputArtifacts } = event['CodePipeline.job'].data;
+  return {
+    stageName: options.stageName ?? 'AiOptOut',
+    actionName: options.actionName ?? 'Reconcile',
+    status: options.status ?? 'InProgress',
+    jobIds: [event['CodePipeline.job'].id],
+    input: {
+      configuration: { ...actionConfiguration.configuration },
+      resolvedConfiguration: { ...actionConfiguration.configuration },
+      inputArtifacts: inputArtifacts.map((a) => ({
+        name: a.name,
+        s3location: { bucket: a.location.s3Location.bucketName, key: a.location.s3Location.objectKey },
+      })),
+    },
+  };
+}
+
+/**
+ * Scripts the pipeline execution that issued `event`'s job: the execution named by the event's
+ * `pipelineExecutionId` parameter (or `executionId`), with the job's action execution and `variables`.
+ */
+export function scriptJobExecution(
+  fake: CodePipelineEndpoint,
+  pipelineName: string,
+  event: JobEventLike,
+  options: {
+    status?: ScriptedActionExecution['status'];
+    executionId?: string;
+    variables?: Record<string, string>;
+    /** false: the job's result does not end the action (a second delivery that overtakes it). */
+    endsOnResult?: boolean;
+  } = {},
+): string {
+  const parameters = event['CodePipeline.job'].data.actionConfiguration.configuration.UserParameters;
+  const executionId =
+    options.executionId ??
+    (JSON.parse(parameters ?? '{}') as { pipelineExecutionId?: string }).pipelineExecutionId;
+  if (!executionId) throw new Error('the event names no pipelineExecutionId: pass executionId');
+  fake.addPipeline(pipelineName);
+  const action = actionExecutionFor(event, options.status ? { status: options.status } : {});
+  if (options.endsOnResult === false) action.keepsRunning = true;
+  fake.addExecution(
+    pipelineName,
+    executionId,
+    [action],
+    options.variables ? { variables: options.variables } : {},
+  );
+  return executionId;
 }

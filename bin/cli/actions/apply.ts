@@ -1,4 +1,5 @@
 /** What `ai-optout apply` does (commands/apply.ts declares it). */
+import type { Mode } from '../../../lambdas/domain/contract.ts';
 import { ConfigurationError, EXIT_ERROR, exitCodeForVerdict } from '../../../lambdas/domain/errors.ts';
 import type { Plan } from '../../../lambdas/domain/planner.ts';
 import { plural } from '../../../lambdas/domain/plural.ts';
@@ -15,6 +16,7 @@ export async function apply(
   { io, setExit, stop }: CommandContext,
 ): Promise<void> {
   const { state, planOptions } = await loadForPlanning(io, options);
+  refuseAudit(options.mode, state.mode, options.config);
   // The AWS SDK is loaded only when the action runs.
   const [{ liveOptions }, { actionableChanges, applyPlanned, planLive }] = await Promise.all([
     import('../live.ts'),
@@ -49,6 +51,18 @@ export async function apply(
   );
   printApplied(result, actionableChanges(result.after).length, report, io, progress);
   setExit(exitCodeForVerdict(result.after.verdict));
+}
+
+/**
+ * `mode: audit` means nothing is written, by anyone: apply refuses before it calls AWS at all, unless
+ * `--mode enforce` names the override (the pipeline's ceiling is the deployment's business, not this).
+ */
+function refuseAudit(flag: Mode | undefined, fileMode: Mode, file: string): void {
+  if ((flag ?? fileMode) === 'enforce') return;
+  const why = flag ? '--mode audit was given' : `${file} is in audit mode (mode: audit, or no mode)`;
+  throw new ConfigurationError(
+    `apply writes nothing in audit mode, and ${why}: set mode: enforce in the file, or pass --mode enforce to apply it anyway`,
+  );
 }
 
 /** Asks on the terminal; only `yes` applies. Off a terminal, --yes is required. */

@@ -7,6 +7,7 @@ import {
   type CodePipelineClient,
   type FailureType,
   InvalidJobStateException,
+  JobNotFoundException,
   PutJobFailureResultCommand,
   PutJobSuccessResultCommand,
 } from '@aws-sdk/client-codepipeline';
@@ -23,6 +24,11 @@ interface SentResult {
   attempts: number | undefined;
   /** CodePipeline's words when the job already had a result. */
   detail?: string;
+}
+
+/** Whether CodePipeline answered that it never issued (or no longer knows) the job. */
+export function isJobNotFound(error: unknown): boolean {
+  return error instanceof JobNotFoundException;
 }
 
 /**

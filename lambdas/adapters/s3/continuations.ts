@@ -3,6 +3,10 @@
  * progress is kept in the state bucket and CodePipeline's continuation token only points to it.
  * CodePipeline re-invokes the function with the token; the next invocation picks up where this one
  * stopped. Objects expire through the bucket's lifecycle rule.
+ *
+ * The state names the pipeline execution it belongs to (the job checks it against the confirmed one, so
+ * a token of another run is refused), and keeps no account e-mail address: nothing after the read
+ * needs them, and the state bucket is readable by more than the function.
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
@@ -12,9 +16,11 @@ import { ConfigurationError } from '../../domain/errors.ts';
 import type { ReadProgress } from '../organizations/reader.ts';
 
 interface ContinuationState {
-  version: 1;
+  version: 2;
   /** The job that started the run; continued jobs have ids of their own. */
   firstJobId: string;
+  /** The pipeline execution whose run this is. */
+  pipelineExecutionId: string;
   createdAt: string;
   progress: ReadProgress;
 }
@@ -24,8 +30,9 @@ type Token = z.output<typeof TokenSchema>;
 
 /** What `load` accepts: the shape `save` writes (extra keys are dropped). */
 const ContinuationStateSchema = z.object({
-  version: z.literal(1),
+  version: z.literal(2),
   firstJobId: z.string().min(1),
+  pipelineExecutionId: z.string().min(1),
   createdAt: z.string(),
   progress: z.object({
     organization: z.object({ id: z.string(), managementAccountId: z.string() }),
@@ -35,7 +42,6 @@ const ContinuationStateSchema = z.object({
         z.object({
           id: z.string(),
           name: z.string(),
-          email: z.string().optional(),
           status: z.string().optional(),
           parentId: z.string(),
         }),
@@ -59,7 +65,7 @@ export class ContinuationStore {
       new PutObjectCommand({
         Bucket: this.bucket,
         Key: key,
-        Body: gzipSync(JSON.stringify(state)),
+        Body: gzipSync(JSON.stringify(withoutEmails(state))),
         ContentType: 'application/json',
         ContentEncoding: 'gzip',
       }),
@@ -100,6 +106,12 @@ export class ContinuationStore {
     }
     return key;
   }
+}
+
+function withoutEmails(state: ContinuationState): ContinuationState {
+  const { hierarchy } = state.progress;
+  const accounts = hierarchy.accounts.map(({ email: _email, ...account }) => account);
+  return { ...state, progress: { ...state.progress, hierarchy: { ...hierarchy, accounts } } };
 }
 
 function parseGzippedJson(bytes: Uint8Array): unknown {

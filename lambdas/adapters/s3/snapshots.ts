@@ -2,6 +2,12 @@
  * Organization snapshots in S3: the pipeline job publishes one after every run (the latest, and a dated
  * copy the bucket's lifecycle expires), encrypted with the stack's KMS key; `plan --snapshot s3://…`
  * reads one back. Reading needs s3:GetObject on the object and kms:Decrypt on its key, nothing more.
+ *
+ * Each snapshot is written without the bucket's S3 Bucket Key, so that S3 asks KMS with the object's own
+ * ARN as encryption context (`aws:s3:arn`; with a Bucket Key it is the bucket's ARN:
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html#encryption-context).
+ * Snapshot readers are granted kms:Decrypt only under that context (lib/snapshot-readers.ts), so the
+ * same key does not open the pipeline's other artifacts for them.
  */
 import {
   GetObjectCommand,
@@ -41,7 +47,9 @@ export class SnapshotPublisher {
           Key: key,
           Body: body,
           ContentType: 'application/json',
-          ...(this.kmsKeyArn ? { ServerSideEncryption: 'aws:kms', SSEKMSKeyId: this.kmsKeyArn } : {}),
+          ...(this.kmsKeyArn
+            ? { ServerSideEncryption: 'aws:kms', SSEKMSKeyId: this.kmsKeyArn, BucketKeyEnabled: false }
+            : {}),
         }),
         abortSignal ? { abortSignal } : {},
       );

@@ -57,6 +57,7 @@ function run(args: string[], env: Record<string, string> = {}, input?: string): 
 }
 
 const YAML = `version: 1
+mode: enforce
 policies:
   - name: ai-optout-baseline
     default: optOut
@@ -86,6 +87,51 @@ afterAll(() => {
 let org: MotoOrg;
 beforeEach(async () => {
   org = await createLzaOrg(live.admin);
+});
+
+describe('ai-optout apply on an audit file', () => {
+  const AUDIT = YAML.replace('mode: enforce', 'mode: audit');
+  const NO_MODE = YAML.replace('mode: enforce\n', '');
+  it.each([
+    [
+      'mode: audit',
+      'audit.yaml',
+      AUDIT,
+      [],
+      (file: string) => `${file} is in audit mode (mode: audit, or no mode)`,
+    ],
+    [
+      'no mode (audit by default)',
+      'no-mode.yaml',
+      NO_MODE,
+      [],
+      (file: string) => `${file} is in audit mode (mode: audit, or no mode)`,
+    ],
+    ['--mode audit', 'enforce.yaml', YAML, ['--mode', 'audit'], () => '--mode audit was given'],
+  ])('%s: exit 1, one sentence, and not one call to AWS', async (_name, name, yaml, flags, why) => {
+    const file = join(dir, name);
+    writeFileSync(file, yaml);
+
+    const refused = await run(['apply', '--config', file, '--yes', ...flags]);
+
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toBe('');
+    expect(refused.stderr).toBe(
+      `error: apply writes nothing in audit mode, and ${why(file)}: set mode: enforce in the file, or pass --mode enforce to apply it anyway\n`,
+    );
+    expect(live.proxy.seen).toEqual([]);
+    expect((await live.admin.send(new ListPoliciesCommand({ Filter: AI_POLICY_TYPE }))).Policies).toEqual([]);
+  });
+
+  it('--mode enforce is the documented override: the audit file is applied', async () => {
+    const file = join(dir, 'override.yaml');
+    writeFileSync(file, YAML.replace('mode: enforce', 'mode: audit'));
+
+    const applied = await run(['apply', '--config', file, '--yes', '--mode', 'enforce']);
+
+    expect(applied.code).toBe(0);
+    expect(live.proxy.seen.map((s) => s.operation)).toContain('CreatePolicy');
+  });
 });
 
 describe('ai-optout live commands', () => {

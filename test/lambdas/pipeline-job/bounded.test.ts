@@ -11,11 +11,16 @@ import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { boundedRequestHandler, CallWatch } from '../../../lambdas/adapters/aws/bounded-calls.ts';
 import { createOrganizationsClient } from '../../../lambdas/adapters/aws/clients.ts';
+import { createCodePipelineClient } from '../../../lambdas/adapters/codepipeline/client.ts';
 import { artifactS3Client } from '../../../lambdas/adapters/s3/artifacts.ts';
 import { runJob } from '../../../lambdas/pipeline-job/job.ts';
 import { type JobDependencies, RESERVE_MS } from '../../../lambdas/pipeline-job/job-run.ts';
 import { createLogger } from '../../../lambdas/pipeline-job/logger.ts';
-import { type CodePipelineEndpoint, startCodePipelineEndpoint } from '../../support/codepipeline-endpoint.ts';
+import {
+  type CodePipelineEndpoint,
+  scriptJobExecution,
+  startCodePipelineEndpoint,
+} from '../../support/codepipeline-endpoint.ts';
 import { hostileZip } from '../../support/hostile-inputs.ts';
 import { type MotoServer, startMoto } from '../../support/moto.ts';
 import { TEST_CREDENTIALS } from '../../support/moto-org.ts';
@@ -28,6 +33,8 @@ import {
   createBuckets,
   jobIdOf,
   logSink,
+  OWN_PIPELINE,
+  PIPELINE_NAME,
   type PipelineEvent,
   pipelineEvent,
   putInputArtifact,
@@ -87,6 +94,7 @@ function setup(options: { organizations?: string; s3?: string } = {}): Setup {
       credentials: TEST_CREDENTIALS,
       maxAttempts: 1,
     }),
+    pipeline: { ...OWN_PIPELINE },
     organizations: (_roleArn, calls) =>
       createOrganizationsClient({
         endpoint: options.organizations ?? silent.endpoint,
@@ -130,10 +138,33 @@ const context = (remaining: () => number = () => REMAINING_MS) => ({
   awsRequestId: `req-${randomUUID()}`,
 });
 
+/** A job of the pipeline (its execution scripted in the fake CodePipeline) reading `files`. */
 async function event(
   files: Record<string, string> = { 'ai-optout.yaml': CONFIG_YAML },
 ): Promise<PipelineEvent> {
-  return pipelineEvent({ inputKey: await putInputArtifact(adminS3, files) });
+  return issued(pipelineEvent({ inputKey: await putInputArtifact(adminS3, files) }));
+}
+
+function issued(e: PipelineEvent): PipelineEvent {
+  scriptJobExecution(codePipeline, PIPELINE_NAME, e);
+  return e;
+}
+
+/** Sends the job results (PutJob*) of `client` to `endpoint`; the confirmation still goes to the fake. */
+function resultsTo(client: CodePipelineClient, endpoint: string): CodePipelineClient {
+  const url = new URL(endpoint);
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const request = args.request as { hostname: string; port?: number };
+      if (String(context.commandName).startsWith('PutJob')) {
+        request.hostname = url.hostname;
+        request.port = Number(url.port);
+      }
+      return next(args);
+    },
+    { step: 'build', priority: 'low', name: 'testResultsElsewhere' },
+  );
+  return client;
 }
 
 function onlyFailure(e: PipelineEvent): { type: string; message: string } {
@@ -232,12 +263,15 @@ describe('a CodePipeline endpoint that never answers', () => {
   it('the job stops trying before the Lambda deadline and logs that the result could not be sent', async () => {
     // Prepare: 2.5 s left in all; the report is cut 1 s before the end
     const s = setup();
-    s.deps.codePipeline = new CodePipelineClient({
-      region: REGION,
-      endpoint: silent.endpoint,
-      credentials: TEST_CREDENTIALS,
-      requestHandler: boundedRequestHandler(),
-    });
+    s.deps.codePipeline = resultsTo(
+      new CodePipelineClient({
+        region: REGION,
+        endpoint: codePipeline.endpoint,
+        credentials: TEST_CREDENTIALS,
+        requestHandler: boundedRequestHandler(),
+      }),
+      silent.endpoint,
+    );
     s.deps.timing = { reserveMs: 2_000, minimumWorkMs: 0 };
     const end = Date.now() + 2_500;
     const e = await event({ 'ai-optout.yaml': 'version: 2\n' });
@@ -257,6 +291,47 @@ describe('a CodePipeline endpoint that never answers', () => {
     expect(String(fatal[0]?.err)).toContain('the Lambda deadline is 1 s away');
     expect(lines.filter((l) => l.msg === 'reporting the job result failed')).toHaveLength(1);
   });
+
+  it('when it does not answer the confirmation either: nothing is read, and one fatal line says the job could not be answered', async () => {
+    // Prepare: 2.5 s left in all; the work stops 2 s before the end, the answer 1 s before it
+    const s = setup();
+    s.deps.codePipeline = createCodePipelineClient({
+      region: REGION,
+      endpoint: silent.endpoint,
+      credentials: TEST_CREDENTIALS,
+      ...(s.deps.calls ? { watch: s.deps.calls } : {}),
+    });
+    s.deps.timing = { reserveMs: 2_000, minimumWorkMs: 0 };
+    const reads: string[] = [];
+    s.deps.artifactS3 = () => {
+      reads.push('artifact');
+      throw new Error('the artifact must not be read');
+    };
+    const end = Date.now() + 2_500;
+    const e = await event();
+    fireOnFirstConnection(s, 3_000);
+
+    // Act
+    await runJob(
+      e,
+      context(() => end - Date.now()),
+      s.deps,
+    );
+
+    // Assess
+    expect(reads).toEqual([]);
+    expect(s.logs.lines()).toEqual([
+      expect.objectContaining({
+        level: 'fatal',
+        msg: 'job refused before reading anything',
+        type: 'JobFailed',
+        result: 'CodePipeline refused the result (AbortError)',
+      }),
+    ]);
+    expect(String(s.logs.lines()[0]?.refusal)).toMatch(
+      /^stopped 2 s before the Lambda deadline: confirming the job with CodePipeline \(ListActionExecutions of ai-optout\) did not finish in \d s \(CodePipeline ListActionExecutions to http:\/\/127\.0\.0\.1:\d+ had no answer for 3 s\)/,
+    );
+  });
 });
 
 describe('hostile input artifacts', () => {
@@ -271,7 +346,7 @@ describe('hostile input artifacts', () => {
         Body: hostileZip({ entries: 20_000, inflatedBytes: 64 * 1024 * 1024 }),
       }),
     );
-    const e = pipelineEvent({ inputKey: key });
+    const e = issued(pipelineEvent({ inputKey: key }));
     const before = silent.connections.length;
 
     // Act

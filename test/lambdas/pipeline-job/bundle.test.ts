@@ -21,7 +21,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AI_POLICY_TYPE } from '../../../lambdas/domain/contract.ts';
 import { ReportSchema } from '../../../lambdas/domain/report/schema.ts';
 import { buildLambda } from '../../../scripts/build-lambda.ts';
-import { type CodePipelineEndpoint, startCodePipelineEndpoint } from '../../support/codepipeline-endpoint.ts';
+import {
+  type CodePipelineEndpoint,
+  scriptJobExecution,
+  startCodePipelineEndpoint,
+} from '../../support/codepipeline-endpoint.ts';
 import { type FaultProxy, startFaultProxy } from '../../support/fault-proxy.ts';
 import { type MotoServer, startMoto } from '../../support/moto.ts';
 import { createLzaOrg, TEST_CREDENTIALS } from '../../support/moto-org.ts';
@@ -31,6 +35,8 @@ import {
   createBuckets,
   createKmsKey,
   jobIdOf,
+  OWN_PIPELINE_ENVIRONMENT,
+  PIPELINE_NAME,
   pipelineEvent,
   putInputArtifact,
   REGION,
@@ -39,6 +45,7 @@ import {
 } from './pipeline-fixtures.ts';
 
 const run = promisify(execFile);
+const EXECUTION_ID = '0b7e4f2a-6c1d-4e8f-9a3b-5d2c1e0f9a8b';
 const CONFIG_YAML = readFileSync(new URL('../../../config/ai-optout.yaml', import.meta.url), 'utf8');
 
 const RUNNER = `
@@ -117,9 +124,10 @@ describe('the Lambda bundle', () => {
       userParameters: {
         mode: 'enforce',
         roleArn: 'arn:aws:iam::123456789012:role/ai-optout-enforce',
-        pipelineExecutionId: 'exec-bundle',
+        pipelineExecutionId: EXECUTION_ID,
       },
     });
+    scriptJobExecution(codePipeline, PIPELINE_NAME, event);
     const eventFile = join(dir, 'event.json');
     const runner = join(dir, 'runner.mjs');
     writeFileSync(eventFile, JSON.stringify(event));
@@ -142,12 +150,19 @@ describe('the Lambda bundle', () => {
         AI_OPTOUT_PACE: 'none',
         AI_OPTOUT_MODE_CEILING: 'enforce',
         AI_OPTOUT_STATE_BUCKET: STATE_BUCKET,
+        ...OWN_PIPELINE_ENVIRONMENT,
       },
     });
 
-    // Assess: one result, as the contract says
+    // Assess: one result, as the contract says; the duplicate came after the job finished, so the
+    // confirmation refused it (and CodePipeline refused its answer: the job has a result)
     expect(child.stderr).toMatch(/HANDLER RETURNED null\n/);
-    expect(codePipeline.calls.map((c) => [c.operation, c.status])).toEqual([['PutJobSuccessResult', 200]]);
+    expect(codePipeline.calls.map((c) => [c.operation, c.error ?? c.status])).toEqual([
+      ['ListActionExecutions', 200],
+      ['PutJobSuccessResult', 200],
+      ['ListActionExecutions', 200],
+      ['PutJobFailureResult', 'InvalidJobStateException'],
+    ]);
     const [result] = codePipeline.results();
     expect(result).toEqual({
       kind: 'success',
@@ -199,13 +214,19 @@ describe('the Lambda bundle', () => {
     expect(logs).toContainEqual(
       expect.objectContaining({
         jobId: jobIdOf(event),
-        pipelineExecutionId: 'exec-bundle',
+        pipelineExecutionId: EXECUTION_ID,
         msg: 'job result reported',
       }),
     );
     expect(logs).toContainEqual(
-      expect.objectContaining({ jobId: jobIdOf(event), claim: 'already-reported' }),
+      expect.objectContaining({
+        jobId: jobIdOf(event),
+        msg: 'job refused before reading anything',
+        result: 'the job already has a result',
+      }),
     );
+    // and the metrics: the run's, then the refused delivery's RejectedInvocations
+    expect(logs.filter((l) => '_aws' in l).map((l) => l.RejectedInvocations ?? l.Verdict)).toEqual([0, 1]);
     expect(child.stdout).not.toContain(ARTIFACT_CREDENTIALS.secretAccessKey);
     expect(child.stdout).not.toContain(ARTIFACT_CREDENTIALS.sessionToken);
     admin.destroy();

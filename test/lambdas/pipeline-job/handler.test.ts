@@ -37,6 +37,8 @@ import { type CallCounts, countCalls, totalCalls, WRITE_OPERATIONS } from '../..
 import {
   type CodePipelineEndpoint,
   type JobResult,
+  type RecordedCall,
+  scriptJobExecution,
   startCodePipelineEndpoint,
 } from '../../support/codepipeline-endpoint.ts';
 import { parseEmfLine } from '../../support/emf.ts';
@@ -53,7 +55,10 @@ import {
   createKmsKey,
   jobIdOf,
   logSink,
+  OWN_PIPELINE,
+  OWN_PIPELINE_ENVIRONMENT,
   PIPELINE_ACCOUNT,
+  PIPELINE_NAME,
   type PipelineEvent,
   pipelineEvent,
   putInputArtifact,
@@ -64,6 +69,8 @@ import {
 
 const SUMMARY_LIMIT = 2048;
 const MESSAGE_LIMIT = 5000;
+/** A pipeline execution id, as `#{codepipeline.PipelineExecutionId}` resolves. */
+const EXECUTION_ID = '5c4a1f2e-8d3b-4e6a-9f70-1b2c3d4e5f60';
 const OUTPUT_VARIABLES = ['VERDICT', 'CHANGES', 'VIOLATIONS', 'EFFECTIVE_CHANGES', 'ACCOUNTS', 'MODE'];
 
 let moto: MotoServer;
@@ -127,6 +134,7 @@ function harness(options: { modeCeiling?: Mode; ledger?: boolean; orgAttempts?: 
       endpoint: codePipeline.endpoint,
       credentials: TEST_CREDENTIALS,
     }),
+    pipeline: { ...OWN_PIPELINE },
     organizations: (roleArn) => {
       roleArns.push(roleArn);
       const client = new OrganizationsClient({
@@ -172,7 +180,10 @@ function harness(options: { modeCeiling?: Mode; ledger?: boolean; orgAttempts?: 
   };
 }
 
-/** Uploads the input zip and builds the event. */
+/**
+ * Uploads the input zip and builds the event; unless `issued` is false, CodePipeline (the fake) runs
+ * the job: its pipeline execution has the job's action execution, InProgress, with `variables`.
+ */
 async function job(
   options: {
     files?: Record<string, string>;
@@ -180,6 +191,10 @@ async function job(
     output?: boolean;
     kmsKeyArn?: string;
     revision?: string;
+    issued?: boolean;
+    variables?: Record<string, string>;
+    /** A duplicate delivery overtakes the result: the action is still InProgress for it. */
+    overtaken?: boolean;
   } = {},
 ): Promise<{ event: PipelineEvent; outputKey: string | undefined }> {
   const inputKey = await putInputArtifact(adminS3, options.files ?? { 'ai-optout.yaml': CONFIG_YAML }, {
@@ -193,7 +208,17 @@ async function job(
     ...(options.kmsKeyArn ? { encryptionKeyArn: options.kmsKeyArn } : {}),
     ...(options.revision ? { revision: options.revision } : {}),
   });
+  if (options.issued !== false && typeof options.userParameters !== 'string')
+    scriptJobExecution(codePipeline, PIPELINE_NAME, event, {
+      ...(options.variables ? { variables: options.variables } : {}),
+      ...(options.overtaken ? { endsOnResult: false } : {}),
+    });
   return { event, outputKey };
+}
+
+/** The calls that reported a result (the others confirmed the job). */
+function resultCalls(): RecordedCall[] {
+  return codePipeline.calls.filter((c) => c.operation.startsWith('PutJob'));
 }
 
 /** The single result CodePipeline recorded for the job, checked against the API's limits (docs/pipeline-job.md). */
@@ -324,7 +349,7 @@ describe('pipeline job: success', () => {
     expect(h.roleArns).toEqual([undefined]);
     expect(totalCalls(h.orgCalls)).toBeGreaterThan(0);
     expect(writes(h.orgCalls)).toBe(0);
-    expect(codePipeline.calls[0]?.input?.executionDetails).toMatchObject({
+    expect(resultCalls()[0]?.input?.executionDetails).toMatchObject({
       externalExecutionId: h.context.awsRequestId,
     });
   });
@@ -366,7 +391,7 @@ describe('pipeline job: success', () => {
     const production = list.Policies?.find((p) => p.Name === 'ai-optout-production');
     await admin.send(new UpdatePolicyCommand({ PolicyId: production?.Id, Description: 'edited by hand' }));
     const h = harness();
-    const { event } = await job({ userParameters: '' });
+    const { event } = await job({ userParameters: {} });
 
     // Act
     await runJob(event, h.context, h.deps);
@@ -509,7 +534,7 @@ describe('pipeline job: ConfigurationError', () => {
     const failure = failureOf(event);
     expect(failure.type).toBe('ConfigurationError');
     expect(failure.message).toBe(
-      'UserParameters: unknown key "configpath" (did you mean "configPath"?); allowed: configPath, mode, failOn, verify, roleArn, pipelineExecutionId, trigger',
+      'UserParameters: unknown key "configpath" (did you mean "configPath"?); allowed: configPath, mode, failOn, verify, roleArn, pipelineExecutionId',
     );
     expect(totalCalls(h.orgCalls)).toBe(0);
     expect(h.artifactCredentials).toEqual([]);
@@ -742,6 +767,7 @@ describe('pipeline job: AWS errors', () => {
     // Prepare
     const h = harness();
     const event = pipelineEvent({ inputKey: 'lza-pipeline/Config/missing' });
+    scriptJobExecution(codePipeline, PIPELINE_NAME, event);
 
     // Act
     await runJob(event, h.context, h.deps);
@@ -902,18 +928,18 @@ describe('pipeline job: apply that does not converge, and the deadline', () => {
 
 describe('pipeline job: one result per job', () => {
   it('a duplicate delivery with a job ledger reports once and applies once', async () => {
-    // Prepare
+    // Prepare: the second delivery comes while CodePipeline still shows the action InProgress
     await createLzaOrg(admin);
     const first = harness({ modeCeiling: 'enforce', ledger: true });
     const second = harness({ modeCeiling: 'enforce', ledger: true });
-    const { event } = await job({ userParameters: { mode: 'enforce' } });
+    const { event } = await job({ userParameters: { mode: 'enforce' }, overtaken: true });
 
     // Act
     await runJob(event, first.context, first.deps);
     await runJob(structuredClone(event), second.context, second.deps);
 
     // Assess
-    expect(codePipeline.calls).toHaveLength(1);
+    expect(resultCalls()).toHaveLength(1);
     expect(successOf(event).variables.VERDICT).toBe('in-sync');
     expect(writes(first.orgCalls)).toBe(7);
     expect(totalCalls(second.orgCalls)).toBe(0);
@@ -1031,19 +1057,19 @@ describe('pipeline job: one result per job', () => {
     await createLzaOrg(admin);
     const a = harness({ modeCeiling: 'enforce', ledger: true });
     const b = harness({ modeCeiling: 'enforce', ledger: true });
-    const { event } = await job({ userParameters: { mode: 'enforce' } });
+    const { event } = await job({ userParameters: { mode: 'enforce' }, overtaken: true });
 
     // Act
     await Promise.all([runJob(event, a.context, a.deps), runJob(structuredClone(event), b.context, b.deps)]);
 
     // Assess
-    expect(codePipeline.calls).toHaveLength(1);
+    expect(resultCalls()).toHaveLength(1);
     expect(successOf(event).variables.VERDICT).toBe('in-sync');
     expect(writes(a.orgCalls) + writes(b.orgCalls)).toBe(7);
     expect([totalCalls(a.orgCalls), totalCalls(b.orgCalls)].filter((n) => n === 0)).toHaveLength(1);
   });
 
-  it('without a ledger a duplicate runs again, and the second result is refused without a retry or a throw', async () => {
+  it('without a ledger, a delivery after the job finished is refused by the confirmation: it reads nothing, and its answer is refused without a retry or a throw', async () => {
     // Prepare
     await createLzaOrg(admin);
     await converge();
@@ -1057,12 +1083,22 @@ describe('pipeline job: one result per job', () => {
 
     // Assess
     await expect(again).resolves.toBeUndefined();
-    expect(codePipeline.calls.map((c) => c.error ?? 'ok')).toEqual(['ok', 'InvalidJobStateException']);
+    expect(resultCalls().map((c) => `${c.operation} ${c.error ?? 'ok'}`)).toEqual([
+      'PutJobSuccessResult ok',
+      'PutJobFailureResult InvalidJobStateException',
+    ]);
     expect(successOf(event).variables.VERDICT).toBe('in-sync');
+    expect(totalCalls(second.orgCalls)).toBe(0);
+    expect(second.artifactCredentials).toEqual([]);
     expect(second.sleeps).toEqual([]);
-    expect(second.logs.lines()).toContainEqual(
-      expect.objectContaining({ level: 'warn', msg: 'the job already has a result; not reporting again' }),
-    );
+    expect(second.logs.lines()).toEqual([
+      expect.objectContaining({
+        level: 'error',
+        msg: 'job refused before reading anything',
+        refusal: `not a job CodePipeline is running in ${PIPELINE_NAME}: its action AiOptOut/Reconcile is Succeeded, not InProgress (a finished job sent again); nothing was read or written`,
+        result: 'the job already has a result',
+      }),
+    ]);
   });
 });
 
@@ -1226,8 +1262,13 @@ describe('pipeline job: the report artifact', () => {
     await createLzaOrg(admin);
     const h = harness();
     h.deps.latestRun = new LatestRun(adminS3, STATE_BUCKET);
+    h.deps.pipeline.triggerVariable = 'trigger';
     const trigger = 'Organizations events: AttachPolicy p-12345678 → ou-ab12-cdef3456';
-    const { event, outputKey } = await job({ output: true, userParameters: { failOn: 'never', trigger } });
+    const { event, outputKey } = await job({
+      output: true,
+      userParameters: { failOn: 'never' },
+      variables: { trigger },
+    });
 
     // Act
     await runJob(event, h.context, h.deps);
@@ -1289,7 +1330,7 @@ describe('pipeline job: reporting the result', () => {
     // Prepare
     await createLzaOrg(admin);
     await converge();
-    codePipeline.failNext(2);
+    codePipeline.failNext(2, { operation: 'PutJobSuccessResult' });
     const h = harness();
     const { event } = await job();
 
@@ -1297,12 +1338,9 @@ describe('pipeline job: reporting the result', () => {
     await runJob(event, h.context, h.deps);
 
     // Assess: the client's three attempts, the same request each time, and nothing retried around them
-    expect(codePipeline.calls.map((c) => c.status)).toEqual([500, 500, 200]);
-    expect(codePipeline.calls.map((c) => c.input)).toEqual([
-      codePipeline.calls[2]?.input,
-      codePipeline.calls[2]?.input,
-      codePipeline.calls[2]?.input,
-    ]);
+    const calls = resultCalls();
+    expect(calls.map((c) => c.status)).toEqual([500, 500, 200]);
+    expect(calls.map((c) => c.input)).toEqual([calls[2]?.input, calls[2]?.input, calls[2]?.input]);
     expect(successOf(event).variables.VERDICT).toBe('in-sync');
     expect(h.sleeps).toEqual([]);
     expect(h.logs.lines().filter((l) => l.msg === 'job result reported')).toEqual([
@@ -1315,7 +1353,12 @@ describe('pipeline job: reporting the result', () => {
     // Prepare
     await createLzaOrg(admin);
     await converge();
-    codePipeline.failNext(1, { status: 400, type: 'ValidationException', message: 'bad request' });
+    codePipeline.failNext(1, {
+      status: 400,
+      type: 'ValidationException',
+      message: 'bad request',
+      operation: 'PutJobSuccessResult',
+    });
     const h = harness({ ledger: true });
     const { event } = await job();
 
@@ -1325,7 +1368,7 @@ describe('pipeline job: reporting the result', () => {
     await runJob(event, again.context, again.deps);
 
     // Assess
-    expect(codePipeline.calls.map((c) => c.status)).toEqual([400, 200]);
+    expect(resultCalls().map((c) => c.status)).toEqual([400, 200]);
     expect(h.sleeps).toEqual([]);
     expect(h.logs.lines().filter((l) => l.level === 'fatal')).toEqual([
       expect.objectContaining({
@@ -1338,7 +1381,7 @@ describe('pipeline job: reporting the result', () => {
   it('when it always fails, the job returns without throwing and logs a fatal line', async () => {
     // Prepare
     await createLzaOrg(admin);
-    codePipeline.failNext(100);
+    codePipeline.failNext(100, { operation: 'PutJobFailureResult' });
     const h = harness({ ledger: true });
     const { event } = await job();
 
@@ -1347,7 +1390,7 @@ describe('pipeline job: reporting the result', () => {
 
     // Assess
     await expect(outcome).resolves.toBeUndefined();
-    expect(codePipeline.calls.map((c) => c.status)).toEqual([500, 500, 500]);
+    expect(resultCalls().map((c) => c.status)).toEqual([500, 500, 500]);
     expect(codePipeline.results()).toEqual([]);
     const fatal = h.logs.lines().filter((l) => l.level === 'fatal');
     expect(fatal).toHaveLength(1);
@@ -1368,7 +1411,7 @@ describe('pipeline job: logs', () => {
     const h = harness({ ledger: true });
     const success = await job({
       output: true,
-      userParameters: { failOn: 'never', pipelineExecutionId: 'exec-1' },
+      userParameters: { failOn: 'never', pipelineExecutionId: EXECUTION_ID },
     });
     const missing = await job({ files: { 'other.yaml': 'x: 1\n' } });
     const badParameters = await job({ userParameters: '{"roleArn": 1}' });
@@ -1388,7 +1431,7 @@ describe('pipeline job: logs', () => {
       expect(lines.filter((l) => l.jobId === jobIdOf(event)).length).toBeGreaterThan(0);
     }
     expect(lines.filter((l) => l.jobId === jobIdOf(success.event))).toContainEqual(
-      expect.objectContaining({ pipelineExecutionId: 'exec-1', msg: 'job result reported' }),
+      expect.objectContaining({ pipelineExecutionId: EXECUTION_ID, msg: 'job result reported' }),
     );
   });
 
@@ -1450,6 +1493,7 @@ describe('pipeline job: the real handler export, configured by the environment',
       AI_OPTOUT_PACE: 'none',
       AI_OPTOUT_MODE_CEILING: 'enforce',
       AI_OPTOUT_STATE_BUCKET: STATE_BUCKET,
+      ...OWN_PIPELINE_ENVIRONMENT,
       LOG_LEVEL: 'silent',
     };
     const context = { getRemainingTimeInMillis: () => 600_000, awsRequestId: 'handler-request' };
@@ -1461,11 +1505,16 @@ describe('pipeline job: the real handler export, configured by the environment',
       await handler(structuredClone(event), context);
     });
 
-    // Assess
-    expect(codePipeline.calls).toHaveLength(1);
+    // Assess: the second delivery comes after the job finished: the confirmation refuses it
+    expect(codePipeline.calls.map((c) => `${c.operation} ${c.error ?? 'ok'}`)).toEqual([
+      'ListActionExecutions ok',
+      'PutJobSuccessResult ok',
+      'ListActionExecutions ok',
+      'PutJobFailureResult InvalidJobStateException',
+    ]);
     const { variables } = successOf(event);
     expect(variables).toMatchObject({ VERDICT: 'in-sync', MODE: 'enforce', ACCOUNTS: '7' });
-    expect(codePipeline.calls[0]?.input?.executionDetails).toMatchObject({
+    expect(resultCalls()[0]?.input?.executionDetails).toMatchObject({
       externalExecutionId: 'handler-request',
     });
     expect((await aiPolicies()).map((p) => p.name).sort()).toEqual([
@@ -1480,10 +1529,12 @@ describe('pipeline job: the real handler export, configured by the environment',
 });
 
 describe('pipeline job: an organization too large for one invocation', () => {
+  /** The job CodePipeline issues next for the same action execution, carrying `token`. */
   function continued(event: PipelineEvent, token: string): PipelineEvent {
     const next = structuredClone(event);
     next['CodePipeline.job'].id = randomUUID();
     (next['CodePipeline.job'].data as { continuationToken?: string }).continuationToken = token;
+    codePipeline.continueJob(jobIdOf(event), jobIdOf(next));
     return next;
   }
 
@@ -1571,7 +1622,8 @@ describe('pipeline job: an organization too large for one invocation', () => {
     await createLzaOrg(admin);
     const h = harness();
     const { event } = await job();
-    const forged = continued(event, JSON.stringify({ v: 1, key: '../secrets.json' }));
+    const other = await job();
+    const forged = continued(other.event, JSON.stringify({ v: 1, key: '../secrets.json' }));
     const h2 = harness();
     h2.deps.continuations = new ContinuationStore(adminS3, STATE_BUCKET);
 
@@ -1600,9 +1652,11 @@ describe('pipeline job: metrics (embedded metric format)', () => {
     const h = harness();
     const lines: string[] = [];
     h.deps.metrics = { functionName: 'AiOptOut-Reconciler', write: (line) => lines.push(line) };
+    h.deps.pipeline.triggerVariable = 'trigger';
     const { event, outputKey } = await job({
       output: true,
-      userParameters: { failOn: 'never', trigger: 'schedule rate(1 day)' },
+      userParameters: { failOn: 'never' },
+      variables: { trigger: 'schedule rate(1 day)' },
     });
     let tick = Date.parse('2026-12-01T06:00:00Z');
     h.deps.now = () => {

@@ -6,7 +6,11 @@
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { type CodePipelineEndpoint, startCodePipelineEndpoint } from '../../support/codepipeline-endpoint.ts';
+import {
+  type CodePipelineEndpoint,
+  scriptJobExecution,
+  startCodePipelineEndpoint,
+} from '../../support/codepipeline-endpoint.ts';
 import { useLiveEnvironment } from '../../support/live-env.ts';
 import { createLzaOrgInPartitionOf, TEST_CREDENTIALS } from '../../support/moto-org.ts';
 import { withEnvironment } from '../../support/process-env.ts';
@@ -15,6 +19,8 @@ import {
   adminS3Client,
   CONFIG_YAML,
   createBuckets,
+  OWN_PIPELINE_ENVIRONMENT,
+  PIPELINE_NAME,
   type PipelineEvent,
   pipelineEvent,
   putInputArtifact,
@@ -50,6 +56,7 @@ function runHandlerIn(region: string, event: PipelineEvent): Promise<void> {
     AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
     AI_OPTOUT_PACE: 'none',
     AI_OPTOUT_MODE_CEILING: 'audit',
+    ...OWN_PIPELINE_ENVIRONMENT,
     LOG_LEVEL: 'silent',
   };
   return withEnvironment(environment, async () => {
@@ -61,7 +68,9 @@ function runHandlerIn(region: string, event: PipelineEvent): Promise<void> {
 
 async function auditJob(): Promise<PipelineEvent> {
   const inputKey = await putInputArtifact(adminS3, { 'ai-optout.yaml': CONFIG_YAML });
-  return pipelineEvent({ inputKey, userParameters: { mode: 'audit', failOn: 'never' } });
+  const event = pipelineEvent({ inputKey, userParameters: { mode: 'audit', failOn: 'never' } });
+  scriptJobExecution(codePipeline, PIPELINE_NAME, event);
+  return event;
 }
 
 describe('the pipeline job in other partitions', () => {

@@ -23,6 +23,21 @@ export const CONFIG_YAML = readFileSync(new URL('../../../config/ai-optout.yaml'
 export const ARTIFACT_BUCKET = 'codepipeline-us-east-1-111111111111';
 export const STATE_BUCKET = 'ai-optout-state-111111111111';
 export const PIPELINE_ACCOUNT = '111111111111';
+/** The pipeline whose jobs the function accepts, and the function its action invokes. */
+export const PIPELINE_NAME = 'ai-optout';
+export const FUNCTION_NAME = 'ai-optout-validate';
+/** The job dependencies' `pipeline`, as ReconcileStage configures the function. */
+export const OWN_PIPELINE = {
+  name: PIPELINE_NAME,
+  artifactBucket: ARTIFACT_BUCKET,
+  functionName: FUNCTION_NAME,
+} as const;
+/** The same in the function's environment, as ReconcileStage and Lambda set it. */
+export const OWN_PIPELINE_ENVIRONMENT = {
+  AI_OPTOUT_PIPELINE_NAME: PIPELINE_NAME,
+  AI_OPTOUT_ARTIFACT_BUCKET: ARTIFACT_BUCKET,
+  AWS_LAMBDA_FUNCTION_NAME: FUNCTION_NAME,
+} as const;
 
 /** The artifact credentials of the event: distinctive values the logs must never show. */
 export const ARTIFACT_CREDENTIALS = {
@@ -67,7 +82,10 @@ export async function putInputArtifact(
 
 export interface EventOptions {
   jobId?: string;
-  /** A string is sent as is; an object is JSON-encoded; `undefined` leaves UserParameters out. */
+  /**
+   * A string is sent as is; an object is JSON-encoded, with a fresh `pipelineExecutionId` (as the stage's
+   * `#{codepipeline.PipelineExecutionId}` resolves) unless it names one; `undefined` is `{}` so.
+   */
   userParameters?: string | Record<string, unknown> | undefined;
   inputKey: string;
   /** Declares an output artifact at this key. */
@@ -83,13 +101,17 @@ export interface EventOptions {
 
 /** A `CodePipeline.job` event exactly as the Lambda invoke action sends it. */
 export function pipelineEvent(options: EventOptions) {
-  const configuration: Record<string, string> = { FunctionName: 'ai-optout-validate' };
-  if (options.userParameters !== undefined) {
-    configuration.UserParameters =
-      typeof options.userParameters === 'string'
-        ? options.userParameters
-        : JSON.stringify(options.userParameters);
-  }
+  const parameters = options.userParameters ?? {};
+  const configuration: Record<string, string> = {
+    FunctionName: FUNCTION_NAME,
+    UserParameters:
+      typeof parameters === 'string'
+        ? parameters
+        : JSON.stringify({
+            ...parameters,
+            pipelineExecutionId: parameters.pipelineExecutionId ?? randomUUID(),
+          }),
+  };
   return {
     'CodePipeline.job': {
       id: options.jobId ?? randomUUID(),

@@ -16,7 +16,11 @@ import { ReportSchema } from '../../../lambdas/domain/report/schema.ts';
 import { validateSnapshot } from '../../../lambdas/domain/snapshot.ts';
 import { readLive } from '../../../lambdas/reconciler.ts';
 import { runCli } from '../../support/cli-in-process.ts';
-import { type CodePipelineEndpoint, startCodePipelineEndpoint } from '../../support/codepipeline-endpoint.ts';
+import {
+  type CodePipelineEndpoint,
+  scriptJobExecution,
+  startCodePipelineEndpoint,
+} from '../../support/codepipeline-endpoint.ts';
 import { type MotoServer, startMoto } from '../../support/moto.ts';
 import { addPolicy, createLzaOrg, TEST_CREDENTIALS } from '../../support/moto-org.ts';
 import { withEnvironment } from '../../support/process-env.ts';
@@ -26,6 +30,8 @@ import {
   CONFIG_YAML,
   createBuckets,
   createKmsKey,
+  OWN_PIPELINE_ENVIRONMENT,
+  PIPELINE_NAME,
   pipelineEvent,
   putInputArtifact,
   REGION,
@@ -116,6 +122,7 @@ describe('the snapshot the pipeline publishes', () => {
       // moto has no DescribeEffectivePolicy: this test is about the snapshot, not AWS's confirmation.
       userParameters: { failOn: 'never', verify: 'none' },
     });
+    scriptJobExecution(codePipeline, PIPELINE_NAME, event);
     const environment = {
       AWS_ENDPOINT_URL: moto.endpoint,
       AWS_ENDPOINT_URL_CODEPIPELINE: codePipeline.endpoint,
@@ -125,6 +132,7 @@ describe('the snapshot the pipeline publishes', () => {
       AI_OPTOUT_PACE: 'none',
       AI_OPTOUT_STATE_BUCKET: STATE_BUCKET,
       AI_OPTOUT_STATE_KEY_ARN: keyArn,
+      ...OWN_PIPELINE_ENVIRONMENT,
       LOG_LEVEL: 'silent',
     };
 
@@ -148,6 +156,8 @@ describe('the snapshot the pipeline publishes', () => {
       const head = await adminS3.send(new HeadObjectCommand({ Bucket: STATE_BUCKET, Key: key }));
       expect(head.ServerSideEncryption).toBe('aws:kms');
       expect(head.SSEKMSKeyId).toBe(keyArn);
+      // Without the Bucket Key, S3 asks KMS with the object's ARN as context: readers' grants rely on it.
+      expect(head.BucketKeyEnabled).toBe(false);
     }
 
     // No e-mail address, although the organization has 7 accounts with one each (and a tag with one)

@@ -133,7 +133,7 @@ describe('pipeline starter: the revision LZA deployed', () => {
     ]);
   });
 
-  it('reads every page of ListActionExecutions until it finds the Configuration action', async () => {
+  it('reads every page of ListActionExecutions and finds the Configuration action on the second', async () => {
     // Prepare: one action execution per page; Configuration is the second of three
     codePipeline.fake.pageSize = 1;
     codePipeline.fake.addExecution(
@@ -148,7 +148,7 @@ describe('pipeline starter: the revision LZA deployed', () => {
     // Assess
     expect(result?.revision).toBe(VERSION_ID);
     const lists = codePipeline.fake.calls.filter((c) => c.operation === 'ListActionExecutions');
-    expect(lists.map((c) => c.input?.nextToken)).toEqual([undefined, '1']);
+    expect(lists.map((c) => c.input?.nextToken)).toEqual([undefined, '1', '2']);
     expect(lists.every((c) => c.status === 200)).toBe(true);
   });
 
@@ -213,22 +213,90 @@ describe('pipeline starter: no revision, still started on the latest, and said s
     )(succeeded());
   });
 
-  it('when the execution cannot be read (the API refuses)', async () => {
-    // no execution scripted: ListActionExecutions answers PipelineExecutionNotFoundException
-    await latest(
-      /cannot read the execution's actions: Execution 12345678-1234-5678-abcd-12345678abcd not found/,
-    )(succeeded());
-    expect(codePipeline.fake.calls[0]).toMatchObject({
+  it('when the action executions cannot be read (the API refuses)', async () => {
+    codePipeline.fake.addExecution(
+      LZA,
+      EXECUTION,
+      lzaSourceStage({ S3Bucket: BUCKET, S3ObjectKey: KEY }, {}),
+    );
+    codePipeline.fake.failNext(1, {
+      status: 400,
+      type: 'AccessDeniedException',
+      message: 'not authorized',
       operation: 'ListActionExecutions',
-      error: 'PipelineExecutionNotFoundException',
     });
+    await latest(/cannot read the execution's actions: not authorized/)(succeeded());
+  });
+});
+
+describe('pipeline starter: only an execution LZA reports as its newest success', () => {
+  /** Runs the event and asserts nothing started and one error line said why. */
+  const refused = async (event: unknown, reason: RegExp) => {
+    const { result, logs } = await run(event);
+    expect(result).toBeUndefined();
+    expect(codePipeline.fake.started()).toEqual([]);
+    expect(logs).toHaveLength(1);
+    expect(logs[0]).toMatchObject({ level: 'error' });
+    expect(String(logs[0]?.msg)).toMatch(reason);
+  };
+  const configuration = () =>
+    lzaSourceStage({ S3Bucket: BUCKET, S3ObjectKey: KEY }, { VersionId: VERSION_ID });
+
+  it('an execution id LZA never ran (a forged event): nothing starts', async () => {
+    await refused(
+      succeeded(),
+      /^AWSAccelerator-Pipeline has no execution 12345678-1234-5678-abcd-12345678abcd; not starting ai-optout$/,
+    );
+    expect(codePipeline.fake.calls.map((c) => c.operation)).toEqual(['GetPipelineExecution']);
   });
 
-  it('when the event carries no execution id (the SDK then fills a random request token)', async () => {
-    await latest(/no valid execution-id/)(succeeded(''));
-    expect(codePipeline.fake.started()[0]?.clientRequestToken).toMatch(/^[0-9a-f-]{36}$/);
-    expect(codePipeline.fake.started()[0]?.clientRequestToken).not.toBe(EXECUTION);
-    expect(codePipeline.fake.calls.some((c) => c.operation === 'ListActionExecutions')).toBe(false);
+  it.each(['InProgress', 'Failed', 'Stopped'] as const)(
+    'an execution LZA reports %s (the event says SUCCEEDED): nothing starts',
+    async (status) => {
+      codePipeline.fake.addExecution(LZA, EXECUTION, configuration(), { status });
+      await refused(
+        succeeded(),
+        new RegExp(`reports execution ${EXECUTION} as ${status}, not Succeeded; not starting ai-optout$`),
+      );
+    },
+  );
+
+  it('an older success replayed after a newer one (it would start ours on an old revision): nothing starts', async () => {
+    const newer = 'aaaaaaaa-1234-5678-abcd-12345678abcd';
+    codePipeline.fake.addExecution(LZA, EXECUTION, configuration());
+    codePipeline.fake.addExecution(LZA, newer, configuration());
+    await refused(
+      succeeded(),
+      new RegExp(`is not the newest that succeeded in ${LZA} \\(${newer} is\\); not starting`),
+    );
+  });
+
+  it('a newer execution still running does not hold back the newest success', async () => {
+    codePipeline.fake.addExecution(LZA, EXECUTION, configuration());
+    codePipeline.fake.addExecution(LZA, 'bbbbbbbb-1234-5678-abcd-12345678abcd', configuration(), {
+      status: 'InProgress',
+    });
+    const { result } = await run(succeeded());
+    expect(result?.revision).toBe(VERSION_ID);
+    expect(codePipeline.fake.started()).toHaveLength(1);
+  });
+
+  it('an event without a valid execution id: nothing starts, nothing is asked', async () => {
+    for (const id of ['', 'not-an-id'])
+      await refused(succeeded(id), /^the event carries no valid execution-id; not starting ai-optout$/);
+    expect(codePipeline.fake.calls).toEqual([]);
+  });
+
+  it('throws when LZA cannot be asked (access denied), so the invocation is retried and nothing starts', async () => {
+    codePipeline.fake.addExecution(LZA, EXECUTION, configuration());
+    codePipeline.fake.failNext(1, {
+      status: 400,
+      type: 'AccessDeniedException',
+      message: 'not authorized',
+      operation: 'GetPipelineExecution',
+    });
+    await expect(run(succeeded())).rejects.toThrow('not authorized');
+    expect(codePipeline.fake.started()).toEqual([]);
   });
 });
 

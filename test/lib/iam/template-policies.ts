@@ -27,6 +27,8 @@ function arnOf(id: string, resources: Resources, at: Deployment): string {
       return `arn:${partition}:iam::${account}:role/${String(properties.RoleName ?? id)}`;
     case 'AWS::Lambda::Function':
       return `arn:${partition}:lambda:${region}:${account}:function:${id}`;
+    case 'AWS::SQS::Queue':
+      return `arn:${partition}:sqs:${region}:${account}:${id}`;
     default:
       throw new Error(`no ARN format for ${id} (${resources[id]?.Type ?? 'not in the template'})`);
   }
@@ -40,6 +42,11 @@ function refOf(name: string, resources: Resources, at: Deployment): string {
     'AWS::URLSuffix': at.partition === 'aws-cn' ? 'amazonaws.com.cn' : 'amazonaws.com',
   };
   if (pseudo[name]) return pseudo[name];
+  // A named resource's Ref is its name (a pipeline's Ref is its name); others are their logical ids here.
+  const named = resources[name]?.Type === 'AWS::CodePipeline::Pipeline' && resources[name]?.Properties?.Name;
+  if (typeof named === 'string') return named;
+  // A bucket's Ref is its name: the same lower-cased logical id its ARN is built from (arnOf).
+  if (resources[name]?.Type === 'AWS::S3::Bucket') return name.toLowerCase();
   if (resources[name]) return name;
   throw new Error(`cannot resolve Ref ${name}`);
 }

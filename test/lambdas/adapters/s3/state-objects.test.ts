@@ -2,7 +2,7 @@
  * The state bucket's objects against moto's S3: job claims (conditional writes) and continuation
  * state, including objects neither store wrote.
  */
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ContinuationStore } from '../../../../lambdas/adapters/s3/continuations.ts';
@@ -78,8 +78,9 @@ describe('job ledger', () => {
 
 describe('continuation state', () => {
   const state = {
-    version: 1 as const,
+    version: 2 as const,
     firstJobId: 'job-1',
+    pipelineExecutionId: '12345678-1234-5678-abcd-12345678abcd',
     createdAt: START.toISOString(),
     progress: {
       organization: { id: 'o-a1b2c3d4e5', managementAccountId: '111111111111' },
@@ -100,12 +101,38 @@ describe('continuation state', () => {
     expect(await store.load(token)).toEqual(state);
   });
 
+  it('keeps no account e-mail address: the object stored holds none, and load gives none back', async () => {
+    const store = new ContinuationStore(s3, BUCKET);
+    const email = 'prod-owner@example.com';
+    const account = { id: '222222222222', name: 'prod', parentId: 'ou-ab12-cd34ef56' };
+    const withEmail = {
+      ...state,
+      progress: {
+        ...state.progress,
+        hierarchy: { ...state.progress.hierarchy, accounts: [{ ...account, email }] },
+      },
+    };
+
+    const token = await store.save(withEmail);
+
+    const object = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: JSON.parse(token).key }));
+    const stored = gunzipSync(
+      await (object.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray(),
+    ).toString('utf8');
+    expect(stored).toContain('222222222222');
+    expect(stored).not.toContain(email);
+    expect(stored).not.toContain('"email"');
+    expect(await store.load(token)).toEqual(state);
+  });
+
   it('a token or an object it did not write is a ConfigurationError naming what is wrong', async () => {
     const store = new ContinuationStore(s3, BUCKET);
     const key = (name: string) => `${CONTINUATIONS_PREFIX}${name}`;
     await put(key('empty.json.gz'), new Uint8Array(0));
     await put(key('plain.json.gz'), JSON.stringify(state));
-    await put(key('other.json.gz'), gzipSync(JSON.stringify({ ...state, version: 2 })));
+    // The version before the pipeline execution was recorded, which could be continued by any job.
+    const { pipelineExecutionId: _id, ...unbound } = state;
+    await put(key('other.json.gz'), gzipSync(JSON.stringify({ ...unbound, version: 1 })));
 
     const outcomes = await Promise.all(
       [
