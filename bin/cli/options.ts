@@ -19,7 +19,10 @@ export function isReviewFormat(format: string): format is ReviewFormat {
 }
 
 export function configOption() {
-  return new Option('-c, --config <file>', 'desired-state file').default('config/ai-optout.yaml');
+  return new Option(
+    '-c, --config <file>',
+    'desired-state file (default: ai-optout.yaml, or else config/ai-optout.yaml)',
+  );
 }
 
 export function strictOption() {

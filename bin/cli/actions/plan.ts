@@ -6,6 +6,7 @@ import {
   exitCodeForVerdict,
 } from '../../../lambdas/domain/errors.ts';
 import type { PlanFlags } from '../commands/plan.ts';
+import { chooseConfig } from '../config-file.ts';
 import { isReviewFormat } from '../options.ts';
 import { refuseToOverwrite } from '../out-file.ts';
 import { planForReview } from '../plan-sources.ts';
@@ -18,21 +19,22 @@ export async function plan(
   command: GlobalFlags,
   { io, setExit, stop }: CommandContext,
 ): Promise<void> {
+  const config = await chooseConfig(io, options.config);
   if (options.out)
     await refuseToOverwrite(options.out, [
-      { flag: '--config', path: options.config },
+      { flag: '--config', path: config },
       { flag: '--snapshot', path: options.snapshot },
       { flag: '--base-config', path: options.baseConfig },
     ]);
   try {
-    const { state, planOptions, diagnostics } = await loadForPlanning(io, options);
+    const { state, planOptions, diagnostics } = await loadForPlanning(io, { ...options, config });
     const { plan: result, snapshot } = await planForReview(io, state, options, planOptions, stop);
     await emitReport(result, reportOptions(options, command), io, { state, snapshot, diagnostics });
     setExit(exitCodeForVerdict(result.verdict));
   } catch (error) {
     // Pull-request tools read the configuration error at its place in the file, then it fails as always.
     if (!(error instanceof ConfigurationError) || !isReviewFormat(options.format)) throw error;
-    const text = renderFindings(options.format, options.config, { diagnostics: [], error });
+    const text = renderFindings(options.format, config, { diagnostics: [], error });
     await emitText(text, error.message, options.out, io);
     io.stderr(`error: ${describeError(error)}\n`);
     setExit(EXIT_ERROR);
