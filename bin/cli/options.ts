@@ -6,6 +6,7 @@ import { type Command, Option, type OptionValues } from '@commander-js/extra-typ
 import { DEFAULT_VERIFY, MODES, VERIFY_SCOPES } from '../../lambdas/domain/contract.ts';
 import { organizationsRegionFor } from '../../lambdas/domain/partitions.ts';
 import { choiceOption, integerOption } from './flags.ts';
+import { parseOut } from './out-file.ts';
 
 const REPORT_FORMATS = ['text', 'json', 'markdown', 'html'] as const;
 /** What pull-request tools read (validate and plan): SARIF, JUnit XML, GitHub workflow commands. */
@@ -41,7 +42,7 @@ export function limitOption() {
 }
 
 export function outOption(description: string) {
-  return new Option('-o, --out <file>', description);
+  return new Option('-o, --out <file>', `${description}; \`-\` for standard output`).argParser(parseOut);
 }
 
 /** The options plan and apply share: the file, the report, the mode override. */

@@ -8,7 +8,7 @@ import {
 import type { PlanFlags } from '../commands/plan.ts';
 import { chooseConfig } from '../config-file.ts';
 import { isReviewFormat } from '../options.ts';
-import { refuseToOverwrite } from '../out-file.ts';
+import { checkOut } from '../out-file.ts';
 import { planForReview } from '../plan-sources.ts';
 import { type GlobalFlags, loadForPlanning, reportOptions } from '../planning.ts';
 import type { CommandContext } from '../program.ts';
@@ -21,11 +21,13 @@ export async function plan(
 ): Promise<void> {
   const config = await chooseConfig(io, options.config);
   if (options.out)
-    await refuseToOverwrite(options.out, [
-      { flag: '--config', path: config },
-      { flag: '--snapshot', path: options.snapshot },
-      { flag: '--base-config', path: options.baseConfig },
-    ]);
+    await checkOut(options.out, {
+      inputs: [
+        { flag: '--config', path: config },
+        { flag: '--snapshot', path: options.snapshot },
+        { flag: '--base-config', path: options.baseConfig },
+      ],
+    });
   try {
     const { state, planOptions, diagnostics } = await loadForPlanning(io, { ...options, config });
     const { plan: result, snapshot } = await planForReview(io, state, options, planOptions, stop);
