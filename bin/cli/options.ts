@@ -5,8 +5,7 @@
 import { type Command, Option, type OptionValues } from '@commander-js/extra-typings';
 import { DEFAULT_VERIFY, MODES, VERIFY_SCOPES } from '../../lambdas/domain/contract.ts';
 import { organizationsRegionFor } from '../../lambdas/domain/partitions.ts';
-import { choiceOption, integerOption } from './flags.ts';
-import { parseOut } from './out-file.ts';
+import { choiceOption, integerOption, parseOut } from './flags.ts';
 
 const REPORT_FORMATS = ['text', 'json', 'markdown', 'html'] as const;
 /** What pull-request tools read (validate and plan): SARIF, JUnit XML, GitHub workflow commands. */

@@ -19,15 +19,6 @@ import { echo } from '../../lambdas/domain/echo.ts';
 import { flagError } from './flags.ts';
 import type { CliIo } from './io.ts';
 
-/** The `--out` values that mean standard output. */
-const STANDARD_OUTPUT = new Set(['-', '/dev/stdout']);
-
-/** The flag's parser: standard output becomes no file (undefined); an empty value is an error. */
-export function parseOut(value: string): string | undefined {
-  if (value === '') throw flagError('--out is empty: give a file path, or `-` for standard output');
-  return STANDARD_OUTPUT.has(value) ? undefined : value;
-}
-
 /** What a path is, in words, for the kinds `--out` refuses. */
 function refusedKind(info: Stats): string | undefined {
   if (info.isDirectory()) return 'a directory';

@@ -796,7 +796,7 @@ describe('cdk-nag and cfn-lint', () => {
     let output = '';
     let status = 0;
     try {
-      output = execFileSync('cfn-lint', ['--config-file', config, '--', ...files.map((f) => f.file)], {
+      output = execFileSync(process.env.CFN_LINT ?? 'cfn-lint', ['--config-file', config, '--', ...files.map((f) => f.file)], {
         encoding: 'utf8',
       });
     } catch (error) {
