@@ -71,6 +71,8 @@ export function renderFindings(
   file: string,
   found: { diagnostics: readonly Diagnostic[]; error?: ConfigurationError },
 ): string {
+  // Only plan passes an error (validate reports diagnostics): the JUnit suite names the command that ran.
+  const command = found.error ? 'plan' : 'validate';
   const findings = repositoryRelative(
     found.error ? errorFindings(found.error, file) : diagnosticFindings(found.diagnostics),
   );
@@ -80,6 +82,7 @@ export function renderFindings(
     file,
     found.error ? found.error.diagnostics : found.diagnostics,
     found.error?.message,
+    command,
   );
 }
 

@@ -5,6 +5,7 @@ import {
   EXIT_ERROR,
   exitCodeForVerdict,
 } from '../../../lambdas/domain/errors.ts';
+import { nextSteps } from '../../../lambdas/domain/report/next-steps.ts';
 import type { PlanFlags } from '../commands/plan.ts';
 import { chooseConfig } from '../config-file.ts';
 import { isReviewFormat } from '../options.ts';
@@ -32,6 +33,7 @@ export async function plan(
     const { state, planOptions, diagnostics } = await loadForPlanning(io, { ...options, config });
     const { plan: result, snapshot } = await planForReview(io, state, options, planOptions, stop);
     await emitReport(result, reportOptions(options, command), io, { state, snapshot, diagnostics });
+    if (options.format === 'text') io.stdout(`${nextSteps(result, 'plan').join('\n')}\n`);
     setExit(exitCodeForVerdict(result.verdict));
   } catch (error) {
     // Pull-request tools read the configuration error at its place in the file, then it fails as always.
