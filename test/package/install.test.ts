@@ -380,3 +380,27 @@ describe("the README's example and the package's own app, with the newest peers"
     expect(new Set(functions.map((f) => f.runtime))).toEqual(new Set([newestNode]));
   }, 180_000);
 });
+
+describe("the package's docs", () => {
+  it('link only to files the package ships (relative links resolved from each shipped Markdown file)', () => {
+    const shipped = new Set(packed.files.map((f) => f.path));
+    const docs = [...shipped].filter((p) => p.endsWith('.md'));
+    expect(docs).toEqual(expect.arrayContaining(['README.md', 'docs/cli.md', 'docs/deploying.md']));
+
+    const broken = docs.flatMap((doc) => {
+      const text = readFileSync(join(project, 'node_modules/ai-optout', doc), 'utf8');
+      const folder = doc.includes('/') ? doc.slice(0, doc.lastIndexOf('/') + 1) : '';
+      return [...text.matchAll(/\]\(([^)\s]+)\)/g)]
+        .map((m) => (m[1] as string).split('#')[0] as string)
+        .filter((target) => target !== '' && !/^[a-z]+:/i.test(target))
+        .map((target) => ({ doc, target, path: new URL(target, `file:///${folder}`).pathname.slice(1) }))
+        .filter(
+          ({ path }) =>
+            !shipped.has(path) && ![...shipped].some((p) => p.startsWith(`${path.replace(/\/$/, '')}/`)),
+        )
+        .map(({ doc, target }) => `${doc} -> ${target}`);
+    });
+
+    expect(broken).toEqual([]);
+  });
+});
