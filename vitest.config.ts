@@ -3,6 +3,9 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // moto_server, cfn-lint and Chromium found or provisioned once (scripts/test-tools.mjs), and a folder
+    // for work the test files share (the packed tarball).
+    globalSetup: ['test/support/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',

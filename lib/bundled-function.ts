@@ -1,7 +1,7 @@
 /**
  * How this project's Lambda functions are built: the bundle of one of the package's entries
  * (lib/lambda-bundles.ts: prebuilt in the package, bundled locally from source in this repository,
- * never in Docker), one ESM file for nodejs24.x on arm64 with its source map, its own log group and a
+ * never in Docker), one ESM file for Node.js 24 or later (nodeRuntime) on arm64 with its source map, its own log group and a
  * role that can write only there to start with. Shared by the reconciler and the pipeline starter,
  * so both are built the same way.
  */
@@ -15,7 +15,7 @@ import {
   Validations,
 } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { BUNDLE_HANDLER, type LambdaName, lambdaCode } from './lambda-bundles.ts';
+import { BUNDLE_HANDLER, BUNDLE_NODE_MAJOR, type LambdaName, lambdaCode } from './lambda-bundles.ts';
 
 /** What the function's construct chooses; the code, handler, runtime and architecture are the bundle's. */
 export type BundledFunctionProps = Omit<
@@ -34,9 +34,21 @@ export function bundledFunction(
     ...props,
     code: lambdaCode(name),
     handler: BUNDLE_HANDLER,
-    runtime: lambda.Runtime.NODEJS_24_X,
+    runtime: nodeRuntime(),
     architecture: lambda.Architecture.ARM_64,
   });
+}
+
+/**
+ * The newest Node.js runtime the installed aws-cdk-lib knows, and no older than the bundle's target. The
+ * bundle (ESM for Node.js 24) runs unchanged on later Node.js majors, and cdk-nag's AwsSolutions-L1
+ * requires the newest runtime of the family in the same list (`lambda.Runtime.ALL`): a runtime pinned
+ * here would fail it for every user whose aws-cdk-lib is newer than this repository's.
+ */
+export function nodeRuntime(all: readonly lambda.Runtime[] = lambda.Runtime.ALL): lambda.Runtime {
+  const majorOf = (runtime: lambda.Runtime) => Number(/^nodejs(\d+)\.x$/.exec(runtime.name)?.[1] ?? 0);
+  const newest = all.reduce((best, runtime) => (majorOf(runtime) > majorOf(best) ? runtime : best));
+  return majorOf(newest) >= BUNDLE_NODE_MAJOR ? newest : lambda.Runtime.NODEJS_24_X;
 }
 
 /** The function's own log group, kept when the stack is deleted (the logs are the audit trail). */

@@ -40,15 +40,18 @@ export function prebuiltAssetDir(name: LambdaName, root = PACKAGE_ROOT): string 
 }
 
 /**
- * esbuild's options for every bundle: one ESM file for nodejs24.x, the AWS SDK included (pinned by
+ * esbuild's options for every bundle: one ESM file for Node.js 24 and later, the AWS SDK included (pinned by
  * package-lock.json rather than by the runtime), minified, with a source map (file names and lines for
  * the stack traces --enable-source-maps prints; the sources themselves stay out of the function and of
  * the package). ESM bundles of CommonJS dependencies need `require`: the banner gives it.
  */
+/** The oldest Node.js major the bundles run on: esbuild's target, and the oldest Lambda runtime they may get. */
+export const BUNDLE_NODE_MAJOR = 24;
+
 export const LAMBDA_BUILD_OPTIONS = {
   bundle: true,
   platform: 'node' as const,
-  target: 'node24',
+  target: `node${BUNDLE_NODE_MAJOR}`,
   format: 'esm' as const,
   minify: true,
   sourcemap: true,

@@ -1,5 +1,5 @@
 /**
- * The reconciler Lambda: the pipeline-job handler's bundle (lib/lambda-bundles.ts) on nodejs24.x, arm64,
+ * The reconciler Lambda: the pipeline-job handler's bundle (lib/lambda-bundles.ts) on the newest Node.js runtime (bundled-function.ts), arm64,
  * its own log group, no async retries, one concurrent execution, and a role that can do exactly what
  * its mode needs: read for audit; plus writes limited to AI opt-out policies for enforce; or, with a
  * management-account role, nothing but assuming that role.

@@ -71,3 +71,12 @@ export function cutLines(text: string): string {
     .map((line) => echo(line, 400))
     .join('\n');
 }
+
+/** The `--out` values that mean standard output. */
+const STANDARD_OUTPUT = new Set(['-', '/dev/stdout']);
+
+/** `--out`'s parser: standard output becomes no file (undefined); an empty value is an error (out-file.ts checks the rest). */
+export function parseOut(value: string): string | undefined {
+  if (value === '') throw flagError('--out is empty: give a file path, or `-` for standard output');
+  return STANDARD_OUTPUT.has(value) ? undefined : value;
+}

@@ -21,8 +21,18 @@ function buildProgram(context: CommandContext): Program {
   return program;
 }
 
-/** Commander's own ends that are not errors: help and version shown. */
-const COMMANDER_SUCCESS = new Set(['commander.helpDisplayed', 'commander.version', 'commander.help']);
+/**
+ * Commander's own ends that are not errors: help asked for and version shown. A bare `ai-optout` is
+ * commander's `commander.help` with exit code 1: usage on stderr, as for any other missing argument.
+ */
+const COMMANDER_SUCCESS = new Set(['commander.helpDisplayed', 'commander.version']);
+
+/** The stack's frames alone: its first lines repeat the message already printed. */
+function stackFrames(error: unknown): string | undefined {
+  if (!(error instanceof Error) || !error.stack) return undefined;
+  const frames = error.stack.split('\n').filter((line) => /^\s+at /.test(line));
+  return frames.length > 0 ? frames.join('\n') : undefined;
+}
 
 /** Runs the CLI and returns the exit code; never throws. */
 export async function main(argv: readonly string[], io: CliIo = defaultIo): Promise<number> {
@@ -43,7 +53,8 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo): Prom
     if (error instanceof CommanderError && error.code !== FLAG_ERROR)
       return COMMANDER_SUCCESS.has(error.code) ? EXIT_OK : exitCodeFor(error);
     io.stderr(`error: ${describeError(error)}\n`);
-    if (program.opts().debug && error instanceof Error && error.stack) io.stderr(`${error.stack}\n`);
+    const frames = program.opts().debug ? stackFrames(error) : undefined;
+    if (frames) io.stderr(`${frames}\n`);
     return exitCodeFor(error);
   } finally {
     // Calls still in flight (siblings of one that failed) end with the command.

@@ -5,7 +5,7 @@
 import { type Command, Option, type OptionValues } from '@commander-js/extra-typings';
 import { DEFAULT_VERIFY, MODES, VERIFY_SCOPES } from '../../lambdas/domain/contract.ts';
 import { organizationsRegionFor } from '../../lambdas/domain/partitions.ts';
-import { choiceOption, integerOption } from './flags.ts';
+import { choiceOption, integerOption, parseOut } from './flags.ts';
 
 const REPORT_FORMATS = ['text', 'json', 'markdown', 'html'] as const;
 /** What pull-request tools read (validate and plan): SARIF, JUnit XML, GitHub workflow commands. */
@@ -19,7 +19,10 @@ export function isReviewFormat(format: string): format is ReviewFormat {
 }
 
 export function configOption() {
-  return new Option('-c, --config <file>', 'desired-state file').default('config/ai-optout.yaml');
+  return new Option(
+    '-c, --config <file>',
+    'desired-state file (default: ai-optout.yaml, or else config/ai-optout.yaml)',
+  );
 }
 
 export function strictOption() {
@@ -38,7 +41,7 @@ export function limitOption() {
 }
 
 export function outOption(description: string) {
-  return new Option('-o, --out <file>', description);
+  return new Option('-o, --out <file>', `${description}; \`-\` for standard output`).argParser(parseOut);
 }
 
 /** The options plan and apply share: the file, the report, the mode override. */

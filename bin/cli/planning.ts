@@ -4,13 +4,14 @@ import type { Mode } from '../../lambdas/domain/contract.ts';
 import type { DesiredState } from '../../lambdas/domain/desired-state/types.ts';
 import type { Diagnostic } from '../../lambdas/domain/diagnostics.ts';
 import type { PlanOptions } from '../../lambdas/domain/planner.ts';
+import { chooseConfig } from './config-file.ts';
 import type { CliIo } from './io.ts';
 import type { ReportFormat } from './options.ts';
 import type { ReportOptions } from './report.ts';
 import { printDiagnostics } from './report.ts';
 
 interface PlanningFlags {
-  config: string;
+  config?: string | undefined;
   format: ReportFormat;
   mode?: Mode | undefined;
   strict?: true | undefined;
@@ -21,10 +22,11 @@ interface PlanningFlags {
 export async function loadForPlanning(
   io: CliIo,
   flags: PlanningFlags,
-): Promise<{ state: DesiredState; planOptions: PlanOptions; diagnostics: Diagnostic[] }> {
-  const { state, diagnostics } = await readDesiredStateFile(flags.config, { strict: flags.strict ?? false });
+): Promise<{ file: string; state: DesiredState; planOptions: PlanOptions; diagnostics: Diagnostic[] }> {
+  const config = await chooseConfig(io, flags.config);
+  const { state, diagnostics } = await readDesiredStateFile(config, { strict: flags.strict ?? false });
   printDiagnostics(io, diagnostics);
-  return { state, planOptions: flags.mode ? { mode: flags.mode } : {}, diagnostics };
+  return { file: config, state, planOptions: flags.mode ? { mode: flags.mode } : {}, diagnostics };
 }
 
 /** The command an action runs for, as far as the actions read it: the program's own flags. */

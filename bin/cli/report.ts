@@ -2,7 +2,6 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, relative } from 'node:path';
 
-import { writeTextFile } from '../../lambdas/adapters/files.ts';
 import type { AppliedStep } from '../../lambdas/adapters/organizations/applier.ts';
 import type { DesiredState } from '../../lambdas/domain/desired-state/types.ts';
 import { type Diagnostic, formatDiagnostic } from '../../lambdas/domain/diagnostics.ts';
@@ -24,6 +23,7 @@ import { renderSarif } from '../../lambdas/domain/report/sarif.ts';
 import { renderText } from '../../lambdas/domain/report/text.ts';
 import type { CliIo } from './io.ts';
 import type { ReportFormat, ReviewFormat } from './options.ts';
+import { writeOut } from './out-file.ts';
 
 export interface ReportOptions {
   format: ReportFormat;
@@ -71,6 +71,8 @@ export function renderFindings(
   file: string,
   found: { diagnostics: readonly Diagnostic[]; error?: ConfigurationError },
 ): string {
+  // Only plan passes an error (validate reports diagnostics): the JUnit suite names the command that ran.
+  const command = found.error ? 'plan' : 'validate';
   const findings = repositoryRelative(
     found.error ? errorFindings(found.error, file) : diagnosticFindings(found.diagnostics),
   );
@@ -80,6 +82,7 @@ export function renderFindings(
     file,
     found.error ? found.error.diagnostics : found.diagnostics,
     found.error?.message,
+    command,
   );
 }
 
@@ -135,7 +138,7 @@ export async function emitText(
   io: CliIo,
 ): Promise<void> {
   if (out) {
-    await writeTextFile(out, text);
+    await writeOut(io, out, text);
     io.stdout(`${summary}\nReport written to ${out}\n`);
   } else io.stdout(text);
 }

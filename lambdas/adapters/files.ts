@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, realpath, rename, stat, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, isAbsolute, join } from 'node:path';
 import { DESIRED_STATE_LIMITS } from '../domain/desired-state/limits.ts';
 import { loadDesiredState } from '../domain/desired-state/loader.ts';
 import type { DesiredState } from '../domain/desired-state/types.ts';
@@ -21,7 +21,10 @@ function readError(
   ErrorType: new (message: string) => Error,
 ): Error {
   const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return new ErrorType(`${what} ${path} does not exist`);
+  if (code === 'ENOENT')
+    return new ErrorType(
+      `${what} ${path} does not exist${isAbsolute(path) ? '' : ` in ${process.cwd()}`}: check the path`,
+    );
   if (code === 'EISDIR') return new ErrorType(`${what} ${path} is a directory, not a file`);
   return new ErrorType(`cannot read ${what} ${path}: ${(error as Error).message}`);
 }

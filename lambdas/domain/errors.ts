@@ -47,6 +47,20 @@ export class PermissionError extends Error {
   }
 }
 
+/**
+ * Thrown when the endpoint does not implement an operation (an emulator, a proxy to the wrong host):
+ * the user must point the command elsewhere or do without the operation, which the message names.
+ */
+export class UnsupportedOperationError extends Error {
+  override name = 'UnsupportedOperationError';
+  constructor(
+    readonly operation: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 /** Thrown when AWS keeps throttling or failing past the retry budget, or does not answer at all. */
 export class ServiceUnavailableError extends Error {
   override name = 'ServiceUnavailableError';
@@ -64,6 +78,7 @@ const FAILURE_TYPES: readonly (readonly [new (...args: never[]) => Error, Failur
   [ConfigurationError, 'ConfigurationError'],
   [SnapshotError, 'ConfigurationError'],
   [PermissionError, 'PermissionError'],
+  [UnsupportedOperationError, 'ConfigurationError'],
   [ServiceUnavailableError, 'SystemUnavailable'],
   [DeadlineError, 'JobFailed'],
 ];

@@ -53,9 +53,15 @@ export function checkSnapshotAge(
   }
   const age = now.getTime() - captured;
   if (age <= limit.ms) return undefined;
-  const message = `the snapshot ${source} was captured at ${snapshot.capturedAt}, ${describeAge(age)} ago, more than --max-snapshot-age ${limit.text}: the organization may have changed since`;
+  const capturedText = `the snapshot ${source} was captured at ${snapshot.capturedAt}, ${describeAge(age)} ago`;
   if (limit.strict) {
-    throw new SnapshotError(`${message}; take a new snapshot (the pipeline publishes one after every run)`);
+    throw new SnapshotError(
+      `${capturedText}, more than --max-snapshot-age ${limit.text}: the organization may have changed since; take a new snapshot (\`ai-optout snapshot --out FILE\`, or the one the pipeline publishes after every run)`,
+    );
   }
-  return { code: 'stale-snapshot', message };
+  // Without the flag the bound is the default one: the message names it as such, and the flag that changes it.
+  return {
+    code: 'stale-snapshot',
+    message: `${capturedText}, more than ${limit.text} (the default bound; --max-snapshot-age changes it): the organization may have changed since; take a new snapshot with \`ai-optout snapshot --out FILE\``,
+  };
 }

@@ -811,9 +811,13 @@ describe('cdk-nag and cfn-lint', () => {
     let output = '';
     let status = 0;
     try {
-      output = execFileSync('cfn-lint', ['--config-file', config, '--', ...files.map((f) => f.file)], {
-        encoding: 'utf8',
-      });
+      output = execFileSync(
+        process.env.CFN_LINT ?? 'cfn-lint',
+        ['--config-file', config, '--', ...files.map((f) => f.file)],
+        {
+          encoding: 'utf8',
+        },
+      );
     } catch (error) {
       status = (error as { status: number }).status;
       output = String((error as { stdout?: string }).stdout ?? error);

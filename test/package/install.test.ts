@@ -1,12 +1,12 @@
 /**
- * The package as a user installs it: `npm pack` (which builds dist/ through `prepack`), the tarball
- * installed into a fresh project outside the repository with nothing but its own dependencies and the
- * peer dependencies a CDK user adds (aws-cdk-lib and constructs, at the versions this repository
- * uses, from npm's cache when it has them). Then the installed command runs (`--version`, `validate`,
- * `plan --snapshot`), and two consumer apps with no cdk.json, one ESM and one CommonJS, each add the
- * reconcile stage to a pipeline of their own and instantiate PostLzaPipelineStack: every function
- * synthesizes on nodejs24.x with the prebuilt code from the package, and nothing is bundled (the
- * project has no esbuild).
+ * The package as a user installs it: the tarball `npm pack` makes (packed once per test run,
+ * test/support/packed-package.ts), installed into a fresh project outside the repository, without a
+ * lockfile, with the NEWEST aws-cdk-lib, constructs, cdk-nag and aws-cdk on the registry: what
+ * `npm install ai-optout aws-cdk-lib constructs cdk-nag aws-cdk` gives a user today, not the versions this
+ * repository's lockfile pins (their versions are printed). Then the installed command runs (`--version`,
+ * `validate`, `plan --snapshot`); the README's example, and two consumer apps with no cdk.json (ESM and
+ * CommonJS), synthesize with the prebuilt code on the newest Node.js runtime that aws-cdk-lib knows, with
+ * no cdk-nag finding; and the package's own app synthesizes through the CDK CLI as docs/deploying.md runs it.
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -20,35 +20,22 @@ import { PACKAGE_ROOT } from '../../lambdas/adapters/package-root.ts';
 import { plan } from '../../lambdas/domain/planner.ts';
 import { toReport } from '../../lambdas/domain/report/json.ts';
 import { BUNDLE_FILE, LAMBDA_NAMES, type LambdaName } from '../../lib/lambda-bundles.ts';
+import { type PackedPackage, packedPackage } from '../support/packed-package.ts';
 
 const run = promisify(execFile);
 const manifest = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as {
   version: string;
 };
-const installedVersion = (name: string) =>
-  (
-    JSON.parse(readFileSync(join(PACKAGE_ROOT, 'node_modules', name, 'package.json'), 'utf8')) as {
-      version: string;
-    }
-  ).version;
 const EXAMPLE_CONFIG = join(PACKAGE_ROOT, 'config/ai-optout.yaml');
 const EXAMPLE_SNAPSHOT = join(PACKAGE_ROOT, 'examples/lza-organization.snapshot.json');
-
-interface Packed {
-  filename: string;
-  size: number;
-  files: { path: string }[];
-}
+/** What a CDK user adds beside the package, at the newest versions the registry has. */
+const PEERS = ['aws-cdk-lib', 'constructs', 'cdk-nag', 'aws-cdk'] as const;
 
 let dir: string;
 let project: string;
-let packed: Packed;
-
-/** `npm pack --json` prints the prepack build's output first, then the JSON array. */
-function packResult(stdout: string): Packed {
-  const start = stdout.search(/^\[/m);
-  return (JSON.parse(stdout.slice(start)) as Packed[])[0] as Packed;
-}
+let packed: PackedPackage;
+/** The newest Node.js runtime the consumer's aws-cdk-lib lists, as cdk-nag's AwsSolutions-L1 finds it. */
+let newestNode: string;
 
 const npm = (args: string[], cwd: string) =>
   run('npm', [...args, '--no-audit', '--no-fund', '--loglevel=error'], {
@@ -57,22 +44,32 @@ const npm = (args: string[], cwd: string) =>
     maxBuffer: 64 * 1024 * 1024,
   });
 
+const consumerVersion = (name: string) =>
+  (
+    JSON.parse(readFileSync(join(project, 'node_modules', name, 'package.json'), 'utf8')) as {
+      version: string;
+    }
+  ).version;
+
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'ai-optout-package-'));
   project = join(dir, 'consumer');
-  packed = packResult((await npm(['pack', '--json', '--pack-destination', dir], PACKAGE_ROOT)).stdout);
+  packed = await packedPackage();
   await run('mkdir', [project]);
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true }));
-  await npm(
+  // No lockfile, and `latest` asked of the registry: the versions a new user gets today.
+  await npm(['install', '--no-package-lock', packed.tarball, ...PEERS.map((p) => `${p}@latest`)], project);
+  const versions = PEERS.map((p) => `${p} ${consumerVersion(p)}`).join(', ');
+  console.info(`consumer check: ai-optout ${manifest.version} installed with ${versions}`);
+  const { stdout } = await run(
+    process.execPath,
     [
-      'install',
-      '--prefer-offline',
-      join(dir, packed.filename),
-      `aws-cdk-lib@${installedVersion('aws-cdk-lib')}`,
-      `constructs@${installedVersion('constructs')}`,
+      '-e',
+      "const { Runtime } = require('aws-cdk-lib/aws-lambda'); const n = (r) => Number(/^nodejs(\\d+)\\.x$/.exec(r.name)?.[1] ?? 0); console.log(Runtime.ALL.reduce((a, b) => (n(b) > n(a) ? b : a)).name)",
     ],
-    project,
+    { cwd: project, encoding: 'utf8' },
   );
+  newestNode = stdout.trim();
 }, 600_000);
 
 afterAll(() => {
@@ -97,6 +94,7 @@ function cli(args: string[]) {
 describe('the packed tarball', () => {
   it('holds the compiled code, the prebuilt Lambda code, config and docs, and no tests, benches or sources', () => {
     const paths = packed.files.map((f) => f.path);
+    expect(newestNode).toMatch(/^nodejs\d+\.x$/);
 
     expect(paths).toEqual(
       expect.arrayContaining([
@@ -278,7 +276,7 @@ describe('consumer CDK apps without a cdk.json of ours', () => {
     ['ESM', 'app.mjs', ESM_APP, ['pipeline-job', 'pipeline-starter', 'pipeline-trigger']],
     ['CommonJS (require)', 'app.cjs', CJS_APP, ['pipeline-job', 'pipeline-trigger']],
   ] as const)(
-    '%s: the stage in their pipeline and PostLzaPipelineStack synthesize with the prebuilt code on nodejs24.x',
+    "%s: the stage in their pipeline and PostLzaPipelineStack synthesize with the prebuilt code on the newest aws-cdk-lib's newest Node.js runtime",
     async (_kind, file, source, postLzaFunctions) => {
       writeFileSync(join(project, file), source);
       const outdir = join(dir, `cdk.out-${file}`);
@@ -288,16 +286,121 @@ describe('consumer CDK apps without a cdk.json of ours', () => {
       expect(functionsOf(outdir, 'Consumer')).toEqual([
         {
           id: expect.stringMatching(/^ReconcilerFunction/),
-          runtime: 'nodejs24.x',
+          runtime: newestNode,
           code: prebuilt('pipeline-job'),
         },
       ]);
       const postLza = functionsOf(outdir, 'PostLza');
-      expect(postLza.map((f) => f.runtime)).toEqual(postLzaFunctions.map(() => 'nodejs24.x'));
+      expect(postLza.map((f) => f.runtime)).toEqual(postLzaFunctions.map(() => newestNode));
       expect(postLza.map((f) => f.code).sort()).toEqual(
         postLzaFunctions.map((name) => prebuilt(name)).sort(),
       );
     },
     120_000,
   );
+});
+
+/** The README's example compiled by this repository's TypeScript into the consumer project, as `readme-example.mjs`. */
+async function compileReadmeExample(): Promise<void> {
+  writeFileSync(join(project, 'readme-example.mts'), readmeExample());
+  const options = { strict: true, module: 'nodenext', target: 'es2023', skipLibCheck: true, outDir: '.' };
+  writeFileSync(
+    join(project, 'tsconfig.readme.json'),
+    JSON.stringify({ compilerOptions: options, files: ['readme-example.mts'] }),
+  );
+  const tsc = join(PACKAGE_ROOT, 'node_modules/typescript/bin/tsc');
+  await run(process.execPath, [tsc, '-p', 'tsconfig.readme.json'], { cwd: project, encoding: 'utf8' });
+}
+
+/** An app calling the README's `addAiOptOut` on a pipeline of its own; prints cdk-nag's findings on the stage's constructs. */
+const README_APP = `import { App, Stack, aws_codepipeline as codepipeline, aws_codepipeline_actions as actions, aws_s3 as s3 } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { addAiOptOut } from './readme-example.mjs';
+const app = new App({ outdir: process.argv[2] });
+const stack = new Stack(app, 'Readme', { env: { account: '111122223333', region: 'eu-west-1' } });
+const pipeline = new codepipeline.Pipeline(stack, 'Pipeline', { pipelineType: codepipeline.PipelineType.V2 });
+const config = new codepipeline.Artifact('Config');
+const bucket = new s3.Bucket(stack, 'ConfigBucket', { enforceSSL: true });
+pipeline.addStage({ stageName: 'Source', actions: [new actions.S3SourceAction({ actionName: 'Config', bucket, bucketKey: 'config.zip', output: config })] });
+addAiOptOut(stack, pipeline, config);
+app.synth();
+// The consumer's own pipeline and bucket are theirs to check; the constructs the README adds are ours.
+const report = new AwsSolutionsChecks().validateScope(stack);
+const ours = report.violations.flatMap((v) => v.violatingResources.map((r) => v.ruleName + ' @ ' + (r.constructPath ?? r.resourceLogicalId))).filter((f) => f.includes('/AiOptOut'));
+console.log(JSON.stringify(ours));
+`;
+
+describe("the README's example and the package's own app, with the newest peers", () => {
+  it("the README's addAiOptOut synthesizes on the newest Node.js runtime, with no cdk-nag finding on what it adds", async () => {
+    await compileReadmeExample();
+    writeFileSync(join(project, 'readme-app.mjs'), README_APP);
+    const outdir = join(dir, 'cdk.out-readme');
+
+    const { stdout } = await run(process.execPath, ['readme-app.mjs', outdir], {
+      cwd: project,
+      encoding: 'utf8',
+    });
+
+    expect(JSON.parse(stdout)).toEqual([]);
+    expect(functionsOf(outdir, 'Readme')).toEqual([
+      {
+        id: expect.stringMatching(/^AiOptOutReconciler/),
+        runtime: newestNode,
+        code: prebuilt('pipeline-job'),
+      },
+    ]);
+  }, 120_000);
+
+  it('`npx cdk synth --app "node node_modules/ai-optout/dist/bin/app.js"` (docs/deploying.md) passes cdk-nag', async () => {
+    const outdir = join(dir, 'cdk.out-app');
+
+    const result = await run(
+      'npx',
+      [
+        '--no-install',
+        'cdk',
+        'synth',
+        '--no-notices',
+        '-q',
+        '-o',
+        outdir,
+        '--app',
+        'node node_modules/ai-optout/dist/bin/app.js',
+      ],
+      { cwd: project, encoding: 'utf8', env: { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true' } },
+    ).then(
+      (r) => ({ code: 0, stderr: r.stderr }),
+      (e: { code: number; stderr: string }) => ({ code: e.code, stderr: e.stderr }),
+    );
+
+    expect(result.stderr).not.toMatch(/AwsSolutions-/);
+    expect(result.code).toBe(0);
+    const functions = functionsOf(outdir, 'AiOptOutPipeline');
+    expect(functions.length).toBeGreaterThan(0);
+    expect(new Set(functions.map((f) => f.runtime))).toEqual(new Set([newestNode]));
+  }, 180_000);
+});
+
+describe("the package's docs", () => {
+  it('link only to files the package ships (relative links resolved from each shipped Markdown file)', () => {
+    const shipped = new Set(packed.files.map((f) => f.path));
+    const docs = [...shipped].filter((p) => p.endsWith('.md'));
+    expect(docs).toEqual(expect.arrayContaining(['README.md', 'docs/cli.md', 'docs/deploying.md']));
+
+    const broken = docs.flatMap((doc) => {
+      const text = readFileSync(join(project, 'node_modules/ai-optout', doc), 'utf8');
+      const folder = doc.includes('/') ? doc.slice(0, doc.lastIndexOf('/') + 1) : '';
+      return [...text.matchAll(/\]\(([^)\s]+)\)/g)]
+        .map((m) => (m[1] as string).split('#')[0] as string)
+        .filter((target) => target !== '' && !/^[a-z]+:/i.test(target))
+        .map((target) => ({ doc, target, path: new URL(target, `file:///${folder}`).pathname.slice(1) }))
+        .filter(
+          ({ path }) =>
+            !shipped.has(path) && ![...shipped].some((p) => p.startsWith(`${path.replace(/\/$/, '')}/`)),
+        )
+        .map(({ doc, target }) => `${doc} -> ${target}`);
+    });
+
+    expect(broken).toEqual([]);
+  });
 });

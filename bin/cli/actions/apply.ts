@@ -3,6 +3,7 @@ import type { Mode } from '../../../lambdas/domain/contract.ts';
 import { ConfigurationError, EXIT_ERROR, exitCodeForVerdict } from '../../../lambdas/domain/errors.ts';
 import type { Plan } from '../../../lambdas/domain/planner.ts';
 import { plural } from '../../../lambdas/domain/plural.ts';
+import { nextSteps } from '../../../lambdas/domain/report/next-steps.ts';
 import type { ApplyResult } from '../../../lambdas/reconciler.ts';
 import type { ApplyFlags } from '../commands/apply.ts';
 import type { CliIo } from '../io.ts';
@@ -15,8 +16,8 @@ export async function apply(
   command: GlobalFlags,
   { io, setExit, stop }: CommandContext,
 ): Promise<void> {
-  const { state, planOptions } = await loadForPlanning(io, options);
-  refuseAudit(options.mode, state.mode, options.config);
+  const { file, state, planOptions } = await loadForPlanning(io, options);
+  refuseAudit(options.mode, state.mode, file);
   // The AWS SDK is loaded only when the action runs.
   const [{ liveOptions }, { actionableChanges, applyPlanned, planLive }] = await Promise.all([
     import('../live.ts'),
@@ -32,7 +33,8 @@ export async function apply(
   if (options.format === 'text') io.stdout(render(before, report, io));
   if (todo === 0) {
     progress('\nNothing to apply.\n');
-    if (options.format !== 'text') io.stdout(render(before, report, io));
+    // `applied` is always in the JSON report: empty when there was nothing to apply.
+    if (options.format !== 'text') io.stdout(render(before, report, io, []));
     setExit(exitCodeForVerdict(before.verdict));
     return;
   }
@@ -90,11 +92,14 @@ function printApplied(
     io.stdout(render(result.after, report, io, result.steps));
     return;
   }
-  progress(`\nVerified by reading the organization again (${plural(result.verifyReads, 'read')}).\n`);
-  if (result.converged) {
-    io.stdout(`${result.after.summary}\n`);
-    return;
+  const made = result.steps.filter((step) => step.outcome === 'done').length;
+  progress(
+    `\nApplied ${plural(made, 'change')}; verified by reading the organization again (${plural(result.verifyReads, 'read')}).\n`,
+  );
+  if (result.converged) io.stdout(`${result.after.summary}\n`);
+  else {
+    progress(`Changes still planned after apply (${left}); run apply again or read the plan below:\n`);
+    io.stdout(render(result.after, report, io));
   }
-  progress(`Changes still planned after apply (${left}); run apply again or read the plan below:\n`);
-  io.stdout(render(result.after, report, io));
+  io.stdout(`${nextSteps(result.after, 'apply').join('\n')}\n`);
 }

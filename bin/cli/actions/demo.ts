@@ -6,6 +6,7 @@ import { DEFAULT_VERIFY } from '../../../lambdas/domain/contract.ts';
 import { EXIT_OK } from '../../../lambdas/domain/errors.ts';
 import { snapshotVerification } from '../../../lambdas/domain/planner/fidelity.ts';
 import { plan } from '../../../lambdas/domain/planner.ts';
+import { nextSteps } from '../../../lambdas/domain/report/next-steps.ts';
 import type { DemoFlags } from '../commands/demo.ts';
 import { type GlobalFlags, reportOptions } from '../planning.ts';
 import type { CommandContext } from '../program.ts';
@@ -29,6 +30,8 @@ export async function demo(
     );
   }
   const verification = snapshotVerification(DEFAULT_VERIFY);
-  await emitReport(plan(state, snapshot, { verification }), reportOptions(options, command), io);
+  const result = plan(state, snapshot, { verification });
+  await emitReport(result, reportOptions(options, command), io);
+  if (options.format === 'text') io.stdout(`${nextSteps(result, 'demo').join('\n')}\n`);
   setExit(EXIT_OK);
 }

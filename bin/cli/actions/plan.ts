@@ -5,9 +5,11 @@ import {
   EXIT_ERROR,
   exitCodeForVerdict,
 } from '../../../lambdas/domain/errors.ts';
+import { nextSteps } from '../../../lambdas/domain/report/next-steps.ts';
 import type { PlanFlags } from '../commands/plan.ts';
+import { chooseConfig } from '../config-file.ts';
 import { isReviewFormat } from '../options.ts';
-import { refuseToOverwrite } from '../out-file.ts';
+import { checkOut } from '../out-file.ts';
 import { planForReview } from '../plan-sources.ts';
 import { type GlobalFlags, loadForPlanning, reportOptions } from '../planning.ts';
 import type { CommandContext } from '../program.ts';
@@ -18,21 +20,25 @@ export async function plan(
   command: GlobalFlags,
   { io, setExit, stop }: CommandContext,
 ): Promise<void> {
+  const config = await chooseConfig(io, options.config);
   if (options.out)
-    await refuseToOverwrite(options.out, [
-      { flag: '--config', path: options.config },
-      { flag: '--snapshot', path: options.snapshot },
-      { flag: '--base-config', path: options.baseConfig },
-    ]);
+    await checkOut(options.out, {
+      inputs: [
+        { flag: '--config', path: config },
+        { flag: '--snapshot', path: options.snapshot },
+        { flag: '--base-config', path: options.baseConfig },
+      ],
+    });
   try {
-    const { state, planOptions, diagnostics } = await loadForPlanning(io, options);
+    const { state, planOptions, diagnostics } = await loadForPlanning(io, { ...options, config });
     const { plan: result, snapshot } = await planForReview(io, state, options, planOptions, stop);
     await emitReport(result, reportOptions(options, command), io, { state, snapshot, diagnostics });
+    if (options.format === 'text') io.stdout(`${nextSteps(result, 'plan').join('\n')}\n`);
     setExit(exitCodeForVerdict(result.verdict));
   } catch (error) {
     // Pull-request tools read the configuration error at its place in the file, then it fails as always.
     if (!(error instanceof ConfigurationError) || !isReviewFormat(options.format)) throw error;
-    const text = renderFindings(options.format, options.config, { diagnostics: [], error });
+    const text = renderFindings(options.format, config, { diagnostics: [], error });
     await emitText(text, error.message, options.out, io);
     io.stderr(`error: ${describeError(error)}\n`);
     setExit(EXIT_ERROR);

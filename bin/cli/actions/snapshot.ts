@@ -1,11 +1,13 @@
 /** What `ai-optout snapshot` does (commands/snapshot.ts declares it). */
-import { writeSnapshotFile } from '../../../lambdas/adapters/files.ts';
 import { EXIT_OK } from '../../../lambdas/domain/errors.ts';
 import { serializeSnapshot } from '../../../lambdas/domain/snapshot.ts';
 import type { SnapshotFlags } from '../commands/snapshot.ts';
+import { checkOut, writeOut } from '../out-file.ts';
 import type { CommandContext } from '../program.ts';
 
 export async function snapshot(options: SnapshotFlags, { io, setExit, stop }: CommandContext): Promise<void> {
+  // Checked before the organization is read: an output that cannot take the snapshot costs no AWS call.
+  if (options.out) await checkOut(options.out, { snapshot: true });
   // The AWS SDK is loaded only when the action runs.
   const [{ liveOptions }, { readLive }] = await Promise.all([
     import('../live.ts'),
@@ -13,7 +15,7 @@ export async function snapshot(options: SnapshotFlags, { io, setExit, stop }: Co
   ]);
   const read = await readLive(liveOptions(io, options, stop));
   if (options.out) {
-    await writeSnapshotFile(options.out, read);
+    await writeOut(io, options.out, serializeSnapshot(read));
     io.stderr(
       `Wrote ${options.out}: ${read.accounts.length} accounts, ${read.organizationalUnits.length} OUs, ${read.policies.length} AI opt-out policies.\n`,
     );

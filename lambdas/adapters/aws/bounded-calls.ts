@@ -24,6 +24,7 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { ServiceUnavailableError } from '../../domain/errors.ts';
 import { plural } from '../../domain/plural.ts';
 import { networkErrorCode } from './errors.ts';
+import { unimplementedOperations } from './unimplemented.ts';
 
 export const CALL_TIMEOUTS = {
   /** TCP (and TLS) connection. */
@@ -140,8 +141,11 @@ export function supervision<I extends object, O extends object>(watch?: CallWatc
     }
   };
   return {
-    applyToStack: (stack) =>
-      stack.add(middleware, { step: 'build', name: 'aiOptoutSuperviseCalls', override: true }),
+    applyToStack: (stack) => {
+      stack.add(middleware, { step: 'build', name: 'aiOptoutSuperviseCalls', override: true });
+      // Every supervised client also ends a call at once where the endpoint lacks the operation.
+      unimplementedOperations<I, O>().applyToStack(stack);
+    },
   };
 }
 

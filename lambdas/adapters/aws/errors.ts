@@ -109,6 +109,15 @@ export function translateAwsError(
       { cause: error },
     );
   }
+  // @smithy/property-provider's CredentialsProviderError: the SDK's chain found nothing usable (no
+  // variables, no profile, an expired SSO session). Nothing was sent, so nothing was denied.
+  if (name === 'CredentialsProviderError') {
+    return new ConfigurationError(
+      `no usable AWS credentials for ${operation} (${message.replace(/\.$/, '')}): set AWS_PROFILE (run \`aws sso login\` first if the profile uses SSO) or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY; \`ai-optout demo\` and \`plan --snapshot FILE\` need no credentials`,
+      [],
+      { cause: error },
+    );
+  }
   if (error instanceof AWSOrganizationsNotInUseException) {
     return new ConfigurationError(
       `${operation} failed: the account whose credentials are in use is not in an organization; use the management account (or pass --role-arn)`,

@@ -43,6 +43,21 @@ function emptyFile(file: string): Diagnostic {
   };
 }
 
+/**
+ * A snapshot given where the desired state belongs (`--config snapshot.json`: JSON is YAML too): one
+ * error saying so, instead of one per key the desired state does not allow.
+ */
+function snapshotInstead(value: unknown, file: string): Diagnostic | undefined {
+  if (value === null || typeof value !== 'object' || !('snapshotVersion' in value)) return undefined;
+  return {
+    severity: 'error',
+    code: 'snapshot-not-desired-state',
+    message: 'this is an organization snapshot (it has `snapshotVersion`), not a desired state',
+    hint: `pass it to plan as \`--snapshot ${file}\`, and the desired state (ai-optout.yaml) as \`--config\``,
+    location: { file, line: 1, col: 1 },
+  };
+}
+
 /** The text of `input`, or the diagnostic that stops reading it (too large, not UTF-8). */
 function sourceText(input: string | Uint8Array, file: string): SourceText {
   if (typeof input !== 'string') return decodeSourceText(input, file);
@@ -65,6 +80,8 @@ export function loadDesiredState(input: string | Uint8Array, options: LoadOption
   const built = yamlValue(parsed.doc, parsed.at);
   if (built.errors.length > 0)
     return { ok: false, diagnostics: sortDiagnostics([...built.errors, ...diagnostics]) };
+  const snapshot = snapshotInstead(built.value, options.file);
+  if (snapshot) return { ok: false, diagnostics: [snapshot] };
   const locate = new Locator(parsed.doc, built.keys, parsed.at, source.text);
   const ctx: CheckContext = { locate, js: built.value, diagnostics, strict: options.strict ?? false };
   const result = DesiredStateSchema.safeParse(built.value);

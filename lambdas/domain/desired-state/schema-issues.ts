@@ -87,6 +87,11 @@ function invalidValue(ctx: CheckContext, path: Path, values: readonly unknown[])
 }
 
 function unsupportedVersion(ctx: CheckContext, path: Path, value: unknown): void {
+  if (value === undefined) {
+    const message = 'version: missing; this tool reads version 1';
+    addError(ctx, 'missing-key', ctx.locate.value([]), message, 'write `version: 1` as the first line');
+    return;
+  }
   const quoted = typeof value === 'string';
   addError(
     ctx,
@@ -191,6 +196,11 @@ function notAwsText(ctx: CheckContext, path: Path, fallback: string): void {
 function invalidUnion(ctx: CheckContext, path: Path, fallback: string): void {
   if (path[0] === 'policies' && path[2] === 'targets') {
     describeTargetProblem(ctx, path);
+    return;
+  }
+  // A missing key (`optOut` misspelt) is named as missing, or not at all beside its "did you mean".
+  if (valueAt(ctx.js, path) === undefined) {
+    missingKey(ctx, path);
     return;
   }
   const message =

@@ -114,11 +114,13 @@ export function renderJunitDiagnostics(
   file: string,
   diagnostics: readonly Diagnostic[],
   message?: string,
+  /** The command that read the file: `plan` reports its configuration errors here too. */
+  command: 'validate' | 'plan' = 'validate',
 ): string {
   const errors = diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic);
   const lines = message ? [message, ...errors] : errors;
   const cases: Case[] = [
     { classname: 'ai-optout', name: file, failure: lines.length > 0 ? lines.join('\n') : undefined },
   ];
-  return document(`ai-optout validate ${file}`, [{ name: 'desired state', cases }]);
+  return document(`ai-optout ${command} ${file}`, [{ name: 'desired state', cases }]);
 }

@@ -169,6 +169,9 @@ describe('ai-optout live commands', () => {
       'attach-policy',
       'attach-policy',
     ]);
+    const again = await run(['apply', '--config', config, '--yes', '--format', 'json']);
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ verdict: 'in-sync', applied: [] });
   });
 
   it('access denied exits 1 with the operation and the permission, never a verdict', async () => {

@@ -313,7 +313,7 @@ describe.concurrent('plan', () => {
     // Assess
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toBe(`error: config file ${missing} does not exist\n`);
+    expect(result.stderr).toBe(`error: config file ${missing} does not exist: check the path\n`);
   });
 });
 

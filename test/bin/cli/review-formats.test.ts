@@ -204,6 +204,16 @@ describe('--format junit', () => {
     expect(stdout).toMatch(/<failure message="[^"]*bad\.yaml:1:1: error: missing required key `policies`/);
     expect(stdout).toMatch(/bad\.yaml:1:10: error: version: unsupported version `2`/);
   });
+
+  it('plan with an invalid file: the suite names plan, the command that ran', async () => {
+    const bad = file('bad.yaml', 'version: 2\n');
+    const planned = await cli(['plan', '--config', bad, '--snapshot', SNAPSHOT, '--format', 'junit']);
+    const validated = await cli(['validate', '--config', bad, '--format', 'junit']);
+    expect(planned.code).toBe(1);
+    expect(planned.stdout).toContain(`name="ai-optout plan ${bad}"`);
+    expect(planned.stdout).not.toContain('ai-optout validate');
+    expect(validated.stdout).toContain(`name="ai-optout validate ${bad}"`);
+  });
 });
 
 describe('--format github', () => {

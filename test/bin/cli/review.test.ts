@@ -128,7 +128,7 @@ describe('plan --max-snapshot-age', () => {
     const warning = ReportSchema.parse(JSON.parse(old.stdout)).warnings[0];
     expect(warning).toEqual({
       code: 'stale-snapshot',
-      message: `the snapshot ${SNAPSHOT} was captured at ${CAPTURED}, 8 days ago, more than --max-snapshot-age 7d: the organization may have changed since`,
+      message: `the snapshot ${SNAPSHOT} was captured at ${CAPTURED}, 8 days ago, more than 7d (the default bound; --max-snapshot-age changes it): the organization may have changed since; take a new snapshot with \`ai-optout snapshot --out FILE\``,
     });
   });
 

@@ -1,0 +1,86 @@
+/**
+ * The lines that end a plan, the demo and an apply (next-steps.ts), on the demo's plan (drift of every
+ * kind) and on plans derived from it: what apply would change, what would remain and why.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Plan } from '../../../../lambdas/domain/planner.ts';
+import { nextSteps, remainingViolations } from '../../../../lambdas/domain/report/next-steps.ts';
+import { examplePlan } from '../../../support/example-plan.ts';
+
+describe('remainingViolations', () => {
+  it('keeps the violations no effective change turns to optOut: the unmanaged policy on Root/Sandbox, not data-dev', () => {
+    const plan = examplePlan();
+    expect(plan.violations.length).toBe(5);
+
+    const left = remainingViolations(plan);
+
+    expect(left.map((v) => `${v.accountName}/${v.service}`).sort()).toEqual([
+      'genai-prototypes/comprehend',
+      'ml-experiments/comprehend',
+      'sandbox-alice/comprehend',
+      'sandbox-bob/comprehend',
+    ]);
+  });
+});
+
+describe('nextSteps', () => {
+  it('the demo: what apply would change, what would remain and why, the audit mode, how to start, states, the runbook', () => {
+    expect(nextSteps(examplePlan(), 'demo')).toEqual([
+      '',
+      'What next:',
+      '  apply would make 6 changes (1 create-policy, 1 update-policy, 1 attach-policy, 2 detach-policy, 1 delete-policy), changing the effective settings of 5 accounts.',
+      '  4 violations in 4 accounts would remain after apply: apply does not change what causes them. By cause:',
+      '    sandbox-comprehend-optin on Root/Sandbox: 4 accounts (comprehend)',
+      '    An unmanaged policy is left as it is (`unmanaged: report`): detach it yourself, or declare it in the desired state (docs/configuration.md).',
+      '  The file says `mode: audit`: nothing is written, by the pipeline or by `ai-optout apply`. Set `mode: enforce` to let them apply.',
+      '  For your own organization: write ai-optout.yaml (docs/configuration.md), run `ai-optout plan` with credentials of the management account, then `ai-optout apply` (it asks before writing).',
+      '  When a run fails or drift returns: docs/runbook.md.',
+    ]);
+  });
+
+  it('a plan explains the states of its confirmation and names apply with the same --config', () => {
+    const plan: Plan = {
+      ...examplePlan(),
+      mode: 'enforce',
+      fidelity: { ...(examplePlan().fidelity ?? ({} as NonNullable<Plan['fidelity']>)), states: 6 },
+    };
+
+    const lines = nextSteps(plan, 'plan');
+
+    expect(lines).toContain(
+      '  To make the changes: `ai-optout apply` with the same --config (it asks before writing).',
+    );
+    expect(lines).toContain(
+      '  A "state" (6 states here) is one distinct effective policy: accounts with the same one share it, and AWS is asked once per state (--verify states).',
+    );
+    expect(lines.join('\n')).not.toContain('mode: audit');
+  });
+
+  it('a plan in audit mode says apply needs mode enforce first', () => {
+    const plan: Plan = { ...examplePlan(), mode: 'audit' };
+
+    expect(nextSteps(plan, 'plan')).toContain(
+      '  To make the changes: `ai-optout apply` with the same --config once the file says `mode: enforce` (or pass --mode enforce) (it asks before writing).',
+    );
+  });
+
+  it('nothing to change and nothing left: says so', () => {
+    const plan: Plan = { ...examplePlan(), changes: [], effectiveChanges: [], violations: [] };
+
+    expect(nextSteps(plan, 'plan').slice(2, 4)).toEqual([
+      '  apply would change nothing.',
+      '  No violation of expect would remain after apply.',
+    ]);
+  });
+
+  it('after apply: what remains now, by cause', () => {
+    const plan: Plan = { ...examplePlan(), effectiveChanges: [] };
+
+    const lines = nextSteps(plan, 'apply');
+
+    expect(lines[2]).toBe(
+      '  5 violations in 5 accounts remain: apply does not change what causes them. By cause:',
+    );
+    expect(lines).toContain('    dev-experiments on data-dev (347960518243): 1 account (default)');
+  });
+});
