@@ -77,7 +77,7 @@ export async function confirmJob(
     hint: 'Check that CodePipeline answers in this region.',
   });
   const where = { pipelineName: pipeline.name, executionId: pipelineExecutionId };
-  const actions = await listActions(run.deps.codePipeline, where, run.deadline.signal);
+  const actions = await listedActions(run, where, pipeline.functionName);
   const problem = mismatch(actions, job, userParameters ?? '', pipeline.functionName);
   if (problem)
     throw new UnconfirmedJobError(
@@ -123,15 +123,29 @@ function checkArtifactBuckets(job: CodePipelineJob, bucket: string): void {
     );
 }
 
-async function listActions(
-  client: CodePipelineClient,
+/**
+ * CodePipeline records the action execution as it invokes the function. Should its listing lag behind
+ * the invocation, a job whose execution or action is not listed yet is asked about again after these
+ * delays before it is refused: a forged job costs a few seconds more, never a read or a write.
+ */
+export const LISTING_DELAYS_MS: readonly number[] = [2_000, 5_000];
+
+/** The execution's action executions, once one of them invokes this function or the re-asks are spent. */
+async function listedActions(
+  run: JobRun,
   where: { pipelineName: string; executionId: string },
-  abortSignal: AbortSignal,
+  functionName: string,
 ): Promise<ActionExecutionDetail[]> {
-  try {
-    return await actionExecutionsOf(client, where, { abortSignal });
-  } catch (error) {
-    throw confirmationError(error, where, 'ListActionExecutions');
+  for (let attempt = 0; ; attempt++) {
+    const last = attempt >= LISTING_DELAYS_MS.length;
+    let actions: ActionExecutionDetail[] | undefined;
+    try {
+      actions = await actionExecutionsOf(run.deps.codePipeline, where, { abortSignal: run.deadline.signal });
+    } catch (error) {
+      if (last || !isExecutionNotFound(error)) throw confirmationError(error, where, 'ListActionExecutions');
+    }
+    if (actions && (last || actions.some((a) => invokedFunction(a) === functionName))) return actions;
+    await run.deps.sleep(LISTING_DELAYS_MS[attempt] as number);
   }
 }
 

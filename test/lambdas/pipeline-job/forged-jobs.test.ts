@@ -21,6 +21,7 @@ import { LatestRun } from '../../../lambdas/adapters/s3/latest-run.ts';
 import { SnapshotPublisher } from '../../../lambdas/adapters/s3/snapshots.ts';
 import { AI_POLICY_TYPE } from '../../../lambdas/domain/contract.ts';
 import { ReportSchema } from '../../../lambdas/domain/report/schema.ts';
+import { LISTING_DELAYS_MS } from '../../../lambdas/pipeline-job/confirm.ts';
 import { runJob } from '../../../lambdas/pipeline-job/job.ts';
 import type { JobDependencies } from '../../../lambdas/pipeline-job/job-run.ts';
 import { createLogger } from '../../../lambdas/pipeline-job/logger.ts';
@@ -103,11 +104,19 @@ interface Wired {
   artifactReads: number;
   logs: ReturnType<typeof logSink>;
   metrics: string[];
+  /** The delays the job slept (the confirmation's re-asks). */
+  sleeps: number[];
 }
 
 /** The job wired as the handler wires it in an enforce deployment, every state store in the state bucket. */
 function wired(): Wired {
-  const state: Wired = { orgCalls: {}, artifactReads: 0, logs: logSink(), metrics: [] } as unknown as Wired;
+  const state: Wired = {
+    orgCalls: {},
+    artifactReads: 0,
+    logs: logSink(),
+    metrics: [],
+    sleeps: [],
+  } as unknown as Wired;
   state.deps = {
     codePipeline: createCodePipelineClient({
       region: REGION,
@@ -136,7 +145,9 @@ function wired(): Wired {
     logger: createLogger(state.logs, 'trace'),
     modeCeiling: 'enforce',
     now: () => new Date(),
-    sleep: async () => {},
+    sleep: async (ms) => {
+      state.sleeps.push(ms);
+    },
     pace: 'none',
     verifyDelaysMs: [0, 0],
   };
@@ -237,10 +248,14 @@ describe('forged jobs: an event the pipeline never issued', () => {
       event,
       /^not a job CodePipeline is running in ai-optout: it has no execution [0-9a-f-]{36}/,
     );
+    // Asked again after each listing delay (a genuine execution may be listed late), then refused.
     expect(codePipeline.calls.map((c) => `${c.operation} ${c.error ?? 'ok'}`)).toEqual([
+      'ListActionExecutions PipelineExecutionNotFoundException',
+      'ListActionExecutions PipelineExecutionNotFoundException',
       'ListActionExecutions PipelineExecutionNotFoundException',
       'PutJobFailureResult JobNotFoundException',
     ]);
+    expect(w.sleeps).toEqual([...LISTING_DELAYS_MS]);
   });
 
   it('riding a genuine running execution with its own artifact: the input artifacts are not those CodePipeline gave', async () => {
@@ -521,6 +536,29 @@ describe('the genuine job', () => {
     );
     expect(w.metrics.map((m) => parseEmfLine(m).Verdict)).toEqual([0]);
     expect(w.logs.lines().filter((l) => l.msg === 'job refused before reading anything')).toEqual([]);
+  });
+
+  it('is asked about again when CodePipeline lists its execution late, and then runs', async () => {
+    // Prepare: the first listing does not know the execution yet
+    const { event } = await genuineJob({ parameters: { failOn: 'never' } });
+    codePipeline.failNext(1, {
+      status: 400,
+      type: 'PipelineExecutionNotFoundException',
+      operation: 'ListActionExecutions',
+    });
+    const w = wired();
+
+    // Act
+    await runJob(event, context(), w.deps);
+
+    // Assess
+    expect(codePipeline.calls.map((c) => `${c.operation} ${c.error ?? 'ok'}`)).toEqual([
+      'ListActionExecutions PipelineExecutionNotFoundException',
+      'ListActionExecutions ok',
+      'PutJobSuccessResult ok',
+    ]);
+    expect(w.sleeps).toEqual([LISTING_DELAYS_MS[0]]);
+    expect(resultOf(event).kind).toBe('success');
   });
 });
 
