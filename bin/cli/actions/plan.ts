@@ -5,6 +5,7 @@ import {
   EXIT_ERROR,
   exitCodeForVerdict,
 } from '../../../lambdas/domain/errors.ts';
+import { escapeTextLines } from '../../../lambdas/domain/report/escape.ts';
 import type { PlanFlags } from '../commands/plan.ts';
 import { isReviewFormat } from '../options.ts';
 import { refuseToOverwrite } from '../out-file.ts';
@@ -34,7 +35,7 @@ export async function plan(
     if (!(error instanceof ConfigurationError) || !isReviewFormat(options.format)) throw error;
     const text = renderFindings(options.format, options.config, { diagnostics: [], error });
     await emitText(text, error.message, options.out, io);
-    io.stderr(`error: ${describeError(error)}\n`);
+    io.stderr(`error: ${escapeTextLines(describeError(error))}\n`);
     setExit(EXIT_ERROR);
   }
 }
