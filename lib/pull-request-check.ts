@@ -27,6 +27,7 @@ import {
   type aws_kms as kms,
   Stack,
   type aws_s3 as s3,
+  Token,
   aws_events_targets as targets,
   Validations,
 } from 'aws-cdk-lib';
@@ -130,8 +131,11 @@ export class PullRequestCheck extends Construct {
     const role = this.project.role as iam.Role;
     const bucketId = stack.getLogicalId(bucket.node.defaultChild as CfnElement);
     const projectId = stack.getLogicalId(this.project.node.defaultChild as CfnElement);
-    const prefix = 'arn:<AWS::Partition>';
-    const account = '<AWS::Region>:<AWS::AccountId>';
+    // As cdk-nag prints an ARN: an environment-agnostic stack's pseudo parameters as <AWS::Region>, a
+    // stack with its account and region (the cdk CLI always sets a region) as the values themselves.
+    const part = (value: string, pseudo: string) => (Token.isUnresolved(value) ? `<AWS::${pseudo}>` : value);
+    const prefix = `arn:${part(stack.partition, 'Partition')}`;
+    const account = `${part(stack.region, 'Region')}:${part(stack.account, 'AccountId')}`;
     const acknowledgements: [string[], string][] = [
       [
         [`Resource::<${bucketId}.Arn>/${SNAPSHOTS_PREFIX}*`],

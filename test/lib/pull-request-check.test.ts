@@ -108,8 +108,12 @@ describe('PullRequestCheck', () => {
     }
   });
 
-  it('has no unacknowledged cdk-nag finding', () => {
+  it('has no unacknowledged cdk-nag finding, environment-agnostic or with an account and region', () => {
     expect(nagFindings(stack)).toEqual([]);
+    for (const region of [REGION, 'us-east-1', 'cn-north-1']) {
+      const located = synthPipeline(SETTINGS, { bundling: false, env: { account: ACCOUNT, region } });
+      expect(nagFindings(located.stack), region).toEqual([]);
+    }
   });
 
   it('needs a CodeCommit repository', () => {
