@@ -14,7 +14,9 @@ import {
   graphNodes,
   nodeCounts,
   pullRequestSections,
+  pullRequestVerdict,
   snapshotLine,
+  VERDICT_ICON,
 } from './common.ts';
 import { escapeMarkdown, markdownCode, showControls } from './escape.ts';
 import type { ReportContext } from './json.ts';
@@ -81,10 +83,13 @@ export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): strin
 function pullRequestLines(plan: Plan, limit: number): string[] {
   const part = plan.pullRequest;
   if (!part) return [];
-  const what = part.effectiveChanges.length + part.changes.length + part.violations.length;
+  const { headline, reasons } = pullRequestVerdict(part);
   return [
-    `## ${what === 0 ? '⚪' : '🔀'} AI services opt-out: ${escapeMarkdown(part.summary)}`,
+    `## ${VERDICT_ICON[part.verdict]} AI services opt-out: ${escapeMarkdown(part.summary)}`,
     '',
+    `**${escapeMarkdown(headline)}**`,
+    '',
+    ...(reasons.length > 0 ? [...reasons.map((reason) => `- ${escapeMarkdown(reason)}`), ''] : []),
     `Compared with the desired state at the base (${markdownCode(part.baseConfig)}), on the same organization: drift that was there before is not counted here.`,
     '',
     ...changeTable(part.changes, 'Policy changes this pull request makes'),

@@ -10,6 +10,7 @@ import {
   type FidelitySection,
   fidelitySection,
   pullRequestSections,
+  pullRequestVerdict,
   snapshotLine,
 } from './common.ts';
 import { escapeText } from './escape.ts';
@@ -62,8 +63,11 @@ export function renderText(plan: Plan, options: TextOptions = {}): string {
 function pullRequestLines(plan: Plan, limit: number, paint: Paint): string[] {
   const part = plan.pullRequest;
   if (!part) return [];
+  const { headline, reasons } = pullRequestVerdict(part);
   return [
     paint('bold', escapeText(`Pull request (against ${part.baseConfig}): ${part.summary}`)),
+    paint(part.verdict === 'pass' ? 'green' : part.verdict === 'review' ? 'yellow' : 'red', headline),
+    ...reasons.map((reason) => `  - ${escapeText(reason)}`),
     '',
     ...changeLines(part.changes, paint, 'Policy changes this pull request makes'),
     '',
