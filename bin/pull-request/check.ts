@@ -116,7 +116,11 @@ async function runPlans(settings: CheckSettings, out: string, base: string | und
   return { outcome: outcomeOf(json.code, report), errors: json.stderr };
 }
 
-/** The comment, in comment.md (GitHub's step posts it), and on CodeCommit with the approval. */
+/**
+ * The comment, in comment.md (GitHub's step posts it), and on CodeCommit with the approval: a revoke
+ * before the comment (a comment that fails to post leaves no approval standing), an approval after it
+ * (an approval always has its comment).
+ */
 function publish(
   settings: CheckSettings,
   out: string,
@@ -133,8 +137,10 @@ function publish(
   const complete = pr as CodeCommitPullRequest;
   const cut = `${cutComment(body, CODECOMMIT_COMMENT_LIMIT, 'the build log and its report group')}\n<!-- ai-optout: ${outcome.verdict} -->\n`;
   writeFileSync(join(out, 'comment.codecommit.md'), cut);
+  const pass = outcome.verdict === 'pass';
+  const revoked = pass ? undefined : setApproval(complete, false);
   postComment(complete, join(out, 'comment.codecommit.md'), cut);
-  return [`approval: ${setApproval(complete, outcome.verdict === 'pass')}`];
+  return [`approval: ${revoked ?? setApproval(complete, true)}`];
 }
 
 /** Runs the check in `cwd` (the checkout under review); returns the exit code. */

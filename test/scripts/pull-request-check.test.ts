@@ -146,6 +146,12 @@ describe('the pull-request check: verdicts', () => {
     expect(comment).toContain(
       '**A person must review this pull request: the check does not approve it, because it:**\n\n- opts 4 accounts in to translate\n',
     );
+    // Revoked before the comment: a comment that failed to post would leave no approval standing
+    expect(calls.map((c) => c.split(' ')[1])).toEqual([
+      'get-file',
+      'update-pull-request-approval-state',
+      'post-comment-for-pull-request',
+    ]);
     expect(approval(calls)).toMatch(/--approval-state REVOKE$/);
     expect(calls.some((c) => c.includes('APPROVE'))).toBe(false);
   });
