@@ -9,9 +9,9 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { AssetHashType, DockerImage, aws_lambda as lambda } from 'aws-cdk-lib';
 import { PACKAGE_ROOT } from '../lambdas/adapters/package-root.ts';
+import { COMPILED } from './compiled.ts';
 
 /** Each function's asset name (its folder under dist/assets/) and its entry, relative to the package root. Add new functions here. */
 export const LAMBDA_ENTRIES = {
@@ -63,9 +63,6 @@ export const LAMBDA_BUILD_OPTIONS = {
   },
   logLevel: 'warning' as const,
 };
-
-/** Whether this module runs compiled (dist/lib/*.js), as it does in the installed package. */
-const COMPILED = fileURLToPath(import.meta.url).endsWith('.js');
 
 /** The function's code: the prebuilt asset when compiled, otherwise bundled from source at synth time. */
 export function lambdaCode(name: LambdaName): lambda.Code {

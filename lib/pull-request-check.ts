@@ -1,9 +1,10 @@
 /**
  * The pull-request check for a CodeCommit repository (docs/pull-requests.md): an EventBridge rule on
  * pull requests created or updated starts a CodeBuild project, which runs examples/codebuild/buildspec.yml
- * (ai-optout from this deployment's own source, plan against the published snapshot and the base,
- * PostCommentForPullRequest, UpdatePullRequestApprovalState). Least privilege: CodeCommit actions on that
- * repository only, the snapshots prefix, decrypt with the stack's key.
+ * (this deployment's ai-optout package, installed from its tarball with runtime dependencies only and run
+ * compiled; plan against the published snapshot and the base; PostCommentForPullRequest; an approval only
+ * when the check passes). Least privilege: CodeCommit actions on that repository only, the snapshots
+ * prefix, decrypt with the stack's key.
  *
  * The event (CodeCommit user guide, "Monitoring CodeCommit events in Amazon EventBridge", pull request
  * state change; the same `detail` fields as aws-cdk-lib's CodeCommit pull-request event): detail.event
@@ -14,33 +15,35 @@
  * (test/lib/pull-request-check.test.ts proves the grant with an IAM simulator fed by it).
  */
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import {
+  AssetHashType,
   aws_s3_assets as assets,
+  BundlingOutput,
   type CfnElement,
   aws_codebuild as codebuild,
   type aws_codecommit as codecommit,
+  DockerImage,
   Duration,
   aws_events as events,
-  IgnoreMode,
   aws_iam as iam,
   type aws_kms as kms,
   Stack,
   type aws_s3 as s3,
+  Token,
   aws_events_targets as targets,
   Validations,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { parse } from 'yaml';
+import { PACKAGE_ROOT } from '../lambdas/adapters/package-root.ts';
 import { LATEST_SNAPSHOT_KEY, SNAPSHOTS_PREFIX } from '../lambdas/domain/contract.ts';
 import { pinFeatureFlags } from './feature-flags.ts';
+import { packTool } from './pull-request-tool.ts';
 
-const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
-const BUILDSPEC = fileURLToPath(new URL('../examples/codebuild/buildspec.yml', import.meta.url));
-/** What running the CLI needs of this repository: the rest (tests, docs, cdk.out, node_modules) is left out. */
-const TOOL_FILES = ['package.json', 'package-lock.json', 'tsconfig.json', 'bin', 'lambdas', 'scripts'];
+const BUILDSPEC = join(PACKAGE_ROOT, 'examples/codebuild/buildspec.yml');
 const PULL_REQUEST_EVENTS = ['pullRequestCreated', 'pullRequestSourceBranchUpdated'];
-/** What the build does with the repository: read the base's file, comment, approve or revoke. */
+/** What the build does with the repository: read the base's file, comment, approve a pass or revoke. */
 export const PULL_REQUEST_ACTIONS = [
   'codecommit:GetFile',
   'codecommit:PostCommentForPullRequest',
@@ -72,12 +75,7 @@ export class PullRequestCheck extends Construct {
   constructor(scope: Construct, id: string, props: PullRequestCheckProps) {
     super(scope, id);
     pinFeatureFlags(this);
-    const tool = new assets.Asset(this, 'Tool', {
-      path: PROJECT_ROOT,
-      // Git's ignore rules: every top-level entry (dot files too) but the tool's files and folders.
-      ignoreMode: IgnoreMode.GIT,
-      exclude: ['/*', ...TOOL_FILES.map((path) => `!/${path}`)],
-    });
+    const tool = toolAsset(this);
     this.project = new codebuild.Project(this, 'Project', {
       description: `ai-optout: checks pull requests of ${props.repository.repositoryName}`,
       source: codebuild.Source.codeCommit({ repository: props.repository, cloneDepth: 1 }),
@@ -130,8 +128,11 @@ export class PullRequestCheck extends Construct {
     const role = this.project.role as iam.Role;
     const bucketId = stack.getLogicalId(bucket.node.defaultChild as CfnElement);
     const projectId = stack.getLogicalId(this.project.node.defaultChild as CfnElement);
-    const prefix = 'arn:<AWS::Partition>';
-    const account = '<AWS::Region>:<AWS::AccountId>';
+    // As cdk-nag prints an ARN: an environment-agnostic stack's pseudo parameters as <AWS::Region>, a
+    // stack with its account and region (the cdk CLI always sets a region) as the values themselves.
+    const part = (value: string, pseudo: string) => (Token.isUnresolved(value) ? `<AWS::${pseudo}>` : value);
+    const prefix = `arn:${part(stack.partition, 'Partition')}`;
+    const account = `${part(stack.region, 'Region')}:${part(stack.account, 'AccountId')}`;
     const acknowledgements: [string[], string][] = [
       [
         [`Resource::<${bucketId}.Arn>/${SNAPSHOTS_PREFIX}*`],
@@ -158,6 +159,28 @@ export class PullRequestCheck extends Construct {
       for (const finding of findings)
         Validations.of(role).acknowledge({ id: `AwsSolutions-IAM5[${finding}]`, reason });
   }
+}
+
+/**
+ * The secondary source `tool`: a zip holding ai-optout.tgz (lib/pull-request-tool.ts), made when CDK
+ * stages the asset, locally (never in Docker); its hash is that of the tarball.
+ */
+function toolAsset(scope: Construct): assets.Asset {
+  return new assets.Asset(scope, 'Tool', {
+    path: join(PACKAGE_ROOT, 'bin'),
+    assetHashType: AssetHashType.OUTPUT,
+    bundling: {
+      // Required by the type; never pulled: local bundling below either succeeds or throws.
+      image: DockerImage.fromRegistry('public.ecr.aws/docker/library/node:24'),
+      outputType: BundlingOutput.NOT_ARCHIVED,
+      local: {
+        tryBundle(outputDir: string): boolean {
+          packTool(outputDir);
+          return true;
+        },
+      },
+    },
+  });
 }
 
 /** StartBuild's input: the pull request's source commit, and what the script needs of the event. */

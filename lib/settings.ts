@@ -20,7 +20,7 @@ import {
   lzaPrefixProblem,
   normalizeLzaPrefix,
 } from './lza-names.ts';
-import { isGithubRepository } from './snapshot-readers.ts';
+import { githubRepositoryProblem } from './snapshot-readers.ts';
 import { MAX_QUALIFIER_LENGTH, stackNames } from './stack-names.ts';
 
 const CONFIG_SOURCES = ['bundled', 'lza-s3', 'codecommit', 'codeconnections'] as const;
@@ -112,7 +112,10 @@ const SettingsSchema = z.strictObject({
   /** A GitHub repository (owner/name, or owner@id/name@id) whose pull-request workflows get a snapshot-reading role. */
   githubRepository: z
     .string()
-    .refine(isGithubRepository, 'expected owner/name, or owner@owner-id/name@repository-id (both ids)')
+    .superRefine((value, context) => {
+      const problem = githubRepositoryProblem(value);
+      if (problem) context.addIssue({ code: 'custom', message: problem });
+    })
     .optional(),
   /** codecommit: check every pull request of the CodeCommit repository (repositoryName) with a CodeBuild project (lib/pull-request-check.ts). */
   pullRequestChecks: z.enum(['codecommit']).optional(),

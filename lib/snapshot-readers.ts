@@ -9,8 +9,13 @@
  * https://docs.github.com/en/actions/how-tos/secure-your-work/security-harden-deployments/oidc-in-aws):
  * the issuer is token.actions.githubusercontent.com, the audience of aws-actions/configure-aws-credentials
  * is sts.amazonaws.com, and a pull_request job with no environment has the subject
- * `repo:OWNER/REPO:pull_request`; repositories created after 2026-07-15 use the immutable
- * `repo:OWNER@OWNER-ID/REPO@REPO-ID:pull_request` instead.
+ * `repo:OWNER/REPO:pull_request`; repositories created (or renamed) after 2026-07-15, and those whose
+ * admins opt in, use the immutable `repo:OWNER@OWNER-ID/REPO@REPO-ID:pull_request` instead (GitHub's
+ * "Immutable subject claims", https://github.blog/changelog/2026-04-23-immutable-subject-claims-for-github-actions-oidc-tokens/).
+ *
+ * The trust names one subject exactly (StringEquals): IAM's `*` also matches `/`, `:` and `@`, so a
+ * wildcard in `sub` would let another repository's workflow, with a subject template of its own, read
+ * the snapshot.
  */
 import { Aws, aws_iam as iam, type aws_kms as kms, Stack, type aws_s3 as s3, Validations } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
@@ -30,32 +35,36 @@ function snapshotObjectsContext(bucketName: string): string {
 }
 const GITHUB_OIDC_AUDIENCE = 'sts.amazonaws.com';
 
-/** `owner/name` (GitHub's names: letters, digits, `-`; and `.`, `_` in repository names). */
-const CLASSIC_REPOSITORY = /^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/;
-/** With GitHub's ids, as in the immutable subject: `owner@123/name@456`. */
-const REPOSITORY_WITH_IDS = /^[A-Za-z0-9-]+@\d+\/[A-Za-z0-9._-]+@\d+$/;
+/** GitHub's owner names: letters, digits and `-`; repository names also `.` and `_`. */
+const OWNER = '[A-Za-z0-9-]+';
+const NAME = '[A-Za-z0-9._-]+';
+/** `owner/name`: the classic subject. */
+const CLASSIC_REPOSITORY = new RegExp(`^${OWNER}/${NAME}$`);
+/** With GitHub's numeric ids, as in the immutable subject: `owner@123/name@456`. */
+const REPOSITORY_WITH_IDS = new RegExp(`^${OWNER}@\\d+/${NAME}@\\d+$`);
 
-export function isGithubRepository(value: string): boolean {
-  return CLASSIC_REPOSITORY.test(value) || REPOSITORY_WITH_IDS.test(value);
+/**
+ * Why the role could not trust exactly this repository's pull-request jobs, in a sentence, or undefined
+ * when it can: `owner/name` (the classic subject) or `owner@id/name@id` (the immutable one).
+ */
+export function githubRepositoryProblem(value: string): string | undefined {
+  if (CLASSIC_REPOSITORY.test(value) || REPOSITORY_WITH_IDS.test(value)) return undefined;
+  if (/[*?]/.test(value))
+    return `${value} holds a wildcard, and the role trusts one repository exactly: name it as owner/name, or owner@owner-id/name@repository-id`;
+  if (new RegExp(`^${OWNER}(@\\d+)?/${NAME}(@\\d+)?$`).test(value))
+    return `${value} gives one GitHub id of two: give both, owner@owner-id/name@repository-id (GitHub's immutable subject), or neither, owner/name (the classic subject)`;
+  return `${value} is not owner/name or owner@owner-id/name@repository-id (GitHub's names: letters, digits, - and, in repository names, . and _)`;
 }
 
 /**
- * The OIDC subjects of the repository's pull-request jobs. With ids, exactly the immutable subject.
- * Without, the classic subject and the immutable one with any ids: owner and repository names cannot
- * hold `@` or `/`, so the wildcard only stands for the ids (it trusts a later owner of the same names,
- * which the ids would not: give them to pin the repository).
+ * The one OIDC subject of the repository's pull-request jobs: with ids, the immutable subject; without,
+ * the classic one. There is no wildcard to stand for the ids: a repository that uses the immutable
+ * subject must be given with its ids.
  */
-export function pullRequestSubjects(repository: string): { exact: boolean; subjects: string[] } {
-  if (REPOSITORY_WITH_IDS.test(repository))
-    return { exact: true, subjects: [`repo:${repository}:pull_request`] };
-  if (!CLASSIC_REPOSITORY.test(repository)) {
-    throw new Error(`githubRepository ${repository} is not owner/name (or owner@id/name@id)`);
-  }
-  const [owner, name] = repository.split('/');
-  return {
-    exact: false,
-    subjects: [`repo:${owner}/${name}:pull_request`, `repo:${owner}@*/${name}@*:pull_request`],
-  };
+export function pullRequestSubject(repository: string): string {
+  const problem = githubRepositoryProblem(repository);
+  if (problem) throw new Error(`githubRepository ${problem}`);
+  return `repo:${repository}:pull_request`;
 }
 
 export interface SnapshotReadersProps {
@@ -107,7 +116,7 @@ export class SnapshotReaders extends Construct {
   }
 
   private githubReadRole(repository: string, props: SnapshotReadersProps, objects: string): iam.Role {
-    const { subjects } = pullRequestSubjects(repository);
+    const subject = pullRequestSubject(repository);
     const providerArn = props.createGithubOidcProvider
       ? new iam.OidcProviderNative(this, 'GitHubOidc', {
           url: `https://${GITHUB_OIDC_ISSUER}`,
@@ -117,8 +126,10 @@ export class SnapshotReaders extends Construct {
     const role = new iam.Role(this, 'GitHubPullRequestRole', {
       description: `ai-optout: reads the published organization snapshot, for pull-request workflows of ${repository}`,
       assumedBy: new iam.WebIdentityPrincipal(providerArn, {
-        StringEquals: { [`${GITHUB_OIDC_ISSUER}:aud`]: GITHUB_OIDC_AUDIENCE },
-        StringLike: { [`${GITHUB_OIDC_ISSUER}:sub`]: subjects },
+        StringEquals: {
+          [`${GITHUB_OIDC_ISSUER}:aud`]: GITHUB_OIDC_AUDIENCE,
+          [`${GITHUB_OIDC_ISSUER}:sub`]: subject,
+        },
       }),
     });
     role.addToPolicy(

@@ -4,7 +4,9 @@
  *   declarations, compiled by tsc (tsconfig.build.json);
  * - the command line: dist/cli/run.js, bundled by esbuild with its dependencies so that it starts
  *   without resolving hundreds of modules; the AWS SDK stays outside the bundle (a dependency) and is
- *   loaded only by the commands that call AWS, as in the source;
+ *   loaded only by the commands that call AWS, as in the source; beside it the pull-request check
+ *   (dist/cli/pull-request-check.js) and its GitHub comment step (dist/cli/github-comment.js), which
+ *   run compiled where a pull request is checked (lib/cli-bundle.ts);
  * - the Lambda code: dist/assets/<name>/index.mjs for every function (scripts/build-lambda.ts).
  */
 import { execFileSync } from 'node:child_process';
@@ -13,11 +15,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { PACKAGE_ROOT } from '../lambdas/adapters/package-root.ts';
+import { CLI_BUILD_OPTIONS, CLI_DIST, cliEntryPoints } from '../lib/cli-bundle.ts';
 import { buildPrebuiltAssets } from './build-lambda.ts';
 
 const DIST = join(PACKAGE_ROOT, 'dist');
-export const CLI_ENTRY = join(PACKAGE_ROOT, 'bin/cli/run.ts');
-export const CLI_OUTDIR = join(DIST, 'cli');
+export const CLI_OUTDIR = join(PACKAGE_ROOT, CLI_DIST);
 
 /** tsc, then the declarations' relative `.ts` specifiers made `.js` (tsc rewrites them in JavaScript only). */
 function compileLibrary(): void {
@@ -34,28 +36,9 @@ function compileLibrary(): void {
   }
 }
 
-/** The CLI bundle: ESM for Node 20.19+, split so that what a command loads lazily stays in chunks of its own. */
+/** The CLI bundle (lib/cli-bundle.ts): the command, the pull-request check and its comment step. */
 export async function buildCli(outdir = CLI_OUTDIR): Promise<void> {
-  await build({
-    entryPoints: [CLI_ENTRY],
-    outdir,
-    bundle: true,
-    splitting: true,
-    platform: 'node',
-    target: 'node20.19',
-    format: 'esm',
-    // Whitespace and syntax only: names stay readable in the stack traces --debug prints.
-    minifyWhitespace: true,
-    minifySyntax: true,
-    legalComments: 'none',
-    mainFields: ['module', 'main'],
-    external: ['@aws-sdk/*', '@smithy/*'],
-    // Bundled CommonJS dependencies (commander) call require() for Node's own modules.
-    banner: {
-      js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
-    },
-    logLevel: 'warning',
-  });
+  await build({ ...CLI_BUILD_OPTIONS, entryPoints: cliEntryPoints(PACKAGE_ROOT), outdir });
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

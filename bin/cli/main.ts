@@ -5,6 +5,7 @@
  */
 import { CommanderError } from '@commander-js/extra-typings';
 import { describeError, EXIT_OK, exitCodeFor } from '../../lambdas/domain/errors.ts';
+import { escapeTextLines } from '../../lambdas/domain/report/escape.ts';
 import { addApplyCommand } from './commands/apply.ts';
 import { addDemoCommand } from './commands/demo.ts';
 import { addPlanCommand } from './commands/plan.ts';
@@ -52,7 +53,8 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo): Prom
     // Commander has printed its own errors; ours (a flag value the CLI checks itself) are printed here.
     if (error instanceof CommanderError && error.code !== FLAG_ERROR)
       return COMMANDER_SUCCESS.has(error.code) ? EXIT_OK : exitCodeFor(error);
-    io.stderr(`error: ${describeError(error)}\n`);
+    // Errors quote names and values from files and the organization: their control characters are shown, not run.
+    io.stderr(`error: ${escapeTextLines(describeError(error))}\n`);
     const frames = program.opts().debug ? stackFrames(error) : undefined;
     if (frames) io.stderr(`${frames}\n`);
     return exitCodeFor(error);

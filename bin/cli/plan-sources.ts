@@ -9,6 +9,7 @@ import type { DesiredState } from '../../lambdas/domain/desired-state/types.ts';
 import { ConfigurationError } from '../../lambdas/domain/errors.ts';
 import type { OrgSnapshot } from '../../lambdas/domain/model.ts';
 import { snapshotVerification, type Verification } from '../../lambdas/domain/planner/fidelity.ts';
+import type { PullRequestPart } from '../../lambdas/domain/planner/schema.ts';
 import { type Plan, type PlanOptions, plan } from '../../lambdas/domain/planner.ts';
 import { pullRequestPart } from '../../lambdas/domain/pull-request.ts';
 import { isS3Url } from '../../lambdas/domain/s3-url.ts';
@@ -50,27 +51,49 @@ async function readOrganization(
   return { snapshot, verification: await askAws(snapshot, options) };
 }
 
-/** The base's plan on the same organization; a base that does not load or plan is named as the base. */
-async function planBase(
-  file: string,
-  flags: PlanSourceFlags,
-  snapshot: OrgSnapshot,
-  options: PlanOptions,
-): Promise<Plan> {
+/** A ConfigurationError of the base, named as the base's: the pull request cannot be compared with it. */
+function baseError(file: string, error: unknown): unknown {
+  if (!(error instanceof ConfigurationError)) return error;
+  return new ConfigurationError(
+    `--base-config ${file} (the desired state at the pull request's base) cannot be planned, so the pull request cannot be compared with it: ${error.message}`,
+    error.diagnostics,
+    { cause: error },
+  );
+}
+
+/** The base's desired state, or what went wrong reading it (thrown once the head has planned). */
+async function readBase(file: string, flags: PlanSourceFlags): Promise<DesiredState | { error: unknown }> {
   try {
-    const { state } = await readDesiredStateFile(file, { strict: flags.strict ?? false });
-    return plan(state, snapshot, options);
+    return (await readDesiredStateFile(file, { strict: flags.strict ?? false })).state;
   } catch (error) {
-    if (!(error instanceof ConfigurationError)) throw error;
-    throw new ConfigurationError(
-      `--base-config ${file} (the desired state at the pull request's base) cannot be planned, so the pull request cannot be compared with it: ${error.message}`,
-      error.diagnostics,
-      { cause: error },
-    );
+    return { error: baseError(file, error) };
   }
 }
 
-/** Plans the head (its configuration errors fail the command as they are), then adds the snapshot's age and the pull request's part. */
+/** The pull request's part of the head's plan: the base planned on the same organization, compared. */
+function pullRequestOf(
+  base: DesiredState | { error: unknown },
+  head: { state: DesiredState; plan: Plan },
+  file: string,
+  snapshot: OrgSnapshot,
+  options: PlanOptions,
+): PullRequestPart {
+  if ('error' in base) throw base.error;
+  let basePlan: Plan;
+  try {
+    basePlan = plan(base, snapshot, options);
+  } catch (error) {
+    throw baseError(file, error);
+  }
+  return pullRequestPart(basePlan, head.plan, file, { base, head: head.state });
+}
+
+/**
+ * Plans the head (its configuration errors fail the command as they are), then adds the snapshot's age
+ * and the pull request's part. With a base, the head is planned against the base's `expect` as well as
+ * its own (a pull request cannot loosen the guardrail that judges it); a base that cannot be read or
+ * planned fails the command once the head has planned, named as the base.
+ */
 export async function planForReview(
   io: CliIo,
   state: DesiredState,
@@ -80,26 +103,37 @@ export async function planForReview(
 ): Promise<{ plan: Plan; snapshot: OrgSnapshot }> {
   const { snapshot, verification } = await readOrganization(io, flags, stop);
   const confirmed = { ...options, verification };
-  let result = plan(state, snapshot, confirmed);
-  if (flags.snapshot) {
-    const limit = flags.maxSnapshotAge
-      ? { ...flags.maxSnapshotAge, strict: true }
-      : {
-          text: DEFAULT_MAX_SNAPSHOT_AGE,
-          ms: parseDuration(DEFAULT_MAX_SNAPSHOT_AGE) as number,
-          strict: false,
-        };
-    const warning = checkSnapshotAge(snapshot, flags.snapshot, io.now(), limit);
-    result = {
-      ...result,
-      snapshot: { capturedAt: snapshot.capturedAt, source: flags.snapshot },
-      warnings: warning ? [warning, ...result.warnings] : result.warnings,
-    };
-  }
-  if (flags.baseConfig) {
+  const base = flags.baseConfig ? await readBase(flags.baseConfig, flags) : undefined;
+  const baseExpect = base && !('error' in base) ? base.expect : undefined;
+  let result = plan(state, snapshot, baseExpect ? { ...confirmed, baseExpect } : confirmed);
+  if (base && flags.baseConfig) {
     // The base is planned with the same answers from AWS: both plans start from today's organization.
-    const base = await planBase(flags.baseConfig, flags, snapshot, confirmed);
-    result = { ...result, pullRequest: pullRequestPart(base, result, flags.baseConfig) };
+    const pullRequest = pullRequestOf(base, { state, plan: result }, flags.baseConfig, snapshot, confirmed);
+    result = { ...result, pullRequest };
   }
+  if (flags.snapshot) result = withSnapshotAge(result, snapshot, flags.snapshot, flags, io.now());
   return { plan: result, snapshot };
+}
+
+/** The snapshot planned against, and a warning (or, with --max-snapshot-age, an error) when it is old. */
+function withSnapshotAge(
+  result: Plan,
+  snapshot: OrgSnapshot,
+  source: string,
+  flags: PlanSourceFlags,
+  now: Date,
+): Plan {
+  const limit = flags.maxSnapshotAge
+    ? { ...flags.maxSnapshotAge, strict: true }
+    : {
+        text: DEFAULT_MAX_SNAPSHOT_AGE,
+        ms: parseDuration(DEFAULT_MAX_SNAPSHOT_AGE) as number,
+        strict: false,
+      };
+  const warning = checkSnapshotAge(snapshot, source, now, limit);
+  return {
+    ...result,
+    snapshot: { capturedAt: snapshot.capturedAt, source },
+    warnings: warning ? [warning, ...result.warnings] : result.warnings,
+  };
 }

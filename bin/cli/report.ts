@@ -8,6 +8,7 @@ import { type Diagnostic, formatDiagnostic } from '../../lambdas/domain/diagnost
 import type { ConfigurationError } from '../../lambdas/domain/errors.ts';
 import type { OrgSnapshot } from '../../lambdas/domain/model.ts';
 import type { Plan } from '../../lambdas/domain/planner.ts';
+import { escapeText, escapeTextLines } from '../../lambdas/domain/report/escape.ts';
 import {
   diagnosticFindings,
   errorFindings,
@@ -34,12 +35,15 @@ export interface ReportOptions {
 }
 
 export function printDiagnostics(io: CliIo, diagnostics: readonly Diagnostic[]): void {
-  for (const diagnostic of diagnostics) io.stderr(`${formatDiagnostic(diagnostic)}\n`);
+  for (const diagnostic of diagnostics) io.stderr(`${escapeText(formatDiagnostic(diagnostic))}\n`);
 }
 
+/** One apply step for the terminal (policy names and paths come from the file and the organization). */
 export function describeStep(step: AppliedStep): string {
   const mark = step.outcome === 'done' ? '✓' : step.outcome === 'already-done' ? '=' : '·';
-  return `  ${mark} ${step.action} ${step.policy ?? ''}${step.targetPath ? ` → ${step.targetPath}` : ''}${step.outcome === 'done' ? '' : ` (${step.detail})`}`;
+  return escapeText(
+    `  ${mark} ${step.action} ${step.policy ?? ''}${step.targetPath ? ` → ${step.targetPath}` : ''}${step.outcome === 'done' ? '' : ` (${step.detail})`}`,
+  );
 }
 
 /** What the pull-request formats need besides the plan: the desired state, the organization, the file's warnings. */
@@ -139,6 +143,6 @@ export async function emitText(
 ): Promise<void> {
   if (out) {
     await writeOut(io, out, text);
-    io.stdout(`${summary}\nReport written to ${out}\n`);
+    io.stdout(`${escapeTextLines(summary)}\nReport written to ${out}\n`);
   } else io.stdout(text);
 }

@@ -8,16 +8,16 @@
  */
 
 import type { Mode, Verify } from './contract.ts';
-import type { DesiredState } from './desired-state/types.ts';
+import type { DesiredState, Expectation } from './desired-state/types.ts';
 import { EffectivePolicies } from './effective-policy.ts';
 import type { OrgSnapshot } from './model.ts';
 import { aiPolicyTypeStatus } from './model.ts';
 import { OrgTree } from './organization.ts';
 import { addConflictWarnings } from './planner/conflict-warnings.ts';
-import { checkDeclaredAgainstExpect } from './planner/declared-expect.ts';
+import { checkDeclaredAgainstExpect, declaredViolationsOf } from './planner/declared-expect.ts';
 import { planDeclaredPolicies } from './planner/declared-policies.ts';
 import { newDraft, throwIfProblems } from './planner/draft.ts';
-import { accountEffects } from './planner/effects.ts';
+import { accountEffects, type Guardrail } from './planner/effects.ts';
 import { exemptions } from './planner/exceptions.ts';
 import { currentAttachments, existingPolicies } from './planner/existing-policies.ts';
 import { accountsToAsk, confirmStates, stateGroups, type Verification } from './planner/fidelity.ts';
@@ -37,6 +37,12 @@ export interface PlanOptions {
   mode?: Mode;
   /** What AWS said about the effective policies (planner/fidelity.ts); the report's `fidelity` follows it. */
   verification?: Verification;
+  /**
+   * A pull request's base `expect` (`plan --base-config`): it judges this desired state too, so a pull
+   * request cannot remove or loosen a guardrail to pass it. Violations count against both; the declared
+   * policies' breaches of it are `baseExpectViolations`.
+   */
+  baseExpect?: Expectation;
 }
 
 /** Computes the plan. Throws ConfigurationError for problems the desired state must fix. */
@@ -50,6 +56,8 @@ export function plan(desired: DesiredState, snapshot: OrgSnapshot, options: Plan
   checkTargetLimit(draft, desired.file);
   const exempt = exemptions(draft, desired.expect);
   throwIfProblems(draft, desired.file, snapshot.organization.id);
+  const own: Guardrail[] = desired.expect ? [{ expectation: desired.expect, exempt }] : [];
+  const base = options.baseExpect && baseGuardrail(tree, options.baseExpect);
 
   const attachments = currentAttachments(existing, typeEnabled);
   const current = new EffectivePolicies(tree, attachments);
@@ -58,7 +66,7 @@ export function plan(desired: DesiredState, snapshot: OrgSnapshot, options: Plan
   const { verification } = options;
   const fidelity = verification && confirmStates({ tree, current, after, attachments }, verification);
   addConflictWarnings(draft, [current, after], fidelity?.settledConflicts ?? []);
-  const effects = accountEffects(tree, current, after, desired.expect, exempt);
+  const effects = accountEffects(tree, current, after, base ? [...own, base] : own);
   if (verification?.source === 'aws') addInvalidAccounts(tree, effects, verification.invalidAccounts);
 
   sortChanges(draft.changes);
@@ -80,7 +88,17 @@ export function plan(desired: DesiredState, snapshot: OrgSnapshot, options: Plan
     warnings: draft.warnings,
     nodes: nodeSummaries(tree, effects.nonCompliantByNode),
     ...(fidelity ? { fidelity } : {}),
+    ...(base ? { baseExpectViolations: declaredViolationsOf(draft, base) } : {}),
   };
+}
+
+/**
+ * The base's `expect` with its exemptions. Its exceptions are resolved on a draft of their own, whose
+ * problems are dropped: an exception whose target is gone exempts nothing, which can only add violations
+ * (the base's own plan reports the target).
+ */
+function baseGuardrail(tree: OrgTree, expectation: Expectation): Guardrail {
+  return { expectation, exempt: exemptions(newDraft(tree), expectation) };
 }
 
 /**

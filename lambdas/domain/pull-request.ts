@@ -7,10 +7,24 @@
  * today's value; today's value is the `from` of whichever plan lists it. A setting neither plan lists
  * is today's value in both and the pull request does not change it; that is how drift that was already
  * there (both plans fix it the same way, or neither touches it) stays out.
+ *
+ * The verdict: `fail` when the pull request adds violations, of its own `expect` or of its base's (the
+ * head is planned with the base's `expect` too, so removing a guardrail does not pass it); `review` when
+ * it changes a guardrail or opens a service to an account (guardrail-changes.ts): the check never
+ * approves those, a person does; `pass` otherwise.
  */
 import { compareText } from './collections.ts';
+import type { DesiredState } from './desired-state/types.ts';
+import { guardrailChanges, opensService } from './guardrail-changes.ts';
 import type { ResolvedSetting } from './model.ts';
-import type { Change, EffectiveChange, Plan, PullRequestPart, Violation } from './planner/schema.ts';
+import type {
+  Change,
+  EffectiveChange,
+  Plan,
+  PullRequestPart,
+  PullRequestVerdict,
+  Violation,
+} from './planner/schema.ts';
 import { plural } from './plural.ts';
 
 function changeKey(change: Change): string {
@@ -60,7 +74,7 @@ function effectPhrases(changes: readonly EffectiveChange[]): string[] {
   });
 }
 
-function summaryOf(part: Omit<PullRequestPart, 'summary' | 'baseConfig'>): string {
+function summaryOf(part: Pick<PullRequestPart, 'changes' | 'effectiveChanges' | 'violations'>): string {
   const phrases = effectPhrases(part.effectiveChanges);
   if (phrases.length === 0) phrases.push('changes no account’s effective settings');
   const extras = [plural(part.changes.length, 'policy change')];
@@ -68,14 +82,60 @@ function summaryOf(part: Omit<PullRequestPart, 'summary' | 'baseConfig'>): strin
   return `this pull request ${phrases.join(', ')} (${extras.join(', ')})`;
 }
 
-/** The pull request's own part of `head`, measured against `base` (both planned on one snapshot). */
-export function pullRequestPart(base: Plan, head: Plan, baseConfig: string): PullRequestPart {
+/**
+ * The violations the pull request adds: the head's that the base does not have (the head is planned
+ * against both files' `expect`), then the breaches of the base's `expect` that the head's own policies
+ * would make once applied.
+ */
+function addedViolations(base: Plan, head: Plan): Violation[] {
+  const before = new Set(base.violations.map(settingKey));
+  const added = head.violations.filter((violation) => !before.has(settingKey(violation)));
+  const listed = new Set(added.map(settingKey));
+  const declared = (head.baseExpectViolations ?? []).filter((v) => !listed.has(settingKey(v)));
+  return [...added, ...declared];
+}
+
+/** Why a person must review the pull request (empty: the check may approve it). */
+function reviewReasons(
+  effectiveChanges: readonly EffectiveChange[],
+  desired: { base: DesiredState; head: DesiredState } | undefined,
+): string[] {
+  const configuration = desired
+    ? guardrailChanges(desired.base, desired.head)
+    : [
+        'the desired states were not given, so changes to expect, lock, unmanaged and mode cannot be ruled out',
+      ];
+  return [...configuration, ...effectPhrases(effectiveChanges.filter(opensService))];
+}
+
+function verdictOf(violations: readonly Violation[], reasons: readonly string[]): PullRequestVerdict {
+  if (violations.length > 0) return 'fail';
+  return reasons.length > 0 ? 'review' : 'pass';
+}
+
+/**
+ * The pull request's own part of `head`, measured against `base` (both planned on one snapshot, the head
+ * with the base's `expect`: PlanOptions.baseExpect), with its verdict. `desired` (the two files) lets the
+ * verdict see changes to `expect`, `lock`, `unmanaged` and `mode`; without it the verdict is at best `review`.
+ */
+export function pullRequestPart(
+  base: Plan,
+  head: Plan,
+  baseConfig: string,
+  desired?: { base: DesiredState; head: DesiredState },
+): PullRequestPart {
   const baseChanges = new Set(base.changes.map(changeKey));
-  const baseViolations = new Set(base.violations.map(settingKey));
   const part = {
     changes: head.changes.filter((change) => !baseChanges.has(changeKey(change))),
     effectiveChanges: effectiveDifference(base, head),
-    violations: head.violations.filter((violation: Violation) => !baseViolations.has(settingKey(violation))),
+    violations: addedViolations(base, head),
   };
-  return { summary: summaryOf(part), baseConfig, ...part };
+  const humanReview = reviewReasons(part.effectiveChanges, desired);
+  return {
+    summary: summaryOf(part),
+    baseConfig,
+    verdict: verdictOf(part.violations, humanReview),
+    humanReview,
+    ...part,
+  };
 }

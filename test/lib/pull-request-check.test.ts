@@ -4,9 +4,15 @@
  * its JUnit report), this deployment's ai-optout as the `tool` source, and a role whose CodeCommit
  * actions act on that repository only, proven with the IAM simulator fed by AWS's authorization data.
  */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { PACKAGE_ROOT } from '../../lambdas/adapters/package-root.ts';
 import { PULL_REQUEST_ACTIONS } from '../../lib/pull-request-check.ts';
+import { packTool, TOOL_TARBALL } from '../../lib/pull-request-tool.ts';
 import { SettingsError, validateSettings } from '../../lib/settings.ts';
 import { decide } from './iam/simulate.ts';
 import { identityPoliciesOf } from './iam/template-policies.ts';
@@ -16,6 +22,7 @@ const SETTINGS = { configSource: 'codecommit', pullRequestChecks: 'codecommit' }
 const ACCOUNT = '111122223333';
 const REGION = 'eu-west-1';
 const REPO_ARN = `arn:aws:codecommit:${REGION}:${ACCOUNT}:aws-accelerator-config`;
+const BUILDSPEC = join(PACKAGE_ROOT, 'examples/codebuild/buildspec.yml');
 
 describe('PullRequestCheck', () => {
   const { template, stack } = synthPipeline(SETTINGS, { bundling: false });
@@ -57,8 +64,17 @@ describe('PullRequestCheck', () => {
 
   it('runs the example buildspec (JUnit report group included) with this deployment as the tool source', () => {
     const spec = parse(project.Source.BuildSpec);
+    expect(spec).toEqual({ ...parse(readFileSync(BUILDSPEC, 'utf8')), artifacts: undefined });
+    // The tool's tarball installed with runtime dependencies only, outside the checkout; the check run compiled
+    expect(spec.env.variables).toEqual({ AI_OPTOUT_TOOL: '/tmp/ai-optout-tool' });
+    expect(spec.phases.install.commands.join('\n')).toContain(
+      'npm install --omit=dev --ignore-scripts --no-audit --no-fund --no-package-lock "$AI_OPTOUT_TARBALL"',
+    );
+    expect(spec.phases.install.commands[0]).toBe(
+      'export AI_OPTOUT_TARBALL="$CODEBUILD_SRC_DIR_tool/ai-optout.tgz"',
+    );
     expect(spec.phases.build.commands).toEqual([
-      'bash "$CODEBUILD_SRC_DIR_tool/scripts/pull-request-check.sh"',
+      'cd "$CODEBUILD_SRC_DIR" && node "$AI_OPTOUT_TOOL/node_modules/ai-optout/dist/cli/pull-request-check.js"',
     ]);
     expect(spec.reports['ai-optout']).toEqual({
       files: ['ai-optout.xml'],
@@ -108,8 +124,34 @@ describe('PullRequestCheck', () => {
     }
   });
 
-  it('has no unacknowledged cdk-nag finding', () => {
+  it('has no unacknowledged cdk-nag finding, environment-agnostic or with an account and region', () => {
     expect(nagFindings(stack)).toEqual([]);
+    for (const region of [REGION, 'us-east-1', 'cn-north-1']) {
+      const located = synthPipeline(SETTINGS, { bundling: false, env: { account: ACCOUNT, region } });
+      expect(nagFindings(located.stack), region).toEqual([]);
+    }
+  });
+
+  it('its tool, staged from this repository, is the package as npm packs it, with the compiled check and no source', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ai-optout-tool-'));
+    try {
+      packTool(dir);
+      const files = execFileSync('tar', ['-tzf', join(dir, TOOL_TARBALL)], { encoding: 'utf8' })
+        .trim()
+        .split('\n');
+      expect(files).toEqual(
+        expect.arrayContaining([
+          'package/package.json',
+          'package/bin/ai-optout.mjs',
+          'package/dist/cli/run.js',
+          'package/dist/cli/pull-request-check.js',
+          'package/dist/cli/github-comment.js',
+        ]),
+      );
+      expect(files.filter((f) => /\.ts$|tsconfig|node_modules/.test(f))).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('needs a CodeCommit repository', () => {

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { SNAPSHOT_HISTORY_PREFIX, SNAPSHOTS_PREFIX } from '../../lambdas/domain/contract.ts';
 import { resolveSettings, SettingsError, validateSettings } from '../../lib/settings.ts';
-import { pullRequestSubjects } from '../../lib/snapshot-readers.ts';
+
 import { actionsOf, logicalIdOf, nagFindings, statementsOfRole, synthPipeline } from './synth.ts';
 
 const READER = 'arn:aws:iam::444455556666:role/reviewers';
@@ -83,11 +83,21 @@ describe('the published snapshot: lifecycle and readers', () => {
     expect(JSON.stringify(template.toJSON())).not.toContain('AssumeRoleWithWebIdentity');
   });
 
-  it("the GitHub role trusts only the repository's pull-request jobs, with GitHub's audience", () => {
-    const { template } = synthPipeline(WITH_READERS, WITHOUT_BUNDLE);
+  /** The trust statement of the GitHub role synthesized for `githubRepository`. */
+  function githubTrust(githubRepository: string, extra: Record<string, unknown> = {}) {
+    const { template } = synthPipeline({ githubRepository, ...extra }, WITHOUT_BUNDLE);
     const id = githubRoleId(template);
-    const trust = template.findResources('AWS::IAM::Role')[id]?.Properties.AssumeRolePolicyDocument.Statement;
-    expect(trust).toEqual([
+    return {
+      template,
+      id,
+      statement: template.findResources('AWS::IAM::Role')[id]?.Properties.AssumeRolePolicyDocument.Statement,
+    };
+  }
+
+  it("the GitHub role trusts only the repository's pull-request jobs, with GitHub's audience: the classic subject exactly", () => {
+    const { template, id, statement } = githubTrust('octo-org/octo-repo', WITH_READERS);
+
+    expect(statement).toEqual([
       {
         Effect: 'Allow',
         Action: 'sts:AssumeRoleWithWebIdentity',
@@ -106,12 +116,9 @@ describe('the published snapshot: lifecycle and readers', () => {
           },
         },
         Condition: {
-          StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com' },
-          StringLike: {
-            'token.actions.githubusercontent.com:sub': [
-              'repo:octo-org/octo-repo:pull_request',
-              'repo:octo-org@*/octo-repo@*:pull_request',
-            ],
+          StringEquals: {
+            'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com',
+            'token.actions.githubusercontent.com:sub': 'repo:octo-org/octo-repo:pull_request',
           },
         },
       },
@@ -126,20 +133,30 @@ describe('the published snapshot: lifecycle and readers', () => {
   });
 
   it('with GitHub ids, the immutable subject exactly; createGithubOidcProvider makes the provider', () => {
-    expect(pullRequestSubjects('octo-org@123/octo-repo@456')).toEqual({
-      exact: true,
-      subjects: ['repo:octo-org@123/octo-repo@456:pull_request'],
+    const { template, statement } = githubTrust('octo-org@123/octo-repo@456', {
+      createGithubOidcProvider: 'true',
     });
-    const { template } = synthPipeline(
-      { githubRepository: 'octo-org@123/octo-repo@456', createGithubOidcProvider: 'true' },
-      WITHOUT_BUNDLE,
-    );
+
+    expect(statement[0].Condition).toEqual({
+      StringEquals: {
+        'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com',
+        'token.actions.githubusercontent.com:sub': 'repo:octo-org@123/octo-repo@456:pull_request',
+      },
+    });
     expect(Object.values(template.findResources('AWS::IAM::OIDCProvider')).map((p) => p.Properties)).toEqual([
       { Url: 'https://token.actions.githubusercontent.com', ClientIdList: ['sts.amazonaws.com'] },
     ]);
   });
 
-  it('refuses a repository that is not owner/name, or gives one id only, and a reader that is not an IAM principal', () => {
+  it('no trust condition of any GitHub role holds an IAM wildcard', () => {
+    for (const repository of ['octo-org/octo-repo', 'octo-org@123/octo-repo@456']) {
+      const { statement } = githubTrust(repository);
+      expect(JSON.stringify(statement[0].Condition)).not.toMatch(/[*?]/);
+      expect(Object.keys(statement[0].Condition)).toEqual(['StringEquals']);
+    }
+  });
+
+  it('refuses, in one sentence, a repository it cannot trust exactly: one id of two, a wildcard, not owner/name; and a reader that is not an IAM principal', () => {
     const refused = (raw: Record<string, unknown>) => {
       try {
         validateSettings(raw);
@@ -149,8 +166,18 @@ describe('the published snapshot: lifecycle and readers', () => {
       }
       throw new Error('expected a SettingsError');
     };
-    expect(refused({ githubRepository: 'octo-repo' })).toMatch(/githubRepository: expected owner\/name/);
-    expect(refused({ githubRepository: 'octo-org@123/octo-repo' })).toMatch(/githubRepository: .*both ids/);
+    expect(refused({ githubRepository: 'octo-org@123/octo-repo' })).toBe(
+      "invalid deployment settings: githubRepository: octo-org@123/octo-repo gives one GitHub id of two: give both, owner@owner-id/name@repository-id (GitHub's immutable subject), or neither, owner/name (the classic subject)",
+    );
+    expect(refused({ githubRepository: 'octo-org/octo-repo@456' })).toMatch(/gives one GitHub id of two/);
+    expect(refused({ githubRepository: 'octo-org@*/octo-repo@*' })).toBe(
+      'invalid deployment settings: githubRepository: octo-org@*/octo-repo@* holds a wildcard, and the role trusts one repository exactly: name it as owner/name, or owner@owner-id/name@repository-id',
+    );
+    expect(refused({ githubRepository: 'octo-org/*' })).toMatch(/holds a wildcard/);
+    expect(refused({ githubRepository: 'octo-repo' })).toMatch(
+      /githubRepository: octo-repo is not owner\/name or owner@owner-id\/name@repository-id/,
+    );
+    expect(refused({ githubRepository: 'octo-org/x:ref:refs/heads/main' })).toMatch(/is not owner\/name/);
     expect(refused({ snapshotReaders: ['arn:aws:s3:::bucket'] })).toMatch(
       /snapshotReaders\.0: expected an IAM role, user or account-root ARN/,
     );

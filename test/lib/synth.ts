@@ -24,16 +24,22 @@ export interface Synthesized {
 
 const cache = new Map<string, Synthesized>();
 
-/** The pipeline stack for these settings (cached: synthesis bundles the Lambda, unless `bundling: false`). */
+/**
+ * The pipeline stack for these settings (cached: synthesis bundles the Lambda, unless `bundling: false`);
+ * environment-agnostic unless `env` gives the account and region (as the cdk CLI does).
+ */
 export function synthPipeline(
   raw: Record<string, unknown> = {},
-  options: { bundling?: boolean } = {},
+  options: { bundling?: boolean; env?: { account: string; region: string } } = {},
 ): Synthesized {
-  const key = JSON.stringify([raw, options.bundling ?? true]);
+  const key = JSON.stringify([raw, options.bundling ?? true, options.env ?? null]);
   const cached = cache.get(key);
   if (cached) return cached;
   const settings = validateSettings(raw);
-  const stack = new PostLzaPipelineStack(newApp(options), settings.stackName, { settings });
+  const stack = new PostLzaPipelineStack(newApp(options), settings.stackName, {
+    settings,
+    ...(options.env ? { env: options.env } : {}),
+  });
   const result = { stack, template: Template.fromStack(stack), settings };
   cache.set(key, result);
   return result;

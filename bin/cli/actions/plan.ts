@@ -5,6 +5,7 @@ import {
   EXIT_ERROR,
   exitCodeForVerdict,
 } from '../../../lambdas/domain/errors.ts';
+import { escapeTextLines } from '../../../lambdas/domain/report/escape.ts';
 import { nextSteps } from '../../../lambdas/domain/report/next-steps.ts';
 import type { PlanFlags } from '../commands/plan.ts';
 import { chooseConfig } from '../config-file.ts';
@@ -40,7 +41,7 @@ export async function plan(
     if (!(error instanceof ConfigurationError) || !isReviewFormat(options.format)) throw error;
     const text = renderFindings(options.format, config, { diagnostics: [], error });
     await emitText(text, error.message, options.out, io);
-    io.stderr(`error: ${describeError(error)}\n`);
+    io.stderr(`error: ${escapeTextLines(describeError(error))}\n`);
     setExit(EXIT_ERROR);
   }
 }

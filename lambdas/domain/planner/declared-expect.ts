@@ -1,8 +1,10 @@
 /**
  * The declared policies alone, on the real hierarchy, must satisfy the file's own `expect`: if they
- * do not, the file is wrong (a ConfigurationError), whatever the organization has today.
+ * do not, the file is wrong (a ConfigurationError), whatever the organization has today. For a pull
+ * request they must satisfy its base's `expect` too: where they do not, those are violations the pull
+ * request adds (a pull request cannot loosen the guardrail that judges it).
  */
-import { PairCache } from '../collections.ts';
+import { compareText, PairCache } from '../collections.ts';
 import type { DesiredPolicy, DesiredState, Expectation } from '../desired-state/types.ts';
 import type { Diagnostic } from '../diagnostics.ts';
 import { EffectivePolicies, type EffectiveState } from '../effective-policy.ts';
@@ -10,7 +12,9 @@ import { ConfigurationError } from '../errors.ts';
 import type { OrgNode } from '../organization.ts';
 import { plural } from '../plural.ts';
 import type { PlanDraft } from './draft.ts';
+import type { Guardrail } from './effects.ts';
 import { type Breach, breaches } from './expect.ts';
+import type { Violation } from './schema.ts';
 
 interface BreachGroup {
   breach: Breach;
@@ -30,6 +34,32 @@ export function checkDeclaredAgainstExpect(
   throw new ConfigurationError(
     `${desired.file}: the declared policies break the file's own expect block in organization ${organizationId}`,
     groups.map((group) => diagnostic(draft, expectation, group)),
+  );
+}
+
+/**
+ * The accounts the declared policies alone would leave in breach of `guardrail` (the base's `expect`),
+ * one violation per account and service, by path, account and service.
+ */
+export function declaredViolationsOf(draft: PlanDraft, guardrail: Guardrail): Violation[] {
+  const rows = breachesByCause(draft, guardrail.expectation, guardrail.exempt).flatMap(
+    ({ breach, accounts }) =>
+      accounts.map((account) => ({
+        accountId: account.id,
+        accountName: account.name,
+        path: account.path,
+        service: breach.service,
+        expected: 'optOut' as const,
+        actual: breach.actual,
+        cause: breach.cause,
+        causeDetail: `${breach.causeDetail}, once applied: the base's expect does not allow it`,
+      })),
+  );
+  return rows.sort(
+    (a, b) =>
+      compareText(a.path, b.path) ||
+      compareText(a.accountName, b.accountName) ||
+      compareText(a.service, b.service),
   );
 }
 

@@ -21,12 +21,21 @@ export interface AccountEffects {
 
 type SettingDiff = { service: string; from: ResolvedSetting; to: ResolvedSetting };
 
+/** An `expect` block and the services its exceptions exempt per node (planner/exceptions.ts). */
+export interface Guardrail {
+  expectation: Expectation;
+  exempt: ReadonlyMap<string, ReadonlySet<string>>;
+}
+
+/**
+ * Effective changes, and violations of every guardrail given (the file's `expect`, and for a pull request
+ * its base's too): a service breaks them if it breaks any one of them, and is listed once.
+ */
 export function accountEffects(
   tree: OrgTree,
   current: EffectivePolicies,
   after: EffectivePolicies,
-  expectation: Expectation | undefined,
-  exempt: ReadonlyMap<string, ReadonlySet<string>>,
+  guardrails: readonly Guardrail[],
 ): AccountEffects {
   const effects: AccountEffects = {
     effectiveChanges: [],
@@ -35,17 +44,22 @@ export function accountEffects(
     nonCompliantByNode: new Map(),
   };
   const diffCache = new PairCache<EffectiveState, EffectiveState, SettingDiff[]>();
-  const breachCache = new PairCache<EffectiveState, ReadonlySet<string>, Breach[]>();
+  const checks = guardrails.map((guardrail) => ({
+    ...guardrail,
+    cache: new PairCache<EffectiveState, ReadonlySet<string>, Breach[]>(),
+  }));
   for (const account of tree.accounts) {
     const where = { accountId: account.id, accountName: account.name, path: account.path };
     const before = current.stateOf(account.id);
     const afterState = after.stateOf(account.id);
     const diffs = diffCache.get(before, afterState, () => diffStates(before, afterState));
     for (const diff of diffs) effects.effectiveChanges.push({ ...where, ...diff });
-    const accountExempt = exempt.get(account.id) as ReadonlySet<string>;
-    const found = expectation
-      ? breachCache.get(before, accountExempt, () => breaches(tree, before, expectation, accountExempt))
-      : [];
+    const found = firstPerService(
+      checks.flatMap(({ expectation, exempt, cache }) => {
+        const accountExempt = exempt.get(account.id) as ReadonlySet<string>;
+        return cache.get(before, accountExempt, () => breaches(tree, before, expectation, accountExempt));
+      }),
+    );
     for (const breach of found) effects.violations.push({ ...where, expected: 'optOut', ...breach });
     if (diffs.length === 0 && found.length === 0) continue;
     effects.nonCompliant++;
@@ -53,6 +67,12 @@ export function accountEffects(
     effects.nonCompliantByNode.set(parent, (effects.nonCompliantByNode.get(parent) ?? 0) + 1);
   }
   return effects;
+}
+
+/** One breach per service: the same service can break both the file's and the base's `expect`. */
+function firstPerService(found: readonly Breach[]): Breach[] {
+  const seen = new Set<string>();
+  return found.filter((breach) => !seen.has(breach.service) && seen.add(breach.service));
 }
 
 /** Services whose resolved setting differs between two states, `default` first. */

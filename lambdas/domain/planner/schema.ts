@@ -186,11 +186,21 @@ export const PublishedPlanSchema = z.strictObject({
  * change goes from what the base would leave (after its apply) to what the head would, so drift that
  * both would fix, or both leave, is not in it.
  */
+export const PullRequestVerdictSchema = z.enum(['pass', 'review', 'fail']);
+export type PullRequestVerdict = z.output<typeof PullRequestVerdictSchema>;
+
 export const PullRequestSchema = z.strictObject({
   /** One line a reviewer reads first: `this pull request opts 4 accounts in to lex`. */
   summary: z.string().min(1),
   /** The desired-state file at the pull request's base. */
   baseConfig: z.string().min(1),
+  /**
+   * The check's verdict: `fail` (it adds violations of its own or its base's `expect`), `review` (a
+   * person must approve it: see `humanReview`), `pass` (the check may approve it).
+   */
+  verdict: PullRequestVerdictSchema,
+  /** Why a person must review it, one phrase each: `changes expect`, `opts 4 accounts in to lex`. */
+  humanReview: z.array(z.string()),
   changes: z.array(ChangeSchema),
   effectiveChanges: z.array(EffectiveChangeSchema),
   violations: z.array(ViolationSchema),
@@ -222,4 +232,9 @@ export interface Plan extends z.output<typeof PublishedPlanSchema> {
   pullRequest?: PullRequestPart;
   /** Set by the CLI for `plan --snapshot`: the snapshot planned against. */
   snapshot?: SnapshotInfo;
+  /**
+   * Planned with a pull request's base `expect` (PlanOptions.baseExpect): the accounts the declared
+   * policies alone would leave in breach of it once applied.
+   */
+  baseExpectViolations?: Violation[];
 }

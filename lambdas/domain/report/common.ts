@@ -8,6 +8,7 @@ import type {
   Fidelity,
   NodeSummary,
   Plan,
+  PullRequestPart,
   Violation,
 } from '../planner/schema.ts';
 import { plural } from '../plural.ts';
@@ -96,6 +97,31 @@ export function pullRequestSections(part: Pick<Plan, 'effectiveChanges' | 'viola
     },
   ];
 }
+
+/** The pull-request check's verdict in words, and the reasons a person must review it (text and markdown). */
+export function pullRequestVerdict(part: Pick<PullRequestPart, 'verdict' | 'humanReview' | 'violations'>): {
+  headline: string;
+  reasons: string[];
+} {
+  const reasons = part.humanReview.length > 0 ? part.humanReview : [];
+  if (part.verdict === 'fail')
+    return {
+      headline: `The check fails: the pull request adds ${plural(part.violations.length, 'violation')} of expect (its own, or its base's: a pull request cannot loosen the guardrail that judges it).${reasons.length > 0 ? ' A person must also review it, because it:' : ''}`,
+      reasons,
+    };
+  if (part.verdict === 'review')
+    return {
+      headline: 'A person must review this pull request: the check does not approve it, because it:',
+      reasons,
+    };
+  return {
+    headline: 'The check passes: the pull request adds no violation and changes no guardrail.',
+    reasons,
+  };
+}
+
+/** The icon of a pull request's verdict in the markdown headline. */
+export const VERDICT_ICON = { pass: '✅', review: '👀', fail: '❌' } as const;
 
 /** The snapshot line of the reports: where the organization came from and when it was captured. */
 export function snapshotLine(plan: Pick<Plan, 'snapshot'>): string | undefined {

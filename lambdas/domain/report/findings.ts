@@ -44,6 +44,11 @@ export const RULES: Readonly<Record<string, Rule>> = {
     name: 'PullRequestEffect',
     description: 'What this pull request itself changes in the organization, against its base.',
   },
+  'pull-request-review': {
+    name: 'PullRequestNeedsReview',
+    description:
+      'This pull request changes a guardrail (expect, lock, unmanaged, mode) or opens an AI service to accounts: a person must review it.',
+  },
   'configuration-error': {
     name: 'ConfigurationError',
     description: 'The desired state cannot be planned against this organization.',
@@ -113,16 +118,44 @@ export function planFindings(plan: Plan, state: DesiredState): Finding[] {
     location: top(state.file),
     key: `plan-warning/${w.code}/${w.policyId ?? ''}/${w.nodeId ?? ''}`,
   }));
-  const pullRequest: Finding[] = plan.pullRequest
-    ? [
-        {
-          rule: 'pull-request',
-          level: 'note',
-          message: plan.pullRequest.summary,
-          location: top(state.file),
-          key: 'pull-request',
-        },
-      ]
-    : [];
-  return [...violations, ...changes, ...warnings, ...pullRequest];
+  return [...violations, ...changes, ...warnings, ...pullRequestFindings(plan, state)];
+}
+
+/**
+ * The pull request's own findings: the violations it adds that today's organization does not have (its
+ * policies breaking the base's `expect` once applied), why a person must review it, and its summary.
+ */
+function pullRequestFindings(plan: Plan, state: DesiredState): Finding[] {
+  const part = plan.pullRequest;
+  if (!part) return [];
+  const today = new Set(plan.violations.map((v) => `${v.accountId}/${v.service}`));
+  const added: Finding[] = part.violations
+    .filter((v) => !today.has(`${v.accountId}/${v.service}`))
+    .map((v) => ({
+      rule: 'expect-violation',
+      level: 'error',
+      message: `${v.accountName} (${v.accountId}) in ${v.path}: ${v.service} would be ${v.actual}, expected ${v.expected} (${v.causeDetail})`,
+      location: state.expect?.location ?? top(state.file),
+      key: `expect-violation/${v.accountId}/${v.service}/after`,
+    }));
+  const review: Finding[] =
+    part.humanReview.length > 0
+      ? [
+          {
+            rule: 'pull-request-review',
+            level: 'warning',
+            message: `a person must review this pull request: it ${part.humanReview.join('; it ')}`,
+            location: top(state.file),
+            key: 'pull-request-review',
+          },
+        ]
+      : [];
+  const summary: Finding = {
+    rule: 'pull-request',
+    level: 'note',
+    message: part.summary,
+    location: top(state.file),
+    key: 'pull-request',
+  };
+  return [...added, ...review, summary];
 }

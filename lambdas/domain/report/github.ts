@@ -2,21 +2,14 @@
  * GitHub Actions workflow commands (`--format github`): one `::error`, `::warning` or `::notice` line
  * per finding, with `file`, `line`, `col` and a `title`, which GitHub shows as annotations on the pull
  * request (docs.github.com, "Workflow commands for GitHub Actions"). Values are escaped as the Actions
- * toolkit escapes them (actions/toolkit, packages/core/src/command.ts: escapeData and escapeProperty).
+ * toolkit escapes them, with control characters shown as escapes first (escape.ts).
  * GitHub shows at most 10 annotations of each kind per step, so errors come first; the summary ends it.
  */
+import { escapeWorkflowData as escapeData, escapeWorkflowProperty as escapeProperty } from './escape.ts';
 import type { Finding, FindingLevel } from './findings.ts';
 
 const COMMAND: Record<FindingLevel, string> = { error: 'error', warning: 'warning', note: 'notice' };
 const ORDER: readonly FindingLevel[] = ['error', 'warning', 'note'];
-
-function escapeData(text: string): string {
-  return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-}
-
-function escapeProperty(text: string): string {
-  return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
-}
 
 export function renderGithub(findings: readonly Finding[], summary?: string): string {
   const sorted = [...findings].sort((a, b) => ORDER.indexOf(a.level) - ORDER.indexOf(b.level));

@@ -15,35 +15,23 @@ import { formatDiagnostic } from '../diagnostics.ts';
 import type { OrgSnapshot } from '../model.ts';
 import { OrgTree } from '../organization.ts';
 import type { Plan } from '../planner/schema.ts';
+import { escapeXml as xml } from './escape.ts';
 
 interface Case {
   classname: string;
   name: string;
-  /** The failure's text, when the case fails. */
-  failure?: string | undefined;
-}
-
-/** XML text and attribute values: the five entities, and characters XML 1.0 cannot hold dropped. */
-function xml(text: string): string {
-  return (
-    text
-      // biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters XML 1.0 forbids
-      .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '')
-      .replace(/&/g, '&amp;')
-      .replace(/</g, '&lt;')
-      .replace(/>/g, '&gt;')
-      .replace(/"/g, '&quot;')
-      .replace(/'/g, '&apos;')
-  );
+  /** The case's failures, one a line, when it fails. */
+  failures?: string[] | undefined;
 }
 
 function suiteXml(name: string, cases: readonly Case[]): string {
-  const failures = cases.filter((c) => c.failure !== undefined).length;
+  const failures = cases.filter((c) => c.failures !== undefined).length;
   const body = cases.map((c) => {
     const open = `    <testcase classname="${xml(c.classname)}" name="${xml(c.name)}" time="0"`;
-    if (c.failure === undefined) return `${open}/>`;
-    const first = c.failure.split('\n')[0] as string;
-    return `${open}>\n      <failure message="${xml(first)}" type="${xml(name)}">${xml(c.failure)}</failure>\n    </testcase>`;
+    if (c.failures === undefined) return `${open}/>`;
+    // Each failure escaped on its own, so a line break in a name shows as `\n` and only ours break lines.
+    const lines = c.failures.map(xml);
+    return `${open}>\n      <failure message="${lines[0]}" type="${xml(name)}">${lines.join('\n')}</failure>\n    </testcase>`;
   });
   return [
     `  <testsuite name="${xml(name)}" tests="${cases.length}" failures="${failures}" errors="0" skipped="0" time="0">`,
@@ -54,7 +42,7 @@ function suiteXml(name: string, cases: readonly Case[]): string {
 
 function document(name: string, suites: readonly { name: string; cases: Case[] }[]): string {
   const tests = suites.reduce((n, s) => n + s.cases.length, 0);
-  const failures = suites.reduce((n, s) => n + s.cases.filter((c) => c.failure !== undefined).length, 0);
+  const failures = suites.reduce((n, s) => n + s.cases.filter((c) => c.failures !== undefined).length, 0);
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites name="${xml(name)}" tests="${tests}" failures="${failures}" errors="0" skipped="0" time="0">`,
@@ -81,7 +69,7 @@ export function renderJunitPlan(
   const caseOf = (account: (typeof accounts)[number], failures: string[]): Case => ({
     classname: account.path,
     name: `${account.name} (${account.id})`,
-    failure: failures.length > 0 ? failures.join('\n') : undefined,
+    failures: failures.length > 0 ? failures : undefined,
   });
   const desired = accounts.map((account) =>
     caseOf(
@@ -120,7 +108,7 @@ export function renderJunitDiagnostics(
   const errors = diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic);
   const lines = message ? [message, ...errors] : errors;
   const cases: Case[] = [
-    { classname: 'ai-optout', name: file, failure: lines.length > 0 ? lines.join('\n') : undefined },
+    { classname: 'ai-optout', name: file, failures: lines.length > 0 ? lines : undefined },
   ];
   return document(`ai-optout ${command} ${file}`, [{ name: 'desired state', cases }]);
 }

@@ -14,8 +14,11 @@ import {
   graphNodes,
   nodeCounts,
   pullRequestSections,
+  pullRequestVerdict,
   snapshotLine,
+  VERDICT_ICON,
 } from './common.ts';
+import { escapeMarkdown, markdownCode, showControls } from './escape.ts';
 import type { ReportContext } from './json.ts';
 
 export interface MarkdownOptions {
@@ -26,17 +29,17 @@ export interface MarkdownOptions {
   context?: ReportContext;
 }
 
-/** Escapes text for a markdown table cell. */
-function cell(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\n/g, ' ');
-}
-
 function mermaidId(id: string): string {
   return `n_${id.replace(/[^A-Za-z0-9]/g, '_')}`;
 }
 
+/**
+ * A Mermaid node label inside `["…"]`: Mermaid's entity codes for what would end the label, start HTML
+ * or a markdown string, or close the code fence; control characters (a line break would start a Mermaid
+ * statement) shown as escapes.
+ */
 function mermaidLabel(text: string): string {
-  return text.replace(/"/g, '#quot;').replace(/[<>]/g, (c) => (c === '<' ? '#lt;' : '#gt;'));
+  return showControls(text).replace(/["<>`#]/g, (c) => `#${c.charCodeAt(0)};`);
 }
 
 export function renderMermaid(nodes: readonly NodeSummary[], maxNodes = 150): string {
@@ -80,11 +83,14 @@ export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): strin
 function pullRequestLines(plan: Plan, limit: number): string[] {
   const part = plan.pullRequest;
   if (!part) return [];
-  const what = part.effectiveChanges.length + part.changes.length + part.violations.length;
+  const { headline, reasons } = pullRequestVerdict(part);
   return [
-    `## ${what === 0 ? '⚪' : '🔀'} AI services opt-out: ${cell(part.summary)}`,
+    `## ${VERDICT_ICON[part.verdict]} AI services opt-out: ${escapeMarkdown(part.summary)}`,
     '',
-    `Compared with the desired state at the base (\`${cell(part.baseConfig)}\`), on the same organization: drift that was there before is not counted here.`,
+    `**${escapeMarkdown(headline)}**`,
+    '',
+    ...(reasons.length > 0 ? [...reasons.map((reason) => `- ${escapeMarkdown(reason)}`), ''] : []),
+    `Compared with the desired state at the base (${markdownCode(part.baseConfig)}), on the same organization: drift that was there before is not counted here.`,
     '',
     ...changeTable(part.changes, 'Policy changes this pull request makes'),
     ...pullRequestSections(part).flatMap((section) => sectionTable(section, limit)),
@@ -96,8 +102,8 @@ function pullRequestLines(plan: Plan, limit: number): string[] {
 function headerLines(plan: Plan, context: ReportContext = {}): string[] {
   const { organization: org, accounts } = plan;
   const meta = [
-    context.trigger ? `Triggered by ${cell(context.trigger)}` : undefined,
-    context.revision ? `configuration revision \`${cell(context.revision)}\`` : undefined,
+    context.trigger ? `Triggered by ${escapeMarkdown(context.trigger)}` : undefined,
+    context.revision ? `configuration revision ${markdownCode(context.revision)}` : undefined,
   ].filter(Boolean);
   const snapshot = snapshotLine(plan);
   const icon = plan.verdict === 'in-sync' ? '✅' : '❌';
@@ -106,13 +112,13 @@ function headerLines(plan: Plan, context: ReportContext = {}): string[] {
       ? `## ${icon} The whole organization: ${plan.verdict}`
       : `## ${icon} AI services opt-out: ${plan.verdict}`,
     '',
-    `**${cell(plan.summary)}**`,
+    `**${escapeMarkdown(plan.summary)}**`,
     '',
-    ...(snapshot ? [`_${cell(snapshot)}._`, ''] : []),
+    ...(snapshot ? [`_${escapeMarkdown(snapshot)}._`, ''] : []),
     ...(meta.length > 0 ? [`_${meta.join('; ')}_`, ''] : []),
     '| Organization | Root | Mode | Accounts | Compliant | Non-compliant |',
     '|---|---|---|---:|---:|---:|',
-    `| \`${org.id}\` | \`${org.rootId}\` | ${plan.mode} | ${accounts.total} | ${accounts.compliant} | ${accounts.nonCompliant} |`,
+    `| ${markdownCode(org.id)} | ${markdownCode(org.rootId)} | ${plan.mode} | ${accounts.total} | ${accounts.compliant} | ${accounts.nonCompliant} |`,
     '',
   ];
 }
@@ -120,7 +126,7 @@ function headerLines(plan: Plan, context: ReportContext = {}): string[] {
 function changeTable(changes: readonly Change[], title = 'Policy changes'): string[] {
   const rows = changes.map((change) => {
     const { symbol, subject, where } = changeColumns(change);
-    return `| \`${symbol}\` | ${change.action} | ${cell(subject)} | ${cell(where)} | ${cell(change.detail)} |`;
+    return `| \`${symbol}\` | ${change.action} | ${escapeMarkdown(subject)} | ${escapeMarkdown(where)} | ${escapeMarkdown(change.detail)} |`;
   });
   const table =
     rows.length === 0
@@ -135,8 +141,8 @@ function sectionTable(section: AccountSection, limit: number): string[] {
   const heading = [`### ${title} (${plural(groups.length, 'account')})`, ''];
   if (groups.length === 0) return [...heading, 'None.', ''];
   const rows = groups.slice(0, limit).map((group) => {
-    const settings = group.rows.map(cell).join('<br>');
-    return `| ${cell(group.path)} | ${cell(group.accountName)} (\`${group.accountId}\`) | ${settings} |`;
+    const settings = group.rows.map(escapeMarkdown).join('<br>');
+    return `| ${escapeMarkdown(group.path)} | ${escapeMarkdown(group.accountName)} (${markdownCode(group.accountId)}) | ${settings} |`;
   });
   const more =
     groups.length > limit
@@ -147,16 +153,21 @@ function sectionTable(section: AccountSection, limit: number): string[] {
 
 function warningList(warnings: readonly PlanWarning[]): string[] {
   if (warnings.length === 0) return [];
-  return [`### Warnings (${warnings.length})`, '', ...warnings.map((w) => `- ${cell(w.message)}`), ''];
+  return [
+    `### Warnings (${warnings.length})`,
+    '',
+    ...warnings.map((w) => `- ${escapeMarkdown(w.message)}`),
+    '',
+  ];
 }
 
 function fidelityMarkdown(section: FidelitySection): string[] {
-  const out = [`### ${section.title}`, '', cell(section.summary), ''];
+  const out = [`### ${section.title}`, '', escapeMarkdown(section.summary), ''];
   if (section.disagreements.length > 0) {
     out.push('| State | Differences | Computed | AWS |', '|---|---|---|---|');
     for (const d of section.disagreements) {
       out.push(
-        `| ${cell(d.heading)} | ${d.differences.map(cell).join('<br>')} | \`${cell(d.local)}\` | \`${cell(d.aws)}\` |`,
+        `| ${escapeMarkdown(d.heading)} | ${d.differences.map(escapeMarkdown).join('<br>')} | ${markdownCode(d.local)} | ${markdownCode(d.aws)} |`,
       );
     }
     out.push('');
@@ -165,10 +176,10 @@ function fidelityMarkdown(section: FidelitySection): string[] {
     out.push(
       'Same-node conflicts settled by AWS:',
       '',
-      ...section.settled.map((line) => `- ${cell(line)}`),
+      ...section.settled.map((line) => `- ${escapeMarkdown(line)}`),
       '',
     );
   }
-  if (section.left) out.push(cell(section.left), '');
+  if (section.left) out.push(escapeMarkdown(section.left), '');
   return out;
 }

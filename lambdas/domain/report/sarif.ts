@@ -6,6 +6,7 @@
  * one physical location with a repository-relative `uri` and a region, and `partialFingerprints` of our
  * own (upload-sarif adds its `primaryLocationLineHash`).
  */
+import { escapeSarif, showControls } from './escape.ts';
 import { type Finding, RULES, type Rule } from './findings.ts';
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -49,7 +50,7 @@ export function renderSarif(findings: readonly Finding[], options: SarifOptions)
       ruleId: finding.rule,
       ruleIndex: ruleIds.indexOf(finding.rule),
       level: finding.level,
-      message: { text: finding.message },
+      message: { text: escapeSarif(finding.message) },
       locations: [
         {
           physicalLocation: {
@@ -58,7 +59,7 @@ export function renderSarif(findings: readonly Finding[], options: SarifOptions)
           },
         },
       ],
-      partialFingerprints: { [FINGERPRINT]: finding.key },
+      partialFingerprints: { [FINGERPRINT]: showControls(finding.key) },
     };
   });
   const log = {

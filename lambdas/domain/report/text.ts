@@ -10,8 +10,10 @@ import {
   type FidelitySection,
   fidelitySection,
   pullRequestSections,
+  pullRequestVerdict,
   snapshotLine,
 } from './common.ts';
+import { escapeText } from './escape.ts';
 
 export interface TextOptions {
   color?: boolean;
@@ -25,6 +27,11 @@ const SYMBOL_COLOR = { '+': 'green', '~': 'yellow', '-': 'red', '!': 'red' } as 
 /** Wraps text in an ANSI style, or returns it as it is when color is off. */
 type Paint = (style: keyof typeof CODES, text: string) => string;
 
+/**
+ * Every line that holds a name from the organization, the desired state or a file goes through `t`
+ * (escape.ts) before it is painted, so a control or escape character in a name shows as an escape and
+ * never reaches the terminal; only `paint` adds escape sequences.
+ */
 export function renderText(plan: Plan, options: TextOptions = {}): string {
   const paint: Paint = (style, text) => (options.color ? `\u001b[${CODES[style]}m${text}\u001b[0m` : text);
   const limit = options.limit ?? DEFAULT_ROW_LIMIT;
@@ -34,9 +41,11 @@ export function renderText(plan: Plan, options: TextOptions = {}): string {
     ...pullRequestLines(plan, limit, paint),
     paint(
       'bold',
-      `AI services opt-out plan for ${organization.id} (root ${organization.rootId}), mode ${plan.mode}`,
+      escapeText(
+        `AI services opt-out plan for ${organization.id} (root ${organization.rootId}), mode ${plan.mode}`,
+      ),
     ),
-    ...(snapshot ? [snapshot] : []),
+    ...(snapshot ? [escapeText(snapshot)] : []),
     '',
     ...changeLines(plan.changes, paint),
     '',
@@ -45,7 +54,7 @@ export function renderText(plan: Plan, options: TextOptions = {}): string {
     '',
     ...(plan.fidelity ? fidelityLines(fidelitySection(plan.fidelity), paint) : []),
     ...warningLines(plan.warnings, paint),
-    paint(plan.verdict === 'in-sync' ? 'green' : 'red', plan.summary),
+    paint(plan.verdict === 'in-sync' ? 'green' : 'red', escapeText(plan.summary)),
   ];
   return `${out.join('\n')}\n`;
 }
@@ -54,8 +63,11 @@ export function renderText(plan: Plan, options: TextOptions = {}): string {
 function pullRequestLines(plan: Plan, limit: number, paint: Paint): string[] {
   const part = plan.pullRequest;
   if (!part) return [];
+  const { headline, reasons } = pullRequestVerdict(part);
   return [
-    paint('bold', `Pull request (against ${part.baseConfig}): ${part.summary}`),
+    paint('bold', escapeText(`Pull request (against ${part.baseConfig}): ${part.summary}`)),
+    paint(part.verdict === 'pass' ? 'green' : part.verdict === 'review' ? 'yellow' : 'red', headline),
+    ...reasons.map((reason) => `  - ${escapeText(reason)}`),
     '',
     ...changeLines(part.changes, paint, 'Policy changes this pull request makes'),
     '',
@@ -72,8 +84,8 @@ function changeLines(changes: readonly Change[], paint: Paint, title = 'Policy c
       const { symbol, subject, where } = changeColumns(change);
       const color = SYMBOL_COLOR[symbol as keyof typeof SYMBOL_COLOR];
       return [
-        `  ${paint(color, symbol)} ${change.action.padEnd(width)}  ${subject}${where ? ` → ${where}` : ''}`,
-        paint('dim', `      ${change.detail}`),
+        `  ${paint(color, symbol)} ${change.action.padEnd(width)}  ${escapeText(subject)}${where ? ` → ${escapeText(where)}` : ''}`,
+        paint('dim', `      ${escapeText(change.detail)}`),
       ];
     }),
   ];
@@ -86,10 +98,10 @@ function sectionLines(section: AccountSection, limit: number, paint: Paint): str
   const out = [`${title} (${plural(groups.length, 'account')}):`];
   let lastPath = '';
   for (const group of groups.slice(0, limit)) {
-    if (group.path !== lastPath) out.push(`  ${paint('cyan', group.path)}`);
+    if (group.path !== lastPath) out.push(`  ${paint('cyan', escapeText(group.path))}`);
     lastPath = group.path;
-    out.push(`    ${group.accountName} (${group.accountId})`);
-    for (const row of group.rows) out.push(`      ${row}`);
+    out.push(`    ${escapeText(group.accountName)} (${group.accountId})`);
+    for (const row of group.rows) out.push(`      ${escapeText(row)}`);
   }
   if (groups.length > limit)
     out.push(`  … and ${groups.length - limit} more accounts (--format json lists all)`);
@@ -97,7 +109,7 @@ function sectionLines(section: AccountSection, limit: number, paint: Paint): str
 }
 
 function nodeLines(nodes: readonly NodeSummary[], paint: Paint): string[] {
-  const width = Math.max(...nodes.map((n) => n.path.length));
+  const width = Math.max(...nodes.map((n) => escapeText(n.path).length));
   const rows = [...nodes]
     .sort((a, b) => compareText(a.path, b.path))
     .filter((node) => node.accounts > 0)
@@ -106,7 +118,7 @@ function nodeLines(nodes: readonly NodeSummary[], paint: Paint): string[] {
         node.nonCompliant === 0
           ? paint('green', 'all compliant')
           : paint('red', `${node.nonCompliant} non-compliant`);
-      return `  ${node.path.padEnd(width)}  ${plural(node.accounts, 'account').padStart(12)}  ${status}`;
+      return `  ${escapeText(node.path).padEnd(width)}  ${plural(node.accounts, 'account').padStart(12)}  ${status}`;
     });
   return ['Accounts by OU:', ...rows];
 }
@@ -115,21 +127,27 @@ function warningLines(warnings: readonly PlanWarning[], paint: Paint): string[] 
   if (warnings.length === 0) return [];
   return [
     `Warnings (${warnings.length}):`,
-    ...warnings.map((w) => `  ${paint('yellow', '!')} ${w.message}`),
+    ...warnings.map((w) => `  ${paint('yellow', '!')} ${escapeText(w.message)}`),
     '',
   ];
 }
 
 function fidelityLines(section: FidelitySection, paint: Paint): string[] {
-  const out = [`${section.title}: ${section.summary}`];
+  const out = [escapeText(`${section.title}: ${section.summary}`)];
   for (const d of section.disagreements) {
-    out.push(`  ${paint('red', '!')} ${d.heading}`);
-    for (const line of d.differences) out.push(`      ${line}`);
-    out.push(paint('dim', `      computed: ${d.local}`), paint('dim', `      AWS:      ${d.aws}`));
+    out.push(`  ${paint('red', '!')} ${escapeText(d.heading)}`);
+    for (const line of d.differences) out.push(`      ${escapeText(line)}`);
+    out.push(
+      paint('dim', `      computed: ${escapeText(d.local)}`),
+      paint('dim', `      AWS:      ${escapeText(d.aws)}`),
+    );
   }
   if (section.settled.length > 0) {
-    out.push('  Same-node conflicts settled by AWS:', ...section.settled.map((line) => `    ${line}`));
+    out.push(
+      '  Same-node conflicts settled by AWS:',
+      ...section.settled.map((line) => `    ${escapeText(line)}`),
+    );
   }
-  if (section.left) out.push(`  ${section.left}`);
+  if (section.left) out.push(`  ${escapeText(section.left)}`);
   return [...out, ''];
 }

@@ -242,7 +242,7 @@ describe('--format github', () => {
     expect(lines.at(-1)).toMatch(/^::notice title=ai-optout::drift: /);
   });
 
-  it('escapes as the Actions toolkit does: % CR LF in data, and : , in properties', () => {
+  it('escapes as the Actions toolkit does (% in data, and : , in properties), with control characters shown', () => {
     const text = renderGithub([
       {
         rule: 'r',
@@ -252,6 +252,6 @@ describe('--format github', () => {
         key: 'k',
       },
     ]);
-    expect(text).toBe('::warning file=a%2Cb%3Ac.yaml,line=2,col=3,title=ai-optout r::100%25 a%0D%0Ab\n');
+    expect(text).toBe('::warning file=a%2Cb%3Ac.yaml,line=2,col=3,title=ai-optout r::100%25 a\\r\\nb\n');
   });
 });

@@ -33,6 +33,11 @@ const HEAD = CONFIG.replace('      lex: optIn\n', '      lex: optIn\n      trans
   'services: [lex, rekognition]',
   'services: [lex, rekognition, translate]',
 );
+// A base that already allows translate in Sandbox (its expect), without the policy that opts it in.
+const HEAD_EXPECT_ONLY = CONFIG.replace(
+  'services: [lex, rekognition]',
+  'services: [lex, rekognition, translate]',
+);
 
 describe('plan --base-config', () => {
   it('adds the pull request part: only what the head changes, the base drift left out', async () => {
@@ -59,16 +64,83 @@ describe('plan --base-config', () => {
       'Root/Sandbox sandbox-alice translate optOut→optIn',
       'Root/Sandbox sandbox-bob translate optOut→optIn',
     ]);
-    expect(part?.violations).toEqual([]);
+    // The head writes its exception into expect too, but the base's expect judges it: four violations
+    expect(part?.violations.map((v) => `${v.accountName} ${v.service} ${v.actual}`)).toEqual([
+      'genai-prototypes translate optIn',
+      'ml-experiments translate optIn',
+      'sandbox-alice translate optIn',
+      'sandbox-bob translate optIn',
+    ]);
+    expect(part?.verdict).toBe('fail');
+    expect(part?.humanReview).toEqual(['changes expect', 'opts 4 accounts in to translate']);
     // The whole plan has more: the example organization's drift
     expect(report.effectiveChanges.length).toBeGreaterThan(part?.effectiveChanges.length ?? 0);
-    expect(part?.summary).toBe('this pull request opts 4 accounts in to translate (1 policy change)');
+    expect(part?.summary).toBe(
+      'this pull request opts 4 accounts in to translate (1 policy change, 4 new violations of expect)',
+    );
 
     const markdown = await cli([...args, '--format', 'markdown']);
-    expect(markdown.stdout.split('\n')[0]).toBe(`## 🔀 AI services opt-out: ${part?.summary}`);
+    expect(markdown.stdout.split('\n')[0]).toBe(`## ❌ AI services opt-out: ${part?.summary}`);
     expect(markdown.stdout).toContain(`_Snapshot ${SNAPSHOT}, captured at ${CAPTURED}._`);
     const text = await cli([...args, '--format', 'text']);
-    expect(text.stdout.split('\n')[0]).toBe(`Pull request (against ${base}): ${part?.summary}`);
+    expect(text.stdout.split('\n').slice(0, 2)).toEqual([
+      `Pull request (against ${base}): ${part?.summary}`,
+      "The check fails: the pull request adds 4 violations of expect (its own, or its base's: a pull request cannot loosen the guardrail that judges it). A person must also review it, because it:",
+    ]);
+  });
+
+  it('annotations carry what the pull request would break and why a person must review it', async () => {
+    const base = file('base.yaml', CONFIG);
+    const head = file('head.yaml', HEAD);
+    const args = [
+      'plan',
+      '--config',
+      head,
+      '--snapshot',
+      SNAPSHOT,
+      '--base-config',
+      base,
+      '--format',
+      'github',
+    ];
+
+    const lines = (await cli(args)).stdout.trimEnd().split('\n');
+
+    expect(lines.filter((l) => l.includes('translate would be optIn'))).toHaveLength(4);
+    expect(lines.find((l) => l.includes('sandbox-alice') && l.includes('translate'))).toMatch(
+      /^::error file=.*head\.yaml,line=\d+,col=\d+,title=ai-optout expect-violation::sandbox-alice \(561829304715\) in Root\/Sandbox: translate would be optIn, expected optOut \(ai-optout-sandbox-exception on Root\/Sandbox, once applied: the base's expect does not allow it\)$/,
+    );
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        /^::warning .*title=ai-optout pull-request-review::a person must review this pull request: it changes expect; it opts 4 accounts in to translate$/,
+      ),
+    );
+  });
+
+  it('an exception the base already allows needs a person (it opens a service), and does not fail', async () => {
+    const base = file('base-allows.yaml', HEAD_EXPECT_ONLY);
+    const head = file('head.yaml', HEAD);
+    const args = [
+      'plan',
+      '--config',
+      head,
+      '--snapshot',
+      SNAPSHOT,
+      '--base-config',
+      base,
+      '--format',
+      'json',
+    ];
+
+    const { code, stdout } = await cli(args);
+
+    expect(code).toBe(2);
+    const part = ReportSchema.parse(JSON.parse(stdout)).pullRequest;
+    expect(part).toMatchObject({
+      verdict: 'review',
+      humanReview: ['opts 4 accounts in to translate'],
+      violations: [],
+    });
   });
 
   it('a head whose own policies break expect still fails as a configuration error (exit 1)', async () => {

@@ -1,12 +1,14 @@
 /**
- * What a pull request itself changes: the head plan against the base plan on one organization. The
- * organization has drift of its own (an unmanaged policy opting the Dev accounts in to lex, which both
- * base and head detach), and the head adds an exception opting the Sandbox accounts in to lex.
+ * What a pull request itself changes: the head plan against the base plan on one organization, the head
+ * judged by the base's `expect` as well as its own. The organization has drift of its own (an unmanaged
+ * policy opting the Dev accounts in to lex, which both base and head detach), and the head adds an
+ * exception opting the Sandbox accounts in to lex. The verdict: fail when it adds violations (of either
+ * file's `expect`), review when a person must look (a guardrail changed, a service opened), else pass.
  */
 import { describe, expect, it } from 'vitest';
 import { loadDesiredState } from '../../../lambdas/domain/desired-state/loader.ts';
 import type { DesiredState } from '../../../lambdas/domain/desired-state/types.ts';
-import { plan } from '../../../lambdas/domain/planner.ts';
+import { type Plan, plan } from '../../../lambdas/domain/planner.ts';
 import { pullRequestPart } from '../../../lambdas/domain/pull-request.ts';
 import { renderMarkdown } from '../../../lambdas/domain/report/markdown.ts';
 import { entry, OrgBuilder } from '../../support/org-builder.ts';
@@ -69,11 +71,18 @@ function organization() {
 const rows = (list: readonly { accountName: string; service: string; from?: string; to?: string }[]) =>
   list.map((r) => `${r.accountName} ${r.service} ${r.from ?? ''}→${r.to ?? ''}`);
 
+/** The pull request's part as the CLI makes it: the head planned with the base's `expect`, both files compared. */
+function review(baseText: string, headText: string, snapshot = organization()) {
+  const baseState = state(baseText, 'base.yaml');
+  const headState = state(headText, 'ai-optout.yaml');
+  const base = plan(baseState, snapshot);
+  const head: Plan = plan(headState, snapshot, baseState.expect ? { baseExpect: baseState.expect } : {});
+  return { base, head, part: pullRequestPart(base, head, 'base.yaml', { base: baseState, head: headState }) };
+}
+
 describe('the pull request part', () => {
   const snapshot = organization();
-  const base = plan(state(BASE, 'base.yaml'), snapshot);
-  const head = plan(state(HEAD, 'ai-optout.yaml'), snapshot);
-  const part = pullRequestPart(base, head, 'base.yaml');
+  const { base, head, part } = review(BASE, HEAD, snapshot);
 
   it('lists exactly the accounts the exception flips, and none of the drift that was there before', () => {
     // The drift is in both plans: the hand-made policy is detached and Dev goes back to lex optOut
@@ -96,8 +105,108 @@ describe('the pull request part', () => {
     ]);
     expect(head.changes.map((c) => c.action)).toContain('detach-policy');
     expect(head.violations.map((v) => `${v.accountName} ${v.service}`)).toEqual(['dev-1 lex', 'dev-2 lex']);
-    expect(part.violations).toEqual([]);
-    expect(part.summary).toBe('this pull request opts 3 accounts in to lex (2 policy changes)');
+  });
+
+  it("fails a head that writes its own exception into expect: the base's expect still judges it", () => {
+    expect(part.violations.map((v) => `${v.accountName} ${v.service} ${v.actual} ${v.causeDetail}`)).toEqual([
+      "sandbox-1 lex optIn ai-optout-sandbox-exception on Root/Sandbox, once applied: the base's expect does not allow it",
+      "sandbox-2 lex optIn ai-optout-sandbox-exception on Root/Sandbox, once applied: the base's expect does not allow it",
+      "sandbox-3 lex optIn ai-optout-sandbox-exception on Root/Sandbox, once applied: the base's expect does not allow it",
+    ]);
+    expect(part.verdict).toBe('fail');
+    expect(part.humanReview).toEqual([
+      'changes expect',
+      'adds policy ai-optout-sandbox-exception with lock none',
+      'opts 3 accounts in to lex',
+    ]);
+    expect(part.summary).toBe(
+      'this pull request opts 3 accounts in to lex (2 policy changes, 3 new violations of expect)',
+    );
+  });
+
+  it('fails a head that deletes expect and opts the root in: removing a guardrail does not pass it', () => {
+    const optInEverything =
+      'version: 1\nunmanaged: detach\npolicies:\n  - name: ai-optout-baseline\n    default: optIn\n    lock: declared\n    targets: [root]\n';
+
+    const { head: loosened, part: loosening } = review(BASE, optInEverything);
+
+    expect(loosening.verdict).toBe('fail');
+    // By path, then account: every account's default, which the base's `optOut: all` requires
+    expect(loosening.violations.map((v) => `${v.path} ${v.accountName} ${v.service} ${v.actual}`)).toEqual([
+      'Root management default optIn',
+      'Root/Sandbox sandbox-1 default optIn',
+      'Root/Sandbox sandbox-2 default optIn',
+      'Root/Sandbox sandbox-3 default optIn',
+      'Root/Workloads/Dev dev-1 default optIn',
+      'Root/Workloads/Dev dev-2 default optIn',
+      'Root/Workloads/Prod prod-1 default optIn',
+    ]);
+    // Dev's lex, which the base would opt out (it detaches the hand-made opt-in), now follows the default
+    expect(loosening.humanReview).toEqual([
+      'removes expect',
+      'sets the default of 7 accounts to optIn',
+      'opts 2 accounts in to lex',
+    ]);
+    // The base's expect still counts today's drift in the whole organization's plan
+    expect(loosened.violations.map((v) => `${v.accountName} ${v.service}`)).toEqual([
+      'dev-1 lex',
+      'dev-2 lex',
+    ]);
+  });
+
+  it('needs a person for each change of a guardrail or switch, and for a service it stops opting out of', () => {
+    const cases: [string, string, string[]][] = [
+      ['tightened expect', BASE.replace('optOut: all', 'optOut: [lex]'), ['changes expect']],
+      [
+        'a lock',
+        BASE.replace('lock: declared', 'lock: none'),
+        ['changes the lock of ai-optout-baseline from declared to none'],
+      ],
+      [
+        'unmanaged',
+        BASE.replace('unmanaged: detach', 'unmanaged: report'),
+        [
+          'changes unmanaged from detach to report',
+          // the hand-made policy now stays, and Dev keeps lex opted in where the base would opt it out
+          'opts 2 accounts in to lex',
+        ],
+      ],
+      ['mode', `mode: enforce\n${BASE}`, ['changes mode from audit to enforce']],
+    ];
+    for (const [what, headText, reasons] of cases) {
+      const { part: changed } = review(BASE, headText);
+      expect({ what, verdict: changed.verdict, reasons: changed.humanReview }).toEqual({
+        what,
+        verdict: 'review',
+        reasons,
+      });
+    }
+    // No expect in either file: dropping the root's opt-out leaves every default unset, which a person must see
+    const noExpect = BASE.replace(/expect:[\s\S]*$/, '');
+    const dropped = noExpect.replace('default: optOut', 'services: { rekognition: optOut }');
+    const { part: unset } = review(noExpect, dropped);
+    expect(unset.verdict).toBe('review');
+    expect(unset.humanReview).toEqual([
+      'leaves 7 accounts with no default',
+      'leaves lex unset for 2 accounts',
+    ]);
+  });
+
+  it('passes a head that only adds an opt-out, and says so', () => {
+    const optOutSandbox = `${BASE.replace('expect:', `  - name: ai-optout-sandbox\n    services: { lex: optOut }\n    targets:\n      - ou: Sandbox\nexpect:`)}`;
+
+    const { part: tighter } = review(BASE, optOutSandbox);
+
+    expect(tighter).toMatchObject({ verdict: 'pass', humanReview: [], violations: [] });
+    expect(
+      renderMarkdown({ ...tighter, ...plan(state(optOutSandbox, 'h.yaml'), snapshot), pullRequest: tighter })
+        .split('\n')
+        .slice(0, 3),
+    ).toEqual([
+      `## ✅ AI services opt-out: ${tighter.summary}`,
+      '',
+      '**The check passes: the pull request adds no violation and changes no guardrail.**',
+    ]);
   });
 
   it('goes from what the base would leave, not from today, where both plans change a setting', () => {
@@ -109,8 +218,7 @@ describe('the pull request part', () => {
       '    - ou: Sandbox\n      services: [lex]',
       '    - ou: Sandbox\n      services: [lex]\n    - ou: Workloads/Dev\n      services: [lex]',
     );
-    const devHead = plan(state(optInDev, 'ai-optout.yaml'), snapshot);
-    const devPart = pullRequestPart(base, devHead, 'base.yaml');
+    const { head: devHead, part: devPart } = review(BASE, optInDev, snapshot);
     expect(rows(devHead.effectiveChanges).filter((r) => r.startsWith('dev'))).toEqual([]);
     expect(rows(devPart.effectiveChanges)).toEqual([
       'sandbox-1 lex optOut→optIn',
@@ -119,29 +227,56 @@ describe('the pull request part', () => {
       'dev-1 lex optOut→optIn',
       'dev-2 lex optOut→optIn',
     ]);
-    // The Dev violations are gone with the exception: the pull request adds none
-    expect(devPart.violations).toEqual([]);
-    // create, attach to Sandbox, attach to Dev
-    expect(devPart.summary).toBe('this pull request opts 5 accounts in to lex (3 policy changes)');
+    // The Dev accounts break the base's expect once applied, as do the Sandbox ones
+    expect(devPart.violations.map((v) => `${v.path} ${v.accountName}`)).toEqual([
+      'Root/Sandbox sandbox-1',
+      'Root/Sandbox sandbox-2',
+      'Root/Sandbox sandbox-3',
+      'Root/Workloads/Dev dev-1',
+      'Root/Workloads/Dev dev-2',
+    ]);
+    expect(devPart.summary).toBe(
+      'this pull request opts 5 accounts in to lex (3 policy changes, 5 new violations of expect)',
+    );
   });
 
-  it('is empty for a head equal to its base', () => {
-    const same = pullRequestPart(base, base, 'base.yaml');
+  it('is empty, and passes, for a head equal to its base', () => {
+    const same = pullRequestPart(base, base, 'base.yaml', {
+      base: state(BASE, 'base.yaml'),
+      head: state(BASE, 'ai-optout.yaml'),
+    });
     expect(same).toEqual({
       summary: 'this pull request changes no account’s effective settings (0 policy changes)',
       baseConfig: 'base.yaml',
+      verdict: 'pass',
+      humanReview: [],
       changes: [],
       effectiveChanges: [],
       violations: [],
     });
   });
 
-  it('leads the markdown comment', () => {
+  it('without the two desired states, never passes: it cannot rule out a changed guardrail', () => {
+    const blind = pullRequestPart(base, base, 'base.yaml');
+    expect(blind.verdict).toBe('review');
+    expect(blind.humanReview).toEqual([
+      'the desired states were not given, so changes to expect, lock, unmanaged and mode cannot be ruled out',
+    ]);
+  });
+
+  it('leads the markdown comment with the verdict and the reasons a person must look', () => {
     const markdown = renderMarkdown({ ...head, pullRequest: part });
     const lines = markdown.split('\n');
-    expect(lines[0]).toBe(
-      '## 🔀 AI services opt-out: this pull request opts 3 accounts in to lex (2 policy changes)',
-    );
+    expect(lines.slice(0, 8)).toEqual([
+      '## ❌ AI services opt-out: this pull request opts 3 accounts in to lex (2 policy changes, 3 new violations of expect)',
+      '',
+      "**The check fails: the pull request adds 3 violations of expect (its own, or its base's: a pull request cannot loosen the guardrail that judges it). A person must also review it, because it:**",
+      '',
+      '- changes expect',
+      '- adds policy ai-optout-sandbox-exception with lock none',
+      '- opts 3 accounts in to lex',
+      '',
+    ]);
     expect(markdown.indexOf('### Effective changes this pull request makes (3 accounts)')).toBeLessThan(
       markdown.indexOf('## ❌ The whole organization: drift'),
     );

@@ -99,7 +99,7 @@ describe('reports', () => {
       })),
     ];
     const graph = renderMermaid(nodes, 50);
-    expect(graph).toContain('n_ou_7["OU #quot;7#quot;<br/>1 of 1 account non-compliant"]');
+    expect(graph).toContain('n_ou_7["OU #34;7#34;<br/>1 of 1 account non-compliant"]');
     expect(graph).not.toContain('n_ou_8');
     expect(graph).toContain('_299 compliant OUs are not drawn._');
   });
