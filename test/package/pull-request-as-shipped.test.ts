@@ -38,7 +38,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { PACKAGE_ROOT } from '../../lambdas/adapters/package-root.ts';
-import { packTarball } from '../support/package-tarball.ts';
+import { packedPackage } from '../support/packed-package.ts';
 
 const exec = promisify(execFile);
 const ACTION = parse(readFileSync(join(PACKAGE_ROOT, 'action.yml'), 'utf8')) as {
@@ -189,17 +189,17 @@ esac
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'ai-optout-as-shipped-'));
   marker = join(dir, 'PWNED');
-  const packed = await packTarball(dir);
+  const packed = await packedPackage();
   // GitHub: the build step's tarball, then the install step as the runner runs it
   mkdirSync(join(runnerTemp(), 'ai-optout-pack'), { recursive: true });
-  copyFileSync(packed.path, join(runnerTemp(), 'ai-optout-pack/ai-optout.tgz'));
+  copyFileSync(packed.tarball, join(runnerTemp(), 'ai-optout-pack/ai-optout.tgz'));
   const install = actionStep('Install it in a folder of its own');
   const installed = await sh(install.run as string, dir, stepEnv(install, { 'runner.temp': runnerTemp() }));
   if (installed.code !== 0) throw new Error(`the action's install step failed: ${installed.stderr}`);
   // CodeBuild: the construct's tool source from the packed package (compiled), then the buildspec's install
   const extracted = join(dir, 'extracted');
   mkdirSync(extracted);
-  await exec('tar', ['-xzf', packed.path, '-C', extracted]);
+  await exec('tar', ['-xzf', packed.tarball, '-C', extracted]);
   mkdirSync(toolSource());
   const tool = join(extracted, 'package/dist/lib/pull-request-tool.js');
   await exec(process.execPath, [
