@@ -318,7 +318,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { addAiOptOut } from './readme-example.mjs';
 const app = new App({ outdir: process.argv[2] });
 const stack = new Stack(app, 'Readme', { env: { account: '111122223333', region: 'eu-west-1' } });
-const pipeline = new codepipeline.Pipeline(stack, 'Pipeline', { pipelineType: codepipeline.PipelineType.V2 });
+const pipeline = new codepipeline.Pipeline(stack, 'Pipeline', { pipelineName: 'readme', pipelineType: codepipeline.PipelineType.V2 });
 const config = new codepipeline.Artifact('Config');
 const bucket = new s3.Bucket(stack, 'ConfigBucket', { enforceSSL: true });
 pipeline.addStage({ stageName: 'Source', actions: [new actions.S3SourceAction({ actionName: 'Config', bucket, bucketKey: 'config.zip', output: config })] });
