@@ -1,5 +1,6 @@
 /**
- * The pull-request check (bin/pull-request/check.ts), run as a process in a "pull request" checkout with
+ * The pull-request check (bin/pull-request/check.ts, bundled as the package builds it: test/support/
+ * cli-bundle.ts), run as a process in a "pull request" checkout with
  * the real CLI, against the example organization, with a stand-in `aws` command that answers
  * codecommit get-file with the base's file (base64, as GetFile returns it) and records every call: the
  * comment (its content file) and the approval state it sets. Verdicts: pass approves, review and fail
@@ -22,10 +23,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { cliBundle } from '../support/cli-bundle.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const CHECK = join(ROOT, 'bin/pull-request/check.ts');
-const TSX = new URL('../../node_modules/tsx/dist/loader.mjs', import.meta.url).href;
 const SNAPSHOT = join(ROOT, 'examples/lza-organization.snapshot.json');
 const CONFIG = readFileSync(join(ROOT, 'config/ai-optout.yaml'), 'utf8');
 const dirs: string[] = [];
@@ -96,13 +96,10 @@ async function check({ head, base = CONFIG, prepare, env = {} }: Setup) {
     REVISION_ID: 'rev-1',
     ...(typeof env === 'function' ? env(dir) : env),
   };
+  const entry = await cliBundle('pull-request-check');
   const result = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    execFile(
-      process.execPath,
-      ['--import', TSX, CHECK],
-      { cwd: checkout, env: vars },
-      (error, stdout, stderr) =>
-        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    execFile(process.execPath, [entry], { cwd: checkout, env: vars }, (error, stdout, stderr) =>
+      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });
   const read = (path: string) => (existsSync(path) ? readFileSync(path, 'utf8') : '');

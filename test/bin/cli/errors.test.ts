@@ -9,13 +9,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PACKAGE_ROOT } from '../../../lambdas/adapters/package-root.ts';
+import { cliBundle } from '../../support/cli-bundle.ts';
 
-const BIN = join(PACKAGE_ROOT, 'bin', 'ai-optout.mjs');
+/** The command as the package builds it (test/support/cli-bundle.ts). */
+let BIN = '';
 const SNAPSHOT = join(PACKAGE_ROOT, 'examples', 'lza-organization.snapshot.json');
 let dir: string;
 
-beforeAll(() => {
+beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'ai-optout-errors-'));
+  BIN = await cliBundle('run');
 });
 
 afterAll(() => {

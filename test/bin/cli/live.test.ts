@@ -12,11 +12,13 @@ import { ListPoliciesCommand } from '@aws-sdk/client-organizations';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AI_POLICY_TYPE } from '../../../lambdas/domain/contract.ts';
 import { parseSnapshot } from '../../../lambdas/domain/snapshot.ts';
+import { cliBundle } from '../../support/cli-bundle.ts';
 import { useLiveEnvironment } from '../../support/live-env.ts';
 import { createLzaOrg, createLzaOrgInPartitionOf, type MotoOrg } from '../../support/moto-org.ts';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
-const bin = join(root, 'bin', 'ai-optout.mjs');
+/** The command as the package builds it (test/support/cli-bundle.ts). */
+let bin = '';
 const live = useLiveEnvironment();
 let dir: string;
 let config: string;
@@ -74,7 +76,8 @@ expect:
       services: [lex]
 `;
 
-beforeAll(() => {
+beforeAll(async () => {
+  bin = await cliBundle('run');
   dir = mkdtempSync(join(tmpdir(), 'ai-optout-cli-live-'));
   config = join(dir, 'ai-optout.yaml');
   writeFileSync(config, YAML);

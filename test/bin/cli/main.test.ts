@@ -1,7 +1,8 @@
 /**
- * The `ai-optout` command line, end to end: each test spawns the real `bin/ai-optout.mjs` with the
- * repository root as working directory and checks exit code, stdout and stderr (docs/cli.md).
- * Spawns are few (about 25) and run concurrently, since each one costs a Node start-up.
+ * The `ai-optout` command line, end to end: each test spawns the command as the package builds it (the
+ * bundle of test/support/cli-bundle.ts) with the repository root as working directory and checks exit
+ * code, stdout and stderr (docs/cli.md); one spawns the checkout's `bin/ai-optout.mjs`, which runs the
+ * sources through tsx. Spawns are few (about 25) and run concurrently, since each one costs a Node start-up.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,9 +11,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ReportSchema } from '../../../lambdas/domain/report/schema.ts';
+import { cliBundle } from '../../support/cli-bundle.ts';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
-const CLI = join(repoRoot, 'bin/ai-optout.mjs');
+/** The checkout's bin, which runs the TypeScript sources through tsx. */
+const CHECKOUT_BIN = join(repoRoot, 'bin/ai-optout.mjs');
+let CLI = '';
 const FIXTURES = 'test/fixtures/desired-state';
 const EXAMPLE_CONFIG = 'config/ai-optout.yaml';
 const EXAMPLE_SNAPSHOT = 'examples/lza-organization.snapshot.json';
@@ -23,9 +27,9 @@ interface CliResult {
   stderr: string;
 }
 
-function runCli(args: readonly string[]): Promise<CliResult> {
+function runCli(args: readonly string[], entry = CLI): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
+    const child = spawn(process.execPath, [entry, ...args], {
       cwd: repoRoot,
       env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -74,8 +78,9 @@ const BASELINE_DECLARED =
 
 let workDir = '';
 
-beforeAll(() => {
+beforeAll(async () => {
   workDir = mkdtempSync(join(tmpdir(), 'ai-optout-cli-test-'));
+  CLI = await cliBundle('run');
 });
 
 afterAll(() => {
@@ -326,8 +331,8 @@ describe.concurrent('demo, help and unknown commands', () => {
       return index === -1 ? undefined : lines[index + 1];
     };
 
-    // Act
-    const result = await runCli(['demo']);
+    // Act: through the checkout's bin, so that the sources' own path is run too
+    const result = await runCli(['demo'], CHECKOUT_BIN);
 
     // Assess
     expect(result.code).toBe(0);

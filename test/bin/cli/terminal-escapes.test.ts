@@ -24,7 +24,9 @@ describe('control characters never reach the terminal', () => {
     });
 
     expect(code).toBe(1);
-    expect(stderr).toBe(`error: config file ${join(dir, 'no\\x1b[2Jsuch\\r.yaml')} does not exist: check the path\n`);
+    expect(stderr).toBe(
+      `error: config file ${join(dir, 'no\\x1b[2Jsuch\\r.yaml')} does not exist: check the path\n`,
+    );
   });
 
   it("apply's step lines show a policy name's and a path's control characters as escapes", () => {
