@@ -36,6 +36,8 @@ let project: string;
 let packed: PackedPackage;
 /** The newest Node.js runtime the consumer's aws-cdk-lib lists, as cdk-nag's AwsSolutions-L1 finds it. */
 let newestNode: string;
+/** What tsc printed compiling the README's example into the consumer project (empty: no error). */
+let readmeCompiled: string;
 
 const npm = (args: string[], cwd: string) =>
   run('npm', [...args, '--no-audit', '--no-fund', '--loglevel=error'], {
@@ -70,6 +72,8 @@ beforeAll(async () => {
     { cwd: project, encoding: 'utf8' },
   );
   newestNode = stdout.trim();
+  // One tsc run checks the README's example and emits it for the ESM app.
+  readmeCompiled = await compile('readme-example', readmeExample());
 }, 600_000);
 
 afterAll(() => {
@@ -191,16 +195,21 @@ function readmeExample(): string {
   return block;
 }
 
-/** Type-checks `source` as an ES module of the consumer project with this repository's TypeScript. */
-function typeCheck(source: string) {
-  writeFileSync(join(project, 'example.mts'), source);
-  const options = { strict: true, module: 'nodenext', target: 'es2023', noEmit: true, skipLibCheck: true };
+/**
+ * Compiles `source` as `<name>.mts` of the consumer project with this repository's TypeScript (strict,
+ * against the installed package's declarations), emitting `<name>.mjs` unless `emit` is false; returns
+ * what tsc printed (empty when it found nothing).
+ */
+function compile(name: string, source: string, emit = true): Promise<string> {
+  writeFileSync(join(project, `${name}.mts`), source);
+  const options = { strict: true, module: 'nodenext', target: 'es2023', skipLibCheck: true, outDir: '.' };
+  const tsconfig = `tsconfig.${name}.json`;
   writeFileSync(
-    join(project, 'tsconfig.json'),
-    JSON.stringify({ compilerOptions: options, files: ['example.mts'] }),
+    join(project, tsconfig),
+    JSON.stringify({ compilerOptions: { ...options, noEmit: !emit }, files: [`${name}.mts`] }),
   );
   const tsc = join(PACKAGE_ROOT, 'node_modules/typescript/bin/tsc');
-  return run(process.execPath, [tsc, '-p', project], { cwd: project, encoding: 'utf8' }).then(
+  return run(process.execPath, [tsc, '-p', tsconfig], { cwd: project, encoding: 'utf8' }).then(
     () => '',
     (e: { stdout: string }) => e.stdout,
   );
@@ -208,40 +217,58 @@ function typeCheck(source: string) {
 
 describe('the type declarations', () => {
   it("type-check the README's example against the installed package, and catch a wrong value in it", async () => {
-    const example = readmeExample();
+    const wrong = await compile(
+      'wrong-example',
+      readmeExample().replace("failOn: 'drift'", "failOn: 'sometimes'"),
+      false,
+    );
 
-    expect(await typeCheck(example)).toBe('');
-    const wrong = await typeCheck(example.replace("failOn: 'drift'", "failOn: 'sometimes'"));
+    // The example itself compiled cleanly in beforeAll (the ESM app below imports it).
+    expect(readmeCompiled).toBe('');
     expect(wrong).toMatch(/error TS2322: Type '"sometimes"' is not assignable to type '.*"violations"/);
   }, 120_000);
 });
 
-/** A consumer's app: its own pipeline with the reconcile stage, and the post-LZA pipeline stack. */
-function consumerApp(load: string, settings: Record<string, unknown>): string {
-  return `${load}
-const app = new App({ outdir: process.argv[2] });
-const stack = new Stack(app, 'Consumer', { env: { account: '111122223333', region: 'eu-west-1' } });
+/** Bucket, source stage and pipeline of a consumer stack: where the reconcile stage goes. */
+const CONSUMER_PIPELINE = `const stack = new Stack(app, 'Consumer', { env: { account: '111122223333', region: 'eu-west-1' } });
 const pipeline = new codepipeline.Pipeline(stack, 'Pipeline', { pipelineName: 'consumer', pipelineType: codepipeline.PipelineType.V2 });
 const input = new codepipeline.Artifact('Config');
 const bucket = new s3.Bucket(stack, 'ConfigBucket', { enforceSSL: true });
-pipeline.addStage({ stageName: 'Source', actions: [new actions.S3SourceAction({ actionName: 'Config', bucket, bucketKey: 'config.zip', output: input })] });
+pipeline.addStage({ stageName: 'Source', actions: [new actions.S3SourceAction({ actionName: 'Config', bucket, bucketKey: 'config.zip', output: input })] });`;
+
+/** cdk-nag's findings on the constructs the stage adds, printed as JSON (the consumer's own pipeline and bucket are theirs to check). */
+const NAG_ON_STAGE = `const report = new AwsSolutionsChecks().validateScope(stack);
+const ours = report.violations.flatMap((v) => v.violatingResources.map((r) => v.ruleName + ' @ ' + (r.constructPath ?? r.resourceLogicalId))).filter((f) => f.includes('/AiOptOut'));
+console.log(JSON.stringify(ours));`;
+
+/**
+ * ESM: the README's `addAiOptOut` (compiled from the README) on the consumer's pipeline, and
+ * PostLzaPipelineStack.
+ */
+const ESM_APP = `import { App, Stack, aws_codepipeline as codepipeline, aws_codepipeline_actions as actions, aws_s3 as s3 } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { PostLzaPipelineStack, validateSettings } from 'ai-optout/cdk';
+import { addAiOptOut } from './readme-example.mjs';
+const app = new App({ outdir: process.argv[2] });
+${CONSUMER_PIPELINE}
+addAiOptOut(stack, pipeline, input);
+new PostLzaPipelineStack(app, 'PostLza', { settings: validateSettings({ configSource: 'lza-s3' }) });
+app.synth();
+${NAG_ON_STAGE}
+`;
+
+/** CommonJS: the constructs through require(), the stage added by hand, and PostLzaPipelineStack. */
+const CJS_APP = `const { App, Stack, aws_codepipeline: codepipeline, aws_codepipeline_actions: actions, aws_s3: s3 } = require('aws-cdk-lib');
+const { AwsSolutionsChecks } = require('cdk-nag');
+const { PostLzaPipelineStack, ReconcilerFunction, ReconcileStage, validateSettings } = require('ai-optout/cdk');
+const app = new App({ outdir: process.argv[2] });
+${CONSUMER_PIPELINE}
 const reconciler = new ReconcilerFunction(stack, 'Reconciler', { mode: 'audit', stateBucket: pipeline.artifactBucket });
 new ReconcileStage(stack, 'AiOptOut', { pipeline, input, reconciler, failOn: 'violations' });
-new PostLzaPipelineStack(app, 'PostLza', { settings: validateSettings(${JSON.stringify(settings)}) });
+new PostLzaPipelineStack(app, 'PostLza', { settings: validateSettings({}) });
 app.synth();
+${NAG_ON_STAGE}
 `;
-}
-
-const ESM_APP = consumerApp(
-  `import { App, Stack, aws_codepipeline as codepipeline, aws_codepipeline_actions as actions, aws_s3 as s3 } from 'aws-cdk-lib';
-import { PostLzaPipelineStack, ReconcilerFunction, ReconcileStage, validateSettings } from 'ai-optout/cdk';`,
-  { configSource: 'lza-s3' },
-);
-const CJS_APP = consumerApp(
-  `const { App, Stack, aws_codepipeline: codepipeline, aws_codepipeline_actions: actions, aws_s3: s3 } = require('aws-cdk-lib');
-const { PostLzaPipelineStack, ReconcilerFunction, ReconcileStage, validateSettings } = require('ai-optout/cdk');`,
-  {},
-);
 
 interface LambdaResource {
   Type: string;
@@ -270,25 +297,28 @@ function functionsOf(outdir: string, stack: string) {
 const prebuilt = (name: LambdaName) =>
   sha256(join(project, 'node_modules/ai-optout/dist/assets', name, BUNDLE_FILE));
 
-describe('consumer CDK apps without a cdk.json of ours', () => {
+describe('consumer CDK apps without a cdk.json of ours, with the newest peers', () => {
   it.each([
     // The trigger function is there in both: the default schedule runs the pipeline daily.
-    ['ESM', 'app.mjs', ESM_APP, ['pipeline-job', 'pipeline-starter', 'pipeline-trigger']],
-    ['CommonJS (require)', 'app.cjs', CJS_APP, ['pipeline-job', 'pipeline-trigger']],
+    [
+      "ESM: the README's addAiOptOut",
+      'app.mjs',
+      ESM_APP,
+      /^AiOptOutReconciler/,
+      ['pipeline-job', 'pipeline-starter', 'pipeline-trigger'],
+    ],
+    ['CommonJS (require)', 'app.cjs', CJS_APP, /^ReconcilerFunction/, ['pipeline-job', 'pipeline-trigger']],
   ] as const)(
-    "%s: the stage in their pipeline and PostLzaPipelineStack synthesize with the prebuilt code on the newest aws-cdk-lib's newest Node.js runtime",
-    async (_kind, file, source, postLzaFunctions) => {
+    "%s and PostLzaPipelineStack synthesize with the prebuilt code on the newest aws-cdk-lib's newest Node.js runtime, with no cdk-nag finding on the stage",
+    async (_kind, file, source, reconcilerId, postLzaFunctions) => {
       writeFileSync(join(project, file), source);
       const outdir = join(dir, `cdk.out-${file}`);
 
-      await run(process.execPath, [file, outdir], { cwd: project, encoding: 'utf8' });
+      const { stdout } = await run(process.execPath, [file, outdir], { cwd: project, encoding: 'utf8' });
 
+      expect(JSON.parse(stdout)).toEqual([]);
       expect(functionsOf(outdir, 'Consumer')).toEqual([
-        {
-          id: expect.stringMatching(/^ReconcilerFunction/),
-          runtime: newestNode,
-          code: prebuilt('pipeline-job'),
-        },
+        { id: expect.stringMatching(reconcilerId), runtime: newestNode, code: prebuilt('pipeline-job') },
       ]);
       const postLza = functionsOf(outdir, 'PostLza');
       expect(postLza.map((f) => f.runtime)).toEqual(postLzaFunctions.map(() => newestNode));
@@ -300,57 +330,7 @@ describe('consumer CDK apps without a cdk.json of ours', () => {
   );
 });
 
-/** The README's example compiled by this repository's TypeScript into the consumer project, as `readme-example.mjs`. */
-async function compileReadmeExample(): Promise<void> {
-  writeFileSync(join(project, 'readme-example.mts'), readmeExample());
-  const options = { strict: true, module: 'nodenext', target: 'es2023', skipLibCheck: true, outDir: '.' };
-  writeFileSync(
-    join(project, 'tsconfig.readme.json'),
-    JSON.stringify({ compilerOptions: options, files: ['readme-example.mts'] }),
-  );
-  const tsc = join(PACKAGE_ROOT, 'node_modules/typescript/bin/tsc');
-  await run(process.execPath, [tsc, '-p', 'tsconfig.readme.json'], { cwd: project, encoding: 'utf8' });
-}
-
-/** An app calling the README's `addAiOptOut` on a pipeline of its own; prints cdk-nag's findings on the stage's constructs. */
-const README_APP = `import { App, Stack, aws_codepipeline as codepipeline, aws_codepipeline_actions as actions, aws_s3 as s3 } from 'aws-cdk-lib';
-import { AwsSolutionsChecks } from 'cdk-nag';
-import { addAiOptOut } from './readme-example.mjs';
-const app = new App({ outdir: process.argv[2] });
-const stack = new Stack(app, 'Readme', { env: { account: '111122223333', region: 'eu-west-1' } });
-const pipeline = new codepipeline.Pipeline(stack, 'Pipeline', { pipelineName: 'readme', pipelineType: codepipeline.PipelineType.V2 });
-const config = new codepipeline.Artifact('Config');
-const bucket = new s3.Bucket(stack, 'ConfigBucket', { enforceSSL: true });
-pipeline.addStage({ stageName: 'Source', actions: [new actions.S3SourceAction({ actionName: 'Config', bucket, bucketKey: 'config.zip', output: config })] });
-addAiOptOut(stack, pipeline, config);
-app.synth();
-// The consumer's own pipeline and bucket are theirs to check; the constructs the README adds are ours.
-const report = new AwsSolutionsChecks().validateScope(stack);
-const ours = report.violations.flatMap((v) => v.violatingResources.map((r) => v.ruleName + ' @ ' + (r.constructPath ?? r.resourceLogicalId))).filter((f) => f.includes('/AiOptOut'));
-console.log(JSON.stringify(ours));
-`;
-
-describe("the README's example and the package's own app, with the newest peers", () => {
-  it("the README's addAiOptOut synthesizes on the newest Node.js runtime, with no cdk-nag finding on what it adds", async () => {
-    await compileReadmeExample();
-    writeFileSync(join(project, 'readme-app.mjs'), README_APP);
-    const outdir = join(dir, 'cdk.out-readme');
-
-    const { stdout } = await run(process.execPath, ['readme-app.mjs', outdir], {
-      cwd: project,
-      encoding: 'utf8',
-    });
-
-    expect(JSON.parse(stdout)).toEqual([]);
-    expect(functionsOf(outdir, 'Readme')).toEqual([
-      {
-        id: expect.stringMatching(/^AiOptOutReconciler/),
-        runtime: newestNode,
-        code: prebuilt('pipeline-job'),
-      },
-    ]);
-  }, 120_000);
-
+describe("the package's own app, with the newest peers", () => {
   it('`npx cdk synth --app "node node_modules/ai-optout/dist/bin/app.js"` (docs/deploying.md) passes cdk-nag', async () => {
     const outdir = join(dir, 'cdk.out-app');
 
