@@ -9,7 +9,11 @@ import { describe, expect, it } from 'vitest';
 import { nodeRuntime } from '../../lib/bundled-function.ts';
 import { BUNDLE_NODE_MAJOR, LAMBDA_BUILD_OPTIONS } from '../../lib/lambda-bundles.ts';
 
-const runtime = (name: string) => new lambda.Runtime(name, lambda.RuntimeFamily.NODEJS);
+/**
+ * A stand-in for a runtime of another aws-cdk-lib: only its name is read. Not `new lambda.Runtime`,
+ * which would add it to this aws-cdk-lib's own `Runtime.ALL` for every later synthesis in the worker.
+ */
+const runtime = (name: string) => ({ name }) as lambda.Runtime;
 
 describe('nodeRuntime', () => {
   it("is the newest Node.js runtime of the installed aws-cdk-lib's list (nodejs24.x in this repository's)", () => {

@@ -20,7 +20,7 @@ import {
   SecurityHubClient,
 } from '@aws-sdk/client-securityhub';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createCodePipelineClient } from '../../../lambdas/adapters/codepipeline/client.ts';
 import type { ArtifactCredentials } from '../../../lambdas/adapters/s3/artifacts.ts';
 import { ContinuationStore } from '../../../lambdas/adapters/s3/continuations.ts';
@@ -1500,6 +1500,8 @@ describe('pipeline job: the real handler export, configured by the environment',
 
     // Act
     await withEnvironment(environment, async () => {
+      // The handler reads its environment when loaded: load it afresh (test files share modules).
+      vi.resetModules();
       const { handler } = await import('../../../lambdas/pipeline-job/handler.ts');
       await handler(event, context);
       await handler(structuredClone(event), context);

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Throttle } from '../../../lambdas/adapters/organizations/throttle.ts';
 import { LATEST_SNAPSHOT_KEY, SNAPSHOT_HISTORY_PREFIX } from '../../../lambdas/domain/contract.ts';
 import { ReportSchema } from '../../../lambdas/domain/report/schema.ts';
@@ -138,6 +138,8 @@ describe('the snapshot the pipeline publishes', () => {
 
     // Act
     await withEnvironment(environment, async () => {
+      // The handler reads its environment when loaded: load it afresh (test files share modules).
+      vi.resetModules();
       const { handler } = await import('../../../lambdas/pipeline-job/handler.ts');
       await handler(event, { getRemainingTimeInMillis: () => 600_000, awsRequestId: 'publish-request' });
     });

@@ -6,8 +6,8 @@
  */
 import { crc32, deflateRawSync } from 'node:zlib';
 import { zipSync } from 'fflate';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { extractFile, LIMITS, zipFiles } from '../../../../lambdas/adapters/s3/artifacts.ts';
+import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import type * as Artifacts from '../../../../lambdas/adapters/s3/artifacts.ts';
 import { hostileZip, localRecord, rawZip } from '../../../support/hostile-inputs.ts';
 
 const inflations = vi.hoisted(() => [] as { maxOutputLength: number | undefined; threw: boolean }[]);
@@ -27,6 +27,16 @@ vi.mock('node:zlib', async (importOriginal) => {
       }
     },
   };
+});
+
+// Imported afresh: test files share a worker's modules (vitest.config.ts `isolate: false`), so a module
+// another file loaded first would hold the real node:zlib.
+let extractFile: typeof Artifacts.extractFile;
+let LIMITS: typeof Artifacts.LIMITS;
+let zipFiles: typeof Artifacts.zipFiles;
+beforeAll(async () => {
+  vi.resetModules();
+  ({ extractFile, LIMITS, zipFiles } = await import('../../../../lambdas/adapters/s3/artifacts.ts'));
 });
 
 const MIB = 1024 * 1024;
