@@ -18,7 +18,7 @@ import { zipSync } from 'fflate';
 import { createOrganizationsClient } from '../lambdas/adapters/aws/clients.ts';
 import { artifactS3Client, zipFiles } from '../lambdas/adapters/s3/artifacts.ts';
 import { runJob } from '../lambdas/pipeline-job/job.ts';
-import { createLogger } from '../lambdas/pipeline-job/logger.ts';
+import { createLogger } from '../lambdas/runtime/logger.ts';
 import { scriptJobExecution, startCodePipelineEndpoint } from '../test/support/codepipeline-endpoint.ts';
 import {
   anchorUsedTimes,

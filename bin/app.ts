@@ -1,7 +1,7 @@
 /**
  * The CDK app (`npx cdk synth`, `npx cdk deploy`): the post-LZA pipeline stack, and the
  * management-account role stack when the pipeline runs in another account. Settings come from cdk
- * context or a settings file (see lib/settings.ts and docs/deploying.md). cdk-nag (AwsSolutions) runs on
+ * context or a settings file and become the stack's typed props (see lib/settings.ts and docs/deploying.md). cdk-nag (AwsSolutions) runs on
  * every synth; an unacknowledged finding fails it.
  */
 import { resolve } from 'node:path';
@@ -12,7 +12,7 @@ import { organizationsRegionFor } from '../lambdas/domain/partitions.ts';
 import { ManagementRoleStack } from '../lib/management-role-stack.ts';
 import { OrganizationsEventForwarderStack } from '../lib/organizations-event-forwarder-stack.ts';
 import { PostLzaPipelineStack } from '../lib/post-lza-pipeline-stack.ts';
-import { resolveSettings, type Settings, SettingsError } from '../lib/settings.ts';
+import { pipelinePropsFrom, resolveSettings, type Settings, SettingsError } from '../lib/settings.ts';
 
 export function buildApp(app: App = new App()): { app: App; settings: Settings } {
   const settings = resolveSettings(
@@ -22,7 +22,7 @@ export function buildApp(app: App = new App()): { app: App; settings: Settings }
   // The account and region `cdk deploy` targets (unset without credentials: an environment-agnostic synth).
   const env = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };
   const pipeline = new PostLzaPipelineStack(app, settings.stackName, {
-    settings,
+    ...pipelinePropsFrom(settings),
     env,
     description: `ai-optout: reconciles AWS Organizations AI services opt-out policies after every LZA run (${settings.mode})`,
   });

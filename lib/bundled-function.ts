@@ -23,7 +23,10 @@ export type BundledFunctionProps = Omit<
   'code' | 'handler' | 'runtime' | 'architecture'
 >;
 
-/** The function `id` running the bundle of the entry `name`. */
+/**
+ * The function `id` running the bundle of the entry `name`, with `--enable-source-maps` (stack traces
+ * name the sources' files and lines) besides the environment its construct writes.
+ */
 export function bundledFunction(
   scope: Construct,
   id: string,
@@ -32,6 +35,7 @@ export function bundledFunction(
 ): lambda.Function {
   return new lambda.Function(scope, id, {
     ...props,
+    environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },
     code: lambdaCode(name),
     handler: BUNDLE_HANDLER,
     runtime: nodeRuntime(),

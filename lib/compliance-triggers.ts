@@ -34,7 +34,8 @@ import {
   ORGANIZATIONS_SERVICE_TRIGGERS,
   SCHEDULE_SOURCE,
 } from '../lambdas/domain/triggers.ts';
-import { STARTER_ENV } from '../lambdas/pipeline-starter/config.ts';
+import { writeVariables } from '../lambdas/runtime/environment.ts';
+import { TRIGGER_VARIABLES } from '../lambdas/runtime/pipeline-starter-environment.ts';
 import {
   acknowledgeLogStreams,
   bundledFunction,
@@ -61,8 +62,8 @@ export const TRIGGER_BATCH_WINDOW = Duration.minutes(2);
 
 export interface ComplianceTriggersProps {
   readonly pipeline: codepipeline.IPipeline;
-  /** A Scheduler expression (`rate(1 day)`, `cron(0 6 * * ? *)`), or undefined for no schedule. */
-  readonly schedule: string | undefined;
+  /** A Scheduler expression (`rate(1 day)`, `cron(0 6 * * ? *)`). @default - no schedule */
+  readonly schedule?: string;
   /** Whether Organizations events of this account reach this region's default bus (directly or forwarded). */
   readonly organizationsEvents: boolean;
 }
@@ -132,10 +133,7 @@ export class ComplianceTriggers extends Construct {
       role,
       logGroup,
       description: `ai-optout: starts ${pipeline.pipelineName} on its schedule and on Organizations changes`,
-      environment: {
-        [STARTER_ENV.pipelineName]: pipeline.pipelineName,
-        NODE_OPTIONS: '--enable-source-maps',
-      },
+      environment: writeVariables(TRIGGER_VARIABLES, { pipelineName: pipeline.pipelineName }),
     });
     acknowledgeLogStreams(role, logGroup);
     return fn;

@@ -26,7 +26,9 @@ import {
   type aws_s3 as s3,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { LATEST_RUN_FILES, LATEST_RUN_PREFIX } from '../lambdas/domain/contract.ts';
+import { CONFIG_RULE_VARIABLES } from '../lambdas/runtime/config-rule-environment.ts';
+import { writeVariables } from '../lambdas/runtime/environment.ts';
+import { LATEST_RUN_FILES } from '../lambdas/runtime/state-bucket.ts';
 import {
   acknowledgeLogStreams,
   bundledFunction,
@@ -35,6 +37,7 @@ import {
 } from './bundled-function.ts';
 import { pinFeatureFlags } from './feature-flags.ts';
 import { acknowledgeOrganizationsWildcards, organizationsStatements } from './permissions.ts';
+import { stateObjectsArn } from './state-bucket.ts';
 
 export interface ConfigRuleFunctionProps {
   /** The pipeline's state bucket, where the last run keeps the desired state it checked. */
@@ -60,10 +63,7 @@ export class ConfigRuleFunction extends Construct {
       logGroup,
       description:
         'ai-optout: AWS Config rule, every account COMPLIANT or NON_COMPLIANT with the AI opt-out desired state',
-      environment: {
-        AI_OPTOUT_STATE_BUCKET: props.stateBucket.bucketName,
-        NODE_OPTIONS: '--enable-source-maps',
-      },
+      environment: writeVariables(CONFIG_RULE_VARIABLES, { stateBucket: props.stateBucket.bucketName }),
     });
     this.rule = this.createRule();
     this.acknowledge(role, logGroup);
@@ -108,7 +108,7 @@ export class ConfigRuleFunction extends Construct {
       new iam.PolicyStatement({
         sid: 'ReadLatestDesiredState',
         actions: ['s3:GetObject'],
-        resources: [props.stateBucket.arnForObjects(`${LATEST_RUN_PREFIX}${LATEST_RUN_FILES.desiredState}`)],
+        resources: [stateObjectsArn(props.stateBucket, 'latestRun', LATEST_RUN_FILES.desiredState)],
       }),
     );
     props.stateBucket.encryptionKey?.grant(role, 'kms:Decrypt');

@@ -7,12 +7,13 @@
  * Read from awslabs/landing-zone-accelerator-on-aws release v1.15.5 (commit
  * 61bba812ce71472684bb7c07f60f1e7100b18cc9); paths below are under source/packages/@aws-accelerator/.
  */
+import { MAX_QUALIFIER_LENGTH } from './stack-names.ts';
 
 /** installer/lib/installer-stack.ts, parameter `AcceleratorPrefix` (default). */
 export const DEFAULT_LZA_PREFIX = 'AWSAccelerator';
 
 export const LZA_INSTALLERS = ['pipeline', 'container'] as const;
-type LzaInstaller = (typeof LZA_INSTALLERS)[number];
+export type LzaInstaller = (typeof LZA_INSTALLERS)[number];
 
 export interface LzaInstall {
   /** The accelerator prefix, as given to the installer (normalized by {@link normalizeLzaPrefix}). */
@@ -45,7 +46,20 @@ export function lzaPrefixProblem(prefix: string): string | undefined {
 }
 
 /** installer-stack.ts `AcceleratorQualifier` allowedPattern (3 to 63 lower-case letters, digits, dashes). */
-export const LZA_QUALIFIER_PATTERN = /^[a-z]+[a-z0-9-]{1,61}[a-z0-9]+$/;
+const LZA_QUALIFIER_PATTERN = /^[a-z]+[a-z0-9-]{1,61}[a-z0-9]+$/;
+
+/**
+ * Why ai-optout cannot follow an install with this qualifier, or undefined: LZA's own pattern, and what
+ * ai-optout's role names (lib/stack-names.ts) need of it.
+ */
+export function lzaQualifierProblem(qualifier: string): string | undefined {
+  if (!LZA_QUALIFIER_PATTERN.test(qualifier))
+    return 'LZA allows 3 to 63 lower-case letters, digits and dashes, starting with a letter';
+  if (qualifier.length > MAX_QUALIFIER_LENGTH)
+    return `at most ${MAX_QUALIFIER_LENGTH} characters, so ai-optout's IAM role names fit in 64`;
+  if (qualifier.includes('reconciler')) return 'must not contain "reconciler" (it would blur role names)';
+  return undefined;
+}
 
 /** accelerator/utils/app-utils.ts `setResourcePrefixes()`: the three prefixes the names below use. */
 export function resourcePrefixes(prefix: string): {

@@ -8,8 +8,8 @@
 import type { aws_codepipeline as codepipeline } from 'aws-cdk-lib';
 import { Duration, aws_iam as iam, type aws_lambda as lambda, Stack } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { STARTER_ENV } from '../lambdas/pipeline-starter/config.ts';
-import type { RevisionType, StarterConfig } from '../lambdas/pipeline-starter/start.ts';
+import { writeVariables } from '../lambdas/runtime/environment.ts';
+import { type RevisionType, STARTER_VARIABLES } from '../lambdas/runtime/pipeline-starter-environment.ts';
 import {
   acknowledgeLogStreams,
   bundledFunction,
@@ -64,26 +64,17 @@ export class PipelineStarterFunction extends Construct {
       role,
       logGroup,
       description: `ai-optout: starts ${props.pipeline.pipelineName} on the revision ${props.lzaPipelineName} deployed`,
-      environment: { ...this.environment(props), NODE_OPTIONS: '--enable-source-maps' },
+      environment: writeVariables(STARTER_VARIABLES, {
+        lzaPipelineName: props.lzaPipelineName,
+        lzaStageName: LZA_CONFIGURATION_ACTION.stageName,
+        lzaActionName: LZA_CONFIGURATION_ACTION.actionName,
+        pipelineName: props.pipeline.pipelineName,
+        sourceActionName: props.sourceActionName,
+        revisionType: props.revisionType,
+        // Stack.toJsonString: the values may be tokens (the LZA bucket's name carries the account and region).
+        expectedConfiguration: Stack.of(this).toJsonString(props.expectedConfiguration),
+      }),
     });
     acknowledgeLogStreams(role, logGroup);
-  }
-
-  /** The starter's configuration (lambdas/pipeline-starter/config.ts reads it back). */
-  private environment(props: PipelineStarterFunctionProps): Record<string, string> {
-    const config: Omit<StarterConfig, 'expectedConfiguration'> = {
-      lzaPipelineName: props.lzaPipelineName,
-      lzaStageName: LZA_CONFIGURATION_ACTION.stageName,
-      lzaActionName: LZA_CONFIGURATION_ACTION.actionName,
-      pipelineName: props.pipeline.pipelineName,
-      sourceActionName: props.sourceActionName,
-      revisionType: props.revisionType,
-    };
-    const environment: Record<string, string> = {
-      [STARTER_ENV.expectedConfiguration]: Stack.of(this).toJsonString(props.expectedConfiguration),
-    };
-    for (const [key, value] of Object.entries(config))
-      environment[STARTER_ENV[key as keyof typeof config]] = value;
-    return environment;
   }
 }

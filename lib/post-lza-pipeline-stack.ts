@@ -3,15 +3,12 @@
  * LZA pipeline succeeds (LZA's own pipeline is never touched: LZA regenerates it on upgrade). Source
  * (no automatic trigger) -> AiOptOut reconcile stage. Failures are announced on an encrypted SNS topic.
  */
-import { join } from 'node:path';
 import {
   Aws,
-  aws_s3_assets as assets,
   type CfnElement,
   CfnOutput,
   aws_codecommit as codecommit,
   aws_codepipeline as codepipeline,
-  aws_codepipeline_actions as cpactions,
   Duration,
   aws_events as events,
   aws_iam as iam,
@@ -26,41 +23,36 @@ import {
   Validations,
 } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { PACKAGE_ROOT } from '../lambdas/adapters/package-root.ts';
-import {
-  CONTINUATIONS_PREFIX,
-  JOB_CLAIMS_PREFIX,
-  LATEST_SNAPSHOT_KEY,
-  SNAPSHOT_HISTORY_PREFIX,
-} from '../lambdas/domain/contract.ts';
 import { DEFAULT_TRIGGER, TRIGGER_VARIABLE } from '../lambdas/domain/triggers.ts';
-import type { RevisionType } from '../lambdas/pipeline-starter/start.ts';
+import { LATEST_SNAPSHOT_KEY } from '../lambdas/runtime/state-bucket.ts';
 import { ComplianceMonitoring } from './compliance-monitoring.ts';
 import { ComplianceTriggers } from './compliance-triggers.ts';
 import { ConfigRuleFunction } from './config-rule-function.ts';
+import { type SourceAction, sourceAction } from './config-sources.ts';
 import { pinFeatureFlags } from './feature-flags.ts';
-import { LzaInstallerKeyArn } from './lza-installer-key.ts';
-import { installerKeyArnParameter, lzaConfigBucketName, runEngineDocumentName } from './lza-names.ts';
-import { managementRoleArnFor } from './management-role-stack.ts';
+import { lzaConfigRepositoryName, runEngineDocumentName } from './lza-names.ts';
 import { PipelineStarterFunction } from './pipeline-starter-function.ts';
+import {
+  PIPELINE_PROP_KEYS,
+  type PostLzaPipelineProps,
+  type ResolvedPipelineProps,
+  resolvePipelineProps,
+} from './post-lza-pipeline-props.ts';
 import { PullRequestCheck } from './pull-request-check.ts';
 import { ReconcileStage } from './reconcile-stage.ts';
 import { ReconcilerFunction } from './reconciler-function.ts';
-import type { Settings } from './settings.ts';
+import { pipelinePropsFrom, type Settings } from './settings.ts';
 import { SnapshotReaders } from './snapshot-readers.ts';
 import { stackNames } from './stack-names.ts';
+import { stateLifecycleRules } from './state-bucket.ts';
 
-/** The package's config/ folder: the desired state the `bundled` source deploys. */
-const BUNDLED_CONFIG_DIR = join(PACKAGE_ROOT, 'config');
-
-export interface PostLzaPipelineStackProps extends StackProps {
-  readonly settings: Settings;
-}
-
-/** The source action, and how to start it on a given revision of what LZA deployed (none for bundled). */
-interface Source {
-  readonly action: codepipeline.IAction;
-  readonly revision?: { type: RevisionType; expectedConfiguration: Record<string, string> };
+export interface PostLzaPipelineStackProps extends StackProps, PostLzaPipelineProps {
+  /**
+   * The `-c` deployment settings, validated (validateSettings, resolveSettings).
+   * @deprecated give the typed props instead (`pipelinePropsFrom(settings)` turns settings into them);
+   * not together with them.
+   */
+  readonly settings?: Settings;
 }
 
 /**
@@ -78,16 +70,6 @@ const AUTOMATION_EXECUTION_EVENT = {
   successStatus: 'Success',
 } as const;
 
-/** The management-account role the function assumes: the one the settings name, or the one ManagementRoleStack makes. */
-function managementRoleArnOf(settings: Settings): string | undefined {
-  return (
-    settings.managementRoleArn ??
-    (settings.managementAccountId
-      ? managementRoleArnFor(settings.managementAccountId, settings.mode, settings.lzaQualifier)
-      : undefined)
-  );
-}
-
 /** The pipeline variable that says what started a run (the report shows it). */
 function triggerVariable(): codepipeline.Variable {
   return new codepipeline.Variable({
@@ -97,9 +79,6 @@ function triggerVariable(): codepipeline.Variable {
       'What started the run: the schedule, Organizations events, or the default (an LZA run or a manual start)',
   });
 }
-
-/** The source action's name for LZA's configuration (the bundled source is `BundledConfig`). */
-const SOURCE_ACTION_NAME = 'LzaConfig';
 
 export class PostLzaPipelineStack extends Stack {
   readonly pipeline: codepipeline.Pipeline;
@@ -111,21 +90,20 @@ export class PostLzaPipelineStack extends Stack {
   readonly monitoring: ComplianceMonitoring;
   readonly triggers: ComplianceTriggers;
 
-  constructor(scope: Construct, id: string, props: PostLzaPipelineStackProps) {
+  constructor(scope: Construct, id: string, props: PostLzaPipelineStackProps = {}) {
     super(scope, id, props);
     pinFeatureFlags(this);
-    const { settings } = props;
-    const names = stackNames(settings.lzaQualifier);
-    const managementRoleArn = managementRoleArnOf(settings);
+    const resolved = resolvePipelineProps(typedPropsOf(props));
+    const names = stackNames(resolved.lza.qualifier);
     const key = this.createKey();
-    this.artifactBucket = this.createArtifactBucket(key, settings.snapshotRetentionDays);
+    this.artifactBucket = this.createArtifactBucket(key, resolved.snapshotRetention.toDays());
     this.reconciler = new ReconcilerFunction(this, 'Reconciler', {
-      mode: settings.mode,
+      mode: resolved.mode,
       roleNamePrefix: names.reconcilerRolePrefix,
-      timeout: Duration.minutes(settings.functionTimeoutMinutes),
+      timeout: resolved.functionTimeout,
       stateBucket: this.artifactBucket,
-      ...(managementRoleArn ? { managementRoleArn } : {}),
-      securityHub: settings.securityHub,
+      ...(resolved.managementRoleArn ? { managementRoleArn: resolved.managementRoleArn } : {}),
+      securityHub: resolved.securityHub,
     });
     const trigger = triggerVariable();
     this.pipeline = new codepipeline.Pipeline(this, 'Pipeline', {
@@ -138,34 +116,34 @@ export class PostLzaPipelineStack extends Stack {
       restartExecutionOnUpdate: false,
     });
     const config = new codepipeline.Artifact('Config');
-    const source = this.sourceAction(settings, config);
+    const source = sourceAction(this, resolved.source, config, resolved.lza);
     this.pipeline.addStage({ stageName: 'Source', actions: [source.action] });
     this.reconcile = new ReconcileStage(this, 'Reconcile', {
       pipeline: this.pipeline,
       input: config,
       reconciler: this.reconciler,
-      mode: settings.mode,
-      failOn: settings.failOn,
-      verify: settings.verify,
-      configPath: settings.configPath,
-      ...(managementRoleArn ? { roleArn: managementRoleArn } : {}),
+      mode: resolved.mode,
+      failOn: resolved.failOn,
+      verify: resolved.verify,
+      configPath: resolved.configPath,
+      ...(resolved.managementRoleArn ? { roleArn: resolved.managementRoleArn } : {}),
       triggerVariable: trigger,
     });
-    this.startAfterLza(settings, source);
-    this.triggers = this.runBetweenLzaRuns(settings, managementRoleArn);
+    this.startAfterLza(resolved.lza, source);
+    this.triggers = this.runBetweenLzaRuns(resolved);
     this.failureTopic = this.announceFailures(
       key,
-      settings.notificationEmail,
+      resolved.notificationEmail,
       `${names.pipelineName}-failed`,
     );
     this.snapshotReaders = new SnapshotReaders(this, 'SnapshotReaders', {
       bucket: this.artifactBucket,
       key,
-      principals: settings.snapshotReaders,
-      ...(settings.githubRepository ? { githubRepository: settings.githubRepository } : {}),
-      createGithubOidcProvider: settings.createGithubOidcProvider,
+      principals: resolved.snapshotReaders,
+      ...(resolved.githubRepository ? { githubRepository: resolved.githubRepository } : {}),
+      createGithubOidcProvider: resolved.createGithubOidcProvider,
     });
-    if (settings.pullRequestChecks === 'codecommit') this.checkPullRequests(settings, key);
+    if (resolved.pullRequestChecks) this.checkPullRequests(resolved, key);
     this.monitoring = new ComplianceMonitoring(this, 'Monitoring', {
       function: this.reconciler.function,
       topic: this.failureTopic,
@@ -180,14 +158,14 @@ export class PostLzaPipelineStack extends Stack {
    * Runs between LZA runs: on the schedule and on Organizations events (docs/monitoring.md), and the
    * opt-in Config rule.
    */
-  private runBetweenLzaRuns(settings: Settings, managementRoleArn: string | undefined): ComplianceTriggers {
-    if (settings.configRule) new ConfigRuleFunction(this, 'ConfigRule', { stateBucket: this.artifactBucket });
+  private runBetweenLzaRuns(props: ResolvedPipelineProps): ComplianceTriggers {
+    if (props.configRule) new ConfigRuleFunction(this, 'ConfigRule', { stateBucket: this.artifactBucket });
     return new ComplianceTriggers(this, 'Triggers', {
       pipeline: this.pipeline,
-      schedule: settings.schedule === 'off' ? undefined : settings.schedule,
+      ...(props.schedule === 'off' ? {} : { schedule: props.schedule }),
       // Organizations' events are the management account's: a pipeline that reaches Organizations
       // through a management-account role runs elsewhere and sees none.
-      organizationsEvents: !managementRoleArn,
+      organizationsEvents: !props.managementRoleArn,
     });
   }
 
@@ -208,7 +186,7 @@ export class PostLzaPipelineStack extends Stack {
    * The pipeline's artifact bucket, which is also the function's state bucket (job claims and
    * continuations, each prefix expiring on its own), with its access logs in a bucket of their own.
    */
-  private createArtifactBucket(key: kms.Key, snapshotRetentionDays: number): s3.Bucket {
+  private createArtifactBucket(key: kms.Key, snapshotHistoryDays: number): s3.Bucket {
     const accessLogs = new s3.Bucket(this, 'AccessLogs', {
       encryption: s3.BucketEncryption.S3_MANAGED,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
@@ -228,34 +206,27 @@ export class PostLzaPipelineStack extends Stack {
       serverAccessLogsPrefix: 'artifacts/',
       removalPolicy: RemovalPolicy.RETAIN,
       lifecycleRules: [
-        { id: 'ContinuationState', prefix: CONTINUATIONS_PREFIX, expiration: Duration.days(7) },
-        { id: 'JobClaims', prefix: JOB_CLAIMS_PREFIX, expiration: Duration.days(90) },
-        {
-          id: 'SnapshotHistory',
-          prefix: SNAPSHOT_HISTORY_PREFIX,
-          expiration: Duration.days(snapshotRetentionDays),
-        },
+        ...stateLifecycleRules({ snapshotHistory: snapshotHistoryDays }),
         { id: 'OldArtifactVersions', noncurrentVersionExpiration: Duration.days(90) },
       ],
     });
   }
 
-  /** The CodeCommit pull-request check on the configuration repository. */
-  private checkPullRequests(settings: Settings, key: kms.Key): void {
+  /** The CodeCommit pull-request check on its repository (the codecommit source's, unless the props name one). */
+  private checkPullRequests(props: ResolvedPipelineProps, key: kms.Key): void {
+    const source = props.source.kind === 'codecommit' ? props.source : undefined;
+    const repositoryName =
+      props.pullRequestChecks?.repositoryName ?? source?.repositoryName ?? lzaConfigRepositoryName(props.lza);
     new PullRequestCheck(this, 'PullRequestCheck', {
-      repository: codecommit.Repository.fromRepositoryName(
-        this,
-        'PullRequestRepository',
-        settings.repositoryName as string,
-      ),
+      repository: codecommit.Repository.fromRepositoryName(this, 'PullRequestRepository', repositoryName),
       snapshotBucket: this.artifactBucket,
       key,
-      configPath: settings.configPath,
+      configPath: props.configPath,
     });
   }
 
   /**
-   * Failures on an encrypted topic (with an e-mail subscription when the settings give one). EventBridge
+   * Failures on an encrypted topic (with an e-mail subscription when the props give one). EventBridge
    * publishes through a role that only this rule may use (aws:SourceArn, aws:SourceAccount in its trust;
    * the ARN written out from the rule's name, as the role is part of the rule's target), so neither the
    * topic's nor the key's policy trusts the EventBridge service principal.
@@ -336,9 +307,9 @@ export class PostLzaPipelineStack extends Stack {
    * the starter function (which passes the revision that execution deployed), directly when there is no
    * revision to pass (bundled source), or on the container installer's Automation `Success`.
    */
-  private startAfterLza(settings: Settings, source: Source): void {
-    if (settings.lza.installer === 'container') {
-      const document = runEngineDocumentName(settings.lza);
+  private startAfterLza(lza: ResolvedPipelineProps['lza'], source: SourceAction): void {
+    if (lza.installer === 'container') {
+      const document = runEngineDocumentName(lza);
       new events.Rule(this, 'AfterLzaSucceeded', {
         description: `Starts the ai-optout pipeline after every successful run of ${document} (LZA container installer)`,
         eventPattern: {
@@ -350,16 +321,16 @@ export class PostLzaPipelineStack extends Stack {
       });
       return;
     }
-    const lza = codepipeline.Pipeline.fromPipelineArn(
+    const lzaPipeline = codepipeline.Pipeline.fromPipelineArn(
       this,
       'LzaPipeline',
-      `arn:${Aws.PARTITION}:codepipeline:${Aws.REGION}:${Aws.ACCOUNT_ID}:${settings.lzaPipelineName}`,
+      `arn:${Aws.PARTITION}:codepipeline:${Aws.REGION}:${Aws.ACCOUNT_ID}:${lza.pipelineName}`,
     );
     const target = source.revision
       ? new targets.LambdaFunction(
           new PipelineStarterFunction(this, 'Starter', {
-            lzaPipeline: lza,
-            lzaPipelineName: settings.lzaPipelineName,
+            lzaPipeline,
+            lzaPipelineName: lza.pipelineName,
             pipeline: this.pipeline,
             sourceActionName: source.action.actionProperties.actionName,
             revisionType: source.revision.type,
@@ -368,91 +339,22 @@ export class PostLzaPipelineStack extends Stack {
           { retryAttempts: 2 },
         )
       : new targets.CodePipeline(this.pipeline);
-    lza.onStateChange('AfterLzaSucceeded', {
-      description: `Starts the ai-optout pipeline after every successful run of ${settings.lzaPipelineName}`,
+    lzaPipeline.onStateChange('AfterLzaSucceeded', {
+      description: `Starts the ai-optout pipeline after every successful run of ${lza.pipelineName}`,
       eventPattern: { detail: { state: ['SUCCEEDED'] } },
       target,
     });
   }
+}
 
-  /** The source action of the configuration source the settings name. */
-  private sourceAction(settings: Settings, output: codepipeline.Artifact): Source {
-    switch (settings.configSource) {
-      case 'bundled':
-        return this.bundledSource(output);
-      case 'lza-s3':
-        return this.lzaS3Source(settings, output);
-      case 'codecommit':
-        return this.codeCommitSource(settings, output);
-      case 'codeconnections':
-        return this.codeConnectionsSource(settings, output);
-    }
-  }
-
-  /** This repository's config/ folder as an asset: no revision of LZA's to follow. */
-  private bundledSource(output: codepipeline.Artifact): Source {
-    const asset = new assets.Asset(this, 'BundledConfig', { path: BUNDLED_CONFIG_DIR });
-    const action = new cpactions.S3SourceAction({
-      actionName: 'BundledConfig',
-      bucket: s3.Bucket.fromBucketName(this, 'AssetBucket', asset.s3BucketName),
-      bucketKey: asset.s3ObjectKey,
-      output,
-      trigger: cpactions.S3Trigger.NONE,
-    });
-    return { action };
-  }
-
-  private lzaS3Source(settings: Settings, output: codepipeline.Artifact): Source {
-    const bucketName =
-      settings.lzaConfigBucket ?? lzaConfigBucketName(settings.lza, Aws.ACCOUNT_ID, Aws.REGION);
-    // LZA encrypts this bucket with its installer key and publishes the key's ARN in SSM: the
-    // stack reads it at deploy time, and the source action's role gets kms:Decrypt on it.
-    const keyArn =
-      settings.lzaConfigKeyArn ??
-      new LzaInstallerKeyArn(this, 'LzaInstallerKey', {
-        parameterName: installerKeyArnParameter(settings.lza),
-      }).keyArn;
-    const bucket = s3.Bucket.fromBucketAttributes(this, 'LzaConfigBucket', {
-      bucketName,
-      encryptionKey: kms.Key.fromKeyArn(this, 'LzaConfigKey', keyArn),
-    });
-    const action = new cpactions.S3SourceAction({
-      actionName: SOURCE_ACTION_NAME,
-      bucket,
-      bucketKey: settings.lzaConfigKey,
-      output,
-      trigger: cpactions.S3Trigger.NONE,
-    });
-    const expectedConfiguration = { S3Bucket: bucketName, S3ObjectKey: settings.lzaConfigKey };
-    return { action, revision: { type: 'S3_OBJECT_VERSION_ID', expectedConfiguration } };
-  }
-
-  private codeCommitSource(settings: Settings, output: codepipeline.Artifact): Source {
-    const repositoryName = settings.repositoryName as string;
-    const action = new cpactions.CodeCommitSourceAction({
-      actionName: SOURCE_ACTION_NAME,
-      repository: codecommit.Repository.fromRepositoryName(this, 'LzaConfigRepository', repositoryName),
-      branch: settings.branch,
-      output,
-      trigger: cpactions.CodeCommitTrigger.NONE,
-    });
-    const expectedConfiguration = { RepositoryName: repositoryName, BranchName: settings.branch };
-    return { action, revision: { type: 'COMMIT_ID', expectedConfiguration } };
-  }
-
-  private codeConnectionsSource(settings: Settings, output: codepipeline.Artifact): Source {
-    const owner = settings.repositoryOwner as string;
-    const repo = settings.repositoryName as string;
-    const action = new cpactions.CodeStarConnectionsSourceAction({
-      actionName: SOURCE_ACTION_NAME,
-      connectionArn: settings.connectionArn as string,
-      owner,
-      repo,
-      branch: settings.branch,
-      output,
-      triggerOnPush: false,
-    });
-    const expectedConfiguration = { FullRepositoryId: `${owner}/${repo}`, BranchName: settings.branch };
-    return { action, revision: { type: 'COMMIT_ID', expectedConfiguration } };
-  }
+/** The typed props, from the deprecated settings when those are given (never both). */
+function typedPropsOf(props: PostLzaPipelineStackProps): PostLzaPipelineProps {
+  const { settings, ...rest } = props;
+  if (!settings) return rest;
+  const typed = Object.keys(rest).filter((key) => key in PIPELINE_PROP_KEYS);
+  if (typed.length > 0)
+    throw new Error(
+      `PostLzaPipelineStack: give the typed props or the deprecated settings, not both (given with settings: ${typed.join(', ')})`,
+    );
+  return pipelinePropsFrom(settings);
 }

@@ -37,9 +37,10 @@ import {
 import { Construct } from 'constructs';
 import { parse } from 'yaml';
 import { PACKAGE_ROOT } from '../lambdas/adapters/package-root.ts';
-import { LATEST_SNAPSHOT_KEY, SNAPSHOTS_PREFIX } from '../lambdas/domain/contract.ts';
+import { LATEST_SNAPSHOT_KEY } from '../lambdas/runtime/state-bucket.ts';
 import { pinFeatureFlags } from './feature-flags.ts';
 import { packTool } from './pull-request-tool.ts';
+import { stateObjectsArn, stateObjectsFinding } from './state-bucket.ts';
 
 const BUILDSPEC = join(PACKAGE_ROOT, 'examples/codebuild/buildspec.yml');
 const PULL_REQUEST_EVENTS = ['pullRequestCreated', 'pullRequestSourceBranchUpdated'];
@@ -116,7 +117,7 @@ export class PullRequestCheck extends Construct {
       new iam.PolicyStatement({
         sid: 'ReadPublishedSnapshot',
         actions: ['s3:GetObject'],
-        resources: [props.snapshotBucket.arnForObjects(`${SNAPSHOTS_PREFIX}*`)],
+        resources: [stateObjectsArn(props.snapshotBucket, 'snapshots')],
       }),
     );
     props.key.grantDecrypt(this.project);
@@ -126,7 +127,6 @@ export class PullRequestCheck extends Construct {
   private acknowledge(bucket: s3.IBucket): void {
     const stack = Stack.of(this);
     const role = this.project.role as iam.Role;
-    const bucketId = stack.getLogicalId(bucket.node.defaultChild as CfnElement);
     const projectId = stack.getLogicalId(this.project.node.defaultChild as CfnElement);
     // As cdk-nag prints an ARN: an environment-agnostic stack's pseudo parameters as <AWS::Region>, a
     // stack with its account and region (the cdk CLI always sets a region) as the values themselves.
@@ -134,10 +134,6 @@ export class PullRequestCheck extends Construct {
     const prefix = `arn:${part(stack.partition, 'Partition')}`;
     const account = `${part(stack.region, 'Region')}:${part(stack.account, 'AccountId')}`;
     const acknowledgements: [string[], string][] = [
-      [
-        [`Resource::<${bucketId}.Arn>/${SNAPSHOTS_PREFIX}*`],
-        'The published snapshot and its dated copies: read-only, limited to the snapshots prefix.',
-      ],
       [
         [`Resource::${prefix}:logs:${account}:log-group:/aws/codebuild/<${projectId}>:*`],
         "aws-cdk-lib's CodeBuild log grant: this project's own log group and its streams.",
@@ -155,6 +151,12 @@ export class PullRequestCheck extends Construct {
         "aws-cdk-lib's grant on the project's own encryption key (the stack's key), which CodeBuild uses for its logs and reports.",
       ],
     ];
+    const snapshots = stateObjectsFinding(bucket, 'snapshots');
+    if (snapshots)
+      acknowledgements.push([
+        [snapshots],
+        'The published snapshot and its dated copies: read-only, limited to the snapshots prefix.',
+      ]);
     for (const [findings, reason] of acknowledgements)
       for (const finding of findings)
         Validations.of(role).acknowledge({ id: `AwsSolutions-IAM5[${finding}]`, reason });

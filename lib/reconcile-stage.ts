@@ -29,37 +29,49 @@ import {
   type Verify,
 } from '../lambdas/domain/contract.ts';
 import { FailOnSchema, VerifySchema } from '../lambdas/domain/contract-schemas.ts';
-import { JOB_ENV } from '../lambdas/pipeline-job/env.ts';
+import { writeVariables } from '../lambdas/runtime/environment.ts';
+import { PIPELINE_BINDING_VARIABLES } from '../lambdas/runtime/pipeline-job-environment.ts';
 import type { ReconcilerFunction } from './reconciler-function.ts';
+
+/** The defaults of ReconcileStageProps, each asserted by test/lib/reconcile-stage.test.ts. */
+export const RECONCILE_STAGE_DEFAULTS = {
+  failOn: 'drift',
+  verify: DEFAULT_VERIFY,
+  configPath: 'ai-optout.yaml',
+  stageName: 'AiOptOut',
+  variablesNamespace: 'AiOptOut',
+} as const;
 
 export interface ReconcileStageProps {
   readonly pipeline: codepipeline.Pipeline;
   /** The artifact that holds the desired-state file. */
   readonly input: codepipeline.Artifact;
   readonly reconciler: ReconcilerFunction;
-  /** Defaults to the reconciler's mode; enforce needs a reconciler deployed for enforce. */
+  /** enforce needs a reconciler deployed for enforce. @default - the reconciler's mode */
   readonly mode?: Mode;
-  /** Default `drift`. */
+  /** When the stage fails: on any drift, only on violations of `expect`, or never. @default 'drift' */
   readonly failOn?: FailOn;
   /**
    * How much of the computed effective policies AWS's DescribeEffectivePolicy confirms: one account per
-   * distinct effective state (default `states`), every account, or none.
+   * distinct effective state, every account, or none.
+   * @default 'states'
    */
   readonly verify?: Verify;
-  /** Path of the desired state inside the input artifact. Default `ai-optout.yaml`. */
+  /** Path of the desired state inside the input artifact. @default 'ai-optout.yaml' */
   readonly configPath?: string;
-  /** Role to assume in the management account, passed to the function. */
+  /** Role to assume in the management account, passed to the function. @default - none: the function's own role */
   readonly roleArn?: string;
-  /** Default `AiOptOut`. */
+  /** @default 'AiOptOut' */
   readonly stageName?: string;
-  /** Default `AiOptOut` (variables are then `#{AiOptOut.VERDICT}` …). */
+  /** The variables are then `#{<namespace>.VERDICT}` … @default 'AiOptOut' */
   readonly variablesNamespace?: string;
-  /** Insert the stage at a position (by default it is added last). */
+  /** Insert the stage at a position. @default - added last */
   readonly placement?: codepipeline.StagePlacement;
   /**
    * A pipeline variable (V2 pipelines) that says what started the run, shown in the report. The function
    * reads it from the pipeline execution (GetPipelineExecution), never from UserParameters, where text
-   * that whoever starts the pipeline chooses could add keys. Default none.
+   * that whoever starts the pipeline chooses could add keys.
+   * @default - none: the report shows no trigger
    */
   readonly triggerVariable?: codepipeline.Variable;
 }
@@ -78,19 +90,19 @@ export class ReconcileStage extends Construct {
         'ReconcileStage: mode enforce needs a ReconcilerFunction deployed with mode enforce (its role is read-only)',
       );
     }
-    const failOn = props.failOn ?? 'drift';
+    const failOn = props.failOn ?? RECONCILE_STAGE_DEFAULTS.failOn;
     if (!FailOnSchema.safeParse(failOn).success) {
       throw new Error(
         `ReconcileStage: failOn must be ${FailOnSchema.options.join(', ')}, not ${String(failOn)}`,
       );
     }
-    const verify = props.verify ?? DEFAULT_VERIFY;
+    const verify = props.verify ?? RECONCILE_STAGE_DEFAULTS.verify;
     if (!VerifySchema.safeParse(verify).success) {
       throw new Error(
         `ReconcileStage: verify must be ${VerifySchema.options.join(', ')}, not ${String(verify)}`,
       );
     }
-    this.variablesNamespace = props.variablesNamespace ?? 'AiOptOut';
+    this.variablesNamespace = props.variablesNamespace ?? RECONCILE_STAGE_DEFAULTS.variablesNamespace;
     if (!/^[A-Za-z0-9@\-_]{1,100}$/.test(this.variablesNamespace)) {
       throw new Error(
         `ReconcileStage: variablesNamespace ${this.variablesNamespace} must match [A-Za-z0-9@-_]{1,100}`,
@@ -104,7 +116,7 @@ export class ReconcileStage extends Construct {
       outputs: [this.report],
       variablesNamespace: this.variablesNamespace,
       userParameters: {
-        configPath: props.configPath ?? 'ai-optout.yaml',
+        configPath: props.configPath ?? RECONCILE_STAGE_DEFAULTS.configPath,
         mode,
         failOn,
         verify,
@@ -113,7 +125,7 @@ export class ReconcileStage extends Construct {
       },
     });
     bindToPipeline(props.reconciler, props.pipeline, props.triggerVariable);
-    const stageName = props.stageName ?? 'AiOptOut';
+    const stageName = props.stageName ?? RECONCILE_STAGE_DEFAULTS.stageName;
     this.stage = props.pipeline.addStage({
       stageName,
       actions: [this.action],
@@ -172,7 +184,7 @@ function pipelineNameOf(pipeline: codepipeline.Pipeline): string {
 }
 
 /**
- * Tells the function which pipeline's jobs to accept (JOB_ENV), and lets it read that pipeline's action
+ * Tells the function which pipeline's jobs to accept (PIPELINE_BINDING_VARIABLES), and lets it read that pipeline's action
  * executions (and, with a trigger variable, its executions' variables). Service Authorization Reference
  * (codepipeline): ListActionExecutions and GetPipelineExecution act on the `pipeline` resource type,
  * `arn:<partition>:codepipeline:<region>:<account>:<pipeline name>`.
@@ -192,9 +204,12 @@ function bindToPipeline(
     );
   BOUND.set(reconciler, binding);
   const fn = reconciler.function;
-  fn.addEnvironment(JOB_ENV.pipelineName, name);
-  fn.addEnvironment(JOB_ENV.artifactBucket, pipeline.artifactBucket.bucketName);
-  if (trigger) fn.addEnvironment(JOB_ENV.triggerVariable, trigger.variableName);
+  const variables = writeVariables(PIPELINE_BINDING_VARIABLES, {
+    pipelineName: name,
+    artifactBucket: pipeline.artifactBucket.bucketName,
+    triggerVariable: trigger?.variableName,
+  });
+  for (const [variable, value] of Object.entries(variables)) fn.addEnvironment(variable, value);
   reconciler.role.addToPolicy(
     new iam.PolicyStatement({
       sid: 'ConfirmJobsOfOwnPipeline',

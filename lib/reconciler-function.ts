@@ -5,18 +5,19 @@
  * management-account role, nothing but assuming that role.
  */
 import {
-  type CfnElement,
   Duration,
   aws_iam as iam,
   type aws_lambda as lambda,
-  type aws_logs as logs,
+  aws_logs as logs,
   Stack,
   type aws_s3 as s3,
   Token,
   Validations,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { MODES, type Mode, ROLE_ARN_PATTERN, STATE_PREFIX } from '../lambdas/domain/contract.ts';
+import { MODES, type Mode, ROLE_ARN_PATTERN } from '../lambdas/domain/contract.ts';
+import { writeVariables } from '../lambdas/runtime/environment.ts';
+import { RECONCILER_VARIABLES } from '../lambdas/runtime/pipeline-job-environment.ts';
 import {
   acknowledgeLogStreams,
   bundledFunction,
@@ -32,24 +33,45 @@ import {
   securityHubStatements,
 } from './permissions.ts';
 import { stackNames } from './stack-names.ts';
+import { stateObjectsArn, stateObjectsFinding } from './state-bucket.ts';
 
-/** Role names start with this, so a management-account role can trust them by name. */
-const RECONCILER_ROLE_PREFIX = stackNames().reconcilerRolePrefix;
+/** The defaults of ReconcilerFunctionProps, each asserted by test/lib/reconciler-function.test.ts. */
+export const RECONCILER_FUNCTION_DEFAULTS = {
+  /** Under Lambda's 15 minutes and CodePipeline's 20-minute no-reply limit. */
+  timeout: Duration.minutes(14),
+  logRetention: logs.RetentionDays.ONE_YEAR,
+  /** Role names start with this, so a management-account role can trust them by name. */
+  roleNamePrefix: stackNames().reconcilerRolePrefix,
+  securityHub: false,
+} as const;
 
 export interface ReconcilerFunctionProps {
   /** audit: read-only; enforce: adds writes limited to AI opt-out policies. Sets AI_OPTOUT_MODE_CEILING. */
   readonly mode: Mode;
-  /** Assume this role for Organizations calls; the function then gets only sts:AssumeRole on it. */
+  /**
+   * Assume this role for Organizations calls; the function then gets only sts:AssumeRole on it.
+   * @default - none: the function's own role calls Organizations (it runs in the management account)
+   */
   readonly managementRoleArn?: string;
-  /** Bucket (normally the pipeline's artifact bucket) for job claims (duplicate-delivery protection) and continuation state. */
+  /**
+   * Bucket (normally the pipeline's artifact bucket) for job claims (duplicate-delivery protection),
+   * continuation state, the published snapshot and the latest run's reports.
+   * @default - none: duplicate deliveries are not detected and a run must fit one invocation
+   */
   readonly stateBucket?: s3.IBucket;
-  /** Default 14 minutes: under Lambda's 15 and CodePipeline's 20-minute no-reply limit. */
+  /** @default Duration.minutes(14) */
   readonly timeout?: Duration;
-  /** Default one year. */
+  /** @default logs.RetentionDays.ONE_YEAR */
   readonly logRetention?: logs.RetentionDays;
-  /** The role is named `<roleNamePrefix>-<region>`. Default {@link RECONCILER_ROLE_PREFIX}. */
+  /**
+   * The role is named `<roleNamePrefix>-<region>`.
+   * @default 'ai-optout-reconciler'
+   */
   readonly roleNamePrefix?: string;
-  /** Import findings into Security Hub (AI_OPTOUT_SECURITY_HUB=true, and the grants for its own findings). Default false. */
+  /**
+   * Import findings into Security Hub (AI_OPTOUT_SECURITY_HUB=true, and the grants for its own findings).
+   * @default false
+   */
   readonly securityHub?: boolean;
 }
 
@@ -67,7 +89,7 @@ function validateProps(props: ReconcilerFunctionProps): void {
 }
 
 function timeoutOf(props: ReconcilerFunctionProps): Duration {
-  const timeout = props.timeout ?? Duration.minutes(14);
+  const timeout = props.timeout ?? RECONCILER_FUNCTION_DEFAULTS.timeout;
   if (timeout.toSeconds() > 900)
     throw new Error('ReconcilerFunction: timeout cannot exceed 15 minutes (the Lambda limit)');
   return timeout;
@@ -86,12 +108,13 @@ export class ReconcilerFunction extends Construct {
     assertAiOptOutApplies(this, 'ReconcilerFunction');
     const timeout = timeoutOf(props);
     this.mode = props.mode;
-    this.logGroup = functionLogGroup(this, props.logRetention);
+    this.logGroup = functionLogGroup(this, props.logRetention ?? RECONCILER_FUNCTION_DEFAULTS.logRetention);
     this.role = functionRole(this, this.logGroup, {
-      roleName: `${props.roleNamePrefix ?? RECONCILER_ROLE_PREFIX}-${Stack.of(this).region}`,
+      roleName: `${props.roleNamePrefix ?? RECONCILER_FUNCTION_DEFAULTS.roleNamePrefix}-${Stack.of(this).region}`,
       description: `ai-optout reconciler (${props.mode})`,
     });
     this.grantOrganizations(props);
+    const securityHub = props.securityHub ?? RECONCILER_FUNCTION_DEFAULTS.securityHub;
     this.function = bundledFunction(this, 'Function', 'pipeline-job', {
       memorySize: 512,
       timeout,
@@ -100,18 +123,15 @@ export class ReconcilerFunction extends Construct {
       retryAttempts: 0,
       reservedConcurrentExecutions: 1,
       description: `ai-optout: reconciles AI services opt-out policies for CodePipeline (${props.mode})`,
-      environment: {
-        AI_OPTOUT_MODE_CEILING: props.mode,
-        NODE_OPTIONS: '--enable-source-maps',
-        ...(props.stateBucket ? { AI_OPTOUT_STATE_BUCKET: props.stateBucket.bucketName } : {}),
-        ...(props.stateBucket?.encryptionKey
-          ? { AI_OPTOUT_STATE_KEY_ARN: props.stateBucket.encryptionKey.keyArn }
-          : {}),
-        ...(props.securityHub ? { AI_OPTOUT_SECURITY_HUB: 'true' } : {}),
-      },
+      environment: writeVariables(RECONCILER_VARIABLES, {
+        modeCeiling: props.mode,
+        stateBucket: props.stateBucket?.bucketName,
+        stateKeyArn: props.stateBucket?.encryptionKey?.keyArn,
+        securityHub,
+      }),
     });
     if (props.stateBucket) this.grantStateBucket(props.stateBucket);
-    if (props.securityHub) for (const statement of securityHubStatements()) this.role.addToPolicy(statement);
+    if (securityHub) for (const statement of securityHubStatements()) this.role.addToPolicy(statement);
     this.acknowledgeFindings(props.stateBucket);
   }
 
@@ -136,7 +156,7 @@ export class ReconcilerFunction extends Construct {
       new iam.PolicyStatement({
         sid: 'JobClaimsAndContinuations',
         actions: ['s3:GetObject', 's3:PutObject'],
-        resources: [bucket.arnForObjects(`${STATE_PREFIX}*`)],
+        resources: [stateObjectsArn(bucket, 'all')],
       }),
     );
     bucket.encryptionKey?.grant(this.role, 'kms:Decrypt', 'kms:GenerateDataKey');
@@ -149,10 +169,10 @@ export class ReconcilerFunction extends Construct {
       `${ORGANIZATIONS_WILDCARD_REASON} codepipeline:PutJobSuccessResult and PutJobFailureResult (granted by the invoke action) support no resource-level permissions.`,
     );
     acknowledgeLogStreams(this.role, this.logGroup);
-    if (!stateBucket) return;
-    const bucketId = Stack.of(this).getLogicalId(stateBucket.node.defaultChild as CfnElement);
+    const finding = stateBucket && stateObjectsFinding(stateBucket, 'all');
+    if (!finding) return;
     Validations.of(this.role).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${STATE_PREFIX}*]`,
+      id: `AwsSolutions-IAM5[${finding}]`,
       reason:
         'Job claims and continuation state are one object per CodePipeline job id, known only at run time, and the latest run keeps its reports under latest/; the grant is limited to this prefix and to GetObject/PutObject.',
     });

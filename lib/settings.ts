@@ -1,37 +1,39 @@
 /**
- * Deployment settings, from cdk context (`-c mode=enforce -c configSource=lza-s3`) or a JSON settings
- * file (`-c settingsFile=deploy.json`); context values win over the file. Validated early, with
- * messages that name the bad value and what is allowed.
+ * The deployment settings: the adapter from cdk context (`-c mode=enforce -c configSource=lza-s3`) or a
+ * JSON settings file (`-c settingsFile=deploy.json`; context values win over the file) to
+ * PostLzaPipelineStack's typed props (pipelinePropsFrom). Validated early, with messages that name the
+ * bad setting and what is allowed; a misspelt setting is refused with the one it probably meant.
  */
 
 import { readFileSync } from 'node:fs';
+import { Duration } from 'aws-cdk-lib';
 import * as z from 'zod';
-import { ACCOUNT_ID_PATTERN, DEFAULT_VERIFY, ROLE_ARN_PATTERN } from '../lambdas/domain/contract.ts';
+import { ACCOUNT_ID_PATTERN, ROLE_ARN_PATTERN } from '../lambdas/domain/contract.ts';
 import { FailOnSchema, ModeSchema, VerifySchema } from '../lambdas/domain/contract-schemas.ts';
 import { didYouMean } from '../lambdas/domain/suggest.ts';
+import { CONFIG_SOURCE_KINDS, type ConfigSource, DEFAULT_BRANCH } from './config-sources.ts';
 import {
-  DEFAULT_LZA_PREFIX,
   LZA_INSTALLERS,
-  LZA_QUALIFIER_PATTERN,
   type LzaInstall,
   lzaConfigObjectKey,
   lzaConfigRepositoryName,
   lzaPipelineName,
   lzaPrefixProblem,
+  lzaQualifierProblem,
   normalizeLzaPrefix,
 } from './lza-names.ts';
+import { managementRoleArnFor } from './management-role-stack.ts';
+import {
+  PIPELINE_DEFAULTS,
+  type PostLzaPipelineProps,
+  PRINCIPAL_ARN_PATTERN,
+  SCHEDULE_PATTERN,
+} from './post-lza-pipeline-props.ts';
 import { githubRepositoryProblem } from './snapshot-readers.ts';
-import { MAX_QUALIFIER_LENGTH, stackNames } from './stack-names.ts';
+import { stackNames } from './stack-names.ts';
 
-const CONFIG_SOURCES = ['bundled', 'lza-s3', 'codecommit', 'codeconnections'] as const;
-/** Who may be granted the published snapshot: an IAM role or user (any path), or an account root. */
-const PRINCIPAL_ARN_PATTERN = /^arn:aws[a-z-]*:iam::\d{12}:(root|(role|user)\/[\w+=,.@/-]+)$/;
 /** Settings that cdk's `-c key=value` gives as strings but are numbers. */
 const NUMERIC_SETTINGS = new Set(['functionTimeoutMinutes', 'snapshotRetentionDays']);
-
-/** `rate(1 day)`, `rate(12 hours)`, `cron(0 6 * * ? *)`, or `off`. */
-const SCHEDULE_PATTERN =
-  /^(off|rate\(([1-9]\d{0,5}) (minute|minutes|hour|hours|day|days)\)|cron\(\S+( \S+){5}\))$/;
 
 /** An on/off setting, off by default: `true`/`false`, or the same as text (as `-c` and settings files give it). */
 function switchSetting() {
@@ -42,17 +44,17 @@ function switchSetting() {
 
 const SettingsSchema = z.strictObject({
   /** audit: read-only role, plan only; enforce: adds writes limited to AI opt-out policies. */
-  mode: ModeSchema.default('audit'),
-  failOn: FailOnSchema.default('drift'),
+  mode: ModeSchema.default(PIPELINE_DEFAULTS.mode),
+  failOn: FailOnSchema.default(PIPELINE_DEFAULTS.failOn),
   /** Which effective states AWS is asked to confirm (DescribeEffectivePolicy): states, all (every account) or none. */
-  verify: VerifySchema.default(DEFAULT_VERIFY),
-  configSource: z.enum(CONFIG_SOURCES).default('bundled'),
+  verify: VerifySchema.default(PIPELINE_DEFAULTS.verify),
+  configSource: z.enum(CONFIG_SOURCE_KINDS).default(PIPELINE_DEFAULTS.source.kind),
   /** Path of the desired state inside the source artifact (the zip of config/ for bundled, the repository root otherwise). */
-  configPath: z.string().min(1).default('ai-optout.yaml'),
+  configPath: z.string().min(1).default(PIPELINE_DEFAULTS.configPath),
   /** The LZA accelerator prefix (installer parameter AcceleratorPrefix); LZA's names derive from it. */
   lzaPrefix: z
     .string()
-    .default(DEFAULT_LZA_PREFIX)
+    .default(PIPELINE_DEFAULTS.lzaPrefix)
     .superRefine((value, ctx) => {
       const problem = lzaPrefixProblem(value);
       if (problem) ctx.addIssue({ code: 'custom', message: `${JSON.stringify(value)}: ${problem}` });
@@ -61,21 +63,13 @@ const SettingsSchema = z.strictObject({
   /** The LZA external-deployment qualifier (installer parameter AcceleratorQualifier), if any. */
   lzaQualifier: z
     .string()
-    .regex(
-      LZA_QUALIFIER_PATTERN,
-      'LZA allows 3 to 63 lower-case letters, digits and dashes, starting with a letter',
-    )
-    .max(
-      MAX_QUALIFIER_LENGTH,
-      `at most ${MAX_QUALIFIER_LENGTH} characters, so ai-optout's IAM role names fit in 64`,
-    )
-    .refine(
-      (value) => !value.includes('reconciler'),
-      'must not contain "reconciler" (it would blur role names)',
-    )
+    .superRefine((value, ctx) => {
+      const problem = lzaQualifierProblem(value);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
     .optional(),
   /** pipeline: LZA runs as a CodePipeline; container: as the SSM Automation document <prefix>-RunEngine. */
-  lzaInstaller: z.enum(LZA_INSTALLERS).default('pipeline'),
+  lzaInstaller: z.enum(LZA_INSTALLERS).default(PIPELINE_DEFAULTS.lzaInstaller),
   /** Default derived: <prefix>-Pipeline, or <qualifier>-pipeline. */
   lzaPipelineName: z.string().min(1).max(100).optional(),
   /** lza-s3: the LZA configuration bucket (default derived: <bucketName>-config-<account>-<region>) and object key. */
@@ -85,7 +79,7 @@ const SettingsSchema = z.strictObject({
   lzaConfigKeyArn: z.string().startsWith('arn:').optional(),
   /** codecommit (default derived: aws-accelerator-config, <prefix>-config or <qualifier>-config) and codeconnections */
   repositoryName: z.string().min(1).optional(),
-  branch: z.string().min(1).default('main'),
+  branch: z.string().min(1).default(DEFAULT_BRANCH),
   /** codeconnections */
   connectionArn: z.string().startsWith('arn:').optional(),
   repositoryOwner: z.string().min(1).optional(),
@@ -99,9 +93,19 @@ const SettingsSchema = z.strictObject({
   notificationEmail: z.email().optional(),
   /** Default AiOptOutPipeline, or AiOptOutPipeline-<qualifier>. */
   stackName: z.string().min(1).optional(),
-  functionTimeoutMinutes: z.number().int().min(1).max(15).default(14),
+  functionTimeoutMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(15)
+    .default(PIPELINE_DEFAULTS.functionTimeout.toMinutes()),
   /** Days the dated copies of the published organization snapshot are kept (the latest is always kept). */
-  snapshotRetentionDays: z.number().int().min(1).max(3650).default(90),
+  snapshotRetentionDays: z
+    .number()
+    .int()
+    .min(1)
+    .max(3650)
+    .default(PIPELINE_DEFAULTS.snapshotRetention.toDays()),
   /** IAM principal ARNs that may read the published snapshot (a list, or one comma-separated string). */
   snapshotReaders: z
     .preprocess(
@@ -132,7 +136,7 @@ const SettingsSchema = z.strictObject({
       SCHEDULE_PATTERN,
       'use rate(<n> minutes|hours|days), cron(<minutes> <hours> <day-of-month> <month> <day-of-week> <year>) or off',
     )
-    .default('rate(1 day)'),
+    .default(PIPELINE_DEFAULTS.schedule),
   /** Import a finding per non-compliant account into Security Hub (in the stack's account and region). */
   securityHub: switchSetting(),
   /** Deploy a periodic custom AWS Config rule that evaluates every account (AWS::::Account). */
@@ -237,12 +241,7 @@ export function validateSettings(raw: Record<string, unknown>): Settings {
       'lzaInstaller container runs no LZA pipeline: drop lzaPipelineName (ai-optout follows the Automation document <prefix>-RunEngine)',
     );
   }
-  if (settings.configSource === 'codeconnections') {
-    need(
-      Boolean(settings.connectionArn && settings.repositoryOwner && settings.repositoryName),
-      'configSource codeconnections needs connectionArn, repositoryOwner and repositoryName',
-    );
-  }
+  configSourceOf(settings);
   need(
     !settings.pullRequestChecks || Boolean(settings.repositoryName),
     'pullRequestChecks codecommit needs the CodeCommit repository: use configSource codecommit, or set repositoryName',
@@ -285,5 +284,84 @@ function deriveLzaNames(parsed: z.output<typeof SettingsSchema>): Settings {
     lzaConfigKey: parsed.lzaConfigKey ?? lzaConfigObjectKey(lza),
     stackName: parsed.stackName ?? stackNames(parsed.lzaQualifier).stackName,
     ...(repositoryName ? { repositoryName } : {}),
+  };
+}
+
+/**
+ * The source the settings name, with the names they give (the construct derives the rest as LZA does);
+ * codeconnections names no repository of LZA's, so its three settings are required.
+ */
+function configSourceOf(settings: Settings): ConfigSource {
+  const { branch, repositoryName } = settings;
+  switch (settings.configSource) {
+    case 'bundled':
+      return { kind: 'bundled' };
+    case 'lza-s3':
+      return {
+        kind: 'lza-s3',
+        ...(settings.lzaConfigBucket ? { bucketName: settings.lzaConfigBucket } : {}),
+        objectKey: settings.lzaConfigKey,
+        ...(settings.lzaConfigKeyArn ? { keyArn: settings.lzaConfigKeyArn } : {}),
+      };
+    case 'codecommit':
+      return { kind: 'codecommit', ...(repositoryName ? { repositoryName } : {}), branch };
+    case 'codeconnections': {
+      const { connectionArn, repositoryOwner: owner } = settings;
+      if (!(connectionArn && owner && repositoryName))
+        throw new SettingsError(
+          'invalid deployment settings: configSource codeconnections needs connectionArn, repositoryOwner and repositoryName',
+        );
+      return { kind: 'codeconnections', connectionArn, owner, repositoryName, branch };
+    }
+  }
+}
+
+/** The management-account role the function assumes: the one the settings name, or the one ManagementRoleStack makes. */
+function managementRoleArnOf(settings: Settings): string | undefined {
+  return (
+    settings.managementRoleArn ??
+    (settings.managementAccountId
+      ? managementRoleArnFor(settings.managementAccountId, settings.mode, settings.lzaQualifier)
+      : undefined)
+  );
+}
+
+/**
+ * PostLzaPipelineStack's typed props for validated settings: what `npx cdk deploy -c …` deploys
+ * (bin/app.ts), and what the deprecated `settings` prop stands for.
+ */
+export function pipelinePropsFrom(settings: Settings): PostLzaPipelineProps {
+  const managementRoleArn = managementRoleArnOf(settings);
+  const { repositoryName, notificationEmail, githubRepository } = settings;
+  return {
+    mode: settings.mode,
+    failOn: settings.failOn,
+    verify: settings.verify,
+    source: configSourceOf(settings),
+    configPath: settings.configPath,
+    lza: {
+      prefix: settings.lzaPrefix,
+      ...(settings.lzaQualifier ? { qualifier: settings.lzaQualifier } : {}),
+      installer: settings.lzaInstaller,
+      ...(settings.lzaInstaller === 'pipeline' ? { pipelineName: settings.lzaPipelineName } : {}),
+    },
+    ...(managementRoleArn ? { managementRoleArn } : {}),
+    ...(notificationEmail ? { notificationEmail } : {}),
+    functionTimeout: Duration.minutes(settings.functionTimeoutMinutes),
+    snapshotRetention: Duration.days(settings.snapshotRetentionDays),
+    snapshotReaders: settings.snapshotReaders,
+    ...(githubRepository ? { githubRepository } : {}),
+    createGithubOidcProvider: settings.createGithubOidcProvider,
+    ...(settings.pullRequestChecks
+      ? {
+          pullRequestChecks: {
+            kind: settings.pullRequestChecks,
+            ...(repositoryName ? { repositoryName } : {}),
+          },
+        }
+      : {}),
+    schedule: settings.schedule,
+    securityHub: settings.securityHub,
+    configRule: settings.configRule,
   };
 }

@@ -17,9 +17,9 @@
  * wildcard in `sub` would let another repository's workflow, with a subject template of its own, read
  * the snapshot.
  */
-import { Aws, aws_iam as iam, type aws_kms as kms, Stack, type aws_s3 as s3, Validations } from 'aws-cdk-lib';
+import { Aws, aws_iam as iam, type aws_kms as kms, type aws_s3 as s3, Validations } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { SNAPSHOTS_PREFIX } from '../lambdas/domain/contract.ts';
+import { stateKeys, stateObjectsArn, stateObjectsFinding } from './state-bucket.ts';
 
 export const GITHUB_OIDC_ISSUER = 'token.actions.githubusercontent.com';
 
@@ -31,7 +31,7 @@ export const GITHUB_OIDC_ISSUER = 'token.actions.githubusercontent.com';
  */
 const SNAPSHOT_CONTEXT_KEY = 'kms:EncryptionContext:aws:s3:arn';
 function snapshotObjectsContext(bucketName: string): string {
-  return `arn:${Aws.PARTITION}:s3:::${bucketName}/${SNAPSHOTS_PREFIX}*`;
+  return `arn:${Aws.PARTITION}:s3:::${bucketName}/${stateKeys('snapshots')}`;
 }
 const GITHUB_OIDC_AUDIENCE = 'sts.amazonaws.com';
 
@@ -84,7 +84,7 @@ export class SnapshotReaders extends Construct {
 
   constructor(scope: Construct, id: string, props: SnapshotReadersProps) {
     super(scope, id);
-    const objects = props.bucket.arnForObjects(`${SNAPSHOTS_PREFIX}*`);
+    const objects = stateObjectsArn(props.bucket, 'snapshots');
     const principals = (props.principals ?? []).map((arn) => new iam.ArnPrincipal(arn));
     if (principals.length > 0) {
       props.bucket.addToResourcePolicy(
@@ -149,12 +149,13 @@ export class SnapshotReaders extends Construct {
         },
       }),
     );
-    const bucketId = Stack.of(this).getLogicalId(props.bucket.node.defaultChild as never);
-    Validations.of(role).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${SNAPSHOTS_PREFIX}*]`,
-      reason:
-        'The latest snapshot and its dated copies, one object per run: read-only, limited to the snapshots prefix.',
-    });
+    const finding = stateObjectsFinding(props.bucket, 'snapshots');
+    if (finding)
+      Validations.of(role).acknowledge({
+        id: `AwsSolutions-IAM5[${finding}]`,
+        reason:
+          'The latest snapshot and its dated copies, one object per run: read-only, limited to the snapshots prefix.',
+      });
     return role;
   }
 }

@@ -15,12 +15,12 @@ import * as z from 'zod';
 import { putEvaluations } from '../adapters/config/evaluations.ts';
 import { Throttle } from '../adapters/organizations/throttle.ts';
 import type { LatestRun } from '../adapters/s3/latest-run.ts';
-import { LATEST_RUN_FILES } from '../domain/contract.ts';
 import { loadDesiredState } from '../domain/desired-state/loader.ts';
 import { ConfigurationError } from '../domain/errors.ts';
 import { accountEvaluations } from '../domain/evaluations.ts';
-import type { Logger } from '../pipeline-job/logger.ts';
 import { planLive } from '../reconciler.ts';
+import type { Logger } from '../runtime/logger.ts';
+import { LATEST_RUN_FILES } from '../runtime/state-bucket.ts';
 
 const InvokingEventSchema = z.object({
   messageType: z.string(),

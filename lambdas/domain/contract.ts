@@ -1,6 +1,7 @@
 /**
  * The values of the project's public interfaces, each defined once: modes, failOn, the verdict, the
- * pipeline job's output variables, the policy type, the state bucket's layout, id and ARN patterns.
+ * pipeline job's output variables, the policy type, id and ARN patterns (the state bucket's layout is
+ * lambdas/runtime/state-bucket.ts).
  * The runtime (lambdas/, bin/) and the CDK constructs (lib/) both import them, so the stack that deploys
  * and the code that runs cannot disagree. Plain values, no behaviour and no imports: the CLI's --help
  * reads them without loading zod (contract-schemas.ts holds their zod enums).
@@ -41,29 +42,6 @@ export const OUTPUT_VARIABLES = [
 export type OutputVariable = (typeof OUTPUT_VARIABLES)[number];
 
 export const AI_POLICY_TYPE = 'AISERVICES_OPT_OUT_POLICY';
-
-/** Key prefix of the pipeline function's own objects in its state bucket (the pipeline's artifact bucket). */
-export const STATE_PREFIX = 'ai-optout/';
-/** One claim per CodePipeline job id: duplicate-delivery protection. */
-export const JOB_CLAIMS_PREFIX = `${STATE_PREFIX}jobs/`;
-/** Progress of a run that continues in another invocation. */
-export const CONTINUATIONS_PREFIX = `${STATE_PREFIX}continuations/`;
-/**
- * The organization snapshot the job publishes after every run, for plans without management-account
- * credentials (`plan --snapshot s3://<bucket>/<LATEST_SNAPSHOT_KEY>`): readers are granted this prefix only.
- */
-export const SNAPSHOTS_PREFIX = `${STATE_PREFIX}snapshots/`;
-export const LATEST_SNAPSHOT_KEY = `${SNAPSHOTS_PREFIX}latest.json`;
-/** Dated copies, one per run (`<capturedAt>.json`), expired by the bucket's lifecycle. */
-export const SNAPSHOT_HISTORY_PREFIX = `${SNAPSHOTS_PREFIX}history/`;
-
-/** The latest finished run, at stable keys: its reports, and the desired state it checked (the Config rule reads it). */
-export const LATEST_RUN_PREFIX = `${STATE_PREFIX}latest/`;
-export const LATEST_RUN_FILES = {
-  html: 'report.html',
-  json: 'report.json',
-  desiredState: 'ai-optout.yaml',
-} as const;
 
 export const ACCOUNT_ID_PATTERN = /^\d{12}$/;
 /** An IAM role ARN in any partition (aws, aws-cn, aws-us-gov, the isolated ones). */

@@ -28,7 +28,7 @@ import {
 } from '../adapters/codepipeline/pipelines.ts';
 import { echo } from '../domain/echo.ts';
 import { ConfigurationError } from '../domain/errors.ts';
-import { JOB_ENV } from './env.ts';
+import { JOB_ENV } from '../runtime/pipeline-job-environment.ts';
 import type { CodePipelineJob } from './event.ts';
 import type { JobRun } from './job-run.ts';
 import type { UserParameters } from './parameters.ts';

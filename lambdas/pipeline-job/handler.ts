@@ -12,10 +12,10 @@ import { LatestRun } from '../adapters/s3/latest-run.ts';
 import { SnapshotPublisher } from '../adapters/s3/snapshots.ts';
 import { stateS3Client } from '../adapters/s3/state-client.ts';
 import { createSecurityHubClient } from '../adapters/securityhub/client.ts';
-import { readEnvironment } from './env.ts';
+import { createLogger } from '../runtime/logger.ts';
+import { readEnvironment } from '../runtime/pipeline-job-environment.ts';
 import { runJob } from './job.ts';
 import type { JobContext } from './job-run.ts';
-import { createLogger } from './logger.ts';
 import { stdoutMetrics } from './metrics.ts';
 
 const environment = readEnvironment();

@@ -11,10 +11,10 @@ import type { DesiredState } from '../domain/desired-state/types.ts';
 import { type Diagnostic, formatDiagnostic } from '../domain/diagnostics.ts';
 import { ConfigurationError } from '../domain/errors.ts';
 import { plural } from '../domain/plural.ts';
+import type { Logger } from '../runtime/logger.ts';
 import { RAISE_TIMEOUT } from './deadline.ts';
 import type { CodePipelineJob } from './event.ts';
 import type { JobRun } from './job-run.ts';
-import type { Logger } from './logger.ts';
 import type { UserParameters } from './parameters.ts';
 
 /** Desired-state warnings logged one per line; past this, one line counts the rest. */

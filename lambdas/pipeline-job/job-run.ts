@@ -13,9 +13,9 @@ import type { JobLedger } from '../adapters/s3/job-ledger.ts';
 import type { LatestRun } from '../adapters/s3/latest-run.ts';
 import type { SnapshotPublisher } from '../adapters/s3/snapshots.ts';
 import type { Mode } from '../domain/contract.ts';
+import type { Logger } from '../runtime/logger.ts';
 import type { OwnPipeline } from './confirm.ts';
 import type { JobDeadline } from './deadline.ts';
-import type { Logger } from './logger.ts';
 import type { MetricsSink } from './metrics.ts';
 import type { SecurityHubTarget } from './security-hub.ts';
 

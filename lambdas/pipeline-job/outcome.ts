@@ -7,7 +7,7 @@ import { echo } from '../domain/echo.ts';
 import { ConfigurationError, describeError, type FailureType, failureTypeFor } from '../domain/errors.ts';
 import type { Plan } from '../domain/planner.ts';
 import type { ApplyResult } from '../reconciler.ts';
-import type { Logger } from './logger.ts';
+import type { Logger } from '../runtime/logger.ts';
 import type { UserParameters } from './parameters.ts';
 import { detailLines, fitLines, headline, MESSAGE_LIMIT, outputVariables, SUMMARY_LIMIT } from './result.ts';
 

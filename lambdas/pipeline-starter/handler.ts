@@ -4,8 +4,8 @@
  * configuration from the environment the stack sets and hands the event to startAfterLza.
  */
 import { createCodePipelineClient } from '../adapters/codepipeline/client.ts';
-import { createLogger } from '../pipeline-job/logger.ts';
-import { readStarterConfig } from './config.ts';
+import { createLogger } from '../runtime/logger.ts';
+import { readStarterConfig } from '../runtime/pipeline-starter-environment.ts';
 import { startAfterLza } from './start.ts';
 
 const logger = createLogger();

@@ -33,9 +33,8 @@ import {
 } from '../adapters/codepipeline/pipelines.ts';
 import { echo } from '../domain/echo.ts';
 import { describeError } from '../domain/errors.ts';
-import type { Logger } from '../pipeline-job/logger.ts';
-
-export type RevisionType = 'S3_OBJECT_VERSION_ID' | 'COMMIT_ID';
+import type { Logger } from '../runtime/logger.ts';
+import type { RevisionType, StarterConfig } from '../runtime/pipeline-starter-environment.ts';
 
 /** The event's LZA execution id once LZA confirms it (Succeeded, its newest success); else logs why not. */
 async function confirmedExecution(
@@ -72,20 +71,6 @@ export const REVISION_VARIABLE: Record<RevisionType, string> = {
   S3_OBJECT_VERSION_ID: 'VersionId',
   COMMIT_ID: 'CommitId',
 };
-
-export interface StarterConfig {
-  /** The LZA pipeline whose executions start ours. */
-  lzaPipelineName: string;
-  /** Stage and action of LZA's configuration source action. */
-  lzaStageName: string;
-  lzaActionName: string;
-  /** Our pipeline, and its source action that reads the same configuration. */
-  pipelineName: string;
-  sourceActionName: string;
-  revisionType: RevisionType;
-  /** Configuration values LZA's action must have read for its revision to be ours (e.g. S3Bucket, S3ObjectKey). */
-  expectedConfiguration: Record<string, string>;
-}
 
 interface StartResult {
   pipelineExecutionId: string | undefined;

@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import type { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { startExecution } from '../adapters/codepipeline/pipelines.ts';
 import { describeTriggers, TRIGGER_VARIABLE } from '../domain/triggers.ts';
-import type { Logger } from '../pipeline-job/logger.ts';
+import type { Logger } from '../runtime/logger.ts';
 
 /** The parts of an SQS event this reads (https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html). */
 interface SqsEvent {

@@ -4,7 +4,7 @@
  * pull-request jobs, access limited to the snapshots prefix and the key).
  */
 import { describe, expect, it } from 'vitest';
-import { SNAPSHOT_HISTORY_PREFIX, SNAPSHOTS_PREFIX } from '../../lambdas/domain/contract.ts';
+import { SNAPSHOT_HISTORY_PREFIX, SNAPSHOTS_PREFIX } from '../../lambdas/runtime/state-bucket.ts';
 import { resolveSettings, SettingsError, validateSettings } from '../../lib/settings.ts';
 
 import { actionsOf, logicalIdOf, nagFindings, statementsOfRole, synthPipeline } from './synth.ts';

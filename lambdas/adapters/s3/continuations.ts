@@ -11,8 +11,8 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import * as z from 'zod';
-import { CONTINUATIONS_PREFIX } from '../../domain/contract.ts';
 import { ConfigurationError } from '../../domain/errors.ts';
+import { CONTINUATIONS_PREFIX } from '../../runtime/state-bucket.ts';
 import type { ReadProgress } from '../organizations/reader.ts';
 
 interface ContinuationState {

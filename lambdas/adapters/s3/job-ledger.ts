@@ -6,7 +6,7 @@
  */
 import { GetObjectCommand, PutObjectCommand, type S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import * as z from 'zod';
-import { JOB_CLAIMS_PREFIX } from '../../domain/contract.ts';
+import { JOB_CLAIMS_PREFIX } from '../../runtime/state-bucket.ts';
 
 type Claim = 'claimed' | 'already-reported' | 'in-progress';
 

@@ -5,7 +5,7 @@
  * its lifecycle's 90 days); objects take the bucket's default encryption.
  */
 import { GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { type LATEST_RUN_FILES, LATEST_RUN_PREFIX } from '../../domain/contract.ts';
+import { type LATEST_RUN_FILES, LATEST_RUN_PREFIX } from '../../runtime/state-bucket.ts';
 
 type LatestFile = (typeof LATEST_RUN_FILES)[keyof typeof LATEST_RUN_FILES];
 

@@ -16,11 +16,11 @@ import {
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { LATEST_SNAPSHOT_KEY, SNAPSHOT_HISTORY_PREFIX } from '../../domain/contract.ts';
 import { SnapshotError } from '../../domain/errors.ts';
 import type { OrgSnapshot } from '../../domain/model.ts';
 import { formatS3Url, type S3Location } from '../../domain/s3-url.ts';
 import { parseSnapshot, serializeSnapshot } from '../../domain/snapshot.ts';
+import { LATEST_SNAPSHOT_KEY, SNAPSHOT_HISTORY_PREFIX } from '../../runtime/state-bucket.ts';
 import { translateAwsError } from '../aws/errors.ts';
 
 /** The dated copy's key: the capture time without colons (`2026-12-01T231725Z.json`), sortable. */

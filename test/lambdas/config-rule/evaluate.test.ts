@@ -12,7 +12,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { LatestRun } from '../../../lambdas/adapters/s3/latest-run.ts';
 import { evaluateRule, type RuleDependencies } from '../../../lambdas/config-rule/evaluate.ts';
-import { createLogger } from '../../../lambdas/pipeline-job/logger.ts';
+import { createLogger } from '../../../lambdas/runtime/logger.ts';
 import { convergeTo } from '../../support/apply-live.ts';
 import { type FaultProxy, startFaultProxy } from '../../support/fault-proxy.ts';
 import { type MotoServer, startMoto } from '../../support/moto.ts';

@@ -15,7 +15,7 @@ import { createCodePipelineClient } from '../../../lambdas/adapters/codepipeline
 import { artifactS3Client } from '../../../lambdas/adapters/s3/artifacts.ts';
 import { runJob } from '../../../lambdas/pipeline-job/job.ts';
 import { type JobDependencies, RESERVE_MS } from '../../../lambdas/pipeline-job/job-run.ts';
-import { createLogger } from '../../../lambdas/pipeline-job/logger.ts';
+import { createLogger } from '../../../lambdas/runtime/logger.ts';
 import {
   type CodePipelineEndpoint,
   scriptJobExecution,

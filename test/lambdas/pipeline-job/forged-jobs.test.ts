@@ -24,7 +24,7 @@ import { ReportSchema } from '../../../lambdas/domain/report/schema.ts';
 import { LISTING_DELAYS_MS } from '../../../lambdas/pipeline-job/confirm.ts';
 import { runJob } from '../../../lambdas/pipeline-job/job.ts';
 import type { JobDependencies } from '../../../lambdas/pipeline-job/job-run.ts';
-import { createLogger } from '../../../lambdas/pipeline-job/logger.ts';
+import { createLogger } from '../../../lambdas/runtime/logger.ts';
 import { type CallCounts, countCalls, totalCalls, WRITE_OPERATIONS } from '../../support/call-counts.ts';
 import {
   actionExecutionFor,

@@ -31,7 +31,7 @@ import { FINDING_GENERATOR } from '../../../lambdas/domain/findings.ts';
 import { ReportSchema } from '../../../lambdas/domain/report/schema.ts';
 import { runJob } from '../../../lambdas/pipeline-job/job.ts';
 import { type JobDependencies, RESERVE_MS } from '../../../lambdas/pipeline-job/job-run.ts';
-import { createLogger } from '../../../lambdas/pipeline-job/logger.ts';
+import { createLogger } from '../../../lambdas/runtime/logger.ts';
 import { convergeTo } from '../../support/apply-live.ts';
 import { type CallCounts, countCalls, totalCalls, WRITE_OPERATIONS } from '../../support/call-counts.ts';
 import {

@@ -11,10 +11,10 @@ import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Throttle } from '../../../lambdas/adapters/organizations/throttle.ts';
-import { LATEST_SNAPSHOT_KEY, SNAPSHOT_HISTORY_PREFIX } from '../../../lambdas/domain/contract.ts';
 import { ReportSchema } from '../../../lambdas/domain/report/schema.ts';
 import { validateSnapshot } from '../../../lambdas/domain/snapshot.ts';
 import { readLive } from '../../../lambdas/reconciler.ts';
+import { LATEST_SNAPSHOT_KEY, SNAPSHOT_HISTORY_PREFIX } from '../../../lambdas/runtime/state-bucket.ts';
 import { runCli } from '../../support/cli-in-process.ts';
 import {
   type CodePipelineEndpoint,

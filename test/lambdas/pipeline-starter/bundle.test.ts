@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STARTER_ENV } from '../../../lambdas/pipeline-starter/config.ts';
+import { STARTER_ENV } from '../../../lambdas/runtime/pipeline-starter-environment.ts';
 import { lambdaEntry } from '../../../lib/lambda-bundles.ts';
 import { buildLambda } from '../../../scripts/build-lambda.ts';
 import { type CodePipelineEndpoint, startCodePipelineEndpoint } from '../../support/codepipeline-endpoint.ts';

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../../../lambdas/pipeline-job/logger.ts';
-import { readStarterConfig, STARTER_ENV } from '../../../lambdas/pipeline-starter/config.ts';
-import { type StarterConfig, startAfterLza } from '../../../lambdas/pipeline-starter/start.ts';
+import { startAfterLza } from '../../../lambdas/pipeline-starter/start.ts';
+import { createLogger } from '../../../lambdas/runtime/logger.ts';
+import {
+  readStarterConfig,
+  STARTER_ENV,
+  type StarterConfig,
+} from '../../../lambdas/runtime/pipeline-starter-environment.ts';
 import { LZA_CONFIGURATION_ACTION } from '../../../lib/lza-names.ts';
 import type { ScriptedActionExecution } from '../../support/codepipeline-endpoint.ts';
 import { useCodePipelineEndpoint } from '../../support/use-codepipeline.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { describeTriggers, MAX_TRIGGER_LENGTH, SCHEDULE_SOURCE } from '../../../lambdas/domain/triggers.ts';
-import { createLogger } from '../../../lambdas/pipeline-job/logger.ts';
 import { startOnTriggers } from '../../../lambdas/pipeline-starter/triggers.ts';
+import { createLogger } from '../../../lambdas/runtime/logger.ts';
 import { useCodePipelineEndpoint } from '../../support/use-codepipeline.ts';
 import { logSink } from '../pipeline-job/pipeline-fixtures.ts';
 

@@ -7,8 +7,8 @@ import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/clie
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ContinuationStore } from '../../../../lambdas/adapters/s3/continuations.ts';
 import { JobLedger } from '../../../../lambdas/adapters/s3/job-ledger.ts';
-import { CONTINUATIONS_PREFIX, JOB_CLAIMS_PREFIX } from '../../../../lambdas/domain/contract.ts';
 import { ConfigurationError } from '../../../../lambdas/domain/errors.ts';
+import { CONTINUATIONS_PREFIX, JOB_CLAIMS_PREFIX } from '../../../../lambdas/runtime/state-bucket.ts';
 import { type MotoServer, startMoto } from '../../../support/moto.ts';
 import { adminS3Client, createBuckets } from '../../pipeline-job/pipeline-fixtures.ts';
 

@@ -1,5 +1,6 @@
 /**
- * Structured JSON logs (pino): one child logger per job, credentials redacted wherever they appear.
+ * Structured JSON logs (pino), shared by every function: one child logger per job, credentials redacted
+ * wherever they appear. `LOG_LEVEL` (optional, no construct sets it) chooses the level, default `info`.
  */
 import { type DestinationStream, type Logger, pino } from 'pino';
 
