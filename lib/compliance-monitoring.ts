@@ -31,7 +31,10 @@ export interface ComplianceMonitoringProps {
   readonly function: lambda.IFunction;
   /** Told when accounts become non-compliant, and again when they are compliant again. */
   readonly topic: sns.ITopic;
-  /** The topic's key, when it is encrypted: CloudWatch must be allowed to use it to publish. */
+  /**
+   * The topic's key, when it is encrypted: CloudWatch must be allowed to use it to publish.
+   * @default - none: the topic is not encrypted with a customer managed key
+   */
   readonly topicKey?: kms.IKey;
   /** The dashboard's name and the alarm's name prefix (unique per deployment). */
   readonly name: string;

@@ -27,7 +27,7 @@ export interface ManagementRoleStackProps extends StackProps {
   readonly mode: Mode;
   /** The account whose reconciler function may assume this role. */
   readonly pipelineAccountId: string;
-  /** The LZA qualifier of the pipeline stack: the role name and the trusted role name carry it. */
+  /** The LZA qualifier of the pipeline stack: the role name and the trusted role name carry it. @default - none */
   readonly qualifier?: string;
   /**
    * The region the pipeline stack is deployed to: the reconciler role's name ends with it.

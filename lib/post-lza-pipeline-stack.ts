@@ -1,7 +1,8 @@
 /**
  * The post-LZA pipeline: a V2 CodePipeline in QUEUED mode, started by an EventBridge rule whenever the
  * LZA pipeline succeeds (LZA's own pipeline is never touched: LZA regenerates it on upgrade). Source
- * (no automatic trigger) -> AiOptOut reconcile stage. Failures are announced on an encrypted SNS topic.
+ * (no automatic trigger; lib/config-sources.ts) -> AiOptOut reconcile stage. Failures are announced on an
+ * encrypted SNS topic. Its props are typed, each with its default (lib/post-lza-pipeline-props.ts).
  */
 import {
   Aws,
@@ -51,6 +52,7 @@ export interface PostLzaPipelineStackProps extends StackProps, PostLzaPipelinePr
    * The `-c` deployment settings, validated (validateSettings, resolveSettings).
    * @deprecated give the typed props instead (`pipelinePropsFrom(settings)` turns settings into them);
    * not together with them.
+   * @default - none: the typed props
    */
   readonly settings?: Settings;
 }
@@ -106,15 +108,7 @@ export class PostLzaPipelineStack extends Stack {
       securityHub: resolved.securityHub,
     });
     const trigger = triggerVariable();
-    this.pipeline = new codepipeline.Pipeline(this, 'Pipeline', {
-      pipelineName: names.pipelineName,
-      pipelineType: codepipeline.PipelineType.V2,
-      executionMode: codepipeline.ExecutionMode.QUEUED,
-      variables: [trigger],
-      artifactBucket: this.artifactBucket,
-      crossAccountKeys: false,
-      restartExecutionOnUpdate: false,
-    });
+    this.pipeline = this.createPipeline(names.pipelineName, trigger);
     const config = new codepipeline.Artifact('Config');
     const source = sourceAction(this, resolved.source, config, resolved.lza);
     this.pipeline.addStage({ stageName: 'Source', actions: [source.action] });
@@ -152,6 +146,19 @@ export class PostLzaPipelineStack extends Stack {
     });
     this.acknowledgeArtifactGrants();
     this.addOutputs();
+  }
+
+  /** A V2 pipeline in QUEUED mode (back-to-back LZA runs are each checked), in the state bucket. */
+  private createPipeline(pipelineName: string, trigger: codepipeline.Variable): codepipeline.Pipeline {
+    return new codepipeline.Pipeline(this, 'Pipeline', {
+      pipelineName,
+      pipelineType: codepipeline.PipelineType.V2,
+      executionMode: codepipeline.ExecutionMode.QUEUED,
+      variables: [trigger],
+      artifactBucket: this.artifactBucket,
+      crossAccountKeys: false,
+      restartExecutionOnUpdate: false,
+    });
   }
 
   /**

@@ -40,6 +40,7 @@ import { PACKAGE_ROOT } from '../lambdas/adapters/package-root.ts';
 import { LATEST_SNAPSHOT_KEY } from '../lambdas/runtime/state-bucket.ts';
 import { pinFeatureFlags } from './feature-flags.ts';
 import { packTool } from './pull-request-tool.ts';
+import { RECONCILE_STAGE_DEFAULTS } from './reconcile-stage.ts';
 import { stateObjectsArn, stateObjectsFinding } from './state-bucket.ts';
 
 const BUILDSPEC = join(PACKAGE_ROOT, 'examples/codebuild/buildspec.yml');
@@ -56,7 +57,7 @@ export interface PullRequestCheckProps {
   /** The bucket the pipeline publishes the snapshot to, and its key. */
   readonly snapshotBucket: s3.IBucket;
   readonly key: kms.IKey;
-  /** Path of the desired state in the repository. Default `ai-optout.yaml`. */
+  /** Path of the desired state in the repository. @default 'ai-optout.yaml' */
   readonly configPath?: string;
 }
 
@@ -91,7 +92,7 @@ export class PullRequestCheck extends Construct {
         computeType: codebuild.ComputeType.SMALL,
       },
       environmentVariables: {
-        CONFIG_PATH: { value: props.configPath ?? 'ai-optout.yaml' },
+        CONFIG_PATH: { value: props.configPath ?? RECONCILE_STAGE_DEFAULTS.configPath },
         SNAPSHOT_URL: { value: `s3://${props.snapshotBucket.bucketName}/${LATEST_SNAPSHOT_KEY}` },
         REPOSITORY_NAME: { value: props.repository.repositoryName },
       },

@@ -70,11 +70,11 @@ export function pullRequestSubject(repository: string): string {
 export interface SnapshotReadersProps {
   readonly bucket: s3.Bucket;
   readonly key: kms.Key;
-  /** IAM principal ARNs (roles, users, account roots) granted read in the bucket's and the key's policies. */
+  /** IAM principal ARNs (roles, users, account roots) granted read in the bucket's and the key's policies. @default [] */
   readonly principals?: readonly string[];
-  /** A GitHub repository whose pull-request workflows may assume a read-only role. */
+  /** A GitHub repository whose pull-request workflows may assume a read-only role. @default - none: no role */
   readonly githubRepository?: string;
-  /** Create the account's GitHub OIDC provider (there is one per account), or use the existing one. */
+  /** Create the account's GitHub OIDC provider (there is one per account), or use the existing one. @default false */
   readonly createGithubOidcProvider?: boolean;
 }
 

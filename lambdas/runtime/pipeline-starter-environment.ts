@@ -45,9 +45,10 @@ function jsonObject(name: string): Variable<Record<string, string>, string> {
   return {
     name,
     read: (value) => {
+      const json = text.read(value);
       let parsed: unknown;
       try {
-        parsed = JSON.parse(text.read(value));
+        parsed = JSON.parse(json);
       } catch {
         parsed = undefined;
       }

@@ -35,7 +35,8 @@ import {
   resolveIntrinsics,
   resourcePolicyOf,
 } from './iam/template-policies.ts';
-import { logicalIdOf, reconcilerRoleId, synthManagementRole, synthPipeline } from './synth.ts';
+import { synthManagementRole, synthPipeline } from './synth.ts';
+import { logicalIdOf, reconcilerRoleId } from './template-queries.ts';
 
 const MANAGEMENT_ACCOUNT = EXAMPLE_IDS.Account;
 /** The pipeline account synthManagementRole trusts. */

@@ -21,15 +21,13 @@ import { ReconcileStage } from '../../lib/reconcile-stage.ts';
 import { ReconcilerFunction } from '../../lib/reconciler-function.ts';
 import { withEnvironment } from '../support/process-env.ts';
 import {
-  actionsOf,
   CDK_CONTEXT,
   CONTINUOUS_COMPLIANCE,
-  logicalIdOf,
   newApp,
-  reconcilerRoleId,
-  statementsOfRole,
   synthPipeline,
+  synthReleaseGatingExample,
 } from './synth.ts';
+import { actionsOf, logicalIdOf, reconcilerRoleId, statementsOfRole } from './template-queries.ts';
 
 const WITHOUT_BUNDLE = { bundling: false };
 const EVERY_OPT_IN = {
@@ -91,8 +89,7 @@ describe('the reconciler is bound to its pipeline by the reconcile stage', () =>
   });
 
   it('without a trigger variable, only ListActionExecutions (the release-gating example)', async () => {
-    const { ReleaseGatingExampleStack } = await import('../../examples/release-gating-stack.ts');
-    const example = Template.fromStack(new ReleaseGatingExampleStack(newApp(), 'Gating'));
+    const example = synthReleaseGatingExample().template;
     const role = logicalIdOf(example, 'AWS::IAM::Role', (p) =>
       String(p.Description).startsWith('ai-optout reconciler'),
     );

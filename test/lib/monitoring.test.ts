@@ -16,7 +16,14 @@ import {
   TRIGGER_VARIABLE,
 } from '../../lambdas/domain/triggers.ts';
 import { resolveSettings, validateSettings } from '../../lib/settings.ts';
-import { CONTINUOUS_COMPLIANCE, logicalIdOf, nagFindings, newApp, synthPipeline } from './synth.ts';
+import {
+  CONTINUOUS_COMPLIANCE,
+  nagFindings,
+  newApp,
+  synthConstructDefaults,
+  synthPipeline,
+} from './synth.ts';
+import { logicalIdOf } from './template-queries.ts';
 
 describe('metrics, alarm and dashboard', () => {
   const { template } = synthPipeline({}, { bundling: false });
@@ -155,7 +162,7 @@ describe('triggers: schedule and Organizations events', () => {
     });
   });
 
-  it('schedule off leaves the schedule out; a management-account role leaves the event rule out', () => {
+  it('schedule off leaves the schedule out (ComplianceTriggers without a schedule, its default); a management-account role leaves the event rule out', () => {
     const off = synthPipeline({ schedule: 'off' }, { bundling: false }).template;
     off.resourceCountIs('AWS::Scheduler::Schedule', 0);
     const cron = synthPipeline({ schedule: 'cron(0 6 * * ? *)' }, { bundling: false }).template;
@@ -250,7 +257,7 @@ describe('opt-in: Security Hub and the Config rule', () => {
   const { template } = synthPipeline({ securityHub: true, configRule: true }, { bundling: false });
 
   it('every opt-in at once has no unacknowledged cdk-nag finding (cfn-lint: test/lib/stacks.test.ts)', () => {
-    expect(nagFindings(synthPipeline(CONTINUOUS_COMPLIANCE, { bundling: false }).stack)).toEqual([]);
+    expect(synthPipeline(CONTINUOUS_COMPLIANCE, { bundling: false }).findings).toEqual([]);
   });
 
   it('securityHub true sets AI_OPTOUT_SECURITY_HUB on the reconciler only; off by default', () => {
@@ -304,5 +311,13 @@ describe('opt-in: Security Hub and the Config rule', () => {
     expect(() => resolveSettings((key) => (key === 'securityHub' ? 'yes' : undefined))).toThrow(
       /securityHub/,
     );
+  });
+});
+
+describe('construct defaults of continuous compliance', () => {
+  it('ComplianceMonitoring topicKey: none, so no key policy is written for CloudWatch', () => {
+    const { template } = synthConstructDefaults();
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 2);
+    expect(JSON.stringify(template.toJSON())).not.toContain('CloudWatchAlarmPublishesEncrypted');
   });
 });

@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { PACKAGE_ROOT } from '../../lambdas/adapters/package-root.ts';
@@ -16,7 +17,8 @@ import { packTool, TOOL_TARBALL } from '../../lib/pull-request-tool.ts';
 import { SettingsError, validateSettings } from '../../lib/settings.ts';
 import { decide } from './iam/simulate.ts';
 import { identityPoliciesOf } from './iam/template-policies.ts';
-import { logicalIdOf, nagFindings, statementsOfRole, synthPipeline } from './synth.ts';
+import { synthConstructDefaults, synthPipeline } from './synth.ts';
+import { logicalIdOf, statementsOfRole } from './template-queries.ts';
 
 const SETTINGS = { configSource: 'codecommit', pullRequestChecks: 'codecommit' };
 const ACCOUNT = '111122223333';
@@ -25,7 +27,7 @@ const REPO_ARN = `arn:aws:codecommit:${REGION}:${ACCOUNT}:aws-accelerator-config
 const BUILDSPEC = join(PACKAGE_ROOT, 'examples/codebuild/buildspec.yml');
 
 describe('PullRequestCheck', () => {
-  const { template, stack } = synthPipeline(SETTINGS, { bundling: false });
+  const { template, findings } = synthPipeline(SETTINGS, { bundling: false });
   const projectId = logicalIdOf(template, 'AWS::CodeBuild::Project', () => true);
   const project = template.findResources('AWS::CodeBuild::Project')[projectId]?.Properties;
 
@@ -125,10 +127,10 @@ describe('PullRequestCheck', () => {
   });
 
   it('has no unacknowledged cdk-nag finding, environment-agnostic or with an account and region', () => {
-    expect(nagFindings(stack)).toEqual([]);
+    expect(findings).toEqual([]);
     for (const region of [REGION, 'us-east-1', 'cn-north-1']) {
       const located = synthPipeline(SETTINGS, { bundling: false, env: { account: ACCOUNT, region } });
-      expect(nagFindings(located.stack), region).toEqual([]);
+      expect(located.findings, region).toEqual([]);
     }
   });
 
@@ -165,5 +167,18 @@ describe('PullRequestCheck', () => {
     expect(
       validateSettings({ pullRequestChecks: 'codecommit', repositoryName: 'config' }).repositoryName,
     ).toBe('config');
+  });
+});
+
+describe('PullRequestCheck defaults (repository, bucket and key given)', () => {
+  it('configPath: ai-optout.yaml, handed to the build as CONFIG_PATH', () => {
+    const { template } = synthConstructDefaults();
+    template.hasResourceProperties('AWS::CodeBuild::Project', {
+      Environment: Match.objectLike({
+        EnvironmentVariables: Match.arrayWith([
+          { Name: 'CONFIG_PATH', Type: 'PLAINTEXT', Value: 'ai-optout.yaml' },
+        ]),
+      }),
+    });
   });
 });

@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { SNAPSHOT_HISTORY_PREFIX, SNAPSHOTS_PREFIX } from '../../lambdas/runtime/state-bucket.ts';
 import { resolveSettings, SettingsError, validateSettings } from '../../lib/settings.ts';
 
-import { actionsOf, logicalIdOf, nagFindings, statementsOfRole, synthPipeline } from './synth.ts';
+import { synthConstructDefaults, synthPipeline } from './synth.ts';
+import { actionsOf, logicalIdOf, statementsOfRole } from './template-queries.ts';
 
 const READER = 'arn:aws:iam::444455556666:role/reviewers';
 const WITH_READERS = {
@@ -185,6 +186,30 @@ describe('the published snapshot: lifecycle and readers', () => {
   });
 
   it('has no unacknowledged cdk-nag finding', () => {
-    expect(nagFindings(synthPipeline(WITH_READERS, WITHOUT_BUNDLE).stack)).toEqual([]);
+    expect(synthPipeline(WITH_READERS, WITHOUT_BUNDLE).findings).toEqual([]);
+  });
+});
+
+describe('SnapshotReaders defaults (bucket, key and a repository given)', () => {
+  const { template } = synthConstructDefaults();
+
+  it('principals: none, so no statement in the bucket policy or the key policy grants a reader', () => {
+    expect(JSON.stringify(template.findResources('AWS::S3::BucketPolicy'))).not.toContain(
+      'ReadPublishedSnapshots',
+    );
+    expect(JSON.stringify(template.findResources('AWS::KMS::Key'))).not.toContain(
+      'DecryptPublishedSnapshots',
+    );
+  });
+
+  it("createGithubOidcProvider: false, so the role trusts the account's existing GitHub provider", () => {
+    template.resourceCountIs('AWS::IAM::OIDCProvider', 0);
+    const role = logicalIdOf(template, 'AWS::IAM::Role', (p) =>
+      String(p.Description).includes('for pull-request workflows of octo-org/octo-repo'),
+    );
+    const trust = template.findResources('AWS::IAM::Role')[role]?.Properties.AssumeRolePolicyDocument;
+    expect(JSON.stringify(trust.Statement[0].Principal.Federated)).toContain(
+      ':oidc-provider/token.actions.githubusercontent.com',
+    );
   });
 });
