@@ -4,7 +4,7 @@
  * action executions only), the Config rule's role without AWS's managed policy, the snapshot readers'
  * decryption limited to the snapshot objects, every service principal in a resource policy pinned to
  * its source, and the management-account role trusting one role ARN. cdk-nag and cfn-lint run over
- * the same configurations in stacks.test.ts; the IAM simulation of these grants is in iam-simulation.test.ts.
+ * the same configurations in template-checks.test.ts; the IAM simulation of these grants is in iam-simulation.test.ts.
  */
 import {
   App,

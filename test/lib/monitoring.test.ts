@@ -256,7 +256,7 @@ describe('the us-east-1 forwarder', () => {
 describe('opt-in: Security Hub and the Config rule', () => {
   const { template } = synthPipeline({ securityHub: true, configRule: true }, { bundling: false });
 
-  it('every opt-in at once has no unacknowledged cdk-nag finding (cfn-lint: test/lib/stacks.test.ts)', () => {
+  it('every opt-in at once has no unacknowledged cdk-nag finding (cfn-lint: test/lib/template-checks.test.ts)', () => {
     expect(synthPipeline(CONTINUOUS_COMPLIANCE, { bundling: false }).findings).toEqual([]);
   });
 

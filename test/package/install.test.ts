@@ -243,21 +243,21 @@ console.log(JSON.stringify(ours));`;
 
 /**
  * ESM: the README's `addAiOptOut` (compiled from the README) on the consumer's pipeline, and
- * PostLzaPipelineStack.
+ * PostLzaPipelineStack with its typed props.
  */
 const ESM_APP = `import { App, Stack, aws_codepipeline as codepipeline, aws_codepipeline_actions as actions, aws_s3 as s3 } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { PostLzaPipelineStack, validateSettings } from 'ai-optout/cdk';
+import { PostLzaPipelineStack } from 'ai-optout/cdk';
 import { addAiOptOut } from './readme-example.mjs';
 const app = new App({ outdir: process.argv[2] });
 ${CONSUMER_PIPELINE}
 addAiOptOut(stack, pipeline, input);
-new PostLzaPipelineStack(app, 'PostLza', { settings: validateSettings({ configSource: 'lza-s3' }) });
+new PostLzaPipelineStack(app, 'PostLza', { source: { kind: 'lza-s3' } });
 app.synth();
 ${NAG_ON_STAGE}
 `;
 
-/** CommonJS: the constructs through require(), the stage added by hand, and PostLzaPipelineStack. */
+/** CommonJS: the constructs through require(), the stage added by hand, and PostLzaPipelineStack with the deprecated settings of earlier releases. */
 const CJS_APP = `const { App, Stack, aws_codepipeline: codepipeline, aws_codepipeline_actions: actions, aws_s3: s3 } = require('aws-cdk-lib');
 const { AwsSolutionsChecks } = require('cdk-nag');
 const { PostLzaPipelineStack, ReconcilerFunction, ReconcileStage, validateSettings } = require('ai-optout/cdk');
