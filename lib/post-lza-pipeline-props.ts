@@ -100,7 +100,10 @@ export const PIPELINE_PROP_KEYS = {
   configRule: true,
 } as const satisfies Record<keyof PostLzaPipelineProps, true>;
 
-/** The defaults of the props above, where they are this stack's own (the rest are its constructs'). */
+/**
+ * The defaults of the props above that are not plain off switches; those of the stack's constructs are
+ * theirs (one definition each), and the `-c` settings default to these too (lib/settings.ts).
+ */
 export const PIPELINE_DEFAULTS = {
   mode: 'audit',
   source: { kind: 'bundled' },
@@ -120,6 +123,9 @@ export const SCHEDULE_PATTERN =
 /** Who may be granted the published snapshot: an IAM role or user (any path), or an account root. */
 export const PRINCIPAL_ARN_PATTERN = /^arn:aws[a-z-]*:iam::\d{12}:(root|(role|user)\/[\w+=,.@/-]+)$/;
 
+/** The props that stay optional once resolved: their default is to leave something out. */
+type OptionalProp = 'managementRoleArn' | 'notificationEmail' | 'githubRepository' | 'pullRequestChecks';
+
 /** The props with every default filled in and the LZA install resolved. */
 export interface ResolvedPipelineProps
   extends Required<Omit<PostLzaPipelineProps, 'lza' | OptionalProp>>,
@@ -127,7 +133,6 @@ export interface ResolvedPipelineProps
   readonly lza: LzaInstall & { readonly pipelineName: string };
   readonly snapshotReaders: readonly string[];
 }
-type OptionalProp = 'managementRoleArn' | 'notificationEmail' | 'githubRepository' | 'pullRequestChecks';
 
 function resolveLza(lza: LzaInstallProps = {}): ResolvedPipelineProps['lza'] {
   const install: LzaInstall = {

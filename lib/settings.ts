@@ -214,6 +214,12 @@ function fromContextString(key: string, value: unknown): unknown {
   return value;
 }
 
+/**
+ * The settings, validated, with LZA's names derived; a SettingsError names the first problem. The
+ * combinations refused here that are about the stack (the container installer, the Config rule with a
+ * management-account role) are refused by the stack too, in its props' names
+ * (lib/post-lza-pipeline-props.ts); here they are named as settings, before any construct exists.
+ */
 export function validateSettings(raw: Record<string, unknown>): Settings {
   const parsed = SettingsSchema.safeParse(raw);
   if (!parsed.success) {

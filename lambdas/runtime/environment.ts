@@ -17,16 +17,7 @@ export interface Variable<Value, Written = Value> {
 }
 
 /** A table's rows, by the name the code gives each value. */
-export type VariableTable = Readonly<
-  Record<
-    string,
-    {
-      readonly name: string;
-      read(text: string | undefined): unknown;
-      write(value: never): string | undefined;
-    }
-  >
->;
+export type VariableTable = Readonly<Record<string, Variable<unknown, never>>>;
 
 /** What the handler reads from a table. */
 export type ReadValues<T extends VariableTable> = { [K in keyof T]: ReturnType<T[K]['read']> };
