@@ -27,7 +27,9 @@ function unused(what: string): never {
   throw new Error(`${what} is not used by this step`);
 }
 
-export function stepRun(options: { deps?: Partial<JobDependencies>; remainingMs?: number } = {}): StepRun {
+export function stepRun(
+  options: { deps?: Partial<JobDependencies>; remainingMs?: number; jobId?: string } = {},
+): StepRun {
   let remaining = options.remainingMs ?? 600_000;
   let fire: (() => void) | undefined;
   const logs = logSink();
@@ -70,7 +72,7 @@ export function stepRun(options: { deps?: Partial<JobDependencies>; remainingMs?
   });
   onTestFinished(() => deadline.cancel());
   const context = { getRemainingTimeInMillis: () => remaining, awsRequestId: 'request-1' };
-  const jobId = '11111111-2222-4333-8444-555555555555';
+  const jobId = options.jobId ?? '11111111-2222-4333-8444-555555555555';
   const log = deps.logger.child({ jobId });
   const run: JobRun = { jobId, startedAt: deps.now(), context, deps, deadline, watch, callsAtStart: 0, log };
   return {
