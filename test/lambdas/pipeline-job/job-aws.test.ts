@@ -1,3 +1,8 @@
+/**
+ * The pipeline job and what AWS answers, end to end: access denied, throttling within and past the
+ * retry budget, a missing artifact object, and AWS's own account of the effective policies
+ * (DescribeEffectivePolicy, the invalid-policy lists) deciding the verdict.
+ */
 import { describe, expect, it } from 'vitest';
 import { ReportSchema } from '../../../lambdas/domain/report/schema.ts';
 import { runJob } from '../../../lambdas/pipeline-job/job.ts';

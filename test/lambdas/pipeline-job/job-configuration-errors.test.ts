@@ -1,3 +1,8 @@
+/**
+ * The pipeline job's ConfigurationErrors, end to end: bad YAML, bad UserParameters, a missing or
+ * unreadable desired-state file, an unknown target; each says what and where, and reads nothing it need
+ * not; and events that are no job at all.
+ */
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import { runJob } from '../../../lambdas/pipeline-job/job.ts';

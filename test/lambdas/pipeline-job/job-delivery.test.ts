@@ -1,3 +1,8 @@
+/**
+ * One result per job, end to end: duplicate and concurrent deliveries with the job ledger, claims taken
+ * over or stood down for, a state bucket that cannot be written, and reporting the result (the client's
+ * retries only, a rejected result, a result that cannot be sent).
+ */
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import { runJob } from '../../../lambdas/pipeline-job/job.ts';

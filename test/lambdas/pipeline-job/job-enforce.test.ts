@@ -1,25 +1,25 @@
+/**
+ * The pipeline job in enforce mode, end to end: a fresh organization converges, the mode ceiling and
+ * the parameters' override, an apply whose writes do not take, and the deadline.
+ */
 import { DescribePolicyCommand, ListPoliciesCommand } from '@aws-sdk/client-organizations';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AI_POLICY_TYPE } from '../../../lambdas/domain/contract.ts';
-import { ReportSchema } from '../../../lambdas/domain/report/schema.ts';
 import { runJob } from '../../../lambdas/pipeline-job/job.ts';
 import { RESERVE_MS } from '../../../lambdas/pipeline-job/job-run.ts';
 import { totalCalls } from '../../support/call-counts.ts';
 import { EXAMPLE_YAML } from '../../support/example-desired-state.ts';
-import { createLzaOrg, type MotoOrg, TEST_CREDENTIALS } from '../../support/moto-org.ts';
-import { withEnvironment } from '../../support/process-env.ts';
+import { createLzaOrg, type MotoOrg } from '../../support/moto-org.ts';
 import {
   aiPolicies,
   failureOf,
   harness,
   job,
-  resultCalls,
   successOf,
   useJobEmulators,
   withDeadlineAt,
   writes,
 } from './job-harness.ts';
-import { OWN_PIPELINE_ENVIRONMENT, REGION, readOutputArtifact, STATE_BUCKET } from './pipeline-fixtures.ts';
 
 const env = useJobEmulators();
 
@@ -103,7 +103,7 @@ describe('pipeline job: enforce', () => {
 
 describe('pipeline job: apply that does not converge, and the deadline', () => {
   it('an apply whose writes do not take is JobFailed "apply did not converge"', async () => {
-    // Prepare: AttachPolicy answers 200 but never reaches env.moto (a write AWS acknowledged and lost)
+    // Prepare: AttachPolicy answers 200 but never reaches moto (a write AWS acknowledged and lost)
     await createLzaOrg(env.admin);
     env.proxy.addFault({
       operation: 'AttachPolicy',
@@ -164,58 +164,5 @@ describe('pipeline job: apply that does not converge, and the deadline', () => {
       'the function timeout leaves 0 s to work after the 45 s kept for reporting: set it to at least 2 minutes (14 recommended)',
     );
     expect(Object.keys(h.orgCalls)).toEqual([]);
-  });
-});
-
-describe('pipeline job: the real handler export, configured by the environment', () => {
-  it('runs an enforce job against env.moto and reports once, even when delivered twice', async () => {
-    // Prepare
-    const org = await createLzaOrg(env.admin);
-    const { event, outputKey } = await job({ userParameters: { mode: 'enforce' }, output: true });
-    const environment = {
-      AWS_ENDPOINT_URL: env.moto.endpoint,
-      // Organizations through the env.proxy, which answers DescribeEffectivePolicy (env.moto has none).
-      AWS_ENDPOINT_URL_ORGANIZATIONS: env.proxy.endpoint,
-      AWS_ENDPOINT_URL_CODEPIPELINE: env.codePipeline.endpoint,
-      AWS_REGION: REGION,
-      AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
-      AI_OPTOUT_PACE: 'none',
-      AI_OPTOUT_MODE_CEILING: 'enforce',
-      AI_OPTOUT_STATE_BUCKET: STATE_BUCKET,
-      ...OWN_PIPELINE_ENVIRONMENT,
-      LOG_LEVEL: 'silent',
-    };
-    const context = { getRemainingTimeInMillis: () => 600_000, awsRequestId: 'handler-request' };
-
-    // Act
-    await withEnvironment(environment, async () => {
-      // The handler reads its environment when loaded: load it afresh (test files share modules).
-      vi.resetModules();
-      const { handler } = await import('../../../lambdas/pipeline-job/handler.ts');
-      await handler(event, context);
-      await handler(structuredClone(event), context);
-    });
-
-    // Assess: the second delivery comes after the job finished: the confirmation refuses it
-    expect(env.codePipeline.calls.map((c) => `${c.operation} ${c.error ?? 'ok'}`)).toEqual([
-      'ListActionExecutions ok',
-      'PutJobSuccessResult ok',
-      'ListActionExecutions ok',
-      'PutJobFailureResult InvalidJobStateException',
-    ]);
-    const { variables } = successOf(event);
-    expect(variables).toMatchObject({ VERDICT: 'in-sync', MODE: 'enforce', ACCOUNTS: '7' });
-    expect(resultCalls()[0]?.input?.executionDetails).toMatchObject({
-      externalExecutionId: 'handler-request',
-    });
-    expect((await aiPolicies()).map((p) => p.name).sort()).toEqual([
-      'ai-optout-baseline',
-      'ai-optout-production',
-      'ai-optout-sandbox-exception',
-    ]);
-    expect((await aiPolicies()).find((p) => p.name === 'ai-optout-baseline')?.targets).toEqual([org.rootId]);
-    const { files } = await readOutputArtifact(env.adminS3, outputKey as string);
-    expect(ReportSchema.parse(JSON.parse(files['report.json'] as string)).applied).toHaveLength(7);
   });
 });

@@ -1,3 +1,7 @@
+/**
+ * What a finished job writes besides its result, end to end: the report artifact, the latest reports in
+ * the state bucket, the metrics line, Security Hub findings, and logs without credentials.
+ */
 import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import {
   type AwsSecurityFinding,
@@ -257,12 +261,12 @@ describe('pipeline job: metrics (embedded metric format)', () => {
   });
 });
 
-describe('pipeline job: Security Hub findings (env.moto)', () => {
+describe('pipeline job: Security Hub findings (moto)', () => {
   const ours = (findings: AwsSecurityFinding[]) =>
     findings.filter((f) => f.GeneratorId === FINDING_GENERATOR);
 
   it('a run imports one finding per non-compliant account (and the disabled policy type); a later compliant run archives them', async () => {
-    // Prepare: a finding of another product, active, that must stay as it is (env.moto ignores GetFindings filters)
+    // Prepare: a finding of another product, active, that must stay as it is (moto ignores GetFindings filters)
     await createLzaOrg(env.admin);
     const hub = new SecurityHubClient({
       region: REGION,

@@ -1,3 +1,8 @@
+/**
+ * The pipeline job's verdict, end to end (the real runJob against the emulators of job-harness.ts):
+ * what succeeds and what fails under each `failOn`, the six output variables, and the summary or
+ * failure message fitted to CodePipeline's limits with the most important lines first.
+ */
 import { ListPoliciesCommand, UpdatePolicyCommand } from '@aws-sdk/client-organizations';
 import { describe, expect, it } from 'vitest';
 import { AI_POLICY_TYPE } from '../../../lambdas/domain/contract.ts';

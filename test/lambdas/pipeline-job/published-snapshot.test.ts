@@ -44,7 +44,7 @@ async function objectText(key: string): Promise<string> {
   return (await object.Body?.transformToString('utf8')) ?? '';
 }
 
-/** The real CLI, its clock at `now`, Organizations (for live plans) and S3 (through the environment) at env.moto. */
+/** The real CLI, its clock at `now`, Organizations (for live plans) and S3 (through the environment) at moto. */
 async function cli(args: string[], now: Date) {
   const environment = {
     AWS_ENDPOINT_URL: env.moto.endpoint,
@@ -97,7 +97,7 @@ describe('the snapshot the pipeline publishes', () => {
     const keyArn = await createKmsKey(env.moto.endpoint);
     const event = pipelineEvent({
       inputKey: await putInputArtifact(env.adminS3, { 'ai-optout.yaml': EXAMPLE_YAML }),
-      // env.moto has no DescribeEffectivePolicy: this test is about the snapshot, not AWS's confirmation.
+      // moto has no DescribeEffectivePolicy: this test is about the snapshot, not AWS's confirmation.
       userParameters: { failOn: 'never', verify: 'none' },
     });
     scriptJobExecution(env.codePipeline, PIPELINE_NAME, event);

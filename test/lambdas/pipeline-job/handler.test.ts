@@ -1,0 +1,66 @@
+/**
+ * The real handler export (lambdas/pipeline-job/handler.ts), configured by the environment the stack
+ * sets, against the emulators of job-harness.ts: it wires every client and store from that environment
+ * and runs a job end to end.
+ */
+import { describe, expect, it, vi } from 'vitest';
+import { ReportSchema } from '../../../lambdas/domain/report/schema.ts';
+import { createLzaOrg, TEST_CREDENTIALS } from '../../support/moto-org.ts';
+import { withEnvironment } from '../../support/process-env.ts';
+import { aiPolicies, job, resultCalls, successOf, useJobEmulators } from './job-harness.ts';
+import { OWN_PIPELINE_ENVIRONMENT, REGION, readOutputArtifact, STATE_BUCKET } from './pipeline-fixtures.ts';
+
+const env = useJobEmulators();
+
+describe('pipeline job: the real handler export, configured by the environment', () => {
+  it('runs an enforce job against moto and reports once, even when delivered twice', async () => {
+    // Prepare
+    const org = await createLzaOrg(env.admin);
+    const { event, outputKey } = await job({ userParameters: { mode: 'enforce' }, output: true });
+    const environment = {
+      AWS_ENDPOINT_URL: env.moto.endpoint,
+      // Organizations through the proxy, which answers DescribeEffectivePolicy (moto has none).
+      AWS_ENDPOINT_URL_ORGANIZATIONS: env.proxy.endpoint,
+      AWS_ENDPOINT_URL_CODEPIPELINE: env.codePipeline.endpoint,
+      AWS_REGION: REGION,
+      AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
+      AI_OPTOUT_PACE: 'none',
+      AI_OPTOUT_MODE_CEILING: 'enforce',
+      AI_OPTOUT_STATE_BUCKET: STATE_BUCKET,
+      ...OWN_PIPELINE_ENVIRONMENT,
+      LOG_LEVEL: 'silent',
+    };
+    const context = { getRemainingTimeInMillis: () => 600_000, awsRequestId: 'handler-request' };
+
+    // Act
+    await withEnvironment(environment, async () => {
+      // The handler reads its environment when loaded: load it afresh (test files share modules).
+      vi.resetModules();
+      const { handler } = await import('../../../lambdas/pipeline-job/handler.ts');
+      await handler(event, context);
+      await handler(structuredClone(event), context);
+    });
+
+    // Assess: the second delivery comes after the job finished: the confirmation refuses it
+    expect(env.codePipeline.calls.map((c) => `${c.operation} ${c.error ?? 'ok'}`)).toEqual([
+      'ListActionExecutions ok',
+      'PutJobSuccessResult ok',
+      'ListActionExecutions ok',
+      'PutJobFailureResult InvalidJobStateException',
+    ]);
+    const { variables } = successOf(event);
+    expect(variables).toMatchObject({ VERDICT: 'in-sync', MODE: 'enforce', ACCOUNTS: '7' });
+    expect(resultCalls()[0]?.input?.executionDetails).toMatchObject({
+      externalExecutionId: 'handler-request',
+    });
+    expect((await aiPolicies()).map((p) => p.name).sort()).toEqual([
+      'ai-optout-baseline',
+      'ai-optout-production',
+      'ai-optout-sandbox-exception',
+    ]);
+    expect((await aiPolicies()).find((p) => p.name === 'ai-optout-baseline')?.targets).toEqual([org.rootId]);
+    const { files } = await readOutputArtifact(env.adminS3, outputKey as string);
+    expect(ReportSchema.parse(JSON.parse(files['report.json'] as string)).applied).toHaveLength(7);
+  });
+});
