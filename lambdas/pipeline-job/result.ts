@@ -65,7 +65,7 @@ export function failureResult(error: unknown, log: Logger): Extract<JobResult, {
   return result;
 }
 
-function failure(type: FailureType, first: string, lines: readonly string[] = []) {
+function failure(type: FailureType, first: string, lines: readonly string[]) {
   return { kind: 'failure', type, message: fitLines(first, lines, MESSAGE_LIMIT) } as const;
 }
 

@@ -184,7 +184,11 @@ describe('claims: the record after reporting', () => {
     const refusing = stepRun({ deps: { stateBucket: stateStores(env.adminS3, 'no-such-bucket-ai-optout') } });
     await recordResult({ kind: 'success', summary: 's', variables: {} }, 'reported', refusing.run);
     expect(refusing.logs.lines()).toEqual([
-      expect.objectContaining({ level: 'warn', msg: 'cannot record the job outcome in the state bucket' }),
+      expect.objectContaining({
+        level: 'warn',
+        msg: 'cannot record the job outcome in the state bucket',
+        err: expect.stringMatching(/bucket does not exist/),
+      }),
     ]);
   });
 });

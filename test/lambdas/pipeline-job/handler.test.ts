@@ -3,6 +3,8 @@
  * sets, against the emulators of job-harness.ts: it wires every client and store from that environment
  * and runs a job end to end.
  */
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { GetFindingsCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { describe, expect, it, vi } from 'vitest';
 import { ReportSchema } from '../../../lambdas/domain/report/schema.ts';
 import { createLzaOrg, TEST_CREDENTIALS } from '../../support/moto-org.ts';
@@ -62,5 +64,66 @@ describe('pipeline job: the real handler export, configured by the environment',
     expect((await aiPolicies()).find((p) => p.name === 'ai-optout-baseline')?.targets).toEqual([org.rootId]);
     const { files } = await readOutputArtifact(env.adminS3, outputKey as string);
     expect(ReportSchema.parse(JSON.parse(files['report.json'] as string)).applied).toHaveLength(7);
+    // the state bucket, path-style at the endpoint override: the claim recorded, the outputs there
+    const listed = await env.adminS3.send(new ListObjectsV2Command({ Bucket: STATE_BUCKET }));
+    const keys = (listed.Contents ?? []).map((o) => o.Key as string);
+    expect(keys).toEqual(
+      expect.arrayContaining([
+        `ai-optout/jobs/${event['CodePipeline.job'].id}.json`,
+        'ai-optout/snapshots/latest.json',
+        'ai-optout/latest/report.html',
+      ]),
+    );
+    // no Security Hub unless AI_OPTOUT_SECURITY_HUB=true
+    expect(env.proxy.signed.filter((s) => s.service === 'securityhub')).toEqual([]);
+    const hub = new SecurityHubClient({
+      region: REGION,
+      endpoint: env.moto.endpoint,
+      credentials: TEST_CREDENTIALS,
+    });
+    expect((await hub.send(new GetFindingsCommand({}))).Findings).toEqual([]);
+  });
+
+  it('assumes the role UserParameters name, and writes the metrics line to standard output', async () => {
+    await createLzaOrg(env.admin);
+    // moto's own account, whose organization createLzaOrg made
+    const roleArn = 'arn:aws:iam::123456789012:role/ai-optout-reader';
+    const { event } = await job({ userParameters: { roleArn, failOn: 'never' } });
+    const environment = {
+      AWS_ENDPOINT_URL: env.moto.endpoint,
+      AWS_ENDPOINT_URL_ORGANIZATIONS: env.proxy.endpoint,
+      AWS_ENDPOINT_URL_CODEPIPELINE: env.codePipeline.endpoint,
+      AWS_REGION: REGION,
+      AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
+      AI_OPTOUT_PACE: 'none',
+      ...OWN_PIPELINE_ENVIRONMENT,
+      LOG_LEVEL: 'silent',
+    };
+    const written: string[] = [];
+    const stdout = vi
+      .spyOn(process.stdout, 'write')
+      .mockImplementation((chunk) => written.push(String(chunk)) > 0);
+
+    try {
+      await withEnvironment(environment, async () => {
+        vi.resetModules();
+        const { handler } = await import('../../../lambdas/pipeline-job/handler.ts');
+        await handler(event, { getRemainingTimeInMillis: () => 600_000, awsRequestId: 'role-request' });
+      });
+    } finally {
+      stdout.mockRestore();
+    }
+
+    expect(successOf(event).variables.MODE).toBe('audit');
+    // signed with the role's credentials from STS, not the function's own
+    const keys = new Set(
+      env.proxy.signed.filter((s) => s.service === 'organizations').map((s) => s.accessKeyId),
+    );
+    expect(keys.size).toBe(1);
+    expect(keys.has(TEST_CREDENTIALS.accessKeyId)).toBe(false);
+    expect(written.filter((l) => l.includes('"CloudWatchMetrics"'))).toEqual([
+      expect.stringMatching(/"FunctionName":"ai-optout-validate".*"verdict":"drift".*\n$/),
+    ]);
   });
 });

@@ -259,6 +259,20 @@ describe('result: a failure from an error', () => {
     expect(logs.lines()).toEqual([
       expect.objectContaining({ level: 'error', msg: 'job failed', type, err: error.message }),
     ]);
+    // the stack as the log shows it: escaped (echo), so its new lines are \n
+    expect(String(logs.lines()[0]?.stack).startsWith(`${error.name}: ${error.message}\\n    at `)).toBe(true);
+  });
+
+  it('a thrown value that is no Error is a JobFailed of its text, logged without a stack; an Error without one, with an empty one', () => {
+    const logs = logSink();
+    const stackless = new Error('no stack');
+    stackless.stack = undefined;
+
+    const thrown = failureResult('a string', createLogger(logs, 'trace'));
+    failureResult(stackless, createLogger(logs, 'trace'));
+
+    expect(thrown).toEqual({ kind: 'failure', type: 'JobFailed', message: 'a string' });
+    expect(logs.lines().map((l) => l.stack)).toEqual([undefined, '']);
   });
 
   it('a message of many lines is fitted to 5,000 characters, its first line first; diagnostics are counted', () => {
