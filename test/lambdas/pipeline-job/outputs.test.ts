@@ -70,6 +70,32 @@ describe('outputs: the table', () => {
     ]);
   });
 
+  it('is the table docs/pipeline-job.md shows', () => {
+    const docs = readFileSync(new URL('../../../docs/pipeline-job.md', import.meta.url), 'utf8');
+    const section = docs.split('## What a finished run writes')[1]?.split('\n## ')[0] ?? '';
+    const rows = section
+      .split('\n')
+      .filter((line) => line.startsWith('| ') && !line.startsWith('| output'))
+      .map((line) =>
+        line
+          .split('|')
+          .slice(1, 4)
+          .map((cell) =>
+            cell
+              .replace(/`/g, '')
+              .replace(/ \(\[.*?\]\(.*?\)\)/, '')
+              .trim(),
+          ),
+      );
+    const policies = {
+      'fail-job': "the job fails with the error's type",
+      'log-error': 'logged as an error; the result stands',
+      'log-warning': 'logged as a warning; the result stands',
+    };
+
+    expect(rows).toEqual(JOB_OUTPUTS.map((o) => [o.name, o.when, policies[o.onFailure]]));
+  });
+
   it('without a state bucket, metrics sink, output artifact or Security Hub, nothing is written and nothing is called', async () => {
     const { run, logs } = stepRun();
 
