@@ -20,6 +20,7 @@ import { artifactS3Client, zipFiles } from '../lambdas/adapters/s3/artifacts.ts'
 import { runJob } from '../lambdas/pipeline-job/job.ts';
 import { createLogger } from '../lambdas/runtime/logger.ts';
 import { scriptJobExecution, startCodePipelineEndpoint } from '../test/support/codepipeline-endpoint.ts';
+import { EXAMPLE_YAML } from '../test/support/example-desired-state.ts';
 import {
   anchorUsedTimes,
   hostileZip,
@@ -33,7 +34,7 @@ import { startSilentServer } from '../test/support/silent-server.ts';
 const PROJECT = fileURLToPath(new URL('..', import.meta.url));
 const CLI = join(PROJECT, 'bin/ai-optout.mjs');
 const CAP_S = Number(process.env.HOSTILE_CAP_S) || 90;
-const CONFIG = readFileSync(join(PROJECT, 'config/ai-optout.yaml'), 'utf8');
+const CONFIG = EXAMPLE_YAML;
 const SNAPSHOT = join(PROJECT, 'examples/lza-organization.snapshot.json');
 const JOB_ID = '11111111-abcd-1111-abcd-111111abcdef';
 /** The pipeline execution every job belongs to; CodePipeline (the fake) confirms each job in it. */

@@ -4,8 +4,8 @@
  * bucket per row of AWS's table, or per operation): calls by operation, the time at AWS's published
  * rates, the floor for that organization under the same model (read-floor.ts) and the ratio, for the
  * read before this change (every parent's accounts through ListAccountsForParent, the policies after
- * the walk) and after it (readResumable, the pipeline's read). After the pipeline's read it confirms
- * the effective policies as a run does (askAws, one DescribeEffectivePolicy per distinct state) and
+ * the walk) and after it (OrganizationSession.readUntil, the pipeline's read). After the pipeline's read it confirms
+ * the effective policies as a run does (OrganizationSession.confirm, one DescribeEffectivePolicy per distinct state) and
  * prints those calls, their time and the run's total against the 11-minute budget.
  *
  * Organizations up to MOTO_UP_TO accounts are built in moto and read through the simulator in front of
@@ -17,12 +17,7 @@ import { OrganizationsReader, startOfWalk } from '../lambdas/adapters/organizati
 import { type BucketSharing, PUBLISHED_RATES, Throttle } from '../lambdas/adapters/organizations/throttle.ts';
 import type { OrgSnapshot } from '../lambdas/domain/model.ts';
 import { accountsToVerify } from '../lambdas/domain/planner.ts';
-import {
-  askAws,
-  DEFAULT_VERIFY_CALL_LIMIT,
-  type ReconcileOptions,
-  readResumable,
-} from '../lambdas/reconciler.ts';
+import { DEFAULT_VERIFY_CALL_LIMIT, OrganizationSession } from '../lambdas/organization-session.ts';
 import { EFFECTIVE_POLICY_OPERATIONS } from '../test/support/effective-policy-model.ts';
 import { startMoto } from '../test/support/moto.ts';
 import {
@@ -57,7 +52,7 @@ type Strategy = (typeof STRATEGIES)[number];
 /** The Lambda budget the read must fit: a 14-minute function less its reserve, rounded down. */
 const BUDGET_S = 11 * 60;
 
-/** The run's confirmation with AWS after the read (askAws, `verify: states`), in the same clock and buckets. */
+/** The run's confirmation with AWS after the read (`confirm`, `verify: states`), in the same clock and buckets. */
 interface VerifyMeasure {
   seconds: number;
   /** Distinct effective states among the accounts (one DescribeEffectivePolicy call each). */
@@ -152,8 +147,8 @@ async function measure(
     const reader = new OrganizationsReader(org, { throttle, memberListings: ['ListAccountsForParent'] });
     snapshot = await readBefore(reader);
   } else {
-    const options: ReconcileOptions = { client: org, throttle };
-    const read = await readResumable(options);
+    const session = new OrganizationSession({ client: org, throttle });
+    const read = await session.readUntil(new AbortController().signal);
     if (!read.complete) throw new Error('the read stopped without a stop signal');
     snapshot = read.snapshot;
   }
@@ -186,9 +181,10 @@ async function measureVerify(
   simulator.route(EFFECTIVE_POLICY_OPERATIONS, model.endpoint);
   try {
     const start = clock.now();
-    const verification = await askAws(snapshot, { client: org, throttle, verify: 'states' });
+    const session = new OrganizationSession({ client: org, throttle, verify: 'states' });
+    const { verification } = await session.confirm(snapshot);
     const seconds = (clock.now() - start) / 1000;
-    if (verification.source !== 'aws') throw new Error('askAws did not ask AWS');
+    if (verification.source !== 'aws') throw new Error('the confirmation did not ask AWS');
     const calls = Object.fromEntries(EFFECTIVE_POLICY_OPERATIONS.map((op) => [op, simulator.calls[op] ?? 0]));
     const { states } = accountsToVerify(snapshot, 'states', DEFAULT_VERIFY_CALL_LIMIT);
     return { seconds, states, calls };
@@ -363,7 +359,7 @@ export async function runAwsRates(sizes: readonly number[]): Promise<void> {
     "buckets per row: the operations of one row of AWS's throttling table share one bucket (what the reader paces for by default); per operation: each has its own at the row's rate (the reader paced to match)",
   );
   console.log(
-    "before: each parent's accounts through ListAccountsForParent, policies after the walk (main before this change); after: readResumable (ListAccountsForParent or ListChildren, whichever is free first, ListAccounts for details, policies alongside)",
+    "before: each parent's accounts through ListAccountsForParent, policies after the walk (main before this change); after: readUntil (ListAccountsForParent or ListChildren, whichever is free first, ListAccounts for details, policies alongside)",
   );
   const moto = list.some((n) => n <= MOTO_UP_TO) ? await startMoto() : undefined;
   const rows: Row[] = [];

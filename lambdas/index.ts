@@ -1,7 +1,7 @@
 /**
  * The library (`import … from 'ai-optout'`): load and validate a desired state, plan it against an
- * organization snapshot or the live organization, apply a plan, and render reports. The CLI and the
- * pipeline job are built from these same functions. The CDK constructs are `ai-optout/cdk`.
+ * organization snapshot or the live organization (an OrganizationSession: read, confirm, plan, apply), and
+ * render reports. The CLI, the pipeline job and the Config rule are built from these same parts. The CDK constructs are `ai-optout/cdk`.
  */
 
 export { createOrganizationsClient } from './adapters/aws/clients.ts';
@@ -26,9 +26,10 @@ export { renderText, type TextOptions } from './domain/report/text.ts';
 export { parseSnapshot, serializeSnapshot } from './domain/snapshot.ts';
 export {
   type ApplyResult,
-  applyPlanned,
-  planConfirmed,
-  planLive,
-  type ReconcileOptions,
-  readLive,
-} from './reconciler.ts';
+  type ConfirmedOrganization,
+  OrganizationSession,
+  type PlannedOrganization,
+  type ResumableRead,
+  type SessionOptions,
+} from './organization-session.ts';
+export { applyPlanned, planConfirmed, planLive, type ReconcileOptions, readLive } from './reconciler.ts';

@@ -1,7 +1,7 @@
 /** What the CLI reads from and writes to: the terminal by default, a fake in tests. */
 import { createInterface } from 'node:readline/promises';
 import type { Verify } from '../../lambdas/domain/contract.ts';
-import type { ReconcileOptions } from '../../lambdas/reconciler.ts';
+import type { SessionOptions } from '../../lambdas/organization-session.ts';
 
 export interface CliIo {
   stdout(text: string): void;
@@ -13,11 +13,11 @@ export interface CliIo {
   interactive: boolean;
   /** Asks a question on the terminal and returns the answer. */
   ask(question: string): Promise<string>;
-  /** Reconciler options for live commands; tests inject a client pointed at the emulator. */
-  live?: (options: LiveFlags) => ReconcileOptions;
+  /** The organization session's options for live commands; tests inject a client pointed at the emulator. */
+  live?: (options: LiveFlags) => SessionOptions;
 }
 
-/** The flags of the commands that call AWS (options.ts, `liveOptions`). */
+/** The flags of the commands that call AWS (options.ts, `liveSession`). */
 export interface LiveFlags {
   region: string;
   roleArn?: string | undefined;

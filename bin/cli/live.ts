@@ -1,16 +1,17 @@
 /**
- * The reconciler options of the commands that call AWS (plan without --snapshot, apply, snapshot). The
+ * The organization session of the commands that call AWS (plan without --snapshot, apply, snapshot). The
  * only CLI module that builds AWS clients: commands import it when their action runs, so a command
  * that never calls AWS never loads the SDK.
  */
 import { withAbortSignal } from '../../lambdas/adapters/aws/bounded-calls.ts';
 import { createOrganizationsClient, sessionNameFor } from '../../lambdas/adapters/aws/clients.ts';
+import type { AppliedStep } from '../../lambdas/adapters/organizations/applier.ts';
 import { Throttle } from '../../lambdas/adapters/organizations/throttle.ts';
 import { readSnapshotObject } from '../../lambdas/adapters/s3/snapshots.ts';
 import { stateS3Client } from '../../lambdas/adapters/s3/state-client.ts';
 import type { OrgSnapshot } from '../../lambdas/domain/model.ts';
 import { parseS3Url } from '../../lambdas/domain/s3-url.ts';
-import type { ReconcileOptions } from '../../lambdas/reconciler.ts';
+import { OrganizationSession } from '../../lambdas/organization-session.ts';
 import type { CliIo, LiveFlags } from './io.ts';
 
 /**
@@ -30,8 +31,16 @@ export async function readSnapshotUrl(url: string, stop: AbortSignal): Promise<O
   }
 }
 
-/** The live reconciler options; every call of their client ends when the command does (`stop`). */
-export function liveOptions(io: CliIo, flags: LiveFlags, stop: AbortSignal): ReconcileOptions {
+/**
+ * The live organization session; every call of its client ends when the command does (`stop`). `onStep`
+ * hears of each step apply makes.
+ */
+export function liveSession(
+  io: CliIo,
+  flags: LiveFlags,
+  stop: AbortSignal,
+  { onStep }: { onStep?: (step: AppliedStep) => void } = {},
+): OrganizationSession {
   const options = io.live
     ? io.live(flags)
     : {
@@ -42,9 +51,10 @@ export function liveOptions(io: CliIo, flags: LiveFlags, stop: AbortSignal): Rec
         }),
         throttle: new Throttle({ rates: flags.pace }),
       };
-  return {
+  return new OrganizationSession({
     ...options,
     ...(flags.verify ? { verify: flags.verify } : {}),
+    ...(onStep ? { apply: { ...options.apply, onStep } } : {}),
     client: withAbortSignal(options.client, stop),
-  };
+  });
 }

@@ -8,7 +8,7 @@ import { DEFAULT_VERIFY } from '../../lambdas/domain/contract.ts';
 import type { DesiredState } from '../../lambdas/domain/desired-state/types.ts';
 import { ConfigurationError } from '../../lambdas/domain/errors.ts';
 import type { OrgSnapshot } from '../../lambdas/domain/model.ts';
-import { snapshotVerification, type Verification } from '../../lambdas/domain/planner/fidelity.ts';
+import { snapshotVerification } from '../../lambdas/domain/planner/fidelity.ts';
 import type { PullRequestPart } from '../../lambdas/domain/planner/schema.ts';
 import { type Plan, type PlanOptions, plan } from '../../lambdas/domain/planner.ts';
 import { pullRequestPart } from '../../lambdas/domain/pull-request.ts';
@@ -18,6 +18,7 @@ import {
   DEFAULT_MAX_SNAPSHOT_AGE,
   parseDuration,
 } from '../../lambdas/domain/snapshot-age.ts';
+import type { ConfirmedOrganization } from '../../lambdas/organization-session.ts';
 import type { CliIo, LiveFlags } from './io.ts';
 
 export interface PlanSourceFlags extends LiveFlags {
@@ -31,24 +32,22 @@ export interface PlanSourceFlags extends LiveFlags {
 /**
  * The organization: from the snapshot file or URL, or read live (the SDK loaded only then), with what AWS
  * says of its effective policies (`--verify`). Only a live read can be confirmed: a snapshot has no AWS to
- * ask, and the report says the effective policies are not confirmed. One set of live options serves the
- * read and the confirmation, so the role is assumed once.
+ * ask, and the report says the effective policies are not confirmed. One session serves the read and the
+ * confirmation, so the role is assumed once and one throttle paces both.
  */
 async function readOrganization(
   io: CliIo,
   flags: PlanSourceFlags,
   stop: AbortSignal,
-): Promise<{ snapshot: OrgSnapshot; verification: Verification }> {
+): Promise<ConfirmedOrganization> {
   const fromSnapshot = snapshotVerification(flags.verify ?? DEFAULT_VERIFY);
   if (flags.snapshot && !isS3Url(flags.snapshot))
     return { snapshot: await readSnapshotFile(flags.snapshot), verification: fromSnapshot };
   const live = await import('./live.ts');
   if (flags.snapshot)
     return { snapshot: await live.readSnapshotUrl(flags.snapshot, stop), verification: fromSnapshot };
-  const { askAws, readLive } = await import('../../lambdas/reconciler.ts');
-  const options = live.liveOptions(io, flags, stop);
-  const snapshot = await readLive(options);
-  return { snapshot, verification: await askAws(snapshot, options) };
+  const session = live.liveSession(io, flags, stop);
+  return session.confirm(await session.read());
 }
 
 /** A ConfigurationError of the base, named as the base's: the pull request cannot be compared with it. */

@@ -1,7 +1,7 @@
 /**
  * The periodic custom AWS Config rule: on each invocation, the desired state the pipeline last checked
  * (the state bucket's `ai-optout/latest/ai-optout.yaml`, lambdas/adapters/s3/latest-run.ts) is planned
- * against the organization read now by the reconciler (audit: nothing is written), and every account is
+ * against the organization read now by an organization session (audit: nothing is written), and every account is
  * reported to Config, COMPLIANT or NON_COMPLIANT, with the event's result token.
  *
  * The event (https://docs.aws.amazon.com/config/latest/developerguide/evaluate-config_develop-rules_example-events.html):
@@ -18,7 +18,7 @@ import type { LatestRun } from '../adapters/s3/latest-run.ts';
 import { loadDesiredState } from '../domain/desired-state/loader.ts';
 import { ConfigurationError } from '../domain/errors.ts';
 import { accountEvaluations } from '../domain/evaluations.ts';
-import { planLive } from '../reconciler.ts';
+import { OrganizationSession } from '../organization-session.ts';
 import type { Logger } from '../runtime/logger.ts';
 import { LATEST_RUN_FILES } from '../runtime/state-bucket.ts';
 
@@ -70,11 +70,12 @@ export async function evaluateRule(event: unknown, deps: RuleDependencies): Prom
   const loaded = loadDesiredState(source, { file });
   if (!loaded.ok)
     throw new ConfigurationError(`${file} in the state bucket is not valid`, loaded.diagnostics);
-  const { snapshot, plan } = await planLive(
-    loaded.state,
-    { client: deps.organizations, throttle: new Throttle({ rates: deps.pace }) },
-    { mode: 'audit' },
-  );
+  const session = new OrganizationSession({
+    client: deps.organizations,
+    throttle: new Throttle({ rates: deps.pace }),
+  });
+  const read = await session.confirm(await session.read());
+  const { snapshot, plan } = session.plan(loaded.state, read, { mode: 'audit' });
   const evaluations = accountEvaluations(plan, snapshot, new Date(invokingEvent.notificationCreationTime));
   const sent = await putEvaluations(deps.config, {
     resultToken,

@@ -52,10 +52,8 @@ export async function admitJob(
  * admission's first check, as even the confirmation needs the time.
  */
 function checkWorkingTime({ deadline, deps }: JobRun): void {
-  const { reserveMs, minimumWorkMs } = deps.timing ?? {
-    reserveMs: RESERVE_MS,
-    minimumWorkMs: MINIMUM_WORK_MS,
-  };
+  const reserveMs = deps.timing?.reserveMs ?? RESERVE_MS;
+  const minimumWorkMs = deps.timing?.minimumWorkMs ?? MINIMUM_WORK_MS;
   if (deadline.budgetMs < minimumWorkMs) {
     throw new ConfigurationError(
       `the function timeout leaves ${Math.round(deadline.budgetMs / 1000)} s to work after the ${reserveMs / 1000} s kept for reporting: set it to at least 2 minutes (14 recommended)`,

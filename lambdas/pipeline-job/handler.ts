@@ -6,16 +6,12 @@ import { CallWatch } from '../adapters/aws/bounded-calls.ts';
 import { createOrganizationsClient, sessionNameFor } from '../adapters/aws/clients.ts';
 import { createCodePipelineClient } from '../adapters/codepipeline/client.ts';
 import { artifactS3Client } from '../adapters/s3/artifacts.ts';
-import { ContinuationStore } from '../adapters/s3/continuations.ts';
-import { JobLedger } from '../adapters/s3/job-ledger.ts';
-import { LatestRun } from '../adapters/s3/latest-run.ts';
-import { SnapshotPublisher } from '../adapters/s3/snapshots.ts';
 import { stateS3Client } from '../adapters/s3/state-client.ts';
 import { createSecurityHubClient } from '../adapters/securityhub/client.ts';
 import { createLogger } from '../runtime/logger.ts';
 import { readEnvironment } from '../runtime/pipeline-job-environment.ts';
 import { runJob } from './job.ts';
-import type { JobContext } from './job-run.ts';
+import { type JobContext, stateStores } from './job-run.ts';
 import { stdoutMetrics } from './metrics.ts';
 
 const environment = readEnvironment();
@@ -23,15 +19,13 @@ const logger = createLogger();
 /** Every call of this process, for the deadline's message: Lambda runs one invocation at a time. */
 const calls = new CallWatch();
 const codePipeline = createCodePipelineClient({ watch: calls });
-const stateS3 = stateS3Client({ forcePathStyle: environment.endpointOverride, watch: calls });
-const ledger = environment.stateBucket ? new JobLedger(stateS3, environment.stateBucket) : undefined;
-const continuations = environment.stateBucket
-  ? new ContinuationStore(stateS3, environment.stateBucket)
+const stateBucket = environment.stateBucket
+  ? stateStores(
+      stateS3Client({ forcePathStyle: environment.endpointOverride, watch: calls }),
+      environment.stateBucket,
+      environment.stateKeyArn,
+    )
   : undefined;
-const snapshots = environment.stateBucket
-  ? new SnapshotPublisher(stateS3, environment.stateBucket, environment.stateKeyArn)
-  : undefined;
-const latestRun = environment.stateBucket ? new LatestRun(stateS3, environment.stateBucket) : undefined;
 const securityHub =
   environment.securityHub && environment.region
     ? {
@@ -52,17 +46,14 @@ export const handler = async (event: unknown, context: JobContext): Promise<void
         ...(jobCalls ? { watch: jobCalls.watch, abortSignal: jobCalls.signal } : {}),
       }),
     artifactS3: (credentials) => artifactS3Client(credentials),
-    ...(ledger ? { ledger } : {}),
-    ...(continuations ? { continuations } : {}),
-    ...(snapshots ? { snapshots } : {}),
-    ...(latestRun ? { latestRun } : {}),
+    ...(stateBucket ? { stateBucket } : {}),
     ...(securityHub ? { securityHub } : {}),
+    ...(environment.functionName ? { metrics: stdoutMetrics(environment.functionName) } : {}),
     logger,
     modeCeiling: environment.modeCeiling,
+    pace: environment.pace,
     now: () => new Date(),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-    pace: environment.pace,
     calls,
-    ...(environment.functionName ? { metrics: stdoutMetrics(environment.functionName) } : {}),
   });
 };

@@ -8,10 +8,10 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { Context } from 'aws-lambda';
 import type { CallWatch } from '../adapters/aws/bounded-calls.ts';
 import type { ArtifactCredentials } from '../adapters/s3/artifacts.ts';
-import type { ContinuationStore } from '../adapters/s3/continuations.ts';
-import type { JobLedger } from '../adapters/s3/job-ledger.ts';
-import type { LatestRun } from '../adapters/s3/latest-run.ts';
-import type { SnapshotPublisher } from '../adapters/s3/snapshots.ts';
+import { ContinuationStore } from '../adapters/s3/continuations.ts';
+import { JobLedger } from '../adapters/s3/job-ledger.ts';
+import { LatestRun } from '../adapters/s3/latest-run.ts';
+import { SnapshotPublisher } from '../adapters/s3/snapshots.ts';
 import type { Mode } from '../domain/contract.ts';
 import type { Logger } from '../runtime/logger.ts';
 import type { OwnPipeline } from './confirm.ts';
@@ -30,6 +30,40 @@ interface JobCalls {
   watch: CallWatch;
 }
 
+/** What the job keeps in its state bucket (`AI_OPTOUT_STATE_BUCKET`). */
+export interface StateStores {
+  /** Claims each job id, so that a second delivery of the same job neither applies nor reports. */
+  ledger: JobLedger;
+  /** The progress of a run too large for one invocation. */
+  continuations: ContinuationStore;
+  /** The organization snapshot published after every run. */
+  snapshots: SnapshotPublisher;
+  /** The latest run's reports and desired state at stable keys. */
+  latestRun: LatestRun;
+}
+
+/** The state bucket's stores, all in `bucket`; published snapshots encrypted with `keyArn` when given. */
+export function stateStores(client: S3Client, bucket: string, keyArn?: string): StateStores {
+  return {
+    ledger: new JobLedger(client, bucket),
+    continuations: new ContinuationStore(client, bucket),
+    snapshots: new SnapshotPublisher(client, bucket, keyArn),
+    latestRun: new LatestRun(client, bucket),
+  };
+}
+
+/** Timings tests shorten; production uses the defaults. */
+export interface JobTiming {
+  /** Time kept back for reporting (default RESERVE_MS). */
+  reserveMs?: number;
+  /** The least working time accepted after the reserve (default MINIMUM_WORK_MS). */
+  minimumWorkMs?: number;
+  /** Waits between the re-reads after apply (eventual consistency; the session's default otherwise). */
+  rereadDelaysMs?: readonly number[];
+  /** Schedules the work deadline (default setTimeout); returns a function that cancels it. */
+  schedule?: (callback: () => void, ms: number) => () => void;
+}
+
 export interface JobDependencies {
   /** Confirms every job (ListActionExecutions, GetPipelineExecution) and reports its result. */
   codePipeline: CodePipelineClient;
@@ -37,33 +71,25 @@ export interface JobDependencies {
   pipeline: OwnPipeline;
   organizations(roleArn: string | undefined, calls?: JobCalls): OrganizationsClient;
   artifactS3(credentials: ArtifactCredentials): S3Client;
-  /** Guards against a second delivery of the same job; without it, duplicates are not detected. */
-  ledger?: JobLedger;
+  /**
+   * The state bucket: without it duplicates are not detected, a run too large for one invocation fails
+   * at the deadline, and no snapshot or latest report is published.
+   */
+  stateBucket?: StateStores;
+  /** Where the run's findings go (`AI_OPTOUT_SECURITY_HUB=true`); without it none are imported. */
+  securityHub?: SecurityHubTarget;
+  /** Where the embedded-metric-format lines go; without it no metrics are written. */
+  metrics?: MetricsSink;
   logger: Logger;
   /** `AI_OPTOUT_MODE_CEILING`: a read-only deployment refuses enforce. */
   modeCeiling: Mode;
-  now(): Date;
-  sleep(ms: number): Promise<void>;
   /** `published` in Lambda; tests against an emulator use `none`. */
   pace: 'published' | 'none';
-  /** Re-read delays after apply (eventual consistency). */
-  verifyDelaysMs?: readonly number[];
-  /** Time kept back for reporting, and the least working time accepted (defaults RESERVE_MS, MINIMUM_WORK_MS). */
-  timing?: { reserveMs: number; minimumWorkMs: number };
-  /** Where a run too large for one invocation keeps its progress; without it, such a run fails at the deadline. */
-  continuations?: ContinuationStore;
-  /** Where the organization snapshot is published after every run (the state bucket); without it, it is not. */
-  snapshots?: SnapshotPublisher;
-  /** Schedules the deadline (default setTimeout); returns a function that cancels it. */
-  schedule?: (callback: () => void, ms: number) => () => void;
+  now(): Date;
+  sleep(ms: number): Promise<void>;
+  timing?: JobTiming;
   /** Records the calls in flight of every client (default: one per job). */
   calls?: CallWatch;
-  /** Where the latest run's reports and desired state are kept at stable keys (the state bucket). */
-  latestRun?: LatestRun;
-  /** Where the run's findings go (`AI_OPTOUT_SECURITY_HUB=true`); without it none are imported. */
-  securityHub?: SecurityHubTarget;
-  /** Where the run's embedded-metric-format line goes; without it no metrics are written. */
-  metrics?: MetricsSink;
 }
 
 /** Time kept back from the Lambda deadline to write the report and send the result. */

@@ -6,8 +6,8 @@
  * src/sinks/ConsoleSink.ts, works around the same wrapping with a Console on process.stdout).
  */
 import { metricsDocument, rejectionDocument } from '../domain/metrics.ts';
-import type { Plan } from '../domain/planner.ts';
 import type { JobRun } from './job-run.ts';
+import type { FinishedRun } from './outputs.ts';
 
 /** Where the metrics line goes, and the function name that is its dimension. */
 export interface MetricsSink {
@@ -26,10 +26,8 @@ export function emitRejection(deps: Pick<JobRun['deps'], 'metrics' | 'now'>, ref
   sink.write(`${JSON.stringify(rejectionDocument(sink.functionName, deps.now(), refusal))}\n`);
 }
 
-/** Writes the metrics of a finished run, when the job has a sink (the handler wires one in Lambda). */
-export function emitMetrics(result: Plan, trigger: string | undefined, run: JobRun): void {
-  const sink = run.deps.metrics;
-  if (!sink) return;
+/** Writes the metrics of a finished run to `sink` (the handler wires one in Lambda). */
+export function emitMetrics(sink: MetricsSink, { result, trigger }: FinishedRun, run: JobRun): void {
   const now = run.deps.now();
   const document = metricsDocument(result, {
     functionName: sink.functionName,

@@ -1,19 +1,22 @@
 /**
- * The organization steps of a job: the Organizations client bounded by the deadline, the read (which
- * may continue one an earlier invocation saved), and, when the deadline comes first, the progress
- * saved to the state bucket so that CodePipeline re-invokes the function to continue.
+ * The organization steps of a job, through one organization session (organization-session.ts) whose
+ * client is bounded by the deadline: the read (which may continue one an earlier invocation saved), the
+ * confirmation, the plan and, in enforce mode, the apply; when the deadline comes first, the progress
+ * is saved to the state bucket so that CodePipeline re-invokes the function to continue.
  */
 import { boundedClient } from '../adapters/aws/bounded-calls.ts';
 import type { ReadProgress } from '../adapters/organizations/reader.ts';
 import { Throttle } from '../adapters/organizations/throttle.ts';
 import type { Mode } from '../domain/contract.ts';
+import type { DesiredState } from '../domain/desired-state/types.ts';
 import { ConfigurationError } from '../domain/errors.ts';
 import type { OrgSnapshot } from '../domain/model.ts';
-import { type ReconcileOptions, readResumable } from '../reconciler.ts';
+import type { Plan } from '../domain/planner.ts';
+import { type ApplyResult, OrganizationSession } from '../organization-session.ts';
 import type { CodePipelineJob } from './event.ts';
 import type { JobRun } from './job-run.ts';
-import type { Outcome } from './outcome.ts';
 import type { UserParameters } from './parameters.ts';
+import { type JobResult, SUMMARY_LIMIT } from './result.ts';
 
 /** The most a continuation save may take, out of RESERVE_MS (reporting needs the rest). */
 const RESERVE_SHARE_FOR_SAVE_MS = 15_000;
@@ -21,7 +24,7 @@ const RESERVE_SHARE_FOR_SAVE_MS = 15_000;
 /** An organization being reconciled by this job, possibly over several invocations. */
 export interface OrganizationRun {
   mode: Mode;
-  options: ReconcileOptions;
+  session: OrganizationSession;
   /** The job that started the run; continued jobs have ids of their own. */
   firstJobId: string;
   /** The confirmed pipeline execution the run belongs to (its continuation state names it). */
@@ -53,22 +56,23 @@ export async function openOrganization(
     deadline.signal,
     run.watch,
   );
-  const options: ReconcileOptions = {
+  const session = new OrganizationSession({
     client,
     throttle: new Throttle({ rates: deps.pace, signal: deadline.signal }),
     sleep: deps.sleep,
     now: deps.now,
     verify: params.verify,
     apply: { sleep: deps.sleep, onStep: (step: object) => log.info({ step }, 'apply step') },
-    ...(deps.verifyDelaysMs ? { verifyDelaysMs: deps.verifyDelaysMs } : {}),
-  };
+    ...(deps.timing?.rereadDelaysMs ? { rereadDelaysMs: deps.timing.rereadDelaysMs } : {}),
+  });
   const token = job.data.continuationToken;
-  if (token && !deps.continuations) {
+  const continuations = deps.stateBucket?.continuations;
+  if (token && !continuations) {
     throw new ConfigurationError(
       'this job continues an earlier one, but the function has no state bucket (AI_OPTOUT_STATE_BUCKET) to read its progress from',
     );
   }
-  const continued = token ? await deps.continuations?.load(token, deadline.signal) : undefined;
+  const continued = token ? await continuations?.load(token, deadline.signal) : undefined;
   // The token is the event's: only progress this pipeline execution saved is picked up.
   if (continued && continued.pipelineExecutionId !== params.pipelineExecutionId)
     throw new ConfigurationError(
@@ -76,41 +80,79 @@ export async function openOrganization(
     );
   return {
     mode,
-    options,
+    session,
     firstJobId: continued?.firstJobId ?? run.jobId,
     pipelineExecutionId: params.pipelineExecutionId,
     progress: continued?.progress,
   };
 }
 
-/** Reads the organization, or returns the continuation outcome when the deadline stops the read first. */
+/** Reads the organization, or the continuation result when the deadline stops the read first. */
 export async function readOrganization(
   organization: OrganizationRun,
   run: JobRun,
-): Promise<{ snapshot: OrgSnapshot } | { outcome: Outcome }> {
-  const read = await readResumable(organization.options, organization.progress, run.deadline.signal);
+): Promise<{ snapshot: OrgSnapshot } | { continued: JobResult }> {
+  const read = await organization.session.readUntil(run.deadline.signal, organization.progress);
   if (read.complete) return { snapshot: read.snapshot };
-  return { outcome: await continueLater(read.progress, 'reading the organization', organization, run) };
+  return { continued: await continueLater(read.progress, 'reading the organization', organization, run) };
 }
 
-/** Saves the progress made and returns the continuation outcome (the next invocation picks it up). */
+/** The organization after the job: the plan of the state it is in now, and what apply did (enforce). */
+export interface Reconciled {
+  result: Plan;
+  applied: ApplyResult | undefined;
+  /** The organization as the run last read it. */
+  snapshot: OrgSnapshot;
+}
+
+/**
+ * Confirms and plans; in enforce mode carries the plan out. An apply cut by the deadline continues in
+ * the next invocation (apply is idempotent: the next plan has only what is left).
+ */
+export async function planAndApply(
+  state: DesiredState,
+  snapshot: OrgSnapshot,
+  organization: OrganizationRun,
+  run: JobRun,
+): Promise<Reconciled | { continued: JobResult }> {
+  const { mode, session } = organization;
+  const planned = session.plan(state, await session.confirm(snapshot), { mode });
+  run.deadline.check();
+  if (mode !== 'enforce') return { result: planned.plan, applied: undefined, snapshot };
+  run.log.info({ summary: planned.plan.summary, changes: planned.plan.changes.length }, 'plan before apply');
+  try {
+    const applied = await session.apply(state, planned, { mode });
+    return { result: applied.after, applied, snapshot: applied.snapshot };
+  } catch (error) {
+    if (!run.deadline.signal.aborted) throw error;
+    const { organization: org, organizationalUnits, accounts } = snapshot;
+    const progress = { organization: org, hierarchy: { organizationalUnits, accounts, pending: [] } };
+    return { continued: await continueLater(progress, 'applying', organization, run) };
+  }
+}
+
+/**
+ * The share of the work done, as CodePipeline shows a continued job: the OUs read of those known, as at
+ * most 90 % (planning and reporting are still to come), and at least 1 %.
+ */
+export function percentComplete(read: number, pending: number): number {
+  return Math.max(1, Math.floor((read / (read + pending)) * 90));
+}
+
+/** Saves the progress made and returns the continuation result (the next invocation picks it up). */
 export async function continueLater(
   progress: ReadProgress,
   doing: string,
   organization: OrganizationRun,
   run: JobRun,
-): Promise<Outcome> {
+): Promise<JobResult> {
   const { deps, deadline } = run;
-  if (!deps.continuations) throw deadline.signal.reason;
+  const continuations = deps.stateBucket?.continuations;
+  if (!continuations) throw deadline.signal.reason;
   const { hierarchy } = progress;
-  const read = hierarchy.organizationalUnits.length + 1;
-  const percentComplete = Math.max(
-    1,
-    Math.min(95, Math.floor((read / (read + hierarchy.pending.length)) * 90)),
-  );
   // The save gets a third of the reserve, so a state bucket that does not answer still leaves time to report.
   const saveBy = AbortSignal.any([deadline.reportSignal, AbortSignal.timeout(RESERVE_SHARE_FOR_SAVE_MS)]);
-  const token = await deps.continuations.save(
+  const token = await continuations.save(
     {
       version: 2,
       firstJobId: organization.firstJobId,
@@ -129,5 +171,6 @@ export async function continueLater(
     },
     summary,
   );
-  return { kind: 'continue', summary, token, percentComplete };
+  const percent = percentComplete(hierarchy.organizationalUnits.length + 1, hierarchy.pending.length);
+  return { kind: 'continue', summary: summary.slice(0, SUMMARY_LIMIT), token, percentComplete: percent };
 }

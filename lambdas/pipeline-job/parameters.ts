@@ -7,7 +7,7 @@
  */
 
 import * as z from 'zod';
-import { DEFAULT_VERIFY, ROLE_ARN_EXAMPLE, ROLE_ARN_PATTERN } from '../domain/contract.ts';
+import { DEFAULT_VERIFY, type Mode, ROLE_ARN_EXAMPLE, ROLE_ARN_PATTERN } from '../domain/contract.ts';
 import { FailOnSchema, ModeSchema, VerifySchema } from '../domain/contract-schemas.ts';
 import { echo } from '../domain/echo.ts';
 import { ConfigurationError } from '../domain/errors.ts';
@@ -85,4 +85,18 @@ export function parseUserParameters(raw: string | undefined): UserParameters {
     return `${issue.path.join('.')}: ${issue.message}${got}`;
   });
   throw new ConfigurationError(`UserParameters: ${problems.join('; ')}`);
+}
+
+/**
+ * The run's mode: the parameters' mode, else the file's; enforce only where the deployment granted the
+ * write role (`AI_OPTOUT_MODE_CEILING`).
+ */
+export function chooseMode(parameter: Mode | undefined, file: Mode, ceiling: Mode): Mode {
+  const mode = parameter ?? file;
+  if (mode === 'enforce' && ceiling !== 'enforce') {
+    throw new ConfigurationError(
+      'mode is enforce, but this deployment is read-only (AI_OPTOUT_MODE_CEILING=audit): its role cannot write to Organizations. Run in audit mode, or redeploy the stack with mode enforce.',
+    );
+  }
+  return mode;
 }

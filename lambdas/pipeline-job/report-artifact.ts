@@ -1,37 +1,51 @@
 /**
  * The reports of a finished run: `report.json` (the CLI's report JSON plus the configuration revision
- * and the trigger), `report.md` and `report.html` zipped into the action's first output artifact, when it
- * declares one, encrypted with the pipeline's KMS key when the job carries one; and the JSON and HTML
- * reports with the desired state checked at stable keys in the state bucket (lambdas/adapters/s3/latest-run.ts).
+ * and the trigger), `report.md` and `report.html`, rendered once; zipped into the action's first output
+ * artifact, when it declares one, encrypted with the pipeline's KMS key when the job carries one; and the
+ * JSON and HTML reports with the desired state checked at stable keys in the state bucket
+ * (lambdas/adapters/s3/latest-run.ts). Two rows of the job's outputs (job.ts).
  */
 import { writeArtifact, zipFiles } from '../adapters/s3/artifacts.ts';
-import { describeError } from '../domain/errors.ts';
+import type { LatestRun } from '../adapters/s3/latest-run.ts';
+import type { Plan } from '../domain/planner.ts';
 import { renderHtml } from '../domain/report/html.ts';
 import { type ReportContext, renderJson } from '../domain/report/json.ts';
 import { renderMarkdown } from '../domain/report/markdown.ts';
+import type { ApplyResult } from '../organization-session.ts';
 import { RAISE_TIMEOUT } from './deadline.ts';
 import type { CodePipelineJob } from './event.ts';
-import type { JobInput } from './input.ts';
 import type { JobRun } from './job-run.ts';
-import type { Reconciled } from './outcome.ts';
+import type { FinishedRun } from './outputs.ts';
 
-export async function writeReportArtifact(
-  job: CodePipelineJob,
-  input: Pick<JobInput, 's3' | 'revision' | 'source'>,
-  { result, applied }: Reconciled,
-  run: JobRun,
-  trigger?: string,
-): Promise<void> {
-  const now = run.deps.now();
-  const context: ReportContext = { revision: input.revision, trigger };
-  const reports = {
+export type Reports = Record<'report.json' | 'report.md' | 'report.html', string>;
+
+type OutputArtifact = NonNullable<CodePipelineJob['data']['outputArtifacts']>[number];
+
+/** The run's reports, as the artifact and the latest run carry them. */
+export function renderReports(
+  result: Plan,
+  applied: ApplyResult | undefined,
+  context: ReportContext,
+  now: Date,
+): Reports {
+  return {
     'report.json': renderJson(result, now, applied?.steps, context),
     'report.md': renderMarkdown(result, { context }),
     'report.html': renderHtml(result, { generatedAt: now, context }),
   };
-  await publishLatest(reports, input.source, run);
-  const output = job.data.outputArtifacts?.[0];
-  if (!output) return;
+}
+
+/** The action's output artifact, when it declares one. */
+export function outputArtifactOf({ job }: FinishedRun): OutputArtifact | undefined {
+  return job.data.outputArtifacts?.[0];
+}
+
+/** The reports zipped into the output artifact (with the job's artifact S3 client and KMS key). */
+export async function writeReportArtifact(
+  output: OutputArtifact,
+  { job, input, reports }: FinishedRun,
+  run: JobRun,
+): Promise<void> {
   const { bucketName, objectKey } = output.location.s3Location;
   run.deadline.begin({
     doing: `writing the report artifact s3://${bucketName}/${objectKey}`,
@@ -42,36 +56,23 @@ export async function writeReportArtifact(
   run.log.info({ artifact: output.name, bytes: zip.length }, 'report artifact written');
 }
 
-/**
- * The latest run at stable keys, when the function has a state bucket. Like the job claims, a bucket
- * that cannot be written does not fail the job: the result and the artifact still report the run.
- */
-async function publishLatest(
-  reports: Record<'report.json' | 'report.html', string>,
-  source: Uint8Array,
+/** The latest run at stable keys in the state bucket: the JSON and HTML reports and the desired state. */
+export async function publishLatest(
+  latest: LatestRun,
+  { reports, input }: FinishedRun,
   run: JobRun,
 ): Promise<void> {
-  const latest = run.deps.latestRun;
-  if (!latest) return;
   run.deadline.begin({
     doing: `writing the latest reports to s3://${latest.bucket}/${latest.key('report.html')}`,
     hint: RAISE_TIMEOUT,
   });
-  try {
-    await latest.publish(
-      {
-        'report.html': reports['report.html'],
-        'report.json': reports['report.json'],
-        'ai-optout.yaml': source,
-      },
-      run.deadline.signal,
-    );
-    run.log.info({ bucket: latest.bucket, key: latest.key('report.html') }, 'latest reports written');
-  } catch (error) {
-    run.deadline.check();
-    run.log.warn(
-      { error: describeError(error) },
-      'the latest reports could not be written to the state bucket',
-    );
-  }
+  await latest.publish(
+    {
+      'report.html': reports['report.html'],
+      'report.json': reports['report.json'],
+      'ai-optout.yaml': input.source,
+    },
+    run.deadline.signal,
+  );
+  run.log.info({ bucket: latest.bucket, key: latest.key('report.html') }, 'latest reports written');
 }

@@ -1,18 +1,75 @@
 /**
- * What the job reports to CodePipeline: a summary line first, then the most important changes and
- * violations, then "… and N more", always within the API's limits (summary 2,048 characters, failure
- * message 5,000), plus the output variables downstream stages test.
+ * The job's one result (`JobResult`, as CodePipeline's job API takes it), decided once: success with the
+ * output variables downstream stages test, a continuation, or a failure of the type
+ * lambdas/domain/errors.ts maps the error to. Its text is a summary line first, then the most important
+ * changes and violations, then "… and N more", always within the API's limits (summary 2,048
+ * characters, failure message 5,000).
  */
-import type { Mode, OutputVariable } from '../domain/contract.ts';
+import type { JobResult } from '../adapters/codepipeline/job-results.ts';
+import type { FailOn, Mode, OutputVariable } from '../domain/contract.ts';
+import { echo } from '../domain/echo.ts';
+import { ConfigurationError, describeError, type FailureType, failureTypeFor } from '../domain/errors.ts';
 import type { Plan } from '../domain/planner.ts';
-import type { ApplyResult } from '../reconciler.ts';
+import type { ApplyResult } from '../organization-session.ts';
+import type { Logger } from '../runtime/logger.ts';
+
+export type { JobResult } from '../adapters/codepipeline/job-results.ts';
 
 export const SUMMARY_LIMIT = 2048;
 export const MESSAGE_LIMIT = 5000;
 
-type OutputVariables = Record<OutputVariable, string>;
+/** What fails the action under each `failOn` (an apply that did not converge fails under all three). */
+export const FAILS_ON: Readonly<Record<FailOn, (plan: Plan) => boolean>> = {
+  drift: (plan) => plan.verdict === 'drift',
+  violations: (plan) => plan.violations.length > 0,
+  never: () => false,
+};
 
-export function outputVariables(plan: Plan, mode: Mode): OutputVariables {
+/** A finished run as its result needs it: the plan of the organization as it is now, and what apply did. */
+export interface Decided {
+  result: Plan;
+  applied: ApplyResult | undefined;
+  mode: Mode;
+  failOn: FailOn;
+  /** The configuration revision checked, when the input artifact names one. */
+  revision: string | undefined;
+}
+
+/** The result of a finished run: JobFailed per `failOn` (or an apply that did not converge), else success. */
+export function decideResult({ result, applied, mode, failOn, revision }: Decided): JobResult {
+  const first = headline(result, mode, applied, revision);
+  const lines = detailLines(result);
+  if ((applied && !applied.converged) || FAILS_ON[failOn](result)) return failure('JobFailed', first, lines);
+  return {
+    kind: 'success',
+    summary: fitLines(first, lines, SUMMARY_LIMIT),
+    variables: outputVariables(result, mode),
+  };
+}
+
+/** The failure an error means, logged as the pipeline shows it: the message is cut to 5,000 characters. */
+export function failureResult(error: unknown, log: Logger): Extract<JobResult, { kind: 'failure' }> {
+  const text = describeError(error);
+  const [first, ...rest] = text.split('\n');
+  const result = failure(failureTypeFor(error), first ?? text, rest);
+  const diagnostics = error instanceof ConfigurationError ? error.diagnostics.length : undefined;
+  log.error(
+    {
+      type: result.type,
+      err: result.message,
+      ...(diagnostics ? { diagnostics } : {}),
+      stack: error instanceof Error ? echo(error.stack ?? '', 4_000) : undefined,
+    },
+    'job failed',
+  );
+  return result;
+}
+
+function failure(type: FailureType, first: string, lines: readonly string[]) {
+  return { kind: 'failure', type, message: fitLines(first, lines, MESSAGE_LIMIT) } as const;
+}
+
+export function outputVariables(plan: Plan, mode: Mode): Record<OutputVariable, string> {
   return {
     VERDICT: plan.verdict,
     CHANGES: String(plan.changes.length),

@@ -1,8 +1,8 @@
 /**
  * The Security Hub step (opt-in, `AI_OPTOUT_SECURITY_HUB=true`): the run's findings imported into the
  * function's own account and region, those it no longer finds archived
- * (lambdas/domain/findings.ts, lambdas/adapters/securityhub/findings.ts). A failure fails the job: the
- * deployment asked for the findings, and a silent gap would read as "compliant".
+ * (lambdas/domain/findings.ts, lambdas/adapters/securityhub/findings.ts). A row of the job's outputs
+ * (job.ts), whose failure policy applies.
  */
 import type { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { syncFindings } from '../adapters/securityhub/findings.ts';
@@ -10,10 +10,9 @@ import { ACCOUNT_ID_PATTERN } from '../domain/contract.ts';
 import { ConfigurationError } from '../domain/errors.ts';
 import { complianceFindings, productArn } from '../domain/findings.ts';
 import { partitionOf } from '../domain/partitions.ts';
-import type { Plan } from '../domain/planner.ts';
 import { RAISE_TIMEOUT } from './deadline.ts';
-import type { CodePipelineJob } from './event.ts';
 import type { JobRun } from './job-run.ts';
+import type { FinishedRun } from './outputs.ts';
 
 /** The Security Hub client and the region it imports into (the function's own). */
 export interface SecurityHubTarget {
@@ -21,9 +20,11 @@ export interface SecurityHubTarget {
   region: string;
 }
 
-export async function publishFindings(result: Plan, job: CodePipelineJob, run: JobRun): Promise<void> {
-  const target = run.deps.securityHub;
-  if (!target) return;
+export async function publishFindings(
+  target: SecurityHubTarget,
+  { result, job }: FinishedRun,
+  run: JobRun,
+): Promise<void> {
   const accountId = job.accountId;
   if (!accountId || !ACCOUNT_ID_PATTERN.test(accountId))
     throw new ConfigurationError(

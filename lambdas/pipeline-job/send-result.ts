@@ -7,31 +7,19 @@
  * reserve. A result that cannot be sent is logged as a fatal line, never thrown.
  */
 import { errorName, isAccessDenied } from '../adapters/aws/errors.ts';
-import { type JobResult, sendJobResult } from '../adapters/codepipeline/job-results.ts';
+import { sendJobResult } from '../adapters/codepipeline/job-results.ts';
 import { describeError } from '../domain/errors.ts';
 import type { JobRun } from './job-run.ts';
-import type { Outcome } from './outcome.ts';
-import { SUMMARY_LIMIT } from './result.ts';
+import type { JobResult } from './result.ts';
 
 export type Reported = 'reported' | 'already-reported' | 'failed';
 
-function resultOf(outcome: Outcome): JobResult {
-  switch (outcome.kind) {
-    case 'failure':
-      return outcome;
-    case 'continue':
-      return { ...outcome, summary: outcome.summary.slice(0, SUMMARY_LIMIT) };
-    case 'success':
-      return { ...outcome, percentComplete: 100 };
-  }
-}
-
-export async function reportOutcome(outcome: Outcome, run: JobRun): Promise<Reported> {
+export async function reportResult(result: JobResult, run: JobRun): Promise<Reported> {
   const { log } = run;
   const abortSignal = run.deadline.reportSignal;
-  const type = outcome.kind === 'failure' ? outcome.type : undefined;
+  const type = result.kind === 'failure' ? result.type : undefined;
   try {
-    const sent = await sendJobResult(run.deps.codePipeline, run.jobId, resultOf(outcome), {
+    const sent = await sendJobResult(run.deps.codePipeline, run.jobId, result, {
       externalExecutionId: run.context.awsRequestId,
       abortSignal,
     });
@@ -39,7 +27,7 @@ export async function reportOutcome(outcome: Outcome, run: JobRun): Promise<Repo
       log.warn({ err: sent.detail }, 'the job already has a result; not reporting again');
       return 'already-reported';
     }
-    log.info({ result: outcome.kind, type, attempts: sent.attempts }, 'job result reported');
+    log.info({ result: result.kind, type, attempts: sent.attempts }, 'job result reported');
     return 'reported';
   } catch (error) {
     const err = abortSignal.aborted
@@ -49,9 +37,9 @@ export async function reportOutcome(outcome: Outcome, run: JobRun): Promise<Repo
     log.error({ attempts, err }, 'reporting the job result failed');
     log.fatal(
       {
-        outcome: outcome.kind,
+        outcome: result.kind,
         type,
-        message: outcome.kind === 'failure' ? outcome.message : outcome.summary,
+        message: result.kind === 'failure' ? result.message : result.summary,
         err,
       },
       `COULD NOT REPORT THE JOB RESULT (${errorName(error)}): the pipeline stage will time out. ${

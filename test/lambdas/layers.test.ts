@@ -51,7 +51,10 @@ const ENTRY_POINTS_AND_INFRASTRUCTURE: Rule[] = [
   { what: 'the pipeline job (entry point)', forbidden: (t) => t.startsWith('lambdas/pipeline-job/') },
   { what: 'the pipeline starter (entry point)', forbidden: (t) => t.startsWith('lambdas/pipeline-starter/') },
   { what: 'the Config rule (entry point)', forbidden: (t) => t.startsWith('lambdas/config-rule/') },
-  { what: 'the reconciler', forbidden: (t) => t === 'lambdas/reconciler.ts' },
+  {
+    what: 'the organization session',
+    forbidden: (t) => t === 'lambdas/organization-session.ts' || t === 'lambdas/reconciler.ts',
+  },
   { what: 'the CLI and the CDK app', forbidden: (t) => t.startsWith('bin/') },
   { what: 'the CDK constructs', forbidden: (t) => t.startsWith('lib/') },
 ];
@@ -239,6 +242,7 @@ describe('layers: imports point downwards only', () => {
       ...sourcesUnder('lambdas/pipeline-starter'),
       ...sourcesUnder('lambdas/config-rule'),
       'lambdas/reconciler.ts',
+      'lambdas/organization-session.ts',
       ...sourcesUnder('bin/cli'),
     ];
     expect(files).toEqual(expect.arrayContaining(['lambdas/pipeline-job/handler.ts', 'bin/cli/main.ts']));

@@ -24,10 +24,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cliBundle } from '../support/cli-bundle.ts';
+import { EXAMPLE_YAML } from '../support/example-desired-state.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SNAPSHOT = join(ROOT, 'examples/lza-organization.snapshot.json');
-const CONFIG = readFileSync(join(ROOT, 'config/ai-optout.yaml'), 'utf8');
+const CONFIG = EXAMPLE_YAML;
 const dirs: string[] = [];
 afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });

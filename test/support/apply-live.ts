@@ -4,14 +4,20 @@ import { Throttle } from '../../lambdas/adapters/organizations/throttle.ts';
 import { loadDesiredState } from '../../lambdas/domain/desired-state/loader.ts';
 import type { DesiredState } from '../../lambdas/domain/desired-state/types.ts';
 import type { PlanOptions } from '../../lambdas/domain/planner.ts';
-import { type ApplyResult, applyPlanned, planLive, type ReconcileOptions } from '../../lambdas/reconciler.ts';
+import {
+  type ApplyResult,
+  OrganizationSession,
+  type SessionOptions,
+} from '../../lambdas/organization-session.ts';
 
 export async function applyLive(
   desired: DesiredState,
-  options: ReconcileOptions,
+  options: SessionOptions,
   planOptions: PlanOptions = {},
 ): Promise<ApplyResult> {
-  return applyPlanned(desired, await planLive(desired, options, planOptions), options, planOptions);
+  const session = new OrganizationSession(options);
+  const planned = session.plan(desired, await session.confirm(await session.read()), planOptions);
+  return session.apply(desired, planned, planOptions);
 }
 
 /** Brings the organization in line with `yaml` (an earlier enforce run), with no pacing and no waits. */
@@ -24,7 +30,7 @@ export async function convergeTo(yaml: string, client: OrganizationsClient): Pro
     throttle: new Throttle({ rates: 'none' }),
     sleep: noSleep,
     apply: { sleep: noSleep },
-    verifyDelaysMs: [0],
+    rereadDelaysMs: [0],
     // Setup talks to moto directly, which has no DescribeEffectivePolicy.
     verify: 'none',
   });

@@ -4,7 +4,7 @@ import { ConfigurationError, EXIT_ERROR, exitCodeForVerdict } from '../../../lam
 import type { Plan } from '../../../lambdas/domain/planner.ts';
 import { plural } from '../../../lambdas/domain/plural.ts';
 import { nextSteps } from '../../../lambdas/domain/report/next-steps.ts';
-import type { ApplyResult } from '../../../lambdas/reconciler.ts';
+import type { ApplyResult } from '../../../lambdas/organization-session.ts';
 import type { ApplyFlags } from '../commands/apply.ts';
 import type { CliIo } from '../io.ts';
 import { type GlobalFlags, loadForPlanning, reportOptions } from '../planning.ts';
@@ -19,17 +19,18 @@ export async function apply(
   const { file, state, planOptions } = await loadForPlanning(io, options);
   refuseAudit(options.mode, state.mode, file);
   // The AWS SDK is loaded only when the action runs.
-  const [{ liveOptions }, { actionableChanges, applyPlanned, planLive }] = await Promise.all([
+  const [{ liveSession }, { actionableChanges }] = await Promise.all([
     import('../live.ts'),
-    import('../../../lambdas/reconciler.ts'),
+    import('../../../lambdas/organization-session.ts'),
   ]);
-  const reconcile = liveOptions(io, options, stop);
-  const report = reportOptions(options, command);
-  const planned = await planLive(state, reconcile, planOptions);
-  const before = planned.plan;
-  const todo = actionableChanges(before).length;
   // Text goes to stdout with the progress; other formats keep stdout for the report alone.
   const progress = options.format === 'text' ? io.stdout : io.stderr;
+  const onStep = (step: Parameters<typeof describeStep>[0]) => progress(`${describeStep(step)}\n`);
+  const session = liveSession(io, options, stop, { onStep });
+  const report = reportOptions(options, command);
+  const planned = session.plan(state, await session.confirm(await session.read()), planOptions);
+  const before = planned.plan;
+  const todo = actionableChanges(before).length;
   if (options.format === 'text') io.stdout(render(before, report, io));
   if (todo === 0) {
     progress('\nNothing to apply.\n');
@@ -44,13 +45,7 @@ export async function apply(
     return;
   }
   progress(`\nApplying ${plural(todo, 'change')}:\n`);
-  const onStep = (step: Parameters<typeof describeStep>[0]) => progress(`${describeStep(step)}\n`);
-  const result = await applyPlanned(
-    state,
-    planned,
-    { ...reconcile, apply: { ...reconcile.apply, onStep } },
-    planOptions,
-  );
+  const result = await session.apply(state, planned, planOptions);
   printApplied(result, actionableChanges(result.after).length, report, io, progress);
   setExit(exitCodeForVerdict(result.after.verdict));
 }
@@ -94,7 +89,7 @@ function printApplied(
   }
   const made = result.steps.filter((step) => step.outcome === 'done').length;
   progress(
-    `\nApplied ${plural(made, 'change')}; verified by reading the organization again (${plural(result.verifyReads, 'read')}).\n`,
+    `\nApplied ${plural(made, 'change')}; verified by reading the organization again (${plural(result.rereads, 'read')}).\n`,
   );
   if (result.converged) io.stdout(`${result.after.summary}\n`);
   else {

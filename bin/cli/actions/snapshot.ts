@@ -9,11 +9,8 @@ export async function snapshot(options: SnapshotFlags, { io, setExit, stop }: Co
   // Checked before the organization is read: an output that cannot take the snapshot costs no AWS call.
   if (options.out) await checkOut(options.out, { snapshot: true });
   // The AWS SDK is loaded only when the action runs.
-  const [{ liveOptions }, { readLive }] = await Promise.all([
-    import('../live.ts'),
-    import('../../../lambdas/reconciler.ts'),
-  ]);
-  const read = await readLive(liveOptions(io, options, stop));
+  const { liveSession } = await import('../live.ts');
+  const read = await liveSession(io, options, stop).read();
   if (options.out) {
     await writeOut(io, options.out, serializeSnapshot(read));
     io.stderr(

@@ -12,10 +12,14 @@ import {
   PutJobSuccessResultCommand,
 } from '@aws-sdk/client-codepipeline';
 
+/**
+ * A job's one result: success with the output variables, a continuation (CodePipeline invokes the
+ * function again with `token`), or a failure of one of the API's failure types.
+ */
 export type JobResult =
-  | { kind: 'failure'; type: FailureType; message: string }
-  | { kind: 'success'; summary: string; percentComplete: number; variables?: Record<string, string> }
-  | { kind: 'continue'; summary: string; percentComplete: number; token: string };
+  | { kind: 'success'; summary: string; variables: Record<string, string> }
+  | { kind: 'continue'; summary: string; percentComplete: number; token: string }
+  | { kind: 'failure'; type: FailureType; message: string };
 
 interface SentResult {
   /** `already-decided`: the job already has a result (InvalidJobStateException), so none was recorded. */
@@ -60,7 +64,7 @@ export async function sendJobResult(
               jobId,
               executionDetails: {
                 summary: result.summary,
-                percentComplete: result.percentComplete,
+                percentComplete: result.kind === 'continue' ? result.percentComplete : 100,
                 ...external,
               },
               ...(result.kind === 'continue'

@@ -7,8 +7,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
-import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { boundedRequestHandler, CallWatch } from '../../../lambdas/adapters/aws/bounded-calls.ts';
 import { createOrganizationsClient } from '../../../lambdas/adapters/aws/clients.ts';
 import { createCodePipelineClient } from '../../../lambdas/adapters/codepipeline/client.ts';
@@ -16,21 +16,15 @@ import { artifactS3Client } from '../../../lambdas/adapters/s3/artifacts.ts';
 import { runJob } from '../../../lambdas/pipeline-job/job.ts';
 import { type JobDependencies, RESERVE_MS } from '../../../lambdas/pipeline-job/job-run.ts';
 import { createLogger } from '../../../lambdas/runtime/logger.ts';
-import {
-  type CodePipelineEndpoint,
-  scriptJobExecution,
-  startCodePipelineEndpoint,
-} from '../../support/codepipeline-endpoint.ts';
+import { scriptJobExecution } from '../../support/codepipeline-endpoint.ts';
+import { EXAMPLE_YAML } from '../../support/example-desired-state.ts';
 import { hostileZip } from '../../support/hostile-inputs.ts';
-import { type MotoServer, startMoto } from '../../support/moto.ts';
 import { TEST_CREDENTIALS } from '../../support/moto-org.ts';
 import { type SilentServer, startSilentServer } from '../../support/silent-server.ts';
+import { useJobEmulators } from './job-harness.ts';
 import {
   ARTIFACT_BUCKET,
   ARTIFACT_CREDENTIALS,
-  adminS3Client,
-  CONFIG_YAML,
-  createBuckets,
   jobIdOf,
   logSink,
   OWN_PIPELINE,
@@ -44,29 +38,15 @@ import {
 const REMAINING_MS = 600_000;
 const BUDGET_S = (REMAINING_MS - RESERVE_MS) / 1000;
 
-let moto: MotoServer;
-let codePipeline: CodePipelineEndpoint;
+const env = useJobEmulators();
 let silent: SilentServer;
-let adminS3: S3Client;
 
 beforeAll(async () => {
-  moto = await startMoto();
-  codePipeline = await startCodePipelineEndpoint();
   silent = await startSilentServer();
-  adminS3 = adminS3Client(moto.endpoint);
 });
 
 afterAll(async () => {
-  adminS3?.destroy();
   await silent?.stop();
-  await codePipeline?.stop();
-  await moto?.stop();
-});
-
-beforeEach(async () => {
-  await moto.reset();
-  codePipeline.reset();
-  await createBuckets(adminS3, ARTIFACT_BUCKET);
 });
 
 interface Setup {
@@ -90,7 +70,7 @@ function setup(options: { organizations?: string; s3?: string } = {}): Setup {
   const deps: JobDependencies = {
     codePipeline: new CodePipelineClient({
       region: REGION,
-      endpoint: codePipeline.endpoint,
+      endpoint: env.codePipeline.endpoint,
       credentials: TEST_CREDENTIALS,
       maxAttempts: 1,
     }),
@@ -102,18 +82,23 @@ function setup(options: { organizations?: string; s3?: string } = {}): Setup {
         ...(calls ? { watch: calls.watch, abortSignal: calls.signal } : {}),
       }),
     artifactS3: (credentials) =>
-      artifactS3Client(credentials, { AWS_ENDPOINT_URL_S3: options.s3 ?? moto.endpoint, AWS_REGION: REGION }),
+      artifactS3Client(credentials, {
+        AWS_ENDPOINT_URL_S3: options.s3 ?? env.moto.endpoint,
+        AWS_REGION: REGION,
+      }),
     logger: createLogger(logs, 'trace'),
     modeCeiling: 'audit',
     now: () => new Date(),
     sleep: async () => {},
     pace: 'none',
     calls: watch,
-    schedule: (callback) => {
-      fire = callback;
-      return () => {
-        fire = undefined;
-      };
+    timing: {
+      schedule: (callback) => {
+        fire = callback;
+        return () => {
+          fire = undefined;
+        };
+      },
     },
   };
   return { deps, logs, fire: () => fire?.(), advance: (ms) => (now += ms) };
@@ -140,13 +125,13 @@ const context = (remaining: () => number = () => REMAINING_MS) => ({
 
 /** A job of the pipeline (its execution scripted in the fake CodePipeline) reading `files`. */
 async function event(
-  files: Record<string, string> = { 'ai-optout.yaml': CONFIG_YAML },
+  files: Record<string, string> = { 'ai-optout.yaml': EXAMPLE_YAML },
 ): Promise<PipelineEvent> {
-  return issued(pipelineEvent({ inputKey: await putInputArtifact(adminS3, files) }));
+  return issued(pipelineEvent({ inputKey: await putInputArtifact(env.adminS3, files) }));
 }
 
 function issued(e: PipelineEvent): PipelineEvent {
-  scriptJobExecution(codePipeline, PIPELINE_NAME, e);
+  scriptJobExecution(env.codePipeline, PIPELINE_NAME, e);
   return e;
 }
 
@@ -168,7 +153,7 @@ function resultsTo(client: CodePipelineClient, endpoint: string): CodePipelineCl
 }
 
 function onlyFailure(e: PipelineEvent): { type: string; message: string } {
-  const results = codePipeline.results();
+  const results = env.codePipeline.results();
   expect(results).toHaveLength(1);
   const result = results[0];
   if (result?.kind !== 'failure') throw new Error(`expected a failure, got ${JSON.stringify(result)}`);
@@ -266,13 +251,13 @@ describe('a CodePipeline endpoint that never answers', () => {
     s.deps.codePipeline = resultsTo(
       new CodePipelineClient({
         region: REGION,
-        endpoint: codePipeline.endpoint,
+        endpoint: env.codePipeline.endpoint,
         credentials: TEST_CREDENTIALS,
         requestHandler: boundedRequestHandler(),
       }),
       silent.endpoint,
     );
-    s.deps.timing = { reserveMs: 2_000, minimumWorkMs: 0 };
+    s.deps.timing = { ...s.deps.timing, reserveMs: 2_000, minimumWorkMs: 0 };
     const end = Date.now() + 2_500;
     const e = await event({ 'ai-optout.yaml': 'version: 2\n' });
 
@@ -301,7 +286,7 @@ describe('a CodePipeline endpoint that never answers', () => {
       credentials: TEST_CREDENTIALS,
       ...(s.deps.calls ? { watch: s.deps.calls } : {}),
     });
-    s.deps.timing = { reserveMs: 2_000, minimumWorkMs: 0 };
+    s.deps.timing = { ...s.deps.timing, reserveMs: 2_000, minimumWorkMs: 0 };
     const reads: string[] = [];
     s.deps.artifactS3 = () => {
       reads.push('artifact');
@@ -339,7 +324,7 @@ describe('hostile input artifacts', () => {
     // Prepare
     const s = setup();
     const key = `Config/${randomUUID().slice(0, 7)}`;
-    await adminS3.send(
+    await env.adminS3.send(
       new PutObjectCommand({
         Bucket: ARTIFACT_BUCKET,
         Key: key,
@@ -395,7 +380,7 @@ describe('many diagnostics', () => {
     // Prepare
     const s = setup();
     const unknown = Array.from({ length: 5_000 }, (_, i) => `unknown${i}: 1`).join('\n');
-    const e = await event({ 'ai-optout.yaml': `${CONFIG_YAML}\n${unknown}\n` });
+    const e = await event({ 'ai-optout.yaml': `${EXAMPLE_YAML}\n${unknown}\n` });
 
     // Act
     await runJob(e, context(), s.deps);
@@ -465,7 +450,7 @@ describe('malformed job events', () => {
     await runJob({ 'CodePipeline.job': job }, context(), s.deps);
 
     // Assess
-    const results = codePipeline.results();
+    const results = env.codePipeline.results();
     expect(results).toHaveLength(1);
     expect(results[0]).toMatchObject({
       kind: 'failure',

@@ -26,6 +26,7 @@ import {
   scriptJobExecution,
   startCodePipelineEndpoint,
 } from '../../support/codepipeline-endpoint.ts';
+import { EXAMPLE_YAML } from '../../support/example-desired-state.ts';
 import { type FaultProxy, startFaultProxy } from '../../support/fault-proxy.ts';
 import { type MotoServer, startMoto } from '../../support/moto.ts';
 import { createLzaOrg, TEST_CREDENTIALS } from '../../support/moto-org.ts';
@@ -46,7 +47,6 @@ import {
 
 const run = promisify(execFile);
 const EXECUTION_ID = '0b7e4f2a-6c1d-4e8f-9a3b-5d2c1e0f9a8b';
-const CONFIG_YAML = readFileSync(new URL('../../../config/ai-optout.yaml', import.meta.url), 'utf8');
 
 const RUNNER = `
 import { readFileSync } from 'node:fs';
@@ -115,7 +115,7 @@ describe('the Lambda bundle', () => {
     const org = await createLzaOrg(admin);
     await createBuckets(s3, ARTIFACT_BUCKET, STATE_BUCKET);
     const keyArn = await createKmsKey(moto.endpoint);
-    const inputKey = await putInputArtifact(s3, { 'ai-optout.yaml': CONFIG_YAML }, { kmsKeyArn: keyArn });
+    const inputKey = await putInputArtifact(s3, { 'ai-optout.yaml': EXAMPLE_YAML }, { kmsKeyArn: keyArn });
     const outputKey = 'lza-pipeline/Report/bundle1';
     const event = pipelineEvent({
       inputKey,

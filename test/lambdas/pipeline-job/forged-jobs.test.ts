@@ -11,36 +11,30 @@
 
 import { randomUUID } from 'node:crypto';
 import { ListPoliciesCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
-import { ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { createCodePipelineClient } from '../../../lambdas/adapters/codepipeline/client.ts';
 import { zipFiles } from '../../../lambdas/adapters/s3/artifacts.ts';
 import { ContinuationStore } from '../../../lambdas/adapters/s3/continuations.ts';
-import { JobLedger } from '../../../lambdas/adapters/s3/job-ledger.ts';
-import { LatestRun } from '../../../lambdas/adapters/s3/latest-run.ts';
-import { SnapshotPublisher } from '../../../lambdas/adapters/s3/snapshots.ts';
 import { AI_POLICY_TYPE } from '../../../lambdas/domain/contract.ts';
 import { ReportSchema } from '../../../lambdas/domain/report/schema.ts';
 import { LISTING_DELAYS_MS } from '../../../lambdas/pipeline-job/confirm.ts';
 import { runJob } from '../../../lambdas/pipeline-job/job.ts';
-import type { JobDependencies } from '../../../lambdas/pipeline-job/job-run.ts';
+import { type JobDependencies, stateStores } from '../../../lambdas/pipeline-job/job-run.ts';
 import { createLogger } from '../../../lambdas/runtime/logger.ts';
 import { type CallCounts, countCalls, totalCalls, WRITE_OPERATIONS } from '../../support/call-counts.ts';
 import {
   actionExecutionFor,
-  type CodePipelineEndpoint,
   type JobResult,
   scriptJobExecution,
-  startCodePipelineEndpoint,
 } from '../../support/codepipeline-endpoint.ts';
 import { parseEmfLine } from '../../support/emf.ts';
-import { type FaultProxy, startFaultProxy } from '../../support/fault-proxy.ts';
-import { type MotoServer, startMoto } from '../../support/moto.ts';
+import { EXAMPLE_YAML } from '../../support/example-desired-state.ts';
 import { createLzaOrg, TEST_CREDENTIALS } from '../../support/moto-org.ts';
+import { useJobEmulators } from './job-harness.ts';
 import {
   ARTIFACT_BUCKET,
   adminS3Client,
-  CONFIG_YAML,
   createBuckets,
   jobIdOf,
   logSink,
@@ -65,36 +59,13 @@ policies:
     targets: [root]
 `;
 
-let moto: MotoServer;
-let proxy: FaultProxy;
-let codePipeline: CodePipelineEndpoint;
-let admin: OrganizationsClient;
-let adminS3: S3Client;
-
-beforeAll(async () => {
-  moto = await startMoto();
-  proxy = await startFaultProxy(moto.endpoint);
-  codePipeline = await startCodePipelineEndpoint();
-  admin = new OrganizationsClient({ region: REGION, endpoint: moto.endpoint, credentials: TEST_CREDENTIALS });
-  adminS3 = adminS3Client(moto.endpoint);
-});
-
-afterAll(async () => {
-  admin?.destroy();
-  adminS3?.destroy();
-  await codePipeline?.stop();
-  await proxy?.stop();
-  await moto?.stop();
-});
+const env = useJobEmulators();
 
 beforeEach(async () => {
-  await moto.reset();
-  proxy.effectivePolicies.clear();
-  codePipeline.reset();
-  codePipeline.issuedJobsOnly = true;
-  codePipeline.addPipeline(PIPELINE_NAME);
-  await createBuckets(adminS3, ARTIFACT_BUCKET, STATE_BUCKET, ATTACKER_BUCKET);
-  await createLzaOrg(admin);
+  env.codePipeline.issuedJobsOnly = true;
+  env.codePipeline.addPipeline(PIPELINE_NAME);
+  await createBuckets(env.adminS3, ATTACKER_BUCKET);
+  await createLzaOrg(env.admin);
 });
 
 interface Wired {
@@ -120,14 +91,14 @@ function wired(): Wired {
   state.deps = {
     codePipeline: createCodePipelineClient({
       region: REGION,
-      endpoint: codePipeline.endpoint,
+      endpoint: env.codePipeline.endpoint,
       credentials: TEST_CREDENTIALS,
     }),
     pipeline: { ...OWN_PIPELINE },
     organizations: () => {
       const client = new OrganizationsClient({
         region: REGION,
-        endpoint: proxy.endpoint,
+        endpoint: env.proxy.endpoint,
         credentials: TEST_CREDENTIALS,
       });
       countCalls(client, state.orgCalls);
@@ -135,12 +106,9 @@ function wired(): Wired {
     },
     artifactS3: () => {
       state.artifactReads++;
-      return adminS3Client(moto.endpoint);
+      return adminS3Client(env.moto.endpoint);
     },
-    ledger: new JobLedger(adminS3, STATE_BUCKET),
-    continuations: new ContinuationStore(adminS3, STATE_BUCKET),
-    snapshots: new SnapshotPublisher(adminS3, STATE_BUCKET, undefined),
-    latestRun: new LatestRun(adminS3, STATE_BUCKET),
+    stateBucket: stateStores(env.adminS3, STATE_BUCKET),
     metrics: { functionName: OWN_PIPELINE.functionName, write: (line) => state.metrics.push(line) },
     logger: createLogger(state.logs, 'trace'),
     modeCeiling: 'enforce',
@@ -149,7 +117,7 @@ function wired(): Wired {
       state.sleeps.push(ms);
     },
     pace: 'none',
-    verifyDelaysMs: [0, 0],
+    timing: { rereadDelaysMs: [0, 0] },
   };
   return state;
 }
@@ -157,19 +125,19 @@ function wired(): Wired {
 const context = () => ({ getRemainingTimeInMillis: () => 600_000, awsRequestId: `req-${randomUUID()}` });
 
 async function stateBucketKeys(): Promise<string[]> {
-  const listed = await adminS3.send(new ListObjectsV2Command({ Bucket: STATE_BUCKET }));
+  const listed = await env.adminS3.send(new ListObjectsV2Command({ Bucket: STATE_BUCKET }));
   return (listed.Contents ?? []).map((o) => o.Key as string);
 }
 
 /** The pipeline's genuine desired state, as its source stage put it in the artifact bucket. */
 async function genuineArtifact(): Promise<string> {
-  return putInputArtifact(adminS3, { 'ai-optout.yaml': CONFIG_YAML });
+  return putInputArtifact(env.adminS3, { 'ai-optout.yaml': EXAMPLE_YAML });
 }
 
 /** The attacker's desired state in a bucket of their own. */
 async function attackerArtifact(bucket = ATTACKER_BUCKET): Promise<{ bucket: string; key: string }> {
   const key = `forged/${randomUUID().slice(0, 8)}`;
-  await adminS3.send(
+  await env.adminS3.send(
     new PutObjectCommand({ Bucket: bucket, Key: key, Body: zipFiles({ 'ai-optout.yaml': OPT_IN_EVERYONE }) }),
   );
   return { bucket, key };
@@ -198,7 +166,7 @@ async function expectNothingHappened(w: Wired, event: PipelineEvent, reason: Reg
   expect(totalCalls(w.orgCalls)).toBe(0);
   expect(w.artifactReads).toBe(0);
   expect(await stateBucketKeys()).toEqual([]);
-  const results = codePipeline.results().filter((r) => r.jobId === jobIdOf(event));
+  const results = env.codePipeline.results().filter((r) => r.jobId === jobIdOf(event));
   expect(results.map((r) => r.kind)).not.toContain('success');
   const lines = w.logs.lines();
   expect(lines).toHaveLength(1);
@@ -207,7 +175,7 @@ async function expectNothingHappened(w: Wired, event: PipelineEvent, reason: Reg
   expect(w.logs.text()).not.toContain('sEcReT');
   expect(w.metrics).toHaveLength(1);
   expect(parseEmfLine(w.metrics[0] as string)).toMatchObject({ RejectedInvocations: 1 });
-  expect((await admin.send(new ListPoliciesCommand({ Filter: AI_POLICY_TYPE }))).Policies).toEqual([]);
+  expect((await env.admin.send(new ListPoliciesCommand({ Filter: AI_POLICY_TYPE }))).Policies).toEqual([]);
 }
 
 describe('forged jobs: an event the pipeline never issued', () => {
@@ -228,7 +196,7 @@ describe('forged jobs: an event the pipeline never issued', () => {
       event,
       /is in s3:\/\/attacker-artifacts-999999999999, not in the pipeline's artifact bucket/,
     );
-    expect(codePipeline.calls.map((c) => `${c.operation} ${c.error ?? 'ok'}`)).toEqual([
+    expect(env.codePipeline.calls.map((c) => `${c.operation} ${c.error ?? 'ok'}`)).toEqual([
       'PutJobFailureResult JobNotFoundException',
     ]);
     expect(w.logs.lines()[0]?.result).toBe('CodePipeline refused the result (JobNotFoundException)');
@@ -249,7 +217,7 @@ describe('forged jobs: an event the pipeline never issued', () => {
       /^not a job CodePipeline is running in ai-optout: it has no execution [0-9a-f-]{36}/,
     );
     // Asked again after each listing delay (a genuine execution may be listed late), then refused.
-    expect(codePipeline.calls.map((c) => `${c.operation} ${c.error ?? 'ok'}`)).toEqual([
+    expect(env.codePipeline.calls.map((c) => `${c.operation} ${c.error ?? 'ok'}`)).toEqual([
       'ListActionExecutions PipelineExecutionNotFoundException',
       'ListActionExecutions PipelineExecutionNotFoundException',
       'ListActionExecutions PipelineExecutionNotFoundException',
@@ -261,7 +229,7 @@ describe('forged jobs: an event the pipeline never issued', () => {
   it('riding a genuine running execution with its own artifact: the input artifacts are not those CodePipeline gave', async () => {
     // Prepare: a genuine job is running; the attacker copies its parameters but swaps the artifact
     const genuine = pipelineEvent({ inputKey: await genuineArtifact(), userParameters: { mode: 'enforce' } });
-    scriptJobExecution(codePipeline, PIPELINE_NAME, genuine);
+    scriptJobExecution(env.codePipeline, PIPELINE_NAME, genuine);
     const w = wired();
     const event = withInput(genuine, await attackerArtifact(ARTIFACT_BUCKET));
     event['CodePipeline.job'].id = randomUUID();
@@ -277,7 +245,7 @@ describe('forged jobs: an event the pipeline never issued', () => {
 
   it('riding a genuine running execution with its own parameters (failOn never): the UserParameters are not those CodePipeline resolved', async () => {
     const genuine = pipelineEvent({ inputKey: await genuineArtifact() });
-    const executionId = scriptJobExecution(codePipeline, PIPELINE_NAME, genuine);
+    const executionId = scriptJobExecution(env.codePipeline, PIPELINE_NAME, genuine);
     const w = wired();
     const event = structuredClone(genuine);
     event['CodePipeline.job'].id = randomUUID();
@@ -292,7 +260,7 @@ describe('forged jobs: an event the pipeline never issued', () => {
 
   it('with its output artifact sent to another bucket: refused, no report leaves the pipeline', async () => {
     const genuine = pipelineEvent({ inputKey: await genuineArtifact(), outputKey: 'ai-optout/Report/abc' });
-    scriptJobExecution(codePipeline, PIPELINE_NAME, genuine);
+    scriptJobExecution(env.codePipeline, PIPELINE_NAME, genuine);
     const w = wired();
     const event = structuredClone(genuine);
     const [output] = event['CodePipeline.job'].data.outputArtifacts;
@@ -301,7 +269,7 @@ describe('forged jobs: an event the pipeline never issued', () => {
     await runJob(event, context(), w.deps);
 
     await expectNothingHappened(w, event, /the artifact Report is in s3:\/\/attacker-artifacts/);
-    const leaked = await adminS3.send(new ListObjectsV2Command({ Bucket: ATTACKER_BUCKET }));
+    const leaked = await env.adminS3.send(new ListObjectsV2Command({ Bucket: ATTACKER_BUCKET }));
     expect(leaked.Contents ?? []).toEqual([]);
   });
 
@@ -311,8 +279,8 @@ describe('forged jobs: an event the pipeline never issued', () => {
     (other.input?.resolvedConfiguration as Record<string, string>).FunctionName =
       'arn:aws:lambda:us-east-1:111111111111:function:deployer';
     // The execution runs a job of another function; none of this one.
-    const executionId = scriptJobExecution(codePipeline, PIPELINE_NAME, genuine);
-    codePipeline.addExecution(PIPELINE_NAME, executionId, [other]);
+    const executionId = scriptJobExecution(env.codePipeline, PIPELINE_NAME, genuine);
+    env.codePipeline.addExecution(PIPELINE_NAME, executionId, [other]);
     const w = wired();
 
     await runJob(genuine, context(), w.deps);
@@ -325,7 +293,7 @@ describe('replayed and borrowed jobs', () => {
   it('a genuine job sent again after its execution finished (no running execution): refused, nothing rolled back', async () => {
     // Prepare: an old run of the pipeline, long finished, and its event as it was delivered then
     const old = pipelineEvent({ inputKey: await genuineArtifact(), userParameters: { mode: 'enforce' } });
-    scriptJobExecution(codePipeline, PIPELINE_NAME, old, { status: 'Succeeded' });
+    scriptJobExecution(env.codePipeline, PIPELINE_NAME, old, { status: 'Succeeded' });
     const w = wired();
 
     await runJob(old, context(), w.deps);
@@ -339,7 +307,7 @@ describe('replayed and borrowed jobs', () => {
 
   it('a running execution of another pipeline (with this function and the same parameters): refused', async () => {
     const event = pipelineEvent({ inputKey: await genuineArtifact(), userParameters: { mode: 'enforce' } });
-    scriptJobExecution(codePipeline, 'someone-elses-pipeline', event);
+    scriptJobExecution(env.codePipeline, 'someone-elses-pipeline', event);
     const w = wired();
 
     await runJob(event, context(), w.deps);
@@ -358,7 +326,7 @@ describe('parameters no one can rewrite', () => {
     const executionId = randomUUID();
     const text = `{"failOn":"drift","mode":"audit","pipelineExecutionId":"${executionId}","failOn":"never"}`;
     const event = pipelineEvent({ inputKey: await genuineArtifact(), userParameters: text });
-    scriptJobExecution(codePipeline, PIPELINE_NAME, event, { executionId });
+    scriptJobExecution(env.codePipeline, PIPELINE_NAME, event, { executionId });
     const w = wired();
 
     await runJob(event, context(), w.deps);
@@ -376,7 +344,7 @@ describe('parameters no one can rewrite', () => {
     const injected = 'x","failOn":"never","mode":"enforce';
     const text = `{"configPath":"ai-optout.yaml","mode":"audit","failOn":"drift","verify":"states","pipelineExecutionId":"${executionId}","trigger":"${injected}"}`;
     const event = pipelineEvent({ inputKey: await genuineArtifact(), userParameters: text });
-    scriptJobExecution(codePipeline, PIPELINE_NAME, event, { executionId });
+    scriptJobExecution(env.codePipeline, PIPELINE_NAME, event, { executionId });
     const w = wired();
 
     await runJob(event, context(), w.deps);
@@ -396,7 +364,7 @@ describe('parameters no one can rewrite', () => {
     // Assess: the job ran in audit mode and failed on drift, as its own parameters say
     expect(failureTypeOf(event)).toBe('JobFailed');
     expect(writes(w.orgCalls)).toBe(0);
-    const { files } = await readOutputArtifact(adminS3, outputKey);
+    const { files } = await readOutputArtifact(env.adminS3, outputKey);
     const report = ReportSchema.parse(JSON.parse(files['report.json'] as string));
     expect(report).toMatchObject({ mode: 'audit', trigger: injected });
     expect(w.metrics.map((m) => parseEmfLine(m).RejectedInvocations)).toEqual([undefined]);
@@ -406,7 +374,7 @@ describe('parameters no one can rewrite', () => {
 describe('a genuine job whose check cannot be made fails visibly', () => {
   it('AccessDenied on ListActionExecutions: a PermissionError naming codepipeline:ListActionExecutions, nothing read', async () => {
     const { event } = await genuineJob();
-    codePipeline.failNext(1, {
+    env.codePipeline.failNext(1, {
       status: 400,
       type: 'AccessDeniedException',
       message: 'not authorized to perform: codepipeline:ListActionExecutions',
@@ -451,7 +419,7 @@ describe('a genuine job whose check cannot be made fails visibly', () => {
       event,
       /^this function accepts no job: AI_OPTOUT_PIPELINE_NAME and AI_OPTOUT_ARTIFACT_BUCKET are not set, so it cannot confirm a job with its pipeline; add the function to a pipeline with ReconcileStage, which sets them$/,
     );
-    expect(codePipeline.calls.map((c) => c.operation)).toEqual(['PutJobFailureResult']);
+    expect(env.codePipeline.calls.map((c) => c.operation)).toEqual(['PutJobFailureResult']);
   });
 
   it('not a job at all: no call, one log line, one RejectedInvocations', async () => {
@@ -459,7 +427,7 @@ describe('a genuine job whose check cannot be made fails visibly', () => {
 
     await runJob({ 'CodePipeline.job': { data: {} } }, context(), w.deps);
 
-    expect(codePipeline.calls).toEqual([]);
+    expect(env.codePipeline.calls).toEqual([]);
     expect(w.logs.lines()).toHaveLength(1);
     expect(parseEmfLine(w.metrics[0] as string)).toMatchObject({
       RejectedInvocations: 1,
@@ -471,7 +439,7 @@ describe('a genuine job whose check cannot be made fails visibly', () => {
 describe('continuations', () => {
   it("a running job carrying the continuation token of another run's progress: refused, no Organizations call", async () => {
     // Prepare: the progress another pipeline execution saved, and a genuine job of this execution naming it
-    const other = new ContinuationStore(adminS3, STATE_BUCKET);
+    const other = new ContinuationStore(env.adminS3, STATE_BUCKET);
     const token = await other.save({
       version: 2,
       firstJobId: randomUUID(),
@@ -515,19 +483,19 @@ describe('the genuine job', () => {
     await runJob(event, context(), w.deps);
 
     // Assess
-    const [result] = codePipeline.results();
+    const [result] = env.codePipeline.results();
     expect(result?.kind === 'success' ? result.outputVariables : result).toMatchObject({
       VERDICT: 'in-sync',
       MODE: 'enforce',
       ACCOUNTS: '7',
     });
-    expect(codePipeline.calls.map((c) => c.operation)).toEqual([
+    expect(env.codePipeline.calls.map((c) => c.operation)).toEqual([
       'ListActionExecutions',
       'GetPipelineExecution',
       'PutJobSuccessResult',
     ]);
     expect(writes(w.orgCalls)).toBe(7);
-    const { files } = await readOutputArtifact(adminS3, outputKey);
+    const { files } = await readOutputArtifact(env.adminS3, outputKey);
     expect(ReportSchema.parse(JSON.parse(files['report.json'] as string)).trigger).toBe(
       'schedule rate(1 day)',
     );
@@ -541,7 +509,7 @@ describe('the genuine job', () => {
   it('is asked about again when CodePipeline lists its execution late, and then runs', async () => {
     // Prepare: the first listing does not know the execution yet
     const { event } = await genuineJob({ parameters: { failOn: 'never' } });
-    codePipeline.failNext(1, {
+    env.codePipeline.failNext(1, {
       status: 400,
       type: 'PipelineExecutionNotFoundException',
       operation: 'ListActionExecutions',
@@ -552,7 +520,7 @@ describe('the genuine job', () => {
     await runJob(event, context(), w.deps);
 
     // Assess
-    expect(codePipeline.calls.map((c) => `${c.operation} ${c.error ?? 'ok'}`)).toEqual([
+    expect(env.codePipeline.calls.map((c) => `${c.operation} ${c.error ?? 'ok'}`)).toEqual([
       'ListActionExecutions PipelineExecutionNotFoundException',
       'ListActionExecutions ok',
       'PutJobSuccessResult ok',
@@ -573,7 +541,7 @@ async function genuineJob(
     userParameters: options.parameters ?? {},
   });
   scriptJobExecution(
-    codePipeline,
+    env.codePipeline,
     PIPELINE_NAME,
     event,
     options.variables ? { variables: options.variables } : {},
@@ -584,7 +552,7 @@ async function genuineJob(
 const writes = (counts: CallCounts) => totalCalls(counts, (op) => WRITE_OPERATIONS.has(op));
 
 function resultOf(event: PipelineEvent): JobResult {
-  const results = codePipeline.results().filter((r) => r.jobId === jobIdOf(event));
+  const results = env.codePipeline.results().filter((r) => r.jobId === jobIdOf(event));
   expect(results).toHaveLength(1);
   return results[0] as JobResult;
 }

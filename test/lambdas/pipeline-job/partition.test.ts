@@ -4,54 +4,28 @@
  * from each request's SigV4 credential scope at a proxy in front of moto), and in GovCloud, where AWS
  * says AI opt-out policies do not apply, the job fails with one sentence instead of a verdict.
  */
-import type { S3Client } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import {
-  type CodePipelineEndpoint,
-  scriptJobExecution,
-  startCodePipelineEndpoint,
-} from '../../support/codepipeline-endpoint.ts';
-import { useLiveEnvironment } from '../../support/live-env.ts';
+import { describe, expect, it, vi } from 'vitest';
+import { scriptJobExecution } from '../../support/codepipeline-endpoint.ts';
+import { EXAMPLE_YAML } from '../../support/example-desired-state.ts';
 import { createLzaOrgInPartitionOf, TEST_CREDENTIALS } from '../../support/moto-org.ts';
 import { withEnvironment } from '../../support/process-env.ts';
+import { useJobEmulators } from './job-harness.ts';
 import {
-  ARTIFACT_BUCKET,
-  adminS3Client,
-  CONFIG_YAML,
-  createBuckets,
   OWN_PIPELINE_ENVIRONMENT,
   PIPELINE_NAME,
   type PipelineEvent,
   pipelineEvent,
   putInputArtifact,
-  STATE_BUCKET,
 } from './pipeline-fixtures.ts';
 
-const live = useLiveEnvironment();
-let codePipeline: CodePipelineEndpoint;
-let adminS3: S3Client;
-
-beforeAll(async () => {
-  codePipeline = await startCodePipelineEndpoint();
-  adminS3 = adminS3Client(live.moto.endpoint);
-});
-
-afterAll(async () => {
-  adminS3?.destroy();
-  await codePipeline?.stop();
-});
-
-beforeEach(async () => {
-  codePipeline.reset();
-  await createBuckets(adminS3, ARTIFACT_BUCKET, STATE_BUCKET);
-});
+const env = useJobEmulators();
 
 /** Loads the handler module afresh in a function environment for `region` and runs one job. */
 function runHandlerIn(region: string, event: PipelineEvent): Promise<void> {
   const environment = {
     AWS_REGION: region,
-    AWS_ENDPOINT_URL: live.proxy.endpoint,
-    AWS_ENDPOINT_URL_CODEPIPELINE: codePipeline.endpoint,
+    AWS_ENDPOINT_URL: env.proxy.endpoint,
+    AWS_ENDPOINT_URL_CODEPIPELINE: env.codePipeline.endpoint,
     AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
     AI_OPTOUT_PACE: 'none',
@@ -67,24 +41,24 @@ function runHandlerIn(region: string, event: PipelineEvent): Promise<void> {
 }
 
 async function auditJob(): Promise<PipelineEvent> {
-  const inputKey = await putInputArtifact(adminS3, { 'ai-optout.yaml': CONFIG_YAML });
+  const inputKey = await putInputArtifact(env.adminS3, { 'ai-optout.yaml': EXAMPLE_YAML });
   const event = pipelineEvent({ inputKey, userParameters: { mode: 'audit', failOn: 'never' } });
-  scriptJobExecution(codePipeline, PIPELINE_NAME, event);
+  scriptJobExecution(env.codePipeline, PIPELINE_NAME, event);
   return event;
 }
 
 describe('the pipeline job in other partitions', () => {
   it('in cn-north-1 signs every Organizations call for cn-northwest-1, and reports a verdict', async () => {
-    await createLzaOrgInPartitionOf('cn-northwest-1', live.moto.endpoint);
+    await createLzaOrgInPartitionOf('cn-northwest-1', env.moto.endpoint);
 
     await runHandlerIn('cn-north-1', await auditJob());
 
-    const organizations = live.proxy.signed.filter((s) => s.service === 'organizations');
+    const organizations = env.proxy.signed.filter((s) => s.service === 'organizations');
     expect(organizations.map((s) => s.operation)).toEqual(
       expect.arrayContaining(['DescribeOrganization', 'ListRoots', 'ListPolicies']),
     );
     expect(new Set(organizations.map((s) => s.region))).toEqual(new Set(['cn-northwest-1']));
-    const [result] = codePipeline.results();
+    const [result] = env.codePipeline.results();
     expect(result?.kind).toBe('success');
     expect(result?.kind === 'success' && result.outputVariables?.VERDICT).toBe('drift');
   });
@@ -92,8 +66,8 @@ describe('the pipeline job in other partitions', () => {
   it('in GovCloud fails the job with a ConfigurationError of one sentence and calls no Organizations API', async () => {
     await runHandlerIn('us-gov-east-1', await auditJob());
 
-    expect(live.proxy.signed.filter((s) => s.service === 'organizations')).toEqual([]);
-    const results = codePipeline.results();
+    expect(env.proxy.signed.filter((s) => s.service === 'organizations')).toEqual([]);
+    const results = env.codePipeline.results();
     expect(results).toHaveLength(1);
     expect(results[0]?.kind === 'failure' && results[0].failureDetails).toEqual({
       type: 'ConfigurationError',

@@ -5,7 +5,6 @@
  * keys, and a tiny log sink.
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import {
   CreateBucketCommand,
   GetObjectCommand,
@@ -19,7 +18,7 @@ import { zipFiles } from '../../../lambdas/adapters/s3/artifacts.ts';
 
 export const REGION = 'us-east-1';
 /** The repository's example desired state, the file most jobs read. */
-export const CONFIG_YAML = readFileSync(new URL('../../../config/ai-optout.yaml', import.meta.url), 'utf8');
+export { EXAMPLE_YAML as CONFIG_YAML } from '../../support/example-desired-state.ts';
 export const ARTIFACT_BUCKET = 'codepipeline-us-east-1-111111111111';
 export const STATE_BUCKET = 'ai-optout-state-111111111111';
 export const PIPELINE_ACCOUNT = '111111111111';

@@ -3,32 +3,25 @@
  * handler export, configured by the environment the stack sets, publishes the organization to its state
  * bucket after a run; the published form has no e-mail address and is still a snapshot `plan` reads; and
  * `plan --snapshot s3://…` (the real CLI, reading through moto's S3) gives the plan a live read gives.
+ * The emulators are job-harness.ts's.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { OrganizationsClient } from '@aws-sdk/client-organizations';
-import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { Throttle } from '../../../lambdas/adapters/organizations/throttle.ts';
 import { ReportSchema } from '../../../lambdas/domain/report/schema.ts';
 import { validateSnapshot } from '../../../lambdas/domain/snapshot.ts';
-import { readLive } from '../../../lambdas/reconciler.ts';
+import { OrganizationSession } from '../../../lambdas/organization-session.ts';
 import { LATEST_SNAPSHOT_KEY, SNAPSHOT_HISTORY_PREFIX } from '../../../lambdas/runtime/state-bucket.ts';
 import { runCli } from '../../support/cli-in-process.ts';
-import {
-  type CodePipelineEndpoint,
-  scriptJobExecution,
-  startCodePipelineEndpoint,
-} from '../../support/codepipeline-endpoint.ts';
-import { type MotoServer, startMoto } from '../../support/moto.ts';
+import { scriptJobExecution } from '../../support/codepipeline-endpoint.ts';
+import { EXAMPLE_YAML } from '../../support/example-desired-state.ts';
 import { addPolicy, createLzaOrg, TEST_CREDENTIALS } from '../../support/moto-org.ts';
 import { withEnvironment } from '../../support/process-env.ts';
+import { useJobEmulators } from './job-harness.ts';
 import {
-  ARTIFACT_BUCKET,
-  adminS3Client,
-  CONFIG_YAML,
-  createBuckets,
   createKmsKey,
   OWN_PIPELINE_ENVIRONMENT,
   PIPELINE_NAME,
@@ -38,42 +31,28 @@ import {
   STATE_BUCKET,
 } from './pipeline-fixtures.ts';
 
-let moto: MotoServer;
-let codePipeline: CodePipelineEndpoint;
-let admin: OrganizationsClient;
-let adminS3: S3Client;
+const env = useJobEmulators();
 const dir = mkdtempSync(join(tmpdir(), 'ai-optout-published-'));
 const NOW = new Date('2026-12-01T12:00:00Z');
 
-beforeAll(async () => {
-  moto = await startMoto();
-  codePipeline = await startCodePipelineEndpoint();
-  admin = new OrganizationsClient({ region: REGION, endpoint: moto.endpoint, credentials: TEST_CREDENTIALS });
-  adminS3 = adminS3Client(moto.endpoint);
-});
-
-afterAll(async () => {
-  admin?.destroy();
-  adminS3?.destroy();
-  await codePipeline?.stop();
-  await moto?.stop();
+afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
 async function objectText(key: string): Promise<string> {
-  const object = await adminS3.send(new GetObjectCommand({ Bucket: STATE_BUCKET, Key: key }));
+  const object = await env.adminS3.send(new GetObjectCommand({ Bucket: STATE_BUCKET, Key: key }));
   return (await object.Body?.transformToString('utf8')) ?? '';
 }
 
 /** The real CLI, its clock at `now`, Organizations (for live plans) and S3 (through the environment) at moto. */
 async function cli(args: string[], now: Date) {
   const environment = {
-    AWS_ENDPOINT_URL: moto.endpoint,
+    AWS_ENDPOINT_URL: env.moto.endpoint,
     AWS_REGION: REGION,
     AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
   };
-  const live = () => ({ client: admin, throttle: new Throttle({ rates: 'none' }) });
+  const live = () => ({ client: env.admin, throttle: new Throttle({ rates: 'none' }) });
   return withEnvironment(environment, () => runCli(args, { now, live }));
 }
 
@@ -104,9 +83,9 @@ function planPart(json: string): unknown {
 describe('the snapshot the pipeline publishes', () => {
   it('is written after a run (latest and a dated copy, SSE-KMS with the stack key), has no e-mail address, and plans as the live read does', async () => {
     // Prepare: an organization with drift (an unmanaged policy tagged with an owner's address) and a job
-    const org = await createLzaOrg(admin);
+    const org = await createLzaOrg(env.admin);
     await addPolicy(
-      admin,
+      env.admin,
       org,
       'hand-made',
       { services: { lex: { opt_out_policy: { '@@assign': 'optIn' } } } },
@@ -115,17 +94,16 @@ describe('the snapshot the pipeline publishes', () => {
         tags: { owner: 'alice@example.com' },
       },
     );
-    await createBuckets(adminS3, ARTIFACT_BUCKET, STATE_BUCKET);
-    const keyArn = await createKmsKey(moto.endpoint);
+    const keyArn = await createKmsKey(env.moto.endpoint);
     const event = pipelineEvent({
-      inputKey: await putInputArtifact(adminS3, { 'ai-optout.yaml': CONFIG_YAML }),
+      inputKey: await putInputArtifact(env.adminS3, { 'ai-optout.yaml': EXAMPLE_YAML }),
       // moto has no DescribeEffectivePolicy: this test is about the snapshot, not AWS's confirmation.
       userParameters: { failOn: 'never', verify: 'none' },
     });
-    scriptJobExecution(codePipeline, PIPELINE_NAME, event);
+    scriptJobExecution(env.codePipeline, PIPELINE_NAME, event);
     const environment = {
-      AWS_ENDPOINT_URL: moto.endpoint,
-      AWS_ENDPOINT_URL_CODEPIPELINE: codePipeline.endpoint,
+      AWS_ENDPOINT_URL: env.moto.endpoint,
+      AWS_ENDPOINT_URL_CODEPIPELINE: env.codePipeline.endpoint,
       AWS_REGION: REGION,
       AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
       AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
@@ -145,9 +123,9 @@ describe('the snapshot the pipeline publishes', () => {
     });
 
     // Assess: one success, and the two objects
-    expect(codePipeline.results().map((r) => r.kind)).toEqual(['success']);
+    expect(env.codePipeline.results().map((r) => r.kind)).toEqual(['success']);
     const latest = await objectText(LATEST_SNAPSHOT_KEY);
-    const history = await adminS3.send(
+    const history = await env.adminS3.send(
       new ListObjectsV2Command({ Bucket: STATE_BUCKET, Prefix: SNAPSHOT_HISTORY_PREFIX }),
     );
     const historyKeys = (history.Contents ?? []).map((o) => o.Key as string);
@@ -155,7 +133,7 @@ describe('the snapshot the pipeline publishes', () => {
     expect(historyKeys[0]).toMatch(/^ai-optout\/snapshots\/history\/\d{4}-\d\d-\d\dT\d{6}Z\.json$/);
     expect(await objectText(historyKeys[0] as string)).toBe(latest);
     for (const key of [LATEST_SNAPSHOT_KEY, historyKeys[0] as string]) {
-      const head = await adminS3.send(new HeadObjectCommand({ Bucket: STATE_BUCKET, Key: key }));
+      const head = await env.adminS3.send(new HeadObjectCommand({ Bucket: STATE_BUCKET, Key: key }));
       expect(head.ServerSideEncryption).toBe('aws:kms');
       expect(head.SSEKMSKeyId).toBe(keyArn);
       // Without the Bucket Key, S3 asks KMS with the object's ARN as context: readers' grants rely on it.
@@ -163,7 +141,10 @@ describe('the snapshot the pipeline publishes', () => {
     }
 
     // No e-mail address, although the organization has 7 accounts with one each (and a tag with one)
-    const full = await readLive({ client: admin, throttle: new Throttle({ rates: 'none' }) });
+    const full = await new OrganizationSession({
+      client: env.admin,
+      throttle: new Throttle({ rates: 'none' }),
+    }).read();
     expect(full.accounts.filter((a) => a.email?.includes('@'))).toHaveLength(7);
     expect(latest).not.toMatch(/@example\.com/);
     expect(latest).not.toMatch(/"email"/);
@@ -173,7 +154,7 @@ describe('the snapshot the pipeline publishes', () => {
 
     // plan --snapshot s3://… (moto's S3) gives the live plan
     const config = join(dir, 'ai-optout.yaml');
-    writeFileSync(config, CONFIG_YAML);
+    writeFileSync(config, EXAMPLE_YAML);
     const url = `s3://${STATE_BUCKET}/${LATEST_SNAPSHOT_KEY}`;
     const fromS3 = await cli(['plan', '--config', config, '--snapshot', url, '--format', 'json'], NOW);
     const live = await cli(['plan', '--config', config, '--verify', 'none', '--format', 'json'], NOW);
@@ -190,7 +171,7 @@ describe('the snapshot the pipeline publishes', () => {
 
   it('plan --snapshot s3://… names a missing object, and refuses a URL without a key', async () => {
     const config = join(dir, 'ai-optout.yaml');
-    writeFileSync(config, CONFIG_YAML);
+    writeFileSync(config, EXAMPLE_YAML);
     const missing = await cli(
       ['plan', '--config', config, '--snapshot', `s3://${STATE_BUCKET}/nothing.json`],
       NOW,

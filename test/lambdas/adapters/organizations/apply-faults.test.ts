@@ -45,7 +45,7 @@ function tool(): ReconcileOptions & { sleeps: number[] } {
     throttle: new Throttle({ rates: 'none' }),
     sleep,
     apply: { sleep, random: () => 1 },
-    verifyDelaysMs: [0],
+    rereadDelaysMs: [0],
   };
 }
 

@@ -25,7 +25,7 @@ import {
 } from '../../../../lambdas/domain/errors.ts';
 import { MANAGED_TAG_KEY } from '../../../../lambdas/domain/model.ts';
 import { renderPolicyDocument } from '../../../../lambdas/domain/policy-document.ts';
-import { applyPlanned, planLive, type ReconcileOptions, readLive } from '../../../../lambdas/reconciler.ts';
+import { OrganizationSession, type SessionOptions } from '../../../../lambdas/organization-session.ts';
 import { applyLive } from '../../../support/apply-live.ts';
 import { type CallCounts, countCalls, totalCalls, WRITE_OPERATIONS } from '../../../support/call-counts.ts';
 import { useLiveEnvironment } from '../../../support/live-env.ts';
@@ -42,7 +42,7 @@ import {
 const env = useLiveEnvironment();
 
 /** The tool's own client, through the fault proxy, counting calls; no pacing and no real sleeping. */
-function tool(options: { maxAttempts?: number } = {}): ReconcileOptions & { counts: CallCounts } {
+function tool(options: { maxAttempts?: number } = {}): SessionOptions & { counts: CallCounts } {
   const client = new OrganizationsClient({
     region: 'us-east-1',
     endpoint: env.proxy.endpoint,
@@ -58,8 +58,14 @@ function tool(options: { maxAttempts?: number } = {}): ReconcileOptions & { coun
     throttle: new Throttle({ rates: 'none' }),
     sleep: noSleep,
     apply: { sleep: noSleep },
-    verifyDelaysMs: [0, 0],
+    rereadDelaysMs: [0, 0],
   };
+}
+
+/** One session's read, confirmation and plan: what `ai-optout plan` does live. */
+async function planned(state: DesiredState, options: SessionOptions) {
+  const session = new OrganizationSession(options);
+  return session.plan(state, await session.confirm(await session.read()));
 }
 
 function desired(yaml: string): DesiredState {
@@ -128,7 +134,7 @@ describe('live: a fresh organization end to end', () => {
     const org = await createLzaOrg(env.admin);
     const state = desired(LZA_YAML);
 
-    const first = await planLive(state, tool());
+    const first = await planned(state, tool());
     expect(first.plan.verdict).toBe('drift');
     expect(first.plan.changes.map((c) => c.action)).toEqual([
       'enable-policy-type',
@@ -149,9 +155,9 @@ describe('live: a fresh organization end to end', () => {
     expect(writes(applying.counts)).toBe(8);
 
     const second = tool();
-    const again = await planLive(state, second);
+    const again = await planned(state, second);
     expect(again.plan.verdict).toBe('in-sync');
-    const reapply = await applyPlanned(state, again, second);
+    const reapply = await new OrganizationSession(second).apply(state, again);
     expect(reapply.steps).toEqual([]);
     expect(writes(second.counts)).toBe(0);
 
@@ -189,7 +195,7 @@ describe('live: out-of-band changes', () => {
         Content: '{"services":{"default":{"opt_out_policy":{"@@assign":"optIn"}}}}',
       }),
     );
-    const { plan } = await planLive(state(), tool());
+    const { plan } = await planned(state(), tool());
     expect(plan.changes.map((c) => `${c.action} ${c.policy}`)).toEqual(['update-policy ai-optout-baseline']);
     expect(plan.violations.length).toBeGreaterThan(0);
     const applied = await applyLive(state(), tool());
@@ -199,7 +205,7 @@ describe('live: out-of-band changes', () => {
   it('detached by hand: attach-policy, repaired', async () => {
     const id = await policyId('ai-optout-production');
     await env.admin.send(new DetachPolicyCommand({ PolicyId: id, TargetId: org.ous['Workloads/Prod'] }));
-    const { plan } = await planLive(state(), tool());
+    const { plan } = await planned(state(), tool());
     expect(plan.changes.map((c) => `${c.action} ${c.policy} ${c.target?.path}`)).toEqual([
       'attach-policy ai-optout-production Root/Workloads/Prod',
     ]);
@@ -215,7 +221,7 @@ describe('live: out-of-band changes', () => {
         renderPolicyDocument({ services: { comprehend: 'optIn' }, lock }),
         ['Workloads/Dev'],
       );
-      const { plan } = await planLive(state(), tool());
+      const { plan } = await planned(state(), tool());
       expect(plan.changes.map((c) => `${c.action} ${c.policy} ${c.target?.path}`)).toEqual([
         `unmanaged-policy rogue-${lock} Root/Workloads/Dev`,
       ]);
@@ -241,7 +247,7 @@ describe('live: out-of-band changes', () => {
       ['log-archive'],
     );
     const detaching = desired(LZA_YAML.replace('version: 1', 'version: 1\nunmanaged: detach'));
-    const { plan } = await planLive(detaching, tool());
+    const { plan } = await planned(detaching, tool());
     expect(plan.changes.map((c) => `${c.action} ${c.policy} ${c.target?.path}`)).toEqual([
       'detach-policy rogue-account Root/Security/log-archive',
     ]);
@@ -258,7 +264,7 @@ describe('live: out-of-band changes', () => {
     const without = desired(
       LZA_YAML.replace(/ {2}- name: ai-optout-production[\s\S]*?(?= {2}- name: ai-optout-sandbox)/, ''),
     );
-    const { plan } = await planLive(without, tool());
+    const { plan } = await planned(without, tool());
     expect(plan.changes.map((c) => c.action)).toEqual(['detach-policy', 'delete-policy']);
     expect((await applyLive(without, tool())).after.verdict).toBe('in-sync');
     expect((await aiPolicies()).map((p) => p.name).sort()).toEqual([
@@ -281,7 +287,7 @@ policies:
   it('an untagged policy with a declared name is a configuration error', async () => {
     const org = await createLzaOrg(env.admin, { enable: true });
     await addPolicy(env.admin, org, 'AIOptOut', guideContent, ['root']);
-    await expect(planLive(desired(YAML), tool())).rejects.toBeInstanceOf(ConfigurationError);
+    await expect(planned(desired(YAML), tool())).rejects.toBeInstanceOf(ConfigurationError);
   });
 
   it('with adopt: true it is tagged and brought in line, and no second policy appears', async () => {
@@ -309,7 +315,7 @@ describe('live: reading', () => {
     await (await import('../../../support/moto-org.ts')).enableAiPolicyType(env.admin, org);
     for (let i = 0; i < 22; i++) await addPolicy(env.admin, org, `p${i}`, guideLike(i), [`Team${i}`]);
     const reading = tool();
-    const snapshot = await readLive(reading);
+    const snapshot = await new OrganizationSession(reading).read();
     expect(snapshot.organizationalUnits).toHaveLength(23);
     expect(snapshot.accounts.filter((a) => a.parentId === org.ous.Team3)).toHaveLength(22);
     expect(snapshot.policies).toHaveLength(22);
@@ -330,7 +336,7 @@ describe('live: reading', () => {
       await addPolicy(env.admin, org, 'base', guideLike(0), ['root']);
       await addPolicy(env.admin, org, 'prod', guideLike(1), ['Workloads/Prod', 'Sandbox']);
       const reading = tool();
-      await readLive(reading);
+      await new OrganizationSession(reading).read();
       return reading.counts;
     }
     const small = await countsFor(3);
@@ -351,7 +357,7 @@ describe('live: reading', () => {
       type: 'AccessDeniedException',
       message: 'not authorized',
     });
-    const error = await planLive(desired(LZA_YAML), tool()).catch((e: unknown) => e);
+    const error = await planned(desired(LZA_YAML), tool()).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PermissionError);
     expect((error as PermissionError).operation).toBe('ListPolicies');
     expect((error as PermissionError).permission).toBe('organizations:ListPolicies');
@@ -368,7 +374,7 @@ describe('live: reading', () => {
       type: 'TooManyRequestsException',
       message: 'Rate exceeded',
     });
-    const retried = await planLive(desired(LZA_YAML), tool({ maxAttempts: 3 }));
+    const retried = await planned(desired(LZA_YAML), tool({ maxAttempts: 3 }));
     expect(retried.plan.organization.rootId).toMatch(/^r-/);
     expect(env.proxy.seen.filter((s) => s.operation === 'ListRoots').map((s) => s.faulted)).toEqual([
       true,
@@ -382,7 +388,7 @@ describe('live: reading', () => {
       type: 'TooManyRequestsException',
       message: 'Rate exceeded',
     });
-    const error = await planLive(desired(LZA_YAML), tool({ maxAttempts: 2 })).catch((e: unknown) => e);
+    const error = await planned(desired(LZA_YAML), tool({ maxAttempts: 2 })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ServiceUnavailableError);
     expect((error as Error).message).toMatch(
       /kept failing DescribeOrganization after 2 attempts \(TooManyRequestsException\)/,

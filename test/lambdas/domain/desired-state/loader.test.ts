@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { type LoadResult, loadDesiredState } from '../../../../lambdas/domain/desired-state/loader.ts';
 import type { DesiredState } from '../../../../lambdas/domain/desired-state/types.ts';
 import type { Diagnostic } from '../../../../lambdas/domain/diagnostics.ts';
+import { EXAMPLE_YAML } from '../../../support/example-desired-state.ts';
 
 const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 const FIXTURES = 'test/fixtures/desired-state';
@@ -186,7 +187,7 @@ const SANDBOX_NONE =
 describe('the example config/ai-optout.yaml', () => {
   it('is valid, with no diagnostics, and declares its three policies', () => {
     // Prepare
-    const text = readFileSync(join(repoRoot, 'config/ai-optout.yaml'), 'utf8');
+    const text = EXAMPLE_YAML;
 
     // Act
     const result = loadDesiredState(text, { file: 'config/ai-optout.yaml' });
@@ -208,7 +209,7 @@ describe('the example config/ai-optout.yaml', () => {
 
   it('renders each policy to the exact canonical document', () => {
     // Prepare
-    const text = readFileSync(join(repoRoot, 'config/ai-optout.yaml'), 'utf8');
+    const text = EXAMPLE_YAML;
 
     // Act
     const state = loadOk(text, 'config/ai-optout.yaml');
@@ -225,7 +226,7 @@ describe('the example config/ai-optout.yaml', () => {
 
   it('keeps descriptions, settings, targets with their locations, and the expect block', () => {
     // Prepare
-    const text = readFileSync(join(repoRoot, 'config/ai-optout.yaml'), 'utf8');
+    const text = EXAMPLE_YAML;
 
     // Act
     const state = loadOk(text, 'config/ai-optout.yaml');

@@ -3,8 +3,9 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { SCHEMA_PATH, schemaText } from '../../../../scripts/generate-schema.ts';
+import { EXAMPLE_YAML } from '../../../support/example-desired-state.ts';
 
-const example = readFileSync(new URL('../../../../config/ai-optout.yaml', import.meta.url), 'utf8');
+const example = EXAMPLE_YAML;
 
 describe('config/ai-optout.schema.json', () => {
   it('is the one generated from the zod schema (run `npm run schema` after changing it)', () => {

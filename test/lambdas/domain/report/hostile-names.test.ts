@@ -18,8 +18,9 @@ import { renderMarkdown } from '../../../../lambdas/domain/report/markdown.ts';
 import { renderSarif } from '../../../../lambdas/domain/report/sarif.ts';
 import { renderText } from '../../../../lambdas/domain/report/text.ts';
 import { parseSnapshot } from '../../../../lambdas/domain/snapshot.ts';
+import { EXAMPLE_YAML } from '../../../support/example-desired-state.ts';
 
-const CONFIG = readFileSync(new URL('../../../../config/ai-optout.yaml', import.meta.url), 'utf8');
+const CONFIG = EXAMPLE_YAML;
 const SNAPSHOT = JSON.parse(
   readFileSync(new URL('../../../../examples/lza-organization.snapshot.json', import.meta.url), 'utf8'),
 );

@@ -1,0 +1,277 @@
+/**
+ * One session with an organization: its Organizations client and one throttle that paces every call the
+ * session makes, and the four steps every caller takes in this order (the CLI, the pipeline job and the
+ * Config rule alike):
+ *
+ * - `read`: the organization as a snapshot (`readUntil`: a read a deadline may cut, resumable later);
+ * - `confirm`: what AWS says of the effective policies the snapshot implies (`verify`: states, all, none);
+ * - `plan`: the desired state against the confirmed organization (pure: no call);
+ * - `apply`: the plan carried out, the policies re-read until the writes show, then confirmed and
+ *   planned again.
+ *
+ * Two words are kept apart: *confirm* is AWS's account of the effective policies (DescribeEffectivePolicy
+ * and the invalid-policy lists), *re-read* is reading the policies again after apply.
+ */
+import type { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { type AppliedStep, type ApplyOptions, PlanApplier } from './adapters/organizations/applier.ts';
+import {
+  describeEffectivePolicy,
+  listAccountsWithInvalidEffectivePolicy,
+  listEffectivePolicyValidationErrors,
+} from './adapters/organizations/effective-policies.ts';
+import { OrganizationsReader, type ReadProgress, startOfWalk } from './adapters/organizations/reader.ts';
+import { Throttle } from './adapters/organizations/throttle.ts';
+import { DEFAULT_VERIFY, type Verify } from './domain/contract.ts';
+import type { DesiredState } from './domain/desired-state/types.ts';
+import type { OrgSnapshot } from './domain/model.ts';
+import {
+  accountsToVerify,
+  type InvalidAccount,
+  type Plan,
+  type PlanOptions,
+  plan,
+  type Verification,
+} from './domain/planner.ts';
+
+export interface SessionOptions {
+  client: OrganizationsClient;
+  /** Paces every call of the session (default: one at AWS's published rates, for the whole session). */
+  throttle?: Throttle;
+  now?: () => Date;
+  sleep?: (ms: number) => Promise<void>;
+  /** How much of the local effective-policy computation AWS confirms (default `states`). */
+  verify?: Verify;
+  /** The most DescribeEffectivePolicy and ListEffectivePolicyValidationErrors calls of one confirmation (default 200). */
+  verifyCallLimit?: number;
+  /** Waits between re-reads after apply while the writes are not yet visible (Organizations is eventually consistent). */
+  rereadDelaysMs?: readonly number[];
+  /** How apply reports its steps and waits between its own retries. */
+  apply?: Omit<ApplyOptions, 'throttle'>;
+}
+
+/** An organization as read, with what AWS confirmed of its effective policies. */
+export interface ConfirmedOrganization {
+  snapshot: OrgSnapshot;
+  verification: Verification;
+}
+
+/** A plan and the organization it was made from. */
+export interface PlannedOrganization {
+  snapshot: OrgSnapshot;
+  plan: Plan;
+}
+
+export interface ApplyResult {
+  before: Plan;
+  steps: AppliedStep[];
+  after: Plan;
+  /** The organization `after` was planned from (the last re-read; `before`'s when nothing was applied). */
+  snapshot: OrgSnapshot;
+  /** No change apply can make is left (unmanaged findings and violations may remain). */
+  converged: boolean;
+  /** Reads of the policies after apply. */
+  rereads: number;
+  /** @deprecated The same number as `rereads`, under its old name. */
+  verifyReads: number;
+}
+
+/** A read a deadline may stop: the snapshot, or the progress to continue from. */
+export type ResumableRead =
+  | { complete: true; snapshot: OrgSnapshot }
+  | { complete: false; progress: ReadProgress };
+
+const DEFAULT_REREAD_DELAYS_MS = [2_000, 5_000, 10_000];
+/** At the assumed 2 calls a second (throttle.ts), 200 calls take under two minutes. */
+export const DEFAULT_VERIFY_CALL_LIMIT = 200;
+
+/** Changes apply carries out (an `unmanaged-policy` finding is reported, never acted on). */
+export function actionableChanges(result: Plan) {
+  return result.changes.filter((c) => c.action !== 'unmanaged-policy');
+}
+
+/** A promise that never settles: a branch of a race that must not win. */
+const never = (): Promise<never> => new Promise<never>(() => {});
+
+const stamp = (now: Date) => now.toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+export class OrganizationSession {
+  readonly client: OrganizationsClient;
+  /** Every call of the session waits its turn here, so its steps together keep to AWS's rates. */
+  readonly throttle: Throttle;
+
+  constructor(private readonly options: SessionOptions) {
+    this.client = options.client;
+    this.throttle = options.throttle ?? new Throttle({ rates: 'published' });
+  }
+
+  /** The organization: hierarchy, root and AI opt-out policies, read concurrently. */
+  read(): Promise<OrgSnapshot> {
+    return this.reader().read(this.now());
+  }
+
+  /**
+   * Reads the organization, continuing from `from` when given, until `stop` aborts: then it returns the
+   * progress made instead of a snapshot. The root and the policies are read afresh by every call (their
+   * calls have rows of their own in AWS's throttling table) and kept only by the call that completes the
+   * walk, so a snapshot assembled over several Lambda invocations still has current policies.
+   */
+  async readUntil(stop: AbortSignal, from?: ReadProgress): Promise<ResumableRead> {
+    const reader = this.reader();
+    const started = from ?? (await startRead(reader));
+    const stopped = (hierarchy = started.hierarchy): ResumableRead => ({
+      complete: false,
+      progress: { organization: started.organization, hierarchy },
+    });
+    const fresh = Promise.all([reader.fetchRoot(), reader.readPolicies()]);
+    // A failure of the policies ends the read at once (an access denied need not wait for the walk).
+    const freshFailed = fresh.then(never, (error: unknown) =>
+      stop.aborted ? never() : Promise.reject(error),
+    );
+    const hierarchy = await Promise.race([reader.walkHierarchy(started.hierarchy, stop), freshFailed]);
+    if (hierarchy.pending.length > 0) return stopped(hierarchy);
+    try {
+      const [root, policies] = await fresh;
+      const { organizationalUnits, accounts } = hierarchy;
+      const { organization } = started;
+      return {
+        complete: true,
+        snapshot: {
+          snapshotVersion: 1,
+          capturedAt: stamp(this.now()),
+          organization,
+          root,
+          organizationalUnits,
+          accounts,
+          policies,
+        },
+      };
+    } catch (error) {
+      if (stop.aborted) return stopped(hierarchy);
+      throw error;
+    }
+  }
+
+  /**
+   * AWS's answers for the plan (planner/fidelity.ts): DescribeEffectivePolicy for one account per distinct
+   * effective state (or every account), then the accounts AWS lists with an invalid effective policy and
+   * their validation errors. The two kinds of per-account call share one bound; an invalid account whose
+   * errors are past it is still a violation.
+   */
+  async confirm(snapshot: OrgSnapshot): Promise<ConfirmedOrganization> {
+    const verify = this.options.verify ?? DEFAULT_VERIFY;
+    if (verify === 'none') return { snapshot, verification: { source: 'none', verify } };
+    const callLimit = this.options.verifyCallLimit ?? DEFAULT_VERIFY_CALL_LIMIT;
+    const reader = this.reader();
+    const { accountIds } = accountsToVerify(snapshot, verify, callLimit);
+    const answers = new Map<string, { content: string | undefined }>();
+    await Promise.all(
+      accountIds.map(async (accountId) => {
+        const answer = await describeEffectivePolicy(reader, accountId);
+        if (answer) answers.set(accountId, answer);
+      }),
+    );
+    const invalid = await readInvalidAccounts(reader, callLimit - accountIds.length);
+    const calls = accountIds.length;
+    return { snapshot, verification: { source: 'aws', verify, answers, calls, callLimit, ...invalid } };
+  }
+
+  /** The desired state planned against the organization as confirmed (no call: the planner is pure). */
+  plan(
+    desired: DesiredState,
+    organization: ConfirmedOrganization,
+    options: PlanOptions = {},
+  ): PlannedOrganization {
+    const { snapshot, verification } = organization;
+    return { snapshot, plan: plan(desired, snapshot, { ...options, verification }) };
+  }
+
+  /**
+   * Carries out `planned.plan` (made just before from `planned.snapshot`), re-reads the policies until
+   * the writes show or the re-read delays are spent, then confirms and plans the organization as it is now.
+   */
+  async apply(
+    desired: DesiredState,
+    planned: PlannedOrganization,
+    options: PlanOptions = {},
+  ): Promise<ApplyResult> {
+    const before = planned.plan;
+    if (actionableChanges(before).length === 0) {
+      const unchanged = { before, steps: [], after: before, snapshot: planned.snapshot, converged: true };
+      return { ...unchanged, rereads: 0, verifyReads: 0 };
+    }
+    const applier = new PlanApplier(this.client, { ...this.options.apply, throttle: this.throttle });
+    const steps = await applier.apply(before.changes);
+    const { snapshot, rereads } = await this.rereadUntilApplied(desired, planned.snapshot, options);
+    // AWS confirms the organization as apply left it, once the re-reads see the writes.
+    const after = this.plan(desired, await this.confirm(snapshot), options).plan;
+    const converged = actionableChanges(after).length === 0;
+    return { before, steps, after, snapshot, converged, rereads, verifyReads: rereads };
+  }
+
+  /** Re-reads the policies after apply until no change is left to make, or the delays are spent. */
+  private async rereadUntilApplied(
+    desired: DesiredState,
+    earlier: OrgSnapshot,
+    options: PlanOptions,
+  ): Promise<{ snapshot: OrgSnapshot; rereads: number }> {
+    const delays = this.options.rereadDelaysMs ?? DEFAULT_REREAD_DELAYS_MS;
+    const sleep = this.options.sleep ?? ((ms: number) => new Promise((resolve) => setTimeout(resolve, ms)));
+    for (let attempt = 0; ; attempt++) {
+      const snapshot = await this.rereadPolicies(earlier);
+      const left = actionableChanges(plan(desired, snapshot, options)).length;
+      if (left === 0 || attempt >= delays.length) return { snapshot, rereads: attempt + 1 };
+      await sleep(delays[attempt] as number);
+    }
+  }
+
+  /**
+   * Reads what an apply can change (the root's policy types and the AI opt-out policies with their
+   * targets), keeping the hierarchy of an earlier read: apply never moves accounts or OUs, so a re-read
+   * costs a few calls per policy instead of a second walk of the whole organization.
+   */
+  private async rereadPolicies(earlier: OrgSnapshot): Promise<OrgSnapshot> {
+    const reader = this.reader();
+    const [root, policies] = await Promise.all([reader.fetchRoot(), reader.readPolicies()]);
+    return { ...earlier, capturedAt: stamp(this.now()), root, policies };
+  }
+
+  /** A reader for one step: it keeps the root it read for that step only; the throttle is the session's. */
+  private reader(): OrganizationsReader {
+    return new OrganizationsReader(this.client, { throttle: this.throttle });
+  }
+
+  private now(): Date {
+    return this.options.now?.() ?? new Date();
+  }
+}
+
+/** The start of a fresh read: the organization and its root, the walk's first parent. */
+async function startRead(reader: OrganizationsReader): Promise<ReadProgress> {
+  const [organization, root] = await Promise.all([reader.describeOrganization(), reader.readRoot()]);
+  return { organization, hierarchy: startOfWalk(root.id) };
+}
+
+/**
+ * The accounts AWS lists with an invalid effective policy, with the validation errors of the first
+ * `errorsRead`. One that left the organization between the listing and its errors is set apart: it is
+ * no member to hold to the desired state.
+ */
+async function readInvalidAccounts(
+  reader: OrganizationsReader,
+  errorsRead: number,
+): Promise<{ invalidAccounts: InvalidAccount[]; leftOrganization: string[] }> {
+  const listed = await listAccountsWithInvalidEffectivePolicy(reader);
+  // undefined: the account left the organization; null: its errors are past the bound, not read.
+  const errors = await Promise.all(
+    listed.map((account, i) =>
+      i < errorsRead ? listEffectivePolicyValidationErrors(reader, account.accountId) : null,
+    ),
+  );
+  return {
+    invalidAccounts: listed.flatMap((account, i) => {
+      const read = errors[i];
+      return read === undefined ? [] : [{ ...account, errors: read ?? undefined }];
+    }),
+    leftOrganization: listed.filter((_, i) => errors[i] === undefined).map((a) => a.accountId),
+  };
+}

@@ -1,0 +1,205 @@
+/**
+ * The job's recipe (lambdas/pipeline-job/job.ts), step by step, against the emulators of job-harness.ts:
+ * a finished run takes every step in order and writes the outputs in the table's order; a run that fails,
+ * continues, stands down or is refused stops where the recipe says and writes nothing after it.
+ */
+import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import { SecurityHubClient } from '@aws-sdk/client-securityhub';
+import { describe, expect, it } from 'vitest';
+import { JOB_OUTPUTS, runJob } from '../../../lambdas/pipeline-job/job.ts';
+import { stateStores } from '../../../lambdas/pipeline-job/job-run.ts';
+import { createLzaOrg, TEST_CREDENTIALS } from '../../support/moto-org.ts';
+import {
+  failureOf,
+  type Harness,
+  harness,
+  job,
+  successOf,
+  useJobEmulators,
+  withDeadlineAt,
+} from './job-harness.ts';
+import { REGION, STATE_BUCKET } from './pipeline-fixtures.ts';
+
+const env = useJobEmulators();
+
+/** What the job left in its state bucket. */
+async function stateKeys(): Promise<string[]> {
+  const listed = await env.adminS3.send(new ListObjectsV2Command({ Bucket: STATE_BUCKET }));
+  return (listed.Contents ?? []).map((o) => o.Key as string).sort();
+}
+
+/** A harness with every output configured; the metrics line goes to the job's log, so its place shows. */
+function everything(h: Harness = harness({ stateBucket: true })): Harness {
+  h.deps.metrics = { functionName: 'f', write: (line) => h.logs.write(line) };
+  h.deps.securityHub = {
+    client: new SecurityHubClient({
+      region: REGION,
+      endpoint: env.moto.endpoint,
+      credentials: TEST_CREDENTIALS,
+    }),
+    region: REGION,
+  };
+  return h;
+}
+
+/** The job's log, one word a line: its message, or `metrics` for the metrics line. */
+function steps(h: Harness): string[] {
+  return h.logs.lines().map((l) => (l._aws ? 'metrics' : String(l.msg)));
+}
+
+describe('the recipe: a finished run', () => {
+  it('reads, plans, writes every output in the order of the table, then reports and records its one result', async () => {
+    await createLzaOrg(env.admin);
+    const h = everything();
+    const { event } = await job({ output: true, userParameters: { failOn: 'never' } });
+
+    await runJob(event, h.context, h.deps);
+
+    const { summary } = successOf(event);
+    expect(steps(h)).toEqual([
+      'reconciling',
+      summary.split(' (mode')[0],
+      'organization snapshot published',
+      'metrics',
+      'latest reports written',
+      'report artifact written',
+      'Security Hub findings updated',
+      'job result reported',
+    ]);
+    expect(JOB_OUTPUTS.map((o) => o.name)).toEqual([
+      'organization snapshot',
+      'metrics line',
+      'latest reports',
+      'report artifact',
+      'Security Hub findings',
+    ]);
+    expect(h.logs.lines()[0]).toMatchObject({
+      mode: 'audit',
+      configPath: 'ai-optout.yaml',
+      policies: 3,
+      continued: false,
+      pipelineExecutionId: expect.any(String),
+    });
+    expect(h.logs.lines()[1]).toMatchObject({
+      verdict: 'drift',
+      changes: 7,
+      violations: 7,
+      effectiveChanges: 11,
+      accounts: 7,
+    });
+    expect(await stateKeys()).toEqual([
+      expect.stringMatching(/^ai-optout\/jobs\/.*\.json$/),
+      'ai-optout/latest/ai-optout.yaml',
+      'ai-optout/latest/report.html',
+      'ai-optout/latest/report.json',
+      expect.stringMatching(/^ai-optout\/snapshots\/history\//),
+      'ai-optout/snapshots/latest.json',
+    ]);
+  });
+
+  it('in enforce mode it logs the plan before applying, and its outputs are of the organization after apply', async () => {
+    await createLzaOrg(env.admin);
+    const h = everything(harness({ stateBucket: true, modeCeiling: 'enforce' }));
+    const { event } = await job({ userParameters: { mode: 'enforce' } });
+
+    await runJob(event, h.context, h.deps);
+
+    expect(successOf(event).variables).toMatchObject({ VERDICT: 'in-sync', MODE: 'enforce' });
+    const log = steps(h);
+    expect(log.slice(0, 2)).toEqual(['reconciling', 'plan before apply']);
+    expect(log.filter((s) => s === 'apply step')).toHaveLength(7);
+    const metrics = h.logs.lines().find((l) => l._aws);
+    expect(metrics).toMatchObject({ verdict: 'in-sync', mode: 'enforce', Changes: 0 });
+  });
+});
+
+describe('the recipe: where a run stops', () => {
+  it('a failure in the work is the result: reported and recorded, no output written', async () => {
+    const h = everything();
+    const { event } = await job({ output: true, files: { 'ai-optout.yaml': 'version: [' } });
+
+    await runJob(event, h.context, h.deps);
+
+    expect(failureOf(event).type).toBe('ConfigurationError');
+    expect(steps(h)).toEqual(['job failed', 'job result reported']);
+    expect(await stateKeys()).toEqual([expect.stringMatching(/^ai-optout\/jobs\//)]);
+  });
+
+  it('a run the deadline cuts short continues: its progress saved, no output written', async () => {
+    await createLzaOrg(env.admin);
+    const h = everything();
+    withDeadlineAt(h, 'ListAccountsForParent', 1);
+    const { event } = await job({ output: true });
+
+    await runJob(event, h.context, h.deps);
+
+    const [result] = env.codePipeline.results();
+    expect(result?.kind === 'success' && result.continuationToken).toBeTruthy();
+    expect(steps(h).slice(1)).toEqual([
+      expect.stringMatching(/^reading the organization: /),
+      'job result reported',
+    ]);
+    expect((await stateKeys()).map((k) => k.split('/')[1])).toEqual(['continuations', 'jobs']);
+  });
+
+  it('without a state bucket, a deadline in the work is the failure, named for its step rather than the cut call', async () => {
+    await createLzaOrg(env.admin);
+    const h = harness();
+    withDeadlineAt(h, 'DescribeOrganization', 1);
+    const { event } = await job();
+
+    await runJob(event, h.context, h.deps);
+
+    expect(failureOf(event)).toMatchObject({
+      type: 'JobFailed',
+      message: expect.stringMatching(
+        /^stopped 45 s before the Lambda deadline: reading the organization did not finish/,
+      ),
+    });
+  });
+
+  it('a duplicate delivery stands down: nothing read, nothing reported, the claim left as it was', async () => {
+    const h = everything();
+    const { event } = await job();
+    const key = `ai-optout/jobs/${event['CodePipeline.job'].id}.json`;
+    const claim = JSON.stringify({
+      state: 'running',
+      startedAt: new Date().toISOString(),
+      requestId: 'other',
+    });
+    await env.adminS3.send(new PutObjectCommand({ Bucket: STATE_BUCKET, Key: key, Body: claim }));
+
+    await runJob(event, h.context, h.deps);
+
+    expect(env.codePipeline.results()).toEqual([]);
+    expect(h.artifactCredentials).toEqual([]);
+    expect(steps(h)).toEqual([
+      'duplicate delivery of this job: another invocation handles it; not applying and not reporting',
+    ]);
+    expect(await stateKeys()).toEqual([key]);
+  });
+
+  it('a refused job is not claimed; an event with no job is not answered', async () => {
+    const h = everything();
+    const { event } = await job({ issued: false });
+
+    await runJob(event, h.context, h.deps);
+    await runJob({ Records: [] }, h.context, h.deps);
+
+    expect(failureOf(event).type).toBe('ConfigurationError');
+    expect(steps(h)).toEqual([
+      'job refused before reading anything',
+      'metrics',
+      'not a CodePipeline job event; there is no job to report to',
+      'metrics',
+    ]);
+    expect(await stateKeys()).toEqual([]);
+  });
+
+  it('the state bucket stores are all in the one bucket', () => {
+    const stores = stateStores(env.adminS3, STATE_BUCKET);
+
+    expect(Object.keys(stores).sort()).toEqual(['continuations', 'latestRun', 'ledger', 'snapshots']);
+    expect(stores.latestRun.bucket).toBe(STATE_BUCKET);
+  });
+});
