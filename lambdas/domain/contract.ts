@@ -57,11 +57,12 @@ export const LATEST_SNAPSHOT_KEY = `${SNAPSHOTS_PREFIX}latest.json`;
 /** Dated copies, one per run (`<capturedAt>.json`), expired by the bucket's lifecycle. */
 export const SNAPSHOT_HISTORY_PREFIX = `${SNAPSHOTS_PREFIX}history/`;
 
-/** The latest finished run, at stable keys: its reports, and the desired state it checked (the Config rule reads it). */
+/**
+ * The latest finished run, at stable keys: its reports (their files are the report registry's,
+ * report/registry.ts), and the desired state it checked (the Config rule reads it).
+ */
 export const LATEST_RUN_PREFIX = `${STATE_PREFIX}latest/`;
 export const LATEST_RUN_FILES = {
-  html: 'report.html',
-  json: 'report.json',
   desiredState: 'ai-optout.yaml',
 } as const;
 

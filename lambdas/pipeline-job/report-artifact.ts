@@ -1,14 +1,13 @@
 /**
- * The reports of a finished run: `report.json` (the CLI's report JSON plus the configuration revision
- * and the trigger), `report.md` and `report.html` zipped into the action's first output artifact, when it
- * declares one, encrypted with the pipeline's KMS key when the job carries one; and the JSON and HTML
- * reports with the desired state checked at stable keys in the state bucket (lambdas/adapters/s3/latest-run.ts).
+ * The reports of a finished run: the report formats that name an artifact file (the report registry:
+ * `report.json`, the CLI's report JSON plus the configuration revision and the trigger, `report.md` and
+ * `report.html`) zipped into the action's first output artifact, when it declares one, encrypted with the
+ * pipeline's KMS key when the job carries one; and those the registry keeps as the latest (JSON and HTML)
+ * with the desired state checked at stable keys in the state bucket (lambdas/adapters/s3/latest-run.ts).
  */
 import { writeArtifact, zipFiles } from '../adapters/s3/artifacts.ts';
 import { describeError } from '../domain/errors.ts';
-import { renderHtml } from '../domain/report/html.ts';
-import { type ReportContext, renderJson } from '../domain/report/json.ts';
-import { renderMarkdown } from '../domain/report/markdown.ts';
+import { REPORTS, type ReportFile } from '../domain/report/registry.ts';
 import { RAISE_TIMEOUT } from './deadline.ts';
 import type { CodePipelineJob } from './event.ts';
 import type { JobInput } from './input.ts';
@@ -22,14 +21,13 @@ export async function writeReportArtifact(
   run: JobRun,
   trigger?: string,
 ): Promise<void> {
-  const now = run.deps.now();
-  const context: ReportContext = { revision: input.revision, trigger };
-  const reports = {
-    'report.json': renderJson(result, now, applied?.steps, context),
-    'report.md': renderMarkdown(result, { context }),
-    'report.html': renderHtml(result, { generatedAt: now, context }),
-  };
-  await publishLatest(reports, input.source, run);
+  const reports = REPORTS.artifactFiles({
+    plan: result,
+    generatedAt: run.deps.now(),
+    applied: applied?.steps,
+    run: { revision: input.revision, trigger },
+  });
+  await publishLatest(REPORTS.latestFiles(reports), input.source, run);
   const output = job.data.outputArtifacts?.[0];
   if (!output) return;
   const { bucketName, objectKey } = output.location.s3Location;
@@ -47,7 +45,7 @@ export async function writeReportArtifact(
  * that cannot be written does not fail the job: the result and the artifact still report the run.
  */
 async function publishLatest(
-  reports: Record<'report.json' | 'report.html', string>,
+  reports: Partial<Record<ReportFile, string>>,
   source: Uint8Array,
   run: JobRun,
 ): Promise<void> {
@@ -58,14 +56,7 @@ async function publishLatest(
     hint: RAISE_TIMEOUT,
   });
   try {
-    await latest.publish(
-      {
-        'report.html': reports['report.html'],
-        'report.json': reports['report.json'],
-        'ai-optout.yaml': source,
-      },
-      run.deadline.signal,
-    );
+    await latest.publish({ ...reports, 'ai-optout.yaml': source }, run.deadline.signal);
     run.log.info({ bucket: latest.bucket, key: latest.key('report.html') }, 'latest reports written');
   } catch (error) {
     run.deadline.check();
