@@ -1,11 +1,12 @@
 /** What the commands print: reports in the format asked for (the report registry), diagnostics, apply steps. */
 import type { AppliedStep } from '../../lambdas/adapters/organizations/applier.ts';
 import { packageVersion } from '../../lambdas/adapters/package-root.ts';
-import { type Diagnostic, formatDiagnostic } from '../../lambdas/domain/diagnostics.ts';
+import type { Diagnostic } from '../../lambdas/domain/diagnostics.ts';
 import type { Plan } from '../../lambdas/domain/planner.ts';
 import { escapeText, escapeTextLines } from '../../lambdas/domain/report/escape.ts';
 import type { CheckInput, CheckOutput, ReportInput } from '../../lambdas/domain/report/format.ts';
 import { type FormatName, REPORTS } from '../../lambdas/domain/report/registry.ts';
+import { textDiagnostics } from '../../lambdas/domain/report/text.ts';
 import type { CliIo } from './io.ts';
 import { writeOut } from './out-file.ts';
 
@@ -18,7 +19,7 @@ export interface ReportOptions {
 }
 
 export function printDiagnostics(io: CliIo, diagnostics: readonly Diagnostic[]): void {
-  for (const diagnostic of diagnostics) io.stderr(`${escapeText(formatDiagnostic(diagnostic))}\n`);
+  if (diagnostics.length > 0) io.stderr(textDiagnostics(diagnostics));
 }
 
 /** One apply step for the terminal (policy names and paths come from the file and the organization). */

@@ -1,6 +1,6 @@
 /** The terminal report: Terraform-like `+ ~ -` lines, per-account effects and a per-OU summary. */
 import { compareText } from '../collections.ts';
-import { formatDiagnostic } from '../diagnostics.ts';
+import { type Diagnostic, formatDiagnostic } from '../diagnostics.ts';
 import type { Change, NodeSummary, Plan, PlanWarning } from '../planner/schema.ts';
 import { plural } from '../plural.ts';
 import {
@@ -154,12 +154,17 @@ function fidelityLines(section: FidelitySection, paint: Paint): string[] {
   return [...out, ''];
 }
 
+/** Diagnostics for a terminal, one a line (`file:line:col: severity: message`), their names' controls shown. */
+export function textDiagnostics(diagnostics: readonly Diagnostic[]): string {
+  return diagnostics.map((d) => `${escapeText(formatDiagnostic(d))}\n`).join('');
+}
+
 /**
  * `validate` on a terminal: the diagnostics on the error stream, then `file: valid (3 policies, 3 targets)`
  * as the output, or `file: invalid (2 errors)` on the error stream too.
  */
 function textCheck({ file, state, diagnostics }: CheckInput): CheckOutput {
-  const shown = diagnostics.map((d) => `${escapeText(formatDiagnostic(d))}\n`).join('');
+  const shown = textDiagnostics(diagnostics);
   if (!state) {
     const errors = diagnostics.filter((d) => d.severity === 'error').length;
     return { output: '', messages: `${shown}${file}: invalid (${plural(errors, 'error')})\n` };
