@@ -5,18 +5,17 @@
 import { type Command, Option, type OptionValues } from '@commander-js/extra-typings';
 import { DEFAULT_VERIFY, MODES, VERIFY_SCOPES } from '../../lambdas/domain/contract.ts';
 import { organizationsRegionFor } from '../../lambdas/domain/partitions.ts';
+import { type FormatName, REPORTS } from '../../lambdas/domain/report/registry.ts';
 import { choiceOption, integerOption, parseOut } from './flags.ts';
 
-const REPORT_FORMATS = ['text', 'json', 'markdown', 'html'] as const;
-/** What pull-request tools read (validate and plan): SARIF, JUnit XML, GitHub workflow commands. */
-export const REVIEW_FORMATS = ['sarif', 'junit', 'github'] as const;
-export type ReviewFormat = (typeof REVIEW_FORMATS)[number];
-export const PLAN_FORMATS = [...REPORT_FORMATS, ...REVIEW_FORMATS] as const;
-export type ReportFormat = (typeof PLAN_FORMATS)[number];
-
-export function isReviewFormat(format: string): format is ReviewFormat {
-  return (REVIEW_FORMATS as readonly string[]).includes(format);
-}
+/**
+ * Each command's `--format` choices, by what the registered formats can do: plan offers every format;
+ * apply and demo the reports of the plan (not the pull-request tools' findings); validate those that
+ * render a check of the file.
+ */
+export const PLAN_FORMATS = REPORTS.names();
+const REPORT_FORMATS = REPORTS.names((format) => format.kind === 'report');
+export const VALIDATE_FORMATS = REPORTS.names((format) => format.renderCheck !== undefined);
 
 export function configOption() {
   return new Option(
@@ -29,7 +28,7 @@ export function strictOption() {
   return new Option('--strict', 'treat unknown service keys as errors');
 }
 
-export function formatOption(formats: readonly ReportFormat[] = REPORT_FORMATS) {
+export function formatOption(formats: readonly FormatName[] = REPORT_FORMATS) {
   return choiceOption('--format <format>', 'report format', formats).default('text');
 }
 
@@ -47,7 +46,7 @@ export function outOption(description: string) {
 /** The options plan and apply share: the file, the report, the mode override. */
 export function addPlanningOptions<A extends unknown[], O extends OptionValues, G extends OptionValues>(
   command: Command<A, O, G>,
-  formats: readonly ReportFormat[] = REPORT_FORMATS,
+  formats: readonly FormatName[] = REPORT_FORMATS,
 ) {
   return command
     .addOption(configOption())

@@ -4,15 +4,15 @@ import type { Mode } from '../../lambdas/domain/contract.ts';
 import type { DesiredState } from '../../lambdas/domain/desired-state/types.ts';
 import type { Diagnostic } from '../../lambdas/domain/diagnostics.ts';
 import type { PlanOptions } from '../../lambdas/domain/planner.ts';
+import type { FormatName } from '../../lambdas/domain/report/registry.ts';
 import { chooseConfig } from './config-file.ts';
 import type { CliIo } from './io.ts';
-import type { ReportFormat } from './options.ts';
 import type { ReportOptions } from './report.ts';
 import { printDiagnostics } from './report.ts';
 
 interface PlanningFlags {
   config?: string | undefined;
-  format: ReportFormat;
+  format: FormatName;
   mode?: Mode | undefined;
   strict?: true | undefined;
   limit: number;
@@ -36,7 +36,7 @@ export interface GlobalFlags {
 
 /** The report options of a command's flags; `--no-color` is the program's. */
 export function reportOptions(
-  flags: { format: ReportFormat; limit: number; out?: string | undefined },
+  flags: { format: FormatName; limit: number; out?: string | undefined },
   command: GlobalFlags,
 ): ReportOptions {
   return { format: flags.format, limit: flags.limit, out: flags.out, color: command.optsWithGlobals().color };

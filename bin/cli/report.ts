@@ -1,33 +1,17 @@
-/** What the commands print: reports in the format asked for, diagnostics, apply steps. */
-import { readFileSync } from 'node:fs';
-import { isAbsolute, relative } from 'node:path';
-
+/** What the commands print: reports in the format asked for (the report registry), diagnostics, apply steps. */
 import type { AppliedStep } from '../../lambdas/adapters/organizations/applier.ts';
-import type { DesiredState } from '../../lambdas/domain/desired-state/types.ts';
-import { type Diagnostic, formatDiagnostic } from '../../lambdas/domain/diagnostics.ts';
-import type { ConfigurationError } from '../../lambdas/domain/errors.ts';
-import type { OrgSnapshot } from '../../lambdas/domain/model.ts';
+import { packageVersion } from '../../lambdas/adapters/package-root.ts';
+import type { Diagnostic } from '../../lambdas/domain/diagnostics.ts';
 import type { Plan } from '../../lambdas/domain/planner.ts';
 import { escapeText, escapeTextLines } from '../../lambdas/domain/report/escape.ts';
-import {
-  diagnosticFindings,
-  errorFindings,
-  type Finding,
-  planFindings,
-} from '../../lambdas/domain/report/findings.ts';
-import { renderGithub } from '../../lambdas/domain/report/github.ts';
-import { renderHtml } from '../../lambdas/domain/report/html.ts';
-import { renderJson } from '../../lambdas/domain/report/json.ts';
-import { renderJunitDiagnostics, renderJunitPlan } from '../../lambdas/domain/report/junit.ts';
-import { renderMarkdown } from '../../lambdas/domain/report/markdown.ts';
-import { renderSarif } from '../../lambdas/domain/report/sarif.ts';
-import { renderText } from '../../lambdas/domain/report/text.ts';
+import type { CheckInput, CheckOutput, ReportInput } from '../../lambdas/domain/report/format.ts';
+import { type FormatName, REPORTS } from '../../lambdas/domain/report/registry.ts';
+import { textDiagnostics } from '../../lambdas/domain/report/text.ts';
 import type { CliIo } from './io.ts';
-import type { ReportFormat, ReviewFormat } from './options.ts';
 import { writeOut } from './out-file.ts';
 
 export interface ReportOptions {
-  format: ReportFormat;
+  format: FormatName;
   out?: string | undefined;
   limit?: number;
   /** Whether colours are wanted (`--no-color` turns them off); a terminal must take them too. */
@@ -35,7 +19,7 @@ export interface ReportOptions {
 }
 
 export function printDiagnostics(io: CliIo, diagnostics: readonly Diagnostic[]): void {
-  for (const diagnostic of diagnostics) io.stderr(`${escapeText(formatDiagnostic(diagnostic))}\n`);
+  if (diagnostics.length > 0) io.stderr(textDiagnostics(diagnostics));
 }
 
 /** One apply step for the terminal (policy names and paths come from the file and the organization). */
@@ -46,82 +30,37 @@ export function describeStep(step: AppliedStep): string {
   );
 }
 
-/** What the pull-request formats need besides the plan: the desired state, the organization, the file's warnings. */
-export interface ReviewContext {
-  state: DesiredState;
-  snapshot: OrgSnapshot;
-  diagnostics: readonly Diagnostic[];
+/** What a command knows besides the plan: the desired state, the organization and the file's warnings (plan), the steps (apply). */
+export type RunFacts = Pick<ReportInput, 'state' | 'snapshot' | 'diagnostics' | 'applied'>;
+
+/**
+ * What the CLI tells every format: the tool's version (SARIF), the working directory that findings' paths
+ * are relative to (the repository root in CI).
+ */
+function tool(): Pick<ReportInput, 'toolVersion' | 'root'> {
+  return { toolVersion: packageVersion(), root: process.cwd() };
 }
 
-/** The package's version, for SARIF's tool. */
-function toolVersion(): string {
-  return (
-    JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
-  ).version;
+/** The plan in the format asked for; colours only on a terminal that takes them, never into --out. */
+export function render(plan: Plan, options: ReportOptions, io: CliIo, facts: RunFacts = {}): string {
+  return REPORTS.get(options.format).render({
+    plan,
+    generatedAt: io.now(),
+    limit: options.limit,
+    color: options.color && io.color && !options.out,
+    ...tool(),
+    ...facts,
+  });
 }
 
-/** Paths in SARIF and annotations are relative to the working directory (the repository root in CI). */
-function repositoryRelative(findings: Finding[]): Finding[] {
-  return findings.map((f) =>
-    isAbsolute(f.location.file)
-      ? { ...f, location: { ...f.location, file: relative(process.cwd(), f.location.file) } }
-      : f,
-  );
-}
-
-/** Findings (validate, or a configuration error) in a pull-request format; JUnit gets one case for the file. */
-export function renderFindings(
-  format: ReviewFormat,
-  file: string,
-  found: { diagnostics: readonly Diagnostic[]; error?: ConfigurationError },
-): string {
-  // Only plan passes an error (validate reports diagnostics): the JUnit suite names the command that ran.
-  const command = found.error ? 'plan' : 'validate';
-  const findings = repositoryRelative(
-    found.error ? errorFindings(found.error, file) : diagnosticFindings(found.diagnostics),
-  );
-  if (format === 'sarif') return renderSarif(findings, { toolVersion: toolVersion() });
-  if (format === 'github') return renderGithub(findings);
-  return renderJunitDiagnostics(
-    file,
-    found.error ? found.error.diagnostics : found.diagnostics,
-    found.error?.message,
-    command,
-  );
-}
-
-function renderReview(format: ReviewFormat, result: Plan, review: ReviewContext): string {
-  if (format === 'junit') return renderJunitPlan(result, review.snapshot, review.state.expect);
-  const findings = repositoryRelative([
-    ...diagnosticFindings(review.diagnostics),
-    ...planFindings(result, review.state),
-  ]);
-  if (format === 'sarif') return renderSarif(findings, { toolVersion: toolVersion() });
-  return renderGithub(findings, result.summary);
-}
-
-export function render(
-  result: Plan,
-  options: ReportOptions,
-  io: CliIo,
-  applied?: AppliedStep[],
-  review?: ReviewContext,
-): string {
-  switch (options.format) {
-    case 'json':
-      return renderJson(result, io.now(), applied);
-    case 'markdown':
-      return renderMarkdown(result, { limit: options.limit });
-    case 'sarif':
-    case 'junit':
-    case 'github':
-      if (!review) throw new Error(`--format ${options.format} needs the desired state and the organization`);
-      return renderReview(options.format, result, review);
-    case 'html':
-      return renderHtml(result, { limit: options.limit, generatedAt: io.now() });
-    default:
-      return renderText(result, { color: options.color && io.color && !options.out, limit: options.limit });
-  }
+/** A check of the file alone (validate, or a plan's configuration error) in a format that renders one. */
+export function renderCheck(
+  format: FormatName,
+  check: Omit<CheckInput, 'toolVersion' | 'root'>,
+): CheckOutput {
+  const chosen = REPORTS.get(format);
+  if (!chosen.renderCheck) throw new Error(`--format ${format} renders no check of the desired-state file`);
+  return chosen.renderCheck({ ...check, ...tool() });
 }
 
 /** The report on standard output, or written to `--out` with only the summary printed. */
@@ -129,9 +68,9 @@ export async function emitReport(
   result: Plan,
   options: ReportOptions,
   io: CliIo,
-  review?: ReviewContext,
+  facts: RunFacts = {},
 ): Promise<void> {
-  await emitText(render(result, options, io, undefined, review), result.summary, options.out, io);
+  await emitText(render(result, options, io, facts), result.summary, options.out, io);
 }
 
 /** Text on standard output, or written to `out` with only the summary printed. */

@@ -1,23 +1,24 @@
 /**
- * The reports of a finished run: `report.json` (the CLI's report JSON plus the configuration revision
- * and the trigger), `report.md` and `report.html`, rendered once; zipped into the action's first output
- * artifact, when it declares one, encrypted with the pipeline's KMS key when the job carries one; and the
- * JSON and HTML reports with the desired state checked at stable keys in the state bucket
+/**
+ * The reports of a finished run, rendered once: the report formats that name an artifact file (the report
+ * registry: `report.json`, the CLI's report JSON plus the configuration revision and the trigger,
+ * `report.md` and `report.html`) zipped into the action's first output artifact, when it declares one,
+ * encrypted with the pipeline's KMS key when the job carries one; and those the registry keeps as the
+ * latest (JSON and HTML) with the desired state checked at stable keys in the state bucket
  * (lambdas/adapters/s3/latest-run.ts). Two rows of the job's outputs (job.ts).
  */
 import { writeArtifact, zipFiles } from '../adapters/s3/artifacts.ts';
 import type { LatestRun } from '../adapters/s3/latest-run.ts';
 import type { Plan } from '../domain/planner.ts';
-import { renderHtml } from '../domain/report/html.ts';
-import { type ReportContext, renderJson } from '../domain/report/json.ts';
-import { renderMarkdown } from '../domain/report/markdown.ts';
+import type { ReportContext } from '../domain/report/format.ts';
+import { REPORTS, type ReportFile } from '../domain/report/registry.ts';
 import type { ApplyResult } from '../organization-session.ts';
 import { RAISE_TIMEOUT } from './deadline.ts';
 import type { CodePipelineJob } from './event.ts';
 import type { JobRun } from './job-run.ts';
 import type { FinishedRun } from './outputs.ts';
 
-export type Reports = Record<'report.json' | 'report.md' | 'report.html', string>;
+export type Reports = Record<ReportFile, string>;
 
 type OutputArtifact = NonNullable<CodePipelineJob['data']['outputArtifacts']>[number];
 
@@ -28,11 +29,7 @@ export function renderReports(
   context: ReportContext,
   now: Date,
 ): Reports {
-  return {
-    'report.json': renderJson(result, now, applied?.steps, context),
-    'report.md': renderMarkdown(result, { context }),
-    'report.html': renderHtml(result, { generatedAt: now, context }),
-  };
+  return REPORTS.artifactFiles({ plan: result, generatedAt: now, applied: applied?.steps, run: context });
 }
 
 /** The action's output artifact, when it declares one. */
@@ -56,7 +53,7 @@ export async function writeReportArtifact(
   run.log.info({ artifact: output.name, bytes: zip.length }, 'report artifact written');
 }
 
-/** The latest run at stable keys in the state bucket: the JSON and HTML reports and the desired state. */
+/** The latest run at stable keys in the state bucket: the reports the registry keeps there, and the desired state. */
 export async function publishLatest(
   latest: LatestRun,
   { reports, input }: FinishedRun,
@@ -67,11 +64,7 @@ export async function publishLatest(
     hint: RAISE_TIMEOUT,
   });
   await latest.publish(
-    {
-      'report.html': reports['report.html'],
-      'report.json': reports['report.json'],
-      'ai-optout.yaml': input.source,
-    },
+    { ...REPORTS.latestFiles(reports), 'ai-optout.yaml': input.source },
     run.deadline.signal,
   );
   run.log.info({ bucket: latest.bucket, key: latest.key('report.html') }, 'latest reports written');

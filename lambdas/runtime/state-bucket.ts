@@ -59,9 +59,10 @@ export const SNAPSHOTS_PREFIX = STATE_BUCKET_LAYOUT.snapshots.prefix;
 export const LATEST_SNAPSHOT_KEY = `${SNAPSHOTS_PREFIX}latest.json`;
 export const SNAPSHOT_HISTORY_PREFIX = STATE_BUCKET_LAYOUT.snapshotHistory.prefix;
 export const LATEST_RUN_PREFIX = STATE_BUCKET_LAYOUT.latestRun.prefix;
-/** The latest run's files, below LATEST_RUN_PREFIX (the Config rule reads the desired state). */
+/**
+ * The latest run's desired state, below LATEST_RUN_PREFIX (the Config rule reads it); the reports beside
+ * it are those the report registry keeps as the latest (lambdas/domain/report/registry.ts).
+ */
 export const LATEST_RUN_FILES = {
-  html: 'report.html',
-  json: 'report.json',
   desiredState: 'ai-optout.yaml',
 } as const;

@@ -17,8 +17,11 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readDesiredStateFile, readSnapshotFile } from '../../lambdas/adapters/files.ts';
 import { PACKAGE_ROOT } from '../../lambdas/adapters/package-root.ts';
+import { loadDesiredState } from '../../lambdas/domain/desired-state/loader.ts';
 import { plan } from '../../lambdas/domain/planner.ts';
 import { toReport } from '../../lambdas/domain/report/json.ts';
+import { REPORTS } from '../../lambdas/domain/report/registry.ts';
+import { parseSnapshot } from '../../lambdas/domain/snapshot.ts';
 import { BUNDLE_FILE, LAMBDA_NAMES, type LambdaName } from '../../lib/lambda-bundles.ts';
 import { type PackedPackage, packedPackage } from '../support/packed-package.ts';
 
@@ -183,6 +186,41 @@ describe('the installed command', () => {
       ...expected,
       snapshot: { capturedAt: snapshot.capturedAt, source: EXAMPLE_SNAPSHOT },
     });
+  });
+});
+
+describe('the installed library', () => {
+  it('renders every registered report format from one input, as the sources do', async () => {
+    // Prepare
+    const script = [
+      "import { readFileSync } from 'node:fs';",
+      "import { REPORTS, loadDesiredState, parseSnapshot, plan } from 'ai-optout';",
+      `const loaded = loadDesiredState(readFileSync(${JSON.stringify(EXAMPLE_CONFIG)}, 'utf8'), { file: 'ai-optout.yaml' });`,
+      `const snapshot = parseSnapshot(readFileSync(${JSON.stringify(EXAMPLE_SNAPSHOT)}, 'utf8'), 'org.json');`,
+      'const input = { plan: plan(loaded.state, snapshot), generatedAt: new Date(0), state: loaded.state, snapshot };',
+      'console.log(JSON.stringify(Object.fromEntries(REPORTS.names().map((n) => [n, REPORTS.get(n).render(input)]))));',
+    ].join('\n');
+    const loaded = loadDesiredState(readFileSync(EXAMPLE_CONFIG, 'utf8'), { file: 'ai-optout.yaml' });
+    if (!loaded.ok) throw new Error('the example configuration does not load');
+    const snapshot = parseSnapshot(readFileSync(EXAMPLE_SNAPSHOT, 'utf8'), 'org.json');
+    const input = {
+      plan: plan(loaded.state, snapshot),
+      generatedAt: new Date(0),
+      state: loaded.state,
+      snapshot,
+    };
+
+    // Act
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: project,
+      encoding: 'utf8',
+      maxBuffer: 16 * 1024 * 1024,
+    });
+
+    // Assess
+    const installed = JSON.parse(stdout) as Record<string, string>;
+    expect(Object.keys(installed)).toEqual(['text', 'json', 'markdown', 'html', 'sarif', 'junit', 'github']);
+    for (const name of REPORTS.names()) expect(installed[name], name).toBe(REPORTS.get(name).render(input));
   });
 });
 

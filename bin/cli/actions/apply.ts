@@ -35,7 +35,7 @@ export async function apply(
   if (todo === 0) {
     progress('\nNothing to apply.\n');
     // `applied` is always in the JSON report: empty when there was nothing to apply.
-    if (options.format !== 'text') io.stdout(render(before, report, io, []));
+    if (options.format !== 'text') io.stdout(render(before, report, io, { applied: [] }));
     setExit(exitCodeForVerdict(before.verdict));
     return;
   }
@@ -84,7 +84,7 @@ function printApplied(
   progress: (text: string) => void,
 ): void {
   if (report.format !== 'text') {
-    io.stdout(render(result.after, report, io, result.steps));
+    io.stdout(render(result.after, report, io, { applied: result.steps }));
     return;
   }
   const made = result.steps.filter((step) => step.outcome === 'done').length;

@@ -7,14 +7,14 @@ import {
 } from '../../../lambdas/domain/errors.ts';
 import { escapeTextLines } from '../../../lambdas/domain/report/escape.ts';
 import { nextSteps } from '../../../lambdas/domain/report/next-steps.ts';
+import { REPORTS } from '../../../lambdas/domain/report/registry.ts';
 import type { PlanFlags } from '../commands/plan.ts';
 import { chooseConfig } from '../config-file.ts';
-import { isReviewFormat } from '../options.ts';
 import { checkOut } from '../out-file.ts';
 import { planForReview } from '../plan-sources.ts';
 import { type GlobalFlags, loadForPlanning, reportOptions } from '../planning.ts';
 import type { CommandContext } from '../program.ts';
-import { emitReport, emitText, renderFindings } from '../report.ts';
+import { emitReport, emitText, renderCheck } from '../report.ts';
 
 export async function plan(
   options: PlanFlags,
@@ -38,9 +38,9 @@ export async function plan(
     setExit(exitCodeForVerdict(result.verdict));
   } catch (error) {
     // Pull-request tools read the configuration error at its place in the file, then it fails as always.
-    if (!(error instanceof ConfigurationError) || !isReviewFormat(options.format)) throw error;
-    const text = renderFindings(options.format, config, { diagnostics: [], error });
-    await emitText(text, error.message, options.out, io);
+    if (!(error instanceof ConfigurationError) || REPORTS.get(options.format).kind !== 'review') throw error;
+    const { output } = renderCheck(options.format, { file: config, diagnostics: [], error });
+    await emitText(output, error.message, options.out, io);
     io.stderr(`error: ${escapeTextLines(describeError(error))}\n`);
     setExit(EXIT_ERROR);
   }

@@ -1,6 +1,6 @@
 /** `ai-optout validate`: checks the desired-state file offline (exit 0 valid, 1 invalid). */
 import { choiceOption } from '../flags.ts';
-import { configOption, REVIEW_FORMATS, strictOption } from '../options.ts';
+import { configOption, strictOption, VALIDATE_FORMATS } from '../options.ts';
 import type { CommandContext, FlagsOf, Program } from '../program.ts';
 
 function validateCommand(program: Program) {
@@ -9,9 +9,7 @@ function validateCommand(program: Program) {
     .description('check the desired-state file offline (exit 0 valid, 1 invalid)')
     .addOption(configOption())
     .addOption(strictOption())
-    .addOption(
-      choiceOption('--format <format>', 'output format', ['text', 'json', ...REVIEW_FORMATS]).default('text'),
-    );
+    .addOption(choiceOption('--format <format>', 'output format', VALIDATE_FORMATS).default('text'));
 }
 
 export type ValidateFlags = FlagsOf<typeof validateCommand>;

@@ -5,14 +5,15 @@
  * its lifecycle's 90 days); objects take the bucket's default encryption.
  */
 import { GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { type LATEST_RUN_FILES, LATEST_RUN_PREFIX } from '../../runtime/state-bucket.ts';
+import { REPORT_CONTENT_TYPES, type ReportFile } from '../../domain/report/registry.ts';
+import { LATEST_RUN_FILES, LATEST_RUN_PREFIX } from '../../runtime/state-bucket.ts';
 
-type LatestFile = (typeof LATEST_RUN_FILES)[keyof typeof LATEST_RUN_FILES];
+/** A report of the registry's (the job writes those it keeps as the latest), or the desired state checked. */
+type LatestFile = ReportFile | typeof LATEST_RUN_FILES.desiredState;
 
 const CONTENT_TYPES: Record<LatestFile, string> = {
-  'report.html': 'text/html; charset=utf-8',
-  'report.json': 'application/json',
-  'ai-optout.yaml': 'application/yaml',
+  ...REPORT_CONTENT_TYPES,
+  [LATEST_RUN_FILES.desiredState]: 'application/yaml',
 };
 
 export class LatestRun {

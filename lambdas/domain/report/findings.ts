@@ -5,9 +5,11 @@
  * of `expect` at the `expect` block, changes at the declared policy they concern, the plan's warnings,
  * and the pull request's own summary).
  */
+import { isAbsolute, relative } from 'node:path';
 import type { DesiredState } from '../desired-state/types.ts';
 import type { Diagnostic, SourceLocation } from '../diagnostics.ts';
 import type { Change, Plan } from '../planner/schema.ts';
+import type { CheckInput, ReportInput } from './format.ts';
 
 export type FindingLevel = 'error' | 'warning' | 'note';
 
@@ -158,4 +160,30 @@ function pullRequestFindings(plan: Plan, state: DesiredState): Finding[] {
     key: 'pull-request',
   };
   return [...added, ...review, summary];
+}
+
+/** Paths in SARIF and annotations are relative to `root` (the repository root in CI), when one is given. */
+function relativeTo(root: string | undefined, findings: Finding[]): Finding[] {
+  if (root === undefined) return findings;
+  return findings.map((f) =>
+    isAbsolute(f.location.file)
+      ? { ...f, location: { ...f.location, file: relative(root, f.location.file) } }
+      : f,
+  );
+}
+
+/** A plan's findings with the file's own warnings first (the review formats' `render`). */
+export function reviewFindings(input: ReportInput, state: DesiredState): Finding[] {
+  return relativeTo(input.root, [
+    ...diagnosticFindings(input.diagnostics ?? []),
+    ...planFindings(input.plan, state),
+  ]);
+}
+
+/** A check's findings: a configuration error's, or else the file's diagnostics (the review formats' `renderCheck`). */
+export function checkFindings(check: CheckInput): Finding[] {
+  return relativeTo(
+    check.root,
+    check.error ? errorFindings(check.error, check.file) : diagnosticFindings(check.diagnostics),
+  );
 }

@@ -6,7 +6,8 @@
  * GitHub shows at most 10 annotations of each kind per step, so errors come first; the summary ends it.
  */
 import { escapeWorkflowData as escapeData, escapeWorkflowProperty as escapeProperty } from './escape.ts';
-import type { Finding, FindingLevel } from './findings.ts';
+import { checkFindings, type Finding, type FindingLevel, reviewFindings } from './findings.ts';
+import { defineFormat, reviewState } from './format.ts';
 
 const COMMAND: Record<FindingLevel, string> = { error: 'error', warning: 'warning', note: 'notice' };
 const ORDER: readonly FindingLevel[] = ['error', 'warning', 'note'];
@@ -26,3 +27,11 @@ export function renderGithub(findings: readonly Finding[], summary?: string): st
   if (summary) lines.push(`::notice title=ai-optout::${escapeData(summary)}`);
   return lines.length > 0 ? `${lines.join('\n')}\n` : '';
 }
+
+/** `--format github`: annotations on the pull request, and the plan's summary as a notice. */
+export const githubFormat = defineFormat({
+  name: 'github',
+  kind: 'review',
+  render: (input) => renderGithub(reviewFindings(input, reviewState(input, 'github')), input.plan.summary),
+  renderCheck: (check) => ({ output: renderGithub(checkFindings(check)) }),
+});

@@ -8,7 +8,7 @@ import type { Change, Plan, PlanWarning } from '../planner/schema.ts';
 import { plural } from '../plural.ts';
 import { type AccountSection, accountSections, changeColumns, DEFAULT_ROW_LIMIT } from './common.ts';
 import { escapeHtml as e } from './escape.ts';
-import type { ReportContext } from './json.ts';
+import { defineFormat, type ReportContext } from './format.ts';
 import { renderSvgTree } from './svg-tree.ts';
 
 export interface HtmlOptions {
@@ -138,3 +138,12 @@ function warningList(warnings: readonly PlanWarning[]): string[] {
     '</ul>',
   ];
 }
+
+/** `--format html`: one self-contained page; `report.html` of the artifact and the latest run. */
+export const htmlFormat = defineFormat({
+  name: 'html',
+  kind: 'report',
+  render: (input) =>
+    renderHtml(input.plan, { limit: input.limit, generatedAt: input.generatedAt, context: input.run }),
+  artifact: { file: 'report.html', contentType: 'text/html; charset=utf-8', latest: true },
+});

@@ -1,13 +1,6 @@
 import type { Plan } from '../planner/schema.ts';
+import { defineFormat, type ReportContext } from './format.ts';
 import type { AppliedStepReport, Report } from './schema.ts';
-
-/** What the report says about the run beyond the plan. */
-export interface ReportContext {
-  /** The configuration revision checked (the pipeline's source revision), when known. */
-  readonly revision?: string | undefined;
-  /** What started the run (the pipeline's `trigger` variable), when known. */
-  readonly trigger?: string | undefined;
-}
 
 /** The plan as report JSON, version 1; after an apply, `applied` lists what each step did. */
 export function toReport(
@@ -41,3 +34,14 @@ export function toReport(
 export function renderJson(...args: Parameters<typeof toReport>): string {
   return `${JSON.stringify(toReport(...args), null, 2)}\n`;
 }
+
+/** `--format json`: report JSON, version 1 (ReportSchema); for `validate`, the file's diagnostics. */
+export const jsonFormat = defineFormat({
+  name: 'json',
+  kind: 'report',
+  render: (input) => renderJson(input.plan, input.generatedAt, input.applied, input.run),
+  renderCheck: ({ file, state, diagnostics }) => ({
+    output: `${JSON.stringify({ file, valid: state !== undefined, diagnostics }, null, 2)}\n`,
+  }),
+  artifact: { file: 'report.json', contentType: 'application/json', latest: true },
+});

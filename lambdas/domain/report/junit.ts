@@ -13,9 +13,9 @@ import type { Expectation } from '../desired-state/types.ts';
 import type { Diagnostic } from '../diagnostics.ts';
 import { formatDiagnostic } from '../diagnostics.ts';
 import type { OrgSnapshot } from '../model.ts';
-import { OrgTree } from '../organization.ts';
 import type { Plan } from '../planner/schema.ts';
 import { escapeXml as xml } from './escape.ts';
+import { defineFormat, type ReportInput, reviewState } from './format.ts';
 
 interface Case {
   classname: string;
@@ -59,13 +59,22 @@ function expectations(expectation: Expectation | undefined): { name: string; ser
   return expectation.optOut.map((service) => ({ name: `expect optOut: ${service}`, services: [service] }));
 }
 
+/**
+ * The organization's accounts, each with the path of the root or OU that holds it: the plan's nodes are
+ * the root and every OU of the snapshot it was made from, with their paths.
+ */
+function accountsOf(plan: Plan, snapshot: OrgSnapshot): { id: string; name: string; path: string }[] {
+  const paths = new Map(plan.nodes.map((node) => [node.id, node.path]));
+  return snapshot.accounts.map(({ id, name, parentId }) => ({ id, name, path: paths.get(parentId) ?? '' }));
+}
+
 /** A plan as JUnit: one case per account and expectation. */
 export function renderJunitPlan(
   plan: Plan,
   snapshot: OrgSnapshot,
   expectation: Expectation | undefined,
 ): string {
-  const accounts = new OrgTree(snapshot).accounts;
+  const accounts = accountsOf(plan, snapshot);
   const caseOf = (account: (typeof accounts)[number], failures: string[]): Case => ({
     classname: account.path,
     name: `${account.name} (${account.id})`,
@@ -112,3 +121,29 @@ export function renderJunitDiagnostics(
   ];
   return document(`ai-optout ${command} ${file}`, [{ name: 'desired state', cases }]);
 }
+
+function junitPlan(input: ReportInput): string {
+  const state = reviewState(input, 'junit');
+  const { snapshot } = input;
+  if (!snapshot)
+    throw new Error(
+      'the junit report has a case per account: pass the organization planned against as ReportInput.snapshot',
+    );
+  return renderJunitPlan(input.plan, snapshot, state.expect);
+}
+
+/** `--format junit`: for CodeBuild test reports. */
+export const junitFormat = defineFormat({
+  name: 'junit',
+  kind: 'review',
+  render: junitPlan,
+  renderCheck: ({ file, diagnostics, error }) => ({
+    // Only plan passes an error (validate reports diagnostics): the suite names the command that ran.
+    output: renderJunitDiagnostics(
+      file,
+      error ? error.diagnostics : diagnostics,
+      error?.message,
+      error ? 'plan' : 'validate',
+    ),
+  }),
+});

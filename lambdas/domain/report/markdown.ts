@@ -19,7 +19,7 @@ import {
   VERDICT_ICON,
 } from './common.ts';
 import { escapeMarkdown, markdownCode, showControls } from './escape.ts';
-import type { ReportContext } from './json.ts';
+import { defineFormat, type ReportContext } from './format.ts';
 
 export interface MarkdownOptions {
   limit?: number;
@@ -183,3 +183,11 @@ function fidelityMarkdown(section: FidelitySection): string[] {
   if (section.left) out.push(escapeMarkdown(section.left), '');
   return out;
 }
+
+/** `--format markdown`: for pull-request comments; `report.md` of the pipeline's report artifact. */
+export const markdownFormat = defineFormat({
+  name: 'markdown',
+  kind: 'report',
+  render: (input) => renderMarkdown(input.plan, { limit: input.limit, context: input.run }),
+  artifact: { file: 'report.md', contentType: 'text/markdown; charset=utf-8', latest: false },
+});

@@ -7,13 +7,15 @@
  * own (upload-sarif adds its `primaryLocationLineHash`).
  */
 import { escapeSarif, showControls } from './escape.ts';
-import { type Finding, RULES, type Rule } from './findings.ts';
+import { checkFindings, type Finding, RULES, type Rule, reviewFindings } from './findings.ts';
+import { defineFormat, reviewState } from './format.ts';
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
 const FINGERPRINT = 'aiOptout/v1';
 
 export interface SarifOptions {
-  toolVersion: string;
+  /** The tool's version, as the driver's `version` and `semanticVersion` (left out when not given). */
+  toolVersion?: string | undefined;
 }
 
 function ruleOf(id: string): Rule {
@@ -42,7 +44,7 @@ function uriOf(file: string): string {
   return file.replace(/\\/g, '/').replace(/^\.\//, '');
 }
 
-export function renderSarif(findings: readonly Finding[], options: SarifOptions): string {
+export function renderSarif(findings: readonly Finding[], options: SarifOptions = {}): string {
   const ruleIds = [...new Set(findings.map((f) => f.rule))];
   const results = findings.map((finding) => {
     const { line, col } = finding.location;
@@ -70,8 +72,9 @@ export function renderSarif(findings: readonly Finding[], options: SarifOptions)
         tool: {
           driver: {
             name: 'ai-optout',
-            version: options.toolVersion,
-            semanticVersion: options.toolVersion,
+            ...(options.toolVersion
+              ? { version: options.toolVersion, semanticVersion: options.toolVersion }
+              : {}),
             rules: ruleIds.map(sarifRule),
           },
         },
@@ -81,3 +84,14 @@ export function renderSarif(findings: readonly Finding[], options: SarifOptions)
   };
   return `${JSON.stringify(log, null, 2)}\n`;
 }
+
+/** `--format sarif`: for code scanning (GitHub's, and any SARIF 2.1.0 viewer). */
+export const sarifFormat = defineFormat({
+  name: 'sarif',
+  kind: 'review',
+  render: (input) =>
+    renderSarif(reviewFindings(input, reviewState(input, 'sarif')), {
+      toolVersion: input.toolVersion,
+    }),
+  renderCheck: (check) => ({ output: renderSarif(checkFindings(check), { toolVersion: check.toolVersion }) }),
+});

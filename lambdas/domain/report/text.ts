@@ -1,5 +1,6 @@
 /** The terminal report: Terraform-like `+ ~ -` lines, per-account effects and a per-OU summary. */
 import { compareText } from '../collections.ts';
+import { type Diagnostic, formatDiagnostic } from '../diagnostics.ts';
 import type { Change, NodeSummary, Plan, PlanWarning } from '../planner/schema.ts';
 import { plural } from '../plural.ts';
 import {
@@ -14,6 +15,7 @@ import {
   snapshotLine,
 } from './common.ts';
 import { escapeText } from './escape.ts';
+import { type CheckInput, type CheckOutput, defineFormat } from './format.ts';
 
 export interface TextOptions {
   color?: boolean;
@@ -151,3 +153,32 @@ function fidelityLines(section: FidelitySection, paint: Paint): string[] {
   if (section.left) out.push(`  ${escapeText(section.left)}`);
   return [...out, ''];
 }
+
+/** Diagnostics for a terminal, one a line (`file:line:col: severity: message`), their names' controls shown. */
+export function textDiagnostics(diagnostics: readonly Diagnostic[]): string {
+  return diagnostics.map((d) => `${escapeText(formatDiagnostic(d))}\n`).join('');
+}
+
+/**
+ * `validate` on a terminal: the diagnostics on the error stream, then `file: valid (3 policies, 3 targets)`
+ * as the output, or `file: invalid (2 errors)` on the error stream too.
+ */
+function textCheck({ file, state, diagnostics }: CheckInput): CheckOutput {
+  const shown = textDiagnostics(diagnostics);
+  if (!state) {
+    const errors = diagnostics.filter((d) => d.severity === 'error').length;
+    return { output: '', messages: `${shown}${file}: invalid (${plural(errors, 'error')})\n` };
+  }
+  const targets = state.policies.reduce((n, p) => n + p.targets.length, 0);
+  const warnings = diagnostics.length;
+  const counts = `${plural(state.policies.length, 'policy', 'policies')}, ${plural(targets, 'target')}${warnings ? `, ${plural(warnings, 'warning')}` : ''}`;
+  return { output: `${file}: valid (${counts})\n`, messages: shown };
+}
+
+/** `--format text` (the default): for terminals. */
+export const textFormat = defineFormat({
+  name: 'text',
+  kind: 'report',
+  render: (input) => renderText(input.plan, { color: input.color, limit: input.limit }),
+  renderCheck: textCheck,
+});

@@ -10,12 +10,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadDesiredState } from '../../../../lambdas/domain/desired-state/loader.ts';
 import { plan } from '../../../../lambdas/domain/planner.ts';
-import { planFindings } from '../../../../lambdas/domain/report/findings.ts';
-import { renderGithub } from '../../../../lambdas/domain/report/github.ts';
-import { renderHtml } from '../../../../lambdas/domain/report/html.ts';
-import { renderJunitPlan } from '../../../../lambdas/domain/report/junit.ts';
-import { renderMarkdown } from '../../../../lambdas/domain/report/markdown.ts';
-import { renderSarif } from '../../../../lambdas/domain/report/sarif.ts';
+import { REPORTS } from '../../../../lambdas/domain/report/registry.ts';
 import { renderText } from '../../../../lambdas/domain/report/text.ts';
 import { parseSnapshot } from '../../../../lambdas/domain/snapshot.ts';
 import { EXAMPLE_YAML } from '../../../support/example-desired-state.ts';
@@ -26,7 +21,9 @@ const SNAPSHOT = JSON.parse(
 );
 const ZWSP = '\u200B';
 
-type Format = 'text' | 'markdown' | 'html' | 'sarif' | 'junit' | 'github';
+/** Every registered format but JSON, which carries names as data (JSON-encoded) for its readers to escape. */
+const FORMATS = ['text', 'markdown', 'html', 'sarif', 'junit', 'github'] as const;
+type Format = (typeof FORMATS)[number];
 
 interface HostileCase {
   what: string;
@@ -137,15 +134,12 @@ function renderAll(name: string): Record<Format, string> {
   snapshot.organizationalUnits.find((o: { id: string }) => o.id === DEV_OU).name = name;
   snapshot.policies.find((p: { name: string }) => p.name === UNMANAGED_POLICY).name = name;
   const { org, state, result } = plannedWith(snapshot);
-  const findings = planFindings(result, state);
-  return {
-    text: renderText(result),
-    markdown: renderMarkdown(result),
-    html: renderHtml(result),
-    sarif: renderSarif(findings, { toolVersion: '0.0.0' }),
-    junit: renderJunitPlan(result, org, state.expect),
-    github: renderGithub(findings, result.summary),
-  };
+  // Through the registry, as the CLI and the pipeline render them: one input for every format.
+  const input = { plan: result, generatedAt: new Date(0), state, snapshot: org, toolVersion: '0.0.0' };
+  return Object.fromEntries(FORMATS.map((format) => [format, REPORTS.get(format).render(input)])) as Record<
+    Format,
+    string
+  >;
 }
 
 /**
@@ -163,14 +157,16 @@ function sarifMessages(sarif: string): string[] {
 }
 
 describe('hostile names in every report format', () => {
-  const formats: Format[] = ['text', 'markdown', 'html', 'sarif', 'junit', 'github'];
+  it('covers every registered format: a new one must say here how it shows each name', () => {
+    expect([...FORMATS, 'json'].sort()).toEqual([...REPORTS.names()].sort());
+  });
 
   it.each(CASES)(
     '$what: each format shows the name as text and carries none of its effect',
     ({ name, shown, absent }) => {
       const outputs = renderAll(name);
 
-      for (const format of formats) {
+      for (const format of FORMATS) {
         const haystack = format === 'sarif' ? sarifMessages(outputs.sarif).join('\n') : outputs[format];
         expect(haystack, `${format} shows the name`).toContain(shown[format]);
         // Control characters anywhere in the output; syntax where it is read (SARIF: its messages).
