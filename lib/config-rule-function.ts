@@ -27,6 +27,7 @@ import {
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { LATEST_RUN_FILES, LATEST_RUN_PREFIX } from '../lambdas/domain/contract.ts';
+import { AI_OPT_OUT_FACTS } from '../lambdas/domain/policy-types/ai-optout/facts.ts';
 import {
   acknowledgeLogStreams,
   bundledFunction,
@@ -125,7 +126,7 @@ export class ConfigRuleFunction extends Construct {
   private acknowledge(role: iam.Role, logGroup: Parameters<typeof acknowledgeLogStreams>[1]): void {
     acknowledgeOrganizationsWildcards(
       role,
-      'config:PutEvaluations has no resource type in the Service Authorization Reference; the Organizations reads are those of the audit reconciler (DescribeOrganization, ListRoots and ListPolicies have no resource type; ListPolicies is limited to AISERVICES_OPT_OUT_POLICY by its condition).',
+      `config:PutEvaluations has no resource type in the Service Authorization Reference; the Organizations reads are those of the audit reconciler (DescribeOrganization, ListRoots and ListPolicies have no resource type; ListPolicies is limited to ${AI_OPT_OUT_FACTS.organizationsType} by its condition).`,
     );
     acknowledgeLogStreams(role, logGroup);
   }

@@ -28,10 +28,15 @@
 
 import { Aws, aws_iam as iam, Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
-import { AI_POLICY_TYPE, type Mode } from '../lambdas/domain/contract.ts';
+import type { Mode } from '../lambdas/domain/contract.ts';
+import { AI_OPT_OUT_FACTS } from '../lambdas/domain/policy-types/ai-optout/facts.ts';
+import { type PolicyTypeFacts, policyArnSegment } from '../lambdas/domain/policy-types/policy-type.ts';
+
+/** The policy type the reconciler manages, whose name limits every grant below. */
+const MANAGED_TYPE: PolicyTypeFacts = AI_OPT_OUT_FACTS;
 
 const POLICY_TYPE_CONDITION = {
-  StringEquals: { 'organizations:PolicyType': AI_POLICY_TYPE },
+  StringEquals: { 'organizations:PolicyType': MANAGED_TYPE.organizationsType },
 };
 
 /** Hierarchy reads: no resource type to scope and no condition key (they return names and ids). */
@@ -95,7 +100,7 @@ const OWN_ACCOUNT: OrganizationsScope = {
 function organizationsArns(scope: OrganizationsScope) {
   const prefix = `arn:${scope.partition}:organizations::${scope.managementAccount}`;
   return {
-    aiOptOutPolicies: `${prefix}:policy/o-*/${AI_POLICY_TYPE.toLowerCase()}/*`,
+    typePolicies: `${prefix}:policy/o-*/${policyArnSegment(MANAGED_TYPE)}/*`,
     roots: `${prefix}:root/o-*/r-*`,
     accounts: `${prefix}:account/o-*/*`,
     targets: [`${prefix}:root/o-*/r-*`, `${prefix}:ou/o-*/ou-*`, `${prefix}:account/o-*/*`],
@@ -107,6 +112,7 @@ export function organizationsStatements(
   scope: OrganizationsScope = OWN_ACCOUNT,
 ): iam.PolicyStatement[] {
   const arns = organizationsArns(scope);
+  const type = MANAGED_TYPE.statementName;
   const statement = (sid: string, actions: string[], resources: string[], typed = false) =>
     new iam.PolicyStatement({
       sid,
@@ -116,16 +122,16 @@ export function organizationsStatements(
     });
   const statements = [
     statement('ReadOrganizationHierarchy', HIERARCHY_READ_ACTIONS, ['*']),
-    statement('ListAiOptOutPolicies', LIST_POLICIES_ACTIONS, ['*'], true),
-    statement('ReadAiOptOutPolicies', POLICY_ARN_READ_ACTIONS, [arns.aiOptOutPolicies]),
-    statement('ReadEffectiveAiOptOutPolicies', EFFECTIVE_POLICY_ACCOUNT_ACTIONS, [arns.accounts], true),
-    statement('ListInvalidEffectiveAiOptOutPolicies', INVALID_EFFECTIVE_POLICY_ACTIONS, ['*'], true),
+    statement(`List${type}Policies`, LIST_POLICIES_ACTIONS, ['*'], true),
+    statement(`Read${type}Policies`, POLICY_ARN_READ_ACTIONS, [arns.typePolicies]),
+    statement(`ReadEffective${type}Policies`, EFFECTIVE_POLICY_ACCOUNT_ACTIONS, [arns.accounts], true),
+    statement(`ListInvalidEffective${type}Policies`, INVALID_EFFECTIVE_POLICY_ACTIONS, ['*'], true),
   ];
   if (mode === 'enforce') {
     statements.push(
-      statement('WriteAiOptOutPolicies', POLICY_ARN_WRITE_ACTIONS, [arns.aiOptOutPolicies]),
-      statement('AttachAiOptOutPoliciesToTargets', TARGET_WRITE_ACTIONS, arns.targets, true),
-      statement('EnableAiOptOutPolicyType', ROOT_WRITE_ACTIONS, [arns.roots], true),
+      statement(`Write${type}Policies`, POLICY_ARN_WRITE_ACTIONS, [arns.typePolicies]),
+      statement(`Attach${type}PoliciesToTargets`, TARGET_WRITE_ACTIONS, arns.targets, true),
+      statement(`Enable${type}PolicyType`, ROOT_WRITE_ACTIONS, [arns.roots], true),
     );
   }
   return statements;
@@ -157,11 +163,9 @@ export function securityHubStatements(): iam.PolicyStatement[] {
 }
 
 /** Why the Organizations statements use `*`, for cdk-nag acknowledgements. */
-export const ORGANIZATIONS_WILDCARD_REASON =
-  'DescribeOrganization, ListRoots, ListAccounts, ListPolicies and ListAccountsWithInvalidEffectivePolicy have no resource type in the Service Authorization Reference, so their Resource must be "*"; ListOrganizationalUnitsForParent, ListAccountsForParent and ListChildren read any root or OU of the hierarchy and return only names and ids (ListAccounts and ListAccountsForParent also e-mails and states); ListPolicies and ListAccountsWithInvalidEffectivePolicy are limited to AISERVICES_OPT_OUT_POLICY by the organizations:PolicyType condition.';
+export const ORGANIZATIONS_WILDCARD_REASON = `DescribeOrganization, ListRoots, ListAccounts, ListPolicies and ListAccountsWithInvalidEffectivePolicy have no resource type in the Service Authorization Reference, so their Resource must be "*"; ListOrganizationalUnitsForParent, ListAccountsForParent and ListChildren read any root or OU of the hierarchy and return only names and ids (ListAccounts and ListAccountsForParent also e-mails and states); ListPolicies and ListAccountsWithInvalidEffectivePolicy are limited to ${MANAGED_TYPE.organizationsType} by the organizations:PolicyType condition.`;
 
-const ARN_PATTERN_REASON =
-  "AI opt-out policy ids and the organization id exist only after deployment: the policy pattern names only AISERVICES_OPT_OUT_POLICY policies of this management account (the policy type is part of a policy's ARN); the root, OU and account patterns are attachment targets and the accounts whose effective policy is read, and those grants carry the organizations:PolicyType = AISERVICES_OPT_OUT_POLICY condition.";
+const ARN_PATTERN_REASON = `${MANAGED_TYPE.noun} ids and the organization id exist only after deployment: the policy pattern names only ${MANAGED_TYPE.organizationsType} policies of this management account (the policy type is part of a policy's ARN); the root, OU and account patterns are attachment targets and the accounts whose effective policy is read, and those grants carry the organizations:PolicyType = ${MANAGED_TYPE.organizationsType} condition.`;
 
 /**
  * Acknowledges the cdk-nag wildcard findings of organizationsStatements on `construct`: `Resource::*`
@@ -176,6 +180,6 @@ export function acknowledgeOrganizationsWildcards(
   acknowledge('*', wildcardReason);
   // cdk-nag names the pseudo parameters of a pattern as <AWS::Partition> and <AWS::AccountId>.
   const arns = organizationsArns({ partition: '<AWS::Partition>', managementAccount: '<AWS::AccountId>' });
-  for (const pattern of new Set([arns.aiOptOutPolicies, arns.roots, ...arns.targets]))
+  for (const pattern of new Set([arns.typePolicies, arns.roots, ...arns.targets]))
     acknowledge(pattern, ARN_PATTERN_REASON);
 }

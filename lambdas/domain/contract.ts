@@ -1,6 +1,6 @@
 /**
  * The values of the project's public interfaces, each defined once: modes, failOn, the verdict, the
- * pipeline job's output variables, the policy type, the state bucket's layout, id and ARN patterns.
+ * pipeline job's output variables, the state bucket's layout, id and ARN patterns.
  * The runtime (lambdas/, bin/) and the CDK constructs (lib/) both import them, so the stack that deploys
  * and the code that runs cannot disagree. Plain values, no behaviour and no imports: the CLI's --help
  * reads them without loading zod (contract-schemas.ts holds their zod enums).
@@ -39,8 +39,6 @@ export const OUTPUT_VARIABLES = [
   'MODE',
 ] as const;
 export type OutputVariable = (typeof OUTPUT_VARIABLES)[number];
-
-export const AI_POLICY_TYPE = 'AISERVICES_OPT_OUT_POLICY';
 
 /** Key prefix of the pipeline function's own objects in its state bucket (the pipeline's artifact bucket). */
 export const STATE_PREFIX = 'ai-optout/';

@@ -19,7 +19,7 @@ import { ContinuationStore } from '../../../lambdas/adapters/s3/continuations.ts
 import { JobLedger } from '../../../lambdas/adapters/s3/job-ledger.ts';
 import { LatestRun } from '../../../lambdas/adapters/s3/latest-run.ts';
 import { SnapshotPublisher } from '../../../lambdas/adapters/s3/snapshots.ts';
-import { AI_POLICY_TYPE } from '../../../lambdas/domain/contract.ts';
+import { AI_POLICY_TYPE } from '../../../lambdas/domain/policy-types/ai-optout/facts.ts';
 import { ReportSchema } from '../../../lambdas/domain/report/schema.ts';
 import { LISTING_DELAYS_MS } from '../../../lambdas/pipeline-job/confirm.ts';
 import { runJob } from '../../../lambdas/pipeline-job/job.ts';

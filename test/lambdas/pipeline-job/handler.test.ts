@@ -26,8 +26,9 @@ import type { ArtifactCredentials } from '../../../lambdas/adapters/s3/artifacts
 import { ContinuationStore } from '../../../lambdas/adapters/s3/continuations.ts';
 import { JobLedger } from '../../../lambdas/adapters/s3/job-ledger.ts';
 import { LatestRun } from '../../../lambdas/adapters/s3/latest-run.ts';
-import { AI_POLICY_TYPE, type Mode } from '../../../lambdas/domain/contract.ts';
+import type { Mode } from '../../../lambdas/domain/contract.ts';
 import { FINDING_GENERATOR } from '../../../lambdas/domain/findings.ts';
+import { AI_POLICY_TYPE } from '../../../lambdas/domain/policy-types/ai-optout/facts.ts';
 import { ReportSchema } from '../../../lambdas/domain/report/schema.ts';
 import { runJob } from '../../../lambdas/pipeline-job/job.ts';
 import { type JobDependencies, RESERVE_MS } from '../../../lambdas/pipeline-job/job-run.ts';
