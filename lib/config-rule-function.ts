@@ -12,8 +12,8 @@
  * and nothing else of Config. Config may invoke the function for this account's rules only: the Lambda
  * permission carries aws:SourceAccount and an aws:SourceArn of this account's and region's Config
  * rules. The rule's own ARN cannot be named there: Config checks at PutConfigRule that it may invoke
- * the function, so the permission exists before the rule (aws-cdk issue 16617 explains the same cycle),
- * and a rule's ARN ends with an id Config assigns (`config-rule/config-rule-<id>`).
+ * the function, so the permission exists before the rule, and a rule's ARN ends with an id Config
+ * assigns (`config-rule/config-rule-<id>`) [CONFIG-PERMISSION-BEFORE-RULE].
  * Config needs a configuration recorder in the account and region (LZA enables one).
  */
 import {
@@ -113,7 +113,7 @@ export class ConfigRuleFunction extends Construct {
       }),
     );
     props.stateBucket.encryptionKey?.grant(role, 'kms:Decrypt');
-    // Service Authorization Reference (config): PutEvaluations has no resource type.
+    // PutEvaluations has no resource type [IAM-SAR-CONFIG].
     role.addToPolicy(
       new iam.PolicyStatement({
         sid: 'SendEvaluations',

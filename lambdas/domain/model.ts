@@ -14,8 +14,7 @@ export const TargetTypeSchema = z.enum(['ROOT', 'ORGANIZATIONAL_UNIT', 'ACCOUNT'
 export type TargetType = z.output<typeof TargetTypeSchema>;
 
 /**
- * Id formats of the Organizations API (botocore/data/organizations/2016-11-28/service-2.json, shapes
- * RootId, OrganizationalUnitId, PolicyId and OrganizationId; AccountId is ACCOUNT_ID_PATTERN).
+ * Id formats of the Organizations API [ORG-ID-FORMATS] (AccountId is ACCOUNT_ID_PATTERN).
  */
 const ROOT_ID_PATTERN = /^r-[0-9a-z]{4,32}$/;
 export const OU_ID_PATTERN = /^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/;

@@ -2,11 +2,9 @@
  * AWS partitions: which one a region belongs to, the one region per partition where the global
  * Organizations endpoint lives (and signs), and whether a policy type applies there.
  *
- * Sources, which agree: LZA's `getGlobalRegion(partition)`
- * (awslabs/landing-zone-accelerator-on-aws, source/packages/@aws-accelerator/utils/lib/common-functions.ts)
- * and the AWS SDK's partition data (`implicitGlobalRegion` and `regionRegex` of each partition in
- * @aws-sdk/core, util-endpoints partitions.js), which its Organizations endpoint rules use to route and
- * sign global-endpoint calls; test/lambdas/domain/partitions.test.ts checks this table against both.
+ * [AWS-PARTITION-GLOBAL-REGION]: LZA's `getGlobalRegion(partition)` and the AWS SDK's partition data
+ * (which its Organizations endpoint rules use to route and sign global-endpoint calls) agree;
+ * test/lambdas/domain/partitions.test.ts checks this table against both.
  * Where a policy type does not apply is the type's fact (policy-types/<type>/facts.ts).
  */
 import type { PolicyTypeFacts } from './policy-types/policy-type.ts';

@@ -1,7 +1,7 @@
 /**
  * What the job reports to CodePipeline: a summary line first, then the most important changes and
  * violations, then "… and N more", always within the API's limits (summary 2,048 characters, failure
- * message 5,000), plus the output variables downstream stages test.
+ * message 5,000: [CP-JOB-RESULT-LIMITS]), plus the output variables downstream stages test.
  */
 import type { Mode, OutputVariable } from '../domain/contract.ts';
 import type { Plan } from '../domain/planner.ts';

@@ -6,7 +6,7 @@
  * tagged in the same call that creates it (so the next plan sees it as managed and only attaches it);
  * "already attached" and "not attached" count as done; an adopted policy is tagged before its content
  * changes. ConcurrentModificationException and PolicyChangesInProgressException, which the SDK does not
- * retry, get a bounded jittered backoff. Throttling is the SDK's (adaptive retry).
+ * retry [ORG-WRITE-CONFLICTS], get a bounded jittered backoff. Throttling is the SDK's (adaptive retry).
  */
 
 import {
@@ -192,7 +192,7 @@ export class PlanApplier {
     this.record(change, outcome, `${this.type} enabled on ${rootId}`);
   }
 
-  /** Polls ListRoots until the policy type is ENABLED (it is PENDING_ENABLE for a while). */
+  /** Polls ListRoots until the policy type is ENABLED (it is PENDING_ENABLE for a while, [ORG-POLICY-TYPE-STATUS]). */
   private async waitForPolicyType(): Promise<void> {
     const deadline = Date.now() + (this.options.enableTimeoutMs ?? 120_000);
     for (let delay = 1000; ; delay = Math.min(delay * 2, 10_000)) {

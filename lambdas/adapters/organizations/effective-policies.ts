@@ -1,9 +1,9 @@
 /**
  * What AWS itself says about the effective policies of the reader's policy type: DescribeEffectivePolicy for one
  * account, the accounts ListAccountsWithInvalidEffectivePolicy lists, and each one's
- * ListEffectivePolicyValidationErrors. Shapes and errors: botocore's model
- * (botocore/data/organizations/2016-11-28/service-2.json); DescribeEffectivePolicy has no paginator,
- * the two lists page with NextToken and MaxResults up to 20.
+ * ListEffectivePolicyValidationErrors ([ORG-AI-EFFECTIVE-DOCUMENT], [ORG-INVALID-EFFECTIVE-POLICY]);
+ * DescribeEffectivePolicy has no paginator, the two lists page with NextToken and MaxResults up to 20
+ * [ORG-LIST-PAGES].
  */
 import {
   type Account,

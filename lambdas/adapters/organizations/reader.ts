@@ -6,8 +6,8 @@
  * 2 x OUs + accounts / 20 (+ accounts / 20 for ListAccounts once ListChildren is used) + 3 x policies
  * calls; effective policies are then computed locally.
  *
- * Every list is paginated to the end (pages may be empty while NextToken is set), with MaxResults 20,
- * paced by its row's bucket (see throttle.ts), and the SDK's adaptive retry behind it.
+ * Every list is paginated to the end (pages may be empty while NextToken is set), with MaxResults 20
+ * [ORG-LIST-PAGES], paced by its row's bucket (see throttle.ts), and the SDK's adaptive retry behind it.
  */
 
 import {
@@ -131,7 +131,7 @@ export class OrganizationsReader {
     return this.rootPromise;
   }
 
-  /** ListRoots now: the root id and each policy type's status (never DescribeOrganization's deprecated list). */
+  /** ListRoots now: the root id and each policy type's status (never DescribeOrganization's deprecated list, [ORG-POLICY-TYPE-STATUS]). */
   async fetchRoot(): Promise<OrgSnapshot['root']> {
     const [root] = await this.paginate<ListRootsCommandOutput, Root>(
       'ListRoots',

@@ -2,8 +2,7 @@
  * AWS's own alarms: accounts ListAccountsWithInvalidEffectivePolicy lists are violations, one per
  * validation error AWS gives (ListEffectivePolicyValidationErrors), with its code, path and the
  * policies that contributed. AWS's effective policy for such an account "is not fully enforced"
- * (https://docs.aws.amazon.com/organizations/latest/userguide/invalid-policy-alerts.html), so no
- * service of it counts as opted out.
+ * [ORG-INVALID-EFFECTIVE-POLICY], so no service of it counts as opted out.
  */
 import type { OrgTree } from '../organization.ts';
 import type { PolicyType } from '../policy-types/policy-type.ts';

@@ -1,5 +1,6 @@
 /**
- * AWS's limit of policies of the type attached to one root, OU or account, counted after the plan:
+ * AWS's limit of policies of the type attached to one root, OU or account (for AI opt-out
+ * [ORG-QUOTA-AI-POLICIES-PER-TARGET]), counted after the plan:
  * declared policies plus the unmanaged ones that stay attached. The loader checks the declared ones
  * alone; only here are the organization's own policies known.
  */

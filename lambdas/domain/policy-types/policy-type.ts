@@ -212,7 +212,7 @@ export function policyTypeStatus(root: OrgSnapshot['root'], facts: PolicyTypeFac
   return entry ? (entry.status as PolicyTypeStatus) : 'DISABLED';
 }
 
-/** The type's part of a policy ARN (`…:policy/o-<org>/<type in lower case>/p-<id>`, Service Authorization Reference). */
+/** The type's part of a policy ARN (`…:policy/o-<org>/<type in lower case>/p-<id>`, [ORG-POLICY-ARN]). */
 export function policyArnSegment(facts: PolicyTypeFacts): string {
   return facts.organizationsType.toLowerCase();
 }

@@ -1,7 +1,7 @@
 /**
- * AI services opt-out policy documents: rendering a declared policy to canonical JSON, and parsing any
- * document found in an organization (hand-written ones included) into a model the effective-policy
- * engine understands. Parsing never throws: malformed content becomes findings, and whatever part of
+ * AI services opt-out policy documents [ORG-AI-SYNTAX]: rendering a declared policy to canonical JSON,
+ * and parsing any document found in an organization (hand-written ones included) into a model the
+ * effective-policy engine understands. Parsing never throws: malformed content becomes findings, and whatever part of
  * the document AWS could not apply is left out of the model.
  */
 import { isRecord } from '../json-document.ts';

@@ -2,9 +2,7 @@
  * The effective-policy engine's rules for AI services opt-out policies: how the policies attached to one
  * node change the state its parent passes down (EffectivePolicies walks the tree with them).
  *
- * Rules (AWS Organizations User Guide, https://docs.aws.amazon.com/organizations/latest/userguide/:
- * "AI services opt-out policy syntax and examples", orgs_manage_policies_ai-opt-out_syntax.html;
- * "Inheritance operators", policy-operators.html; "Inheritance examples", inheritance-examples.html.
+ * Rules ([ORG-INHERITANCE-OPERATORS], [ORG-INHERITANCE-ATTACHMENT-ORDER], [ORG-AI-RESOLVED-SETTING];
  * docs/configuration.md, "Locks: what child policies can do", says the same for users):
  * - Policies apply root, then each OU down the path, then the account; a child's `@@assign` overwrites
  *   the inherited value unless a parent forbade it, and a forbidden change is simply not applied.

@@ -17,7 +17,7 @@ export const AI_OPT_OUT_FACTS: PolicyTypeFacts = {
   // [ORG-QUOTA-AI-POLICIES-PER-TARGET], [ORG-QUOTA-AI-DOCUMENT-SIZE]
   maxPoliciesPerTarget: 5,
   maxDocumentCharacters: 2500,
-  // [AI-OPTOUT-NOT-IN-GOVCLOUD]
+  // [ORG-AI-NOT-IN-GOVCLOUD]
   notApplied: {
     partitions: ['aws-us-gov'],
     because: 'AWS applies the opt-out setting to all AWS Regions excluding the AWS GovCloud (US) Regions',

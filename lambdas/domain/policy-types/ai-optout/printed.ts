@@ -1,8 +1,7 @@
 /**
- * Effective policies as AWS prints them: DescribeEffectivePolicy's `PolicyContent` is the resolved
- * document, operators stripped, each service mapped to `{"opt_out_policy": "optOut" | "optIn"}`. AWS's
- * only published example ("Viewing effective AI services opt-out policies",
- * https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_ai-opt-out_effective.html):
+ * Effective policies as AWS prints them [ORG-AI-EFFECTIVE-DOCUMENT]: DescribeEffectivePolicy's
+ * `PolicyContent` is the resolved document, operators stripped, each service mapped to
+ * `{"opt_out_policy": "optOut" | "optIn"}`. AWS's only published example:
  *
  *   "PolicyContent": "{\"services\":{\"comprehend\":{\"opt_out_policy\":\"optOut\"}, ... }}"
  *
