@@ -8,7 +8,7 @@
  * hand-made (unmanaged) policy per 1,000 accounts attached to random OUs and accounts.
  */
 import { MANAGED_TAG_KEY, type OrgSnapshot } from '../lambdas/domain/model.ts';
-import { renderPolicyDocument } from '../lambdas/domain/policy-document.ts';
+import { renderPolicyDocument } from '../lambdas/domain/policy-types/ai-optout/document.ts';
 
 /** A small deterministic PRNG (mulberry32). */
 function random(seed: number): () => number {

@@ -34,22 +34,26 @@ import {
 import { createOrganizationsClient } from '../lambdas/adapters/aws/clients.ts';
 import { OrganizationsReader } from '../lambdas/adapters/organizations/reader.ts';
 import { PUBLISHED_RATES, Throttle } from '../lambdas/adapters/organizations/throttle.ts';
-import { AI_POLICY_TYPE } from '../lambdas/domain/contract.ts';
 import { loadDesiredState } from '../lambdas/domain/desired-state/loader.ts';
 import type { DesiredState } from '../lambdas/domain/desired-state/types.ts';
+import { MANAGED_TAG_KEY, type OrgSnapshot } from '../lambdas/domain/model.ts';
+import { OrgTree } from '../lambdas/domain/organization.ts';
+import type { Plan } from '../lambdas/domain/planner.ts';
 import {
-  type AttachedPolicy,
+  type ParsedPolicyDocument,
+  parsePolicyDocument,
+  renderPolicyDocument,
+} from '../lambdas/domain/policy-types/ai-optout/document.ts';
+import {
   type EffectiveState,
   EMPTY_STATE,
   effectivePoliciesOf,
   mergeNode,
   resolve,
   servicesOf,
-} from '../lambdas/domain/effective-policy.ts';
-import { MANAGED_TAG_KEY, type OrgSnapshot } from '../lambdas/domain/model.ts';
-import { OrgTree } from '../lambdas/domain/organization.ts';
-import type { Plan } from '../lambdas/domain/planner.ts';
-import { parsePolicyDocument, renderPolicyDocument } from '../lambdas/domain/policy-document.ts';
+} from '../lambdas/domain/policy-types/ai-optout/engine.ts';
+import { AI_POLICY_TYPE } from '../lambdas/domain/policy-types/ai-optout/facts.ts';
+import type { AttachedPolicy } from '../lambdas/domain/policy-types/policy-type.ts';
 import { planLive } from '../lambdas/reconciler.ts';
 import { type CallCounts, countCalls, secondsAtPublishedRates } from '../test/support/call-counts.ts';
 import { type MotoServer, startMoto } from '../test/support/moto.ts';
@@ -340,7 +344,7 @@ async function measureWalk(endpoint: string): Promise<WalkMeasure> {
   const api = new OrganizationsReader(org, {
     throttle: new Throttle({ rates: 'none', maxInFlight: CONCURRENCY }),
   });
-  const described = new Map<string, Promise<AttachedPolicy>>();
+  const described = new Map<string, Promise<AttachedPolicy<ParsedPolicyDocument>>>();
   const describe = (id: string) => {
     let policy = described.get(id);
     if (!policy) {

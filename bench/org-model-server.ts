@@ -7,8 +7,8 @@
  * MaxResults (default and most 20), and waits `latencyMs` (real milliseconds) before each answer.
  */
 import { createServer } from 'node:http';
-import { AI_POLICY_TYPE } from '../lambdas/domain/contract.ts';
 import type { OrgSnapshot } from '../lambdas/domain/model.ts';
+import { AI_POLICY_TYPE } from '../lambdas/domain/policy-types/ai-optout/facts.ts';
 import { EFFECTIVE_POLICY_OPERATIONS, EffectivePolicyModel } from '../test/support/effective-policy-model.ts';
 import { bodyOf, listenOnLoopback, sendJson as send } from './support.ts';
 

@@ -5,16 +5,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { loadDesiredState } from '../lambdas/domain/desired-state/loader.ts';
-import {
-  attachmentsOf,
-  EffectivePolicies,
-  EMPTY_STATE,
-  mergeNode,
-  resolve,
-} from '../lambdas/domain/effective-policy.ts';
 import { OrgTree } from '../lambdas/domain/organization.ts';
 import { plan } from '../lambdas/domain/planner.ts';
-import { parsePolicyDocument } from '../lambdas/domain/policy-document.ts';
+import { parsePolicyDocument } from '../lambdas/domain/policy-types/ai-optout/document.ts';
+import { EMPTY_STATE, mergeNode, resolve } from '../lambdas/domain/policy-types/ai-optout/engine.ts';
+import { aiOptOut } from '../lambdas/domain/policy-types/ai-optout/index.ts';
+import { attachmentsOf, EffectivePolicies } from '../lambdas/domain/policy-types/effective-policies.ts';
 import { renderJson } from '../lambdas/domain/report/json.ts';
 import { parseSnapshot } from '../lambdas/domain/snapshot.ts';
 
@@ -54,7 +50,7 @@ if (mode === 'plan') {
   const services = ['default', 'lex', 'comprehend', 'polly'];
   let checksum = 0;
   const sharedStart = performance.now();
-  const shared = new EffectivePolicies(tree, attachments);
+  const shared = new EffectivePolicies(aiOptOut.engine, tree, attachments);
   for (const account of tree.accounts)
     for (const s of services) checksum += resolve(shared.stateOf(account.id), s).length;
   const sharedMs = performance.now() - sharedStart;

@@ -95,9 +95,7 @@ export class ComplianceMonitoring extends Construct {
 
   /**
    * CloudWatch publishes as its service principal: the topic policy (which enforceSSL makes explicit)
-   * and the topic's KMS key must allow it ("Enable compatibility between event sources from AWS
-   * services and encrypted topics",
-   * https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services).
+   * and the topic's KMS key must allow it [SNS-KMS-SERVICE-PUBLISHERS].
    */
   private allowAlarmsToPublish(props: ComplianceMonitoringProps, alarmNames: string[]): void {
     const principal = new iam.ServicePrincipal('cloudwatch.amazonaws.com');

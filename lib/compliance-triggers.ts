@@ -7,14 +7,10 @@
  *
  * - SQS batching: `MaximumBatchingWindowInSeconds` (0–300) is "the maximum amount of time … that Lambda
  *   spends gathering records before invoking"; a batch size above 10 needs a window of at least 1 s
- *   (botocore lambda/2015-03-31/service-2.json, CreateEventSourceMapping). `ScalingConfig.MaximumConcurrency`
- *   is at least 2.
- * - Organizations events exist only in us-east-1 (the Organizations region of the partition):
- *   "You can view all CloudTrail information for AWS Organizations only in the US East (N. Virginia)
- *   Region" (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_security_incident-response.html);
- *   a stack elsewhere gets them from OrganizationsEventForwarderStack. They need a CloudTrail trail
- *   with management events (https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-organizations.html;
- *   LZA's organization trail is one).
+ *   [LAMBDA-SQS]. `ScalingConfig.MaximumConcurrency` is at least 2.
+ * - Organizations events exist only in us-east-1 (the Organizations region of the partition)
+ *   [ORG-CLOUDTRAIL-EVENTS]; a stack elsewhere gets them from OrganizationsEventForwarderStack. They need
+ *   a CloudTrail trail with management events (LZA's organization trail is one).
  */
 import {
   type aws_codepipeline as codepipeline,
@@ -52,7 +48,7 @@ export const ORGANIZATIONS_EVENT_PATTERN: events.EventPattern = {
     eventSource: ['organizations.amazonaws.com'],
     eventName: [...ORGANIZATIONS_API_TRIGGERS, ...ORGANIZATIONS_SERVICE_TRIGGERS],
     // A failed call changes nothing; CloudTrail delivers it with an errorCode
-    // (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns-content-based-filtering.html, exists matching).
+    // [EB-EXISTS-MATCHING].
     errorCode: [{ exists: false }],
   },
 };

@@ -12,8 +12,8 @@
  * and nothing else of Config. Config may invoke the function for this account's rules only: the Lambda
  * permission carries aws:SourceAccount and an aws:SourceArn of this account's and region's Config
  * rules. The rule's own ARN cannot be named there: Config checks at PutConfigRule that it may invoke
- * the function, so the permission exists before the rule (aws-cdk issue 16617 explains the same cycle),
- * and a rule's ARN ends with an id Config assigns (`config-rule/config-rule-<id>`).
+ * the function, so the permission exists before the rule, and a rule's ARN ends with an id Config
+ * assigns (`config-rule/config-rule-<id>`) [CONFIG-PERMISSION-BEFORE-RULE].
  * Config needs a configuration recorder in the account and region (LZA enables one).
  */
 import {
@@ -26,6 +26,7 @@ import {
   type aws_s3 as s3,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { AI_OPT_OUT_FACTS } from '../lambdas/domain/policy-types/ai-optout/facts.ts';
 import { CONFIG_RULE_VARIABLES } from '../lambdas/runtime/config-rule-environment.ts';
 import { writeVariables } from '../lambdas/runtime/environment.ts';
 import { LATEST_RUN_FILES } from '../lambdas/runtime/state-bucket.ts';
@@ -112,7 +113,7 @@ export class ConfigRuleFunction extends Construct {
       }),
     );
     props.stateBucket.encryptionKey?.grant(role, 'kms:Decrypt');
-    // Service Authorization Reference (config): PutEvaluations has no resource type.
+    // PutEvaluations has no resource type [IAM-SAR-CONFIG].
     role.addToPolicy(
       new iam.PolicyStatement({
         sid: 'SendEvaluations',
@@ -125,7 +126,7 @@ export class ConfigRuleFunction extends Construct {
   private acknowledge(role: iam.Role, logGroup: Parameters<typeof acknowledgeLogStreams>[1]): void {
     acknowledgeOrganizationsWildcards(
       role,
-      'config:PutEvaluations has no resource type in the Service Authorization Reference; the Organizations reads are those of the audit reconciler (DescribeOrganization, ListRoots and ListPolicies have no resource type; ListPolicies is limited to AISERVICES_OPT_OUT_POLICY by its condition).',
+      `config:PutEvaluations has no resource type in the Service Authorization Reference; the Organizations reads are those of the audit reconciler (DescribeOrganization, ListRoots and ListPolicies have no resource type; ListPolicies is limited to ${AI_OPT_OUT_FACTS.organizationsType} by its condition).`,
     );
     acknowledgeLogStreams(role, logGroup);
   }

@@ -2,14 +2,11 @@
  * The names a Landing Zone Accelerator install gives the things this stack follows and reads (its
  * pipeline, configuration bucket and object, installer-key parameter, CodeCommit repository, and the
  * container installer's Automation document), derived exactly as LZA derives them. One definition of
- * each rule; the stack and the settings import them.
- *
- * Read from awslabs/landing-zone-accelerator-on-aws release v1.15.5 (commit
- * 61bba812ce71472684bb7c07f60f1e7100b18cc9); paths below are under source/packages/@aws-accelerator/.
+ * each rule; the stack and the settings import them. Each rule cites the LZA fact it follows.
  */
 import { MAX_QUALIFIER_LENGTH } from './stack-names.ts';
 
-/** installer/lib/installer-stack.ts, parameter `AcceleratorPrefix` (default). */
+/** The default accelerator prefix [LZA-PREFIX]. */
 export const DEFAULT_LZA_PREFIX = 'AWSAccelerator';
 
 export const LZA_INSTALLERS = ['pipeline', 'container'] as const;
@@ -23,19 +20,13 @@ export interface LzaInstall {
   readonly installer: LzaInstaller;
 }
 
-/**
- * installer/lib/resource-name-prefixes.ts: a prefix that lower-cases to `awsaccelerator` is the default
- * prefix; installer/lib/installer-stack.ts (and installer-container-stack.ts) drop a trailing `-`.
- */
+/** A prefix that lower-cases to `awsaccelerator` is the default prefix; a trailing `-` is dropped [LZA-PREFIX]. */
 export function normalizeLzaPrefix(prefix: string): string {
   const trimmed = prefix.endsWith('-') ? prefix.slice(0, -1) : prefix;
   return trimmed.toLowerCase() === DEFAULT_LZA_PREFIX.toLowerCase() ? DEFAULT_LZA_PREFIX : trimmed;
 }
 
-/**
- * installer-stack.ts `AcceleratorPrefix`: allowedPattern `[A-Za-z0-9-]+`, maxLength 15; a non-default
- * prefix "can not start with keyword aws or ssm" (resource-name-prefixes.ts fails the stack).
- */
+/** 1 to 15 letters, digits and dashes; a non-default prefix "can not start with keyword aws or ssm" [LZA-PREFIX]. */
 export function lzaPrefixProblem(prefix: string): string | undefined {
   if (!/^[A-Za-z0-9-]{1,15}$/.test(prefix))
     return 'LZA allows 1 to 15 letters, digits and dashes (installer parameter AcceleratorPrefix)';
@@ -45,8 +36,8 @@ export function lzaPrefixProblem(prefix: string): string | undefined {
   return undefined;
 }
 
-/** installer-stack.ts `AcceleratorQualifier` allowedPattern (3 to 63 lower-case letters, digits, dashes). */
-const LZA_QUALIFIER_PATTERN = /^[a-z]+[a-z0-9-]{1,61}[a-z0-9]+$/;
+/** 3 to 63 lower-case letters, digits and dashes [LZA-QUALIFIER]. */
+export const LZA_QUALIFIER_PATTERN = /^[a-z]+[a-z0-9-]{1,61}[a-z0-9]+$/;
 
 /**
  * Why ai-optout cannot follow an install with this qualifier, or undefined: LZA's own pattern, and what
@@ -61,7 +52,7 @@ export function lzaQualifierProblem(qualifier: string): string | undefined {
   return undefined;
 }
 
-/** accelerator/utils/app-utils.ts `setResourcePrefixes()`: the three prefixes the names below use. */
+/** The three prefixes the names below use [LZA-RESOURCE-PREFIXES]. */
 export function resourcePrefixes(prefix: string): {
   bucketName: string;
   ssmParamName: string;
@@ -72,24 +63,20 @@ export function resourcePrefixes(prefix: string): {
     : { bucketName: prefix.toLocaleLowerCase(), ssmParamName: `/${prefix}`, repoName: prefix };
 }
 
-/** accelerator/lib/pipeline.ts: `${prefix}-Pipeline`, or `${qualifier}-pipeline`. */
+/** `${prefix}-Pipeline`, or `${qualifier}-pipeline` [LZA-PIPELINE-NAME]. */
 export function lzaPipelineName(install: LzaInstall): string {
   return install.qualifier ? `${install.qualifier}-pipeline` : `${install.prefix}-Pipeline`;
 }
 
-/**
- * accelerator/lib/pipeline.ts (`configBucketName`) and installer-container-stack.ts (`configBucketName`):
- * `${bucketName}-config-${account}-${region}`, or `${qualifier}-config-${account}-${region}`.
- */
+/** `${bucketName}-config-${account}-${region}`, or `${qualifier}-config-${account}-${region}` [LZA-CONFIG-BUCKET]. */
 export function lzaConfigBucketName(install: LzaInstall, account: string, region: string): string {
   const head = install.qualifier ?? resourcePrefixes(install.prefix).bucketName;
   return `${head}-config-${account}-${region}`;
 }
 
 /**
- * The object the LZA engine reads: accelerator/lib/pipeline.ts, the S3 `Configuration` source action's
- * `bucketKey: 'zipped/aws-accelerator-config.zip'`; installer-container-stack.ts `configS3Key`
- * `lza/aws-accelerator-config.zip` (the same key with a qualifier: the qualifier changes the bucket).
+ * The object the LZA engine reads, per installer [LZA-CONFIG-OBJECT] (the same key with a qualifier: the
+ * qualifier changes the bucket).
  */
 export function lzaConfigObjectKey(install: LzaInstall): string {
   return install.installer === 'container'
@@ -98,11 +85,8 @@ export function lzaConfigObjectKey(install: LzaInstall): string {
 }
 
 /**
- * The SSM parameter holding the installer KMS key ARN, which encrypts the S3 configuration bucket
- * (accelerator/lib/config-repository.ts `S3ConfigRepository`: SSE-KMS with the installer key;
- * installer-container-stack.ts `ConfigBucket`: `kmsMasterKeyId: installerKey.keyArn`). Written by
- * installer-stack.ts / installer-container-stack.ts (`acceleratorManagementKmsArnSsmParameterName`) and
- * read by pipeline.ts (`acceleratorKeyArnSsmParameterName`).
+ * The SSM parameter holding the installer KMS key ARN [LZA-INSTALLER-KEY-PARAMETER], which encrypts the
+ * S3 configuration bucket [LZA-CONFIG-BUCKET].
  */
 export function installerKeyArnParameter(install: LzaInstall): string {
   const { ssmParamName } = resourcePrefixes(install.prefix);
@@ -112,8 +96,8 @@ export function installerKeyArnParameter(install: LzaInstall): string {
 }
 
 /**
- * accelerator/utils/app-utils.ts `setConfigRepoName()`: the CodeCommit repository LZA creates,
- * `${repoName}-config` (`aws-accelerator-config` by default), or `${qualifier}-config`.
+ * The CodeCommit repository LZA creates, `${repoName}-config` (`aws-accelerator-config` by default), or
+ * `${qualifier}-config` [LZA-CONFIG-REPOSITORY].
  */
 export function lzaConfigRepositoryName(install: LzaInstall): string {
   return install.qualifier
@@ -121,15 +105,14 @@ export function lzaConfigRepositoryName(install: LzaInstall): string {
     : `${resourcePrefixes(install.prefix).repoName}-config`;
 }
 
-/** installer-container-stack.ts `ssmDocumentName`: `${prefix}-RunEngine`, or `${qualifier}-RunEngine`. */
+/** `${prefix}-RunEngine`, or `${qualifier}-RunEngine` [LZA-RUN-ENGINE-DOCUMENT]. */
 export function runEngineDocumentName(install: LzaInstall): string {
   return `${install.qualifier ?? install.prefix}-RunEngine`;
 }
 
 /**
- * accelerator/lib/pipeline.ts: the configuration source action of every LZA pipeline (S3, CodeCommit
- * or CodeConnections) is `Configuration` in stage `Source`, with `variablesNamespace: 'Config-Vars'`;
- * LZA hands its build `CONFIG_COMMIT_ID = #{Config-Vars.VersionId}` (s3) or `#{Config-Vars.CommitId}`.
+ * The configuration source action of every LZA pipeline (S3, CodeCommit or CodeConnections)
+ * [LZA-CONFIGURATION-ACTION]; its variables carry the revision it fetched [CP-SOURCE-VARIABLES].
  */
 export const LZA_CONFIGURATION_ACTION = {
   stageName: 'Source',

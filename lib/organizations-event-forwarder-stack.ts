@@ -5,8 +5,8 @@
  * stack's rule (lib/compliance-triggers.ts) matches them as they are.
  *
  * Cross-region routing: the rule's target is the other region's event bus, by ARN, and EventBridge needs
- * a role allowed to events:PutEvents on it (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cross-region.html);
- * aws-cdk-lib's EventBus target creates that role. In the same account, the destination bus needs no
+ * a role allowed to events:PutEvents on it [EB-CROSS-REGION]; aws-cdk-lib's EventBus target creates that
+ * role. In the same account, the destination bus needs no
  * resource policy (bus policies are for other accounts' principals).
  */
 import {

@@ -6,10 +6,13 @@
  */
 import { Stack, Token } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
-import { aiOptOutUnavailableIn } from '../lambdas/domain/partitions.ts';
+import { policyTypeUnavailableIn } from '../lambdas/domain/partitions.ts';
+import { AI_OPT_OUT_FACTS } from '../lambdas/domain/policy-types/ai-optout/facts.ts';
 
 export function assertAiOptOutApplies(scope: IConstruct, who: string): void {
   const region = Stack.of(scope).region;
-  const unavailable = Token.isUnresolved(region) ? undefined : aiOptOutUnavailableIn(region);
+  const unavailable = Token.isUnresolved(region)
+    ? undefined
+    : policyTypeUnavailableIn(AI_OPT_OUT_FACTS, region);
   if (unavailable) throw new Error(`${who}: ${unavailable}`);
 }

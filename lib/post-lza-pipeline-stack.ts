@@ -59,12 +59,9 @@ export interface PostLzaPipelineStackProps extends StackProps, PostLzaPipelinePr
 
 /**
  * The event the container installer's run ends with: SSM Automation's execution status change, whose
- * `detail.Definition` is the document name and `detail.Status` the final status (`Success`): the AWS
- * Systems Manager user guide, "Amazon EventBridge event examples for Systems Manager",
- * https://docs.aws.amazon.com/systems-manager/latest/userguide/monitoring-systems-manager-event-examples.html
- * (Automation Execution Status-change Notification). LZA's document fails the execution when the engine's
- * container exits non-zero (installer-container-stack.ts, step CheckTaskExitCode), so Success means LZA
- * succeeded.
+ * `detail.Definition` is the document name and `detail.Status` the final status (`Success`)
+ * [SSM-AUTOMATION-EVENT]. LZA's document fails the execution when the engine's container exits non-zero
+ * [LZA-RUN-ENGINE-DOCUMENT], so Success means LZA succeeded.
  */
 const AUTOMATION_EXECUTION_EVENT = {
   source: 'aws.ssm',

@@ -6,11 +6,11 @@
  * when the check passes). Least privilege: CodeCommit actions on that repository only, the snapshots
  * prefix, decrypt with the stack's key.
  *
- * The event (CodeCommit user guide, "Monitoring CodeCommit events in Amazon EventBridge", pull request
- * state change; the same `detail` fields as aws-cdk-lib's CodeCommit pull-request event): detail.event
+ * The event ([CODECOMMIT-PULL-REQUESTS]; the same `detail` fields as aws-cdk-lib's CodeCommit
+ * pull-request event): detail.event
  * `pullRequestCreated` or `pullRequestSourceBranchUpdated`, with pullRequestId, sourceCommit,
  * destinationCommit, revisionId and repositoryNames. StartBuild takes them as the source version and
- * environment overrides (botocore codebuild StartBuild: sourceVersion, environmentVariablesOverride).
+ * environment overrides [CODEBUILD-START-BUILD].
  * The IAM actions and their `repository` resource type: the Service Authorization Reference for CodeCommit
  * (test/lib/pull-request-check.test.ts proves the grant with an IAM simulator fed by it).
  */

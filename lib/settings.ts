@@ -127,7 +127,7 @@ const SettingsSchema = z.strictObject({
   createGithubOidcProvider: switchSetting(),
   /**
    * When to run besides after LZA: an EventBridge Scheduler expression in UTC, `rate(<n> <unit>)` or
-   * `cron(<6 fields>)` (https://docs.aws.amazon.com/scheduler/latest/UserGuide/schedule-types.html),
+   * `cron(<6 fields>)` [SCHEDULER-EXPRESSIONS],
    * or `off`.
    */
   schedule: z

@@ -5,13 +5,10 @@
  * the bucket's and the key's resource policies (the key only through S3, kms:ViaService); optionally a
  * read-only role that GitHub Actions assumes by OIDC, from that repository's pull-request workflows only.
  *
- * GitHub's OIDC facts (https://docs.github.com/en/actions/reference/security/oidc and
- * https://docs.github.com/en/actions/how-tos/secure-your-work/security-harden-deployments/oidc-in-aws):
- * the issuer is token.actions.githubusercontent.com, the audience of aws-actions/configure-aws-credentials
+ * GitHub's OIDC facts [GH-OIDC]: the issuer is token.actions.githubusercontent.com, the audience of aws-actions/configure-aws-credentials
  * is sts.amazonaws.com, and a pull_request job with no environment has the subject
  * `repo:OWNER/REPO:pull_request`; repositories created (or renamed) after 2026-07-15, and those whose
- * admins opt in, use the immutable `repo:OWNER@OWNER-ID/REPO@REPO-ID:pull_request` instead (GitHub's
- * "Immutable subject claims", https://github.blog/changelog/2026-04-23-immutable-subject-claims-for-github-actions-oidc-tokens/).
+ * admins opt in, use the immutable `repo:OWNER@OWNER-ID/REPO@REPO-ID:pull_request` instead.
  *
  * The trust names one subject exactly (StringEquals): IAM's `*` also matches `/`, `:` and `@`, so a
  * wildcard in `sub` would let another repository's workflow, with a subject template of its own, read
@@ -25,7 +22,7 @@ export const GITHUB_OIDC_ISSUER = 'token.actions.githubusercontent.com';
 
 /**
  * The encryption context S3 passes to KMS for an object written without a Bucket Key: its ARN
- * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html#encryption-context).
+ * [S3-KMS-ENCRYPTION-CONTEXT].
  * The pipeline writes its snapshots so (lambdas/adapters/s3/snapshots.ts): decrypting under this
  * condition opens the snapshots and nothing else the key encrypts.
  */

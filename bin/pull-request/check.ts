@@ -178,8 +178,7 @@ export async function runCheck(env: NodeJS.ProcessEnv = process.env, cwd = proce
 }
 
 /**
- * Stops the runner's workflow commands until the returned function resumes them
- * (https://docs.github.com/actions/reference/workflow-commands-for-github-actions#stopping-and-starting-workflow-commands):
+ * Stops the runner's workflow commands until the returned function resumes them [GH-WORKFLOW-COMMANDS]:
  * the token is random, so no text printed meanwhile can resume them.
  */
 function stopWorkflowCommands(): () => void {

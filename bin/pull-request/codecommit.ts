@@ -1,8 +1,7 @@
 /**
  * The CodeCommit side of the pull-request check, through the AWS CLI the CodeBuild image has: the base's
  * file at the destination commit (GetFile, base64), the comment on the revision (PostCommentForPullRequest)
- * and the check's approval (UpdatePullRequestApprovalState). API reference: botocore's codecommit model,
- * operations GetFile, PostCommentForPullRequest, UpdatePullRequestApprovalState.
+ * and the check's approval (UpdatePullRequestApprovalState) [CODECOMMIT-PULL-REQUESTS].
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';

@@ -2,10 +2,9 @@
  * One comment per pull request on GitHub, created the first time and updated after every push. The
  * comment that holds MARKER and was written by this token's own user is ours: anyone can paste the
  * marker into a comment of their own, and the check must not edit, nor hide its verdict behind, that.
- * Pull-request comments are issue comments (https://docs.github.com/rest/guides/working-with-comments):
- * GET and POST /repos/{owner}/{repo}/issues/{number}/comments, PATCH /repos/{owner}/{repo}/issues/comments/{id}.
- * The token's user comes from GraphQL's `viewer` (https://docs.github.com/graphql/reference/queries#viewer),
- * which answers for a person's token and for an installation token such as the workflow's GITHUB_TOKEN
+ * Pull-request comments are issue comments [GH-PULL-REQUEST-COMMENTS]: GET and POST
+ * /repos/{owner}/{repo}/issues/{number}/comments, PATCH /repos/{owner}/{repo}/issues/comments/{id}.
+ * The token's user comes from GraphQL's `viewer`, which answers for a person's token and for an installation token such as the workflow's GITHUB_TOKEN
  * (`github-actions[bot]`), where REST's GET /user is refused.
  *
  * Run by action.yml, compiled (dist/cli/github-comment.js of the installed package):
@@ -15,7 +14,7 @@
 import { readFileSync } from 'node:fs';
 
 export const MARKER = '<!-- ai-optout pull-request check -->';
-/** GitHub refuses comment bodies over 65,536 characters. */
+/** GitHub refuses comment bodies over 65,536 characters [GH-PULL-REQUEST-COMMENTS]. */
 const MAX_BODY = 65_000;
 
 export interface CommentTarget {

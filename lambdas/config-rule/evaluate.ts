@@ -4,7 +4,7 @@
  * against the organization read now by an organization session (audit: nothing is written), and every account is
  * reported to Config, COMPLIANT or NON_COMPLIANT, with the event's result token.
  *
- * The event (https://docs.aws.amazon.com/config/latest/developerguide/evaluate-config_develop-rules_example-events.html):
+ * The event [CONFIG-RULE-EVENT]:
  * `invokingEvent` is a JSON string ("a function must parse the string with a JSON parser") whose
  * `notificationCreationTime` is when Config triggered a periodic evaluation, used as each evaluation's
  * OrderingTimestamp; `resultToken` goes back with PutEvaluations.

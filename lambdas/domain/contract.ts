@@ -1,7 +1,7 @@
 /**
  * The values of the project's public interfaces, each defined once: modes, failOn, the verdict, the
- * pipeline job's output variables, the policy type, id and ARN patterns (the state bucket's layout is
- * lambdas/runtime/state-bucket.ts).
+ * pipeline job's output variables, id and ARN patterns (the state bucket's layout is
+ * lambdas/runtime/state-bucket.ts; the policy type's names are its module's, lambdas/domain/policy-types/).
  * The runtime (lambdas/, bin/) and the CDK constructs (lib/) both import them, so the stack that deploys
  * and the code that runs cannot disagree. Plain values, no behaviour and no imports: the CLI's --help
  * reads them without loading zod (contract-schemas.ts holds their zod enums).
@@ -40,8 +40,6 @@ export const OUTPUT_VARIABLES = [
   'MODE',
 ] as const;
 export type OutputVariable = (typeof OUTPUT_VARIABLES)[number];
-
-export const AI_POLICY_TYPE = 'AISERVICES_OPT_OUT_POLICY';
 
 export const ACCOUNT_ID_PATTERN = /^\d{12}$/;
 /** An IAM role ARN in any partition (aws, aws-cn, aws-us-gov, the isolated ones). */

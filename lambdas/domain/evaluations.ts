@@ -2,11 +2,10 @@
  * The plan as AWS Config evaluations: one per account of the organization, resource type
  * `AWS::::Account`, NON_COMPLIANT when the account breaks `expect` (a violation), else COMPLIANT.
  *
- * Facts (botocore config/2014-11-12/service-2.json, `Evaluation` and PutEvaluations): ComplianceResourceType
+ * Facts [CONFIG-PUT-EVALUATIONS]: ComplianceResourceType
  * (1–256), ComplianceResourceId (1–768), ComplianceType, OrderingTimestamp required; Annotation 1–256
  * characters; at most 100 evaluations per call; Config does not accept INSUFFICIENT_DATA from
- * PutEvaluations. AWS's periodic sample rule reports `AWS::::Account` with the account id as the resource
- * (https://docs.aws.amazon.com/config/latest/developerguide/evaluate-config_develop-rules_nodejs-sample.html).
+ * PutEvaluations. AWS's periodic sample rule reports `AWS::::Account` with the account id as the resource.
  */
 import { pushTo } from './collections.ts';
 import type { OrgSnapshot } from './model.ts';

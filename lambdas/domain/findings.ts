@@ -2,8 +2,7 @@
  * The plan as AWS Security Finding Format (ASFF) findings for Security Hub: one per non-compliant
  * account, one per unmanaged AI opt-out policy, and one when the policy type is not enabled.
  *
- * Facts (botocore securityhub/2018-10-26/service-2.json, `AwsSecurityFinding` and BatchImportFindings;
- * https://docs.aws.amazon.com/securityhub/latest/userguide/securityhub-custom-providers.html):
+ * Facts [SECHUB-ASFF]:
  * - required: SchemaVersion (`2018-10-08`), Id, ProductArn, GeneratorId, AwsAccountId, CreatedAt,
  *   UpdatedAt, Title (≤ 256), Description (≤ 1024), Resources (1–32, each Type and Id);
  * - with the default product ARN `arn:<partition>:securityhub:<region>:<account>:product/<account>/default`

@@ -1,8 +1,7 @@
 /**
  * The run's CloudWatch metrics as one embedded metric format (EMF) document: CloudWatch Logs extracts
  * the metrics from the log line, so the function needs no cloudwatch:PutMetricData and makes no call
- * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html:
- * a root `_aws` with `Timestamp` in epoch milliseconds and `CloudWatchMetrics`, an array of
+ * ([CW-EMF]: a root `_aws` with `Timestamp` in epoch milliseconds and `CloudWatchMetrics`, an array of
  * MetricDirectives of `Namespace`, `Dimensions` (arrays of root member names) and `Metrics`
  * (`Name`, optional `Unit`); every dimension and metric named there is a member of the root).
  * The stack's alarm and dashboard (lib/compliance-monitoring.ts) read these names: one definition here.
@@ -13,7 +12,7 @@ export const METRICS_NAMESPACE = 'AiOptOut';
 /** The one dimension: the function's name, so two deployments in one account keep their own series. */
 export const METRICS_DIMENSION = 'FunctionName';
 
-/** Metric names (PascalCase) and their CloudWatch units (botocore cloudwatch `StandardUnit`). */
+/** Metric names (PascalCase) and their CloudWatch units (StandardUnit, [CW-EMF]). */
 export const METRICS = {
   NonCompliantAccounts: 'Count',
   Violations: 'Count',

@@ -1,35 +1,20 @@
 /**
  * Shapes shared by the whole domain, each written once as a zod schema with its type inferred:
- * settings, target types and the organization snapshot (the file `ai-optout snapshot` writes and
- * `plan --snapshot` reads, docs/cli.md); target references; the ownership tag; AWS's limits.
+ * target types and the organization snapshot (the file `ai-optout snapshot` writes and
+ * `plan --snapshot` reads, docs/cli.md); target references; the ownership tag. What is particular to a
+ * policy type is in policy-types/.
  */
 import * as z from 'zod';
-import { ACCOUNT_ID_PATTERN, AI_POLICY_TYPE } from './contract.ts';
+import { ACCOUNT_ID_PATTERN } from './contract.ts';
 
 /** Tag that marks a policy as owned by this tool (docs/configuration.md, "Ownership"). */
 export const MANAGED_TAG_KEY = 'ai-optout:managed';
 export const MANAGED_TAG_VALUE = 'true';
-/**
- * AWS limits of AI opt-out policies: at most 5 directly attached to one root, OU or account, and at
- * most 2,500 characters of document (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_reference_limits.html).
- */
-export const MAX_POLICIES_PER_TARGET = 5;
-export const MAX_POLICY_DOCUMENT_CHARS = 2500;
-
-export const SettingSchema = z.enum(['optOut', 'optIn']);
-export type Setting = z.output<typeof SettingSchema>;
-/** A service's setting once inheritance is resolved: `unset` when no policy sets it, nor `default`. */
-export const ResolvedSettingSchema = z.enum([...SettingSchema.options, 'unset']);
-export type ResolvedSetting = z.output<typeof ResolvedSettingSchema>;
-
 export const TargetTypeSchema = z.enum(['ROOT', 'ORGANIZATIONAL_UNIT', 'ACCOUNT']);
 export type TargetType = z.output<typeof TargetTypeSchema>;
 
-export type PolicyTypeStatus = 'ENABLED' | 'PENDING_ENABLE' | 'PENDING_DISABLE';
-
 /**
- * Id formats of the Organizations API (botocore/data/organizations/2016-11-28/service-2.json, shapes
- * RootId, OrganizationalUnitId, PolicyId and OrganizationId; AccountId is ACCOUNT_ID_PATTERN).
+ * Id formats of the Organizations API [ORG-ID-FORMATS] (AccountId is ACCOUNT_ID_PATTERN).
  */
 const ROOT_ID_PATTERN = /^r-[0-9a-z]{4,32}$/;
 export const OU_ID_PATTERN = /^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/;
@@ -64,7 +49,7 @@ const SnapshotPolicySchema = z.object({
 });
 export type SnapshotPolicy = z.output<typeof SnapshotPolicySchema>;
 
-/** An organization as the tool sees it: hierarchy plus every AI opt-out policy with its targets. */
+/** An organization as the tool sees it: hierarchy plus every policy of one type with its targets (policy-types/version-1.ts). */
 export const SnapshotSchema = z.object({
   snapshotVersion: z.literal(1),
   capturedAt: z.string().min(1),
@@ -98,10 +83,4 @@ export type TargetRef = { kind: 'root' } | { kind: 'ou'; ref: string } | { kind:
 
 export function isManagedPolicy(policy: Pick<SnapshotPolicy, 'tags'>): boolean {
   return policy.tags[MANAGED_TAG_KEY] === MANAGED_TAG_VALUE;
-}
-
-export function aiPolicyTypeStatus(root: OrgSnapshot['root']): PolicyTypeStatus | 'DISABLED' {
-  const entry = root.policyTypes.find((t) => t.type === AI_POLICY_TYPE);
-  if (!entry) return 'DISABLED';
-  return entry.status as PolicyTypeStatus;
 }

@@ -1,55 +1,31 @@
 /**
  * AWS partitions: which one a region belongs to, the one region per partition where the global
- * Organizations endpoint lives (and signs), and whether AI services opt-out policies apply there.
+ * Organizations endpoint lives (and signs), and whether a policy type applies there.
  *
- * Sources, which agree: LZA's `getGlobalRegion(partition)`
- * (awslabs/landing-zone-accelerator-on-aws, source/packages/@aws-accelerator/utils/lib/common-functions.ts)
- * and the AWS SDK's partition data (`implicitGlobalRegion` and `regionRegex` of each partition in
- * @aws-sdk/core, util-endpoints partitions.js), which its Organizations endpoint rules use to route and
- * sign global-endpoint calls; test/lambdas/domain/partitions.test.ts checks this table against both. AWS says the AI services opt-out setting applies "to all AWS
- * Regions excluding the AWS GovCloud (US) Regions" (AWS Organizations User Guide, AI services opt-out
- * policies: https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_ai-opt-out.html).
- * No AWS source says the same of the other partitions, so they are served.
+ * [AWS-PARTITION-GLOBAL-REGION]: LZA's `getGlobalRegion(partition)` and the AWS SDK's partition data
+ * (which its Organizations endpoint rules use to route and sign global-endpoint calls) agree;
+ * test/lambdas/domain/partitions.test.ts checks this table against both.
+ * Where a policy type does not apply is the type's fact (policy-types/<type>/facts.ts).
  */
+import type { PolicyTypeFacts } from './policy-types/policy-type.ts';
 
 export interface Partition {
   name: string;
   /** Regions of the partition start with this (the SDK's region patterns); `''` for the commercial rest. */
   regionPrefix: string;
   organizationsRegion: string;
-  aiOptOutApplies: boolean;
 }
 
 /** Most specific prefix first: the commercial partition `aws` takes every region the others do not. */
 export const PARTITIONS: readonly Partition[] = [
-  {
-    name: 'aws-us-gov',
-    regionPrefix: 'us-gov-',
-    organizationsRegion: 'us-gov-west-1',
-    aiOptOutApplies: false,
-  },
-  { name: 'aws-iso', regionPrefix: 'us-iso-', organizationsRegion: 'us-iso-east-1', aiOptOutApplies: true },
-  {
-    name: 'aws-iso-b',
-    regionPrefix: 'us-isob-',
-    organizationsRegion: 'us-isob-east-1',
-    aiOptOutApplies: true,
-  },
-  {
-    name: 'aws-iso-e',
-    regionPrefix: 'eu-isoe-',
-    organizationsRegion: 'eu-isoe-west-1',
-    aiOptOutApplies: true,
-  },
-  {
-    name: 'aws-iso-f',
-    regionPrefix: 'us-isof-',
-    organizationsRegion: 'us-isof-south-1',
-    aiOptOutApplies: true,
-  },
-  { name: 'aws-eusc', regionPrefix: 'eusc-', organizationsRegion: 'eusc-de-east-1', aiOptOutApplies: true },
-  { name: 'aws-cn', regionPrefix: 'cn-', organizationsRegion: 'cn-northwest-1', aiOptOutApplies: true },
-  { name: 'aws', regionPrefix: '', organizationsRegion: 'us-east-1', aiOptOutApplies: true },
+  { name: 'aws-us-gov', regionPrefix: 'us-gov-', organizationsRegion: 'us-gov-west-1' },
+  { name: 'aws-iso', regionPrefix: 'us-iso-', organizationsRegion: 'us-iso-east-1' },
+  { name: 'aws-iso-b', regionPrefix: 'us-isob-', organizationsRegion: 'us-isob-east-1' },
+  { name: 'aws-iso-e', regionPrefix: 'eu-isoe-', organizationsRegion: 'eu-isoe-west-1' },
+  { name: 'aws-iso-f', regionPrefix: 'us-isof-', organizationsRegion: 'us-isof-south-1' },
+  { name: 'aws-eusc', regionPrefix: 'eusc-', organizationsRegion: 'eusc-de-east-1' },
+  { name: 'aws-cn', regionPrefix: 'cn-', organizationsRegion: 'cn-northwest-1' },
+  { name: 'aws', regionPrefix: '', organizationsRegion: 'us-east-1' },
 ];
 
 /** The partition of `region`; no region (or an unknown one) is the commercial partition, as in the SDK. */
@@ -63,8 +39,8 @@ export function organizationsRegionFor(region: string | undefined): string {
 }
 
 /** One sentence saying why there is nothing to check in `region`, or undefined where the policy type applies. */
-export function aiOptOutUnavailableIn(region: string): string | undefined {
+export function policyTypeUnavailableIn(facts: PolicyTypeFacts, region: string): string | undefined {
   const partition = partitionOf(region);
-  if (partition.aiOptOutApplies) return undefined;
-  return `AI services opt-out policies do not apply in ${region} (partition ${partition.name}): AWS applies the opt-out setting to all AWS Regions excluding the AWS GovCloud (US) Regions, so there is no AISERVICES_OPT_OUT_POLICY to check or enforce there.`;
+  if (!facts.notApplied.partitions.includes(partition.name)) return undefined;
+  return `${facts.title} do not apply in ${region} (partition ${partition.name}): ${facts.notApplied.because}, so there is no ${facts.organizationsType} to check or enforce there.`;
 }

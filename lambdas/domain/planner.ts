@@ -8,10 +8,8 @@
  */
 
 import type { Mode, Verify } from './contract.ts';
-import type { DesiredState, Expectation } from './desired-state/types.ts';
-import { EffectivePolicies } from './effective-policy.ts';
+import type { DesiredState } from './desired-state/types.ts';
 import type { OrgSnapshot } from './model.ts';
-import { aiPolicyTypeStatus } from './model.ts';
 import { OrgTree } from './organization.ts';
 import { addConflictWarnings } from './planner/conflict-warnings.ts';
 import { checkDeclaredAgainstExpect, declaredViolationsOf } from './planner/declared-expect.ts';
@@ -27,6 +25,9 @@ import type { Plan } from './planner/schema.ts';
 import { nodeSummaries, sortChanges, summarize, verdictOf } from './planner/summary.ts';
 import { checkTargetLimit } from './planner/target-limit.ts';
 import { planUndeclaredPolicies } from './planner/undeclared-policies.ts';
+import { EffectivePolicies } from './policy-types/effective-policies.ts';
+import { type PolicyType, type PolicyTypeShapes, policyTypeStatus } from './policy-types/policy-type.ts';
+import { VERSION_1_POLICY_TYPE } from './policy-types/version-1.ts';
 
 export type { InvalidAccount, Verification } from './planner/fidelity.ts';
 // The plan's types, for the callers of `plan` (the applier, the CLI, the pipeline job).
@@ -42,32 +43,38 @@ export interface PlanOptions {
    * request cannot remove or loosen a guardrail to pass it. Violations count against both; the declared
    * policies' breaches of it are `baseExpectViolations`.
    */
-  baseExpect?: Expectation;
+  baseExpect?: NonNullable<DesiredState['expect']>;
 }
 
 /** Computes the plan. Throws ConfigurationError for problems the desired state must fix. */
 export function plan(desired: DesiredState, snapshot: OrgSnapshot, options: PlanOptions = {}): Plan {
+  const type = desired.policyType;
   const tree = new OrgTree(snapshot);
-  const draft = newDraft(tree);
+  const draft = newDraft(type, tree);
   const typeEnabled = checkPolicyType(draft, snapshot.root);
-  const existing = existingPolicies(snapshot);
+  const existing = existingPolicies(type, snapshot);
   const claimed = planDeclaredPolicies(draft, desired.policies, existing, typeEnabled);
   planUndeclaredPolicies(draft, desired.policies, desired.unmanaged, existing, claimed, typeEnabled);
   checkTargetLimit(draft, desired.file);
   const exempt = exemptions(draft, desired.expect);
   throwIfProblems(draft, desired.file, snapshot.organization.id);
-  const own: Guardrail[] = desired.expect ? [{ expectation: desired.expect, exempt }] : [];
-  const base = options.baseExpect && baseGuardrail(tree, options.baseExpect);
+  const own = desired.expect && { expectation: desired.expect, exempt };
+  const base = options.baseExpect && baseGuardrail(type, tree, options.baseExpect);
 
   const attachments = currentAttachments(existing, typeEnabled);
-  const current = new EffectivePolicies(tree, attachments);
-  const after = new EffectivePolicies(tree, draft.after);
-  checkDeclaredAgainstExpect(draft, desired, exempt, snapshot.organization.id);
+  const current = new EffectivePolicies(type.engine, tree, attachments);
+  const after = new EffectivePolicies(type.engine, tree, draft.after);
+  checkDeclaredAgainstExpect(draft, own, desired.file, snapshot.organization.id);
   const { verification } = options;
-  const fidelity = verification && confirmStates({ tree, current, after, attachments }, verification);
+  const fidelity = verification && confirmStates({ type, tree, current, after, attachments }, verification);
   addConflictWarnings(draft, [current, after], fidelity?.settledConflicts ?? []);
-  const effects = accountEffects(tree, current, after, base ? [...own, base] : own);
-  if (verification?.source === 'aws') addInvalidAccounts(tree, effects, verification.invalidAccounts);
+  const effects = accountEffects(
+    type,
+    current,
+    after,
+    [own, base].filter((g) => g !== undefined),
+  );
+  if (verification?.source === 'aws') addInvalidAccounts(type, tree, effects, verification.invalidAccounts);
 
   sortChanges(draft.changes);
   const verdict = verdictOf(draft.changes, effects);
@@ -97,8 +104,12 @@ export function plan(desired: DesiredState, snapshot: OrgSnapshot, options: Plan
  * problems are dropped: an exception whose target is gone exempts nothing, which can only add violations
  * (the base's own plan reports the target).
  */
-function baseGuardrail(tree: OrgTree, expectation: Expectation): Guardrail {
-  return { expectation, exempt: exemptions(newDraft(tree), expectation) };
+function baseGuardrail<T extends PolicyTypeShapes>(
+  type: PolicyType<T>,
+  tree: OrgTree,
+  expectation: T['expectation'],
+): Guardrail<T['expectation']> {
+  return { expectation, exempt: exemptions(newDraft(type, tree), expectation) };
 }
 
 /**
@@ -109,12 +120,11 @@ export function accountsToVerify(
   snapshot: OrgSnapshot,
   verify: Exclude<Verify, 'none'>,
   limit: number,
+  type: PolicyType = VERSION_1_POLICY_TYPE,
 ): { accountIds: string[]; states: number } {
   const tree = new OrgTree(snapshot);
-  const enabled = aiPolicyTypeStatus(snapshot.root) === 'ENABLED';
-  const groups = stateGroups(
-    tree,
-    new EffectivePolicies(tree, currentAttachments(existingPolicies(snapshot), enabled)),
-  );
+  const enabled = policyTypeStatus(snapshot.root, type.facts) === 'ENABLED';
+  const attachments = currentAttachments(existingPolicies(type, snapshot), enabled);
+  const groups = stateGroups(tree, new EffectivePolicies(type.engine, tree, attachments));
   return { accountIds: accountsToAsk(groups, verify, limit), states: groups.size };
 }

@@ -16,7 +16,6 @@
 import { compareText } from './collections.ts';
 import type { DesiredState } from './desired-state/types.ts';
 import { guardrailChanges, opensService } from './guardrail-changes.ts';
-import type { ResolvedSetting } from './model.ts';
 import type {
   Change,
   EffectiveChange,
@@ -26,6 +25,7 @@ import type {
   Violation,
 } from './planner/schema.ts';
 import { plural } from './plural.ts';
+import type { ResolvedSetting } from './policy-types/version-1.ts';
 
 function changeKey(change: Change): string {
   const { action, policy, target, content, description } = change;

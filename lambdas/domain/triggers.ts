@@ -4,12 +4,10 @@
  * rule (lib/compliance-triggers.ts) matches these names, and the trigger function describes a batch of
  * them in one line for the pipeline's `trigger` variable, which the report shows.
  *
- * Event names are the Organizations API operations (botocore organizations/2016-11-28/service-2.json;
- * "AWS API Call via CloudTrail" events carry `detail.eventName`, per
- * https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-organizations.html). CreateAccount
- * finishes asynchronously: its completion is the service event `CreateAccountResult` ("AWS Service
- * Event via CloudTrail", https://docs.aws.amazon.com/organizations/latest/userguide/orgs_security_incident-response.html),
- * so that, not CreateAccount, starts a run. Invited accounts join with AcceptHandshake.
+ * Event names are the Organizations API operations ("AWS API Call via CloudTrail" events carry
+ * `detail.eventName`). CreateAccount finishes asynchronously: its completion is the service event
+ * `CreateAccountResult` ("AWS Service Event via CloudTrail"), so that, not CreateAccount, starts a run
+ * [ORG-CLOUDTRAIL-EVENTS]. Invited accounts join with AcceptHandshake.
  */
 
 /** Calls whose success can change the outcome ("AWS API Call via CloudTrail"). */
@@ -40,7 +38,7 @@ export const TRIGGER_VARIABLE = 'trigger';
 /** Its value when nothing set it: the LZA starter rule, or someone pressing "Release change". */
 export const DEFAULT_TRIGGER = 'an LZA run or a manual start';
 
-/** A pipeline variable's value holds at most 1000 characters (botocore codepipeline `PipelineVariableValue`). */
+/** A pipeline variable's value holds at most 1000 characters [CP-VARIABLES]. */
 export const MAX_TRIGGER_LENGTH = 1000;
 
 interface TriggerMessage {

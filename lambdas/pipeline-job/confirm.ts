@@ -6,9 +6,8 @@
  * with ListActionExecutions, filtered on the pipeline execution id the stage passes in UserParameters,
  * and requires an action execution of this function that is InProgress, whose resolved UserParameters
  * are the event's text and whose input artifacts (bucket and key) are the event's; every artifact must
- * be in the pipeline's artifact bucket (AI_OPTOUT_ARTIFACT_BUCKET). Shapes: botocore
- * codepipeline/2015-07-09/service-2.json, `ActionExecutionDetail`, `ActionExecutionInput`
- * (`resolvedConfiguration`: "all variable references replaced with their real values"), `ArtifactDetail`.
+ * be in the pipeline's artifact bucket (AI_OPTOUT_ARTIFACT_BUCKET). Shapes [CP-ACTION-EXECUTIONS]:
+ * `resolvedConfiguration` has "all variable references replaced with their real values".
  *
  * A continued job (CodePipeline re-invokes the function with a continuationToken after a
  * PutJobSuccessResult that carried one) has a job id of its own but the same action execution, still
@@ -56,7 +55,7 @@ export interface Confirmed {
   trigger: string | undefined;
 }
 
-/** A pipeline variable's value holds at most 1000 characters (botocore `PipelineVariableValue`). */
+/** A pipeline variable's value holds at most 1000 characters [CP-VARIABLES]. */
 const MAX_TRIGGER_LENGTH = 1000;
 
 export async function confirmJob(

@@ -1,9 +1,8 @@
 /**
  * The CodePipeline job event, parsed rather than cast: a field the action reads that is missing or of
  * the wrong type is a ConfigurationError naming it, instead of "Cannot read properties of undefined"
- * later. The shape is CodePipelineEvent of @types/aws-lambda (trigger/codepipeline.d.ts) and the
- * documented sample event (https://docs.aws.amazon.com/codepipeline/latest/userguide/actions-invoke-lambda-function.html);
- * unknown fields are kept, as AWS adds some.
+ * later. The shape is CodePipelineEvent of @types/aws-lambda and AWS's documented sample event
+ * [CP-JOB-EVENT]; unknown fields are kept, as AWS adds some.
  */
 import * as z from 'zod';
 import { echo } from '../domain/echo.ts';

@@ -14,7 +14,7 @@ import { ConfigurationError } from '../domain/errors.ts';
 import { repeatedKeys } from '../domain/json-keys.ts';
 import { closest } from '../domain/suggest.ts';
 
-/** botocore codepipeline `PipelineExecutionId`. */
+/** A pipeline execution id [CP-EXECUTION-ID]. */
 export const PIPELINE_EXECUTION_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 const UserParametersSchema = z.strictObject({

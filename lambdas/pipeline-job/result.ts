@@ -3,7 +3,7 @@
  * output variables downstream stages test, a continuation, or a failure of the type
  * lambdas/domain/errors.ts maps the error to. Its text is a summary line first, then the most important
  * changes and violations, then "… and N more", always within the API's limits (summary 2,048
- * characters, failure message 5,000).
+ * characters, failure message 5,000: [CP-JOB-RESULT-LIMITS]).
  */
 import type { JobResult } from '../adapters/codepipeline/job-results.ts';
 import type { FailOn, Mode, OutputVariable } from '../domain/contract.ts';

@@ -3,14 +3,10 @@
  * revision THAT execution deployed, not whatever is newest when ours runs.
  *
  * LZA's configuration source action (`Configuration` in stage `Source`, namespace `Config-Vars`:
- * awslabs/landing-zone-accelerator-on-aws v1.15.5, source/packages/@aws-accelerator/accelerator/lib/pipeline.ts)
- * records the revision it fetched as output variables: `VersionId` for S3, `CommitId` for CodeCommit and
- * CodeConnections (https://docs.aws.amazon.com/codepipeline/latest/userguide/reference-variables.html:
- * "You can see the variables produced by an action by inspecting the outputVariables field that is part
- * of the ListActionExecutions API"). ListActionExecutions filtered on the execution id returns them, and
- * StartPipelineExecution's `sourceRevisions` (S3_OBJECT_VERSION_ID, COMMIT_ID) starts ours on it (botocore
- * codepipeline/2015-07-09/service-2.json, `SourceRevisionOverride`;
- * https://docs.aws.amazon.com/codepipeline/latest/userguide/pipelines-trigger-source-overrides.html).
+ * [LZA-CONFIGURATION-ACTION]) records the revision it fetched as output variables: `VersionId` for S3,
+ * `CommitId` for CodeCommit and CodeConnections [CP-SOURCE-VARIABLES]. ListActionExecutions filtered on
+ * the execution id returns them [CP-ACTION-EXECUTIONS], and StartPipelineExecution's `sourceRevisions`
+ * (S3_OBJECT_VERSION_ID, COMMIT_ID) starts ours on it [CP-SOURCE-REVISION-OVERRIDE].
  *
  * The event proves nothing by itself: anyone allowed lambda:InvokeFunction on the starter can send one
  * naming any execution id, and an old genuine execution would start ours on an old revision (in enforce

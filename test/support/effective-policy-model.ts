@@ -13,11 +13,12 @@
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { OrganizationsReader } from '../../lambdas/adapters/organizations/reader.ts';
 import { Throttle } from '../../lambdas/adapters/organizations/throttle.ts';
-import { AI_POLICY_TYPE } from '../../lambdas/domain/contract.ts';
-import { effectiveDocument } from '../../lambdas/domain/effective-document.ts';
-import { effectivePoliciesOf } from '../../lambdas/domain/effective-policy.ts';
-import { aiPolicyTypeStatus, type OrgSnapshot } from '../../lambdas/domain/model.ts';
+import type { OrgSnapshot } from '../../lambdas/domain/model.ts';
 import { OrgTree } from '../../lambdas/domain/organization.ts';
+import { effectivePoliciesOf } from '../../lambdas/domain/policy-types/ai-optout/engine.ts';
+import { AI_OPT_OUT_FACTS, AI_POLICY_TYPE } from '../../lambdas/domain/policy-types/ai-optout/facts.ts';
+import { effectiveDocument } from '../../lambdas/domain/policy-types/ai-optout/printed.ts';
+import { policyTypeStatus } from '../../lambdas/domain/policy-types/policy-type.ts';
 import { TEST_CREDENTIALS } from './moto-org.ts';
 
 /** AWS's document for an account as text, or `null` for EffectivePolicyNotFoundException. */
@@ -183,7 +184,7 @@ export class EffectivePolicyModel {
  */
 export function localAnswers(snapshot: OrgSnapshot): LocalAnswers {
   const tree = new OrgTree(snapshot);
-  const enabled = aiPolicyTypeStatus(snapshot.root) === 'ENABLED';
+  const enabled = policyTypeStatus(snapshot.root, AI_OPT_OUT_FACTS) === 'ENABLED';
   const effective = effectivePoliciesOf(tree, snapshot.policies);
   return (accountId) => {
     if (!tree.get(accountId)) return undefined;

@@ -2,8 +2,9 @@
  * Builds organization snapshots for tests by path: `new OrgBuilder().ou('Workloads/Prod').account('app', 'Workloads/Prod')`.
  * Ids are deterministic so tests can name them.
  */
-import { AI_POLICY_TYPE } from '../../lambdas/domain/contract.ts';
+
 import { MANAGED_TAG_KEY, type OrgSnapshot, type SnapshotPolicy } from '../../lambdas/domain/model.ts';
+import { AI_POLICY_TYPE } from '../../lambdas/domain/policy-types/ai-optout/facts.ts';
 
 export class OrgBuilder {
   readonly rootId = 'r-test';

@@ -11,7 +11,8 @@ import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import { ConfigurationError } from '../../domain/errors.ts';
-import { aiOptOutUnavailableIn, organizationsRegionFor } from '../../domain/partitions.ts';
+import { organizationsRegionFor, policyTypeUnavailableIn } from '../../domain/partitions.ts';
+import { VERSION_1_POLICY_TYPE } from '../../domain/policy-types/version-1.ts';
 import {
   abortableRequestHandler,
   boundedRequestHandler,
@@ -77,15 +78,16 @@ export function sessionNameFor(tool: 'cli' | 'pipeline', now = new Date()): stri
     .replace(/\.\d+Z$/, 'Z')}`;
 }
 
-/** Throws a ConfigurationError (one sentence) where AWS says AI opt-out policies do not apply (GovCloud). */
+/** Throws a ConfigurationError (one sentence) where AWS says the policy type does not apply (GovCloud). */
 export function createOrganizationsClient(options: AwsClientOptions = {}): OrganizationsClient {
-  const unavailable = aiOptOutUnavailableIn(options.region ?? ORGANIZATIONS_REGION);
+  const region = options.region ?? ORGANIZATIONS_REGION;
+  const unavailable = policyTypeUnavailableIn(VERSION_1_POLICY_TYPE.facts, region);
   if (unavailable) throw new ConfigurationError(unavailable);
   const credentials = options.roleArn
     ? assumedRole(options.roleArn, options.sessionName ?? sessionNameFor('cli'), options)
     : options.credentials;
   const client = new OrganizationsClient({
-    region: options.region ?? ORGANIZATIONS_REGION,
+    region,
     retryMode: 'adaptive',
     maxAttempts: options.maxAttempts ?? MAX_ATTEMPTS,
     requestHandler: boundedRequestHandler(),

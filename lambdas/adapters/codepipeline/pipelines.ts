@@ -1,11 +1,11 @@
 /**
- * The pipeline calls of the pipeline job and the starter (botocore codepipeline/2015-07-09/service-2.json):
+ * The pipeline calls of the pipeline job and the starter ([CP-ACTION-EXECUTIONS], [CP-SOURCE-REVISION-OVERRIDE]):
  * the action executions of one pipeline execution (ListActionExecutions filtered on its id, every
  * page), one execution's status and variables (GetPipelineExecution), the newest executions
  * (ListPipelineExecutions: "the most recent executions", newest first), and starting a pipeline on a source
  * revision (StartPipelineExecution with `sourceRevisions`, `SourceRevisionOverride`), with pipeline
- * variables (`PipelineVariable`: a name of `[A-Za-z0-9@\-_]+`, 1–128 characters, and a value of 1–1000
- * characters).
+ * variables (a name of `[A-Za-z0-9@\-_]+`, 1–128 characters, and a value of 1–1000 characters:
+ * [CP-VARIABLES]).
  */
 import {
   type ActionExecutionDetail,

@@ -1,6 +1,6 @@
 /**
  * AWS Config's PutEvaluations: the evaluations sent with the invocation's result token, 100 per call
- * (botocore config/2014-11-12/service-2.json: `Evaluations` holds 0–100). An evaluation Config refuses
+ * [CONFIG-PUT-EVALUATIONS]. An evaluation Config refuses
  * comes back in FailedEvaluations while the call succeeds: that fails the invocation. `testMode` sends
  * TestMode, with which Config (and moto, which implements nothing else) records nothing.
  */

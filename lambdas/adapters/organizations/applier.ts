@@ -6,7 +6,7 @@
  * tagged in the same call that creates it (so the next plan sees it as managed and only attaches it);
  * "already attached" and "not attached" count as done; an adopted policy is tagged before its content
  * changes. ConcurrentModificationException and PolicyChangesInProgressException, which the SDK does not
- * retry, get a bounded jittered backoff. Throttling is the SDK's (adaptive retry).
+ * retry [ORG-WRITE-CONFLICTS], get a bounded jittered backoff. Throttling is the SDK's (adaptive retry).
  */
 
 import {
@@ -29,10 +29,10 @@ import {
   TagResourceCommand,
   UpdatePolicyCommand,
 } from '@aws-sdk/client-organizations';
-import { AI_POLICY_TYPE } from '../../domain/contract.ts';
 import { ConfigurationError, ServiceUnavailableError } from '../../domain/errors.ts';
 import { MANAGED_TAG_KEY, MANAGED_TAG_VALUE } from '../../domain/model.ts';
 import type { Change, ChangeAction } from '../../domain/planner.ts';
+import type { PolicyTypeFacts } from '../../domain/policy-types/policy-type.ts';
 import { errorName } from '../aws/errors.ts';
 import { OrganizationsReader } from './reader.ts';
 import { Throttle } from './throttle.ts';
@@ -57,6 +57,8 @@ interface RetryPolicy {
 
 export interface ApplyOptions {
   throttle?: Throttle;
+  /** The policy type the plan's changes are of (default: the reader's). */
+  policyType?: PolicyTypeFacts;
   /** Called after each step, for logs and progress lines. */
   onStep?: (step: AppliedStep) => void;
   sleep?: (ms: number) => Promise<void>;
@@ -84,14 +86,18 @@ export class PlanApplier {
   private readonly createdIds = new Map<string, string>();
   private readonly steps: AppliedStep[] = [];
   private readonly finished = new Set<Change>();
+  /** The policy type's name in the Organizations API. */
+  private readonly type: OrganizationsReader['organizationsType'];
 
   constructor(
     client: OrganizationsClient,
     private readonly options: ApplyOptions = {},
   ) {
     this.reader = new OrganizationsReader(client, {
+      ...(options.policyType ? { policyType: options.policyType } : {}),
       throttle: options.throttle ?? new Throttle({ rates: 'published' }),
     });
+    this.type = this.reader.organizationsType;
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.random = options.random ?? Math.random;
     this.retry = options.retry ?? DEFAULT_RETRY;
@@ -176,26 +182,26 @@ export class PlanApplier {
     let outcome: StepOutcome = 'done';
     try {
       await this.write('EnablePolicyType', (c) =>
-        c.send(new EnablePolicyTypeCommand({ RootId: rootId, PolicyType: AI_POLICY_TYPE })),
+        c.send(new EnablePolicyTypeCommand({ RootId: rootId, PolicyType: this.type })),
       );
     } catch (error) {
       if (!(error instanceof PolicyTypeAlreadyEnabledException)) throw error;
       outcome = 'already-done';
     }
     await this.waitForPolicyType();
-    this.record(change, outcome, `${AI_POLICY_TYPE} enabled on ${rootId}`);
+    this.record(change, outcome, `${this.type} enabled on ${rootId}`);
   }
 
-  /** Polls ListRoots until the AI policy type is ENABLED (it is PENDING_ENABLE for a while). */
+  /** Polls ListRoots until the policy type is ENABLED (it is PENDING_ENABLE for a while, [ORG-POLICY-TYPE-STATUS]). */
   private async waitForPolicyType(): Promise<void> {
     const deadline = Date.now() + (this.options.enableTimeoutMs ?? 120_000);
     for (let delay = 1000; ; delay = Math.min(delay * 2, 10_000)) {
       const root = await this.reader.fetchRoot();
-      const status = root.policyTypes.find((t) => t.type === AI_POLICY_TYPE)?.status;
+      const status = root.policyTypes.find((t) => t.type === this.type)?.status;
       if (status === 'ENABLED') return;
       if (Date.now() + delay > deadline) {
         throw new ServiceUnavailableError(
-          `${AI_POLICY_TYPE} is still ${status ?? 'not enabled'} on ${root.id}; run apply again in a few minutes`,
+          `${this.type} is still ${status ?? 'not enabled'} on ${root.id}; run apply again in a few minutes`,
         );
       }
       await this.sleep(delay);
@@ -211,7 +217,7 @@ export class PlanApplier {
             Name: name,
             Description: change.description ?? '',
             Content: change.content ?? '',
-            Type: AI_POLICY_TYPE,
+            Type: this.type,
             Tags: MANAGED_TAGS,
           }),
         ),

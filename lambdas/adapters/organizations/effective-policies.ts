@@ -1,9 +1,9 @@
 /**
- * What AWS itself says about the AI opt-out effective policies: DescribeEffectivePolicy for one
+ * What AWS itself says about the effective policies of the reader's policy type: DescribeEffectivePolicy for one
  * account, the accounts ListAccountsWithInvalidEffectivePolicy lists, and each one's
- * ListEffectivePolicyValidationErrors. Shapes and errors: botocore's model
- * (botocore/data/organizations/2016-11-28/service-2.json); DescribeEffectivePolicy has no paginator,
- * the two lists page with NextToken and MaxResults up to 20.
+ * ListEffectivePolicyValidationErrors ([ORG-AI-EFFECTIVE-DOCUMENT], [ORG-INVALID-EFFECTIVE-POLICY]);
+ * DescribeEffectivePolicy has no paginator, the two lists page with NextToken and MaxResults up to 20
+ * [ORG-LIST-PAGES].
  */
 import {
   type Account,
@@ -17,14 +17,13 @@ import {
   type ListEffectivePolicyValidationErrorsCommandOutput,
   TargetNotFoundException,
 } from '@aws-sdk/client-organizations';
-import { AI_POLICY_TYPE } from '../../domain/contract.ts';
 import type { AwsValidationError } from '../../domain/planner/schema.ts';
 import type { OrganizationsReader } from './reader.ts';
 
 const PAGE_SIZE = 20;
 
 /**
- * The account's effective AI opt-out policy document: `content` undefined when AWS has none
+ * The account's effective policy document: `content` undefined when AWS has none
  * (EffectivePolicyNotFoundException: "the account doesn't have an effective policy of this type");
  * undefined when the account is no longer in the organization (TargetNotFoundException), so the state
  * it stood for stays unchecked rather than failing the run.
@@ -35,7 +34,12 @@ export async function describeEffectivePolicy(
 ): Promise<{ content: string | undefined } | undefined> {
   try {
     const response = await reader.call('DescribeEffectivePolicy', (client) =>
-      client.send(new DescribeEffectivePolicyCommand({ PolicyType: AI_POLICY_TYPE, TargetId: accountId })),
+      client.send(
+        new DescribeEffectivePolicyCommand({
+          PolicyType: reader.organizationsType,
+          TargetId: accountId,
+        }),
+      ),
     );
     return { content: response.EffectivePolicy?.PolicyContent };
   } catch (error) {
@@ -46,7 +50,7 @@ export async function describeEffectivePolicy(
 }
 
 /**
- * The accounts AWS lists with an invalid AI opt-out effective policy (id and name only: the
+ * The accounts AWS lists with an invalid effective policy (id and name only: the
  * response's e-mail addresses are never kept). EffectivePolicyNotFoundException is no such account.
  */
 export async function listAccountsWithInvalidEffectivePolicy(
@@ -58,7 +62,7 @@ export async function listAccountsWithInvalidEffectivePolicy(
       (client, NextToken) =>
         client.send(
           new ListAccountsWithInvalidEffectivePolicyCommand({
-            PolicyType: AI_POLICY_TYPE,
+            PolicyType: reader.organizationsType,
             NextToken,
             MaxResults: PAGE_SIZE,
           }),
@@ -73,7 +77,7 @@ export async function listAccountsWithInvalidEffectivePolicy(
 }
 
 /**
- * AWS's validation errors of one account's AI opt-out effective policy; undefined when the account is
+ * AWS's validation errors of one account's effective policy; undefined when the account is
  * no longer in the organization (AccountNotFoundException: it left between the listing and this call).
  */
 export async function listEffectivePolicyValidationErrors(
@@ -90,7 +94,7 @@ export async function listEffectivePolicyValidationErrors(
         client.send(
           new ListEffectivePolicyValidationErrorsCommand({
             AccountId: accountId,
-            PolicyType: AI_POLICY_TYPE,
+            PolicyType: reader.organizationsType,
             NextToken,
             MaxResults: PAGE_SIZE,
           }),

@@ -32,6 +32,7 @@ import {
 import type { OrgSnapshot } from '../../domain/model.ts';
 import type { Throttle } from './throttle.ts';
 
+/** The most any list operation returns per page [ORG-LIST-PAGES]. */
 export const PAGE_SIZE = 20;
 
 /** A walk of the hierarchy, complete when nothing is pending. */

@@ -1,18 +1,19 @@
 /**
  * Reads an organization into the snapshot model: DescribeOrganization and ListRoots once; the
  * hierarchy per root or OU, spread over three rows of AWS's throttling table (hierarchy-walk.ts);
- * ListPolicies for the AI type, then DescribePolicy, ListTagsForResource and ListTargetsForPolicy per
- * policy (attachments per policy, never per target: a few AI policies, many targets). About
+ * ListPolicies for the policy type, then DescribePolicy, ListTagsForResource and ListTargetsForPolicy per
+ * policy (attachments per policy, never per target: a few policies, many targets). About
  * 2 x OUs + accounts / 20 (+ accounts / 20 for ListAccounts once ListChildren is used) + 3 x policies
  * calls; effective policies are then computed locally.
  *
- * Every list is paginated to the end (pages may be empty while NextToken is set), with MaxResults 20,
- * paced by its row's bucket (see throttle.ts), and the SDK's adaptive retry behind it.
+ * Every list is paginated to the end (pages may be empty while NextToken is set), with MaxResults 20
+ * [ORG-LIST-PAGES], paced by its row's bucket (see throttle.ts), and the SDK's adaptive retry behind it.
  */
 
 import {
   DescribeOrganizationCommand,
   DescribePolicyCommand,
+  type EffectivePolicyType,
   ListPoliciesCommand,
   type ListPoliciesCommandOutput,
   ListRootsCommand,
@@ -24,11 +25,13 @@ import {
   type OrganizationsClient,
   type PolicySummary,
   type PolicyTargetSummary,
+  type PolicyType,
   type Root,
   type Tag,
 } from '@aws-sdk/client-organizations';
-import { AI_POLICY_TYPE } from '../../domain/contract.ts';
 import type { OrgSnapshot, SnapshotPolicy } from '../../domain/model.ts';
+import type { PolicyTypeFacts } from '../../domain/policy-types/policy-type.ts';
+import { VERSION_1_POLICY_TYPE } from '../../domain/policy-types/version-1.ts';
 import { translateAwsError } from '../aws/errors.ts';
 import {
   type HierarchyProgress,
@@ -56,11 +59,16 @@ interface ReaderOptions {
   now?: () => Date;
   /** How a parent's accounts may be listed, best first (default both: whichever is free first). */
   memberListings?: readonly [MemberListing, ...MemberListing[]];
+  /** The policy type whose policies are read (default: the one snapshots of version 1 hold). */
+  policyType?: PolicyTypeFacts;
 }
 
 export class OrganizationsReader {
   private readonly throttle: Throttle;
   private readonly memberListings: readonly [MemberListing, ...MemberListing[]];
+  readonly policyType: PolicyTypeFacts;
+  /** The type's name, as the SDK's PolicyType and EffectivePolicyType enums type it. */
+  readonly organizationsType: PolicyType & EffectivePolicyType;
 
   constructor(
     private readonly client: OrganizationsClient,
@@ -68,6 +76,8 @@ export class OrganizationsReader {
   ) {
     this.throttle = options.throttle ?? new Throttle({ rates: 'published' });
     this.memberListings = options.memberListings ?? MEMBER_LISTINGS;
+    this.policyType = options.policyType ?? VERSION_1_POLICY_TYPE.facts;
+    this.organizationsType = this.policyType.organizationsType as PolicyType & EffectivePolicyType;
   }
 
   /** Sends one command through the throttle; AWS errors come back as the project's typed errors. */
@@ -121,7 +131,7 @@ export class OrganizationsReader {
     return this.rootPromise;
   }
 
-  /** ListRoots now: the root id and each policy type's status (never DescribeOrganization's deprecated list). */
+  /** ListRoots now: the root id and each policy type's status (never DescribeOrganization's deprecated list, [ORG-POLICY-TYPE-STATUS]). */
   async fetchRoot(): Promise<OrgSnapshot['root']> {
     const [root] = await this.paginate<ListRootsCommandOutput, Root>(
       'ListRoots',
@@ -170,12 +180,13 @@ export class OrganizationsReader {
     ).run();
   }
 
-  /** Every AI opt-out policy with its content, tags and targets. */
+  /** Every policy of the type with its content, tags and targets. */
   async readPolicies(): Promise<SnapshotPolicy[]> {
+    const Filter = this.organizationsType;
     const summaries = await this.paginate<ListPoliciesCommandOutput, PolicySummary>(
       'ListPolicies',
       (client, NextToken) =>
-        client.send(new ListPoliciesCommand({ Filter: AI_POLICY_TYPE, NextToken, MaxResults: PAGE_SIZE })),
+        client.send(new ListPoliciesCommand({ Filter, NextToken, MaxResults: PAGE_SIZE })),
       (page) => page.Policies,
     );
     return Promise.all(

@@ -22,10 +22,8 @@ interface ThrottlingRow extends RateLimit {
 }
 
 /**
- * AWS Organizations throttling limits per account (rate, burst), one entry per row of the tables in
- * "Quotas and service limits for AWS Organizations", section "Throttling limits":
- * https://docs.aws.amazon.com/organizations/latest/userguide/orgs_reference_limits.html#throttling-limits
- * (checked 2026-12-01). The per-organization limits there are higher, so the per-account ones bind.
+ * AWS Organizations throttling limits per account (rate, burst), one entry per row of AWS's tables
+ * [ORG-THROTTLING-RATES]. The per-organization limits there are higher, so the per-account ones bind.
  * The effective-policy reads are not in the table (their rows below are assumed). The table does not say whether the operations of one
  * row share a bucket; pacing by row (the default) is right either way.
  */
@@ -46,7 +44,7 @@ export const THROTTLING_ROWS: readonly ThrottlingRow[] = [
   { operations: ['ListRoots'], rate: 1, burst: 2 },
   { operations: ['ListTagsForResource'], rate: 10, burst: 15 },
   { operations: ['TagResource', 'UntagResource'], rate: 4, burst: 6 },
-  // Not published: AWS's throttling tables list no rate for these three reads (checked 2026-12-01). They
+  // Not published: AWS's throttling tables list no rate for these three reads [ORG-THROTTLING-UNPUBLISHED]. They
   // are paced as DescribePolicy, the nearest policy read AWS rates, each in a row of its own, and the
   // SDK's retry handles the rest.
   { operations: ['DescribeEffectivePolicy'], rate: 2, burst: 2 },

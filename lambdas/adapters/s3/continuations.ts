@@ -58,7 +58,7 @@ export class ContinuationStore {
     private readonly prefix = CONTINUATIONS_PREFIX,
   ) {}
 
-  /** Saves the state; returns the continuation token for PutJobSuccessResult (well under 2,048 characters). */
+  /** Saves the state; returns the continuation token for PutJobSuccessResult (well under 2,048 characters, [CP-JOB-RESULT-LIMITS]). */
   async save(state: ContinuationState, abortSignal?: AbortSignal): Promise<string> {
     const key = `${this.prefix}${state.firstJobId}.json.gz`;
     await this.s3.send(

@@ -20,7 +20,7 @@ const MarkerSchema = z.object({
 });
 type Marker = z.output<typeof MarkerSchema>;
 
-/** Lambda runs at most 15 minutes: a claim with no deadline of its own is stale after this. */
+/** Lambda runs at most 15 minutes [LAMBDA-TIMEOUT]: a claim with no deadline of its own is stale after this. */
 const STALE_CLAIM_MS = 16 * 60 * 1000;
 
 interface ClaimOptions {
@@ -34,7 +34,7 @@ interface ClaimOptions {
 /**
  * A conditional write that lost (the claim exists, or changed since it was read). S3 models no
  * exception for it: it is a generic S3 service exception known by its code (`PreconditionFailed`) and
- * its status (412), https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes.html.
+ * its status (412) [S3-CONDITIONAL-WRITES].
  */
 function isPreconditionFailed(error: unknown): boolean {
   return (

@@ -4,8 +4,8 @@
  * reads one back. Reading needs s3:GetObject on the object and kms:Decrypt on its key, nothing more.
  *
  * Each snapshot is written without the bucket's S3 Bucket Key, so that S3 asks KMS with the object's own
- * ARN as encryption context (`aws:s3:arn`; with a Bucket Key it is the bucket's ARN:
- * https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html#encryption-context).
+ * ARN as encryption context (`aws:s3:arn`; with a Bucket Key it is the bucket's ARN
+ * [S3-KMS-ENCRYPTION-CONTEXT]).
  * Snapshot readers are granted kms:Decrypt only under that context (lib/snapshot-readers.ts), so the
  * same key does not open the pipeline's other artifacts for them.
  */

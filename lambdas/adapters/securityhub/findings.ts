@@ -4,7 +4,7 @@
  * are read with GetFindings filtered on our product ARN, generator and record state; the filter is
  * applied again here, so a service (or emulator) that ignores a filter cannot archive anyone else's.
  * A finding Security Hub refuses is reported in FailedFindings while the call itself succeeds
- * (botocore securityhub/2018-10-26/service-2.json, `BatchImportFindingsResponse`): that fails the step.
+ * [SECHUB-ASFF]: that fails the step.
  */
 import {
   type AwsSecurityFinding,

@@ -1,12 +1,8 @@
 /**
- * What AWS accepts in a policy's name and description (CreatePolicy, UpdatePolicy). botocore's model
- * (botocore/data/organizations/2016-11-28/service-2.json, shapes PolicyName: min 1, max 128, and
- * PolicyDescription: max 512) writes both patterns as `[\s\S]*`, but the API reference says of Name:
- * "The regex pattern that is used to validate this parameter is a string of any of the characters in
- * the ASCII character range" (https://docs.aws.amazon.com/organizations/latest/APIReference/API_CreatePolicy.html).
- * Where the same model spells that rule out (CreateAccountName) it is `[\u0020-\u007E]+`: printable
- * ASCII, space to tilde, so a control character or a non-ASCII letter fails CreatePolicy half-way
- * through an apply. A description may hold any Unicode text; it is sent as UTF-8 JSON, in which an
+ * What AWS accepts in a policy's name and description (CreatePolicy, UpdatePolicy) [ORG-POLICY-NAME-TEXT]:
+ * a name of 1 to 128 characters of "the ASCII character range", which the API model spells
+ * `[\u0020-\u007E]+` where it spells it out: printable ASCII, space to tilde, so a control character or
+ * a non-ASCII letter fails CreatePolicy half-way through an apply. A description may hold any Unicode text; it is sent as UTF-8 JSON, in which an
  * unpaired surrogate (only written as a `\uD800` escape in YAML) has no encoding.
  */
 

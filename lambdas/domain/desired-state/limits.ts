@@ -8,7 +8,7 @@ export const DESIRED_STATE_LIMITS = {
   bytes: 1024 * 1024,
   /**
    * Keys and list items, counting what aliases expand to. A policy with 5 targets is about 14;
-   * 1,000 policies (the AWS quota) with a few targets each stay under 20,000.
+   * 1,000 policies (the AWS quota, [ORG-QUOTA-AI-POLICIES-PER-ORG]) with a few targets each stay under 20,000.
    */
   entries: 100_000,
   /** Mappings and lists inside one another, through aliases too (a real file nests 5 deep). */

@@ -5,8 +5,8 @@
  */
 import type { Diagnostic } from '../diagnostics.ts';
 import { hasErrors, sortDiagnostics } from '../diagnostics.ts';
+import { VERSION_1_POLICY_TYPE } from '../policy-types/version-1.ts';
 import type { CheckContext } from './check-context.ts';
-import { checkExpect } from './expect-checks.ts';
 import { Locator } from './locator.ts';
 import { checkPolicies } from './policy-checks.ts';
 import { type DesiredStateDocument, DesiredStateSchema } from './schema.ts';
@@ -28,9 +28,10 @@ export type LoadResult =
 
 /** The checks a schema cannot express, by part of the file; the state they describe. */
 function semanticChecks(ctx: CheckContext, doc: DesiredStateDocument, file: string): DesiredState {
+  const policyType = VERSION_1_POLICY_TYPE;
   const policies = checkPolicies(ctx, doc.policies);
-  const expect = checkExpect(ctx, doc.expect);
-  return { version: 1, mode: doc.mode, unmanaged: doc.unmanaged, policies, expect, file };
+  const expect = policyType.desiredState.checkExpect(ctx, doc.expect);
+  return { version: 1, mode: doc.mode, unmanaged: doc.unmanaged, policyType, policies, expect, file };
 }
 
 function emptyFile(file: string): Diagnostic {

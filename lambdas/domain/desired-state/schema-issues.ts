@@ -8,13 +8,13 @@ import { closest, didYouMean } from '../suggest.ts';
 import { describeCharacter, firstNonNameCharacter, unpairedSurrogate } from './aws-text.ts';
 import { addError, type CheckContext } from './check-context.ts';
 import { formatPath, type Path, show, valueAt } from './locator.ts';
-import { DesiredStateSchema, ExceptionSchema, ExpectSchema, PolicySchema } from './schema.ts';
+import { DesiredStateSchema, ExpectSchema, PolicySchema } from './schema.ts';
 import { describeTargetProblem, TARGET_KEYS, unquotedAccountId } from './target-checks.ts';
 
 const ROOT_KEYS = Object.keys(DesiredStateSchema.shape);
 const POLICY_KEYS = Object.keys(PolicySchema.shape);
 const EXPECT_KEYS = Object.keys(ExpectSchema.shape);
-const EXCEPTION_KEYS = Object.keys(ExceptionSchema.shape);
+const EXCEPTION_KEYS = Object.keys(ExpectSchema.shape.except.unwrap().element.shape);
 
 /** Keys allowed in the mapping at `path`, for "did you mean" hints. */
 function allowedKeysAt(path: Path): string[] {

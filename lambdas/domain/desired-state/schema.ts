@@ -5,7 +5,7 @@
 
 import * as z from 'zod';
 import { ModeSchema, UnmanagedHandlingSchema } from '../contract-schemas.ts';
-import { SettingSchema } from '../model.ts';
+import { VERSION_1_POLICY_TYPE } from '../policy-types/version-1.ts';
 import { POLICY_NAME_PATTERN, unpairedSurrogate } from './aws-text.ts';
 
 const TargetSchema = z
@@ -25,12 +25,8 @@ const TargetSchema = z
   ])
   .meta({ description: 'root, { ou: PATH-OR-ID } or { account: ID-OR-NAME }' });
 
-const LockSchema = z.enum(['all', 'declared', 'none']).meta({
-  description:
-    'How tightly child policies are locked. all: children can change nothing and add no service. ' +
-    'declared: children cannot change what this policy sets but may add other services. none: no locks.',
-});
-export type Lock = z.output<typeof LockSchema>;
+/** The version-1 policies' type: its keys of a policy entry, and its `expect` block. */
+const { policyFields, expectSchema } = VERSION_1_POLICY_TYPE.desiredState;
 
 export const PolicySchema = z.strictObject({
   name: z
@@ -44,13 +40,7 @@ export const PolicySchema = z.strictObject({
     .max(512)
     .refine((text) => unpairedSurrogate(text) < 0)
     .optional(),
-  default: SettingSchema.optional().meta({
-    description: 'Setting for every AI service, including future ones.',
-  }),
-  services: z.record(z.string(), SettingSchema).optional().meta({
-    description: 'Per-service settings: service key -> optOut | optIn. Explicit services beat default.',
-  }),
-  lock: LockSchema.default('all'),
+  ...policyFields,
   adopt: z.boolean().default(false).meta({
     description:
       'Take over an existing untagged policy with this name (tag it and bring its content in line).',
@@ -58,24 +48,7 @@ export const PolicySchema = z.strictObject({
   targets: z.array(TargetSchema).min(1),
 });
 
-export const ExceptionSchema = z.strictObject({
-  ou: z.string().min(1).optional(),
-  account: z.string().min(1).optional(),
-  root: z.literal(true).optional(),
-  services: z
-    .array(z.string())
-    .min(1)
-    .meta({ description: 'Services that may be optIn for accounts at or below this target.' }),
-});
-
-export const ExpectSchema = z.strictObject({
-  optOut: z.union([z.literal('all'), z.array(z.string()).min(1)]).meta({
-    description:
-      'all: every account has an effective default of optOut and no service opted in. ' +
-      'A list of services: each must resolve to optOut for every account.',
-  }),
-  except: z.array(ExceptionSchema).optional(),
-});
+export const ExpectSchema = expectSchema;
 
 export const DesiredStateSchema = z
   .strictObject({

@@ -6,7 +6,8 @@
 import { pushTo } from '../collections.ts';
 import { ACCOUNT_ID_PATTERN } from '../contract.ts';
 import { echo } from '../echo.ts';
-import { MAX_POLICIES_PER_TARGET, type TargetRef } from '../model.ts';
+import type { TargetRef } from '../model.ts';
+import type { PolicyTypeFacts } from '../policy-types/policy-type.ts';
 import { didYouMean } from '../suggest.ts';
 import { addError, type CheckContext } from './check-context.ts';
 import { formatPath, type Path, show, valueAt } from './locator.ts';
@@ -139,6 +140,7 @@ export function checkTargets(
   name: string,
   targets: readonly RawTarget[],
   byTarget: PoliciesByTarget,
+  facts: PolicyTypeFacts,
 ): LocatedTarget[] {
   const seen = new Map<string, number>();
   const located: LocatedTarget[] = [];
@@ -158,12 +160,12 @@ export function checkTargets(
     located.push({ ref, location });
     pushTo(byTarget, key, name);
     const names = byTarget.get(key) as string[];
-    if (names.length !== MAX_POLICIES_PER_TARGET + 1) return;
+    if (names.length !== facts.maxPoliciesPerTarget + 1) return;
     addError(
       ctx,
       'too-many-policies-on-target',
       location,
-      `${formatPath(targetPath)}: ${names.length} policies target ${echo(key.replace(':', ': '))} (${names.map((n) => echo(n, 100)).join(', ')}); AWS allows at most ${MAX_POLICIES_PER_TARGET} AI opt-out policies on one root, OU or account`,
+      `${formatPath(targetPath)}: ${names.length} policies target ${echo(key.replace(':', ': '))} (${names.map((n) => echo(n, 100)).join(', ')}); AWS allows at most ${facts.maxPoliciesPerTarget} ${facts.nounPlural} on one root, OU or account`,
       'merge policies or move some to other targets',
     );
   });

@@ -1,19 +1,19 @@
 import type { Mode, UnmanagedHandling } from '../contract.ts';
 import type { SourceLocation } from '../diagnostics.ts';
-import type { Setting, TargetRef } from '../model.ts';
-import type { Lock } from './schema.ts';
+import type { TargetRef } from '../model.ts';
+import type { Expectation, VERSION_1_POLICY_TYPE, Version1Settings } from '../policy-types/version-1.ts';
+
+export type { Expectation, ExpectException } from '../policy-types/version-1.ts';
 
 export interface LocatedTarget {
   ref: TargetRef;
   location: SourceLocation;
 }
 
-export interface DesiredPolicy {
+/** What a declared policy is whatever its type; its type's settings come with it. */
+export interface DeclaredPolicy {
   name: string;
   description: string;
-  default: Setting | undefined;
-  services: Readonly<Record<string, Setting>>;
-  lock: Lock;
   adopt: boolean;
   targets: LocatedTarget[];
   /** The rendered, canonical policy document. */
@@ -21,23 +21,16 @@ export interface DesiredPolicy {
   location: SourceLocation;
 }
 
-export interface ExpectException {
-  target: LocatedTarget;
-  services: string[];
-}
-
-export interface Expectation {
-  /** `all`: effective default optOut and no service optIn; a list: each listed service resolves to optOut. */
-  optOut: 'all' | string[];
-  except: ExpectException[];
-  location: SourceLocation;
-}
+/** A declared policy of a version-1 file: an AI opt-out policy. */
+export type DesiredPolicy = DeclaredPolicy & Version1Settings;
 
 /** A validated `ai-optout.yaml`. */
 export interface DesiredState {
   version: 1;
   mode: Mode;
   unmanaged: UnmanagedHandling;
+  /** The type of the policies below (policy-types/version-1.ts). */
+  policyType: typeof VERSION_1_POLICY_TYPE;
   policies: DesiredPolicy[];
   expect: Expectation | undefined;
   file: string;

@@ -1,9 +1,9 @@
 /**
  * Warnings for policies on one node that assign different values to a service: AWS applies them in
- * attachment order, which no API reports, so the engine assumes optIn (effective-policy.ts).
+ * attachment order, which no API reports, so the type's engine assumes a value (for AI opt-out, optIn).
  */
-import type { EffectivePolicies, ValueConflict } from '../effective-policy.ts';
 import type { OrgTree } from '../organization.ts';
+import type { ValueConflict } from '../policy-types/policy-type.ts';
 import { NEW_POLICY_ID, type PlanDraft } from './draft.ts';
 import type { PlanWarning, SettledConflict } from './schema.ts';
 
@@ -13,7 +13,7 @@ import type { PlanWarning, SettledConflict } from './schema.ts';
  */
 export function addConflictWarnings(
   draft: PlanDraft,
-  states: readonly EffectivePolicies[],
+  states: readonly { conflicts: readonly ValueConflict[] }[],
   settled: readonly SettledConflict[],
 ): void {
   const seen = new Set<string>();

@@ -3,19 +3,19 @@
  * (create, adopt or update), attach it where the file targets it and detach it everywhere else.
  */
 import { pushTo } from '../collections.ts';
-import type { DesiredPolicy } from '../desired-state/types.ts';
-import type { AttachedPolicy } from '../effective-policy.ts';
+import type { DeclaredPolicy } from '../desired-state/types.ts';
 import type { OrgNode } from '../organization.ts';
-import { parsePolicyDocument, sameDocument } from '../policy-document.ts';
+import { sameDocument } from '../policy-types/json-document.ts';
+import type { AttachedPolicy, PolicyTypeShapes } from '../policy-types/policy-type.ts';
 import { changeTarget, NEW_POLICY_ID, type PlanDraft, resolveTargets, targetChange } from './draft.ts';
 import type { ExistingPolicies, ExistingPolicy } from './existing-policies.ts';
 import type { Change } from './schema.ts';
 
 /** Plans every declared policy; returns the existing policies the file takes over. */
-export function planDeclaredPolicies(
-  draft: PlanDraft,
-  policies: readonly DesiredPolicy[],
-  existing: ExistingPolicies,
+export function planDeclaredPolicies<T extends PolicyTypeShapes>(
+  draft: PlanDraft<T>,
+  policies: readonly T['policy'][],
+  existing: ExistingPolicies<T['document']>,
   typeEnabled: boolean,
 ): Set<ExistingPolicy> {
   const claimed = new Set<ExistingPolicy>();
@@ -24,7 +24,7 @@ export function planDeclaredPolicies(
     const match = claimableMatch(draft, declared, existing.byName.get(declared.name) ?? []);
     if (match === REFUSED) continue;
     if (match) claimed.add(match);
-    const change = contentChange(declared, match);
+    const change = contentChange(declared, match, draft.type.documents.describe(declared));
     if (change) draft.changes.push(change);
     planTargets(draft, declared, nodes, match, typeEnabled);
   }
@@ -39,16 +39,17 @@ const REFUSED = Symbol('refused');
  */
 function claimableMatch(
   draft: PlanDraft,
-  declared: DesiredPolicy,
+  declared: DeclaredPolicy,
   matches: readonly ExistingPolicy[],
 ): ExistingPolicy | undefined | typeof REFUSED {
+  const { noun, nounPlural } = draft.type.facts;
   const match = matches[0];
   if (matches.length > 1) {
     draft.problems.push({
       severity: 'error',
       code: 'ambiguous-policy-name',
       location: declared.location,
-      message: `${matches.length} AI opt-out policies in the organization are named ${declared.name} (${matches.map((m) => m.snapshot.id).join(', ')})`,
+      message: `${matches.length} ${nounPlural} in the organization are named ${declared.name} (${matches.map((m) => m.snapshot.id).join(', ')})`,
       hint: 'rename or delete the extra ones so the name identifies one policy',
     });
     return REFUSED;
@@ -58,20 +59,24 @@ function claimableMatch(
     severity: 'error',
     code: 'name-conflict',
     location: declared.location,
-    message: `an AI opt-out policy named ${declared.name} already exists (${match.snapshot.id}) and is not tagged ai-optout:managed=true`,
+    message: `${/^[aeiou]/i.test(noun) ? 'an' : 'a'} ${noun} named ${declared.name} already exists (${match.snapshot.id}) and is not tagged ai-optout:managed=true`,
     hint: 'set `adopt: true` on this policy to take it over, or choose another name',
   });
   return REFUSED;
 }
 
 /** create-policy, adopt-policy or update-policy; none when the managed policy already matches. */
-function contentChange(declared: DesiredPolicy, match: ExistingPolicy | undefined): Change | undefined {
+function contentChange(
+  declared: DeclaredPolicy,
+  match: ExistingPolicy | undefined,
+  settings: string,
+): Change | undefined {
   const { name, content, description } = declared;
   if (!match) {
     return {
       action: 'create-policy',
       policy: name,
-      detail: `create ${name} (${describePolicy(declared)})`,
+      detail: `create ${name} (${settings})`,
       content,
       description,
     };
@@ -91,28 +96,19 @@ function contentChange(declared: DesiredPolicy, match: ExistingPolicy | undefine
   return { action: 'update-policy', policy: name, policyId, detail, content, description };
 }
 
-function describePolicy(policy: DesiredPolicy): string {
-  const parts: string[] = [];
-  if (policy.default) parts.push(`default ${policy.default}`);
-  const services = Object.entries(policy.services);
-  if (services.length > 0) parts.push(services.map(([k, v]) => `${k} ${v}`).join(', '));
-  parts.push(`lock ${policy.lock}`);
-  return parts.join('; ');
-}
-
 /** Attaches the policy to each declared node it is not on yet, and detaches it from the others. */
-function planTargets(
-  draft: PlanDraft,
-  declared: DesiredPolicy,
+function planTargets<T extends PolicyTypeShapes>(
+  draft: PlanDraft<T>,
+  declared: T['policy'],
   nodes: readonly (OrgNode | undefined)[],
   match: ExistingPolicy | undefined,
   typeEnabled: boolean,
 ): void {
   const policyId = match?.snapshot.id;
-  const attached: AttachedPolicy = {
+  const attached: AttachedPolicy<T['document']> = {
     id: policyId ?? `${NEW_POLICY_ID} ${declared.name}`,
     name: declared.name,
-    document: parsePolicyDocument(declared.content),
+    document: draft.type.documents.parse(declared.content),
   };
   draft.declaredById.set(attached.id, declared);
   const current = new Set(match && typeEnabled ? match.snapshot.targets : []);

@@ -2,34 +2,37 @@
  * What the planning steps build up, in order: the changes, the problems the desired state must fix,
  * the warnings, and where each policy is attached once the plan is applied.
  */
-import type { DesiredPolicy, LocatedTarget } from '../desired-state/types.ts';
+import type { LocatedTarget } from '../desired-state/types.ts';
 import type { Diagnostic, SourceLocation } from '../diagnostics.ts';
-import type { AttachedPolicy } from '../effective-policy.ts';
 import { ConfigurationError } from '../errors.ts';
 import type { OrgNode, OrgTree } from '../organization.ts';
 import { plural } from '../plural.ts';
+import type { AttachedPolicy, PolicyType, PolicyTypeShapes } from '../policy-types/policy-type.ts';
 import type { Change, ChangeAction, ChangeTarget, PlanWarning } from './schema.ts';
 
 /** Id prefix of a declared policy that does not exist yet (it has no id before apply creates it). */
 export const NEW_POLICY_ID = '(new)';
 
-export interface PlanDraft {
+export interface PlanDraft<T extends PolicyTypeShapes = PolicyTypeShapes> {
+  /** The type of the policies planned. */
+  readonly type: PolicyType<T>;
   readonly tree: OrgTree;
   readonly changes: Change[];
   /** Problems the desired state must fix; planning stops once the policies are placed if there are any. */
   readonly problems: Diagnostic[];
   readonly warnings: PlanWarning[];
   /** Policies per node once the plan is applied: the declared ones, and unmanaged ones that stay. */
-  readonly after: Map<string, AttachedPolicy[]>;
+  readonly after: Map<string, AttachedPolicy<T['document']>[]>;
   /** The declared policies alone, per node, and by attached id: what the file itself promises. */
-  readonly declared: Map<string, AttachedPolicy[]>;
-  readonly declaredById: Map<string, DesiredPolicy>;
+  readonly declared: Map<string, AttachedPolicy<T['document']>[]>;
+  readonly declaredById: Map<string, T['policy']>;
   /** Where the file first targets each node, to place an error about that node. */
   readonly firstTargetLocation: Map<string, SourceLocation>;
 }
 
-export function newDraft(tree: OrgTree): PlanDraft {
+export function newDraft<T extends PolicyTypeShapes>(type: PolicyType<T>, tree: OrgTree): PlanDraft<T> {
   return {
+    type,
     tree,
     changes: [],
     problems: [],

@@ -1,14 +1,12 @@
 /**
  * What the plan means for each account: the resolved settings that would change if it were applied
- * (effective changes), the services that break `expect` today (violations), and which accounts are
+ * (effective changes), the settings that break `expect` today (violations), and which accounts are
  * non-compliant for either reason.
  */
-import { compareServiceKeys, PairCache } from '../collections.ts';
-import type { Expectation } from '../desired-state/types.ts';
-import { type EffectivePolicies, type EffectiveState, resolve, servicesOf } from '../effective-policy.ts';
-import type { ResolvedSetting } from '../model.ts';
+import { PairCache } from '../collections.ts';
 import type { OrgTree } from '../organization.ts';
-import { type Breach, breaches } from './expect.ts';
+import type { EffectivePolicies } from '../policy-types/effective-policies.ts';
+import type { Breach, PolicyType, PolicyTypeShapes, SettingChange } from '../policy-types/policy-type.ts';
 import type { EffectiveChange, Violation } from './schema.ts';
 
 export interface AccountEffects {
@@ -19,71 +17,64 @@ export interface AccountEffects {
   nonCompliantByNode: Map<string, number>;
 }
 
-type SettingDiff = { service: string; from: ResolvedSetting; to: ResolvedSetting };
-
 /** An `expect` block and the services its exceptions exempt per node (planner/exceptions.ts). */
-export interface Guardrail {
-  expectation: Expectation;
+export interface Guardrail<E = PolicyTypeShapes['expectation']> {
+  expectation: E;
   exempt: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
 /**
  * Effective changes, and violations of every guardrail given (the file's `expect`, and for a pull request
- * its base's too): a service breaks them if it breaks any one of them, and is listed once.
+ * its base's too): a setting breaks them if it breaks any one of them, and is listed once.
  */
-export function accountEffects(
-  tree: OrgTree,
-  current: EffectivePolicies,
-  after: EffectivePolicies,
-  guardrails: readonly Guardrail[],
+export function accountEffects<T extends PolicyTypeShapes>(
+  type: PolicyType<T>,
+  current: EffectivePolicies<T['state']>,
+  after: EffectivePolicies<T['state']>,
+  guardrails: readonly Guardrail<T['expectation']>[],
 ): AccountEffects {
+  const { tree } = current;
   const effects: AccountEffects = {
     effectiveChanges: [],
     violations: [],
     nonCompliant: 0,
     nonCompliantByNode: new Map(),
   };
-  const diffCache = new PairCache<EffectiveState, EffectiveState, SettingDiff[]>();
+  const diffCache = new PairCache<T['state'], T['state'], SettingChange[]>();
   const checks = guardrails.map((guardrail) => ({
     ...guardrail,
-    cache: new PairCache<EffectiveState, ReadonlySet<string>, Breach[]>(),
+    cache: new PairCache<T['state'], ReadonlySet<string>, Breach[]>(),
   }));
   for (const account of tree.accounts) {
     const where = { accountId: account.id, accountName: account.name, path: account.path };
     const before = current.stateOf(account.id);
     const afterState = after.stateOf(account.id);
-    const diffs = diffCache.get(before, afterState, () => diffStates(before, afterState));
+    const diffs = diffCache.get(before, afterState, () => type.engine.changes(before, afterState));
     for (const diff of diffs) effects.effectiveChanges.push({ ...where, ...diff });
     const found = firstPerService(
       checks.flatMap(({ expectation, exempt, cache }) => {
         const accountExempt = exempt.get(account.id) as ReadonlySet<string>;
-        return cache.get(before, accountExempt, () => breaches(tree, before, expectation, accountExempt));
+        return cache.get(before, accountExempt, () =>
+          type.expect.breaches(tree, before, expectation, accountExempt),
+        );
       }),
     );
-    for (const breach of found) effects.violations.push({ ...where, expected: 'optOut', ...breach });
+    for (const { expected, ...breach } of found) effects.violations.push({ ...where, expected, ...breach });
     if (diffs.length === 0 && found.length === 0) continue;
-    effects.nonCompliant++;
-    const parent = account.parentId as string;
-    effects.nonCompliantByNode.set(parent, (effects.nonCompliantByNode.get(parent) ?? 0) + 1);
+    countNonCompliant(effects, tree, account.id);
   }
   return effects;
+}
+
+/** Counts an account non-compliant, in total and in the root or OU that holds it. */
+export function countNonCompliant(effects: AccountEffects, tree: OrgTree, accountId: string): void {
+  effects.nonCompliant++;
+  const parent = tree.get(accountId)?.parentId;
+  if (parent) effects.nonCompliantByNode.set(parent, (effects.nonCompliantByNode.get(parent) ?? 0) + 1);
 }
 
 /** One breach per service: the same service can break both the file's and the base's `expect`. */
 function firstPerService(found: readonly Breach[]): Breach[] {
   const seen = new Set<string>();
   return found.filter((breach) => !seen.has(breach.service) && seen.add(breach.service));
-}
-
-/** Services whose resolved setting differs between two states, `default` first. */
-function diffStates(before: EffectiveState, after: EffectiveState): SettingDiff[] {
-  if (before === after) return [];
-  const services = [...new Set([...servicesOf(before), ...servicesOf(after)])].sort(compareServiceKeys);
-  const changes: SettingDiff[] = [];
-  for (const service of services) {
-    const from = resolve(before, service);
-    const to = resolve(after, service);
-    if (from !== to) changes.push({ service, from, to });
-  }
-  return changes;
 }

@@ -1,12 +1,12 @@
 /** `expect.except`: the services that may be opted in at or below a root, OU or account. */
-import type { Expectation } from '../desired-state/types.ts';
 import type { OrgTree } from '../organization.ts';
+import type { ExpectBlock } from '../policy-types/policy-type.ts';
 import { type PlanDraft, resolveTargets } from './draft.ts';
 
 /** Exempt services per node (root, OU or account), each node's own plus those of its ancestors. */
 export function exemptions(
   draft: PlanDraft,
-  expect: Expectation | undefined,
+  expect: ExpectBlock | undefined,
 ): Map<string, ReadonlySet<string>> {
   const own = new Map<string, string[]>();
   for (const exception of expect?.except ?? []) {

@@ -1,37 +1,45 @@
-/** The AI opt-out policies the organization has now, parsed once for every step that reads them. */
+/** The policies of the type the organization has now, parsed once for every step that reads them. */
 import { pushTo } from '../collections.ts';
-import { type AttachedPolicy, attachmentsOf } from '../effective-policy.ts';
 import { isManagedPolicy, type OrgSnapshot, type SnapshotPolicy } from '../model.ts';
-import { type ParsedPolicyDocument, parsePolicyDocument } from '../policy-document.ts';
+import { attachmentsOf } from '../policy-types/effective-policies.ts';
+import type {
+  AttachedPolicy,
+  PolicyDocument,
+  PolicyType,
+  PolicyTypeShapes,
+} from '../policy-types/policy-type.ts';
 
-export interface ExistingPolicy {
+export interface ExistingPolicy<D extends PolicyDocument = PolicyDocument> {
   snapshot: SnapshotPolicy;
-  document: ParsedPolicyDocument;
+  document: D;
   /** Tagged as owned by this tool. */
   managed: boolean;
 }
 
-export interface ExistingPolicies {
+export interface ExistingPolicies<D extends PolicyDocument = PolicyDocument> {
   /** In the snapshot's order. */
-  all: ExistingPolicy[];
-  byName: Map<string, ExistingPolicy[]>;
+  all: ExistingPolicy<D>[];
+  byName: Map<string, ExistingPolicy<D>[]>;
 }
 
-export function existingPolicies(snapshot: OrgSnapshot): ExistingPolicies {
+export function existingPolicies<T extends PolicyTypeShapes>(
+  type: PolicyType<T>,
+  snapshot: OrgSnapshot,
+): ExistingPolicies<T['document']> {
   const all = snapshot.policies.map((p) => ({
     snapshot: p,
-    document: parsePolicyDocument(p.content),
+    document: type.documents.parse(p.content),
     managed: isManagedPolicy(p),
   }));
-  const byName = new Map<string, ExistingPolicy[]>();
+  const byName = new Map<string, ExistingPolicy<T['document']>[]>();
   for (const policy of all) pushTo(byName, policy.snapshot.name, policy);
   return { all, byName };
 }
 
 /** Where the policies are attached today; none applies while the policy type is not enabled. */
-export function currentAttachments(
-  existing: ExistingPolicies,
+export function currentAttachments<D extends PolicyDocument>(
+  existing: ExistingPolicies<D>,
   typeEnabled: boolean,
-): Map<string, AttachedPolicy[]> {
+): Map<string, AttachedPolicy<D>[]> {
   return attachmentsOf(typeEnabled ? existing.all.map((p) => ({ ...p.snapshot, document: p.document })) : []);
 }

@@ -11,26 +11,18 @@
  */
 import { compareText, PairCache } from '../collections.ts';
 import type { Verify } from '../contract.ts';
-import {
-  asSetting,
-  differences,
-  documentOf,
-  type EffectiveSettings,
-  parseEffectiveDocument,
-  type SettingDifference,
-  settingsOfState,
-} from '../effective-document.ts';
-import type {
-  AttachedPolicy,
-  EffectiveEntry,
-  EffectivePolicies,
-  EffectiveState,
-  SettingSource,
-  ValueConflict,
-} from '../effective-policy.ts';
 import type { OrgNode, OrgTree } from '../organization.ts';
 import { plural } from '../plural.ts';
-import { OPS_ALL } from '../policy-document.ts';
+import type { EffectivePolicies } from '../policy-types/effective-policies.ts';
+import type {
+  AttachedPolicy,
+  ChainPolicy,
+  EffectiveSettings,
+  PolicyType,
+  PolicyTypeShapes,
+  SettingDifference,
+  ValueConflict,
+} from '../policy-types/policy-type.ts';
 import type { AwsValidationError, Disagreement, Fidelity, SettledConflict } from './schema.ts';
 
 /** AWS's answers for the plan: `content` undefined is EffectivePolicyNotFoundException (no effective policy). */
@@ -61,8 +53,8 @@ export interface InvalidAccount {
 }
 
 /** The accounts of each distinct effective state, in the tree's order. */
-export function stateGroups(tree: OrgTree, effective: EffectivePolicies): Map<EffectiveState, OrgNode[]> {
-  const groups = new Map<EffectiveState, OrgNode[]>();
+export function stateGroups<S>(tree: OrgTree, effective: { stateOf(nodeId: string): S }): Map<S, OrgNode[]> {
+  const groups = new Map<S, OrgNode[]>();
   for (const account of tree.accounts) {
     const state = effective.stateOf(account.id);
     const group = groups.get(state);
@@ -77,7 +69,7 @@ export function stateGroups(tree: OrgTree, effective: EffectivePolicies): Map<Ef
  * then (`all`) every other account; a bound therefore cuts whole states last.
  */
 export function accountsToAsk(
-  groups: ReadonlyMap<EffectiveState, readonly OrgNode[]>,
+  groups: ReadonlyMap<unknown, readonly OrgNode[]>,
   verify: Exclude<Verify, 'none'>,
   limit: number,
 ): string[] {
@@ -93,27 +85,32 @@ export function accountsToAsk(
   return [...first, ...rest].slice(0, limit);
 }
 
-interface Judged {
+interface Judged<S> {
   disagreement: Omit<Disagreement, 'accounts'> | undefined;
   settled: SettledConflict[];
   /** AWS's document as a state, when it differs from ours. */
-  awsState: EffectiveState | undefined;
+  awsState: S | undefined;
 }
 
-interface Context {
+interface Context<T extends PolicyTypeShapes> {
+  type: PolicyType<T>;
   tree: OrgTree;
-  current: EffectivePolicies;
-  after: EffectivePolicies;
-  attachments: ReadonlyMap<string, readonly AttachedPolicy[]>;
+  current: EffectivePolicies<T['state']>;
+  after: EffectivePolicies<T['state']>;
+  attachments: ReadonlyMap<string, readonly AttachedPolicy<T['document']>[]>;
 }
 
 /** Compares AWS's answers with the computed states, puts AWS's answer in place where they differ. */
-export function confirmStates(context: Context, verification: Verification): Fidelity {
+export function confirmStates<T extends PolicyTypeShapes>(
+  context: Context<T>,
+  verification: Verification,
+): Fidelity {
   const groups = stateGroups(context.tree, context.current);
   if (verification.source !== 'aws') return notConfirmed(verification, groups.size);
   const { answers } = verification;
   const disagreements: Disagreement[] = [];
   const settled = new Map<string, SettledConflict>();
+  const useAwsState = awsStateUser(context);
   let checked = 0;
   let confirmed = 0;
   for (const [state, accounts] of groups) {
@@ -121,7 +118,7 @@ export function confirmStates(context: Context, verification: Verification): Fid
     if (asked.length === 0) continue;
     checked++;
     let agreed = true;
-    let groupAnswer: EffectiveState | undefined;
+    let groupAnswer: T['state'] | undefined;
     for (const account of asked) {
       const judged = judge(context, state, account, answers.get(account.id)?.content);
       for (const s of judged.settled) settled.set(`${s.nodeId}|${s.service}`, s);
@@ -131,14 +128,13 @@ export function confirmStates(context: Context, verification: Verification): Fid
         disagreements.push({ ...judged.disagreement, accounts: decided });
       }
       if (judged.awsState) {
-        useAwsState(context, account.id, judged.awsState);
+        useAwsState(account.id, judged.awsState);
         groupAnswer ??= judged.awsState;
       }
     }
     if (agreed) confirmed++;
     if (groupAnswer) {
-      for (const account of accounts)
-        if (!answers.has(account.id)) useAwsState(context, account.id, groupAnswer);
+      for (const account of accounts) if (!answers.has(account.id)) useAwsState(account.id, groupAnswer);
     }
   }
   return {
@@ -200,38 +196,44 @@ function summaryOf(
   return parts.join('; ');
 }
 
-const sameSettings = new PairCache<EffectiveState, EffectiveState, boolean>();
-
 /**
- * An account's state after the plan is AWS's answer too where the plan leaves the computed settings of
- * the account as they are (the two computations build separate state objects, so they are compared by
- * their settings).
+ * Puts AWS's answer in place of an account's state. Its state after the plan is AWS's answer too where
+ * the plan leaves the computed settings of the account as they are (the two computations build separate
+ * state objects, so they are compared by their settings).
  */
-function useAwsState({ current, after }: Context, accountId: string, aws: EffectiveState): void {
-  const before = current.stateOf(accountId);
-  const planned = after.stateOf(accountId);
-  const unchanged = sameSettings.get(
-    before,
-    planned,
-    () => differences(settingsOfState(before), settingsOfState(planned)).length === 0,
-  );
-  if (unchanged) after.replace(accountId, aws);
-  current.replace(accountId, aws);
+function awsStateUser<T extends PolicyTypeShapes>({ type, current, after }: Context<T>) {
+  const sameSettings = new PairCache<T['state'], T['state'], boolean>();
+  const { settings, differences } = type.aws;
+  return (accountId: string, aws: T['state']): void => {
+    const before = current.stateOf(accountId);
+    const planned = after.stateOf(accountId);
+    const unchanged = sameSettings.get(
+      before,
+      planned,
+      () => differences(settings(before), settings(planned)).length === 0,
+    );
+    if (unchanged) after.replace(accountId, aws);
+    current.replace(accountId, aws);
+  };
 }
 
 /** The policies of an account's chain, root first, with the node each is attached to. */
-function chainPolicies({ tree, attachments }: Context, account: OrgNode) {
+function chainPolicies<T extends PolicyTypeShapes>(
+  { tree, attachments }: Context<T>,
+  account: OrgNode,
+): ChainPolicy<T['document']>[] {
   return tree
     .chain(account)
     .flatMap((node) => (attachments.get(node.id) ?? []).map((policy) => ({ policy, node })));
 }
 
-function judge(
-  context: Context,
-  state: EffectiveState,
+function judge<T extends PolicyTypeShapes>(
+  context: Context<T>,
+  state: T['state'],
   account: OrgNode,
   content: string | undefined,
-): Judged {
+): Judged<T['state']> {
+  const { aws } = context.type;
   const chain = chainPolicies(context, account);
   const policies = chain.map(({ policy, node }) => ({
     policyId: policy.id,
@@ -239,18 +241,18 @@ function judge(
     nodeId: node.id,
     node: context.tree.label(node),
   }));
-  const local = settingsOfState(state);
+  const local = aws.settings(state);
   const base = {
     state:
       policies.length === 0
         ? 'no policy'
         : policies.map((p) => `${p.node}: ${p.policyName} (${p.policyId})`).join(' → '),
     accountId: account.id,
-    local: documentOf(local),
+    local: aws.document(local),
     aws: content ?? '',
     policies,
   };
-  const parsed = parseEffectiveDocument(content);
+  const parsed = aws.parse(content);
   if ('error' in parsed) {
     return {
       disagreement: { ...base, differences: [], error: parsed.error },
@@ -258,16 +260,16 @@ function judge(
       awsState: undefined,
     };
   }
-  const diffs = differences(local, parsed.settings);
+  const diffs = aws.differences(local, parsed.settings);
   const onChain = new Set(chain.map(({ node }) => node.id));
   const conflicts = context.current.conflicts.filter(
-    (c) => onChain.has(c.nodeId) && state.entries.get(c.service)?.source?.nodeId === c.nodeId,
+    (c) => onChain.has(c.nodeId) && aws.decidedAt(state, c.service) === c.nodeId,
   );
   const { settled, unexplained } = settle(context.tree, conflicts, diffs, parsed.settings, local, account.id);
   return {
     disagreement: unexplained.length > 0 ? { ...base, differences: unexplained } : undefined,
     settled,
-    awsState: diffs.length > 0 ? awsStateOf(state, parsed.settings, chain) : undefined,
+    awsState: diffs.length > 0 ? aws.stateOf(state, parsed.settings, chain) : undefined,
   };
 }
 
@@ -316,44 +318,4 @@ function settledOf(
     accountId,
     candidates: conflict.candidates.map((c) => ({ ...c })),
   };
-}
-
-/**
- * AWS's document as an effective state: its values (a value the engine does not know, such as
- * `OptOut`, counts as unset), attributed to our source where the value is ours, else to the deepest
- * policy of the chain that assigns that value; the locks stay ours (AWS's document has none).
- */
-function awsStateOf(
-  local: EffectiveState,
-  aws: EffectiveSettings,
-  chain: readonly { policy: AttachedPolicy; node: OrgNode }[],
-): EffectiveState {
-  const entries = new Map<string, EffectiveEntry>();
-  for (const key of new Set([...local.entries.keys(), ...aws.keys()])) {
-    const ours = local.entries.get(key);
-    const value = asSetting(aws.get(key));
-    const source =
-      value === undefined ? undefined : value === ours?.value ? ours.source : sourceIn(chain, key, value);
-    entries.set(key, {
-      value,
-      source,
-      entryOps: ours?.entryOps ?? OPS_ALL,
-      settingOps: ours?.settingOps ?? OPS_ALL,
-    });
-  }
-  return { servicesOps: local.servicesOps, entries };
-}
-
-function sourceIn(
-  chain: readonly { policy: AttachedPolicy; node: OrgNode }[],
-  key: string,
-  value: string,
-): SettingSource | undefined {
-  for (let i = chain.length - 1; i >= 0; i--) {
-    const { policy, node } = chain[i] as { policy: AttachedPolicy; node: OrgNode };
-    if (policy.document.entries.get(key)?.setting === value) {
-      return { policyId: policy.id, policyName: policy.name, nodeId: node.id };
-    }
-  }
-  return undefined;
 }

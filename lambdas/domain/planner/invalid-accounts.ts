@@ -2,28 +2,21 @@
  * AWS's own alarms: accounts ListAccountsWithInvalidEffectivePolicy lists are violations, one per
  * validation error AWS gives (ListEffectivePolicyValidationErrors), with its code, path and the
  * policies that contributed. AWS's effective policy for such an account "is not fully enforced"
- * (https://docs.aws.amazon.com/organizations/latest/userguide/invalid-policy-alerts.html), so no
- * service of it counts as opted out.
+ * [ORG-INVALID-EFFECTIVE-POLICY], so no service of it counts as opted out.
  */
 import type { OrgTree } from '../organization.ts';
-import type { AccountEffects } from './effects.ts';
+import type { PolicyType } from '../policy-types/policy-type.ts';
+import { type AccountEffects, countNonCompliant } from './effects.ts';
 import type { InvalidAccount } from './fidelity.ts';
 import type { Violation } from './schema.ts';
 
-/** The service a validation error's path names (`services.lex...`, `/services/lex/...`), else `*`. */
-function serviceInPath(path: string | undefined): string {
-  const match = /services[./"[\]]+([a-z0-9:]+)/.exec(path ?? '');
-  return match?.[1] ?? '*';
-}
-
-function violationsOf(tree: OrgTree, invalid: InvalidAccount): Violation[] {
+function violationsOf(aws: PolicyType['aws'], tree: OrgTree, invalid: InvalidAccount): Violation[] {
   const node = tree.get(invalid.accountId);
   const where = {
     accountId: invalid.accountId,
     accountName: node?.name ?? invalid.accountName,
     path: node?.path ?? '',
-    expected: 'optOut' as const,
-    actual: 'unset' as const,
+    ...aws.unenforced,
   };
   if (!invalid.errors || invalid.errors.length === 0) {
     const why = invalid.errors
@@ -45,7 +38,7 @@ function violationsOf(tree: OrgTree, invalid: InvalidAccount): Violation[] {
       error.contributingPolicies.length > 0 ? `; policies ${error.contributingPolicies.join(', ')}` : '';
     return {
       ...where,
-      service: serviceInPath(error.pathToError),
+      service: aws.serviceAt(error.pathToError),
       cause: `aws:${error.errorCode}`,
       causeDetail: `AWS reports the effective policy invalid (${error.errorCode}${at}${said}${policies})`,
       awsValidation: { ...error, contributingPolicies: [...error.contributingPolicies] },
@@ -55,6 +48,7 @@ function violationsOf(tree: OrgTree, invalid: InvalidAccount): Violation[] {
 
 /** Adds the violations of AWS's invalid accounts, counting each account non-compliant once. */
 export function addInvalidAccounts(
+  type: PolicyType,
   tree: OrgTree,
   effects: AccountEffects,
   invalid: readonly InvalidAccount[],
@@ -64,11 +58,9 @@ export function addInvalidAccounts(
     ...effects.violations.map((v) => v.accountId),
   ]);
   for (const account of invalid) {
-    effects.violations.push(...violationsOf(tree, account));
+    effects.violations.push(...violationsOf(type.aws, tree, account));
     if (counted.has(account.accountId)) continue;
     counted.add(account.accountId);
-    effects.nonCompliant++;
-    const parent = tree.get(account.accountId)?.parentId;
-    if (parent) effects.nonCompliantByNode.set(parent, (effects.nonCompliantByNode.get(parent) ?? 0) + 1);
+    countNonCompliant(effects, tree, account.accountId);
   }
 }

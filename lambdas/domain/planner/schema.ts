@@ -5,7 +5,8 @@
  */
 import * as z from 'zod';
 import { ModeSchema, VerdictSchema, VerifySchema } from '../contract-schemas.ts';
-import { ResolvedSettingSchema, TargetTypeSchema } from '../model.ts';
+import { TargetTypeSchema } from '../model.ts';
+import { EffectiveDocumentSchema, ResolvedSettingSchema } from '../policy-types/version-1.ts';
 
 /** The order apply carries changes out in: new protection is in place before old is removed. */
 export const ACTION_ORDER = [
@@ -100,10 +101,6 @@ const ChainPolicySchema = z.strictObject({
   node: z.string(),
 });
 
-const DocumentSchema = z.strictObject({
-  services: z.record(z.string(), z.strictObject({ opt_out_policy: z.string() })),
-});
-
 /** An effective state on which AWS's DescribeEffectivePolicy and the local computation disagree. */
 const DisagreementSchema = z.strictObject({
   /** The state in words: the policies of the chain, root first. */
@@ -113,7 +110,7 @@ const DisagreementSchema = z.strictObject({
   /** Accounts whose verdict AWS's answer decides (every account with this state). */
   accounts: z.number().int().positive(),
   /** The local computation, in AWS's printed form. */
-  local: DocumentSchema,
+  local: EffectiveDocumentSchema,
   /** AWS's `PolicyContent`, verbatim; empty when AWS has no effective policy (EffectivePolicyNotFound). */
   aws: z.string(),
   differences: z.array(z.strictObject({ service: z.string(), local: z.string(), aws: z.string() })),

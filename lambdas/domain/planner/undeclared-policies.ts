@@ -5,16 +5,17 @@
  */
 import { pushTo } from '../collections.ts';
 import type { UnmanagedHandling } from '../contract.ts';
-import type { DesiredPolicy } from '../desired-state/types.ts';
+import type { DeclaredPolicy } from '../desired-state/types.ts';
 import type { OrgNode } from '../organization.ts';
+import type { PolicyTypeShapes } from '../policy-types/policy-type.ts';
 import { type PlanDraft, targetChange } from './draft.ts';
 import type { ExistingPolicies, ExistingPolicy } from './existing-policies.ts';
 
-export function planUndeclaredPolicies(
-  draft: PlanDraft,
-  declared: readonly DesiredPolicy[],
+export function planUndeclaredPolicies<T extends PolicyTypeShapes>(
+  draft: PlanDraft<T>,
+  declared: readonly DeclaredPolicy[],
   unmanaged: UnmanagedHandling,
-  existing: ExistingPolicies,
+  existing: ExistingPolicies<T['document']>,
   claimed: ReadonlySet<ExistingPolicy>,
   typeEnabled: boolean,
 ): void {
@@ -43,9 +44,9 @@ function retire(draft: PlanDraft, policy: ExistingPolicy, targets: readonly OrgN
   });
 }
 
-function planUnmanaged(
-  draft: PlanDraft,
-  policy: ExistingPolicy,
+function planUnmanaged<T extends PolicyTypeShapes>(
+  draft: PlanDraft<T>,
+  policy: ExistingPolicy<T['document']>,
   targets: readonly OrgNode[],
   handling: UnmanagedHandling,
 ): void {

@@ -1,6 +1,5 @@
 /** Helpers shared by the text and markdown reports. */
 import { compareText } from '../collections.ts';
-import { AI_POLICY_TYPE } from '../contract.ts';
 import type {
   Change,
   ChangeAction,
@@ -12,6 +11,7 @@ import type {
   Violation,
 } from '../planner/schema.ts';
 import { plural } from '../plural.ts';
+import { AI_POLICY_TYPE } from '../policy-types/ai-optout/facts.ts';
 
 const ACTION_SYMBOL: Record<ChangeAction, string> = {
   'enable-policy-type': '+',

@@ -1,7 +1,6 @@
 /**
- * JUnit XML (`--format junit`), for CodeBuild test reports (report groups read JUNITXML:
- * https://docs.aws.amazon.com/codebuild/latest/userguide/test-reporting.html). AWS documents no schema
- * for the elements it reads, so this is the Ant/Surefire shape jest-junit writes, which AWS's own guide
+ * JUnit XML (`--format junit`), for CodeBuild test reports (report groups read JUNITXML
+ * [CODEBUILD-JUNIT]). AWS documents no schema for the elements it reads, so this is the Ant/Surefire shape jest-junit writes, which AWS's own guide
  * points Node users at: `<testsuites>`, a `<testsuite>` per expectation, a `<testcase>` per account
  * (classname: its OU path) with a `<failure>` when it breaks the expectation.
  *

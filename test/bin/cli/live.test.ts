@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ListPoliciesCommand } from '@aws-sdk/client-organizations';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { AI_POLICY_TYPE } from '../../../lambdas/domain/contract.ts';
+import { AI_POLICY_TYPE } from '../../../lambdas/domain/policy-types/ai-optout/facts.ts';
 import { parseSnapshot } from '../../../lambdas/domain/snapshot.ts';
 import { cliBundle } from '../../support/cli-bundle.ts';
 import { useLiveEnvironment } from '../../support/live-env.ts';

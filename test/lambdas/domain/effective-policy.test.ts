@@ -1,15 +1,18 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { pushTo } from '../../../lambdas/domain/collections.ts';
-import { effectiveDocument } from '../../../lambdas/domain/effective-document.ts';
+import type { OrgSnapshot } from '../../../lambdas/domain/model.ts';
+import { type OrgNode, OrgTree } from '../../../lambdas/domain/organization.ts';
 import {
-  type EffectivePolicies,
   effectivePoliciesOf,
   resolve,
   resolvedSource,
-} from '../../../lambdas/domain/effective-policy.ts';
-import type { OrgSnapshot, ResolvedSetting } from '../../../lambdas/domain/model.ts';
-import { type OrgNode, OrgTree } from '../../../lambdas/domain/organization.ts';
+} from '../../../lambdas/domain/policy-types/ai-optout/engine.ts';
+import { effectiveDocument } from '../../../lambdas/domain/policy-types/ai-optout/printed.ts';
+import type { ResolvedSetting } from '../../../lambdas/domain/policy-types/ai-optout/settings.ts';
+
+type EffectivePolicies = ReturnType<typeof effectivePoliciesOf>;
+
 import { entry, OrgBuilder } from '../../support/org-builder.ts';
 
 /** Effective policies of a snapshot, every attached policy parsed as AWS would read it. */

@@ -7,11 +7,14 @@
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { describe, expect, it } from 'vitest';
 import {
-  aiOptOutUnavailableIn,
   organizationsRegionFor,
   PARTITIONS,
   partitionOf,
+  policyTypeUnavailableIn,
 } from '../../../lambdas/domain/partitions.ts';
+import { AI_OPT_OUT_FACTS } from '../../../lambdas/domain/policy-types/ai-optout/facts.ts';
+
+const aiOptOutUnavailableIn = (region: string) => policyTypeUnavailableIn(AI_OPT_OUT_FACTS, region);
 
 /** LZA's getGlobalRegion(partition), as of its source in June 2026. */
 const LZA_GLOBAL_REGION: Record<string, string> = {

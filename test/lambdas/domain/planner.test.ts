@@ -3,7 +3,7 @@ import { loadDesiredState } from '../../../lambdas/domain/desired-state/loader.t
 import type { DesiredState } from '../../../lambdas/domain/desired-state/types.ts';
 import { ConfigurationError } from '../../../lambdas/domain/errors.ts';
 import { type Change, type Plan, plan } from '../../../lambdas/domain/planner.ts';
-import { renderPolicyDocument } from '../../../lambdas/domain/policy-document.ts';
+import { renderPolicyDocument } from '../../../lambdas/domain/policy-types/ai-optout/document.ts';
 import { entry, OrgBuilder } from '../../support/org-builder.ts';
 
 function desired(yaml: string): DesiredState {

@@ -5,8 +5,8 @@ import {
   OPS_NONE,
   parsePolicyDocument,
   renderPolicyDocument,
-  sameDocument,
-} from '../../../lambdas/domain/policy-document.ts';
+} from '../../../lambdas/domain/policy-types/ai-optout/document.ts';
+import { sameDocument } from '../../../lambdas/domain/policy-types/json-document.ts';
 
 const NONE = '"@@operators_allowed_for_child_policies":["@@none"]';
 

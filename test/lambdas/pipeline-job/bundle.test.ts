@@ -18,7 +18,7 @@ import {
 } from '@aws-sdk/client-organizations';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AI_POLICY_TYPE } from '../../../lambdas/domain/contract.ts';
+import { AI_POLICY_TYPE } from '../../../lambdas/domain/policy-types/ai-optout/facts.ts';
 import { ReportSchema } from '../../../lambdas/domain/report/schema.ts';
 import { buildLambda } from '../../../scripts/build-lambda.ts';
 import {

@@ -16,7 +16,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { createCodePipelineClient } from '../../../lambdas/adapters/codepipeline/client.ts';
 import { zipFiles } from '../../../lambdas/adapters/s3/artifacts.ts';
 import { ContinuationStore } from '../../../lambdas/adapters/s3/continuations.ts';
-import { AI_POLICY_TYPE } from '../../../lambdas/domain/contract.ts';
+import { AI_POLICY_TYPE } from '../../../lambdas/domain/policy-types/ai-optout/facts.ts';
 import { ReportSchema } from '../../../lambdas/domain/report/schema.ts';
 import { LISTING_DELAYS_MS } from '../../../lambdas/pipeline-job/confirm.ts';
 import { runJob } from '../../../lambdas/pipeline-job/job.ts';

@@ -4,7 +4,7 @@
  */
 import { DescribePolicyCommand, ListPoliciesCommand } from '@aws-sdk/client-organizations';
 import { describe, expect, it } from 'vitest';
-import { AI_POLICY_TYPE } from '../../../lambdas/domain/contract.ts';
+import { AI_POLICY_TYPE } from '../../../lambdas/domain/policy-types/ai-optout/facts.ts';
 import { runJob } from '../../../lambdas/pipeline-job/job.ts';
 import { RESERVE_MS } from '../../../lambdas/pipeline-job/job-run.ts';
 import { totalCalls } from '../../support/call-counts.ts';

@@ -5,7 +5,7 @@
  */
 import { ListPoliciesCommand, UpdatePolicyCommand } from '@aws-sdk/client-organizations';
 import { describe, expect, it } from 'vitest';
-import { AI_POLICY_TYPE } from '../../../lambdas/domain/contract.ts';
+import { AI_POLICY_TYPE } from '../../../lambdas/domain/policy-types/ai-optout/facts.ts';
 import { ReportSchema } from '../../../lambdas/domain/report/schema.ts';
 import { runJob } from '../../../lambdas/pipeline-job/job.ts';
 import { totalCalls } from '../../support/call-counts.ts';

@@ -7,12 +7,12 @@
 import { ListPoliciesCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { describe, expect, it } from 'vitest';
 import { Throttle } from '../../../../lambdas/adapters/organizations/throttle.ts';
-import { AI_POLICY_TYPE } from '../../../../lambdas/domain/contract.ts';
 import { loadDesiredState } from '../../../../lambdas/domain/desired-state/loader.ts';
 import type { DesiredState } from '../../../../lambdas/domain/desired-state/types.ts';
 import { ServiceUnavailableError } from '../../../../lambdas/domain/errors.ts';
 import { MANAGED_TAG_KEY } from '../../../../lambdas/domain/model.ts';
-import { renderPolicyDocument } from '../../../../lambdas/domain/policy-document.ts';
+import { renderPolicyDocument } from '../../../../lambdas/domain/policy-types/ai-optout/document.ts';
+import { AI_POLICY_TYPE } from '../../../../lambdas/domain/policy-types/ai-optout/facts.ts';
 import { planLive, type ReconcileOptions } from '../../../../lambdas/reconciler.ts';
 import { applyLive } from '../../../support/apply-live.ts';
 import { countCalls, WRITE_OPERATIONS } from '../../../support/call-counts.ts';

@@ -10,7 +10,7 @@ import { Throttle } from '../../../../lambdas/adapters/organizations/throttle.ts
 import { DEFAULT_POLICY_DESCRIPTION } from '../../../../lambdas/domain/desired-state/types.ts';
 import { PermissionError, ServiceUnavailableError } from '../../../../lambdas/domain/errors.ts';
 import { MANAGED_TAG_KEY } from '../../../../lambdas/domain/model.ts';
-import { renderPolicyDocument } from '../../../../lambdas/domain/policy-document.ts';
+import { renderPolicyDocument } from '../../../../lambdas/domain/policy-types/ai-optout/document.ts';
 import { renderText } from '../../../../lambdas/domain/report/text.ts';
 import { planLive, type ReconcileOptions } from '../../../../lambdas/reconciler.ts';
 import { type CallCounts, countCalls } from '../../../support/call-counts.ts';

@@ -15,7 +15,6 @@ import {
 import { beforeEach, describe, expect, it } from 'vitest';
 import { OrganizationsReader } from '../../../../lambdas/adapters/organizations/reader.ts';
 import { Throttle } from '../../../../lambdas/adapters/organizations/throttle.ts';
-import { AI_POLICY_TYPE } from '../../../../lambdas/domain/contract.ts';
 import { loadDesiredState } from '../../../../lambdas/domain/desired-state/loader.ts';
 import type { DesiredState } from '../../../../lambdas/domain/desired-state/types.ts';
 import {
@@ -24,7 +23,8 @@ import {
   ServiceUnavailableError,
 } from '../../../../lambdas/domain/errors.ts';
 import { MANAGED_TAG_KEY } from '../../../../lambdas/domain/model.ts';
-import { renderPolicyDocument } from '../../../../lambdas/domain/policy-document.ts';
+import { renderPolicyDocument } from '../../../../lambdas/domain/policy-types/ai-optout/document.ts';
+import { AI_POLICY_TYPE } from '../../../../lambdas/domain/policy-types/ai-optout/facts.ts';
 import { OrganizationSession, type SessionOptions } from '../../../../lambdas/organization-session.ts';
 import { applyLive } from '../../../support/apply-live.ts';
 import { type CallCounts, countCalls, totalCalls, WRITE_OPERATIONS } from '../../../support/call-counts.ts';

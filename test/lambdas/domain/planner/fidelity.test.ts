@@ -12,7 +12,7 @@ import {
   plan,
   type Verification,
 } from '../../../../lambdas/domain/planner.ts';
-import { renderPolicyDocument } from '../../../../lambdas/domain/policy-document.ts';
+import { renderPolicyDocument } from '../../../../lambdas/domain/policy-types/ai-optout/document.ts';
 import { toReport } from '../../../../lambdas/domain/report/json.ts';
 import { renderMarkdown } from '../../../../lambdas/domain/report/markdown.ts';
 import { ReportSchema } from '../../../../lambdas/domain/report/schema.ts';

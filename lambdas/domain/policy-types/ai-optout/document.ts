@@ -1,11 +1,13 @@
 /**
- * AI services opt-out policy documents: rendering a declared policy to canonical JSON, and parsing any
- * document found in an organization (hand-written ones included) into a model the effective-policy
- * engine understands. Parsing never throws: malformed content becomes findings, and whatever part of
+ * AI services opt-out policy documents [ORG-AI-SYNTAX]: rendering a declared policy to canonical JSON,
+ * and parsing any document found in an organization (hand-written ones included) into a model the
+ * effective-policy engine understands. Parsing never throws: malformed content becomes findings, and whatever part of
  * the document AWS could not apply is left out of the model.
  */
-import type { Lock } from './desired-state/schema.ts';
-import { MAX_POLICY_DOCUMENT_CHARS, type Setting } from './model.ts';
+import { isRecord } from '../json-document.ts';
+import type { DocumentFinding, PolicyDocument } from '../policy-type.ts';
+import { AI_OPT_OUT_FACTS } from './facts.ts';
+import type { Lock, Setting } from './settings.ts';
 
 const CHILD_CONTROL = '@@operators_allowed_for_child_policies';
 const ASSIGN = '@@assign';
@@ -51,13 +53,7 @@ export function renderPolicyDocument(definition: PolicyDefinition): string {
 }
 
 export function documentTooLong(content: string): boolean {
-  return content.length > MAX_POLICY_DOCUMENT_CHARS;
-}
-
-export interface DocumentFinding {
-  /** JSON path inside the document, such as `services.lex.opt_out_policy`. */
-  path: string;
-  message: string;
+  return content.length > AI_OPT_OUT_FACTS.maxDocumentCharacters;
 }
 
 export interface ParsedEntry {
@@ -69,7 +65,7 @@ export interface ParsedEntry {
   settingOps?: OperatorSet | undefined;
 }
 
-export interface ParsedPolicyDocument {
+export interface ParsedPolicyDocument extends PolicyDocument {
   /** Child-control operators under `services`. */
   servicesOps?: OperatorSet | undefined;
   entries: ReadonlyMap<string, ParsedEntry>;
@@ -85,10 +81,6 @@ const KNOWN_OPERATORS: Record<string, OperatorSet> = {
   '@@append': OP_APPEND,
   '@@remove': OP_REMOVE,
 };
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function parseOperatorList(
   value: unknown,
@@ -227,23 +219,4 @@ export function parsePolicyDocument(content: string): ParsedPolicyDocument {
     if (entry) entries.set(key, entry);
   }
   return { servicesOps, entries, findings, usable: true };
-}
-
-function canonical(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(canonical);
-  if (isRecord(value)) {
-    const sorted: Record<string, unknown> = {};
-    for (const key of Object.keys(value).sort()) sorted[key] = canonical(value[key]);
-    return sorted;
-  }
-  return value;
-}
-
-/** Compares two documents as parsed JSON (key order and whitespace do not matter). */
-export function sameDocument(a: string, b: string): boolean {
-  try {
-    return JSON.stringify(canonical(JSON.parse(a))) === JSON.stringify(canonical(JSON.parse(b)));
-  } catch {
-    return a === b;
-  }
 }

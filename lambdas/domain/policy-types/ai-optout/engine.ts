@@ -1,10 +1,8 @@
 /**
- * The effective-policy engine: AWS's inheritance rules for AI services opt-out policies, computed
- * locally for every node of the organization in one pass from the root down.
+ * The effective-policy engine's rules for AI services opt-out policies: how the policies attached to one
+ * node change the state its parent passes down (EffectivePolicies walks the tree with them).
  *
- * Rules (AWS Organizations User Guide, https://docs.aws.amazon.com/organizations/latest/userguide/:
- * "AI services opt-out policy syntax and examples", orgs_manage_policies_ai-opt-out_syntax.html;
- * "Inheritance operators", policy-operators.html; "Inheritance examples", inheritance-examples.html.
+ * Rules ([ORG-INHERITANCE-OPERATORS], [ORG-INHERITANCE-ATTACHMENT-ORDER], [ORG-AI-RESOLVED-SETTING];
  * docs/configuration.md, "Locks: what child policies can do", says the same for users):
  * - Policies apply root, then each OU down the path, then the account; a child's `@@assign` overwrites
  *   the inherited value unless a parent forbade it, and a forbidden change is simply not applied.
@@ -17,33 +15,21 @@
  *   values to the same service, AWS applies them in attachment order, which no API exposes. The engine
  *   then assumes `optIn` (the less protective value) and records a conflict for the plan's warnings.
  * - The resolved setting of a service is its own entry, else the effective `default`, else `unset`.
- *
- * Nodes with no policy of their own share their parent's state object, so an organization's cost is
- * proportional to the nodes that carry attachments, and callers may cache by state identity.
  */
-import { pushTo } from './collections.ts';
-import type { OrgSnapshot, ResolvedSetting, Setting } from './model.ts';
-import type { OrgTree } from './organization.ts';
+import type { OrgSnapshot } from '../../model.ts';
+import type { OrgTree } from '../../organization.ts';
+import { attachmentsOf, EffectivePolicies } from '../effective-policies.ts';
+import type { AttachedPolicy, SettingChange, SettingSource, ValueConflict } from '../policy-type.ts';
 import {
   allowsAssign,
   OPS_ALL,
   type OperatorSet,
   type ParsedPolicyDocument,
   parsePolicyDocument,
-} from './policy-document.ts';
+} from './document.ts';
+import { compareServiceKeys, type ResolvedSetting, type Setting } from './settings.ts';
 
-export interface AttachedPolicy {
-  id: string;
-  name: string;
-  document: ParsedPolicyDocument;
-}
-
-export interface SettingSource {
-  policyId: string;
-  policyName: string;
-  /** The root, OU or account the policy is attached to. */
-  nodeId: string;
-}
+type AttachedAiPolicy = AttachedPolicy<ParsedPolicyDocument>;
 
 export interface EffectiveEntry {
   value: Setting | undefined;
@@ -60,16 +46,9 @@ export interface EffectiveState {
   entries: ReadonlyMap<string, EffectiveEntry>;
 }
 
-export interface ValueConflict {
-  nodeId: string;
-  service: string;
-  candidates: { policyId: string; policyName: string; value: Setting }[];
-  assumed: Setting;
-}
-
 export const EMPTY_STATE: EffectiveState = { servicesOps: OPS_ALL, entries: new Map() };
 
-function byId(a: AttachedPolicy, b: AttachedPolicy): number {
+function byId(a: AttachedAiPolicy, b: AttachedAiPolicy): number {
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
@@ -77,7 +56,7 @@ function byId(a: AttachedPolicy, b: AttachedPolicy): number {
 export function mergeNode(
   parent: EffectiveState,
   nodeId: string,
-  policies: readonly AttachedPolicy[],
+  policies: readonly AttachedAiPolicy[],
 ): { state: EffectiveState; conflicts: ValueConflict[] } {
   const ordered = policies.filter((p) => p.document.usable).sort(byId);
   if (ordered.length === 0) return { state: parent, conflicts: [] };
@@ -104,7 +83,7 @@ function mergeEntry(
   inherited: EffectiveEntry | undefined,
   nodeId: string,
   key: string,
-  ordered: readonly AttachedPolicy[],
+  ordered: readonly AttachedAiPolicy[],
 ): { entry: EffectiveEntry; conflict: ValueConflict | undefined } {
   const own = ordered.flatMap((policy) => {
     const entry = policy.document.entries.get(key);
@@ -151,55 +130,13 @@ function chooseValue<C extends { value: Setting }>(candidates: readonly C[]): C 
   return candidates.find((c) => c.value === 'optIn') ?? first;
 }
 
-export class EffectivePolicies {
-  private readonly states = new Map<string, EffectiveState>();
-  readonly conflicts: ValueConflict[] = [];
-
-  constructor(
-    readonly tree: OrgTree,
-    attachments: ReadonlyMap<string, readonly AttachedPolicy[]>,
-  ) {
-    for (const node of tree.topDown()) {
-      const parentState = node.parentId === undefined ? EMPTY_STATE : this.stateOf(node.parentId);
-      const merged = mergeNode(parentState, node.id, attachments.get(node.id) ?? []);
-      this.states.set(node.id, merged.state);
-      for (const conflict of merged.conflicts) this.conflicts.push(conflict);
-    }
-  }
-
-  stateOf(nodeId: string): EffectiveState {
-    const state = this.states.get(nodeId);
-    if (!state) throw new Error(`no effective state for ${nodeId}`);
-    return state;
-  }
-
-  /** Puts AWS's answer in place of the computed state of an account (planner/fidelity.ts). */
-  replace(accountId: string, state: EffectiveState): void {
-    this.stateOf(accountId);
-    this.states.set(accountId, state);
-  }
-}
-
-/** Policies by the root, OU or account they are attached to. */
-export function attachmentsOf(
-  policies: Iterable<{
-    id: string;
-    name: string;
-    targets: readonly string[];
-    document: ParsedPolicyDocument;
-  }>,
-): Map<string, AttachedPolicy[]> {
-  const byTarget = new Map<string, AttachedPolicy[]>();
-  for (const policy of policies) {
-    const attached: AttachedPolicy = { id: policy.id, name: policy.name, document: policy.document };
-    for (const target of policy.targets) pushTo(byTarget, target, attached);
-  }
-  return byTarget;
-}
-
 /** The effective policies of every node of a snapshot, as attached there (policy type assumed enabled). */
-export function effectivePoliciesOf(tree: OrgTree, policies: OrgSnapshot['policies']): EffectivePolicies {
+export function effectivePoliciesOf(
+  tree: OrgTree,
+  policies: OrgSnapshot['policies'],
+): EffectivePolicies<EffectiveState, ParsedPolicyDocument> {
   return new EffectivePolicies(
+    { empty: EMPTY_STATE, merge: mergeNode },
     tree,
     attachmentsOf(policies.map((p) => ({ ...p, document: parsePolicyDocument(p.content) }))),
   );
@@ -222,4 +159,17 @@ export function servicesOf(state: EffectiveState): Set<string> {
   const keys = new Set<string>(['default']);
   for (const [key, entry] of state.entries) if (entry.value !== undefined) keys.add(key);
   return keys;
+}
+
+/** Services whose resolved setting differs between two states, `default` first. */
+export function settingChanges(before: EffectiveState, after: EffectiveState): SettingChange[] {
+  if (before === after) return [];
+  const services = [...new Set([...servicesOf(before), ...servicesOf(after)])].sort(compareServiceKeys);
+  const changes: SettingChange[] = [];
+  for (const service of services) {
+    const from = resolve(before, service);
+    const to = resolve(after, service);
+    if (from !== to) changes.push({ service, from, to });
+  }
+  return changes;
 }

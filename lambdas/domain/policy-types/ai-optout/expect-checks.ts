@@ -1,13 +1,17 @@
 /** Checks of `expect` a schema cannot express: service keys, and one target per exception. */
-import type { TargetRef } from '../model.ts';
-import { addError, type CheckContext } from './check-context.ts';
-import { formatPath, type Path } from './locator.ts';
-import { checkServiceKey } from './policy-checks.ts';
-import type { DesiredStateDocument } from './schema.ts';
-import { toTargetRef } from './target-checks.ts';
-import type { Expectation, ExpectException } from './types.ts';
+import type * as z from 'zod';
+import { addError, type CheckContext } from '../../desired-state/check-context.ts';
+import { formatPath, type Path } from '../../desired-state/locator.ts';
+import { toTargetRef } from '../../desired-state/target-checks.ts';
+import type { TargetRef } from '../../model.ts';
+import {
+  checkServiceKey,
+  type Expectation,
+  type ExpectException,
+  type ExpectSchema,
+} from './desired-state.ts';
 
-type RawExpect = NonNullable<DesiredStateDocument['expect']>;
+type RawExpect = z.output<typeof ExpectSchema>;
 type RawException = NonNullable<RawExpect['except']>[number];
 
 export function checkExpect(ctx: CheckContext, raw: RawExpect | undefined): Expectation | undefined {

@@ -1,17 +1,8 @@
 /** `expect`: which services of an effective state break it, and which policy is the cause. */
-import type { Expectation } from '../desired-state/types.ts';
-import { type EffectiveState, resolve, resolvedSource } from '../effective-policy.ts';
-import type { ResolvedSetting } from '../model.ts';
-import type { OrgTree } from '../organization.ts';
-
-/** A breach of `expect` in one effective state, for any account that has that state. */
-export interface Breach {
-  service: string;
-  actual: ResolvedSetting;
-  /** `policyId@nodeId` of the policy that decides the value, or `none`. */
-  cause: string;
-  causeDetail: string;
-}
+import type { OrgTree } from '../../organization.ts';
+import type { Breach } from '../policy-type.ts';
+import type { Expectation } from './desired-state.ts';
+import { type EffectiveState, resolve, resolvedSource } from './engine.ts';
 
 /** Services of one effective state that break `expect`, given the exempt services. */
 export function breaches(
@@ -23,7 +14,8 @@ export function breaches(
   const found: Breach[] = [];
   const check = (service: string) => {
     const actual = resolve(state, service);
-    if (actual !== 'optOut') found.push({ service, actual, ...causeOf(tree, state, service) });
+    if (actual !== 'optOut')
+      found.push({ service, expected: 'optOut', actual, ...causeOf(tree, state, service) });
   };
   if (expectation.optOut !== 'all') {
     for (const service of expectation.optOut) if (!exempt.has(service)) check(service);
@@ -33,7 +25,7 @@ export function breaches(
   if (!exempt.has('default')) check('default');
   for (const [service, entry] of state.entries) {
     if (service === 'default' || exempt.has(service) || entry.value !== 'optIn') continue;
-    found.push({ service, actual: 'optIn', ...causeOf(tree, state, service) });
+    found.push({ service, expected: 'optOut', actual: 'optIn', ...causeOf(tree, state, service) });
   }
   return found;
 }

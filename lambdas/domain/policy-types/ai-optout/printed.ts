@@ -1,8 +1,7 @@
 /**
- * Effective policies as AWS prints them: DescribeEffectivePolicy's `PolicyContent` is the resolved
- * document, operators stripped, each service mapped to `{"opt_out_policy": "optOut" | "optIn"}`. AWS's
- * only published example ("Viewing effective AI services opt-out policies",
- * https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_ai-opt-out_effective.html):
+ * Effective policies as AWS prints them [ORG-AI-EFFECTIVE-DOCUMENT]: DescribeEffectivePolicy's
+ * `PolicyContent` is the resolved document, operators stripped, each service mapped to
+ * `{"opt_out_policy": "optOut" | "optIn"}`. AWS's only published example:
  *
  *   "PolicyContent": "{\"services\":{\"comprehend\":{\"opt_out_policy\":\"optOut\"}, ... }}"
  *
@@ -10,16 +9,12 @@
  * is only locked appears without a value, so documents are compared as the set of services that
  * carry a value and each one's value, never as text.
  */
-import { compareServiceKeys } from './collections.ts';
-import type { EffectiveState } from './effective-policy.ts';
-import { type Setting, SettingSchema } from './model.ts';
-
-/** Each service with a value in an effective document, and that value as AWS wrote it. */
-export type EffectiveSettings = ReadonlyMap<string, string>;
-
-export interface EffectiveDocument {
-  services: Record<string, { opt_out_policy: string }>;
-}
+import type { OrgNode } from '../../organization.ts';
+import { isRecord } from '../json-document.ts';
+import type { AttachedPolicy, EffectiveSettings, SettingDifference, SettingSource } from '../policy-type.ts';
+import { OPS_ALL, type ParsedPolicyDocument } from './document.ts';
+import type { EffectiveEntry, EffectiveState } from './engine.ts';
+import { compareServiceKeys, type EffectiveDocument, type Setting, SettingSchema } from './settings.ts';
 
 /** A local effective state in AWS's printed form (`default` first, then service keys sorted). */
 export function effectiveDocument(state: EffectiveState): EffectiveDocument {
@@ -38,10 +33,6 @@ export function settingsOfState(state: EffectiveState): Map<string, string> {
   const settings = new Map<string, string>();
   for (const [key, entry] of state.entries) if (entry.value !== undefined) settings.set(key, entry.value);
   return settings;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /**
@@ -78,14 +69,6 @@ export function asSetting(value: string | undefined): Setting | undefined {
   return parsed.success ? parsed.data : undefined;
 }
 
-export interface SettingDifference {
-  service: string;
-  /** Ours, or `absent`. */
-  local: string;
-  /** AWS's, or `absent`. */
-  aws: string;
-}
-
 /** The services whose value differs between two effective documents, `default` first. */
 export function differences(local: EffectiveSettings, aws: EffectiveSettings): SettingDifference[] {
   const keys = [...new Set([...local.keys(), ...aws.keys()])].sort(compareServiceKeys);
@@ -96,4 +79,48 @@ export function differences(local: EffectiveSettings, aws: EffectiveSettings): S
       local: local.get(service) ?? 'absent',
       aws: aws.get(service) ?? 'absent',
     }));
+}
+
+type ChainLink = { policy: AttachedPolicy<ParsedPolicyDocument>; node: OrgNode };
+
+/**
+ * AWS's document as an effective state: its values (a value the engine does not know, such as
+ * `OptOut`, counts as unset), attributed to our source where the value is ours, else to the deepest
+ * policy of the chain that assigns that value; the locks stay ours (AWS's document has none).
+ */
+export function awsStateOf(
+  local: EffectiveState,
+  aws: EffectiveSettings,
+  chain: readonly ChainLink[],
+): EffectiveState {
+  const entries = new Map<string, EffectiveEntry>();
+  for (const key of new Set([...local.entries.keys(), ...aws.keys()])) {
+    const ours = local.entries.get(key);
+    const value = asSetting(aws.get(key));
+    const source =
+      value === undefined ? undefined : value === ours?.value ? ours.source : sourceIn(chain, key, value);
+    entries.set(key, {
+      value,
+      source,
+      entryOps: ours?.entryOps ?? OPS_ALL,
+      settingOps: ours?.settingOps ?? OPS_ALL,
+    });
+  }
+  return { servicesOps: local.servicesOps, entries };
+}
+
+function sourceIn(chain: readonly ChainLink[], key: string, value: string): SettingSource | undefined {
+  for (let i = chain.length - 1; i >= 0; i--) {
+    const { policy, node } = chain[i] as ChainLink;
+    if (policy.document.entries.get(key)?.setting === value) {
+      return { policyId: policy.id, policyName: policy.name, nodeId: node.id };
+    }
+  }
+  return undefined;
+}
+
+/** The service a validation error's path names (`services.lex...`, `/services/lex/...`), else `*`. */
+export function serviceInPath(path: string | undefined): string {
+  const match = /services[./"[\]]+([a-z0-9:]+)/.exec(path ?? '');
+  return match?.[1] ?? '*';
 }

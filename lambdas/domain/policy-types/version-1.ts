@@ -1,0 +1,22 @@
+/**
+ * The policy type the version-1 formats hold: the desired state's `policies` and `expect` (ai-optout.yaml,
+ * version 1), an organization snapshot's `policies` (snapshotVersion 1), and report version 1's rows.
+ * Outside policy-types/, code reaches a type through this module (or reads a type's plain facts.ts). A
+ * second type plugs in here, with a section of its own in those formats.
+ */
+import { aiOptOut } from './ai-optout/index.ts';
+
+export const VERSION_1_POLICY_TYPE = aiOptOut;
+
+/** The type's part of a version-1 policy entry and its `expect` block (desired-state/types.ts). */
+export type {
+  AiOptOutSettings as Version1Settings,
+  Expectation,
+  ExpectException,
+} from './ai-optout/desired-state.ts';
+/** The values report version 1 publishes (planner/schema.ts). */
+export {
+  EffectiveDocumentSchema,
+  type ResolvedSetting,
+  ResolvedSettingSchema,
+} from './ai-optout/settings.ts';
