@@ -43,8 +43,8 @@ function effectiveDifference(base: Plan, head: Plan): EffectiveChange[] {
     const b = baseRows.get(key);
     const h = headRows.get(key);
     const row = (h ?? b) as EffectiveChange;
-    const from: ResolvedSetting = b ? b.to : row.from;
-    const to: ResolvedSetting = h ? h.to : row.from;
+    const from = b ? b.to : row.from;
+    const to = h ? h.to : row.from;
     if (from !== to) out.push({ ...row, from, to });
   }
   return out.sort(

@@ -7,23 +7,7 @@ import * as z from 'zod';
 import { ModeSchema, UnmanagedHandlingSchema } from '../contract-schemas.ts';
 import { VERSION_1_POLICY_TYPE } from '../policy-types/version-1.ts';
 import { POLICY_NAME_PATTERN, unpairedSurrogate } from './aws-text.ts';
-
-const TargetSchema = z
-  .union([
-    z.literal('root').meta({ description: 'The organization root: every OU and account.' }),
-    z.strictObject({
-      ou: z.string().min(1).meta({
-        description:
-          'OU path of names below the root, such as Workloads/Prod ("Root/" prefix allowed), or an OU id.',
-      }),
-    }),
-    z.strictObject({
-      account: z.string().min(1).meta({
-        description: 'A 12-digit account id (quote it in YAML) or an exact account name.',
-      }),
-    }),
-  ])
-  .meta({ description: 'root, { ou: PATH-OR-ID } or { account: ID-OR-NAME }' });
+import { TargetSchema } from './target-schema.ts';
 
 /** The version-1 policies' type: its keys of a policy entry, and its `expect` block. */
 const { policyFields, expectSchema } = VERSION_1_POLICY_TYPE.desiredState;

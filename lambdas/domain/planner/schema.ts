@@ -6,7 +6,11 @@
 import * as z from 'zod';
 import { ModeSchema, VerdictSchema, VerifySchema } from '../contract-schemas.ts';
 import { TargetTypeSchema } from '../model.ts';
-import { EffectiveDocumentSchema, ResolvedSettingSchema } from '../policy-types/version-1.ts';
+import {
+  BedrockEffectiveDocumentSchema,
+  EffectiveDocumentSchema,
+  ResolvedSettingSchema,
+} from '../policy-types/version-1.ts';
 
 /** The order apply carries changes out in: new protection is in place before old is removed. */
 export const ACTION_ORDER = [
@@ -52,10 +56,16 @@ const accountService = {
   service: z.string(),
 };
 
+/**
+ * A setting's resolved value: for AI opt-out `optOut`, `optIn` or `unset`; a policy type with other values
+ * (Bedrock: a guardrail identifier, a mode, a list of models as JSON) prints its own, `unset` when absent.
+ */
+const SettingValueSchema = z.union([ResolvedSettingSchema, z.string()]);
+
 const EffectiveChangeSchema = z.strictObject({
   ...accountService,
-  from: ResolvedSettingSchema,
-  to: ResolvedSettingSchema,
+  from: SettingValueSchema,
+  to: SettingValueSchema,
 });
 export type EffectiveChange = z.output<typeof EffectiveChangeSchema>;
 
@@ -70,8 +80,9 @@ export type AwsValidationError = z.output<typeof AwsValidationErrorSchema>;
 
 const ViolationSchema = z.strictObject({
   ...accountService,
-  expected: z.literal('optOut'),
-  actual: ResolvedSettingSchema,
+  /** AI opt-out: `optOut`; another policy type says what it expects in its own words. */
+  expected: z.union([z.literal('optOut'), z.string()]),
+  actual: SettingValueSchema,
   /**
    * `policyId@nodeId` of the policy that decides the value, or `none` when nothing sets it;
    * `aws:<ErrorCode>` when AWS lists the account's effective policy as invalid.
@@ -109,8 +120,8 @@ const DisagreementSchema = z.strictObject({
   accountId: z.string(),
   /** Accounts whose verdict AWS's answer decides (every account with this state). */
   accounts: z.number().int().positive(),
-  /** The local computation, in AWS's printed form. */
-  local: EffectiveDocumentSchema,
+  /** The local computation, in AWS's printed form (of the state's policy type). */
+  local: z.union([EffectiveDocumentSchema, BedrockEffectiveDocumentSchema]),
   /** AWS's `PolicyContent`, verbatim; empty when AWS has no effective policy (EffectivePolicyNotFound). */
   aws: z.string(),
   differences: z.array(z.strictObject({ service: z.string(), local: z.string(), aws: z.string() })),

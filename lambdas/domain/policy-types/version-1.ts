@@ -5,8 +5,12 @@
  * second type plugs in here, with a section of its own in those formats.
  */
 import { aiOptOut } from './ai-optout/index.ts';
+import { bedrock } from './bedrock/index.ts';
 
 export const VERSION_1_POLICY_TYPE = aiOptOut;
+
+/** The type of the file's `bedrock:` section, a section of version 1 that files without it do not have. */
+export const BEDROCK_SECTION_POLICY_TYPE = bedrock;
 
 /** The type's part of a version-1 policy entry and its `expect` block (desired-state/types.ts). */
 export type {
@@ -20,3 +24,6 @@ export {
   type ResolvedSetting,
   ResolvedSettingSchema,
 } from './ai-optout/settings.ts';
+export type { BedrockExpectation } from './bedrock/expect.ts';
+export type { BedrockPolicy } from './bedrock/index.ts';
+export { BedrockEffectiveDocumentSchema } from './bedrock/index.ts';

@@ -61,6 +61,16 @@ describe('the policy type is one folder behind one descriptor', () => {
     expect(naming).toEqual([`${TYPES}ai-optout/facts.ts`]);
   });
 
+  it("writes Bedrock's Organizations name (and its ARN form) in one file of the shipped code", () => {
+    const naming = SHIPPED.filter((file) =>
+      /BEDROCK_POLICY(?!_)|bedrock_policy/.test(
+        readFileSync(join(ROOT, file), 'utf8').replace(/BEDROCK_POLICY_TYPE/g, ''),
+      ),
+    );
+
+    expect(naming).toEqual([`${TYPES}bedrock/facts.ts`]);
+  });
+
   it("outside policy-types/, code reaches a type only through version-1.ts or the type's facts.ts", () => {
     const outside = SHIPPED.filter((file) => !file.startsWith(TYPES));
     const reaching = outside.flatMap((file) =>
@@ -78,15 +88,16 @@ describe('the policy type is one folder behind one descriptor', () => {
     const found = generic.flatMap((file) => typeFolderImports(file).map((target) => `${file} -> ${target}`));
 
     expect(found).toContain(`${TYPES}version-1.ts -> ${TYPES}ai-optout/index.ts`);
+    expect(found).toContain(`${TYPES}version-1.ts -> ${TYPES}bedrock/index.ts`);
     expect(found.filter((line) => !line.startsWith(`${TYPES}version-1.ts -> `))).toEqual([]);
   });
 
-  it('a type folder imports no other type folder', () => {
-    const inFolder = sourcesUnder(`${TYPES}ai-optout`);
-    expect(inFolder).toContain(`${TYPES}ai-optout/index.ts`);
+  it.each(['ai-optout', 'bedrock'])('the type folder %s imports no other type folder', (folder) => {
+    const inFolder = sourcesUnder(`${TYPES}${folder}`);
+    expect(inFolder).toContain(`${TYPES}${folder}/index.ts`);
 
     const foreign = inFolder.flatMap((file) =>
-      typeFolderImports(file).filter((target) => !target.startsWith(`${TYPES}ai-optout/`)),
+      typeFolderImports(file).filter((target) => !target.startsWith(`${TYPES}${folder}/`)),
     );
 
     expect(foreign).toEqual([]);
@@ -94,6 +105,7 @@ describe('the policy type is one folder behind one descriptor', () => {
 
   it("a type's facts load no package, so the CDK constructs may read them", () => {
     expect(packagesLoadedBy(ROOT, `${TYPES}ai-optout/facts.ts`)).toEqual(new Set());
+    expect(packagesLoadedBy(ROOT, `${TYPES}bedrock/facts.ts`)).toEqual(new Set());
     expect(packagesLoadedBy(ROOT, `${TYPES}policy-type.ts`)).toEqual(new Set());
   });
 });

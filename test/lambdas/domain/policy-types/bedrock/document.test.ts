@@ -1,0 +1,277 @@
+/**
+ * Bedrock policy documents: AWS's own examples parse to the settings they state, rendering is canonical
+ * and round-trips, and hostile documents never throw: each problem is a finding at its JSON path, and
+ * what AWS would keep (a malformed identifier) stays in the model [ORG-BEDROCK-INVALID-IDENTIFIER].
+ */
+import { describe, expect, it } from 'vitest';
+import { parseBedrockDocument } from '../../../../../lambdas/domain/policy-types/bedrock/document.ts';
+import { renderBedrockDocument } from '../../../../../lambdas/domain/policy-types/bedrock/render.ts';
+import { parseIdentifier } from '../../../../../lambdas/domain/policy-types/bedrock/syntax.ts';
+import {
+  bedrockDoc,
+  GUARDRAIL_EAST,
+  GUARDRAIL_WEST,
+  PREVIEW_EXAMPLE,
+  SYNTAX_PAGE_EXAMPLE,
+  USER_GUIDE_EXAMPLE,
+} from './examples.ts';
+
+const CONFIG = 'bedrock.guardrail_inference.us-east-1.config_1';
+
+function assigned(content: string): Record<string, unknown> {
+  const parsed = parseBedrockDocument(content);
+  return Object.fromEntries([...parsed.leaves].map(([name, leaf]) => [name, leaf.operators]));
+}
+
+describe("AWS's Bedrock policy examples [ORG-BEDROCK-SYNTAX]", () => {
+  it("the syntax page's example parses to its five settings, with no finding", () => {
+    const parsed = parseBedrockDocument(SYNTAX_PAGE_EXAMPLE);
+
+    expect(parsed.findings).toEqual([]);
+    expect(parsed.usable).toBe(true);
+    expect(assigned(SYNTAX_PAGE_EXAMPLE)).toEqual({
+      [`${CONFIG}.identifier`]: { assign: 'arn:aws:bedrock:us-east-1:123456789012:guardrail/hu1dlsv9wy1d:1' },
+      [`${CONFIG}.selective_content_guarding.system`]: { assign: 'selective' },
+      [`${CONFIG}.selective_content_guarding.messages`]: { assign: 'comprehensive' },
+      [`${CONFIG}.model_enforcement.included_models`]: { assign: ['ALL'] },
+      [`${CONFIG}.model_enforcement.excluded_models`]: {
+        assign: ['amazon.titan-embed-text-v2:0', 'cohere.embed-english-v3'],
+      },
+    });
+  });
+
+  it("the preview syntax's input_tags is read", () => {
+    expect(parseBedrockDocument(PREVIEW_EXAMPLE).findings).toEqual([]);
+    expect(assigned(PREVIEW_EXAMPLE)[`${CONFIG}.input_tags`]).toEqual({ assign: 'honor' });
+  });
+
+  it("the User Guide's placeholder identifier is not a guardrail ARN: a finding, and the value is kept", () => {
+    const parsed = parseBedrockDocument(USER_GUIDE_EXAMPLE);
+
+    expect(parsed.findings).toEqual([
+      {
+        path: `${CONFIG}.identifier.@@assign`,
+        message: expect.stringMatching(
+          /^identifier "arn:aws:bedrock:us-east-1:123456789012:guardrail\/guardrail-id:1" is not a guardrail ARN followed by `:` and a version; AWS says/,
+        ),
+      },
+    ]);
+    expect(assigned(USER_GUIDE_EXAMPLE)[`${CONFIG}.identifier`]).toEqual({
+      assign: 'arn:aws:bedrock:us-east-1:123456789012:guardrail/guardrail-id:1',
+    });
+  });
+});
+
+describe('identifiers [BEDROCK-GUARDRAIL-FORMATS]', () => {
+  it.each([
+    [
+      'arn:aws:bedrock:us-east-1:123456789012:guardrail/hu1dlsv9wy1d:1',
+      { ok: true, version: 1, region: 'us-east-1' },
+    ],
+    [
+      'arn:aws-us-gov:bedrock:us-gov-west-1:123456789012:guardrail/abc:99999999',
+      { ok: true, version: 99999999 },
+    ],
+    [
+      'arn:aws:bedrock:us-east-1:123456789012:guardrail/abc:DRAFT',
+      { ok: false, problem: expect.stringContaining('DRAFT') },
+    ],
+    [
+      'arn:aws:bedrock:us-east-1:123456789012:guardrail/abc:0',
+      { ok: false, problem: expect.stringContaining('"0"') },
+    ],
+    ['arn:aws:bedrock:us-east-1:123456789012:guardrail/abc:100000000', { ok: false }],
+    ['arn:aws:bedrock:us-east-1:123456789012:guardrail/abc', { ok: false }],
+    ['arn:aws:bedrock:us-east-1:12345678901:guardrail/abc:1', { ok: false }],
+    ['arn:aws:bedrock:us-east-1:123456789012:guardrail/ABC:1', { ok: false }],
+    ['abc123:1', { ok: false }],
+    ['', { ok: false }],
+  ])('%j', (identifier, expected) => {
+    expect(parseIdentifier(identifier)).toMatchObject(expected);
+  });
+});
+
+describe('rendering', () => {
+  const definition = {
+    regions: {
+      'us-east-1': { guardrail: GUARDRAIL_EAST, version: 3, system: 'selective' as const },
+      'eu-west-1': { guardrail: GUARDRAIL_WEST, version: 1, excludedModels: ['cohere.embed-english-v3'] },
+    },
+  };
+
+  it('lock all puts ["@@none"] at every node, Regions sorted, before the value it guards', () => {
+    const n = '"@@operators_allowed_for_child_policies":["@@none"]';
+    expect(renderBedrockDocument({ ...definition, lock: 'all' })).toBe(
+      `{"bedrock":{${n},"guardrail_inference":{${n},` +
+        `"eu-west-1":{${n},"config_1":{${n},"identifier":{${n},"@@assign":"${GUARDRAIL_WEST}:1"},` +
+        `"model_enforcement":{${n},"included_models":{${n},"@@assign":["ALL"]},"excluded_models":{${n},"@@assign":["cohere.embed-english-v3"]}}}},` +
+        `"us-east-1":{${n},"config_1":{${n},"identifier":{${n},"@@assign":"${GUARDRAIL_EAST}:3"},` +
+        `"selective_content_guarding":{${n},"system":{${n},"@@assign":"selective"}}}}}}}`,
+    );
+  });
+
+  it('lock declared leaves bedrock and guardrail_inference open; none writes no operator', () => {
+    const declared = JSON.parse(renderBedrockDocument({ ...definition, lock: 'declared' }));
+    const none = renderBedrockDocument({ ...definition, lock: 'none' });
+
+    expect(Object.keys(declared.bedrock)).toEqual(['guardrail_inference']);
+    expect(Object.keys(declared.bedrock.guardrail_inference)).toEqual(['eu-west-1', 'us-east-1']);
+    expect(
+      declared.bedrock.guardrail_inference['us-east-1']['@@operators_allowed_for_child_policies'],
+    ).toEqual(['@@none']);
+    expect(none).not.toContain('@@operators_allowed_for_child_policies');
+  });
+
+  it.each(['all', 'declared', 'none'] as const)(
+    'lock %s round-trips through the parser with no finding',
+    (lock) => {
+      const parsed = parseBedrockDocument(renderBedrockDocument({ ...definition, lock }));
+
+      expect(parsed.findings).toEqual([]);
+      expect(
+        parsed.leaves.get('bedrock.guardrail_inference.us-east-1.config_1.identifier')?.operators,
+      ).toEqual({
+        assign: `${GUARDRAIL_EAST}:3`,
+      });
+      expect(parsed.locks.size).toBe(lock === 'none' ? 0 : lock === 'declared' ? 11 : 13);
+    },
+  );
+});
+
+describe('hostile documents: findings at JSON paths, never a throw', () => {
+  const id = (value: unknown) => bedrockDoc({ 'us-east-1': { identifier: { '@@assign': value } } });
+  const leaf = `${CONFIG}.identifier`;
+
+  it.each([
+    ['not JSON', '{"bedrock":', '$', /^not valid JSON/, false],
+    ['a list', '[1,2]', '$', /no "bedrock" object/, false],
+    [
+      'an AI opt-out policy',
+      '{"services":{"default":{"opt_out_policy":{"@@assign":"optOut"}}}}',
+      '$',
+      /no "bedrock" object/,
+      false,
+    ],
+    [
+      'a Region key in capitals',
+      bedrockDoc({ 'US-EAST-1': {} }),
+      'bedrock.guardrail_inference.US-EAST-1',
+      /not an AWS Region code/,
+      true,
+    ],
+    [
+      'a __proto__ Region key',
+      '{"bedrock":{"guardrail_inference":{"__proto__":{}}}}',
+      'bedrock.guardrail_inference.__proto__',
+      /not an AWS Region code/,
+      true,
+    ],
+    [
+      'an unknown top-level key',
+      '{"bedrock":{},"services":{}}',
+      'services',
+      /unknown key in the document/,
+      true,
+    ],
+    [
+      'a DRAFT identifier',
+      id(`${GUARDRAIL_EAST}:DRAFT`),
+      `${leaf}.@@assign`,
+      /DRAFT version, which AWS does not enforce/,
+      true,
+    ],
+    [
+      'a guardrail of another Region',
+      id(`${GUARDRAIL_WEST}:1`),
+      `${leaf}.@@assign`,
+      /a guardrail of eu-west-1, under Region key us-east-1/,
+      true,
+    ],
+    ['a number as identifier', id(7), `${leaf}.@@assign`, /must be a string, not 7; ignored/, true],
+    [
+      'the printed form',
+      bedrockDoc({ 'us-east-1': { identifier: `${GUARDRAIL_EAST}:1` } }),
+      leaf,
+      /effective-policy format/,
+      true,
+    ],
+    [
+      '@@append on a single value',
+      bedrockDoc({ 'us-east-1': { identifier: { '@@append': ['x'] } } }),
+      `${leaf}.@@append`,
+      /applies to lists only/,
+      true,
+    ],
+    [
+      'a mode in capitals',
+      bedrockDoc({ 'us-east-1': { selective_content_guarding: { system: { '@@assign': 'Selective' } } } }),
+      `${CONFIG}.selective_content_guarding.system.@@assign`,
+      /lower-case: "selective"/,
+      true,
+    ],
+    [
+      'an operator AWS does not define',
+      bedrockDoc({ 'us-east-1': { identifier: { '@@enforced_for': ['x'] } } }),
+      `${leaf}.@@enforced_for`,
+      /not one AWS defines/,
+      true,
+    ],
+    [
+      'a bad lock',
+      bedrockDoc({}, { '@@operators_allowed_for_child_policies': '@@none' }),
+      'bedrock.guardrail_inference.@@operators_allowed_for_child_policies',
+      /non-empty JSON array/,
+      true,
+    ],
+    [
+      'a model id that is not one',
+      bedrockDoc({ 'us-east-1': { model_enforcement: { excluded_models: { '@@assign': ['ALL', 'x'] } } } }),
+      `${CONFIG}.model_enforcement.excluded_models.@@assign`,
+      /"ALL", "x" is not a model id/,
+      true,
+    ],
+  ])('%s', (_name, content, path, message, usable) => {
+    const parsed = parseBedrockDocument(content);
+
+    expect(parsed.usable).toBe(usable);
+    expect(parsed.findings).toContainEqual({ path, message: expect.stringMatching(message) });
+  });
+
+  it('keeps a malformed or DRAFT identifier in the model (AWS stores it), drops what AWS cannot read', () => {
+    expect(assigned(id(`${GUARDRAIL_EAST}:DRAFT`))[leaf]).toEqual({ assign: `${GUARDRAIL_EAST}:DRAFT` });
+    expect(assigned(id('not-an-arn'))[leaf]).toEqual({ assign: 'not-an-arn' });
+    expect(assigned(id(7))[leaf]).toBeUndefined();
+  });
+
+  it('a document over 10,000 characters is a finding naming its size, and is still read', () => {
+    const models = Array.from({ length: 600 }, (_, i) => `vendor.model-${i}`);
+    const content = bedrockDoc({
+      'us-east-1': {
+        identifier: { '@@assign': `${GUARDRAIL_EAST}:1` },
+        model_enforcement: { excluded_models: { '@@assign': models } },
+      },
+    });
+    expect(content.length).toBeGreaterThan(10000);
+
+    const parsed = parseBedrockDocument(content);
+
+    expect(parsed.findings).toEqual([
+      { path: '$', message: `the document has ${content.length} characters, more than the 10000 AWS allows` },
+    ]);
+    expect(parsed.leaves.size).toBe(2);
+  });
+
+  it('a document nested a million levels deep, or of a hundred thousand Region keys, is read without throwing', () => {
+    const deep = `${'['.repeat(1_000_000)}${']'.repeat(1_000_000)}`;
+    const wide = JSON.stringify({
+      bedrock: {
+        guardrail_inference: Object.fromEntries(Array.from({ length: 100_000 }, (_, i) => [`k${i}`, {}])),
+      },
+    });
+
+    expect(parseBedrockDocument(deep).usable).toBe(false);
+    const parsed = parseBedrockDocument(wide);
+    expect(parsed.leaves.size).toBe(0);
+    expect(parsed.findings).toHaveLength(100_001);
+  });
+});

@@ -1,0 +1,228 @@
+/**
+ * What AWS prints of an effective Bedrock policy (assumed: AWS publishes no example,
+ * [ORG-BEDROCK-EFFECTIVE-DOCUMENT]) read and compared as settings, and `expect`: every account a rule
+ * applies to has the guardrail at the version or later, decided, in each listed Region.
+ */
+import { describe, expect, it } from 'vitest';
+import { OrgTree } from '../../../../../lambdas/domain/organization.ts';
+import { type BedrockState, EMPTY_STATE } from '../../../../../lambdas/domain/policy-types/bedrock/engine.ts';
+import {
+  type BedrockExpectation,
+  ruleId,
+} from '../../../../../lambdas/domain/policy-types/bedrock/expect.ts';
+import { bedrock } from '../../../../../lambdas/domain/policy-types/bedrock/index.ts';
+import {
+  attachmentsOf,
+  EffectivePolicies,
+} from '../../../../../lambdas/domain/policy-types/effective-policies.ts';
+import { OrgBuilder } from '../../../../support/org-builder.ts';
+import { bedrockDoc, GUARDRAIL_EAST, GUARDRAIL_WEST, SYNTAX_PAGE_EXAMPLE } from './examples.ts';
+
+const location = { file: 'ai-optout.yaml', line: 1, col: 1 };
+
+function walk(policies: [string, string, string[]][]) {
+  const builder = new OrgBuilder()
+    .account('prod', 'Workloads/Prod', '111111111111')
+    .account('dev', 'Workloads/Dev', '222222222222');
+  for (const [name, content, targets] of policies) builder.policy(name, content, targets);
+  const snapshot = builder.build();
+  const tree = new OrgTree(snapshot);
+  const parsed = snapshot.policies.map((p) => ({ ...p, document: bedrock.documents.parse(p.content) }));
+  return { tree, walk: new EffectivePolicies(bedrock.engine, tree, attachmentsOf(parsed)) };
+}
+
+const identifierDoc = (region: string, identifier: string) =>
+  bedrockDoc({ [region]: { identifier: { '@@assign': identifier } } });
+
+describe("AWS's printed effective policy", () => {
+  it('the local state prints as the operator-stripped document, which parses back to the same settings', () => {
+    const { walk: w } = walk([['baseline', SYNTAX_PAGE_EXAMPLE, ['root']]]);
+    const settings = bedrock.aws.settings(w.stateOf('111111111111'));
+
+    const printed = bedrock.aws.document(settings);
+
+    expect(printed).toEqual({
+      bedrock: {
+        guardrail_inference: {
+          'us-east-1': {
+            config_1: {
+              identifier: 'arn:aws:bedrock:us-east-1:123456789012:guardrail/hu1dlsv9wy1d:1',
+              selective_content_guarding: { messages: 'comprehensive', system: 'selective' },
+              model_enforcement: {
+                excluded_models: ['amazon.titan-embed-text-v2:0', 'cohere.embed-english-v3'],
+                included_models: ['ALL'],
+              },
+            },
+          },
+        },
+      },
+    });
+    expect(bedrock.aws.parse(JSON.stringify(printed))).toEqual({ settings });
+  });
+
+  it('reads values still wrapped in @@assign, and reads no policy from empty content', () => {
+    expect(bedrock.aws.parse(identifierDoc('us-east-1', `${GUARDRAIL_EAST}:2`))).toEqual({
+      settings: new Map([['us-east-1.config_1.identifier', `${GUARDRAIL_EAST}:2`]]),
+    });
+    expect(bedrock.aws.parse(undefined)).toEqual({ settings: new Map() });
+    expect(bedrock.aws.parse('  ')).toEqual({ settings: new Map() });
+  });
+
+  it.each([
+    ['{', 'the effective policy is not JSON'],
+    ['"text"', 'the effective policy is not a JSON object'],
+    [
+      '{"bedrock":{"guardrail_inference":[]}}',
+      'the effective policy has no `bedrock.guardrail_inference` object',
+    ],
+  ])('an unreadable document %s is an error, not settings', (content, error) => {
+    expect(bedrock.aws.parse(content)).toEqual({ error });
+  });
+
+  it('differences name each setting whose value differs, absent on the side that lacks it', () => {
+    const local = new Map([
+      ['us-east-1.config_1.identifier', `${GUARDRAIL_EAST}:2`],
+      ['a', 'x'],
+    ]);
+    const aws = new Map([
+      ['us-east-1.config_1.identifier', `${GUARDRAIL_EAST}:1`],
+      ['a', 'x'],
+      ['b', 'y'],
+    ]);
+
+    expect(bedrock.aws.differences(local, aws)).toEqual([
+      { service: 'b', local: 'absent', aws: 'y' },
+      { service: 'us-east-1.config_1.identifier', local: `${GUARDRAIL_EAST}:2`, aws: `${GUARDRAIL_EAST}:1` },
+    ]);
+  });
+
+  it("AWS's answer becomes a state: our source where the value is ours, else the chain's deepest policy assigning it", () => {
+    const { walk: w, tree } = walk([
+      ['root-2', identifierDoc('us-east-1', `${GUARDRAIL_EAST}:2`), ['root']],
+      ['prod-3', identifierDoc('us-east-1', `${GUARDRAIL_EAST}:3`), ['Workloads/Prod']],
+    ]);
+    const local = w.stateOf('111111111111');
+    const chain = [
+      {
+        node: tree.root,
+        policy: {
+          id: 'p-test000000',
+          name: 'root-2',
+          document: bedrock.documents.parse(identifierDoc('us-east-1', `${GUARDRAIL_EAST}:2`)),
+        },
+      },
+    ];
+
+    const state = bedrock.aws.stateOf(
+      local,
+      new Map([['us-east-1.config_1.identifier', `${GUARDRAIL_EAST}:2`]]),
+      chain,
+    );
+
+    expect(bedrock.aws.decidedAt(local, 'us-east-1.config_1.identifier')).toBe(
+      tree.get('111111111111')?.parentId,
+    );
+    expect(bedrock.aws.decidedAt(state, 'us-east-1.config_1.identifier')).toBe(tree.root.id);
+  });
+
+  it.each([
+    ['bedrock.guardrail_inference.us-east-1.config_1.identifier', 'us-east-1.config_1.identifier'],
+    ['/bedrock/guardrail_inference/eu-west-1', 'eu-west-1'],
+    ['bedrock.guardrail_inference', '*'],
+    [undefined, '*'],
+  ])('a validation error at %s is about %s', (path, setting) => {
+    expect(bedrock.aws.serviceAt(path)).toBe(setting);
+  });
+});
+
+describe('expect: guardrail X at version N or later, in each listed Region, below a target', () => {
+  const expectation: BedrockExpectation = {
+    location,
+    except: [],
+    rules: [
+      {
+        target: { ref: { kind: 'ou', ref: 'Workloads/Prod' }, location },
+        regions: new Map([
+          ['us-east-1', { guardrail: GUARDRAIL_EAST, minVersion: 3 }],
+          ['eu-west-1', { guardrail: GUARDRAIL_WEST, minVersion: 1 }],
+        ]),
+        location,
+      },
+    ],
+  };
+  const both = (east: string) =>
+    JSON.stringify({
+      bedrock: {
+        guardrail_inference: {
+          'us-east-1': { config_1: { identifier: { '@@assign': east } } },
+          'eu-west-1': { config_1: { identifier: { '@@assign': `${GUARDRAIL_WEST}:1` } } },
+        },
+      },
+    });
+  const breachesOf = (policies: [string, string, string[]][], exempt = new Set<string>()) => {
+    const { walk: w, tree } = walk(policies);
+    return bedrock.expect.breaches(tree, w.stateOf('111111111111') as BedrockState, expectation, exempt);
+  };
+
+  it.each([
+    ['version 3', 3],
+    ['version 12 (later)', 12],
+  ])('%s meets the rule', (_name, version) => {
+    expect(breachesOf([['p', both(`${GUARDRAIL_EAST}:${version}`), ['root']]])).toEqual([]);
+  });
+
+  it.each([
+    ['an earlier version', `${GUARDRAIL_EAST}:2`],
+    ['another guardrail', 'arn:aws:bedrock:us-east-1:111122223333:guardrail/other:9'],
+    ['a DRAFT version', `${GUARDRAIL_EAST}:DRAFT`],
+    ['a malformed identifier', 'east1guard:3'],
+  ])('%s breaks it, naming the value and the policy that sets it', (_name, identifier) => {
+    expect(breachesOf([['baseline', both(identifier), ['root']]])).toEqual([
+      {
+        service: 'us-east-1',
+        expected: `${GUARDRAIL_EAST}:3 or later`,
+        actual: identifier,
+        cause: 'p-test000000@r-test',
+        causeDetail: 'baseline on Root',
+      },
+    ]);
+  });
+
+  it('a Region no policy enforces is unset, caused by none', () => {
+    const breaches = breachesOf([['west', identifierDoc('eu-west-1', `${GUARDRAIL_WEST}:1`), ['root']]]);
+
+    expect(breaches).toEqual([
+      {
+        service: 'us-east-1',
+        expected: `${GUARDRAIL_EAST}:3 or later`,
+        actual: 'unset',
+        cause: 'none',
+        causeDetail: 'no Bedrock policy enforces a guardrail there',
+      },
+    ]);
+  });
+
+  it('a value attachment order decides does not count, even if one candidate meets the rule', () => {
+    const breaches = breachesOf([
+      ['a', both(`${GUARDRAIL_EAST}:3`), ['root']],
+      ['b', both(`${GUARDRAIL_EAST}:1`), ['root']],
+    ]);
+
+    expect(breaches.map((b) => [b.service, b.actual])).toEqual([
+      ['us-east-1', `one of ${GUARDRAIL_EAST}:3, ${GUARDRAIL_EAST}:1 (attachment order decides)`],
+    ]);
+  });
+
+  it('a rule the caller marks as not applying to the account is not checked', () => {
+    expect(breachesOf([], new Set([ruleId(0)]))).toEqual([]);
+    expect(breachesOf([]).map((b) => b.service)).toEqual(['us-east-1', 'eu-west-1']);
+    expect(
+      bedrock.expect.breaches(
+        new OrgTree(new OrgBuilder().build()),
+        EMPTY_STATE,
+        { ...expectation, rules: [] },
+        new Set(),
+      ),
+    ).toEqual([]);
+  });
+});
