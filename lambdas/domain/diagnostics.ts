@@ -19,7 +19,7 @@ export interface Diagnostic {
   location: SourceLocation;
 }
 
-function formatLocation(location: SourceLocation): string {
+export function formatLocation(location: SourceLocation): string {
   return `${location.file}:${location.line}:${location.col}`;
 }
 

@@ -9,6 +9,7 @@
 
 import type { Mode, Verify } from './contract.ts';
 import type { DesiredState } from './desired-state/types.ts';
+import { refuseUnsupportedSections } from './desired-state/unsupported-sections.ts';
 import type { OrgSnapshot } from './model.ts';
 import { OrgTree } from './organization.ts';
 import { addConflictWarnings } from './planner/conflict-warnings.ts';
@@ -48,6 +49,7 @@ export interface PlanOptions {
 
 /** Computes the plan. Throws ConfigurationError for problems the desired state must fix. */
 export function plan(desired: DesiredState, snapshot: OrgSnapshot, options: PlanOptions = {}): Plan {
+  refuseUnsupportedSections(desired, 'plan');
   const type = desired.policyType;
   const tree = new OrgTree(snapshot);
   const draft = newDraft(type, tree);

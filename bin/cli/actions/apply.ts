@@ -1,5 +1,6 @@
 /** What `ai-optout apply` does (commands/apply.ts declares it). */
 import type { Mode } from '../../../lambdas/domain/contract.ts';
+import { refuseUnsupportedSections } from '../../../lambdas/domain/desired-state/unsupported-sections.ts';
 import { ConfigurationError, EXIT_ERROR, exitCodeForVerdict } from '../../../lambdas/domain/errors.ts';
 import type { Plan } from '../../../lambdas/domain/planner.ts';
 import { plural } from '../../../lambdas/domain/plural.ts';
@@ -18,6 +19,7 @@ export async function apply(
 ): Promise<void> {
   const { file, state, planOptions } = await loadForPlanning(io, options);
   refuseAudit(options.mode, state.mode, file);
+  refuseUnsupportedSections(state, 'apply');
   // The AWS SDK is loaded only when the action runs.
   const [{ liveSession }, { actionableChanges }] = await Promise.all([
     import('../live.ts'),

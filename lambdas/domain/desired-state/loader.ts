@@ -5,14 +5,14 @@
  */
 import type { Diagnostic } from '../diagnostics.ts';
 import { hasErrors, sortDiagnostics } from '../diagnostics.ts';
-import { VERSION_1_POLICY_TYPE } from '../policy-types/version-1.ts';
+import { BEDROCK_SECTION_POLICY_TYPE, VERSION_1_POLICY_TYPE } from '../policy-types/version-1.ts';
 import type { CheckContext } from './check-context.ts';
 import { Locator } from './locator.ts';
 import { checkPolicies } from './policy-checks.ts';
 import { type DesiredStateDocument, DesiredStateSchema } from './schema.ts';
 import { issueToDiagnostics } from './schema-issues.ts';
 import { decodeSourceText, type SourceText, textTooLarge } from './source-text.ts';
-import type { DesiredState } from './types.ts';
+import { type BedrockSection, DEFAULT_BEDROCK_POLICY_DESCRIPTION, type DesiredState } from './types.ts';
 import { parseYaml, yamlValue } from './yaml-document.ts';
 
 export interface LoadOptions {
@@ -31,7 +31,36 @@ function semanticChecks(ctx: CheckContext, doc: DesiredStateDocument, file: stri
   const policyType = VERSION_1_POLICY_TYPE;
   const policies = checkPolicies(ctx, doc.policies);
   const expect = policyType.desiredState.checkExpect(ctx, doc.expect);
-  return { version: 1, mode: doc.mode, unmanaged: doc.unmanaged, policyType, policies, expect, file };
+  const bedrock = doc.bedrock && checkBedrockSection(ctx, doc.bedrock);
+  return {
+    version: 1,
+    mode: doc.mode,
+    unmanaged: doc.unmanaged,
+    policyType,
+    policies,
+    expect,
+    bedrock,
+    file,
+  };
+}
+
+/** The `bedrock:` section: its policies, checked as the file's others are, and its `expect` rules. */
+function checkBedrockSection(
+  ctx: CheckContext,
+  raw: NonNullable<DesiredStateDocument['bedrock']>,
+): BedrockSection {
+  const policyType = BEDROCK_SECTION_POLICY_TYPE;
+  const section = {
+    type: policyType,
+    path: ['bedrock', 'policies'],
+    defaultDescription: DEFAULT_BEDROCK_POLICY_DESCRIPTION,
+  };
+  return {
+    policyType,
+    policies: checkPolicies(ctx, raw.policies, section),
+    expect: policyType.desiredState.checkExpect(ctx, raw.expect),
+    location: ctx.locate.key([], 'bedrock'),
+  };
 }
 
 function emptyFile(file: string): Diagnostic {

@@ -20,10 +20,36 @@ const EXCEPTION_KEYS = Object.keys(ExpectSchema.shape.except.unwrap().element.sh
 function allowedKeysAt(path: Path): string[] {
   if (path.length === 0) return ROOT_KEYS;
   if (path[0] === 'policies' && path.length === 2) return POLICY_KEYS;
-  if (path[0] === 'policies' && path[2] === 'targets') return TARGET_KEYS;
+  if (isTargetPath(path)) return TARGET_KEYS;
   if (path[0] === 'expect' && path.length === 1) return EXPECT_KEYS;
   if (path[0] === 'expect' && path[1] === 'except') return EXCEPTION_KEYS;
-  return [];
+  return keysOfSchemaAt(DesiredStateSchema, path);
+}
+
+/** A target of a policy (`policies[0].targets[1]`, `bedrock.policies[0].targets[1]`) or of a rule (`…target`). */
+function isTargetPath(path: Path): boolean {
+  const at = path.lastIndexOf('targets');
+  return (at >= 0 && at === path.length - 2) || path[path.length - 1] === 'target';
+}
+
+type SchemaDef = { type: string; shape?: Record<string, { def: SchemaDef }>; [key: string]: unknown };
+
+/** The keys of the object the schema describes at `path` (through lists, maps, optional and default values). */
+function keysOfSchemaAt(schema: { def: unknown }, path: Path): string[] {
+  let def = schema.def as SchemaDef;
+  const unwrap = () => {
+    while (def.type === 'optional' || def.type === 'default') def = (def.innerType as { def: SchemaDef }).def;
+  };
+  for (const part of path) {
+    unwrap();
+    if (def.type === 'object' && typeof part === 'string')
+      def = (def.shape?.[part]?.def ?? { type: 'none' }) as SchemaDef;
+    else if (def.type === 'array') def = (def.element as { def: SchemaDef }).def;
+    else if (def.type === 'record') def = (def.valueType as { def: SchemaDef }).def;
+    else return [];
+  }
+  unwrap();
+  return def.type === 'object' ? Object.keys(def.shape ?? {}) : [];
 }
 
 function inWhat(path: Path): string {
@@ -43,7 +69,8 @@ export function issueToDiagnostics(ctx: CheckContext, issue: core.$ZodIssue): vo
       invalidType(ctx, path, issue.expected);
       break;
     case 'too_small':
-      tooSmall(ctx, path, issue.origin === 'array');
+      if (issue.origin === 'number') tooLow(ctx, path, Number(issue.minimum));
+      else tooSmall(ctx, path, issue.origin === 'array');
       break;
     case 'too_big':
       tooLong(ctx, path, Number(issue.maximum));
@@ -158,6 +185,11 @@ function tooSmall(ctx: CheckContext, path: Path, isList: boolean): void {
   addError(ctx, 'too-small', ctx.locate.value(path), message);
 }
 
+function tooLow(ctx: CheckContext, path: Path, minimum: number): void {
+  const value = show(valueAt(ctx.js, path));
+  addError(ctx, 'too-small', ctx.locate.value(path), `${formatPath(path)}: ${value} is less than ${minimum}`);
+}
+
 function tooLong(ctx: CheckContext, path: Path, maximum: number): void {
   const value = valueAt(ctx.js, path);
   const length = typeof value === 'string' ? value.length : undefined;
@@ -194,7 +226,7 @@ function notAwsText(ctx: CheckContext, path: Path, fallback: string): void {
 }
 
 function invalidUnion(ctx: CheckContext, path: Path, fallback: string): void {
-  if (path[0] === 'policies' && path[2] === 'targets') {
+  if (isTargetPath(path)) {
     describeTargetProblem(ctx, path);
     return;
   }

@@ -5,32 +5,51 @@
 
 import * as z from 'zod';
 import { ModeSchema, UnmanagedHandlingSchema } from '../contract-schemas.ts';
-import { VERSION_1_POLICY_TYPE } from '../policy-types/version-1.ts';
+import { BEDROCK_SECTION_POLICY_TYPE, VERSION_1_POLICY_TYPE } from '../policy-types/version-1.ts';
 import { POLICY_NAME_PATTERN, unpairedSurrogate } from './aws-text.ts';
 import { TargetSchema } from './target-schema.ts';
+
+/** A policy entry: what every type's entries have, with the type's own keys after the description. */
+function policySchema<F extends Record<string, z.ZodType>>(fields: F) {
+  return z.strictObject({
+    name: z
+      .string()
+      .min(1)
+      .max(128)
+      .regex(POLICY_NAME_PATTERN)
+      .meta({ description: 'Unique; the Organizations policy name: 1 to 128 printable ASCII characters.' }),
+    description: z
+      .string()
+      .max(512)
+      .refine((text) => unpairedSurrogate(text) < 0)
+      .optional(),
+    ...fields,
+    adopt: z.boolean().default(false).meta({
+      description:
+        'Take over an existing untagged policy with this name (tag it and bring its content in line).',
+    }),
+    targets: z.array(TargetSchema).min(1),
+  });
+}
 
 /** The version-1 policies' type: its keys of a policy entry, and its `expect` block. */
 const { policyFields, expectSchema } = VERSION_1_POLICY_TYPE.desiredState;
 
-export const PolicySchema = z.strictObject({
-  name: z
-    .string()
-    .min(1)
-    .max(128)
-    .regex(POLICY_NAME_PATTERN)
-    .meta({ description: 'Unique; the Organizations policy name: 1 to 128 printable ASCII characters.' }),
-  description: z
-    .string()
-    .max(512)
-    .refine((text) => unpairedSurrogate(text) < 0)
-    .optional(),
-  ...policyFields,
-  adopt: z.boolean().default(false).meta({
-    description:
-      'Take over an existing untagged policy with this name (tag it and bring its content in line).',
-  }),
-  targets: z.array(TargetSchema).min(1),
-});
+export const PolicySchema = policySchema(policyFields);
+
+const bedrock = BEDROCK_SECTION_POLICY_TYPE.desiredState;
+export const BedrockPolicySchema = policySchema(bedrock.policyFields);
+
+/**
+ * Amazon Bedrock policies: a section of version 1 that a file may leave out, and that
+ * changes nothing of what the rest of the file means.
+ */
+export const BedrockSectionSchema = z
+  .strictObject({
+    policies: z.array(BedrockPolicySchema).min(1),
+    expect: bedrock.expectSchema.optional(),
+  })
+  .meta({ description: 'Amazon Bedrock policies: per Region, the guardrail every model call is held to.' });
 
 export const ExpectSchema = expectSchema;
 
@@ -44,6 +63,7 @@ export const DesiredStateSchema = z
     }),
     policies: z.array(PolicySchema).min(1),
     expect: ExpectSchema.optional(),
+    bedrock: BedrockSectionSchema.optional(),
   })
   .meta({
     title: 'ai-optout desired state',

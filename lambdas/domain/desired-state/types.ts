@@ -1,7 +1,14 @@
 import type { Mode, UnmanagedHandling } from '../contract.ts';
 import type { SourceLocation } from '../diagnostics.ts';
 import type { TargetRef } from '../model.ts';
-import type { Expectation, VERSION_1_POLICY_TYPE, Version1Settings } from '../policy-types/version-1.ts';
+import type {
+  BEDROCK_SECTION_POLICY_TYPE,
+  BedrockExpectation,
+  BedrockPolicy,
+  Expectation,
+  VERSION_1_POLICY_TYPE,
+  Version1Settings,
+} from '../policy-types/version-1.ts';
 
 export type { Expectation, ExpectException } from '../policy-types/version-1.ts';
 
@@ -33,7 +40,19 @@ export interface DesiredState {
   policyType: typeof VERSION_1_POLICY_TYPE;
   policies: DesiredPolicy[];
   expect: Expectation | undefined;
+  /** The file's `bedrock:` section, when it has one. */
+  bedrock: BedrockSection | undefined;
   file: string;
 }
 
+/** The `bedrock:` section: Amazon Bedrock policies and their `expect` rules. */
+export interface BedrockSection {
+  policyType: typeof BEDROCK_SECTION_POLICY_TYPE;
+  policies: BedrockPolicy[];
+  expect: BedrockExpectation | undefined;
+  /** Where the section starts, for messages about it. */
+  location: SourceLocation;
+}
+
 export const DEFAULT_POLICY_DESCRIPTION = 'AI services opt-out policy managed by ai-optout';
+export const DEFAULT_BEDROCK_POLICY_DESCRIPTION = 'Amazon Bedrock policy managed by ai-optout';

@@ -171,7 +171,10 @@ function textCheck({ file, state, diagnostics }: CheckInput): CheckOutput {
   }
   const targets = state.policies.reduce((n, p) => n + p.targets.length, 0);
   const warnings = diagnostics.length;
-  const counts = `${plural(state.policies.length, 'policy', 'policies')}, ${plural(targets, 'target')}${warnings ? `, ${plural(warnings, 'warning')}` : ''}`;
+  const bedrock = state.bedrock
+    ? `, ${plural(state.bedrock.policies.length, 'Bedrock policy', 'Bedrock policies')}`
+    : '';
+  const counts = `${plural(state.policies.length, 'policy', 'policies')}, ${plural(targets, 'target')}${bedrock}${warnings ? `, ${plural(warnings, 'warning')}` : ''}`;
   return { output: `${file}: valid (${counts})\n`, messages: shown };
 }
 

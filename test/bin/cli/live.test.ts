@@ -12,6 +12,7 @@ import { ListPoliciesCommand } from '@aws-sdk/client-organizations';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AI_POLICY_TYPE } from '../../../lambdas/domain/policy-types/ai-optout/facts.ts';
 import { parseSnapshot } from '../../../lambdas/domain/snapshot.ts';
+import { BEDROCK_SECTION } from '../../support/bedrock-section.ts';
 import { cliBundle } from '../../support/cli-bundle.ts';
 import { useLiveEnvironment } from '../../support/live-env.ts';
 import { createLzaOrg, createLzaOrgInPartitionOf, type MotoOrg } from '../../support/moto-org.ts';
@@ -134,6 +135,24 @@ describe('ai-optout apply on an audit file', () => {
 
     expect(applied.code).toBe(0);
     expect(live.proxy.seen.map((s) => s.operation)).toContain('CreatePolicy');
+  });
+});
+
+describe('ai-optout apply on a file with a bedrock section (validated, not yet applied)', () => {
+  it('exit 1, one sentence naming the section, and not one call to AWS', async () => {
+    const file = join(dir, 'bedrock.yaml');
+    writeFileSync(file, `${YAML}${BEDROCK_SECTION}`);
+    const line = `${YAML}${BEDROCK_SECTION}`.split('\n').indexOf('bedrock:') + 1;
+
+    const refused = await run(['apply', '--config', file, '--yes']);
+
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toBe('');
+    expect(refused.stderr).toBe(
+      `error: ${file}:${line}:1: the \`bedrock:\` section declares Amazon Bedrock policies, which this version validates but cannot apply yet, so nothing was written; remove the section to apply the rest of the file (\`ai-optout validate\` checks it)\n`,
+    );
+    expect(live.proxy.seen).toEqual([]);
+    expect((await live.admin.send(new ListPoliciesCommand({ Filter: AI_POLICY_TYPE }))).Policies).toEqual([]);
   });
 });
 

@@ -128,26 +128,33 @@ export function checkPolicySettings(
 /** A Region key is a Region code; a region's guardrail is a guardrail ARN of that Region. */
 export function checkRegionKey(ctx: CheckContext, region: string, path: Path): boolean {
   if (REGION_PATTERN.test(region)) return true;
-  const lower = region.toLowerCase();
+  // The usual slips: capitals, and no hyphen before the number (`us-east1`).
+  const guess = region.toLowerCase().replace(/([a-z])([1-9][0-9]?)$/, '$1-$2');
   addError(
     ctx,
     'invalid-region',
     ctx.locate.key(path.slice(0, -1), region),
     `${formatPath(path.slice(0, -1))}: ${show(region)} is not an AWS Region code`,
-    REGION_PATTERN.test(lower)
-      ? `did you mean \`${lower}\`?`
+    REGION_PATTERN.test(guess)
+      ? `did you mean \`${guess}\`?`
       : 'Region codes look like `us-east-1` or `eu-central-2`',
   );
   return false;
 }
 
 /** A guardrail ARN (no version) of `region`; false (with an error) otherwise. */
-export function checkGuardrailArn(ctx: CheckContext, arn: string, region: string, path: Path): boolean {
+export function checkGuardrailArn(
+  ctx: CheckContext,
+  arn: string,
+  region: string,
+  path: Path,
+  versionKey = 'version',
+): boolean {
   const where = formatPath(path);
   const location = ctx.locate.value(path);
   const withVersion = /^(.*):([^:/]+)$/.exec(arn);
   if (withVersion && GUARDRAIL_ARN_PATTERN.test(withVersion[1] as string)) {
-    const hint = `write \`guardrail: ${withVersion[1]}\` and the version on its own key`;
+    const hint = `write \`guardrail: ${withVersion[1]}\` and the version as \`${versionKey}: ${withVersion[2]}\``;
     addError(
       ctx,
       'version-in-arn',
@@ -280,7 +287,7 @@ export function checkExpect(
       const at: Path = [...path, 'regions', region];
       if (
         checkRegionKey(ctx, region, at) &&
-        checkGuardrailArn(ctx, expected.guardrail, region, [...at, 'guardrail'])
+        checkGuardrailArn(ctx, expected.guardrail, region, [...at, 'guardrail'], 'minVersion')
       ) {
         regions.set(region, expected);
       }
