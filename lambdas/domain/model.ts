@@ -46,6 +46,11 @@ const SnapshotPolicySchema = z.object({
   content: z.string(),
   tags: z.record(z.string(), z.string()).default({}),
   targets: z.array(targetId),
+  /**
+   * Extension: the policy's Organizations type. Absent: an AI services opt-out policy, the one type of
+   * the snapshots written before there were two.
+   */
+  type: z.string().min(1).optional(),
 });
 export type SnapshotPolicy = z.output<typeof SnapshotPolicySchema>;
 
@@ -75,6 +80,11 @@ export const SnapshotSchema = z.object({
     }),
   ),
   policies: z.array(SnapshotPolicySchema),
+  /**
+   * Extension: the policy types whose policies the snapshot holds, all of them. Absent: AI services
+   * opt-out policies only (a snapshot that says nothing of a type cannot tell "none" from "not read").
+   */
+  capturedPolicyTypes: z.array(z.string().min(1)).optional(),
 });
 export type OrgSnapshot = z.output<typeof SnapshotSchema>;
 

@@ -7,7 +7,7 @@
  * limit, declared policies that would themselves break `expect`) throw a ConfigurationError.
  */
 
-import type { Mode, Verify } from './contract.ts';
+import type { Mode, UnmanagedHandling, Verify } from './contract.ts';
 import type { DesiredState } from './desired-state/types.ts';
 import { refuseUnsupportedSections } from './desired-state/unsupported-sections.ts';
 import type { OrgSnapshot } from './model.ts';
@@ -15,14 +15,14 @@ import { OrgTree } from './organization.ts';
 import { addConflictWarnings } from './planner/conflict-warnings.ts';
 import { checkDeclaredAgainstExpect, declaredViolationsOf } from './planner/declared-expect.ts';
 import { planDeclaredPolicies } from './planner/declared-policies.ts';
-import { newDraft, throwIfProblems } from './planner/draft.ts';
-import { accountEffects, type Guardrail } from './planner/effects.ts';
+import { newDraft, type PlanDraft, throwIfProblems } from './planner/draft.ts';
+import { type AccountEffects, accountEffects, countNonCompliant, type Guardrail } from './planner/effects.ts';
 import { exemptions } from './planner/exceptions.ts';
-import { currentAttachments, existingPolicies } from './planner/existing-policies.ts';
+import { capturesType, currentAttachments, existingPolicies } from './planner/existing-policies.ts';
 import { accountsToAsk, confirmStates, stateGroups, type Verification } from './planner/fidelity.ts';
 import { addInvalidAccounts } from './planner/invalid-accounts.ts';
 import { checkPolicyType } from './planner/policy-type.ts';
-import type { Plan } from './planner/schema.ts';
+import type { Fidelity, Plan, Violation } from './planner/schema.ts';
 import { nodeSummaries, sortChanges, summarize, verdictOf } from './planner/summary.ts';
 import { checkTargetLimit } from './planner/target-limit.ts';
 import { planUndeclaredPolicies } from './planner/undeclared-policies.ts';
@@ -49,37 +49,28 @@ export interface PlanOptions {
 
 /** Computes the plan. Throws ConfigurationError for problems the desired state must fix. */
 export function plan(desired: DesiredState, snapshot: OrgSnapshot, options: PlanOptions = {}): Plan {
-  refuseUnsupportedSections(desired, 'plan');
-  const type = desired.policyType;
+  if (desired.bedrock && !capturesType(snapshot, desired.bedrock.policyType.facts)) {
+    const unless = ` except from a snapshot that holds them (\`plan --snapshot\`, its \`capturedPolicyTypes\` listing ${desired.bedrock.policyType.facts.organizationsType})`;
+    refuseUnsupportedSections(desired, 'plan', unless);
+  }
   const tree = new OrgTree(snapshot);
-  const draft = newDraft(type, tree);
-  const typeEnabled = checkPolicyType(draft, snapshot.root);
-  const existing = existingPolicies(type, snapshot);
-  const claimed = planDeclaredPolicies(draft, desired.policies, existing, typeEnabled);
-  planUndeclaredPolicies(draft, desired.policies, desired.unmanaged, existing, claimed, typeEnabled);
-  checkTargetLimit(draft, desired.file);
-  const exempt = exemptions(draft, desired.expect);
-  throwIfProblems(draft, desired.file, snapshot.organization.id);
-  const own = desired.expect && { expectation: desired.expect, exempt };
-  const base = options.baseExpect && baseGuardrail(type, tree, options.baseExpect);
-
-  const attachments = currentAttachments(existing, typeEnabled);
-  const current = new EffectivePolicies(type.engine, tree, attachments);
-  const after = new EffectivePolicies(type.engine, tree, draft.after);
-  checkDeclaredAgainstExpect(draft, own, desired.file, snapshot.organization.id);
-  const { verification } = options;
-  const fidelity = verification && confirmStates({ type, tree, current, after, attachments }, verification);
-  addConflictWarnings(draft, [current, after], fidelity?.settledConflicts ?? []);
-  const effects = accountEffects(
-    type,
-    current,
-    after,
-    [own, base].filter((g) => g !== undefined),
-  );
-  if (verification?.source === 'aws') addInvalidAccounts(type, tree, effects, verification.invalidAccounts);
-
-  sortChanges(draft.changes);
-  const verdict = verdictOf(draft.changes, effects);
+  const { policyType: type, policies, unmanaged, expect } = desired;
+  const parts = [planType({ type, policies, unmanaged, expect }, snapshot, tree, desired.file, options)];
+  if (desired.bedrock) {
+    const { policyType: bedrockType, ...section } = desired.bedrock;
+    parts.push(labelled(planType({ type: bedrockType, ...section }, snapshot, tree, desired.file, {})));
+  }
+  const [own] = parts as [TypePlan];
+  const changes = parts.flatMap((part) => part.draft.changes);
+  sortChanges(changes);
+  const effects =
+    parts.length === 1
+      ? own.effects
+      : mergedEffects(
+          tree,
+          parts.map((part) => part.effects),
+        );
+  const verdict = verdictOf(changes, effects);
   const total = tree.accounts.length;
   return {
     mode: options.mode ?? desired.mode,
@@ -89,16 +80,90 @@ export function plan(desired: DesiredState, snapshot: OrgSnapshot, options: Plan
       managementAccountId: snapshot.organization.managementAccountId,
     },
     verdict,
-    summary: summarize(verdict, draft.changes, effects, total),
-    changes: draft.changes,
+    summary: summarize(verdict, changes, effects, total),
+    changes,
     effectiveChanges: effects.effectiveChanges,
     violations: effects.violations,
     accounts: { total, compliant: total - effects.nonCompliant, nonCompliant: effects.nonCompliant },
-    warnings: draft.warnings,
+    warnings: parts.flatMap((part) => part.draft.warnings),
     nodes: nodeSummaries(tree, effects.nonCompliantByNode),
-    ...(fidelity ? { fidelity } : {}),
-    ...(base ? { baseExpectViolations: declaredViolationsOf(draft, base) } : {}),
+    ...(own.fidelity ? { fidelity: own.fidelity } : {}),
+    ...(own.baseExpectViolations ? { baseExpectViolations: own.baseExpectViolations } : {}),
   };
+}
+
+/** What the file declares of one policy type. */
+interface Declared<T extends PolicyTypeShapes> {
+  type: PolicyType<T>;
+  policies: readonly T['policy'][];
+  unmanaged: UnmanagedHandling;
+  expect: T['expectation'] | undefined;
+}
+
+/** One type's part of a plan. */
+interface TypePlan {
+  draft: PlanDraft;
+  effects: AccountEffects;
+  fidelity: Fidelity | undefined;
+  baseExpectViolations: Violation[] | undefined;
+}
+
+/** Plans the policies of one type: each step of planner/, in order. */
+function planType<T extends PolicyTypeShapes>(
+  declared: Declared<T>,
+  snapshot: OrgSnapshot,
+  tree: OrgTree,
+  file: string,
+  options: PlanOptions,
+): TypePlan {
+  const { type } = declared;
+  const draft = newDraft(type, tree);
+  const typeEnabled = checkPolicyType(draft, snapshot.root);
+  const existing = existingPolicies(type, snapshot);
+  const claimed = planDeclaredPolicies(draft, declared.policies, existing, typeEnabled);
+  planUndeclaredPolicies(draft, declared.policies, declared.unmanaged, existing, claimed, typeEnabled);
+  checkTargetLimit(draft, file);
+  const exempt = exemptions(draft, declared.expect);
+  throwIfProblems(draft, file, snapshot.organization.id);
+  const own = declared.expect && { expectation: declared.expect, exempt };
+  const base = options.baseExpect && baseGuardrail(type, tree, options.baseExpect as T['expectation']);
+  const attachments = currentAttachments(existing, typeEnabled);
+  const current = new EffectivePolicies(type.engine, tree, attachments);
+  const after = new EffectivePolicies(type.engine, tree, draft.after);
+  checkDeclaredAgainstExpect(draft, own, file, snapshot.organization.id);
+  const { verification } = options;
+  const fidelity = verification && confirmStates({ type, tree, current, after, attachments }, verification);
+  addConflictWarnings(draft, [current, after], fidelity?.settledConflicts ?? []);
+  const guardrails = [own, base].filter((g) => g !== undefined);
+  const effects = accountEffects(type, current, after, guardrails);
+  if (verification?.source === 'aws') addInvalidAccounts(type, tree, effects, verification.invalidAccounts);
+  const baseExpectViolations = base && declaredViolationsOf(draft, base);
+  return { draft: draft as unknown as PlanDraft, effects, fidelity, baseExpectViolations };
+}
+
+/** A second type's part, each of its rows naming the type (rows without one are AI opt-out's). */
+function labelled(part: TypePlan): TypePlan {
+  const policyType = part.draft.type.facts.organizationsType;
+  const label = <R extends object>(rows: R[]) => rows.map((row) => ({ ...row, policyType }));
+  part.draft.changes.splice(0, Infinity, ...label(part.draft.changes));
+  const { effectiveChanges, violations } = part.effects;
+  return {
+    ...part,
+    effects: { ...part.effects, effectiveChanges: label(effectiveChanges), violations: label(violations) },
+  };
+}
+
+/** The effects of several types: their rows, and as non-compliant each account any of them counts. */
+function mergedEffects(tree: OrgTree, parts: readonly AccountEffects[]): AccountEffects {
+  const merged: AccountEffects = {
+    effectiveChanges: parts.flatMap((part) => part.effectiveChanges),
+    violations: parts.flatMap((part) => part.violations),
+    nonCompliant: 0,
+    nonCompliantByNode: new Map(),
+  };
+  const accounts = new Set([...merged.effectiveChanges, ...merged.violations].map((row) => row.accountId));
+  for (const accountId of accounts) countNonCompliant(merged, tree, accountId);
+  return merged;
 }
 
 /**

@@ -12,11 +12,19 @@ export class OrgBuilder {
   private readonly accounts: OrgSnapshot['accounts'] = [];
   private readonly policies: SnapshotPolicy[] = [];
   private typeStatus: string | undefined = 'ENABLED';
+  /** Other policy types: their status on the root, and that the snapshot holds their policies. */
+  private readonly otherTypes = new Map<string, string>();
   private nextAccount = 100000000000;
   private nextPolicy = 0;
 
   withPolicyType(status: 'ENABLED' | 'PENDING_ENABLE' | 'PENDING_DISABLE' | undefined): this {
     this.typeStatus = status;
+    return this;
+  }
+
+  /** Another policy type, with its status on the root (DISABLED: not listed); the snapshot captures it. */
+  withOtherType(type: string, status = 'ENABLED'): this {
+    this.otherTypes.set(type, status);
     return this;
   }
 
@@ -69,7 +77,7 @@ export class OrgBuilder {
     name: string,
     content: string | object,
     targets: string[],
-    options: { managed?: boolean; description?: string; id?: string } = {},
+    options: { managed?: boolean; description?: string; id?: string; type?: string } = {},
   ): this {
     this.policyId(name, content, targets, options);
     return this;
@@ -79,7 +87,7 @@ export class OrgBuilder {
     name: string,
     content: string | object,
     targets: string[],
-    options: { managed?: boolean; description?: string; id?: string } = {},
+    options: { managed?: boolean; description?: string; id?: string; type?: string } = {},
   ): string {
     const id = options.id ?? `p-test${String(this.nextPolicy++).padStart(6, '0')}`;
     this.policies.push({
@@ -89,6 +97,7 @@ export class OrgBuilder {
       content: typeof content === 'string' ? content : JSON.stringify(content),
       tags: options.managed ? { [MANAGED_TAG_KEY]: 'true' } : {},
       targets: targets.map((t) => this.idOf(t)),
+      ...(options.type ? { type: options.type } : {}),
     });
     return id;
   }
@@ -101,11 +110,19 @@ export class OrgBuilder {
       root: {
         id: this.rootId,
         name: 'Root',
-        policyTypes: this.typeStatus ? [{ type: AI_POLICY_TYPE, status: this.typeStatus }] : [],
+        policyTypes: [
+          ...(this.typeStatus ? [{ type: AI_POLICY_TYPE, status: this.typeStatus }] : []),
+          ...[...this.otherTypes]
+            .filter(([, status]) => status !== 'DISABLED')
+            .map(([type, status]) => ({ type, status })),
+        ],
       },
       organizationalUnits: [...this.ous.values()],
       accounts: [...this.accounts],
       policies: this.policies.map((p) => ({ ...p, targets: [...p.targets] })),
+      ...(this.otherTypes.size > 0
+        ? { capturedPolicyTypes: [AI_POLICY_TYPE, ...this.otherTypes.keys()] }
+        : {}),
     };
   }
 }

@@ -57,6 +57,7 @@ function checkBedrockSection(
   };
   return {
     policyType,
+    unmanaged: raw.unmanaged,
     policies: checkPolicies(ctx, raw.policies, section),
     expect: policyType.desiredState.checkExpect(ctx, raw.expect),
     location: ctx.locate.key([], 'bedrock'),

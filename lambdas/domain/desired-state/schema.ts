@@ -46,6 +46,9 @@ export const BedrockPolicySchema = policySchema(bedrock.policyFields);
  */
 export const BedrockSectionSchema = z
   .strictObject({
+    unmanaged: UnmanagedHandlingSchema.default('report').meta({
+      description: 'What to do with Bedrock policies this tool does not own (as for AI opt-out policies).',
+    }),
     policies: z.array(BedrockPolicySchema).min(1),
     expect: bedrock.expectSchema.optional(),
   })

@@ -48,6 +48,7 @@ export interface DesiredState {
 /** The `bedrock:` section: Amazon Bedrock policies and their `expect` rules. */
 export interface BedrockSection {
   policyType: typeof BEDROCK_SECTION_POLICY_TYPE;
+  unmanaged: UnmanagedHandling;
   policies: BedrockPolicy[];
   expect: BedrockExpectation | undefined;
   /** Where the section starts, for messages about it. */

@@ -110,6 +110,6 @@ function diagnostic<T extends PolicyTypeShapes>(
     code: 'declared-breaks-expect',
     location: policy?.location ?? expectLocation,
     message: `the declared policies would leave ${breach.service} ${breach.actual} (${by}) for ${plural(accounts.length, 'account')}: ${sample}${more}, which breaks ${draft.type.expect.rule}`,
-    hint: 'change the policy, or add an `expect.except` entry for those accounts',
+    hint: draft.type.expect.fix ?? 'change the policy, or add an `expect.except` entry for those accounts',
   };
 }

@@ -1,9 +1,12 @@
-/** `expect.except`: the services that may be opted in at or below a root, OU or account. */
+/**
+ * `expect.except`: the services that may be opted in at or below a root, OU or account; and the rules
+ * that hold only at or below a target (ExpectBlock.scoped), from which every other node is exempt.
+ */
 import type { OrgTree } from '../organization.ts';
 import type { ExpectBlock } from '../policy-types/policy-type.ts';
 import { type PlanDraft, resolveTargets } from './draft.ts';
 
-/** Exempt services per node (root, OU or account), each node's own plus those of its ancestors. */
+/** Exempt services (or rule ids) per node (root, OU or account), each node's own plus those of its ancestors. */
 export function exemptions(
   draft: PlanDraft,
   expect: ExpectBlock | undefined,
@@ -13,7 +16,20 @@ export function exemptions(
     const [node] = resolveTargets(draft, [exception.target]);
     if (node) own.set(node.id, [...(own.get(node.id) ?? []), ...exception.services]);
   }
-  return inherit(draft.tree, own);
+  const exempt = inherit(draft.tree, own);
+  const scoped = expect?.scoped ?? [];
+  if (scoped.length === 0) return exempt;
+  const applying = new Map<string, string[]>();
+  for (const rule of scoped) {
+    const [node] = resolveTargets(draft, [rule.target]);
+    if (node) applying.set(node.id, [...(applying.get(node.id) ?? []), rule.id]);
+  }
+  const applies = inherit(draft.tree, applying);
+  for (const [nodeId, set] of exempt) {
+    const outside = scoped.filter((rule) => !applies.get(nodeId)?.has(rule.id)).map((rule) => rule.id);
+    if (outside.length > 0) exempt.set(nodeId, new Set([...set, ...outside]));
+  }
+  return exempt;
 }
 
 /** A node that adds no exemption shares its parent's set. */

@@ -6,8 +6,10 @@ import type {
   AttachedPolicy,
   PolicyDocument,
   PolicyType,
+  PolicyTypeFacts,
   PolicyTypeShapes,
 } from '../policy-types/policy-type.ts';
+import { VERSION_1_POLICY_TYPE } from '../policy-types/version-1.ts';
 
 export interface ExistingPolicy<D extends PolicyDocument = PolicyDocument> {
   snapshot: SnapshotPolicy;
@@ -22,11 +24,23 @@ export interface ExistingPolicies<D extends PolicyDocument = PolicyDocument> {
   byName: Map<string, ExistingPolicy<D>[]>;
 }
 
+/** The snapshot's policies of one type (a policy without a type is of the version-1 files' type). */
+export function policiesOfType(snapshot: OrgSnapshot, facts: PolicyTypeFacts): SnapshotPolicy[] {
+  const untyped = VERSION_1_POLICY_TYPE.facts.organizationsType;
+  return snapshot.policies.filter((p) => (p.type ?? untyped) === facts.organizationsType);
+}
+
+/** Whether the snapshot holds every policy of the type (one without `capturedPolicyTypes` holds the untyped ones). */
+export function capturesType(snapshot: OrgSnapshot, facts: PolicyTypeFacts): boolean {
+  const captured = snapshot.capturedPolicyTypes ?? [VERSION_1_POLICY_TYPE.facts.organizationsType];
+  return captured.includes(facts.organizationsType);
+}
+
 export function existingPolicies<T extends PolicyTypeShapes>(
   type: PolicyType<T>,
   snapshot: OrgSnapshot,
 ): ExistingPolicies<T['document']> {
-  const all = snapshot.policies.map((p) => ({
+  const all = policiesOfType(snapshot, type.facts).map((p) => ({
     snapshot: p,
     document: type.documents.parse(p.content),
     managed: isManagedPolicy(p),

@@ -45,6 +45,8 @@ const ChangeSchema = z.strictObject({
   content: z.string().optional(),
   /** Policy description, for create/adopt/update. */
   description: z.string().optional(),
+  /** Extension: the policy's Organizations type, when it is not AI services opt-out. */
+  policyType: z.string().optional(),
 });
 export type Change = z.output<typeof ChangeSchema>;
 
@@ -54,6 +56,8 @@ const accountService = {
   accountName: z.string(),
   path: z.string(),
   service: z.string(),
+  /** Extension: the Organizations type of the policies the row is about, when it is not AI services opt-out. */
+  policyType: z.string().optional(),
 };
 
 /**

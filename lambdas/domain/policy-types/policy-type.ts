@@ -108,10 +108,14 @@ export interface ChainPolicy<D extends PolicyDocument = PolicyDocument> {
   node: OrgNode;
 }
 
-/** An `expect` block, as the generic code reads it: where it is, and the services exempt at or below a target. */
+/**
+ * An `expect` block, as the generic code reads it: where it is, the services exempt at or below a
+ * target, and rules that hold only at or below a target (an account outside one is exempt from its id).
+ */
 export interface ExpectBlock {
   location: SourceLocation;
   except: readonly { target: LocatedTarget; services: readonly string[] }[];
+  scoped?: readonly { target: LocatedTarget; id: string }[];
 }
 
 /** The types a policy type works with; the generic code treats them as opaque. */
@@ -157,6 +161,8 @@ export interface PolicyType<T extends PolicyTypeShapes = PolicyTypeShapes> {
   readonly expect: {
     /** The rule a breach breaks, as messages name it. */
     readonly rule: string;
+    /** How to mend the file when its declared policies alone break the rule (default: AI opt-out's). */
+    readonly fix?: string;
     breaches(
       tree: OrgTree,
       state: T['state'],

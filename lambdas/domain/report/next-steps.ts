@@ -11,9 +11,15 @@ import { plural } from '../plural.ts';
 /** Who reads the lines: a plan (live or snapshot), the demo, or the end of an apply. */
 export type NextStepsFor = 'plan' | 'demo' | 'apply';
 
+/**
+ * Rows of a policy type apply cannot act on yet (every row that names a type: AI opt-out's name none);
+ * a file with such policies is refused by apply, so they are a preview, kept out of what apply would do.
+ */
+const previewOnly = (row: { policyType?: string | undefined }) => row.policyType !== undefined;
+
 /** Changes apply makes (an unmanaged policy is reported, never changed), counted by action in plan order. */
 function changeCounts(plan: Plan): { total: number; text: string } {
-  const made = plan.changes.filter((c) => c.action !== 'unmanaged-policy');
+  const made = plan.changes.filter((c) => c.action !== 'unmanaged-policy' && !previewOnly(c));
   const counts = ACTION_ORDER.map(
     (action) => [action, made.filter((c) => c.action === action).length] as const,
   )
@@ -30,7 +36,21 @@ export function remainingViolations(plan: Plan): Plan['violations'] {
   const fixed = new Set(
     plan.effectiveChanges.filter((c) => c.to === 'optOut').map((c) => `${c.accountId}/${c.service}`),
   );
-  return plan.violations.filter((v) => !fixed.has(`${v.accountId}/${v.service}`));
+  return plan.violations.filter((v) => !previewOnly(v) && !fixed.has(`${v.accountId}/${v.service}`));
+}
+
+/** What the plan shows of policy types apply cannot act on yet, and that apply refuses the file. */
+function previewLines(plan: Plan): string[] {
+  const types = [
+    ...new Set([...plan.changes, ...plan.violations].filter(previewOnly).map((row) => row.policyType)),
+  ];
+  if (types.length === 0) return [];
+  const changes = plan.changes.filter(previewOnly).length;
+  const violations = plan.violations.filter(previewOnly);
+  const accounts = new Set(violations.map((v) => v.accountId)).size;
+  return [
+    `  ${types.join(', ')}: ${plural(changes, 'change')} and ${plural(violations.length, 'violation')} in ${plural(accounts, 'account')} are a preview: apply and the pipeline refuse a file with a \`bedrock:\` section until this tool can apply it.`,
+  ];
 }
 
 /** "sandbox-optin on Root/Sandbox: 4 accounts (comprehend)", one line per cause. */
@@ -83,7 +103,8 @@ export function nextSteps(plan: Plan, reader: NextStepsFor): string[] {
   } else if (total === 0) {
     lines.push('  apply would change nothing.', ...remainingLines(plan, 'would remain after apply'));
   } else {
-    const accounts = new Set(plan.effectiveChanges.map((c) => c.accountId)).size;
+    const accounts = new Set(plan.effectiveChanges.filter((c) => !previewOnly(c)).map((c) => c.accountId))
+      .size;
     lines.push(
       `  apply would make ${plural(total, 'change')} (${text}), changing the effective settings of ${plural(accounts, 'account')}.`,
       ...remainingLines(plan, 'would remain after apply'),
@@ -92,12 +113,18 @@ export function nextSteps(plan: Plan, reader: NextStepsFor): string[] {
       lines.push(
         '  The file says `mode: audit`: nothing is written, by the pipeline or by `ai-optout apply`. Set `mode: enforce` to let them apply.',
       );
-    lines.push(
-      reader === 'demo'
-        ? '  For your own organization: write ai-optout.yaml (docs/configuration.md), run `ai-optout plan` with credentials of the management account, then `ai-optout apply` (it asks before writing).'
-        : `  To make the changes: \`ai-optout apply\` with the same --config${plan.mode === 'audit' ? ' once the file says `mode: enforce` (or pass --mode enforce)' : ''} (it asks before writing).`,
-    );
+    // apply refuses a file with policies of a type it cannot act on yet (previewLines says so).
+    if (previewLines(plan).length === 0)
+      lines.push(
+        reader === 'demo'
+          ? '  For your own organization: write ai-optout.yaml (docs/configuration.md), run `ai-optout plan` with credentials of the management account, then `ai-optout apply` (it asks before writing).'
+          : `  To make the changes: \`ai-optout apply\` with the same --config${plan.mode === 'audit' ? ' once the file says `mode: enforce` (or pass --mode enforce)' : ''} (it asks before writing).`,
+      );
   }
-  lines.push(...statesLine(plan), '  When a run fails or drift returns: docs/runbook.md.');
+  lines.push(
+    ...previewLines(plan),
+    ...statesLine(plan),
+    '  When a run fails or drift returns: docs/runbook.md.',
+  );
   return lines;
 }

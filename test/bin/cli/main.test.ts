@@ -10,7 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AI_POLICY_TYPE } from '../../../lambdas/domain/policy-types/ai-optout/facts.ts';
+import { BEDROCK_POLICY_TYPE } from '../../../lambdas/domain/policy-types/bedrock/facts.ts';
 import { ReportSchema } from '../../../lambdas/domain/report/schema.ts';
+import { EXAMPLE_WITH_BEDROCK, GUARDRAIL_EAST } from '../../support/bedrock-section.ts';
 import { cliBundle } from '../../support/cli-bundle.ts';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
@@ -217,6 +220,58 @@ describe.concurrent('plan', () => {
     expect(report.fidelity).toMatchObject({ source: 'snapshot', checked: 0, disagreements: [] });
     expect(report.fidelity?.summary).toMatch(/^not confirmed \(snapshot\)/);
     expect(result.stdout).toBe(`${report.summary}\nReport written to ${out}\n`);
+  });
+
+  it('plan --snapshot shows Bedrock changes and violations beside AI opt-out ones, each Bedrock row typed', async ({
+    expect,
+  }) => {
+    // Prepare: the example organization, captured with its (no) Bedrock policies, and the example file
+    // with a bedrock section
+    const example = JSON.parse(readFileSync(join(repoRoot, EXAMPLE_SNAPSHOT), 'utf8')) as {
+      root: { policyTypes: unknown[] };
+    };
+    const snapshot = join(workDir, 'bedrock.snapshot.json');
+    writeFileSync(
+      snapshot,
+      JSON.stringify({
+        ...example,
+        root: {
+          ...example.root,
+          policyTypes: [...example.root.policyTypes, { type: BEDROCK_POLICY_TYPE, status: 'ENABLED' }],
+        },
+        capturedPolicyTypes: [AI_POLICY_TYPE, BEDROCK_POLICY_TYPE],
+      }),
+    );
+    const config = join(workDir, 'bedrock.yaml');
+    writeFileSync(config, EXAMPLE_WITH_BEDROCK);
+
+    // Act
+    const [json, text] = await Promise.all([
+      runCli(['plan', '--snapshot', snapshot, '--config', config, '--format', 'json']),
+      runCli(['plan', '--snapshot', snapshot, '--config', config]),
+    ]);
+
+    // Assess
+    expect([json.code, text.code]).toEqual([2, 2]);
+    const report = ReportSchema.parse(JSON.parse(json.stdout));
+    const typed = <R extends { policyType?: string | undefined }>(rows: R[]) =>
+      rows.filter((row) => row.policyType === BEDROCK_POLICY_TYPE);
+    expect(typed(report.changes).map((c) => [c.action, c.policy, c.target?.path])).toEqual([
+      ['create-policy', 'bedrock-guardrails-production', undefined],
+      ['attach-policy', 'bedrock-guardrails-production', 'Root/Workloads/Prod'],
+    ]);
+    expect(new Set(typed(report.violations).map((v) => v.accountName))).toEqual(
+      new Set(['analytics-prod', 'data-prod', 'payments-prod', 'web-prod']),
+    );
+    expect(typed(report.violations)).toHaveLength(8);
+    expect(report.changes.filter((c) => c.policyType === undefined).length).toBeGreaterThan(0);
+    expect(text.stdout).toContain('  + create-policy     bedrock-guardrails-production\n');
+    expect(text.stdout).toContain(
+      `      us-east-1 is unset (expected ${GUARDRAIL_EAST}:3 or later; no Bedrock policy enforces a guardrail there)\n`,
+    );
+    expect(text.stdout).toContain(
+      `  ${BEDROCK_POLICY_TYPE}: 2 changes and 8 violations in 4 accounts are a preview: apply and the pipeline refuse a file with a \`bedrock:\` section until this tool can apply it.\n`,
+    );
   });
 
   it('exits 0 with verdict in-sync when the organization matches the file exactly', async ({ expect }) => {

@@ -1,7 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { SnapshotError } from '../../../lambdas/domain/errors.ts';
-import { parseSnapshot, serializeSnapshot, validateSnapshot } from '../../../lambdas/domain/snapshot.ts';
+import { AI_POLICY_TYPE } from '../../../lambdas/domain/policy-types/ai-optout/facts.ts';
+import { BEDROCK_POLICY_TYPE } from '../../../lambdas/domain/policy-types/bedrock/facts.ts';
+import {
+  parseSnapshot,
+  publishedSnapshot,
+  serializeSnapshot,
+  validateSnapshot,
+} from '../../../lambdas/domain/snapshot.ts';
 import { OrgBuilder } from '../../support/org-builder.ts';
 
 const example = readFileSync(
@@ -85,5 +92,48 @@ describe('snapshots', () => {
     if (!a || !b) throw new Error('fixture');
     a.parentId = b.id;
     expect(failure(() => validateSnapshot(cyclic, 'c.json'))).toMatch(/not reachable from the root/);
+  });
+});
+
+describe('snapshots with more than one policy type', () => {
+  const typed = () => {
+    const builder = new OrgBuilder().account('prod', 'Workloads/Prod').withOtherType(BEDROCK_POLICY_TYPE);
+    builder.policy('guardrails', '{"bedrock":{}}', ['Workloads/Prod'], {
+      managed: true,
+      type: BEDROCK_POLICY_TYPE,
+    });
+    builder.policy('baseline', '{"services":{}}', ['root'], { managed: true });
+    return builder.build();
+  };
+
+  it('an older snapshot, without types, still loads: its policies have none, and it captures no other type', () => {
+    const snapshot = parseSnapshot(example, 'example.json');
+
+    expect(snapshot.policies.map((p) => p.type)).toEqual(snapshot.policies.map(() => undefined));
+    expect(snapshot.capturedPolicyTypes).toBeUndefined();
+  });
+
+  it("keeps each policy's type and the types it captured through serialize, parse and the published form", () => {
+    const snapshot = typed();
+
+    const again = parseSnapshot(serializeSnapshot(publishedSnapshot(snapshot)), 'again.json');
+
+    expect(again.capturedPolicyTypes).toEqual([AI_POLICY_TYPE, BEDROCK_POLICY_TYPE]);
+    expect(again.policies.map((p) => [p.name, p.type])).toEqual([
+      ['baseline', undefined],
+      ['guardrails', BEDROCK_POLICY_TYPE],
+    ]);
+  });
+
+  it('an empty type or captured type is refused, naming the field', () => {
+    const snapshot = typed();
+    const bad = { ...snapshot, policies: snapshot.policies.map((p) => ({ ...p, type: '' })) };
+
+    expect(failure(() => validateSnapshot(bad, 's.json'))).toMatch(
+      /^s\.json is not a valid organization snapshot: policies\[0\]\.type: /,
+    );
+    expect(failure(() => validateSnapshot({ ...snapshot, capturedPolicyTypes: [''] }, 's.json'))).toMatch(
+      /capturedPolicyTypes\[0\]/,
+    );
   });
 });

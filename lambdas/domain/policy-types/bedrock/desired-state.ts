@@ -11,7 +11,7 @@ import { addError, type CheckContext } from '../../desired-state/check-context.t
 import { formatPath, type Path, show } from '../../desired-state/locator.ts';
 import { toTargetRef } from '../../desired-state/target-checks.ts';
 import { TargetSchema } from '../../desired-state/target-schema.ts';
-import type { BedrockExpectation, GuardrailRule, RegionExpectation } from './expect.ts';
+import { type BedrockExpectation, type GuardrailRule, type RegionExpectation, ruleId } from './expect.ts';
 import { BEDROCK_FACTS } from './facts.ts';
 import { type BedrockDefinition, type Lock, type RegionGuardrail, renderBedrockDocument } from './render.ts';
 import {
@@ -304,5 +304,11 @@ export function checkExpect(
     if (ref)
       rules.push({ target: { ref, location: ctx.locate.value([...path, 'target']) }, regions, location });
   });
-  return { rules, except: [], location: ctx.locate.key(base.slice(0, -1), String(base[base.length - 1])) };
+  const scoped = rules.map((rule, i) => ({ target: rule.target, id: ruleId(i) }));
+  return {
+    rules,
+    except: [],
+    scoped,
+    location: ctx.locate.key(base.slice(0, -1), String(base[base.length - 1])),
+  };
 }

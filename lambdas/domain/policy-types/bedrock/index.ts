@@ -52,7 +52,11 @@ export const bedrock: PolicyType<BedrockShapes> = {
   facts: BEDROCK_FACTS,
   documents: { parse: parseBedrockDocument, describe },
   engine: { empty: EMPTY_STATE, merge: mergeNode, changes: settingChanges },
-  expect: { rule: 'bedrock.expect.guardrails', breaches },
+  expect: {
+    rule: 'bedrock.expect.guardrails',
+    fix: 'enforce the guardrail there in a policy of the bedrock section, or narrow the rule',
+    breaches,
+  },
   aws: {
     settings: settingsOfState,
     document: documentOf,

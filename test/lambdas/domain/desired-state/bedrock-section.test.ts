@@ -7,7 +7,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadDesiredState } from '../../../../lambdas/domain/desired-state/loader.ts';
 import { desiredStateJsonSchema } from '../../../../lambdas/domain/desired-state/schema.ts';
-import { plan } from '../../../../lambdas/domain/planner.ts';
 import { renderBedrockDocument } from '../../../../lambdas/domain/policy-types/bedrock/render.ts';
 import {
   BEDROCK_LINE,
@@ -17,7 +16,6 @@ import {
   GUARDRAIL_WEST,
 } from '../../../support/bedrock-section.ts';
 import { EXAMPLE_YAML, exampleDesiredState } from '../../../support/example-desired-state.ts';
-import { OrgBuilder } from '../../../support/org-builder.ts';
 
 const FILE = 'ai-optout.yaml';
 
@@ -238,17 +236,10 @@ describe('the JSON Schema for editors', () => {
       'expect',
       'bedrock',
     ]);
-    expect(Object.keys(schema.properties.bedrock?.properties ?? {})).toEqual(['policies', 'expect']);
-  });
-});
-
-describe('until plans cover Bedrock policies, a file with them is refused, not half planned', () => {
-  it('plan refuses with one sentence that names the section', () => {
-    const result = load(EXAMPLE_WITH_BEDROCK);
-    if (!result.ok) throw new Error('example does not load');
-
-    expect(() => plan(result.state, new OrgBuilder().ou('Workloads/Prod').build())).toThrow(
-      `${FILE}:${BEDROCK_LINE}:1: the \`bedrock:\` section declares Amazon Bedrock policies, which this version validates but cannot plan yet, so nothing was written; remove the section to plan the rest of the file (\`ai-optout validate\` checks it)`,
-    );
+    expect(Object.keys(schema.properties.bedrock?.properties ?? {})).toEqual([
+      'unmanaged',
+      'policies',
+      'expect',
+    ]);
   });
 });

@@ -200,7 +200,7 @@ const toyContent = (value: string) => JSON.stringify({ flag: { '@@assign': value
 
 describe('a second policy type plugs into the generic code', () => {
   const org = new OrgBuilder().account('prod', 'Workloads').account('sandbox', 'Sandbox');
-  org.policy('toy-in', toyContent('optIn'), ['root'], { managed: true });
+  org.policy('toy-in', toyContent('optIn'), ['root'], { managed: true, type: 'TOY_POLICY' });
   const snapshot = org.build();
   const tree = new OrgTree(snapshot);
 

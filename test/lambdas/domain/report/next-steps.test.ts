@@ -84,3 +84,43 @@ describe('nextSteps', () => {
     expect(lines).toContain('    dev-experiments on data-dev (347960518243): 1 account (default)');
   });
 });
+
+describe('nextSteps with rows of a type apply cannot act on yet', () => {
+  it('keeps them out of what apply would do, says they are a preview, and does not tell to apply', () => {
+    const plan = examplePlan();
+    const base = nextSteps(plan, 'plan');
+    const typed: Plan = {
+      ...plan,
+      changes: [
+        ...plan.changes,
+        { action: 'create-policy', policy: 'guardrails', detail: 'create guardrails', policyType: 'TYPE_B' },
+      ],
+      violations: [
+        ...plan.violations,
+        { ...(plan.violations[0] as Plan['violations'][number]), service: 'us-east-1', policyType: 'TYPE_B' },
+      ],
+      effectiveChanges: [
+        ...plan.effectiveChanges,
+        {
+          accountId: '999999999999',
+          accountName: 'x',
+          path: 'Root',
+          service: 'us-east-1.config_1.identifier',
+          from: 'unset',
+          to: 'arn',
+          policyType: 'TYPE_B',
+        },
+      ],
+    };
+
+    const lines = nextSteps(typed, 'plan');
+
+    expect(lines[2]).toBe(base[2]);
+    expect(lines).toContain(
+      '  TYPE_B: 1 change and 1 violation in 1 account are a preview: apply and the pipeline refuse a file with a `bedrock:` section until this tool can apply it.',
+    );
+    expect(base.some((line) => line.startsWith('  To make the changes: '))).toBe(true);
+    expect(lines.some((line) => line.startsWith('  To make the changes: '))).toBe(false);
+    expect(remainingViolations(typed)).toEqual(remainingViolations(plan));
+  });
+});
