@@ -1,6 +1,7 @@
 /**
  * What in a pull request a person must review whatever its plan says (docs/pull-requests.md): a change to
- * the desired state's guardrails and switches (`expect`, a policy's `lock`, `unmanaged`, `mode`), and any
+ * the desired state's guardrails and switches (`expect`, a policy's `lock`, `unmanaged`, `mode`, anything
+ * of the `bedrock:` section), and any
  * account service it stops opting out of or opts in to. The pull-request check never approves such a
  * change: it says why, and leaves the approval to a person.
  */
@@ -31,7 +32,21 @@ function lockChanges(base: DesiredState, head: DesiredState): string[] {
   return out;
 }
 
-/** The head's changes to `expect`, `lock`, `unmanaged` and `mode`, one phrase each. */
+/** The `bedrock:` section as data, without where it was written (`none` without one). */
+function bedrockKey(section: DesiredState['bedrock']): string {
+  if (!section) return 'none';
+  const policies = section.policies.map((p) => [
+    p.name,
+    p.description,
+    p.adopt,
+    p.content,
+    p.targets.map((t) => t.ref),
+  ]);
+  const rules = (section.expect?.rules ?? []).map((rule) => [rule.target.ref, [...rule.regions]]);
+  return JSON.stringify([section.unmanaged, policies, rules]);
+}
+
+/** The head's changes to `expect`, `lock`, `unmanaged`, `mode` and the `bedrock:` section, one phrase each. */
 export function guardrailChanges(base: DesiredState, head: DesiredState): string[] {
   const out: string[] = [];
   if (expectKey(base.expect) !== expectKey(head.expect))
@@ -40,6 +55,9 @@ export function guardrailChanges(base: DesiredState, head: DesiredState): string
   if (base.unmanaged !== head.unmanaged)
     out.push(`changes unmanaged from ${base.unmanaged} to ${head.unmanaged}`);
   if (base.mode !== head.mode) out.push(`changes mode from ${base.mode} to ${head.mode}`);
+  // Which Bedrock changes weaken a guardrail is not decided yet: a person reviews every one.
+  if (bedrockKey(base.bedrock) !== bedrockKey(head.bedrock))
+    out.push('changes the Bedrock policies (bedrock:)');
   return out;
 }
 

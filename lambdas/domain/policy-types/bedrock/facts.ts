@@ -22,6 +22,3 @@ export const BEDROCK_FACTS: PolicyTypeFacts = {
   // AWS states no partition the type does not apply in [ORG-BEDROCK-PARTITIONS]; none is assumed.
   notApplied: { partitions: [], because: '' },
 };
-
-/** Whether AWS states the type's availability by partition: it does not [ORG-BEDROCK-PARTITIONS]. */
-export const BEDROCK_PARTITIONS_STATED = false;
