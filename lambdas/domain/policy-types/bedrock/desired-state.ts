@@ -8,7 +8,7 @@
  */
 import * as z from 'zod';
 import { addError, type CheckContext } from '../../desired-state/check-context.ts';
-import { formatPath, type Path, show } from '../../desired-state/locator.ts';
+import { formatPath, type Path, show, valueAt } from '../../desired-state/locator.ts';
 import { toTargetRef } from '../../desired-state/target-checks.ts';
 import { TargetSchema } from '../../desired-state/target-schema.ts';
 import { type BedrockExpectation, type GuardrailRule, type RegionExpectation, ruleId } from './expect.ts';
@@ -111,6 +111,7 @@ export function checkPolicySettings(
     const checked = checkRegion(ctx, region, entry, [...guardrailsPath, region]);
     if (checked) regions[region] = checked;
   }
+  refuseDroppedKeys(ctx, guardrailsPath, raw.guardrails);
   const definition: BedrockDefinition = { regions, lock: raw.lock };
   const content = renderBedrockDocument(definition);
   if (content.length > BEDROCK_FACTS.maxDocumentCharacters) {
@@ -123,6 +124,18 @@ export function checkPolicySettings(
     );
   }
   return { settings: definition, content };
+}
+
+/**
+ * Keys of the file's mapping at `path` that the schema's output lacks (a key named `__proto__` is
+ * data in the file but not in a parsed record): each is refused as a Region key, never silently lost.
+ */
+function refuseDroppedKeys(ctx: CheckContext, path: Path, parsed: object): void {
+  const written = valueAt(ctx.js, path);
+  if (written === null || typeof written !== 'object') return;
+  for (const key of Object.keys(written)) {
+    if (!Object.hasOwn(parsed, key)) checkRegionKey(ctx, key, [...path, key]);
+  }
 }
 
 /** A Region key is a Region code; a region's guardrail is a guardrail ARN of that Region. */
@@ -292,6 +305,7 @@ export function checkExpect(
         regions.set(region, expected);
       }
     }
+    refuseDroppedKeys(ctx, [...path, 'regions'], rule.regions);
     if (Object.keys(rule.regions).length === 0) {
       addError(
         ctx,

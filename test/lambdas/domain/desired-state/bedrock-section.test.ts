@@ -195,6 +195,28 @@ describe('a bad bedrock section: one error per problem, at file:line:col', () =>
     );
   });
 
+  it('hostile keys and values: a __proto__ Region is refused, a control character is shown escaped', () => {
+    const proto = EXAMPLE_WITH_BEDROCK.replace('        eu-west-1:\n', '        __proto__:\n');
+    const controlChars = withEast(
+      `          guardrail: "${GUARDRAIL_EAST}\\u001b[31m"\n          version: 3\n`,
+    );
+
+    expect(errorsOf(proto)).toEqual([
+      `${lineOf(proto, '__proto__:')}:9 invalid-region bedrock.policies[0].guardrails: \`__proto__\` is not an AWS Region code; Region codes look like \`us-east-1\` or \`eu-central-2\``,
+    ]);
+    const expectProto = EXAMPLE_WITH_BEDROCK.replace(
+      `          eu-west-1: { guardrail: "${GUARDRAIL_WEST}", minVersion: 1 }`,
+      `          __proto__: { guardrail: "${GUARDRAIL_WEST}", minVersion: 1 }`,
+    );
+    expect(errorsOf(expectProto)).toEqual([
+      `${lineOf(expectProto, '__proto__:')}:11 invalid-region bedrock.expect.guardrails[0].regions: \`__proto__\` is not an AWS Region code; Region codes look like \`us-east-1\` or \`eu-central-2\``,
+    ]);
+    const [error] = errorsOf(controlChars);
+    expect(error).toMatch(/invalid-guardrail-arn /);
+    expect(error).not.toContain('\u001b');
+    expect(error).toContain('\\u001b');
+  });
+
   it('two Bedrock policies of one name: the second is named, with the line of the first', () => {
     const second = `    - name: bedrock-guardrails-production\n      guardrails:\n        us-east-1: { guardrail: "${GUARDRAIL_EAST}", version: 4 }\n      targets: [root]\n`;
     const text = `${EXAMPLE_YAML}${BEDROCK_SECTION.replace('  expect:', `${second}  expect:`)}`;
