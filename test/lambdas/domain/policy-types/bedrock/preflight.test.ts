@@ -1,0 +1,263 @@
+/**
+ * Pre-flight of a guardrail a plan would enforce: each check passes on what AWS documents as a
+ * guardrail fit for enforcement (its resource-policy example for sharing with the organization), and
+ * fails, with its reason, on each way a guardrail is not, including hostile answers.
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  applyGuardrailProblem,
+  type GuardrailObservation,
+  guardrailsToCheck,
+  type PreflightContext,
+  preflight,
+} from '../../../../../lambdas/domain/policy-types/bedrock/preflight.ts';
+
+const ORG = 'o-aa111bb222';
+const MANAGEMENT = '111122223333';
+const CONTEXT: PreflightContext = { organizationId: ORG, rootId: 'r-ab12', managementAccountId: MANAGEMENT };
+const GUARDRAIL = `arn:aws:bedrock:us-east-1:${MANAGEMENT}:guardrail/east1guard`;
+const ITEM = { region: 'us-east-1', guardrail: GUARDRAIL, version: 3, policies: ['bedrock-prod'] };
+
+/** AWS's example "Share guardrail with your organization", for this guardrail and organization. */
+function sharedWithOrganization(overrides: Record<string, unknown> = {}): string {
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Principal: '*',
+        Action: ['bedrock:GetGuardrail', 'bedrock:ApplyGuardrail'],
+        Resource: GUARDRAIL,
+        Condition: { StringEquals: { 'aws:PrincipalOrgID': ORG } },
+        ...overrides,
+      },
+    ],
+  });
+}
+
+const FIT: GuardrailObservation = {
+  guardrail: {
+    kind: 'found',
+    guardrailArn: GUARDRAIL,
+    version: '3',
+    status: 'READY',
+    automatedReasoningPolicies: [],
+  },
+  resourcePolicy: { kind: 'found', document: sharedWithOrganization() },
+};
+
+const failed = (observation: GuardrailObservation, item = ITEM) =>
+  preflight(item, observation, CONTEXT)
+    .checks.filter((c) => !c.ok)
+    .map((c) => `${c.check}: ${c.detail}`);
+
+describe('pre-flight of a guardrail', () => {
+  it('passes every check, in order, for a READY numbered version shared with the organization', () => {
+    const result = preflight(ITEM, FIT, CONTEXT);
+
+    expect(result.passed).toBe(true);
+    expect(result.checks.map((c) => [c.check, c.ok])).toEqual([
+      ['region', true],
+      ['owner', true],
+      ['exists', true],
+      ['numbered-version', true],
+      ['ready', true],
+      ['no-automated-reasoning', true],
+      ['resource-policy', true],
+    ]);
+  });
+
+  it('a missing guardrail or version fails exists, and the checks that need it say they were not run', () => {
+    const result = preflight(
+      ITEM,
+      { guardrail: { kind: 'not-found', message: 'Guardrail not found' } },
+      CONTEXT,
+    );
+
+    expect(result.passed).toBe(false);
+    expect(result.checks.filter((c) => !c.ok).map((c) => c.check)).toEqual([
+      'exists',
+      'numbered-version',
+      'ready',
+      'no-automated-reasoning',
+      'resource-policy',
+    ]);
+    expect(result.checks[2]?.detail).toBe(
+      `Bedrock has no version 3 of \`${GUARDRAIL}\` in us-east-1 (Guardrail not found)`,
+    );
+  });
+
+  it('an answer with the DRAFT version, another version, or a status other than READY fails', () => {
+    const draft = { ...FIT, guardrail: { ...FIT.guardrail, version: 'DRAFT' } } as GuardrailObservation;
+    const other = { ...FIT, guardrail: { ...FIT.guardrail, version: '2' } } as GuardrailObservation;
+    const versioning = {
+      ...FIT,
+      guardrail: { ...FIT.guardrail, status: 'VERSIONING' },
+    } as GuardrailObservation;
+
+    expect(failed(draft)).toEqual([
+      'numbered-version: Bedrock answered with the DRAFT version, which AWS does not enforce; publish version 3',
+    ]);
+    expect(failed(other)).toEqual(['numbered-version: Bedrock answered with version `2`, not 3']);
+    expect(failed(versioning)).toEqual([
+      'ready: its status is `VERSIONING`, not READY; enforce it once Bedrock reports it READY',
+    ]);
+  });
+
+  it('an automated-reasoning policy fails, naming it', () => {
+    const reasoning = `arn:aws:bedrock:us-east-1:${MANAGEMENT}:automated-reasoning-policy/abc`;
+    const observation = {
+      ...FIT,
+      guardrail: { ...FIT.guardrail, automatedReasoningPolicies: [reasoning] },
+    } as GuardrailObservation;
+
+    expect(failed(observation)).toEqual([
+      `no-automated-reasoning: it holds an automated-reasoning policy (\`${reasoning}\`), which AWS does not support for enforcement and which fails calls at runtime`,
+    ]);
+  });
+
+  it('a guardrail of another account, or of another Region than its key, fails; so does Bedrock answering for another guardrail', () => {
+    const foreign = GUARDRAIL.replace(MANAGEMENT, '444455556666');
+    const west = GUARDRAIL.replace('us-east-1', 'eu-west-1');
+
+    expect(failed(FIT, { ...ITEM, guardrail: foreign })).toEqual([
+      `owner: owned by 444455556666, not the management account ${MANAGEMENT}; AWS enforces only the management account's guardrails`,
+      `exists: Bedrock answered for \`${GUARDRAIL}\`, not \`${foreign}\``,
+      `resource-policy: its resource policy does not let every account of the organization ${ORG} call bedrock:ApplyGuardrail on it (an Allow for Principal "*" with aws:PrincipalOrgID ${ORG}); add the statement AWS shows for sharing a guardrail with the organization`,
+    ]);
+    expect(failed(FIT, { ...ITEM, guardrail: west })[0]).toBe(
+      `region: \`${west}\` is a guardrail of eu-west-1, declared under us-east-1; AWS enforces a guardrail only in its own Region`,
+    );
+  });
+
+  it('control characters in what Bedrock answers are shown escaped, never raw', () => {
+    const hostile = {
+      guardrail: {
+        kind: 'found',
+        guardrailArn: GUARDRAIL,
+        version: '3\u001b[2J',
+        status: 'READY\r\nOK',
+        automatedReasoningPolicies: [],
+      },
+      resourcePolicy: { kind: 'none', message: 'no policy\u0007' },
+    } as GuardrailObservation;
+
+    const reasons = failed(hostile).join('\n');
+    expect(reasons).toContain('\\u001b[2J');
+    expect(reasons).toContain('READY\\r\\nOK');
+    expect(reasons).toContain('no policy\\u0007');
+    expect([...reasons].filter((c) => c !== '\n' && c.charCodeAt(0) < 0x20)).toEqual([]);
+  });
+});
+
+describe("the guardrail's resource policy lets the organization call ApplyGuardrail", () => {
+  const problem = (document: string) => applyGuardrailProblem(document, GUARDRAIL, CONTEXT);
+
+  it.each([
+    ['AWS example (StringEquals aws:PrincipalOrgID)', sharedWithOrganization()],
+    [
+      'a single statement object, Principal {AWS: "*"}',
+      JSON.stringify({ Statement: JSON.parse(sharedWithOrganization()).Statement[0] }).replace(
+        '"Principal":"*"',
+        '"Principal":{"AWS":"*"}',
+      ),
+    ],
+    [
+      'bedrock:* on guardrail/*',
+      sharedWithOrganization({
+        Action: 'bedrock:*',
+        Resource: `arn:aws:bedrock:us-east-1:${MANAGEMENT}:guardrail/*`,
+      }),
+    ],
+    [
+      'aws:PrincipalOrgPaths of the whole organization',
+      sharedWithOrganization({
+        Condition: { 'ForAnyValue:StringLike': { 'aws:PrincipalOrgPaths': [`${ORG}/r-ab12/*`] } },
+      }),
+    ],
+  ])('admits: %s', (_name, document) => {
+    expect(problem(document)).toBeUndefined();
+  });
+
+  const NOT_SHARED = `its resource policy does not let every account of the organization ${ORG} call bedrock:ApplyGuardrail on it (an Allow for Principal "*" with aws:PrincipalOrgID ${ORG}); add the statement AWS shows for sharing a guardrail with the organization`;
+
+  it.each([
+    [
+      'another organization',
+      sharedWithOrganization({ Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-zz999yy888' } } }),
+      NOT_SHARED,
+    ],
+    ['only GetGuardrail', sharedWithOrganization({ Action: 'bedrock:GetGuardrail' }), NOT_SHARED],
+    ['another guardrail', sharedWithOrganization({ Resource: `${GUARDRAIL}x` }), NOT_SHARED],
+    [
+      'one OU only',
+      sharedWithOrganization({
+        Condition: {
+          'ForAnyValue:StringLike': { 'aws:PrincipalOrgPaths': [`${ORG}/r-ab12/ou-ab12-prod/*`] },
+        },
+      }),
+      NOT_SHARED,
+    ],
+    [
+      'one account only',
+      sharedWithOrganization({ Principal: { AWS: `arn:aws:iam::${MANAGEMENT}:root` }, Condition: undefined }),
+      NOT_SHARED,
+    ],
+    ['Principal "*" without a condition', sharedWithOrganization({ Condition: undefined }), NOT_SHARED],
+    [
+      'an extra condition key',
+      sharedWithOrganization({
+        Condition: { StringEquals: { 'aws:PrincipalOrgID': ORG, 'aws:SourceIp': '10.0.0.0/8' } },
+      }),
+      NOT_SHARED,
+    ],
+    [
+      'NotAction',
+      sharedWithOrganization({ Action: undefined, NotAction: 'bedrock:GetGuardrail' }),
+      NOT_SHARED,
+    ],
+    ['no statement', '{"Version":"2012-10-17"}', NOT_SHARED],
+    [
+      'a Deny beside the grant',
+      JSON.stringify({
+        Statement: [
+          ...JSON.parse(sharedWithOrganization()).Statement,
+          { Effect: 'Deny', Principal: '*', Action: 'bedrock:ApplyGuardrail', Resource: GUARDRAIL },
+        ],
+      }),
+      'its resource policy denies bedrock:ApplyGuardrail on it',
+    ],
+    ['not JSON', '{"Statement": [', 'its resource policy is not JSON'],
+    [
+      'a statement that is not an object',
+      '{"Statement": ["Allow"]}',
+      'its resource policy has a statement that is not an object',
+    ],
+    ['JSON null', 'null', NOT_SHARED],
+  ])('refuses: %s', (_name, document, reason) => {
+    expect(problem(document)).toBe(reason);
+  });
+});
+
+describe('the guardrails a plan would enforce', () => {
+  it('are the distinct guardrail versions of the declared policies, each with the policies that enforce it', () => {
+    const west = `arn:aws:bedrock:eu-west-1:${MANAGEMENT}:guardrail/west1guard`;
+    const found = guardrailsToCheck([
+      {
+        name: 'b',
+        regions: {
+          'us-east-1': { guardrail: GUARDRAIL, version: 3 },
+          'eu-west-1': { guardrail: west, version: 1 },
+        },
+      },
+      { name: 'a', regions: { 'us-east-1': { guardrail: GUARDRAIL, version: 3 } } },
+      { name: 'c', regions: { 'us-east-1': { guardrail: GUARDRAIL, version: 4 } } },
+    ]);
+
+    expect(found).toEqual([
+      { region: 'eu-west-1', guardrail: west, version: 1, policies: ['b'] },
+      { region: 'us-east-1', guardrail: GUARDRAIL, version: 3, policies: ['b', 'a'] },
+      { region: 'us-east-1', guardrail: GUARDRAIL, version: 4, policies: ['c'] },
+    ]);
+  });
+});
