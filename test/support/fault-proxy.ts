@@ -9,6 +9,7 @@
  */
 import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from 'node:http';
 import { EFFECTIVE_POLICY_OPERATIONS, EffectivePolicyModel } from './effective-policy-model.ts';
+import { GuardrailModel, writeAnswer } from './guardrail-model.ts';
 
 export interface FaultRule {
   /** Operation name, such as `ListRoots` or `AttachPolicy`, or a predicate on it. */
@@ -38,6 +39,8 @@ export interface FaultProxy {
   clearFaults(): void;
   /** AWS's scripted answers to DescribeEffectivePolicy and the invalid-policy lists. */
   readonly effectivePolicies: EffectivePolicyModel;
+  /** Bedrock's scripted answers to GetGuardrail and GetResourcePolicy (every request signed for `bedrock`). */
+  readonly guardrails: GuardrailModel;
   /** Operations seen, in order, with whether a fault answered them. */
   readonly seen: { operation: string; faulted: boolean }[];
   /** Every request's SigV4 credential scope, in order: the region and service it was signed for. */
@@ -76,6 +79,7 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
   const seen: { operation: string; faulted: boolean }[] = [];
   const signed: SignedFor[] = [];
   const effectivePolicies = new EffectivePolicyModel(upstream);
+  const guardrails = new GuardrailModel();
   const fromModel = async (req: IncomingMessage, operation: string, body: Buffer, res: ServerResponse) => {
     const request = JSON.parse(body.toString('utf8') || '{}');
     const answer = await effectivePolicies.answer(operation, request, credentialScopeOf(req).region);
@@ -157,6 +161,12 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
           res.end(payload);
           return;
         }
+        const scope = credentialScopeOf(req);
+        if (scope.service === 'bedrock') {
+          seen.push({ operation, faulted: false });
+          writeAnswer(res, guardrails.answer(req.method ?? 'GET', req.url ?? '/', scope.region));
+          return;
+        }
         if ((EFFECTIVE_POLICY_OPERATIONS as readonly string[]).includes(operation)) {
           await fromModel(req, operation, body, res);
           return;
@@ -181,6 +191,7 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
       rules.length = 0;
     },
     effectivePolicies,
+    guardrails,
     seen,
     signed,
     stop: () =>
