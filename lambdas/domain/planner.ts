@@ -22,13 +22,14 @@ import { capturesType, currentAttachments, existingPolicies } from './planner/ex
 import { accountsToAsk, confirmStates, stateGroups, type Verification } from './planner/fidelity.ts';
 import { addInvalidAccounts } from './planner/invalid-accounts.ts';
 import { checkPolicyType } from './planner/policy-type.ts';
-import type { Fidelity, Plan, Violation } from './planner/schema.ts';
+import { addPreflightViolations, preflightOf } from './planner/preflight.ts';
+import type { Fidelity, Plan, Preflight, Violation } from './planner/schema.ts';
 import { nodeSummaries, sortChanges, summarize, verdictOf } from './planner/summary.ts';
 import { checkTargetLimit } from './planner/target-limit.ts';
 import { planUndeclaredPolicies } from './planner/undeclared-policies.ts';
 import { EffectivePolicies } from './policy-types/effective-policies.ts';
 import { type PolicyType, type PolicyTypeShapes, policyTypeStatus } from './policy-types/policy-type.ts';
-import { VERSION_1_POLICY_TYPE } from './policy-types/version-1.ts';
+import { type PreflightResult, VERSION_1_POLICY_TYPE } from './policy-types/version-1.ts';
 
 export type { InvalidAccount, Verification } from './planner/fidelity.ts';
 // The plan's types, for the callers of `plan` (the applier, the CLI, the pipeline job).
@@ -45,6 +46,12 @@ export interface PlanOptions {
    * policies' breaches of it are `baseExpectViolations`.
    */
   baseExpect?: NonNullable<DesiredState['expect']>;
+  /**
+   * The pre-flight of the Bedrock section's guardrails, as read from Bedrock (adapters/bedrock/); absent:
+   * not run, and the plan says so. A guardrail that failed is a violation of every account that would
+   * enforce it.
+   */
+  preflight?: readonly PreflightResult[];
 }
 
 /** Computes the plan. Throws ConfigurationError for problems the desired state must fix. */
@@ -56,9 +63,13 @@ export function plan(desired: DesiredState, snapshot: OrgSnapshot, options: Plan
   const tree = new OrgTree(snapshot);
   const { policyType: type, policies, unmanaged, expect } = desired;
   const parts = [planType({ type, policies, unmanaged, expect }, snapshot, tree, desired.file, options)];
+  let preflight: Preflight | undefined;
   if (desired.bedrock) {
     const { policyType: bedrockType, ...section } = desired.bedrock;
-    parts.push(labelled(planType({ type: bedrockType, ...section }, snapshot, tree, desired.file, {})));
+    const part = planType({ type: bedrockType, ...section }, snapshot, tree, desired.file, {});
+    if (options.preflight) addPreflightViolations(tree, part.after, part.effects, options.preflight);
+    preflight = preflightOf(section.policies, options.preflight);
+    parts.push(labelled(part));
   }
   const [own] = parts as [TypePlan];
   const changes = parts.flatMap((part) => part.draft.changes);
@@ -89,6 +100,7 @@ export function plan(desired: DesiredState, snapshot: OrgSnapshot, options: Plan
     nodes: nodeSummaries(tree, effects.nonCompliantByNode),
     ...(own.fidelity ? { fidelity: own.fidelity } : {}),
     ...(own.baseExpectViolations ? { baseExpectViolations: own.baseExpectViolations } : {}),
+    ...(preflight ? { preflight } : {}),
   };
 }
 
@@ -106,6 +118,8 @@ interface TypePlan {
   effects: AccountEffects;
   fidelity: Fidelity | undefined;
   baseExpectViolations: Violation[] | undefined;
+  /** Every node's effective state once the plan is applied. */
+  after: EffectivePolicies<object>;
 }
 
 /** Plans the policies of one type: each step of planner/, in order. */
@@ -138,7 +152,7 @@ function planType<T extends PolicyTypeShapes>(
   const effects = accountEffects(type, current, after, guardrails);
   if (verification?.source === 'aws') addInvalidAccounts(type, tree, effects, verification.invalidAccounts);
   const baseExpectViolations = base && declaredViolationsOf(draft, base);
-  return { draft: draft as unknown as PlanDraft, effects, fidelity, baseExpectViolations };
+  return { draft: draft as unknown as PlanDraft, effects, fidelity, baseExpectViolations, after };
 }
 
 /** A second type's part, each of its rows naming the type (rows without one are AI opt-out's). */

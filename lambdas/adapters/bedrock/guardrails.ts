@@ -16,15 +16,15 @@ import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-
 import { SignatureV4 } from '@smithy/signature-v4';
 import { echo } from '../../domain/echo.ts';
 import { PermissionError, ServiceUnavailableError } from '../../domain/errors.ts';
-import type {
-  GuardrailObservation,
-  GuardrailRead,
-  GuardrailToCheck,
-  PreflightContext,
-  PreflightResult,
-  ResourcePolicyRead,
-} from '../../domain/policy-types/bedrock/preflight.ts';
-import { preflight } from '../../domain/policy-types/bedrock/preflight.ts';
+import {
+  type GuardrailObservation,
+  type GuardrailRead,
+  type GuardrailToCheck,
+  type PreflightContext,
+  type PreflightResult,
+  preflight,
+  type ResourcePolicyRead,
+} from '../../domain/policy-types/version-1.ts';
 import { CALL_TIMEOUTS } from '../aws/bounded-calls.ts';
 
 type Credentials = AwsCredentialIdentity | AwsCredentialIdentityProvider;

@@ -173,6 +173,30 @@ export const FidelitySchema = z.strictObject({
 });
 export type Fidelity = z.output<typeof FidelitySchema>;
 
+/** One guardrail version a plan would enforce, and its pre-flight (policy-types/bedrock/preflight.ts). */
+const PreflightGuardrailSchema = z.strictObject({
+  region: z.string(),
+  guardrail: z.string(),
+  version: z.number().int().positive(),
+  /** The declared Bedrock policies that enforce it. */
+  policies: z.array(z.string()),
+  /** Absent when the checks were not run (a plan from a snapshot). */
+  passed: z.boolean().optional(),
+  checks: z.array(z.strictObject({ check: z.string(), ok: z.boolean(), detail: z.string() })),
+});
+
+/**
+ * Extension: the pre-flight of every guardrail the plan's Bedrock policies would enforce, read from
+ * Bedrock (`source: bedrock`) or not run (`source: none`: a plan from a snapshot reads nothing of Bedrock).
+ * A guardrail that failed is a violation of each account that would enforce it.
+ */
+export const PreflightSchema = z.strictObject({
+  source: z.enum(['bedrock', 'none']),
+  summary: z.string().min(1),
+  guardrails: z.array(PreflightGuardrailSchema),
+});
+export type Preflight = z.output<typeof PreflightSchema>;
+
 /** The plan as the report publishes it: all of it but the per-node figures of the tree views. */
 export const PublishedPlanSchema = z.strictObject({
   mode: ModeSchema,
@@ -190,6 +214,8 @@ export const PublishedPlanSchema = z.strictObject({
   warnings: z.array(PlanWarningSchema),
   /** Extension: what AWS confirmed; absent when the caller did not ask (library use). */
   fidelity: FidelitySchema.optional(),
+  /** Extension: the Bedrock guardrails' pre-flight; present when the file has a `bedrock:` section. */
+  preflight: PreflightSchema.optional(),
 });
 
 /**

@@ -24,6 +24,20 @@ export {
   type ResolvedSetting,
   ResolvedSettingSchema,
 } from './ai-optout/settings.ts';
+export type { BedrockState } from './bedrock/engine.ts';
 export type { BedrockExpectation } from './bedrock/expect.ts';
 export type { BedrockPolicy } from './bedrock/index.ts';
 export { BedrockEffectiveDocumentSchema } from './bedrock/index.ts';
+/** The pre-flight of the guardrails a plan would enforce (planner/preflight.ts, adapters/bedrock/). */
+export {
+  type GuardrailObservation,
+  type GuardrailRead,
+  type GuardrailToCheck,
+  guardrailsToCheck,
+  PREFLIGHT_CHECKS,
+  type PreflightContext,
+  type PreflightResult,
+  preflight,
+  preflightBreaches,
+  type ResourcePolicyRead,
+} from './bedrock/preflight.ts';

@@ -7,6 +7,7 @@ import type {
   Fidelity,
   NodeSummary,
   Plan,
+  Preflight,
   PullRequestPart,
   Violation,
 } from '../planner/schema.ts';
@@ -209,4 +210,23 @@ export function nodeCounts(node: Pick<NodeSummary, 'accounts' | 'nonCompliant'>)
   return node.nonCompliant > 0
     ? `${node.nonCompliant} of ${plural(node.accounts, 'account')} non-compliant`
     : `${plural(node.accounts, 'account')}, compliant`;
+}
+
+/** The Bedrock guardrails' pre-flight as report lines: a heading, then per guardrail a mark and its failed checks. */
+export interface PreflightSection {
+  title: string;
+  summary: string;
+  guardrails: { mark: 'ok' | 'failed' | 'not-run'; heading: string; failures: string[] }[];
+}
+
+export function preflightSection(preflight: Preflight): PreflightSection {
+  return {
+    title: 'Guardrail pre-flight (GetGuardrail, GetResourcePolicy)',
+    summary: preflight.summary,
+    guardrails: preflight.guardrails.map((g) => ({
+      mark: g.passed === undefined ? 'not-run' : g.passed ? 'ok' : 'failed',
+      heading: `${g.region} ${g.guardrail}:${g.version} (${g.policies.join(', ')})`,
+      failures: g.checks.filter((c) => !c.ok).map((c) => `${c.check}: ${c.detail}`),
+    })),
+  };
 }

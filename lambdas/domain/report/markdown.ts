@@ -13,6 +13,8 @@ import {
   fidelitySection,
   graphNodes,
   nodeCounts,
+  type PreflightSection,
+  preflightSection,
   pullRequestSections,
   pullRequestVerdict,
   snapshotLine,
@@ -74,6 +76,7 @@ export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): strin
     renderMermaid(plan.nodes, options.maxGraphNodes),
     '',
     ...(plan.fidelity ? fidelityMarkdown(fidelitySection(plan.fidelity)) : []),
+    ...(plan.preflight ? preflightMarkdown(preflightSection(plan.preflight)) : []),
     ...warningList(plan.warnings),
   ];
   return out.join('\n');
@@ -182,6 +185,21 @@ function fidelityMarkdown(section: FidelitySection): string[] {
   }
   if (section.left) out.push(escapeMarkdown(section.left), '');
   return out;
+}
+
+function preflightMarkdown(section: PreflightSection): string[] {
+  const marks = { ok: '✅', failed: '❌', 'not-run': '❔' };
+  return [
+    `### ${section.title}`,
+    '',
+    escapeMarkdown(section.summary),
+    '',
+    ...section.guardrails.map(
+      (g) =>
+        `- ${marks[g.mark]} ${escapeMarkdown(g.heading)}${g.failures.map((f) => `<br>${escapeMarkdown(f)}`).join('')}`,
+    ),
+    '',
+  ];
 }
 
 /** `--format markdown`: for pull-request comments; `report.md` of the pipeline's report artifact. */

@@ -10,6 +10,8 @@ import {
   DEFAULT_ROW_LIMIT,
   type FidelitySection,
   fidelitySection,
+  type PreflightSection,
+  preflightSection,
   pullRequestSections,
   pullRequestVerdict,
   snapshotLine,
@@ -55,6 +57,7 @@ export function renderText(plan: Plan, options: TextOptions = {}): string {
     ...nodeLines(plan.nodes, paint),
     '',
     ...(plan.fidelity ? fidelityLines(fidelitySection(plan.fidelity), paint) : []),
+    ...(plan.preflight ? preflightLines(preflightSection(plan.preflight), paint) : []),
     ...warningLines(plan.warnings, paint),
     paint(plan.verdict === 'in-sync' ? 'green' : 'red', escapeText(plan.summary)),
   ];
@@ -151,6 +154,16 @@ function fidelityLines(section: FidelitySection, paint: Paint): string[] {
     );
   }
   if (section.left) out.push(`  ${escapeText(section.left)}`);
+  return [...out, ''];
+}
+
+function preflightLines(section: PreflightSection, paint: Paint): string[] {
+  const marks = { ok: paint('green', '✓'), failed: paint('red', '!'), 'not-run': paint('dim', '?') };
+  const out = [escapeText(`${section.title}: ${section.summary}`)];
+  for (const g of section.guardrails) {
+    out.push(`  ${marks[g.mark]} ${escapeText(g.heading)}`);
+    for (const line of g.failures) out.push(`      ${escapeText(line)}`);
+  }
   return [...out, ''];
 }
 

@@ -7,8 +7,11 @@
  * [BEDROCK-GET-RESOURCE-POLICY]); this module only judges them.
  */
 import { echo } from '../../echo.ts';
+import type { Breach } from '../policy-type.ts';
+import type { BedrockState } from './engine.ts';
+import { regionOf } from './paths.ts';
 import type { RegionGuardrail } from './render.ts';
-import { DRAFT, GUARDRAIL_ARN_PATTERN } from './syntax.ts';
+import { DRAFT, GUARDRAIL_ARN_PATTERN, IDENTIFIER } from './syntax.ts';
 
 /** One guardrail version a plan would enforce, and the declared policies that enforce it. */
 export interface GuardrailToCheck {
@@ -316,4 +319,36 @@ export function applyGuardrailProblem(
   );
   if (grants.length > 0) return undefined;
   return `its resource policy does not let every account of the organization ${organizationId} call ${APPLY_GUARDRAIL} on it (an Allow for Principal "*" with aws:PrincipalOrgID ${organizationId}); add the statement AWS shows for sharing a guardrail with the organization`;
+}
+
+/** What a breach of the pre-flight expects, in the report's words. */
+export const PREFLIGHT_EXPECTED = 'a guardrail that passes pre-flight';
+
+/**
+ * The Regions of one effective state (after apply) that would enforce a guardrail version that failed
+ * pre-flight: one breach each, its cause the first failed check and its detail every failed check's
+ * reason. An identifier left to attachment order counts when any candidate names the guardrail.
+ */
+export function preflightBreaches(state: BedrockState, results: readonly PreflightResult[]): Breach[] {
+  const failed = results.filter((r) => !r.passed);
+  if (failed.length === 0) return [];
+  const found: Breach[] = [];
+  for (const value of state.values.values()) {
+    if (value.segments[value.segments.length - 1] !== IDENTIFIER) continue;
+    const region = regionOf(value.segments);
+    const named = value.undecided ? value.undecided.map((c) => c.value) : [value.value];
+    for (const result of failed) {
+      const identifier = `${result.guardrail}:${result.version}`;
+      if (result.region !== region || !named.includes(identifier)) continue;
+      const failures = result.checks.filter((c) => !c.ok);
+      found.push({
+        service: region,
+        expected: PREFLIGHT_EXPECTED,
+        actual: identifier,
+        cause: `preflight:${failures[0]?.check ?? 'failed'}`,
+        causeDetail: failures.map((c) => `${c.check}: ${c.detail}`).join('; '),
+      });
+    }
+  }
+  return found;
 }
