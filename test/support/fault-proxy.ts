@@ -3,6 +3,9 @@
  * access denied, conflicts moto never produces. The SDK under test talks to the proxy exactly as it
  * would to AWS and parses real error responses, so retry and error mapping are exercised end to end.
  *
+ * Policy types moto lacks go to it as one it has (policy-type-stand-in.ts: BEDROCK_POLICY as TAG_POLICY),
+ * so the reader and the applier write and read them through moto as they would through AWS.
+ *
  * Operations are recognised from `X-Amz-Target` (JSON protocol: Organizations, CodePipeline) or the
  * `Action=` form field (query protocol: STS). It also records the SigV4 credential scope each request was
  * signed for (with a custom endpoint the SDK signs for the client's configured region).
@@ -10,6 +13,7 @@
 import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from 'node:http';
 import { EFFECTIVE_POLICY_OPERATIONS, EffectivePolicyModel } from './effective-policy-model.ts';
 import { GuardrailModel, writeAnswer } from './guardrail-model.ts';
+import { fromMoto, toMoto } from './policy-type-stand-in.ts';
 
 export interface FaultRule {
   /** Operation name, such as `ListRoots` or `AttachPolicy`, or a predicate on it. */
@@ -102,7 +106,7 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
           port: target.port,
           path: req.url,
           method: req.method,
-          headers: { ...req.headers, host: target.host },
+          headers: { ...req.headers, host: target.host, 'content-length': String(body.length) },
         },
         (response) => {
           const chunks: Buffer[] = [];
@@ -172,9 +176,11 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
           return;
         }
         seen.push({ operation, faulted: false });
-        const response = await forward(req, body);
-        res.writeHead(response.status, response.headers);
-        res.end(response.body);
+        const response = await forward(req, toMoto(body));
+        const answer = fromMoto(response.body);
+        const { 'transfer-encoding': _chunked, ...headers } = response.headers;
+        res.writeHead(response.status, { ...headers, 'content-length': String(answer.length) });
+        res.end(answer);
       } catch (error) {
         res.writeHead(502);
         res.end(String(error));
