@@ -24,14 +24,18 @@ import { Throttle } from './adapters/organizations/throttle.ts';
 import { DEFAULT_VERIFY, type Verify } from './domain/contract.ts';
 import type { DesiredState } from './domain/desired-state/types.ts';
 import type { OrgSnapshot } from './domain/model.ts';
+import { preflightRefusal } from './domain/planner/preflight.ts';
 import {
   accountsToVerify,
+  type Change,
   type InvalidAccount,
   type Plan,
   type PlanOptions,
   plan,
   type Verification,
 } from './domain/planner.ts';
+import type { PolicyTypeFacts } from './domain/policy-types/policy-type.ts';
+import { BEDROCK_SECTION_POLICY_TYPE, VERSION_1_POLICY_TYPE } from './domain/policy-types/version-1.ts';
 
 export interface SessionOptions {
   client: OrganizationsClient;
@@ -73,6 +77,11 @@ export interface ApplyResult {
   rereads: number;
   /** @deprecated The same number as `rereads`, under its old name. */
   verifyReads: number;
+  /**
+   * Set when apply wrote nothing because a guardrail the plan would enforce failed pre-flight
+   * (`before.preflight`): why, in one sentence. `after` is then `before`.
+   */
+  refused?: string;
 }
 
 /** A read a deadline may stop: the snapshot, or the progress to continue from. */
@@ -87,6 +96,23 @@ export const DEFAULT_VERIFY_CALL_LIMIT = 200;
 /** Changes apply carries out (an `unmanaged-policy` finding is reported, never acted on). */
 export function actionableChanges(result: Plan) {
   return result.changes.filter((c) => c.action !== 'unmanaged-policy');
+}
+
+/** The policy types a plan's changes can be of, by their `policyType` (none: AI services opt-out). */
+const TYPES_BY_NAME: ReadonlyMap<string | undefined, PolicyTypeFacts> = new Map([
+  [undefined, VERSION_1_POLICY_TYPE.facts],
+  [BEDROCK_SECTION_POLICY_TYPE.facts.organizationsType, BEDROCK_SECTION_POLICY_TYPE.facts],
+]);
+
+/** The changes of each type, in the plan's order within a type; a type this version cannot write is a bug. */
+function changesByType(changes: readonly Change[]): [PolicyTypeFacts, Change[]][] {
+  const byType = new Map<PolicyTypeFacts, Change[]>();
+  for (const change of changes) {
+    const facts = TYPES_BY_NAME.get(change.policyType);
+    if (!facts) throw new Error(`a change of policy type ${change.policyType}, which apply cannot write`);
+    byType.set(facts, [...(byType.get(facts) ?? []), change]);
+  }
+  return [...byType];
 }
 
 /** A promise that never settles: a branch of a race that must not win. */
@@ -199,8 +225,20 @@ export class OrganizationSession {
       const unchanged = { before, steps: [], after: before, snapshot: planned.snapshot, converged: true };
       return { ...unchanged, rereads: 0, verifyReads: 0 };
     }
-    const applier = new PlanApplier(this.client, { ...this.options.apply, throttle: this.throttle });
-    const steps = await applier.apply(before.changes);
+    const refused = preflightRefusal(before);
+    if (refused) {
+      const unchanged = { before, steps: [], after: before, snapshot: planned.snapshot, converged: false };
+      return { ...unchanged, rereads: 0, verifyReads: 0, refused };
+    }
+    const steps: AppliedStep[] = [];
+    for (const [policyType, changes] of changesByType(before.changes)) {
+      const applier = new PlanApplier(this.client, {
+        ...this.options.apply,
+        throttle: this.throttle,
+        policyType,
+      });
+      steps.push(...(await applier.apply(changes)));
+    }
     const { snapshot, rereads } = await this.rereadUntilApplied(desired, planned.snapshot, options);
     // AWS confirms the organization as apply left it, once the re-reads see the writes.
     const after = this.plan(desired, await this.confirm(snapshot), options).plan;
@@ -231,13 +269,31 @@ export class OrganizationSession {
    */
   private async rereadPolicies(earlier: OrgSnapshot): Promise<OrgSnapshot> {
     const reader = this.reader();
-    const [root, policies] = await Promise.all([reader.fetchRoot(), reader.readPolicies()]);
-    return { ...earlier, capturedAt: stamp(this.now()), root, policies };
+    const [root, policies, ...others] = await Promise.all([
+      reader.fetchRoot(),
+      reader.readPolicies(),
+      ...this.otherCapturedTypes(earlier).map(async (policyType) => {
+        const read = await this.reader(policyType).readPolicies();
+        return read.map((policy) => ({ ...policy, type: policyType.organizationsType }));
+      }),
+    ]);
+    return { ...earlier, capturedAt: stamp(this.now()), root, policies: [...policies, ...others.flat()] };
+  }
+
+  /** The types besides AI opt-out whose policies the earlier read holds (its `capturedPolicyTypes`). */
+  private otherCapturedTypes(earlier: OrgSnapshot): PolicyTypeFacts[] {
+    const captured = earlier.capturedPolicyTypes ?? [];
+    return [...TYPES_BY_NAME.values()].filter(
+      (facts) => facts !== VERSION_1_POLICY_TYPE.facts && captured.includes(facts.organizationsType),
+    );
   }
 
   /** A reader for one step: it keeps the root it read for that step only; the throttle is the session's. */
-  private reader(): OrganizationsReader {
-    return new OrganizationsReader(this.client, { throttle: this.throttle });
+  private reader(policyType?: PolicyTypeFacts): OrganizationsReader {
+    return new OrganizationsReader(this.client, {
+      throttle: this.throttle,
+      ...(policyType ? { policyType } : {}),
+    });
   }
 
   private now(): Date {

@@ -15,7 +15,7 @@ import {
   preflightBreaches,
 } from '../policy-types/version-1.ts';
 import type { AccountEffects } from './effects.ts';
-import type { Preflight } from './schema.ts';
+import type { Plan, Preflight } from './schema.ts';
 
 /** The report's `preflight`: the results given, or the guardrails to check with no checks run. */
 export function preflightOf(
@@ -57,4 +57,19 @@ export function addPreflightViolations(
     const where = { accountId: account.id, accountName: account.name, path: account.path };
     for (const breach of breaches) effects.violations.push({ ...where, ...breach });
   }
+}
+
+/**
+ * Why apply must write nothing for this plan: a guardrail its Bedrock policies would enforce failed
+ * pre-flight (a policy naming it would fail every Bedrock call below it, and writing the rest would
+ * leave the plan half applied); undefined when none did or none was checked.
+ */
+export function preflightRefusal(plan: Plan): string | undefined {
+  const failed = plan.preflight?.guardrails.filter((g) => g.passed === false) ?? [];
+  if (failed.length === 0) return undefined;
+  const named = failed.map((g) => {
+    const first = g.checks.find((c) => !c.ok);
+    return `${g.region} ${g.guardrail}:${g.version} (${first ? `${first.check}: ${first.detail}` : 'failed'})`;
+  });
+  return `nothing was written: ${plural(failed.length, 'guardrail')} the plan's Bedrock policies would enforce failed pre-flight: ${named.join('; ')}`;
 }
