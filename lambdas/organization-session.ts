@@ -13,6 +13,7 @@
  * and the invalid-policy lists), *re-read* is reading the policies again after apply.
  */
 import type { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { GuardrailReader, preflightGuardrails } from './adapters/bedrock/guardrails.ts';
 import { type AppliedStep, type ApplyOptions, PlanApplier } from './adapters/organizations/applier.ts';
 import {
   describeEffectivePolicy,
@@ -35,7 +36,12 @@ import {
   type Verification,
 } from './domain/planner.ts';
 import type { PolicyTypeFacts } from './domain/policy-types/policy-type.ts';
-import { BEDROCK_SECTION_POLICY_TYPE, VERSION_1_POLICY_TYPE } from './domain/policy-types/version-1.ts';
+import {
+  BEDROCK_SECTION_POLICY_TYPE,
+  guardrailsToCheck,
+  type PreflightResult,
+  VERSION_1_POLICY_TYPE,
+} from './domain/policy-types/version-1.ts';
 
 export interface SessionOptions {
   client: OrganizationsClient;
@@ -51,6 +57,8 @@ export interface SessionOptions {
   rereadDelaysMs?: readonly number[];
   /** How apply reports its steps and waits between its own retries. */
   apply?: Omit<ApplyOptions, 'throttle'>;
+  /** Reads the guardrails for the pre-flight (default: Bedrock, with the Organizations client's credentials). */
+  guardrails?: Pick<GuardrailReader, 'observe'>;
 }
 
 /** An organization as read, with what AWS confirmed of its effective policies. */
@@ -133,6 +141,38 @@ export class OrganizationSession {
   /** The organization: hierarchy, root and AI opt-out policies, read concurrently. */
   read(): Promise<OrgSnapshot> {
     return this.reader().read(this.now());
+  }
+
+  /**
+   * The organization as `desired` needs it: `read`, and when the file has a `bedrock:` section the
+   * Bedrock policies too (`capturedPolicyTypes` then lists both types).
+   */
+  async readFor(desired: DesiredState): Promise<OrgSnapshot> {
+    if (!desired.bedrock) return this.read();
+    const bedrock = desired.bedrock.policyType.facts;
+    const [snapshot, others] = await Promise.all([this.read(), this.readTypes([bedrock])]);
+    return {
+      ...snapshot,
+      policies: [...snapshot.policies, ...others],
+      capturedPolicyTypes: [VERSION_1_POLICY_TYPE.facts.organizationsType, bedrock.organizationsType],
+    };
+  }
+
+  /**
+   * The pre-flight of every guardrail the file's Bedrock policies would enforce, read from Bedrock in
+   * each guardrail's Region (adapters/bedrock/guardrails.ts) and judged against the organization of
+   * `snapshot`; undefined when the file has no `bedrock:` section. Pass the results to `plan` and
+   * `apply` as `preflight`: apply then writes nothing while one has failed.
+   */
+  async preflight(desired: DesiredState, snapshot: OrgSnapshot): Promise<PreflightResult[] | undefined> {
+    if (!desired.bedrock) return undefined;
+    const reader =
+      this.options.guardrails ?? new GuardrailReader({ credentials: this.client.config.credentials });
+    return preflightGuardrails(reader, guardrailsToCheck(desired.bedrock.policies), {
+      organizationId: snapshot.organization.id,
+      rootId: snapshot.root.id,
+      managementAccountId: snapshot.organization.managementAccountId,
+    });
   }
 
   /**
@@ -269,15 +309,23 @@ export class OrganizationSession {
    */
   private async rereadPolicies(earlier: OrgSnapshot): Promise<OrgSnapshot> {
     const reader = this.reader();
-    const [root, policies, ...others] = await Promise.all([
+    const [root, policies, others] = await Promise.all([
       reader.fetchRoot(),
       reader.readPolicies(),
-      ...this.otherCapturedTypes(earlier).map(async (policyType) => {
-        const read = await this.reader(policyType).readPolicies();
-        return read.map((policy) => ({ ...policy, type: policyType.organizationsType }));
-      }),
+      this.readTypes(this.otherCapturedTypes(earlier)),
     ]);
-    return { ...earlier, capturedAt: stamp(this.now()), root, policies: [...policies, ...others.flat()] };
+    return { ...earlier, capturedAt: stamp(this.now()), root, policies: [...policies, ...others] };
+  }
+
+  /** The policies of types besides AI opt-out, each marked with its type. */
+  private async readTypes(types: readonly PolicyTypeFacts[]): Promise<OrgSnapshot['policies']> {
+    const read = await Promise.all(
+      types.map(async (policyType) => {
+        const policies = await this.reader(policyType).readPolicies();
+        return policies.map((policy) => ({ ...policy, type: policyType.organizationsType }));
+      }),
+    );
+    return read.flat();
   }
 
   /** The types besides AI opt-out whose policies the earlier read holds (its `capturedPolicyTypes`). */

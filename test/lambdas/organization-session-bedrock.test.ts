@@ -7,21 +7,19 @@
  */
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { GuardrailReader, preflightGuardrails } from '../../lambdas/adapters/bedrock/guardrails.ts';
-import { OrganizationsReader } from '../../lambdas/adapters/organizations/reader.ts';
+import { GuardrailReader } from '../../lambdas/adapters/bedrock/guardrails.ts';
 import { Throttle } from '../../lambdas/adapters/organizations/throttle.ts';
 import { loadDesiredState } from '../../lambdas/domain/desired-state/loader.ts';
 import type { DesiredState } from '../../lambdas/domain/desired-state/types.ts';
-import type { OrgSnapshot } from '../../lambdas/domain/model.ts';
 import { plan } from '../../lambdas/domain/planner.ts';
 import { AI_POLICY_TYPE } from '../../lambdas/domain/policy-types/ai-optout/facts.ts';
-import { BEDROCK_FACTS, BEDROCK_POLICY_TYPE } from '../../lambdas/domain/policy-types/bedrock/facts.ts';
-import { guardrailsToCheck } from '../../lambdas/domain/policy-types/bedrock/preflight.ts';
+import { BEDROCK_POLICY_TYPE } from '../../lambdas/domain/policy-types/bedrock/facts.ts';
 import { OrganizationSession } from '../../lambdas/organization-session.ts';
 import { EXAMPLE_YAML } from '../support/example-desired-state.ts';
 import { type FaultProxy, startFaultProxy } from '../support/fault-proxy.ts';
 import { type MotoServer, startMoto } from '../support/moto.ts';
 import { addAccount, createOrganization, type MotoOrg, TEST_CREDENTIALS } from '../support/moto-org.ts';
+import { withEnvironment } from '../support/process-env.ts';
 
 let moto: MotoServer;
 let proxy: FaultProxy;
@@ -75,42 +73,22 @@ function session(): OrganizationSession {
     apply: { sleep: noSleep },
     rereadDelaysMs: [0],
     verify: 'none',
+    guardrails: new GuardrailReader({ credentials: TEST_CREDENTIALS, endpoint: proxy.endpoint }),
   });
 }
 
-/** The organization with its Bedrock policies too, as the live read will take it. */
-async function readBoth(): Promise<OrgSnapshot> {
-  const throttle = new Throttle({ rates: 'none' });
-  const ai = await new OrganizationsReader(client, { throttle }).read(new Date());
-  const bedrock = await new OrganizationsReader(client, {
-    throttle,
-    policyType: BEDROCK_FACTS,
-  }).readPolicies();
-  return {
-    ...ai,
-    policies: [...ai.policies, ...bedrock.map((p) => ({ ...p, type: BEDROCK_POLICY_TYPE }))],
-    capturedPolicyTypes: [AI_POLICY_TYPE, BEDROCK_POLICY_TYPE],
-  };
-}
+/** The organization with its Bedrock policies: the session's read for a file with a bedrock section. */
+const readBoth = () => session().readFor(desired());
 
-/** Plan with the pre-flight read through the proxy, then the session's apply. */
+/** The session's steps: read, pre-flight, plan, apply. */
 async function applyWithPreflight() {
   const state = desired();
-  const snapshot = await readBoth();
-  const context = {
-    organizationId: snapshot.organization.id,
-    rootId: snapshot.root.id,
-    managementAccountId: snapshot.organization.managementAccountId,
-  };
-  const reader = new GuardrailReader({ credentials: TEST_CREDENTIALS, endpoint: proxy.endpoint });
-  const preflight = await preflightGuardrails(
-    reader,
-    guardrailsToCheck(state.bedrock?.policies ?? []),
-    context,
-  );
+  const steps = session();
+  const snapshot = await steps.readFor(state);
+  const preflight = await steps.preflight(state, snapshot);
   proxy.seen.length = 0;
-  const planned = { snapshot, plan: plan(state, snapshot, { preflight }) };
-  return session().apply(state, planned, { preflight });
+  const planned = { snapshot, plan: plan(state, snapshot, preflight ? { preflight } : {}) };
+  return steps.apply(state, planned, preflight ? { preflight } : {});
 }
 
 beforeAll(async () => {
@@ -140,6 +118,16 @@ beforeEach(async () => {
 const guardrail = () => `arn:aws:bedrock:us-east-1:${org.managementAccountId}:guardrail/east1guard`;
 
 describe("the session's apply of both policy types", () => {
+  it('reads the Bedrock policies for a file with a bedrock section, and says the snapshot holds both types', async () => {
+    const snapshot = await readBoth();
+
+    expect(snapshot.capturedPolicyTypes).toEqual([AI_POLICY_TYPE, BEDROCK_POLICY_TYPE]);
+    expect(await session().preflight({ ...desired(), bedrock: undefined }, snapshot)).toBeUndefined();
+    expect(
+      (await session().readFor({ ...desired(), bedrock: undefined })).capturedPolicyTypes,
+    ).toBeUndefined();
+  });
+
   it('a guardrail that passes pre-flight: the AI opt-out and Bedrock policies are each written as their own type, and apply converges', async () => {
     const organizationId = (await readBoth()).organization.id;
     proxy.guardrails.guardrails.set(guardrail(), {
@@ -164,6 +152,26 @@ describe("the session's apply of both policy types", () => {
       'bedrock-guardrails-production',
     );
     expect(after.root.policyTypes.map((t) => t.type).sort()).toEqual([AI_POLICY_TYPE, BEDROCK_POLICY_TYPE]);
+  });
+
+  it("by default reads Bedrock with the session's own credentials, at the environment's endpoint", async () => {
+    const snapshot = await readBoth();
+    proxy.guardrails.guardrails.set(guardrail(), { versions: { '3': {} } });
+    const plain = new OrganizationSession({
+      client,
+      throttle: new Throttle({ rates: 'none' }),
+      verify: 'none',
+    });
+
+    const results = await withEnvironment({ AWS_ENDPOINT_URL_BEDROCK: proxy.endpoint }, () =>
+      plain.preflight(desired(), snapshot),
+    );
+
+    expect(results?.map((r) => [r.guardrail, r.passed])).toEqual([[guardrail(), false]]);
+    expect(proxy.signed.filter((s) => s.service === 'bedrock').at(-1)).toMatchObject({
+      accessKeyId: TEST_CREDENTIALS.accessKeyId,
+      region: 'us-east-1',
+    });
   });
 
   it.each([
