@@ -18,6 +18,7 @@ import { OrgTree } from '../../lambdas/domain/organization.ts';
 import { effectivePoliciesOf } from '../../lambdas/domain/policy-types/ai-optout/engine.ts';
 import { AI_OPT_OUT_FACTS, AI_POLICY_TYPE } from '../../lambdas/domain/policy-types/ai-optout/facts.ts';
 import { effectiveDocument } from '../../lambdas/domain/policy-types/ai-optout/printed.ts';
+import { BEDROCK_POLICY_TYPE } from '../../lambdas/domain/policy-types/bedrock/facts.ts';
 import { policyTypeStatus } from '../../lambdas/domain/policy-types/policy-type.ts';
 import { TEST_CREDENTIALS } from './moto-org.ts';
 
@@ -66,6 +67,11 @@ type LocalAnswers = (accountId: string) => ScriptedDocument | undefined;
 export class EffectivePolicyModel {
   /** AWS's answer per account id, when scripted. */
   readonly documents = new Map<string, ScriptedDocument>();
+  /**
+   * AWS's DescribeEffectivePolicy answers for BEDROCK_POLICY, per account id: only what a test scripts
+   * (no local mirror), and an account not scripted is a test error, never an answer AWS would give.
+   */
+  readonly bedrockDocuments = new Map<string, ScriptedDocument>();
   /** What ListAccountsWithInvalidEffectivePolicy lists, with each account's validation errors. */
   readonly invalid: ScriptedInvalidAccount[] = [];
   /** Clients to moto by signing region: moto keeps each partition's organization apart. */
@@ -90,6 +96,7 @@ export class EffectivePolicyModel {
 
   clear(): void {
     this.documents.clear();
+    this.bedrockDocuments.clear();
     this.invalid.length = 0;
   }
 
@@ -99,6 +106,9 @@ export class EffectivePolicyModel {
 
   /** The answer to one of EFFECTIVE_POLICY_OPERATIONS. */
   async answer(operation: string, body: Record<string, unknown>, region = 'us-east-1'): Promise<ModelAnswer> {
+    if (body.PolicyType === BEDROCK_POLICY_TYPE && operation === 'DescribeEffectivePolicy') {
+      return this.describeBedrock(String(body.TargetId ?? ''));
+    }
     if (body.PolicyType !== AI_POLICY_TYPE) return error('InvalidInputException', 'unsupported policy type');
     if (operation === 'DescribeEffectivePolicy') return this.describe(String(body.TargetId ?? ''), region);
     if (operation === 'ListAccountsWithInvalidEffectivePolicy') {
@@ -129,6 +139,22 @@ export class EffectivePolicyModel {
         NextToken: next,
       },
     };
+  }
+
+  private describeBedrock(accountId: string): ModelAnswer {
+    if (!this.bedrockDocuments.has(accountId)) {
+      const message = `no BEDROCK_POLICY answer scripted for ${accountId}`;
+      return { status: 400, payload: { __type: 'NotScriptedByTheTest', Message: message } };
+    }
+    const scripted = this.bedrockDocuments.get(accountId);
+    if (scripted === null || scripted === undefined) {
+      return error(
+        'EffectivePolicyNotFoundException',
+        "The account doesn't have an effective policy of this type.",
+      );
+    }
+    const policy = { PolicyContent: scripted, LastUpdatedTimestamp: 1_764_000_000, TargetId: accountId };
+    return { status: 200, payload: { EffectivePolicy: { ...policy, PolicyType: BEDROCK_POLICY_TYPE } } };
   }
 
   private async describe(accountId: string, region: string): Promise<ModelAnswer> {

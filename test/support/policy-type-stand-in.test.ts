@@ -14,6 +14,7 @@ import {
 } from '@aws-sdk/client-organizations';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PlanApplier } from '../../lambdas/adapters/organizations/applier.ts';
+import { describeEffectivePolicy } from '../../lambdas/adapters/organizations/effective-policies.ts';
 import { OrganizationsReader } from '../../lambdas/adapters/organizations/reader.ts';
 import { Throttle } from '../../lambdas/adapters/organizations/throttle.ts';
 import { loadDesiredState } from '../../lambdas/domain/desired-state/loader.ts';
@@ -21,7 +22,7 @@ import { MANAGED_TAG_KEY, MANAGED_TAG_VALUE, type OrgSnapshot } from '../../lamb
 import { plan } from '../../lambdas/domain/planner.ts';
 import { AI_POLICY_TYPE } from '../../lambdas/domain/policy-types/ai-optout/facts.ts';
 import { BEDROCK_FACTS, BEDROCK_POLICY_TYPE } from '../../lambdas/domain/policy-types/bedrock/facts.ts';
-import { EXAMPLE_WITH_BEDROCK } from './bedrock-section.ts';
+import { EXAMPLE_WITH_BEDROCK, GUARDRAIL_EAST } from './bedrock-section.ts';
 import { type FaultProxy, startFaultProxy } from './fault-proxy.ts';
 import { type MotoServer, startMoto } from './moto.ts';
 import { addAccount, createOrganization, type MotoOrg, TEST_CREDENTIALS } from './moto-org.ts';
@@ -92,6 +93,26 @@ async function applyBedrock(snapshot: OrgSnapshot) {
   });
   return applier.apply(bedrockChanges(snapshot));
 }
+
+describe("AWS's BEDROCK_POLICY effective policies, as the proxy scripts them", () => {
+  const reader = () => new OrganizationsReader(client, { throttle: throttle(), policyType: BEDROCK_FACTS });
+  const printed = `{"bedrock":{"guardrail_inference":{"us-east-1":{"config_1":{"identifier":"${GUARDRAIL_EAST}:3"}}}}}`;
+
+  it('DescribeEffectivePolicy of type BEDROCK_POLICY answers what the test scripted: a document, or none', async () => {
+    proxy.effectivePolicies.bedrockDocuments.set(org.accounts['prod-a'] as string, printed);
+    proxy.effectivePolicies.bedrockDocuments.set(org.accounts['dev-a'] as string, null);
+
+    expect(await describeEffectivePolicy(reader(), org.accounts['prod-a'] as string)).toEqual({
+      content: printed,
+    });
+    expect(await describeEffectivePolicy(reader(), org.accounts['dev-a'] as string)).toEqual({
+      content: undefined,
+    });
+    await expect(describeEffectivePolicy(reader(), org.accounts['sandbox-a'] as string)).rejects.toThrow(
+      /no BEDROCK_POLICY answer scripted for \d{12}/,
+    );
+  });
+});
 
 describe('BEDROCK_POLICY through the fault proxy', () => {
   it('moto itself refuses the type (measured: moto 5.2.1)', async () => {
