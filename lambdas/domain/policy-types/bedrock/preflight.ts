@@ -214,6 +214,8 @@ function resourcePolicyCheck(
 }
 
 const APPLY_GUARDRAIL = 'bedrock:ApplyGuardrail';
+/** Statement keys that grant or deny by exclusion: a statement with one is not read, and fails the check. */
+const NEGATED = ['NotAction', 'NotResource', 'NotPrincipal'] as const;
 
 /** IAM's wildcard match: `*` any run of characters, `?` one character. */
 function wildcardMatch(pattern: string, value: string, ignoreCase = false): boolean {
@@ -248,7 +250,7 @@ function statementsOf(document: string): Statement[] | string {
   return list as Statement[];
 }
 
-/** Whether a statement is about ApplyGuardrail on this guardrail (NotAction/NotResource are not read: false). */
+/** Whether a statement is about ApplyGuardrail on this guardrail. */
 function coversApply(statement: Statement, guardrail: string): boolean {
   const actions = strings(statement.Action);
   const resources = strings(statement.Resource);
@@ -310,6 +312,11 @@ export function applyGuardrailProblem(
   const { organizationId } = context;
   const statements = statementsOf(document);
   if (typeof statements === 'string') return statements;
+  const negated = statements.find((s) => NEGATED.some((key) => key in s));
+  if (negated) {
+    const keys = NEGATED.filter((key) => key in negated).join(', ');
+    return `its resource policy has a statement with ${keys}, which pre-flight does not evaluate (AWS's supported patterns for a guardrail use none)`;
+  }
   const relevant = statements.filter((s) => coversApply(s, guardrail));
   if (relevant.some((s) => s.Effect === 'Deny')) {
     return `its resource policy denies ${APPLY_GUARDRAIL} on it`;

@@ -214,7 +214,22 @@ describe("the guardrail's resource policy lets the organization call ApplyGuardr
     [
       'NotAction',
       sharedWithOrganization({ Action: undefined, NotAction: 'bedrock:GetGuardrail' }),
-      NOT_SHARED,
+      "its resource policy has a statement with NotAction, which pre-flight does not evaluate (AWS's supported patterns for a guardrail use none)",
+    ],
+    [
+      'a Deny by NotAction beside the grant',
+      JSON.stringify({
+        Statement: [
+          ...JSON.parse(sharedWithOrganization()).Statement,
+          {
+            Effect: 'Deny',
+            NotPrincipal: { AWS: 'arn:aws:iam::111122223333:root' },
+            NotAction: 'bedrock:GetGuardrail',
+            Resource: GUARDRAIL,
+          },
+        ],
+      }),
+      "its resource policy has a statement with NotAction, NotPrincipal, which pre-flight does not evaluate (AWS's supported patterns for a guardrail use none)",
     ],
     ['no statement', '{"Version":"2012-10-17"}', NOT_SHARED],
     [
