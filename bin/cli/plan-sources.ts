@@ -11,6 +11,7 @@ import type { OrgSnapshot } from '../../lambdas/domain/model.ts';
 import { snapshotVerification } from '../../lambdas/domain/planner/fidelity.ts';
 import type { PullRequestPart } from '../../lambdas/domain/planner/schema.ts';
 import { type Plan, type PlanOptions, plan } from '../../lambdas/domain/planner.ts';
+import type { PreflightResult } from '../../lambdas/domain/policy-types/version-1.ts';
 import { pullRequestPart } from '../../lambdas/domain/pull-request.ts';
 import { isS3Url } from '../../lambdas/domain/s3-url.ts';
 import {
@@ -33,13 +34,15 @@ export interface PlanSourceFlags extends LiveFlags {
  * The organization: from the snapshot file or URL, or read live (the SDK loaded only then), with what AWS
  * says of its effective policies (`--verify`). Only a live read can be confirmed: a snapshot has no AWS to
  * ask, and the report says the effective policies are not confirmed. One session serves the read and the
- * confirmation, so the role is assumed once and one throttle paces both.
+ * confirmation, so the role is assumed once and one throttle paces both. For a file with a `bedrock:`
+ * section a live read takes its Bedrock policies too, and the pre-flight of its guardrails.
  */
 async function readOrganization(
   io: CliIo,
   flags: PlanSourceFlags,
   stop: AbortSignal,
-): Promise<ConfirmedOrganization> {
+  state: DesiredState,
+): Promise<ConfirmedOrganization & { preflight?: PreflightResult[] | undefined }> {
   const fromSnapshot = snapshotVerification(flags.verify ?? DEFAULT_VERIFY);
   if (flags.snapshot && !isS3Url(flags.snapshot))
     return { snapshot: await readSnapshotFile(flags.snapshot), verification: fromSnapshot };
@@ -47,7 +50,10 @@ async function readOrganization(
   if (flags.snapshot)
     return { snapshot: await live.readSnapshotUrl(flags.snapshot, stop), verification: fromSnapshot };
   const session = live.liveSession(io, flags, stop);
-  return session.confirm(await session.read());
+  // A bedrock: section: its policies are read too, and its guardrails go through pre-flight.
+  const snapshot = await session.readFor(state);
+  const confirmed = await session.confirm(snapshot);
+  return { ...confirmed, preflight: await session.preflight(state, snapshot) };
 }
 
 /** A ConfigurationError of the base, named as the base's: the pull request cannot be compared with it. */
@@ -100,8 +106,8 @@ export async function planForReview(
   options: PlanOptions,
   stop: AbortSignal,
 ): Promise<{ plan: Plan; snapshot: OrgSnapshot }> {
-  const { snapshot, verification } = await readOrganization(io, flags, stop);
-  const confirmed = { ...options, verification };
+  const { snapshot, verification, preflight } = await readOrganization(io, flags, stop, state);
+  const confirmed = { ...options, verification, ...(preflight ? { preflight } : {}) };
   const base = flags.baseConfig ? await readBase(flags.baseConfig, flags) : undefined;
   const baseExpect = base && !('error' in base) ? base.expect : undefined;
   let result = plan(state, snapshot, baseExpect ? { ...confirmed, baseExpect } : confirmed);

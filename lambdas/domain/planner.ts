@@ -23,7 +23,7 @@ import { accountsToAsk, confirmStates, stateGroups, type Verification } from './
 import { addInvalidAccounts } from './planner/invalid-accounts.ts';
 import { checkPolicyType } from './planner/policy-type.ts';
 import { addPreflightViolations, preflightOf } from './planner/preflight.ts';
-import type { Fidelity, Plan, Preflight, Violation } from './planner/schema.ts';
+import type { Fidelity, Plan, PlanWarning, Preflight, Violation } from './planner/schema.ts';
 import { nodeSummaries, sortChanges, summarize, verdictOf } from './planner/summary.ts';
 import { checkTargetLimit } from './planner/target-limit.ts';
 import { planUndeclaredPolicies } from './planner/undeclared-policies.ts';
@@ -57,7 +57,7 @@ export interface PlanOptions {
 /** Computes the plan. Throws ConfigurationError for problems the desired state must fix. */
 export function plan(desired: DesiredState, snapshot: OrgSnapshot, options: PlanOptions = {}): Plan {
   if (desired.bedrock && !capturesType(snapshot, desired.bedrock.policyType.facts)) {
-    const unless = ` except from a snapshot that holds them (\`plan --snapshot\`, its \`capturedPolicyTypes\` listing ${desired.bedrock.policyType.facts.organizationsType})`;
+    const unless = ` except live (\`plan\`) or from a snapshot that holds them (\`plan --snapshot\`, its \`capturedPolicyTypes\` listing ${desired.bedrock.policyType.facts.organizationsType})`;
     refuseUnsupportedSections(desired, 'plan', unless);
   }
   const tree = new OrgTree(snapshot);
@@ -96,12 +96,27 @@ export function plan(desired: DesiredState, snapshot: OrgSnapshot, options: Plan
     effectiveChanges: effects.effectiveChanges,
     violations: effects.violations,
     accounts: { total, compliant: total - effects.nonCompliant, nonCompliant: effects.nonCompliant },
-    warnings: parts.flatMap((part) => part.draft.warnings),
+    warnings: [...parts.flatMap((part) => part.draft.warnings), ...unconfirmedWarning(desired, options)],
     nodes: nodeSummaries(tree, effects.nonCompliantByNode),
     ...(own.fidelity ? { fidelity: own.fidelity } : {}),
     ...(own.baseExpectViolations ? { baseExpectViolations: own.baseExpectViolations } : {}),
     ...(preflight ? { preflight } : {}),
   };
+}
+
+/**
+ * AWS confirms AI opt-out's effective policies only: when it was asked (a live plan), the Bedrock rows
+ * are said to be the local computation alone.
+ */
+function unconfirmedWarning(desired: DesiredState, options: PlanOptions): PlanWarning[] {
+  if (!desired.bedrock || options.verification?.source !== 'aws') return [];
+  const type = desired.bedrock.policyType.facts.organizationsType;
+  return [
+    {
+      code: 'bedrock-not-confirmed',
+      message: `AWS was not asked about the ${type} effective policies (this version asks DescribeEffectivePolicy about AI opt-out's only): the Bedrock rows are the local computation`,
+    },
+  ];
 }
 
 /** What the file declares of one policy type. */

@@ -35,6 +35,7 @@ export function useLiveEnvironment(): LiveEnvironment {
     await env.moto.reset();
     env.proxy.clearFaults();
     env.proxy.effectivePolicies.clear();
+    env.proxy.guardrails.clear();
     env.proxy.seen.length = 0;
     env.proxy.signed.length = 0;
   });

@@ -22,6 +22,7 @@ export function toReport(
     accounts: plan.accounts,
     warnings: plan.warnings,
     ...(plan.fidelity ? { fidelity: plan.fidelity } : {}),
+    ...(plan.preflight ? { preflight: plan.preflight } : {}),
     ...(context.revision ? { revision: context.revision } : {}),
     ...(plan.snapshot ? { snapshot: plan.snapshot } : {}),
     ...(plan.pullRequest ? { pullRequest: plan.pullRequest } : {}),

@@ -8,9 +8,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ListPoliciesCommand } from '@aws-sdk/client-organizations';
+import { DescribeOrganizationCommand, ListPoliciesCommand } from '@aws-sdk/client-organizations';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AI_POLICY_TYPE } from '../../../lambdas/domain/policy-types/ai-optout/facts.ts';
+import { BEDROCK_POLICY_TYPE } from '../../../lambdas/domain/policy-types/bedrock/facts.ts';
 import { parseSnapshot } from '../../../lambdas/domain/snapshot.ts';
 import { BEDROCK_SECTION } from '../../support/bedrock-section.ts';
 import { cliBundle } from '../../support/cli-bundle.ts';
@@ -153,6 +154,62 @@ describe('ai-optout apply on a file with a bedrock section (validated, not yet a
     );
     expect(live.proxy.seen).toEqual([]);
     expect((await live.admin.send(new ListPoliciesCommand({ Filter: AI_POLICY_TYPE }))).Policies).toEqual([]);
+  });
+});
+
+describe('ai-optout plan on a file with a bedrock section, live', () => {
+  const WRITES = [
+    'EnablePolicyType',
+    'CreatePolicy',
+    'UpdatePolicy',
+    'AttachPolicy',
+    'DetachPolicy',
+    'DeletePolicy',
+    'TagResource',
+  ];
+
+  it('reads its policies and each guardrail in its Region, shows the pre-flight, and a guardrail that fails it is a violation; nothing is written', async () => {
+    const guardrail = `arn:aws:bedrock:us-east-1:${org.managementAccountId}:guardrail/east1guard`;
+    const section = `\nbedrock:\n  policies:\n    - name: bedrock-guardrails-production\n      guardrails:\n        us-east-1: { guardrail: "${guardrail}", version: 3 }\n      targets:\n        - ou: Workloads/Prod\n`;
+    const file = join(dir, 'bedrock-live.yaml');
+    writeFileSync(file, `${YAML}${section}`);
+    const organizationId = (await live.admin.send(new DescribeOrganizationCommand({}))).Organization?.Id;
+    const resourcePolicy = JSON.stringify({
+      Statement: {
+        Effect: 'Allow',
+        Principal: '*',
+        Action: ['bedrock:GetGuardrail', 'bedrock:ApplyGuardrail'],
+        Resource: guardrail,
+        Condition: { StringEquals: { 'aws:PrincipalOrgID': organizationId } },
+      },
+    });
+    live.proxy.guardrails.guardrails.set(guardrail, { versions: { '3': {} }, resourcePolicy });
+
+    const passing = await run(['plan', '--config', file, '--format', 'json']);
+
+    expect(passing.code).toBe(2);
+    const report = JSON.parse(passing.stdout);
+    expect(report.preflight.summary).toBe('1 guardrail checked, all passed');
+    expect(
+      report.changes
+        .filter((c: { policyType?: string }) => c.policyType === BEDROCK_POLICY_TYPE)
+        .map((c: { action: string }) => c.action),
+    ).toEqual(['enable-policy-type', 'create-policy', 'attach-policy']);
+    expect(report.warnings.map((w: { code: string }) => w.code)).toContain('bedrock-not-confirmed');
+    expect(live.proxy.guardrails.calls.map((c) => [c.operation, c.version, c.signedRegion])).toEqual([
+      ['GetGuardrail', '3', 'us-east-1'],
+      ['GetResourcePolicy', undefined, 'us-east-1'],
+    ]);
+
+    live.proxy.guardrails.guardrails.set(guardrail, { versions: {}, resourcePolicy });
+    const failing = await run(['plan', '--config', file]);
+
+    expect(failing.code).toBe(2);
+    expect(failing.stdout).toContain(
+      `Guardrail pre-flight (GetGuardrail, GetResourcePolicy): 1 guardrail checked, 1 failed: no Bedrock policy enforcing a failed guardrail may be written\n  ! us-east-1 ${guardrail}:3 (bedrock-guardrails-production)\n      exists: Bedrock has no version 3 of \`${guardrail}\` in us-east-1`,
+    );
+    expect(failing.stdout).toMatch(/a guardrail that passes pre-flight/);
+    expect(live.proxy.seen.filter((s) => WRITES.includes(s.operation))).toEqual([]);
   });
 });
 
