@@ -4,7 +4,8 @@
  * (`GET /resource-policy/{resourceArn}`), in Bedrock's wire format (REST-JSON; shapes and error codes
  * from botocore, botocore/data/bedrock/2023-04-20/service-2.json). The fault proxy answers every
  * request signed for the service `bedrock` from here, as it answers DescribeEffectivePolicy from
- * effective-policy-model.ts; `startGuardrailStandIn` serves it alone.
+ * effective-policy-model.ts; `startGuardrailStandIn` serves it alone. The requests are the SDK's
+ * (@aws-sdk/client-bedrock): the guardrail ARN as one URL-encoded path segment (`arn%3Aaws%3A…%2F…`).
  *
  * A guardrail is scripted per Region (its ARN's): its versions, each with a status and the
  * automated-reasoning policies it holds, and its resource policy. Anything not scripted is

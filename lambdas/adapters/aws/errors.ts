@@ -21,7 +21,7 @@ import { ServiceException } from '@smithy/core/client';
 import { isServerError, isThrottlingError, isTransientError } from '@smithy/core/retry';
 import { ConfigurationError, PermissionError, ServiceUnavailableError } from '../../domain/errors.ts';
 
-type Service = 'organizations' | 'sts' | 's3' | 'codepipeline' | 'securityhub' | 'config';
+type Service = 'organizations' | 'sts' | 's3' | 'codepipeline' | 'securityhub' | 'config' | 'bedrock';
 
 /** The error's name (an SDK exception's name is the service's error code), for messages. */
 export function errorName(error: unknown): string {

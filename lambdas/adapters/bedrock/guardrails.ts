@@ -5,15 +5,21 @@
  * credentials of the management account (the Organizations client's: a role it assumes is used here
  * too).
  *
- * The package carries no Bedrock SDK client, so the two read-only REST calls are made here, signed
- * with SigV4 (@smithy/signature-v4, which every SDK client signs with) and sent with `fetch`, each
- * bounded by the same time limit as every other AWS call (adapters/aws/bounded-calls.ts). The endpoint
- * follows the SDK's environment: `AWS_ENDPOINT_URL_BEDROCK`, then `AWS_ENDPOINT_URL`, so the tests
- * answer from a scripted stand-in exactly as AWS would.
+ * The calls go through the AWS SDK's Bedrock client (@aws-sdk/client-bedrock), one client per Region,
+ * built as adapters/aws/clients.ts builds the Organizations client: adaptive retry with the same
+ * attempt budget, every attempt bounded in time and every call supervised (adapters/aws/bounded-calls.ts),
+ * and, when given, an AbortSignal on every call. The endpoint is the SDK's own: the standard
+ * environment (`AWS_ENDPOINT_URL_BEDROCK`, then `AWS_ENDPOINT_URL`), else AWS's endpoint of the Region,
+ * so the tests answer from a scripted stand-in exactly as AWS would. Errors are translated as every
+ * other AWS error is (adapters/aws/errors.ts), named with the guardrail and its Region; a
+ * ResourceNotFoundException is an answer (no such guardrail version, no resource policy), not an error.
+ *
+ * The client is loaded when the first guardrail is read, so a session (and a Lambda function) that
+ * reads none never loads it.
  */
-import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
+import type { BedrockClient, GetGuardrailCommandOutput } from '@aws-sdk/client-bedrock';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
-import { SignatureV4 } from '@smithy/signature-v4';
+import { ServiceException } from '@smithy/core/client';
 import { echo } from '../../domain/echo.ts';
 import { PermissionError, ServiceUnavailableError } from '../../domain/errors.ts';
 import {
@@ -25,7 +31,14 @@ import {
   preflight,
   type ResourcePolicyRead,
 } from '../../domain/policy-types/version-1.ts';
-import { CALL_TIMEOUTS } from '../aws/bounded-calls.ts';
+import {
+  boundedRequestHandler,
+  type CallWatch,
+  superviseCalls,
+  withAbortSignal,
+} from '../aws/bounded-calls.ts';
+import { MAX_ATTEMPTS } from '../aws/clients.ts';
+import { errorName, translateAwsError } from '../aws/errors.ts';
 
 type Credentials = AwsCredentialIdentity | AwsCredentialIdentityProvider;
 
@@ -33,65 +46,29 @@ export interface GuardrailReaderOptions {
   credentials: Credentials;
   /** Where Bedrock answers; by default the environment's (above), else AWS's endpoint of each Region. */
   endpoint?: string;
+  /** Attempts per call, retries included (default: every client's, MAX_ATTEMPTS). */
+  maxAttempts?: number;
+  /** Records the calls in flight, for deadline messages. */
+  watch?: CallWatch;
+  /** Cuts every call in flight when it aborts. */
+  abortSignal?: AbortSignal;
 }
 
-/** SHA-256 (and its HMAC, given a secret) as the signer asks for it, from node:crypto. */
-class NodeSha256 {
-  private hash: Hash | Hmac;
-  constructor(private readonly secret?: string | ArrayBuffer | ArrayBufferView) {
-    this.hash = this.fresh();
-  }
-  private fresh(): Hash | Hmac {
-    if (this.secret === undefined) return createHash('sha256');
-    const key =
-      typeof this.secret === 'string'
-        ? this.secret
-        : ArrayBuffer.isView(this.secret)
-          ? new Uint8Array(this.secret.buffer, this.secret.byteOffset, this.secret.byteLength)
-          : new Uint8Array(this.secret);
-    return createHmac('sha256', key);
-  }
-  update(data: string | ArrayBuffer | ArrayBufferView): void {
-    this.hash.update(
-      typeof data === 'string'
-        ? data
-        : ArrayBuffer.isView(data)
-          ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
-          : new Uint8Array(data),
-    );
-  }
-  async digest(): Promise<Uint8Array> {
-    return new Uint8Array(this.hash.digest());
-  }
-  reset(): void {
-    this.hash = this.fresh();
-  }
-}
+type Operation = 'GetGuardrail' | 'GetResourcePolicy';
 
-/** AWS's Bedrock endpoint of a Region (China's Regions answer under amazonaws.com.cn). */
-function defaultEndpoint(region: string): string {
-  return `https://bedrock.${region}.amazonaws.com${region.startsWith('cn-') ? '.cn' : ''}`;
-}
+type BedrockModule = typeof import('@aws-sdk/client-bedrock');
 
-function endpointFrom(environment: NodeJS.ProcessEnv): string | undefined {
-  return environment.AWS_ENDPOINT_URL_BEDROCK || environment.AWS_ENDPOINT_URL || undefined;
-}
-
-interface Answer {
-  status: number;
-  /** The error code of a failed call (`x-amzn-errortype`, or the body's `__type`/`code`). */
-  errorType: string | undefined;
-  message: string;
-  body: Record<string, unknown>;
-}
+let loaded: Promise<BedrockModule> | undefined;
+const bedrockModule = (): Promise<BedrockModule> => {
+  loaded ??= import('@aws-sdk/client-bedrock');
+  return loaded;
+};
 
 /** Reads GetGuardrail and GetResourcePolicy; one reader serves every guardrail of a plan. */
 export class GuardrailReader {
-  private readonly endpoint: string | undefined;
+  private readonly clients = new Map<string, BedrockClient>();
 
-  constructor(private readonly options: GuardrailReaderOptions) {
-    this.endpoint = options.endpoint ?? endpointFrom(process.env);
-  }
+  constructor(private readonly options: GuardrailReaderOptions) {}
 
   /** What Bedrock says of one guardrail version; a guardrail not found is not read further. */
   async observe(item: GuardrailToCheck): Promise<GuardrailObservation> {
@@ -101,13 +78,21 @@ export class GuardrailReader {
   }
 
   private async getGuardrail(item: GuardrailToCheck): Promise<GuardrailRead> {
-    const path = `/guardrails/${encodeURIComponent(item.guardrail)}`;
-    const query = { guardrailVersion: String(item.version) };
-    const answer = await this.get('GetGuardrail', item, path, query);
-    if (answer.errorType === 'ResourceNotFoundException')
-      return { kind: 'not-found', message: answer.message };
-    this.throwUnlessOk('GetGuardrail', item, answer);
-    const { guardrailArn, version, status, automatedReasoningPolicy } = answer.body;
+    const sdk = await bedrockModule();
+    let answer: GetGuardrailCommandOutput;
+    try {
+      answer = await this.clientIn(sdk, item.region).send(
+        new sdk.GetGuardrailCommand({
+          guardrailIdentifier: item.guardrail,
+          guardrailVersion: String(item.version),
+        }),
+      );
+    } catch (error) {
+      if (error instanceof sdk.ResourceNotFoundException)
+        return { kind: 'not-found', message: error.message };
+      throw this.failure('GetGuardrail', item, error);
+    }
+    const { guardrailArn, version, status, automatedReasoningPolicy } = answer;
     const policies = (automatedReasoningPolicy as { policies?: unknown } | undefined)?.policies ?? [];
     if (
       typeof guardrailArn !== 'string' ||
@@ -124,12 +109,17 @@ export class GuardrailReader {
   }
 
   private async getResourcePolicy(item: GuardrailToCheck): Promise<ResourcePolicyRead> {
-    const path = `/resource-policy/${encodeURIComponent(item.guardrail)}`;
-    const answer = await this.get('GetResourcePolicy', item, path, {});
-    if (answer.errorType === 'ResourceNotFoundException') return { kind: 'none', message: answer.message };
-    this.throwUnlessOk('GetResourcePolicy', item, answer);
-    const document = answer.body.resourcePolicy;
-    if (document === undefined || document === '') {
+    const sdk = await bedrockModule();
+    let document: unknown;
+    try {
+      ({ resourcePolicy: document } = await this.clientIn(sdk, item.region).send(
+        new sdk.GetResourcePolicyCommand({ resourceArn: item.guardrail }),
+      ));
+    } catch (error) {
+      if (error instanceof sdk.ResourceNotFoundException) return { kind: 'none', message: error.message };
+      throw this.failure('GetResourcePolicy', item, error);
+    }
+    if (document === undefined || document === null || document === '') {
       return { kind: 'none', message: 'GetResourcePolicy returned no resourcePolicy' };
     }
     if (typeof document !== 'string') {
@@ -140,84 +130,62 @@ export class GuardrailReader {
     return { kind: 'found', document };
   }
 
-  private throwUnlessOk(operation: string, item: GuardrailToCheck, answer: Answer): void {
-    if (answer.status >= 200 && answer.status < 300) return;
-    const said = `${answer.errorType ?? `HTTP ${answer.status}`}: ${echo(answer.message)}`;
-    if (answer.errorType === 'AccessDeniedException') {
-      const permission = `bedrock:${operation}`;
-      throw new PermissionError(
-        operation,
-        permission,
-        `AWS denied ${operation} on ${echo(item.guardrail)} in ${item.region}: the credentials in use need ${permission} there (see docs/permissions.md). AWS said: ${said}`,
-      );
+  /** The client of `region`, built once per reader. */
+  private clientIn(sdk: BedrockModule, region: string): BedrockClient {
+    let client = this.clients.get(region);
+    if (!client) {
+      const { credentials, endpoint, maxAttempts, watch, abortSignal } = this.options;
+      client = new sdk.BedrockClient({
+        region,
+        credentials,
+        retryMode: 'adaptive',
+        maxAttempts: maxAttempts ?? MAX_ATTEMPTS,
+        requestHandler: boundedRequestHandler(),
+        ...(endpoint ? { endpoint } : {}),
+      });
+      superviseCalls(client, watch);
+      if (abortSignal) client = withAbortSignal(client, abortSignal);
+      this.clients.set(region, client);
     }
-    if (answer.status === 429 || answer.status >= 500 || answer.errorType === 'ThrottlingException') {
-      throw new ServiceUnavailableError(
-        `AWS bedrock could not answer ${operation} for ${echo(item.guardrail)} in ${item.region} (${said}); run again later`,
-      );
-    }
-    throw new Error(`Bedrock refused ${operation} for ${echo(item.guardrail)} in ${item.region} (${said})`);
+    return client;
   }
 
-  /** One signed GET in the guardrail's Region, bounded in time. */
-  private async get(
-    operation: string,
-    item: GuardrailToCheck,
-    path: string,
-    query: Record<string, string>,
-  ): Promise<Answer> {
-    const base = new URL(this.endpoint ?? defaultEndpoint(item.region));
-    const signer = new SignatureV4({
-      service: 'bedrock',
-      region: item.region,
-      credentials: this.options.credentials,
-      sha256: NodeSha256,
-    });
-    const request = {
-      method: 'GET',
-      protocol: base.protocol,
-      hostname: base.hostname,
-      ...(base.port ? { port: Number(base.port) } : {}),
-      path,
-      query,
-      headers: { host: base.host, accept: 'application/json' },
-    };
-    const signed = await signer.sign(request);
-    const search = new URLSearchParams(query).toString();
-    let response: Response;
-    try {
-      response = await fetch(`${base.origin}${path}${search ? `?${search}` : ''}`, {
-        method: 'GET',
-        headers: signed.headers,
-        signal: AbortSignal.timeout(CALL_TIMEOUTS.connectMs + CALL_TIMEOUTS.answerMs),
-      });
-    } catch (error) {
-      throw new ServiceUnavailableError(
-        `cannot reach AWS bedrock for ${operation} in ${item.region} (${base.origin}): ${error instanceof Error ? error.message : String(error)}`,
+  /** A failed call as the project's typed error (adapters/aws/errors.ts), naming the guardrail and its Region. */
+  private failure(operation: Operation, item: GuardrailToCheck, error: unknown): unknown {
+    const where = `${echo(item.guardrail)} in ${item.region}`;
+    const said = `${errorName(error)}: ${echo(error instanceof Error ? error.message : String(error))}`;
+    // Supervision's answer for a call that timed out or never connected, once its attempts were spent.
+    if (error instanceof ServiceUnavailableError) {
+      const endpoint = this.options.endpoint ? ` (${this.options.endpoint})` : '';
+      return new ServiceUnavailableError(
+        `cannot reach AWS bedrock for ${operation} in ${item.region}${endpoint}: ${error.message}`,
         { cause: error },
       );
     }
-    return answerOf(response);
-  }
-}
-
-async function answerOf(response: Response): Promise<Answer> {
-  const text = await response.text();
-  let body: Record<string, unknown> = {};
-  try {
-    const parsed: unknown = text ? JSON.parse(text) : {};
-    if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) {
-      body = parsed as Record<string, unknown>;
+    const translated = translateAwsError(error, operation, 'bedrock');
+    if (translated instanceof PermissionError) {
+      return new PermissionError(
+        operation,
+        translated.permission,
+        `AWS denied ${operation} on ${where}: the credentials in use need ${translated.permission} there (see docs/permissions.md). AWS said: ${said}`,
+        { cause: error },
+      );
     }
-  } catch {
-    body = {};
+    if (translated instanceof ServiceUnavailableError) {
+      const attempts = (error as { $metadata?: { attempts?: number } }).$metadata?.attempts;
+      return new ServiceUnavailableError(
+        `AWS bedrock could not answer ${operation} for ${where}${attempts ? ` after ${attempts} attempts` : ''} (${said}); run again later`,
+        { cause: error },
+      );
+    }
+    if (translated !== error) return translated;
+    if (error instanceof Error && error.name === 'AbortError') return error;
+    // Any other answer of Bedrock's (a code the translation keeps as it is: InvalidSignatureException, ValidationException).
+    if (error instanceof ServiceException) {
+      return new Error(`Bedrock refused ${operation} for ${where} (${said})`, { cause: error });
+    }
+    return error;
   }
-  const header = response.headers.get('x-amzn-errortype') ?? undefined;
-  const fromBody = [body.__type, body.code].find((v): v is string => typeof v === 'string');
-  const raw = header ?? fromBody;
-  const errorType = raw?.split(':')[0]?.split('#').pop();
-  const message = [body.message, body.Message].find((v): v is string => typeof v === 'string') ?? '';
-  return { status: response.status, errorType: response.ok ? undefined : errorType, message, body };
 }
 
 /** Reads and judges every guardrail a plan would enforce, one after another, in the order given. */

@@ -159,15 +159,22 @@ describe("Bedrock's errors", () => {
     );
   });
 
-  it('throttling and service faults are unavailable, an endpoint that does not answer too', async () => {
+  it('throttling and service faults are retried, then unavailable; an endpoint that does not answer too', async () => {
+    // Two attempts: the SDK's backoff on throttling would take seconds over the default budget.
+    const retrying = new GuardrailReader({
+      credentials: TEST_CREDENTIALS,
+      endpoint: standIn.endpoint,
+      maxAttempts: 2,
+    });
     model.faults.set('GetGuardrail', { status: 429, type: 'ThrottlingException' });
-    await expect(preflightGuardrails(reader, [east], CONTEXT)).rejects.toBeInstanceOf(
-      ServiceUnavailableError,
+    await expect(preflightGuardrails(retrying, [east], CONTEXT)).rejects.toThrow(
+      /^AWS bedrock could not answer GetGuardrail for arn:aws:bedrock:us-east-1:111122223333:guardrail\/east1guard in us-east-1 after 2 attempts \(ThrottlingException: /,
     );
     model.faults.set('GetGuardrail', { status: 500, type: 'InternalServerException' });
-    await expect(preflightGuardrails(reader, [east], CONTEXT)).rejects.toBeInstanceOf(
+    await expect(preflightGuardrails(retrying, [east], CONTEXT)).rejects.toBeInstanceOf(
       ServiceUnavailableError,
     );
+    expect(model.calls.map((c) => c.operation)).toEqual(Array(4).fill('GetGuardrail'));
 
     const closed = new GuardrailReader({ credentials: TEST_CREDENTIALS, endpoint: 'http://127.0.0.1:1' });
     await expect(preflightGuardrails(closed, [east], CONTEXT)).rejects.toThrow(
