@@ -2,8 +2,8 @@
  * The session's apply of a plan that holds Bedrock policies, through the fault proxy (BEDROCK_POLICY
  * stands in as a type moto has; GetGuardrail and GetResourcePolicy come from its scripted guardrail
  * model): each type's changes written as that type, the Bedrock policies re-read after apply; and a plan
- * whose guardrail failed pre-flight refused before any write, AI opt-out's changes included. The CLI and
- * the pipeline still refuse a `bedrock:` section; this is the library's step they will take.
+ * whose guardrail failed pre-flight refused before any write, AI opt-out's changes included. `ai-optout apply`
+ * takes these steps (test/bin/cli/live.test.ts); the pipeline still refuses a `bedrock:` section.
  */
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';

@@ -1,7 +1,12 @@
 /** What `ai-optout apply` does (commands/apply.ts declares it). */
 import type { Mode } from '../../../lambdas/domain/contract.ts';
-import { refuseUnsupportedSections } from '../../../lambdas/domain/desired-state/unsupported-sections.ts';
-import { ConfigurationError, EXIT_ERROR, exitCodeForVerdict } from '../../../lambdas/domain/errors.ts';
+import {
+  ConfigurationError,
+  EXIT_DRIFT,
+  EXIT_ERROR,
+  exitCodeForVerdict,
+} from '../../../lambdas/domain/errors.ts';
+import { preflightRefusal } from '../../../lambdas/domain/planner/preflight.ts';
 import type { Plan } from '../../../lambdas/domain/planner.ts';
 import { plural } from '../../../lambdas/domain/plural.ts';
 import { nextSteps } from '../../../lambdas/domain/report/next-steps.ts';
@@ -19,7 +24,6 @@ export async function apply(
 ): Promise<void> {
   const { file, state, planOptions } = await loadForPlanning(io, options);
   refuseAudit(options.mode, state.mode, file);
-  refuseUnsupportedSections(state, 'apply');
   // The AWS SDK is loaded only when the action runs.
   const [{ liveSession }, { actionableChanges }] = await Promise.all([
     import('../live.ts'),
@@ -30,7 +34,12 @@ export async function apply(
   const onStep = (step: Parameters<typeof describeStep>[0]) => progress(`${describeStep(step)}\n`);
   const session = liveSession(io, options, stop, { onStep });
   const report = reportOptions(options, command);
-  const planned = session.plan(state, await session.confirm(await session.read()), planOptions);
+  // A bedrock: section: its policies are read too, and its guardrails go through pre-flight, so that
+  // the plan, apply and the plan after apply all judge them (a failed guardrail: nothing is written).
+  const snapshot = await session.readFor(state);
+  const preflight = await session.preflight(state, snapshot);
+  const applyOptions = preflight ? { ...planOptions, preflight } : planOptions;
+  const planned = session.plan(state, await session.confirm(snapshot), applyOptions);
   const before = planned.plan;
   const todo = actionableChanges(before).length;
   if (options.format === 'text') io.stdout(render(before, report, io));
@@ -41,13 +50,25 @@ export async function apply(
     setExit(exitCodeForVerdict(before.verdict));
     return;
   }
+  // Refused before anyone is asked to confirm: the session would write nothing anyway.
+  const refusal = preflightRefusal(before);
+  if (refusal) {
+    refuse(refusal, before, report, io);
+    setExit(EXIT_DRIFT);
+    return;
+  }
   if (!options.yes && !(await confirmed(io, todo, before))) {
     io.stderr('Apply cancelled; nothing was changed.\n');
     setExit(EXIT_ERROR);
     return;
   }
   progress(`\nApplying ${plural(todo, 'change')}:\n`);
-  const result = await session.apply(state, planned, planOptions);
+  const result = await session.apply(state, planned, applyOptions);
+  if (result.refused) {
+    refuse(result.refused, before, report, io);
+    setExit(EXIT_DRIFT);
+    return;
+  }
   printApplied(result, actionableChanges(result.after).length, report, io, progress);
   setExit(exitCodeForVerdict(result.after.verdict));
 }
@@ -62,6 +83,15 @@ function refuseAudit(flag: Mode | undefined, fileMode: Mode, file: string): void
   throw new ConfigurationError(
     `apply writes nothing in audit mode, and ${why}: set mode: enforce in the file, or pass --mode enforce to apply it anyway`,
   );
+}
+
+/**
+ * A guardrail of the plan failed pre-flight: one sentence naming it and its first failed check, on
+ * standard error; the report (other formats) says nothing was applied.
+ */
+function refuse(refusal: string, before: Plan, report: ReportOptions, io: CliIo): void {
+  if (report.format !== 'text') io.stdout(render(before, report, io, { applied: [] }));
+  io.stderr(`error: apply refused, ${refusal}\n`);
 }
 
 /** Asks on the terminal; only `yes` applies. Off a terminal, --yes is required. */
@@ -93,6 +123,9 @@ function printApplied(
   progress(
     `\nApplied ${plural(made, 'change')}; verified by reading the organization again (${plural(result.rereads, 'read')}).\n`,
   );
+  // As the plan says: the Bedrock rows after apply are read back, not yet confirmed by AWS.
+  for (const warning of result.after.warnings.filter((w) => w.code === 'bedrock-not-confirmed'))
+    progress(`Warning: ${warning.message}.\n`);
   if (result.converged) io.stdout(`${result.after.summary}\n`);
   else {
     progress(`Changes still planned after apply (${left}); run apply again or read the plan below:\n`);

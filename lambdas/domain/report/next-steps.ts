@@ -12,14 +12,15 @@ import { plural } from '../plural.ts';
 export type NextStepsFor = 'plan' | 'demo' | 'apply';
 
 /**
- * Rows of a policy type apply cannot act on yet (every row that names a type: AI opt-out's name none);
- * a file with such policies is refused by apply, so they are a preview, kept out of what apply would do.
+ * Rows of a policy type besides AI opt-out (every row that names a type: AI opt-out's name none). Apply
+ * writes their changes (after the guardrail pre-flight), but AWS does not confirm their effective
+ * policies yet and what would remain of their violations is not worked out here: they are said apart.
  */
-const previewOnly = (row: { policyType?: string | undefined }) => row.policyType !== undefined;
+const typed = (row: { policyType?: string | undefined }) => row.policyType !== undefined;
 
 /** Changes apply makes (an unmanaged policy is reported, never changed), counted by action in plan order. */
 function changeCounts(plan: Plan): { total: number; text: string } {
-  const made = plan.changes.filter((c) => c.action !== 'unmanaged-policy' && !previewOnly(c));
+  const made = plan.changes.filter((c) => c.action !== 'unmanaged-policy');
   const counts = ACTION_ORDER.map(
     (action) => [action, made.filter((c) => c.action === action).length] as const,
   )
@@ -36,20 +37,20 @@ export function remainingViolations(plan: Plan): Plan['violations'] {
   const fixed = new Set(
     plan.effectiveChanges.filter((c) => c.to === 'optOut').map((c) => `${c.accountId}/${c.service}`),
   );
-  return plan.violations.filter((v) => !previewOnly(v) && !fixed.has(`${v.accountId}/${v.service}`));
+  return plan.violations.filter((v) => !typed(v) && !fixed.has(`${v.accountId}/${v.service}`));
 }
 
-/** What the plan shows of policy types apply cannot act on yet, and that apply refuses the file. */
-function previewLines(plan: Plan): string[] {
+/** What the plan shows of the other policy types: computed here, not confirmed by AWS, and who writes them. */
+function typedLines(plan: Plan): string[] {
   const types = [
-    ...new Set([...plan.changes, ...plan.violations].filter(previewOnly).map((row) => row.policyType)),
+    ...new Set([...plan.changes, ...plan.violations].filter(typed).map((row) => row.policyType)),
   ];
   if (types.length === 0) return [];
-  const changes = plan.changes.filter(previewOnly).length;
-  const violations = plan.violations.filter(previewOnly);
+  const changes = plan.changes.filter(typed).length;
+  const violations = plan.violations.filter(typed);
   const accounts = new Set(violations.map((v) => v.accountId)).size;
   return [
-    `  ${types.join(', ')}: ${plural(changes, 'change')} and ${plural(violations.length, 'violation')} in ${plural(accounts, 'account')} are a preview: apply and the pipeline refuse a file with a \`bedrock:\` section until this tool can apply it.`,
+    `  ${types.join(', ')}: ${plural(changes, 'change')} and ${plural(violations.length, 'violation')} in ${plural(accounts, 'account')}, computed here and not confirmed by AWS yet; \`ai-optout apply\` writes them only when every guardrail passes pre-flight, and the pipeline refuses a file with a \`bedrock:\` section.`,
   ];
 }
 
@@ -103,8 +104,7 @@ export function nextSteps(plan: Plan, reader: NextStepsFor): string[] {
   } else if (total === 0) {
     lines.push('  apply would change nothing.', ...remainingLines(plan, 'would remain after apply'));
   } else {
-    const accounts = new Set(plan.effectiveChanges.filter((c) => !previewOnly(c)).map((c) => c.accountId))
-      .size;
+    const accounts = new Set(plan.effectiveChanges.map((c) => c.accountId)).size;
     lines.push(
       `  apply would make ${plural(total, 'change')} (${text}), changing the effective settings of ${plural(accounts, 'account')}.`,
       ...remainingLines(plan, 'would remain after apply'),
@@ -113,16 +113,14 @@ export function nextSteps(plan: Plan, reader: NextStepsFor): string[] {
       lines.push(
         '  The file says `mode: audit`: nothing is written, by the pipeline or by `ai-optout apply`. Set `mode: enforce` to let them apply.',
       );
-    // apply refuses a file with policies of a type it cannot act on yet (previewLines says so).
-    if (previewLines(plan).length === 0)
-      lines.push(
-        reader === 'demo'
-          ? '  For your own organization: write ai-optout.yaml (docs/configuration.md), run `ai-optout plan` with credentials of the management account, then `ai-optout apply` (it asks before writing).'
-          : `  To make the changes: \`ai-optout apply\` with the same --config${plan.mode === 'audit' ? ' once the file says `mode: enforce` (or pass --mode enforce)' : ''} (it asks before writing).`,
-      );
+    lines.push(
+      reader === 'demo'
+        ? '  For your own organization: write ai-optout.yaml (docs/configuration.md), run `ai-optout plan` with credentials of the management account, then `ai-optout apply` (it asks before writing).'
+        : `  To make the changes: \`ai-optout apply\` with the same --config${plan.mode === 'audit' ? ' once the file says `mode: enforce` (or pass --mode enforce)' : ''} (it asks before writing).`,
+    );
   }
   lines.push(
-    ...previewLines(plan),
+    ...typedLines(plan),
     ...statesLine(plan),
     '  When a run fails or drift returns: docs/runbook.md.',
   );

@@ -8,12 +8,17 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DescribeOrganizationCommand, ListPoliciesCommand } from '@aws-sdk/client-organizations';
+import {
+  DescribeOrganizationCommand,
+  DescribePolicyCommand,
+  ListPoliciesCommand,
+  ListTargetsForPolicyCommand,
+  UpdatePolicyCommand,
+} from '@aws-sdk/client-organizations';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AI_POLICY_TYPE } from '../../../lambdas/domain/policy-types/ai-optout/facts.ts';
 import { BEDROCK_POLICY_TYPE } from '../../../lambdas/domain/policy-types/bedrock/facts.ts';
 import { parseSnapshot } from '../../../lambdas/domain/snapshot.ts';
-import { BEDROCK_SECTION } from '../../support/bedrock-section.ts';
 import { cliBundle } from '../../support/cli-bundle.ts';
 import { useLiveEnvironment } from '../../support/live-env.ts';
 import { createLzaOrg, createLzaOrgInPartitionOf, type MotoOrg } from '../../support/moto-org.ts';
@@ -139,22 +144,140 @@ describe('ai-optout apply on an audit file', () => {
   });
 });
 
-describe('ai-optout apply on a file with a bedrock section (validated, not yet applied)', () => {
-  it('exit 1, one sentence naming the section, and not one call to AWS', async () => {
-    const file = join(dir, 'bedrock.yaml');
-    writeFileSync(file, `${YAML}${BEDROCK_SECTION}`);
-    const line = `${YAML}${BEDROCK_SECTION}`.split('\n').indexOf('bedrock:') + 1;
-
-    const refused = await run(['apply', '--config', file, '--yes']);
-
-    expect(refused.code).toBe(1);
-    expect(refused.stdout).toBe('');
-    expect(refused.stderr).toBe(
-      `error: ${file}:${line}:1: the \`bedrock:\` section declares Amazon Bedrock policies, which this version validates but cannot apply yet, so nothing was written; remove the section to apply the rest of the file (\`ai-optout validate\` checks it)\n`,
+describe('ai-optout apply on a file with a bedrock section', () => {
+  const WRITES = [
+    'EnablePolicyType',
+    'CreatePolicy',
+    'UpdatePolicy',
+    'AttachPolicy',
+    'DetachPolicy',
+    'DeletePolicy',
+    'TagResource',
+  ];
+  const guardrail = () => `arn:aws:bedrock:us-east-1:${org.managementAccountId}:guardrail/east1guard`;
+  const section = () =>
+    `\nbedrock:\n  policies:\n    - name: bedrock-guardrails-production\n      guardrails:\n        us-east-1: { guardrail: "${guardrail()}", version: 3 }\n      targets:\n        - ou: Workloads/Prod\n`;
+  async function bedrockFile(name: string): Promise<string> {
+    const file = join(dir, name);
+    writeFileSync(file, `${YAML}${section()}`);
+    return file;
+  }
+  async function shareGuardrail(): Promise<void> {
+    const organizationId = (await live.admin.send(new DescribeOrganizationCommand({}))).Organization?.Id;
+    const resourcePolicy = JSON.stringify({
+      Statement: {
+        Effect: 'Allow',
+        Principal: '*',
+        Action: 'bedrock:ApplyGuardrail',
+        Resource: guardrail(),
+        Condition: { StringEquals: { 'aws:PrincipalOrgID': organizationId } },
+      },
+    });
+    live.proxy.guardrails.guardrails.set(guardrail(), { versions: { '3': {} }, resourcePolicy });
+  }
+  /** The Bedrock policies as moto holds them (BEDROCK_POLICY goes to it as TAG_POLICY). */
+  async function bedrockPolicies() {
+    const listed = await live.admin.send(new ListPoliciesCommand({ Filter: 'TAG_POLICY' }));
+    return Promise.all(
+      (listed.Policies ?? []).map(async (p) => {
+        const described = await live.admin.send(new DescribePolicyCommand({ PolicyId: p.Id }));
+        const targets = await live.admin.send(new ListTargetsForPolicyCommand({ PolicyId: p.Id }));
+        return {
+          id: p.Id as string,
+          name: p.Name,
+          content: described.Policy?.Content as string,
+          targets: (targets.Targets ?? []).map((t) => t.Name),
+        };
+      }),
     );
-    expect(live.proxy.seen).toEqual([]);
-    expect((await live.admin.send(new ListPoliciesCommand({ Filter: AI_POLICY_TYPE }))).Policies).toEqual([]);
+  }
+
+  it('creates and attaches its Bedrock policy beside the AI opt-out ones; a rerun is in sync; a policy edited by hand is repaired', async () => {
+    await shareGuardrail();
+    const file = await bedrockFile('bedrock-apply.yaml');
+
+    const applied = await run(['apply', '--config', file, '--yes']);
+
+    expect(applied.code).toBe(0);
+    expect(applied.stdout).toMatch(/✓ create-policy bedrock-guardrails-production/);
+    expect(applied.stdout).toMatch(/✓ attach-policy bedrock-guardrails-production/);
+    expect(applied.stdout).toMatch(/✓ create-policy ai-optout-baseline/);
+    expect(applied.stdout).toMatch(/^in-sync: /m);
+    expect(applied.stdout).toContain(
+      "Warning: AWS was not asked about the BEDROCK_POLICY effective policies (this version asks DescribeEffectivePolicy about AI opt-out's only): the Bedrock rows are the local computation.",
+    );
+    const [created, ...others] = await bedrockPolicies();
+    expect(others).toEqual([]);
+    expect(created).toMatchObject({ name: 'bedrock-guardrails-production', targets: ['Prod'] });
+    expect(created?.content).toContain(`${guardrail()}:3`);
+
+    const again = await run(['apply', '--config', file, '--yes', '--format', 'json']);
+    expect(again.code).toBe(0);
+    const rerun = JSON.parse(again.stdout);
+    expect(rerun).toMatchObject({ verdict: 'in-sync', applied: [] });
+    expect(rerun.preflight.summary).toBe('1 guardrail checked, all passed');
+    expect(rerun.warnings.map((w: { code: string }) => w.code)).toContain('bedrock-not-confirmed');
+
+    await live.admin.send(
+      new UpdatePolicyCommand({ PolicyId: created?.id, Content: created?.content.replace(':3"', ':2"') }),
+    );
+    live.proxy.seen.length = 0;
+    const repaired = await run(['apply', '--config', file, '--yes', '--format', 'json']);
+
+    expect(repaired.code).toBe(0);
+    const report = JSON.parse(repaired.stdout);
+    expect(report.verdict).toBe('in-sync');
+    expect(report.applied.map((s: { action: string; policy?: string }) => [s.action, s.policy])).toEqual([
+      ['update-policy', 'bedrock-guardrails-production'],
+    ]);
+    expect(live.proxy.seen.filter((s) => WRITES.includes(s.operation)).map((s) => s.operation)).toEqual([
+      'UpdatePolicy',
+    ]);
+    expect((await bedrockPolicies())[0]?.content).toBe(created?.content);
   });
+
+  it.each([
+    [
+      'only its DRAFT exists',
+      'exists',
+      () => live.proxy.guardrails.guardrails.set(guardrail(), { versions: {} }),
+    ],
+    ['Bedrock has no such guardrail', 'exists', () => {}],
+  ])(
+    'a guardrail that fails pre-flight (%s): exit 2, one sentence naming it and the check, and not one write',
+    async (_name, check, script) => {
+      script();
+      const file = await bedrockFile('bedrock-refused.yaml');
+
+      const refused = await run(['apply', '--config', file, '--yes']);
+
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toMatch(
+        new RegExp(
+          `^error: apply refused, nothing was written: 1 guardrail the plan's Bedrock policies would enforce failed pre-flight: us-east-1 ${guardrail().replaceAll('/', '\\/')}:3 \\(${check}: [^\\n]+\\)\\n$`,
+        ),
+      );
+      expect(refused.stdout).toContain(
+        'Guardrail pre-flight (GetGuardrail, GetResourcePolicy): 1 guardrail checked, 1 failed',
+      );
+      expect(refused.stdout).not.toMatch(/Applying|✓/);
+      // Without --yes and off a terminal: refused, not asked; the JSON report says nothing was applied.
+      const json = await run(['apply', '--config', file, '--format', 'json']);
+      expect([json.code, json.stderr]).toEqual([2, refused.stderr]);
+      expect(JSON.parse(json.stdout)).toMatchObject({
+        applied: [],
+        preflight: {
+          summary:
+            '1 guardrail checked, 1 failed: no Bedrock policy enforcing a failed guardrail may be written',
+        },
+      });
+      expect(live.proxy.seen.filter((s) => WRITES.includes(s.operation))).toEqual([]);
+      expect((await live.admin.send(new ListPoliciesCommand({ Filter: AI_POLICY_TYPE }))).Policies).toEqual(
+        [],
+      );
+      expect(await bedrockPolicies()).toEqual([]);
+    },
+  );
 });
 
 describe('ai-optout plan on a file with a bedrock section, live', () => {

@@ -85,8 +85,8 @@ describe('nextSteps', () => {
   });
 });
 
-describe('nextSteps with rows of a type apply cannot act on yet', () => {
-  it('keeps them out of what apply would do, says they are a preview, and does not tell to apply', () => {
+describe('nextSteps with rows of another policy type', () => {
+  it('counts their changes in what apply would do, says AWS does not confirm them and the pipeline refuses them, and keeps their violations apart', () => {
     const plan = examplePlan();
     const base = nextSteps(plan, 'plan');
     const typed: Plan = {
@@ -115,12 +115,19 @@ describe('nextSteps with rows of a type apply cannot act on yet', () => {
 
     const lines = nextSteps(typed, 'plan');
 
-    expect(lines[2]).toBe(base[2]);
+    const [, total = '', accounts = ''] =
+      /apply would make (\d+) changes? .*of (\d+) accounts?\./.exec(base[2] ?? '') ?? [];
+    expect(lines[2]).toMatch(
+      new RegExp(
+        `^  apply would make ${Number(total) + 1} changes \\(.*\\), changing the effective settings of ${Number(accounts) + 1} accounts\\.$`,
+      ),
+    );
     expect(lines).toContain(
-      '  TYPE_B: 1 change and 1 violation in 1 account are a preview: apply and the pipeline refuse a file with a `bedrock:` section until this tool can apply it.',
+      '  TYPE_B: 1 change and 1 violation in 1 account, computed here and not confirmed by AWS yet; `ai-optout apply` writes them only when every guardrail passes pre-flight, and the pipeline refuses a file with a `bedrock:` section.',
     );
     expect(base.some((line) => line.startsWith('  To make the changes: '))).toBe(true);
-    expect(lines.some((line) => line.startsWith('  To make the changes: '))).toBe(false);
+    expect(lines.some((line) => line.startsWith('  To make the changes: '))).toBe(true);
+    expect(base.some((line) => line.startsWith('  TYPE_B'))).toBe(false);
     expect(remainingViolations(typed)).toEqual(remainingViolations(plan));
   });
 });
