@@ -21,6 +21,7 @@ import {
   writeOutputs,
 } from '../../../lambdas/pipeline-job/outputs.ts';
 import { renderReports } from '../../../lambdas/pipeline-job/report-artifact.ts';
+import { publishFindings } from '../../../lambdas/pipeline-job/security-hub.ts';
 import { EXAMPLE_YAML, exampleDesiredState } from '../../support/example-desired-state.ts';
 import { examplePlan } from '../../support/example-plan.ts';
 import { TEST_CREDENTIALS } from '../../support/moto-org.ts';
@@ -249,5 +250,36 @@ describe('outputs: the policy rule', () => {
     expect(await row.writeIfTargeted(finishedRun(), run)).toBe(false);
     await writeOutputs([row], finishedRun(), run);
     expect(calls).toEqual([]);
+  });
+});
+
+describe('outputs: the Security Hub account comes from the job event, and only a 12-digit one is used', () => {
+  it.each([
+    ['no account id', undefined, 'undefined'],
+    ['an empty one', '', ''],
+    ['eleven digits', '11111111111', '11111111111'],
+    ['a prefixed one', 'x111111111111', 'x111111111111'],
+    ['one with a path', '111111111111/../222222222222', '111111111111/../222222222222'],
+  ])('%s is refused before Security Hub is called', async (_name, accountId, shown) => {
+    const client = new SecurityHubClient(unreachable);
+    const sent: string[] = [];
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        sent.push(String(context.commandName));
+        return next(args);
+      },
+      { step: 'initialize' },
+    );
+    const finished = finishedRun();
+    finished.job = { ...finished.job, accountId };
+    const { run } = stepRun();
+
+    const error = await publishFindings({ client, region: REGION }, finished, run).catch((e: unknown) => e);
+
+    expect(error).toMatchObject({
+      name: 'ConfigurationError',
+      message: `the job event names no account id (${shown}) to import Security Hub findings into`,
+    });
+    expect(sent).toEqual([]);
   });
 });
