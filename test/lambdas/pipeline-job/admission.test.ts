@@ -484,6 +484,19 @@ describe('the gate: working time, answering and counting a refusal', () => {
     });
   });
 
+  it('without a metrics sink, an event with no job is still logged (and nothing is counted)', () => {
+    const { run, logs } = stepRun();
+
+    refuseNonJob(['Records'], run.deps);
+
+    expect(logs.lines()).toEqual([
+      expect.objectContaining({
+        level: 'error',
+        msg: 'not a CodePipeline job event; there is no job to report to',
+      }),
+    ]);
+  });
+
   it('an event with no job: one line, one count, nothing sent', () => {
     const metrics: string[] = [];
     const { run, logs } = stepRun({

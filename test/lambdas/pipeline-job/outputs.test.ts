@@ -123,6 +123,20 @@ describe('outputs: the table', () => {
   });
 });
 
+describe('outputs: the metrics line measures this run', () => {
+  it("its duration is the clock since the run started, its API calls those the run's watch started", async () => {
+    const lines: string[] = [];
+    const { run } = stepRun({ deps: { metrics: { functionName: 'f', write: (line) => lines.push(line) } } });
+    for (let i = 0; i < 5; i++) run.watch.start({ service: 'S3', operation: 'GetObject', endpoint: NOWHERE });
+    const measured = { ...run, startedAt: new Date(run.deps.now().getTime() - 1_500), callsAtStart: 2 };
+    const metrics = JOB_OUTPUTS.find((r) => r.name === 'metrics line');
+
+    await writeOutputs(metrics ? [metrics] : [], finishedRun(), measured);
+
+    expect(JSON.parse(lines[0] as string)).toMatchObject({ DurationMs: 1_500, ApiCalls: 3 });
+  });
+});
+
 describe('outputs: the failure policies of the real rows', () => {
   /** Every output configured, and every one of them failing. */
   const failing: Partial<JobDependencies> = {
