@@ -196,6 +196,36 @@ describe('the recipe: where a run stops', () => {
     expect(await stateKeys()).toEqual([]);
   });
 
+  it('a malformed job is answered; each of its lines names the job and the request, and its deadline is cancelled', async () => {
+    const h = harness();
+    const timers = { scheduled: 0, cancelled: 0 };
+    h.deps.timing = {
+      ...h.deps.timing,
+      schedule: () => {
+        timers.scheduled++;
+        return () => {
+          timers.cancelled++;
+        };
+      },
+    };
+    const { event } = await job();
+    Reflect.deleteProperty(event['CodePipeline.job'].data, 'artifactCredentials');
+
+    await runJob(event, h.context, h.deps);
+
+    expect(failureOf(event)).toMatchObject({
+      type: 'ConfigurationError',
+      message: expect.stringMatching(
+        /^the job event is malformed: CodePipeline\.job\.data\.artifactCredentials is missing;/,
+      ),
+    });
+    const named = { jobId: event['CodePipeline.job'].id, requestId: h.context.awsRequestId };
+    expect(h.logs.lines()).toEqual([
+      expect.objectContaining({ ...named, msg: 'job refused before reading anything' }),
+    ]);
+    expect(timers).toEqual({ scheduled: 1, cancelled: 1 });
+  });
+
   it('the state bucket stores are all in the one bucket', () => {
     const stores = stateStores(env.adminS3, STATE_BUCKET);
 
