@@ -121,6 +121,25 @@ describe('the gate: jobs CodePipeline is running are confirmed', () => {
     ]);
   });
 
+  it.each([
+    ['no input', {}],
+    ['no resolved configuration', { input: {} }],
+    ['no function name', { input: { resolvedConfiguration: {} } }],
+  ])(
+    'an action listed with %s (the API makes each optional) is not ours, and ours still confirms',
+    async (_name, shape) => {
+      const e = event({ issued: false });
+      const bare = { stageName: 'Approve', actionName: 'Manual', status: 'InProgress', ...shape };
+      codePipeline.fake.addPipeline(PIPELINE_NAME);
+      codePipeline.fake.addExecution(PIPELINE_NAME, executionOf(e), [
+        bare as ReturnType<typeof actionExecutionFor>,
+        actionExecutionFor(e),
+      ]);
+
+      expect((await confirm(e)).outcome).toEqual({ pipelineExecutionId: executionOf(e), trigger: undefined });
+    },
+  );
+
   it('of two running actions of the function, the one that matches the event confirms it', async () => {
     const e = event({ issued: false });
     const elsewhere = actionExecutionFor(e, { stageName: 'Other', actionName: 'Reconcile' });
@@ -468,6 +487,30 @@ describe('the gate: working time, answering and counting a refusal', () => {
       ]);
     },
   );
+
+  it.each([
+    [
+      'no action configuration',
+      (data: Record<string, unknown>) => Reflect.deleteProperty(data, 'actionConfiguration'),
+    ],
+    [
+      'an action configuration with no configuration',
+      (data: Record<string, unknown>) => Object.assign(data, { actionConfiguration: {} }),
+    ],
+  ])('a job with %s is refused: its parameters name no execution', async (_name, change) => {
+    const e = structuredClone(sent) as { 'CodePipeline.job': { data: Record<string, unknown> } };
+    change(e['CodePipeline.job'].data);
+
+    const { admitted, results } = await admit(e);
+
+    expect(admitted).toBeUndefined();
+    expect(results[0]?.input).toMatchObject({
+      failureDetails: {
+        type: 'ConfigurationError',
+        message: expect.stringMatching(/^UserParameters name no pipelineExecutionId/),
+      },
+    });
+  });
 
   it('a malformed job is refused with what is wrong with it', async () => {
     const e = structuredClone(sent) as { 'CodePipeline.job': Record<string, unknown> };

@@ -142,6 +142,16 @@ describe('the input: refused', () => {
       'the action has no input artifact: give it the artifact that holds the desired-state file',
     ],
     [
+      'no input artifacts field at all',
+      async () => {
+        const job = jobFor('unused');
+        Reflect.deleteProperty(job.data, 'inputArtifacts');
+        return job;
+      },
+      'ConfigurationError',
+      'the action has no input artifact: give it the artifact that holds the desired-state file',
+    ],
+    [
       'an artifact that is not a zip',
       async () => {
         await env.adminS3.send(
