@@ -12,7 +12,11 @@ import { confirmJob, LISTING_DELAYS_MS } from '../../../lambdas/pipeline-job/con
 import { type JobEvent, readJobEvent } from '../../../lambdas/pipeline-job/event.ts';
 import type { JobDependencies } from '../../../lambdas/pipeline-job/job-run.ts';
 import { parseUserParameters } from '../../../lambdas/pipeline-job/parameters.ts';
-import { actionExecutionFor, scriptJobExecution } from '../../support/codepipeline-endpoint.ts';
+import {
+  actionExecutionFor,
+  codePipelineClientFor,
+  scriptJobExecution,
+} from '../../support/codepipeline-endpoint.ts';
 import { parseEmfLine } from '../../support/emf.ts';
 import { useCodePipelineEndpoint } from '../../support/use-codepipeline.ts';
 import {
@@ -368,6 +372,37 @@ describe('the gate: each refusal and its reason', () => {
 
     expect((outcome as Error).message).toMatch(
       /the event's input artifacts are not those CodePipeline gave AiOptOut\/Reconcile/,
+    );
+  });
+
+  it.each([
+    ['ListActionExecutions', 'the listing'],
+    ['GetPipelineExecution', 'the trigger'],
+  ])('the deadline passing during %s (%s) cuts the call: the job is not confirmed', async (operation) => {
+    const e = event({ issued: false });
+    scriptJobExecution(codePipeline.fake, PIPELINE_NAME, e, { variables: { trigger: 't' } });
+    const client = codePipelineClientFor(codePipeline.fake);
+    const { run, fire } = stepRun({
+      deps: { codePipeline: client, pipeline: { ...OWN_PIPELINE, triggerVariable: 'trigger' } },
+    });
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === `${operation}Command`) fire();
+        return next(args);
+      },
+      { step: 'initialize' },
+    );
+    const text = e['CodePipeline.job'].data.actionConfiguration.configuration.UserParameters;
+
+    const outcome = await confirmJob(jobOf(e), parseUserParameters(text), text, run).catch(
+      (error: unknown) => error,
+    );
+
+    expect(outcome).toBeInstanceOf(Error);
+    console.log('OUTCOME', String(outcome));
+    expect(String(outcome)).toMatch(/abort/i);
+    expect(codePipeline.fake.calls.map((c) => c.operation)).toEqual(
+      operation === 'ListActionExecutions' ? [] : ['ListActionExecutions'],
     );
   });
 

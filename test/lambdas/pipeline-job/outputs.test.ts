@@ -107,6 +107,16 @@ describe('outputs: the table', () => {
     expect(logs.lines()).toEqual([]);
   });
 
+  it('a job event with no outputArtifacts field targets no report artifact', async () => {
+    const { run } = stepRun();
+    const finished = finishedRun({ output: true });
+    finished.job = { ...finished.job, data: { ...finished.job.data } };
+    Reflect.deleteProperty(finished.job.data, 'outputArtifacts');
+    const row = JOB_OUTPUTS.find((r) => r.name === 'report artifact');
+
+    expect(await row?.writeIfTargeted(finished, run)).toBe(false);
+  });
+
   it('a metrics sink gets one line of the run (and no other output is written)', async () => {
     const lines: string[] = [];
     const { run } = stepRun({ deps: { metrics: { functionName: 'f', write: (line) => lines.push(line) } } });
