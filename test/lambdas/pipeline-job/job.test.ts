@@ -142,6 +142,40 @@ describe('the recipe: where a run stops', () => {
     expect((await stateKeys()).map((k) => k.split('/')[1])).toEqual(['continuations', 'jobs']);
   });
 
+  it('an apply the deadline cuts short continues from the organization as read: its progress saved, no output written', async () => {
+    await createLzaOrg(env.admin);
+    const h = everything(harness({ stateBucket: true, modeCeiling: 'enforce' }));
+    withDeadlineAt(h, 'CreatePolicy', 1);
+    const { event } = await job({ output: true, userParameters: { mode: 'enforce' } });
+
+    await runJob(event, h.context, h.deps);
+
+    const [result] = env.codePipeline.results();
+    expect(result?.kind === 'success' && result.continuationToken).toBeTruthy();
+    expect(steps(h).slice(-2)).toEqual([
+      expect.stringMatching(
+        /^applying: \d+ OUs and \d+ accounts read, 0 OUs left; continuing in the next invocation \(mode enforce\)$/,
+      ),
+      'job result reported',
+    ]);
+    expect((await stateKeys()).map((k) => k.split('/')[1])).toEqual(['continuations', 'jobs']);
+  });
+
+  it('an apply that fails before the deadline is the failure, not a continuation', async () => {
+    await createLzaOrg(env.admin);
+    env.proxy.addFault({ operation: 'CreatePolicy', times: 1, type: 'AccessDeniedException', status: 400 });
+    const h = everything(harness({ stateBucket: true, modeCeiling: 'enforce' }));
+    const { event } = await job({ userParameters: { mode: 'enforce' } });
+
+    await runJob(event, h.context, h.deps);
+
+    expect(failureOf(event)).toMatchObject({
+      type: 'PermissionError',
+      message: expect.stringMatching(/^AWS denied CreatePolicy: /),
+    });
+    expect((await stateKeys()).map((k) => k.split('/')[1])).toEqual(['jobs']);
+  });
+
   it('without a state bucket, a deadline in the work is the failure, named for its step rather than the cut call', async () => {
     await createLzaOrg(env.admin);
     const h = harness();
