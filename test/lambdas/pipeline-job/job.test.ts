@@ -3,7 +3,7 @@
  * a finished run takes every step in order and writes the outputs in the table's order; a run that fails,
  * continues, stands down or is refused stops where the recipe says and writes nothing after it.
  */
-import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { describe, expect, it } from 'vitest';
 import { JOB_OUTPUTS, runJob } from '../../../lambdas/pipeline-job/job.ts';
@@ -95,6 +95,21 @@ describe('the recipe: a finished run', () => {
       expect.stringMatching(/^ai-optout\/snapshots\/history\//),
       'ai-optout/snapshots/latest.json',
     ]);
+  });
+
+  it("its reports name the input's revision and the execution's trigger", async () => {
+    await createLzaOrg(env.admin);
+    const h = harness({ stateBucket: true });
+    h.deps.pipeline = { ...h.deps.pipeline, triggerVariable: 'trigger' };
+    const { event } = await job({ revision: 'abc1234', variables: { trigger: 'schedule' } });
+
+    await runJob(event, h.context, h.deps);
+
+    const latest = await env.adminS3.send(
+      new GetObjectCommand({ Bucket: STATE_BUCKET, Key: 'ai-optout/latest/report.json' }),
+    );
+    const report = JSON.parse(await (latest.Body?.transformToString() ?? '{}'));
+    expect(report).toMatchObject({ revision: 'abc1234', trigger: 'schedule' });
   });
 
   it('in enforce mode it logs the plan before applying, and its outputs are of the organization after apply', async () => {
