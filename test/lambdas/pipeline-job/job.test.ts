@@ -8,6 +8,7 @@ import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { describe, expect, it } from 'vitest';
 import { JOB_OUTPUTS, runJob } from '../../../lambdas/pipeline-job/job.ts';
 import { stateStores } from '../../../lambdas/pipeline-job/job-run.ts';
+import { EXAMPLE_YAML } from '../../support/example-desired-state.ts';
 import { createLzaOrg, TEST_CREDENTIALS } from '../../support/moto-org.ts';
 import {
   failureOf,
@@ -26,6 +27,14 @@ const env = useJobEmulators();
 async function stateKeys(): Promise<string[]> {
   const listed = await env.adminS3.send(new ListObjectsV2Command({ Bucket: STATE_BUCKET }));
   return (listed.Contents ?? []).map((o) => o.Key as string).sort();
+}
+
+/** The JSON report the job left as the latest in its state bucket. */
+async function latestReport(): Promise<Record<string, unknown>> {
+  const latest = await env.adminS3.send(
+    new GetObjectCommand({ Bucket: STATE_BUCKET, Key: 'ai-optout/latest/report.json' }),
+  );
+  return JSON.parse(await (latest.Body?.transformToString() ?? '{}'));
 }
 
 /** A harness with every output configured; the metrics line goes to the job's log, so its place shows. */
@@ -97,6 +106,25 @@ describe('the recipe: a finished run', () => {
     ]);
   });
 
+  it("the parameters' audit mode overrides the file's enforce: the plan, its report, summary and variables say audit", async () => {
+    await createLzaOrg(env.admin);
+    const h = harness({ stateBucket: true, modeCeiling: 'enforce' });
+    const yaml = EXAMPLE_YAML.replace(/^mode: audit\b/m, 'mode: enforce');
+    const { event } = await job({
+      files: { 'ai-optout.yaml': yaml },
+      userParameters: { mode: 'audit', failOn: 'never' },
+    });
+
+    await runJob(event, h.context, h.deps);
+
+    const { summary, variables } = successOf(event);
+    expect(yaml).toMatch(/^mode: enforce/m);
+    expect(variables).toMatchObject({ MODE: 'audit', VERDICT: 'drift' });
+    expect(summary).toMatch(/\(mode audit\)/);
+    expect(h.orgCalls.CreatePolicy ?? 0).toBe(0);
+    expect(await latestReport()).toMatchObject({ mode: 'audit' });
+  });
+
   it("its reports name the input's revision and the execution's trigger", async () => {
     await createLzaOrg(env.admin);
     const h = harness({ stateBucket: true });
@@ -105,11 +133,7 @@ describe('the recipe: a finished run', () => {
 
     await runJob(event, h.context, h.deps);
 
-    const latest = await env.adminS3.send(
-      new GetObjectCommand({ Bucket: STATE_BUCKET, Key: 'ai-optout/latest/report.json' }),
-    );
-    const report = JSON.parse(await (latest.Body?.transformToString() ?? '{}'));
-    expect(report).toMatchObject({ revision: 'abc1234', trigger: 'schedule' });
+    expect(await latestReport()).toMatchObject({ revision: 'abc1234', trigger: 'schedule' });
   });
 
   it('in enforce mode it logs the plan before applying, and its outputs are of the organization after apply', async () => {
