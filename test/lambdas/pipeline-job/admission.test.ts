@@ -406,6 +406,36 @@ describe('the gate: each refusal and its reason', () => {
     );
   });
 
+  it.each([
+    ['no outputArtifacts field', 'outputArtifacts'],
+    ['no inputArtifacts field (and CodePipeline lists none)', 'inputArtifacts'],
+  ] as const)('an event with %s is confirmed', async (_name, field) => {
+    const e = event({ issued: false });
+    const action = actionExecutionFor(e);
+    if (field === 'inputArtifacts' && action.input) action.input.inputArtifacts = [];
+    codePipeline.fake.addPipeline(PIPELINE_NAME);
+    codePipeline.fake.addExecution(PIPELINE_NAME, executionOf(e), [action]);
+    Reflect.deleteProperty(e['CodePipeline.job'].data, field);
+
+    expect((await confirm(e)).outcome).toEqual({ pipelineExecutionId: executionOf(e), trigger: undefined });
+  });
+
+  it('CodePipeline failing GetPipelineExecution (the trigger) is an AWS error naming its permission', async () => {
+    const e = event({ issued: false });
+    scriptJobExecution(codePipeline.fake, PIPELINE_NAME, e, { variables: { trigger: 't' } });
+    codePipeline.fake.failNext(1, {
+      status: 400,
+      type: 'AccessDeniedException',
+      message: 'no',
+      operation: 'GetPipelineExecution',
+    });
+
+    const { outcome } = await confirm(e, { pipeline: { ...OWN_PIPELINE, triggerVariable: 'trigger' } });
+
+    expect((outcome as Error).name).toBe('PermissionError');
+    expect((outcome as Error).message).toMatch(/need codepipeline:GetPipelineExecution /);
+  });
+
   it('CodePipeline failing the listing is an AWS error of its own type, not a refusal of the job', async () => {
     const e = event();
     codePipeline.fake.failNext(1, { status: 400, type: 'AccessDeniedException', message: 'no' });
