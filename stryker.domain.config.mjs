@@ -14,6 +14,9 @@ export default {
   vitest: { configFile: 'vitest.mutation-domain.config.ts' },
   htmlReporter: { fileName: 'reports/mutation/domain/index.html' },
   jsonReporter: { fileName: 'reports/mutation/domain/mutation.json' },
+  // A rerun tests again only the mutants whose code or covering tests changed since the last run here.
+  incremental: true,
+  incrementalFile: 'reports/mutation/domain/stryker-incremental.json',
   ignoreStatic: true,
   thresholds: { ...base.thresholds, break: null },
 };
