@@ -145,7 +145,7 @@ describe('describeTriggers: what an event is about', () => {
     'h-abc',
     'h-ABCDEFGH12',
     'aaaaaaaaaaaa',
-    12345678901 as unknown as string,
+    111122223333 as unknown as string,
   ];
   it('keeps an id of each kind, and nothing that is not exactly an id', () => {
     for (const id of ids)
