@@ -5,6 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY_DESCRIPTION } from '../../../../lambdas/domain/desired-state/types.ts';
+import type { OrgNode } from '../../../../lambdas/domain/organization.ts';
+import { accountsToAsk, snapshotVerification } from '../../../../lambdas/domain/planner/fidelity.ts';
 import {
   accountsToVerify,
   type InvalidAccount,
@@ -342,5 +344,74 @@ describe('the report', () => {
     expect(markdown).toContain('### Confirmed by AWS (DescribeEffectivePolicy)');
     expect(markdown).toContain('| lex: computed optIn, AWS optOut |');
     expect('fidelity' in toReport(plan(desired(YAML), b.build()), new Date())).toBe(false);
+  });
+});
+
+describe('accountsToAsk', () => {
+  const account = (id: string, status?: string): OrgNode => ({
+    id,
+    type: 'ACCOUNT',
+    name: id,
+    parentId: 'r-ab12',
+    path: 'Root',
+    children: [],
+    ...(status ? { status } : {}),
+  });
+  // Three states: accounts listed out of order, a suspended account first by id, a state of suspended
+  // accounts only, and a state with no account.
+  const groups = new Map<string, OrgNode[]>([
+    ['a', [account('300000000000', 'ACTIVE'), account('100000000000', 'SUSPENDED'), account('200000000000')]],
+    ['b', [account('500000000000', 'SUSPENDED'), account('400000000000', 'PENDING_CLOSURE')]],
+    ['c', []],
+    ['d', [account('600000000000', 'ACTIVE')]],
+  ]);
+
+  it('one account of each state: the first active one by id (or one without a status), else the first by id', () => {
+    expect(accountsToAsk(groups, 'states', 10)).toEqual(['200000000000', '400000000000', '600000000000']);
+  });
+
+  it('verify all: then every other account of each state, by id; the bound cuts those first', () => {
+    expect(accountsToAsk(groups, 'all', 10)).toEqual([
+      '200000000000',
+      '400000000000',
+      '600000000000',
+      '100000000000',
+      '300000000000',
+      '500000000000',
+    ]);
+    expect(accountsToAsk(groups, 'all', 4)).toEqual([
+      '200000000000',
+      '400000000000',
+      '600000000000',
+      '100000000000',
+    ]);
+    expect(accountsToAsk(groups, 'states', 2)).toEqual(['200000000000', '400000000000']);
+  });
+
+  it('leaves the groups it was given in their order', () => {
+    expect(groups.get('a')?.map((a) => a.id)).toEqual(['300000000000', '100000000000', '200000000000']);
+  });
+});
+
+describe('fidelity without AWS, and accounts that left', () => {
+  it('verify none: "not confirmed (verify none)"; a snapshot: its verification', () => {
+    expect(snapshotVerification('all')).toEqual({ source: 'snapshot', verify: 'all' });
+    const result = plan(desired(YAML), org().build(), { verification: { source: 'none', verify: 'none' } });
+    expect(result.fidelity?.summary).toBe(
+      'not confirmed (verify none): the effective policies of 2 states are computed locally only',
+    );
+  });
+
+  it('names the accounts AWS listed that left the organization, and only when there are some', () => {
+    const b = org();
+    const answers = { [b.idOf('management')]: AWS.optedOut, [b.idOf('sandbox-1')]: AWS.lexIn };
+    const left = plan(desired(YAML), b.build(), {
+      verification: { ...answered(answers), leftOrganization: ['999999999999'] },
+    });
+    expect(left.fidelity?.leftOrganization).toEqual(['999999999999']);
+    const none = plan(desired(YAML), b.build(), {
+      verification: { ...answered(answers), leftOrganization: [] },
+    });
+    expect(none.fidelity && 'leftOrganization' in none.fidelity).toBe(false);
   });
 });
