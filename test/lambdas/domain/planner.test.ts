@@ -392,6 +392,42 @@ expect:
     expect(result.violations.filter((v) => v.service === 'lex')).toEqual([]);
   });
 
+  it('the error names the file, the organization, and per breach the policy, the node and three accounts', () => {
+    const yaml = `
+version: 1
+policies:
+  - name: base
+    services: { lex: optIn }
+    lock: none
+    targets: [root]
+  - name: sandbox
+    services: { comprehend: optIn }
+    targets: [{ ou: Sandbox }]
+expect:
+  optOut: [lex, comprehend, polly]
+  except:
+    - ou: Sandbox
+      services: [polly]
+    - ou: Security
+      services: [polly]
+`;
+    const snapshot = lzaOrg().build();
+    const error = planError(() => plan(desired(yaml), snapshot));
+    const hint = 'change the policy, or add an `expect.except` entry for those accounts';
+    expect(snapshot.organization.id).toBe('o-testorg001');
+    expect(error.detail()).toBe(
+      [
+        "ai-optout.yaml: the declared policies break the file's own expect block in organization o-testorg001",
+        // At the policy that causes the breach; past three accounts, the rest are counted.
+        `ai-optout.yaml:4:11: error: the declared policies would leave lex optIn (set by base on Root) for 6 accounts: management (100000000000), log-archive (100000000001), prod-app (100000000002) and 3 more, which breaks expect.optOut; ${hint}`,
+        // What no declared policy sets is located at the expect block.
+        `ai-optout.yaml:11:1: error: the declared policies would leave comprehend unset (no declared policy sets it) for 4 accounts: management (100000000000), log-archive (100000000001), prod-app (100000000002) and 1 more, which breaks expect.optOut; ${hint}`,
+        `ai-optout.yaml:11:1: error: the declared policies would leave polly unset (no declared policy sets it) for 3 accounts: management (100000000000), prod-app (100000000002), dev-app (100000000003), which breaks expect.optOut; ${hint}`,
+        `ai-optout.yaml:8:11: error: the declared policies would leave comprehend optIn (set by sandbox on Root/Sandbox) for 2 accounts: sandbox-1 (100000000004), sandbox-2 (100000000005), which breaks expect.optOut; ${hint}`,
+      ].join('\n'),
+    );
+  });
+
   it('a list of services checks each one resolves to optOut', () => {
     const yaml = `
 version: 1
