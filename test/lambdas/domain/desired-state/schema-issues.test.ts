@@ -177,6 +177,13 @@ const cases: [string, string, string[]][] = [
     ],
   ],
   [
+    'an unquoted account id in an exception',
+    `${POLICY}expect:\n  optOut: all\n  except:\n    - account: 111122223333\n      services: [lex]`,
+    [
+      'a.yaml:9:16: error: expect.except[0].account: account ids must be quoted strings (YAML reads 111122223333 as a number); write `account: "111122223333"`',
+    ],
+  ],
+  [
     'a missing key',
     'version: 1\npolicies:\n  - default: optOut\n    targets: [root]',
     ['a.yaml:3:5: error: missing required key `name` in policies[0]'],
@@ -262,5 +269,35 @@ const cases: [string, string, string[]][] = [
 describe('schema issues as diagnostics', () => {
   it.each(cases)('%s', (_, yaml, diagnostics) => {
     expect(diagnose(yaml)).toEqual(diagnostics);
+  });
+});
+
+describe('schema issues: the codes scripts read', () => {
+  it.each([
+    ['missing-key', 'policies: []'],
+    ['unknown-key', `${POLICY}xyzzy: 1`],
+    ['invalid-value', `${POLICY}mode: Audit`],
+    ['unsupported-version', POLICY.replace('version: 1', 'version: 2')],
+    ['invalid-type', 'version: 1\npolicies: {}'],
+    ['too-small', 'version: 1\npolicies: []'],
+    [
+      'too-long',
+      `version: 1\npolicies:\n  - name: ${'n'.repeat(129)}\n    default: optOut\n    targets: [root]`,
+    ],
+    [
+      'invalid-policy-name',
+      'version: 1\npolicies:\n  - name: café\n    default: optOut\n    targets: [root]',
+    ],
+    [
+      'invalid-description',
+      policyWith('    description: "ab\\ud800c"\n    default: optOut\n    targets: [root]'),
+    ],
+    ['invalid-value', `${POLICY}expect:\n  optOut: {a: 1}`],
+    [
+      'unquoted-account-id',
+      `${POLICY}expect:\n  optOut: all\n  except:\n    - account: 111122223333\n      services: [lex]`,
+    ],
+  ])('%s', (code, yaml) => {
+    expect(loadDesiredState(yaml, { file: 'a.yaml' }).diagnostics[0]?.code).toBe(code);
   });
 });

@@ -98,6 +98,11 @@ describe("reading AWS's document", () => {
       { lex: 'OptOut' },
     ],
     [
+      'an entry that is null',
+      '{"services":{"lex":null,"polly":{"opt_out_policy":"optIn"}}}',
+      { polly: 'optIn' },
+    ],
+    [
       'an entry that is no mapping, or has no text value',
       '{"services":{"lex":"optOut","rekognition":{"opt_out_policy":5},"polly":{}}}',
       {},
