@@ -110,3 +110,46 @@ describe('entries at their boundary (100,000)', () => {
     expect(codes(mappingOfKeys(100_000))).not.toContain('too-many-entries');
   });
 });
+
+describe('what the file holds', () => {
+  it.each([
+    [
+      'nothing',
+      '',
+      ['empty-file a.yaml:1:1: error: the file is empty; start with `version: 1` and a `policies:` list'],
+    ],
+    [
+      'a comment only',
+      '# nothing\n',
+      ['empty-file a.yaml:1:1: error: the file is empty; start with `version: 1` and a `policies:` list'],
+    ],
+    [
+      'a snapshot',
+      '{"snapshotVersion": 1, "root": {}}',
+      [
+        'snapshot-not-desired-state a.yaml:1:1: error: this is an organization snapshot (it has `snapshotVersion`), not a desired state; pass it to plan as `--snapshot a.yaml`, and the desired state (ai-optout.yaml) as `--config`',
+      ],
+    ],
+    ['a number', '5', ['invalid-type a.yaml:1:1: error: (top level): must be a mapping, not a number (`5`)']],
+    ['null', 'null', ['invalid-type a.yaml:1:1: error: (top level): must be a mapping, not empty (`null`)']],
+    [
+      'a list of a snapshot',
+      '[{"snapshotVersion": 1}]',
+      [
+        'invalid-type a.yaml:1:1: error: (top level): must be a mapping, not a list (`[{"snapshotVersion":1}]`)',
+      ],
+    ],
+    [
+      'an error of the built value, with the warnings, in order',
+      'version: 1\nversion: 1\na: !custom x',
+      [
+        'duplicate-key a.yaml:2:1: error: duplicate key `version` (first at line 1, column 1); keys of a mapping are unique; remove one, or merge the two',
+        'yaml-warning a.yaml:3:4: warning: Unresolved tag: !custom',
+      ],
+    ],
+  ])('%s', (_, text, diagnostics) => {
+    expect(
+      loadDesiredState(text, { file: 'a.yaml' }).diagnostics.map((d) => `${d.code} ${formatDiagnostic(d)}`),
+    ).toEqual(diagnostics);
+  });
+});
