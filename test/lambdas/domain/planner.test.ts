@@ -296,6 +296,93 @@ describe('plan: ownership', () => {
   });
 });
 
+describe('plan: the detail of each content change, word for word', () => {
+  const edited = JSON.stringify({ services: { default: entry('optOut'), lex: entry('optIn') } });
+  const detail = (yaml: string, org: OrgBuilder) => {
+    const result = plan(desired(yaml), org.build());
+    return result.changes.map((c) => `${c.action}: ${c.detail}`);
+  };
+  const ADOPT = BASELINE_YAML.replace('default: optOut', 'default: optOut\n    adopt: true');
+
+  it.each<[string, string, OrgBuilder, string[]]>([
+    [
+      'a new policy: its settings and lock',
+      BASELINE_YAML,
+      lzaOrg(),
+      ['create-policy: create baseline (default optOut; lock all)', 'attach-policy: attach baseline to Root'],
+    ],
+    [
+      'a new policy of services only',
+      BASELINE_YAML.replace(
+        'default: optOut',
+        'services: { lex: optOut, comprehend: optOut }\n    lock: none',
+      ).replace('expect:\n  optOut: all\n', ''),
+      lzaOrg(),
+      [
+        'create-policy: create baseline (lex optOut, comprehend optOut; lock none)',
+        'attach-policy: attach baseline to Root',
+      ],
+    ],
+    [
+      'content and description edited',
+      BASELINE_YAML,
+      lzaOrg().policy('baseline', edited, ['root'], { managed: true, description: 'x' }),
+      ['update-policy: content and description of baseline differ from the desired state'],
+    ],
+    [
+      'content edited',
+      BASELINE_YAML,
+      lzaOrg().policy('baseline', edited, ['root'], { managed: true, description: 'baseline' }),
+      ['update-policy: content of baseline differs from the desired state'],
+    ],
+    [
+      'description edited',
+      BASELINE_YAML,
+      lzaOrg().policy('baseline', BASELINE_CONTENT, ['root'], { managed: true, description: 'x' }),
+      ['update-policy: description of baseline differs from the desired state'],
+    ],
+    [
+      'adopted as it is',
+      ADOPT,
+      lzaOrg().policy('baseline', BASELINE_CONTENT, ['root'], { description: 'baseline' }),
+      ['adopt-policy: tag baseline as managed'],
+    ],
+    [
+      'adopted, its description replaced',
+      ADOPT,
+      lzaOrg().policy('baseline', BASELINE_CONTENT, ['root'], { description: 'x' }),
+      ['adopt-policy: tag baseline as managed and description'],
+    ],
+    [
+      'adopted, its content and description replaced',
+      ADOPT,
+      lzaOrg().policy('baseline', edited, ['root'], { description: 'x' }),
+      ['adopt-policy: tag baseline as managed and replace its content and description'],
+    ],
+  ])('%s', (_, yaml, org, details) => {
+    expect(detail(yaml, org)).toEqual(details);
+  });
+
+  it('two policies of the name, and an untagged one: errors naming them', () => {
+    const twice = lzaOrg()
+      .policy('baseline', BASELINE_CONTENT, ['root'], { managed: true, id: 'p-twice0001' })
+      .policy('baseline', BASELINE_CONTENT, [], { id: 'p-twice0002' });
+    expect(planError(() => plan(desired(BASELINE_YAML), twice.build())).diagnostics).toEqual([
+      {
+        severity: 'error',
+        code: 'ambiguous-policy-name',
+        location: { file: 'ai-optout.yaml', line: 4, col: 11 },
+        message: '2 AI opt-out policies in the organization are named baseline (p-twice0001, p-twice0002)',
+        hint: 'rename or delete the extra ones so the name identifies one policy',
+      },
+    ]);
+    const untagged = lzaOrg().policy('baseline', BASELINE_CONTENT, ['root'], { id: 'p-manual01' });
+    expect(planError(() => plan(desired(BASELINE_YAML), untagged.build())).diagnostics[0]?.message).toBe(
+      'an AI opt-out policy named baseline already exists (p-manual01) and is not tagged ai-optout:managed=true',
+    );
+  });
+});
+
 describe('plan: targets', () => {
   it('resolves OU paths with or without Root/, OU ids, account ids and names', () => {
     const org = lzaOrg();
