@@ -1,0 +1,103 @@
+/**
+ * The engine's rules for one node (lambdas/domain/policy-types/ai-optout/engine.ts)
+ * [ORG-INHERITANCE-OPERATORS] [ORG-INHERITANCE-ATTACHMENT-ORDER] [ORG-AI-RESOLVED-SETTING]: what
+ * several policies on a node decide, what a lock on the service list leaves open, and the changes
+ * between two states in report order. effective-policy.test.ts checks whole organizations.
+ */
+import { describe, expect, it } from 'vitest';
+import { parsePolicyDocument } from '../../../../lambdas/domain/policy-types/ai-optout/document.ts';
+import {
+  EMPTY_STATE,
+  mergeNode,
+  resolvedSource,
+  settingChanges,
+} from '../../../../lambdas/domain/policy-types/ai-optout/engine.ts';
+
+const NONE = { '@@operators_allowed_for_child_policies': ['@@none'] };
+
+function policy(id: string, services: Record<string, unknown>) {
+  return { id, name: `name-${id}`, document: parsePolicyDocument(JSON.stringify({ services })) };
+}
+const assign = (value: string) => ({ opt_out_policy: { '@@assign': value } });
+
+describe('mergeNode', () => {
+  it('policies that agree: the value is the one of the lowest policy id, whatever the attachment order', () => {
+    const { state, conflicts } = mergeNode(EMPTY_STATE, 'r-ab12', [
+      policy('p-bbbbbbbb', { lex: assign('optOut') }),
+      policy('p-aaaaaaaa', { lex: assign('optOut') }),
+    ]);
+    expect(state.entries.get('lex')?.source).toEqual({
+      policyId: 'p-aaaaaaaa',
+      policyName: 'name-p-aaaaaaaa',
+      nodeId: 'r-ab12',
+    });
+    expect(conflicts).toEqual([]);
+  });
+
+  it('policies that disagree: optIn is assumed, and the conflict lists them by id', () => {
+    const { state, conflicts } = mergeNode(EMPTY_STATE, 'r-ab12', [
+      policy('p-cccccccc', { lex: assign('optOut') }),
+      policy('p-bbbbbbbb', { lex: assign('optIn') }),
+      policy('p-aaaaaaaa', { lex: assign('optOut') }),
+    ]);
+    expect(state.entries.get('lex')?.value).toBe('optIn');
+    expect(conflicts).toEqual([
+      {
+        nodeId: 'r-ab12',
+        service: 'lex',
+        assumed: 'optIn',
+        candidates: [
+          { policyId: 'p-aaaaaaaa', policyName: 'name-p-aaaaaaaa', value: 'optOut' },
+          { policyId: 'p-bbbbbbbb', policyName: 'name-p-bbbbbbbb', value: 'optIn' },
+          { policyId: 'p-cccccccc', policyName: 'name-p-cccccccc', value: 'optOut' },
+        ],
+      },
+    ]);
+  });
+
+  it('a lock on the service list stops a new service, not a new value of one the parent set', () => {
+    const root = mergeNode(EMPTY_STATE, 'r-ab12', [
+      policy('p-root0001', { ...NONE, lex: assign('optOut') }),
+    ]).state;
+    const ou = mergeNode(root, 'ou-ab12-00000001', [
+      policy('p-ou000001', { lex: assign('optIn'), polly: assign('optIn') }),
+    ]).state;
+    expect(ou.entries.get('lex')?.value).toBe('optIn');
+    expect(ou.entries.has('polly')).toBe(false);
+  });
+});
+
+describe('resolvedSource and settingChanges', () => {
+  const root = mergeNode(EMPTY_STATE, 'r-ab12', [
+    policy('p-root0001', { default: assign('optOut'), lex: assign('optOut') }),
+  ]).state;
+  const ou = mergeNode(root, 'ou-ab12-00000001', [
+    policy('p-ou000001', {
+      rekognition: assign('optIn'),
+      lex: assign('optIn'),
+      default: assign('optIn'),
+      comprehend: assign('optOut'),
+    }),
+  ]).state;
+
+  it("a service without a value of its own is decided by `default`'s policy", () => {
+    expect(resolvedSource(root, 'polly')).toEqual({
+      policyId: 'p-root0001',
+      policyName: 'name-p-root0001',
+      nodeId: 'r-ab12',
+    });
+    expect(resolvedSource(EMPTY_STATE, 'polly')).toBeUndefined();
+  });
+
+  it('lists the services whose setting changes, `default` first, then by key', () => {
+    expect(settingChanges(root, ou)).toEqual([
+      { service: 'default', from: 'optOut', to: 'optIn' },
+      { service: 'lex', from: 'optOut', to: 'optIn' },
+      { service: 'rekognition', from: 'optOut', to: 'optIn' },
+    ]);
+    expect(settingChanges(EMPTY_STATE, root)).toEqual([
+      { service: 'default', from: 'unset', to: 'optOut' },
+      { service: 'lex', from: 'unset', to: 'optOut' },
+    ]);
+  });
+});
