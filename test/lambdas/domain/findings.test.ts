@@ -1,7 +1,10 @@
 /** The plan's ASFF findings, for the demo organization (5 non-compliant accounts, 3 unmanaged policies). */
 import { describe, expect, it } from 'vitest';
 import { complianceFindings, productArn, resolvedFinding } from '../../../lambdas/domain/findings.ts';
+import { plan as planOf } from '../../../lambdas/domain/planner.ts';
+import { exampleDesiredState } from '../../support/example-desired-state.ts';
 import { examplePlan } from '../../support/example-plan.ts';
+import { OrgBuilder } from '../../support/org-builder.ts';
 
 const scope = { accountId: '111122223333', region: 'eu-west-1', partition: 'aws' };
 const now = new Date('2026-12-01T06:00:00Z');
@@ -48,5 +51,47 @@ describe('Security Hub findings of a plan', () => {
       Compliance: { Status: 'PASSED' },
       RecordState: 'ARCHIVED',
     });
+  });
+
+  it('a policy type that is not enabled is one HIGH finding on the organization [SECHUB-ASFF]', () => {
+    const disabled = planOf(
+      exampleDesiredState(),
+      new OrgBuilder()
+        .account('a', 'Sandbox')
+        .account('b', 'Workloads/Prod')
+        .withPolicyType(undefined)
+        .build(),
+    );
+    const [typeFinding] = complianceFindings(disabled, scope, now).filter((f) =>
+      f.Id.endsWith('/policy-type-disabled'),
+    );
+    expect(typeFinding).toMatchObject({
+      Title: 'The AI services opt-out policy type is not enabled: no account is opted out by policy',
+      Description: disabled.changes.find((c) => c.action === 'enable-policy-type')?.detail,
+      FindingProviderFields: { Severity: { Label: 'HIGH', Original: 'HIGH' } },
+      Resources: [
+        {
+          Type: 'Other',
+          Id: `arn:aws:organizations::${disabled.organization.managementAccountId}:organization/${disabled.organization.id}`,
+          Partition: 'aws',
+          Region: 'eu-west-1',
+        },
+      ],
+    });
+  });
+
+  it('cuts a description to 1,024 characters and a title to 256, ending in … [SECHUB-ASFF]', () => {
+    const [first] = plan.violations as [(typeof plan.violations)[number]];
+    const long = {
+      ...plan,
+      violations: [{ ...first, causeDetail: 'x'.repeat(2000), accountName: 'n'.repeat(300) }],
+    };
+    const [account] = complianceFindings(long, scope, now).filter(
+      (f) => f.Resources[0]?.Type === 'AwsAccount',
+    );
+    expect(account?.Description).toHaveLength(1024);
+    expect(account?.Description.endsWith('x…')).toBe(true);
+    expect(account?.Title).toHaveLength(256);
+    expect(account?.Title.endsWith('n…')).toBe(true);
   });
 });
