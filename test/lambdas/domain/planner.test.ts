@@ -601,6 +601,46 @@ describe('plan: other states', () => {
     ]);
   });
 
+  it('a conflict is said once, naming the node and each policy with its id, or "to be created", and value', () => {
+    const org = lzaOrg().policy(
+      'baseline',
+      renderPolicyDocument({ default: 'optOut', lock: 'none' }),
+      ['root'],
+      {
+        managed: true,
+        description: 'baseline',
+      },
+    );
+    const a = org.policyId('a', { services: { lex: entry('optOut') } }, ['Sandbox']);
+    const b = org.policyId('b', { services: { lex: entry('optIn') } }, ['Sandbox']);
+    const yaml = BASELINE_YAML.replace('version: 1', 'version: 1\nunmanaged: ignore')
+      .replace('description: baseline', 'description: baseline\n    lock: none')
+      .replace('expect:\n  optOut: all\n', '');
+    const today = plan(desired(yaml), org.build());
+    // Today's conflict and the same one after the plan: one warning.
+    expect(today.warnings).toEqual([
+      {
+        code: 'same-node-conflict',
+        nodeId: org.idOf('Sandbox'),
+        message: `Root/Sandbox: policies attached to the same node disagree on lex: a (${a}) sets optOut, b (${b}) sets optIn. AWS applies them in attachment order, which no API reports; this plan assumes optIn.`,
+      },
+    ]);
+
+    const declared = `${yaml}  - name: sandbox-in
+    services: { polly: optIn }
+    lock: none
+    targets: [{ ou: Sandbox }]
+  - name: sandbox-out
+    services: { polly: optOut }
+    lock: none
+    targets: [{ ou: Sandbox }]
+`;
+    const after = plan(desired(declared), lzaOrg().build());
+    expect(after.warnings.map((w) => w.message)).toEqual([
+      'Root/Sandbox: policies attached to the same node disagree on polly: sandbox-in (to be created) sets optIn, sandbox-out (to be created) sets optOut. AWS applies them in attachment order, which no API reports; this plan assumes optIn.',
+    ]);
+  });
+
   it('a type still being enabled is a warning, not a change', () => {
     const result = plan(desired(BASELINE_YAML), lzaOrg().withPolicyType('PENDING_ENABLE').build());
     expect(result.changes.some((c) => c.action === 'enable-policy-type')).toBe(false);
