@@ -449,6 +449,30 @@ policies:
     const detaching = plan(desired(yaml.replace('version: 1', 'version: 1\nunmanaged: detach')), org.build());
     expect(detaching.changes.filter((c) => c.action === 'detach-policy')).toHaveLength(4);
   });
+
+  it('five policies on a target are allowed; the sixth is an error at the declared target, naming them', () => {
+    const org = lzaOrg();
+    for (let i = 0; i < 4; i++) org.policy(`other-${i}`, { services: { lex: entry('optOut') } }, ['root']);
+    const one = `
+version: 1
+policies:
+  - name: a
+    default: optOut
+    targets: [root]
+`;
+    expect(plan(desired(one), org.build()).verdict).toBe('drift');
+    org.policy('other-4', { services: { lex: entry('optOut') } }, ['root']);
+    expect(planError(() => plan(desired(one), org.build())).diagnostics).toEqual([
+      {
+        severity: 'error',
+        code: 'too-many-policies-on-target',
+        location: { file: 'ai-optout.yaml', line: 6, col: 15 },
+        message:
+          'Root would carry 6 AI opt-out policies (a, other-0, other-1, other-2, other-3, other-4); AWS allows at most 5',
+        hint: 'merge declared policies, or detach unmanaged ones (`unmanaged: detach`)',
+      },
+    ]);
+  });
 });
 
 describe('plan: expect', () => {
