@@ -405,12 +405,13 @@ describe('fidelity without AWS, and accounts that left', () => {
   it('names the accounts AWS listed that left the organization, and only when there are some', () => {
     const b = org();
     const answers = { [b.idOf('management')]: AWS.optedOut, [b.idOf('sandbox-1')]: AWS.lexIn };
+    const fromAws = answered(answers) as Extract<Verification, { source: 'aws' }>;
     const left = plan(desired(YAML), b.build(), {
-      verification: { ...answered(answers), leftOrganization: ['999999999999'] },
+      verification: { ...fromAws, leftOrganization: ['999999999999'] },
     });
     expect(left.fidelity?.leftOrganization).toEqual(['999999999999']);
     const none = plan(desired(YAML), b.build(), {
-      verification: { ...answered(answers), leftOrganization: [] },
+      verification: { ...fromAws, leftOrganization: [] },
     });
     expect(none.fidelity && 'leftOrganization' in none.fidelity).toBe(false);
   });

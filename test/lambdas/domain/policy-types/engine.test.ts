@@ -5,6 +5,8 @@
  * between two states in report order. effective-policy.test.ts checks whole organizations.
  */
 import { describe, expect, it } from 'vitest';
+import { OrgTree } from '../../../../lambdas/domain/organization.ts';
+import type { Expectation } from '../../../../lambdas/domain/policy-types/ai-optout/desired-state.ts';
 import { parsePolicyDocument } from '../../../../lambdas/domain/policy-types/ai-optout/document.ts';
 import {
   EMPTY_STATE,
@@ -12,6 +14,7 @@ import {
   resolvedSource,
   settingChanges,
 } from '../../../../lambdas/domain/policy-types/ai-optout/engine.ts';
+import { breaches } from '../../../../lambdas/domain/policy-types/ai-optout/expect.ts';
 
 const NONE = { '@@operators_allowed_for_child_policies': ['@@none'] };
 
@@ -98,6 +101,57 @@ describe('resolvedSource and settingChanges', () => {
     expect(settingChanges(EMPTY_STATE, root)).toEqual([
       { service: 'default', from: 'unset', to: 'optOut' },
       { service: 'lex', from: 'unset', to: 'optOut' },
+    ]);
+  });
+});
+
+describe('breaches of expect', () => {
+  const tree = new OrgTree({
+    root: { id: 'r-ab12', name: 'Root', policyTypes: [] },
+    organizationalUnits: [],
+    accounts: [{ id: '111122223333', name: 'app', parentId: 'r-ab12' }],
+  });
+  const state = mergeNode(EMPTY_STATE, 'r-ab12', [
+    policy('p-root0001', { default: assign('optOut'), lex: assign('optIn'), polly: assign('optOut') }),
+  ]).state;
+  const at = { cause: 'p-root0001@r-ab12', causeDetail: 'name-p-root0001 on Root' };
+  const none = new Set<string>();
+  const expecting = (optOut: Expectation['optOut']): Expectation => ({
+    optOut,
+    except: [],
+    location: { file: 'a.yaml', line: 1, col: 1 },
+  });
+
+  it('optOut all: the default, then each service of its own opted in, unless exempt', () => {
+    expect(breaches(tree, state, expecting('all'), none)).toEqual([
+      { service: 'lex', expected: 'optOut', actual: 'optIn', ...at },
+    ]);
+    expect(breaches(tree, state, expecting('all'), new Set(['lex']))).toEqual([]);
+    expect(breaches(tree, EMPTY_STATE, expecting('all'), none)).toEqual([
+      {
+        service: 'default',
+        expected: 'optOut',
+        actual: 'unset',
+        cause: 'none',
+        causeDetail: 'no AI opt-out policy sets it',
+      },
+    ]);
+    expect(breaches(tree, EMPTY_STATE, expecting('all'), new Set(['default']))).toEqual([]);
+  });
+
+  it('a list: each service listed resolves to optOut, unless exempt; the cause is the policy and its node', () => {
+    const list = expecting(['lex', 'polly', 'comprehend']);
+    expect(breaches(tree, state, list, none)).toEqual([
+      { service: 'lex', expected: 'optOut', actual: 'optIn', ...at },
+    ]);
+    expect(breaches(tree, state, list, new Set(['lex']))).toEqual([]);
+    const elsewhere = mergeNode(EMPTY_STATE, 'ou-gone-00000001', [
+      policy('p-ou000001', { lex: assign('optIn') }),
+    ]).state;
+    expect(breaches(tree, elsewhere, list, none).map((b) => [b.service, b.actual, b.causeDetail])).toEqual([
+      ['lex', 'optIn', 'name-p-ou000001 on ou-gone-00000001'],
+      ['polly', 'unset', 'no AI opt-out policy sets it'],
+      ['comprehend', 'unset', 'no AI opt-out policy sets it'],
     ]);
   });
 });
