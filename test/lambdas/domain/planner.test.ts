@@ -4,6 +4,8 @@ import type { DesiredState } from '../../../lambdas/domain/desired-state/types.t
 import { ConfigurationError } from '../../../lambdas/domain/errors.ts';
 import { type Change, type Plan, plan } from '../../../lambdas/domain/planner.ts';
 import { renderPolicyDocument } from '../../../lambdas/domain/policy-types/ai-optout/document.ts';
+import { exampleDesiredState } from '../../support/example-desired-state.ts';
+import { examplePlan } from '../../support/example-plan.ts';
 import { entry, OrgBuilder } from '../../support/org-builder.ts';
 
 function desired(yaml: string): DesiredState {
@@ -379,6 +381,37 @@ describe('plan: the detail of each content change, word for word', () => {
     const untagged = lzaOrg().policy('baseline', BASELINE_CONTENT, ['root'], { id: 'p-manual01' });
     expect(planError(() => plan(desired(BASELINE_YAML), untagged.build())).diagnostics[0]?.message).toBe(
       'an AI opt-out policy named baseline already exists (p-manual01) and is not tagged ai-optout:managed=true',
+    );
+  });
+});
+
+describe("plan: the demo's changes, word for word", () => {
+  it('in apply order, each with the detail the report shows', () => {
+    expect(examplePlan().changes.map((c) => `${c.action}: ${c.detail}`)).toEqual([
+      'create-policy: create ai-optout-sandbox-exception (lex optIn, rekognition optIn; lock none)',
+      'update-policy: content and description of ai-optout-baseline differ from the desired state',
+      'attach-policy: attach ai-optout-sandbox-exception to Root/Sandbox',
+      'detach-policy: detach ai-optout-legacy-lex, which is no longer declared, from Root/Infrastructure',
+      'detach-policy: detach ai-optout-production from Root/Infrastructure, which the desired state does not target',
+      'delete-policy: delete ai-optout-legacy-lex: tagged as managed but no longer declared',
+      'unmanaged-policy: unmanaged policy AIOptOutFromGuide is attached to Root/Suspended; apply leaves it (unmanaged: report)',
+      'unmanaged-policy: unmanaged policy dev-experiments is attached to data-dev (347960518243); apply leaves it (unmanaged: report)',
+      'unmanaged-policy: unmanaged policy sandbox-comprehend-optin is attached to Root/Sandbox; apply leaves it (unmanaged: report)',
+    ]);
+  });
+
+  it('unmanaged: detach detaches each unmanaged policy from each of its targets', () => {
+    // The demo's file without its expect (the rogue policy would break it), detaching what it does not declare.
+    const detaching = { ...exampleDesiredState(), unmanaged: 'detach' as const, expect: undefined };
+    const snapshot = lzaOrg()
+      .policy('rogue', { services: { lex: entry('optIn') } }, ['Sandbox', 'root'])
+      .build();
+    const result = plan(detaching, snapshot);
+    expect(result.changes.filter((c) => c.policy === 'rogue').map((c) => `${c.action}: ${c.detail}`)).toEqual(
+      [
+        'detach-policy: detach unmanaged policy rogue from Root (unmanaged: detach)',
+        'detach-policy: detach unmanaged policy rogue from Root/Sandbox (unmanaged: detach)',
+      ],
     );
   });
 });
