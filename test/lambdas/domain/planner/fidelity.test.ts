@@ -319,6 +319,52 @@ describe("AWS's invalid-policy alarms", () => {
   });
 });
 
+describe("AWS's invalid-policy alarms, word for word", () => {
+  it('an error with nothing but its code, no error given, errors not read; an account counted once', () => {
+    const b = org();
+    const invalid: InvalidAccount[] = [
+      {
+        accountId: b.idOf('sandbox-1'),
+        accountName: 'sandbox-1',
+        errors: [{ errorCode: 'SOME_CODE', errorMessage: '', pathToError: '', contributingPolicies: [] }],
+      },
+      { accountId: b.idOf('prod-1'), accountName: 'prod-1', errors: [] },
+      { accountId: '999988887777', accountName: 'gone', errors: undefined },
+    ];
+    const result = planWith(
+      b,
+      { [b.idOf('management')]: AWS.optedOut, [b.idOf('sandbox-1')]: AWS.lexIn },
+      { invalid },
+    );
+    const listed = result.violations.filter((v) => v.cause.startsWith('aws:'));
+    expect(listed.map((v) => [v.accountName, v.path, v.service, v.cause, v.causeDetail])).toEqual([
+      [
+        'sandbox-1',
+        'Root/Sandbox',
+        '*',
+        'aws:SOME_CODE',
+        'AWS reports the effective policy invalid (SOME_CODE)',
+      ],
+      [
+        'prod-1',
+        'Root/Workloads/Prod',
+        '*',
+        'aws:invalid',
+        "AWS lists this account's effective policy as invalid; AWS gave no validation error for it",
+      ],
+      [
+        'gone',
+        '',
+        '*',
+        'aws:invalid',
+        "AWS lists this account's effective policy as invalid; its validation errors were not read (the bound of calls per run)",
+      ],
+    ]);
+    // sandbox-1 and sandbox-2 already broke expect; prod-1 and the account the read did not see are new.
+    expect(result.accounts.nonCompliant).toBe(4);
+  });
+});
+
 describe('the report', () => {
   it('snapshot: "not confirmed (snapshot)"', () => {
     const result = plan(desired(YAML), org().build(), {
