@@ -209,6 +209,24 @@ describe('the pull request part', () => {
     ]);
   });
 
+  it('passes a head that removes an opt-in: opting out opens nothing, and the summary says it', () => {
+    const withoutException = HEAD.replace(
+      '  - name: ai-optout-sandbox-exception\n    services: { lex: optIn }\n    lock: none\n    targets:\n      - ou: Sandbox\n',
+      '',
+    );
+    const sandboxOptedIn = organization();
+    const { base: before, part: removal } = review(HEAD, withoutException, sandboxOptedIn);
+
+    expect(rows(before.effectiveChanges).filter((r) => r.startsWith('sandbox'))).toHaveLength(3);
+    expect(rows(removal.effectiveChanges)).toEqual([
+      'sandbox-1 lex optIn→optOut',
+      'sandbox-2 lex optIn→optOut',
+      'sandbox-3 lex optIn→optOut',
+    ]);
+    expect(removal).toMatchObject({ verdict: 'pass', humanReview: [], violations: [] });
+    expect(removal.summary).toBe('this pull request opts 3 accounts out of lex (0 policy changes)');
+  });
+
   it('goes from what the base would leave, not from today, where both plans change a setting', () => {
     // A head that opts Dev in to lex by a declared policy: today optIn (hand-made), base optOut, head optIn.
     const optInDev = HEAD.replace(
