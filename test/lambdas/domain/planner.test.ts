@@ -721,6 +721,52 @@ describe('plan: other states', () => {
     }
   });
 
+  it("says the type's state on the root word for word", () => {
+    const detail = (status: 'PENDING_DISABLE' | undefined) =>
+      plan(desired(BASELINE_YAML), lzaOrg().withPolicyType(status).build()).changes[0]?.detail;
+    const root = lzaOrg().build().root.id;
+    expect(detail(undefined)).toBe(
+      `AISERVICES_OPT_OUT_POLICY is not enabled on ${root}; no AI opt-out policy applies until it is enabled`,
+    );
+    expect(detail('PENDING_DISABLE')).toBe(
+      `AISERVICES_OPT_OUT_POLICY is being disabled on ${root}; no AI opt-out policy applies until it is enabled`,
+    );
+    const pending = plan(desired(BASELINE_YAML), lzaOrg().withPolicyType('PENDING_ENABLE').build());
+    expect(pending.warnings).toEqual([
+      {
+        code: 'policy-type-pending',
+        message: `AISERVICES_OPT_OUT_POLICY is still being enabled on ${root} (PENDING_ENABLE)`,
+      },
+    ]);
+  });
+
+  it('two exceptions of one node exempt the services of both', () => {
+    const yaml = `
+version: 1
+policies:
+  - name: base
+    default: optOut
+    lock: none
+    targets: [root]
+  - name: sandbox
+    services: { lex: optIn, rekognition: optIn }
+    lock: none
+    targets: [{ ou: Sandbox }]
+expect:
+  optOut: all
+  except:
+    - ou: Sandbox
+      services: [lex]
+    - ou: Root/Sandbox
+      services: [rekognition]
+`;
+    // The declared policies alone satisfy expect (no ConfigurationError); today nothing is attached yet.
+    const result = plan(desired(yaml), lzaOrg().build());
+    expect(new Set(result.violations.map((v) => `${v.service} ${v.actual}`))).toEqual(
+      new Set(['default unset']),
+    );
+  });
+
   it('the mode option overrides the file', () => {
     expect(plan(desired(BASELINE_YAML), lzaOrg().build()).mode).toBe('audit');
     expect(plan(desired(BASELINE_YAML), lzaOrg().build(), { mode: 'enforce' }).mode).toBe('enforce');

@@ -19,6 +19,7 @@ function effects(parts: Partial<AccountEffects>): AccountEffects {
 
 describe('the summary line', () => {
   it("the demo's plan: changes, accounts that would change, violations in accounts, non-compliant of all", () => {
+    expect(example.accounts).toEqual({ total: 18, compliant: 13, nonCompliant: 5 });
     expect(example.summary).toBe(
       'drift: 9 changes, 5 accounts would change effective settings, 5 violations in 5 accounts; 5 of 18 accounts non-compliant',
     );
