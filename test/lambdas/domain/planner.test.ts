@@ -455,6 +455,10 @@ policies:
       - account: sandbox-3
 `;
     const error = planError(() => plan(desired(yaml), lzaOrg().build()));
+    expect(error.message).toBe(
+      'ai-optout.yaml: the desired state does not fit organization o-testorg001 (2 problems)',
+    );
+    expect(new Set(error.diagnostics.map((d) => d.severity))).toEqual(new Set(['error']));
     expect(error.diagnostics.map((d) => [d.code, d.location.line, d.message, d.hint])).toEqual([
       ['unknown-target', 7, 'OU Root/Workloads/Prd does not exist', 'did you mean `Workloads/Prod`?'],
       ['unknown-target', 8, 'no account named sandbox-3 in the organization', 'did you mean `sandbox-1`?'],

@@ -301,3 +301,31 @@ describe('schema issues: the codes scripts read', () => {
     expect(loadDesiredState(yaml, { file: 'a.yaml' }).diagnostics[0]?.code).toBe(code);
   });
 });
+
+describe('checks of a policy, located at its name wherever the name is written', () => {
+  it.each([
+    [
+      'a policy that sets nothing',
+      'version: 1\npolicies:\n  - lock: all\n    name: a\n    targets: [root]',
+      [
+        'a.yaml:4:5: error: policies[0] (a): sets neither `default` nor any entry in `services`; add `default: optOut` or at least one service',
+      ],
+    ],
+    [
+      'a name used twice',
+      'version: 1\npolicies:\n  - default: optOut\n    name: a\n    targets: [root]\n  - default: optOut\n    name: a\n    targets: [{ou: x}]',
+      [
+        'a.yaml:7:11: error: policies[1].name: duplicate policy name `a` (first declared at line 4); policy names are unique in an organization; rename one',
+      ],
+    ],
+    [
+      'a description that starts with half a surrogate pair',
+      policyWith('    description: "\\ud800x"\n    default: optOut\n    targets: [root]'),
+      [
+        'a.yaml:4:18: error: policies[0].description: has U+D800 at position 1, half of a surrogate pair, which is not text AWS can store; remove the `\\u` escape, or write the character itself',
+      ],
+    ],
+  ])('%s', (_, yaml, diagnostics) => {
+    expect(diagnose(yaml)).toEqual(diagnostics);
+  });
+});

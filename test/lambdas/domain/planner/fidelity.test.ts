@@ -78,6 +78,14 @@ describe('which accounts AWS is asked about', () => {
     expect(accountsToVerify(snapshot, 'all', 3).accountIds).toHaveLength(3);
   });
 
+  it('with the policy type disabled nothing applies: one state for every account', () => {
+    const b = org().withPolicyType(undefined);
+    expect(accountsToVerify(b.build(), 'states', 200)).toEqual({
+      accountIds: [b.idOf('management')],
+      states: 1,
+    });
+  });
+
   it('does not grow with accounts that join an existing state', () => {
     const b = org();
     for (let i = 0; i < 30; i++) b.account(`prod-x${i}`, 'Workloads/Prod').account(`sbx-x${i}`, 'Sandbox');
