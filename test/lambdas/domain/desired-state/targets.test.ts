@@ -40,6 +40,11 @@ describe('a target the schema refused', () => {
       '      - [a]',
       [`a.yaml:6:9: error: policies[0].targets[0]: \`["a"]\` is not a target; ${FORMS}`],
     ],
+    [
+      'a list of one account id: no hint, only a number is written unquoted',
+      '      - [111122223333]',
+      [`a.yaml:6:9: error: policies[0].targets[0]: \`[111122223333]\` is not a target; ${FORMS}`],
+    ],
     ['nothing', '      -', [`a.yaml:6:8: error: policies[0].targets[0]: \`null\` is not a target; ${FORMS}`]],
     [
       'a bare name',
