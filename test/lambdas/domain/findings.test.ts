@@ -10,10 +10,15 @@ const scope = { accountId: '111122223333', region: 'eu-west-1', partition: 'aws'
 const now = new Date('2026-12-01T06:00:00Z');
 
 describe('Security Hub findings of a plan', () => {
-  const plan = examplePlan();
-  const findings = complianceFindings(plan, scope, now);
+  // Computed inside each test, not once here: Stryker runs a mutant against the tests that execute it,
+  // and code that runs while the file loads counts as no test's.
+  const computed = () => {
+    const plan = examplePlan();
+    return { plan, findings: complianceFindings(plan, scope, now) };
+  };
 
   it('one per non-compliant account and one per unmanaged policy, all in the caller’s account under its default product', () => {
+    const { plan, findings } = computed();
     const accounts = findings.filter((f) => f.Resources[0]?.Type === 'AwsAccount');
     expect(accounts).toHaveLength(plan.accounts.nonCompliant);
     const unmanaged = plan.changes.filter((c) => c.action === 'unmanaged-policy');
@@ -35,6 +40,7 @@ describe('Security Hub findings of a plan', () => {
   });
 
   it('an account finding says which services and which policy decide them', () => {
+    const { findings } = computed();
     const dataDev = findings.find((f) => f.Resources[0]?.Id === 'AWS::::Account:347960518243');
     expect(dataDev?.Title).toBe(
       'Account data-dev (347960518243) does not opt out of AI services as the desired state expects',
@@ -43,6 +49,7 @@ describe('Security Hub findings of a plan', () => {
   });
 
   it('a resolved finding is passed and archived as of now, otherwise the same', () => {
+    const { findings } = computed();
     const first = findings[0] as (typeof findings)[number];
     const later = new Date('2026-12-02T06:00:00Z');
     expect(resolvedFinding(first, later)).toEqual({
@@ -81,6 +88,7 @@ describe('Security Hub findings of a plan', () => {
   });
 
   it('cuts a description to 1,024 characters and a title to 256, ending in … [SECHUB-ASFF]', () => {
+    const { plan } = computed();
     const [first] = plan.violations as [(typeof plan.violations)[number]];
     const long = {
       ...plan,
