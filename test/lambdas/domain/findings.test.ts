@@ -48,6 +48,54 @@ describe('Security Hub findings of a plan', () => {
     expect(dataDev?.Description).toContain('default is optIn (dev-experiments on data-dev (347960518243))');
   });
 
+  it('an account finding and an unmanaged-policy finding, whole [SECHUB-ASFF]', () => {
+    const { findings } = computed();
+    const common = {
+      SchemaVersion: '2018-10-08',
+      ProductArn: 'arn:aws:securityhub:eu-west-1:111122223333:product/111122223333/default',
+      GeneratorId: 'ai-optout/effective-ai-services-opt-out',
+      AwsAccountId: '111122223333',
+      CreatedAt: '2026-12-01T06:00:00.000Z',
+      UpdatedAt: '2026-12-01T06:00:00.000Z',
+      Compliance: { Status: 'FAILED' },
+      RecordState: 'ACTIVE',
+      ProductFields: { 'ai-optout/OrganizationId': 'o-k3x9p2m7qa', 'ai-optout/Mode': 'audit' },
+    };
+    const types = ['Software and Configuration Checks/AWS Security Best Practices'];
+    expect(findings.find((f) => f.Id.endsWith('/account/347960518243'))).toEqual({
+      ...common,
+      Id: 'ai-optout/o-k3x9p2m7qa/account/347960518243',
+      Title: 'Account data-dev (347960518243) does not opt out of AI services as the desired state expects',
+      Description:
+        'Root/Workloads/Dev/data-dev: 1 service not opted out: default is optIn (dev-experiments on data-dev (347960518243)). Fix the policies (ai-optout apply, or the pipeline in enforce mode) or the desired state.',
+      Resources: [
+        { Type: 'AwsAccount', Id: 'AWS::::Account:347960518243', Partition: 'aws', Region: 'eu-west-1' },
+      ],
+      FindingProviderFields: { Severity: { Label: 'HIGH', Original: 'HIGH' }, Types: types },
+    });
+    expect(findings.find((f) => f.Id.endsWith('/unmanaged-policy/p-5mr1n6hd'))).toEqual({
+      ...common,
+      Id: 'ai-optout/o-k3x9p2m7qa/unmanaged-policy/p-5mr1n6hd',
+      Title: 'AI opt-out policy AIOptOutFromGuide is attached but not managed by ai-optout',
+      Description:
+        'unmanaged policy AIOptOutFromGuide is attached to Root/Suspended; apply leaves it (unmanaged: report)',
+      Resources: [
+        {
+          Type: 'Other',
+          Id: 'arn:aws:organizations::381492015573:organization/o-k3x9p2m7qa',
+          Partition: 'aws',
+          Region: 'eu-west-1',
+        },
+      ],
+      FindingProviderFields: { Severity: { Label: 'MEDIUM', Original: 'MEDIUM' }, Types: types },
+    });
+    // The findings come in order: the policy type, unmanaged policies, then accounts.
+    expect(findings.map((f) => f.Id.split('/')[2])).toEqual([
+      ...Array(3).fill('unmanaged-policy'),
+      ...Array(5).fill('account'),
+    ]);
+  });
+
   it('a resolved finding is passed and archived as of now, otherwise the same', () => {
     const { findings } = computed();
     const first = findings[0] as (typeof findings)[number];

@@ -27,6 +27,9 @@ describe('closest', () => {
     ['abcdefghijklmno', ['abcdefghijklmnowxyz'], undefined],
     ['abcdefghijklmno', ['xbcdefghijklmxyz'], undefined],
     ['optout', [], undefined],
+    ['abcdef', ['xxabcd'], undefined],
+    ['a', ['xy'], undefined],
+    ['abcdef', ['abcdxx'], 'abcdxx'],
   ])('%s among %j: %s', (input, candidates, found) => {
     expect(closest(input, candidates)).toBe(found);
   });
