@@ -379,6 +379,9 @@ describe('plan: the detail of each content change, word for word', () => {
       },
     ]);
     const untagged = lzaOrg().policy('baseline', BASELINE_CONTENT, ['root'], { id: 'p-manual01' });
+    expect(planError(() => plan(desired(BASELINE_YAML), untagged.build())).diagnostics[0]).toMatchObject({
+      code: 'name-conflict',
+    });
     expect(planError(() => plan(desired(BASELINE_YAML), untagged.build())).diagnostics[0]?.message).toBe(
       'an AI opt-out policy named baseline already exists (p-manual01) and is not tagged ai-optout:managed=true',
     );

@@ -277,7 +277,7 @@ describe('parsePolicyDocument: each finding, word for word, and what is left of 
       [
         'services.lex.opt_out_policy.@@assign: value "OPTIN" has the wrong case; AWS ignores it (expected "optIn")',
       ],
-      { lex: {} },
+      { lex: { setting: undefined } },
     ],
     [
       'a value in lower case',
@@ -285,19 +285,19 @@ describe('parsePolicyDocument: each finding, word for word, and what is left of 
       [
         'services.lex.opt_out_policy.@@assign: value "optout" has the wrong case; AWS ignores it (expected "optOut")',
       ],
-      { lex: {} },
+      { lex: { setting: undefined } },
     ],
     [
       'another value',
       assign('yes'),
       ['services.lex.opt_out_policy.@@assign: value "yes" is not "optOut" or "optIn"; ignored'],
-      { lex: {} },
+      { lex: { setting: undefined } },
     ],
     [
       'a number as value',
       assign(1),
       ['services.lex.opt_out_policy.@@assign: value 1 is not "optOut" or "optIn"; ignored'],
-      { lex: {} },
+      { lex: { setting: undefined } },
     ],
     [
       'operators AI opt-out policies do not allow, and an unknown key',
@@ -373,7 +373,7 @@ describe('parsePolicyDocument: each finding, word for word, and what is left of 
   it.each(cases)('%s', (_, content, findings, entries) => {
     const parsed = parsePolicyDocument(content);
     expect(parsed.findings.map((f) => `${f.path}: ${f.message}`)).toEqual(findings);
-    expect(Object.fromEntries(parsed.entries)).toEqual(entries);
+    expect(Object.fromEntries(parsed.entries)).toStrictEqual(entries);
   });
 
   it('invalid JSON is a finding at `$`', () => {

@@ -108,12 +108,18 @@ describe('snapshots', () => {
       .account('a', 'Sandbox')
       .policy('same', '{}', ['Sandbox', 'root'], { id: 'p-bbbbbbbb' })
       .policy('same', '{}', [], { id: 'p-aaaaaaaa' })
+      .policy('same', '{}', [], { id: 'p-dddddddd' })
       .policy('first', '{}', [], { id: 'p-cccccccc' })
       .build();
     const serialized = JSON.parse(serializeSnapshot(snapshot)) as {
       policies: { id: string; targets: string[] }[];
     };
-    expect(serialized.policies.map((p) => p.id)).toEqual(['p-cccccccc', 'p-aaaaaaaa', 'p-bbbbbbbb']);
+    expect(serialized.policies.map((p) => p.id)).toEqual([
+      'p-cccccccc',
+      'p-aaaaaaaa',
+      'p-bbbbbbbb',
+      'p-dddddddd',
+    ]);
     expect(serialized.policies[2]?.targets).toEqual([...(snapshot.policies[0]?.targets ?? [])].sort());
   });
 });

@@ -418,10 +418,16 @@ describe('accountsToAsk', () => {
     ['b', [account('500000000000', 'SUSPENDED'), account('400000000000', 'PENDING_CLOSURE')]],
     ['c', []],
     ['d', [account('600000000000', 'ACTIVE')]],
+    ['e', [account('700000000000', 'SUSPENDED'), account('800000000000', 'ACTIVE')]],
   ]);
 
   it('one account of each state: the first active one by id (or one without a status), else the first by id', () => {
-    expect(accountsToAsk(groups, 'states', 10)).toEqual(['200000000000', '400000000000', '600000000000']);
+    expect(accountsToAsk(groups, 'states', 10)).toEqual([
+      '200000000000',
+      '400000000000',
+      '600000000000',
+      '800000000000',
+    ]);
   });
 
   it('verify all: then every other account of each state, by id; the bound cuts those first', () => {
@@ -429,14 +435,17 @@ describe('accountsToAsk', () => {
       '200000000000',
       '400000000000',
       '600000000000',
+      '800000000000',
       '100000000000',
       '300000000000',
       '500000000000',
+      '700000000000',
     ]);
-    expect(accountsToAsk(groups, 'all', 4)).toEqual([
+    expect(accountsToAsk(groups, 'all', 5)).toEqual([
       '200000000000',
       '400000000000',
       '600000000000',
+      '800000000000',
       '100000000000',
     ]);
     expect(accountsToAsk(groups, 'states', 2)).toEqual(['200000000000', '400000000000']);
