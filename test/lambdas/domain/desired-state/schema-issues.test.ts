@@ -177,6 +177,11 @@ const cases: [string, string, string[]][] = [
     ],
   ],
   [
+    'a boolean for an account id in an exception',
+    `${POLICY}expect:\n  optOut: all\n  except:\n    - account: true\n      services: [lex]`,
+    ['a.yaml:9:16: error: expect.except[0].account: must be a string, not a boolean (`true`)'],
+  ],
+  [
     'an unquoted account id in an exception',
     `${POLICY}expect:\n  optOut: all\n  except:\n    - account: 111122223333\n      services: [lex]`,
     [

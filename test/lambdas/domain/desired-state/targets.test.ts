@@ -154,3 +154,27 @@ describe('targets that load', () => {
     );
   });
 });
+
+describe('a target the schema refused: codes and keys', () => {
+  const codes = (targets: string) =>
+    loadDesiredState(`version: 1\npolicies:\n  - name: a\n    default: optOut\n    targets:\n${targets}`, {
+      file: 'a.yaml',
+    }).diagnostics.map((d) => d.code);
+
+  it('a misspelt key of a target is an unknown key, with the key it is close to', () => {
+    expect(load('      - {ouu: x}')).toEqual([
+      `a.yaml:6:10: error: policies[0].targets[0]: unknown key \`ouu\` in a target; ${FORMS}; did you mean \`ou\`?`,
+    ]);
+    expect(codes('      - {ouu: x}')).toEqual(['unknown-key']);
+  });
+
+  it.each([
+    ['invalid-target', '      - 5'],
+    ['invalid-target', '      - Sandbox'],
+    ['invalid-target', '      - {}'],
+    ['invalid-target', '      - {ou: 5}'],
+    ['invalid-account-id', "      - {account: '12345'}"],
+  ])('%s: %s', (code, targets) => {
+    expect(codes(targets)).toEqual([code]);
+  });
+});

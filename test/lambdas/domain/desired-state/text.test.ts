@@ -44,6 +44,7 @@ describe('UTF-8', () => {
     ['an overlong three-byte form', [0xe0, 0x9f, 0xbf], 0],
     ['a three-byte form in the middle', [0xe1, 0x80, 0x80, 0xec, 0xbf, 0xbf], -1],
     ['U+D7FF, the last before the surrogates', [0xed, 0x9f, 0xbf], -1],
+    ['U+FFFF, the last three-byte form', [0xef, 0xbf, 0xbf], -1],
     ['an encoded surrogate', [0xed, 0xa0, 0x80], 0],
     ['U+10000, the first four-byte form', [0xf0, 0x90, 0x80, 0x80], -1],
     ['an overlong four-byte form', [0xf0, 0x8f, 0xbf, 0xbf], 0],

@@ -137,8 +137,12 @@ describe('what the file holds', () => {
       ],
     ],
   ])('%s', (_, text, diagnostics) => {
-    expect(
-      loadDesiredState(text, { file: 'a.yaml' }).diagnostics.map((d) => `${d.code} ${formatDiagnostic(d)}`),
-    ).toEqual(diagnostics);
+    const result = loadDesiredState(text, { file: 'a.yaml' });
+    expect(result.ok).toBe(false);
+    expect(result.diagnostics.map((d) => `${d.code} ${formatDiagnostic(d)}`)).toEqual(diagnostics);
+  });
+
+  it('a second document is a YAML syntax error', () => {
+    expect(codes('version: 1\n---\nversion: 1')).toEqual(['yaml-syntax']);
   });
 });

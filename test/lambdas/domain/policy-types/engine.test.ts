@@ -79,7 +79,7 @@ describe('resolvedSource and settingChanges', () => {
       rekognition: assign('optIn'),
       lex: assign('optIn'),
       default: assign('optIn'),
-      comprehend: assign('optOut'),
+      comprehend: assign('optIn'),
     }),
   ]).state;
 
@@ -95,6 +95,7 @@ describe('resolvedSource and settingChanges', () => {
   it('lists the services whose setting changes, `default` first, then by key', () => {
     expect(settingChanges(root, ou)).toEqual([
       { service: 'default', from: 'optOut', to: 'optIn' },
+      { service: 'comprehend', from: 'optOut', to: 'optIn' },
       { service: 'lex', from: 'optOut', to: 'optIn' },
       { service: 'rekognition', from: 'optOut', to: 'optIn' },
     ]);
