@@ -18,5 +18,8 @@ export default {
   incremental: true,
   incrementalFile: 'reports/mutation/domain/stryker-incremental.json',
   ignoreStatic: true,
+  // The domain's tests take milliseconds: a mutant that loops (json-keys.ts, source-text.ts) should cost
+  // seconds, not the base's minute meant for the job's moto runs.
+  timeoutMS: 10_000,
   thresholds: { ...base.thresholds, break: null },
 };

@@ -114,7 +114,15 @@ function invalidType(ctx: CheckContext, path: Path, expectedType: string): void 
     unquotedAccountId(ctx, path, value);
     return;
   }
-  const actual = value === null ? 'empty' : Array.isArray(value) ? 'a list' : `a ${typeof value}`;
+  // YAML's words for what the user wrote: a mapping, not JavaScript's `object`.
+  const actual =
+    value === null
+      ? 'empty'
+      : Array.isArray(value)
+        ? 'a list'
+        : typeof value === 'object'
+          ? 'a mapping'
+          : `a ${typeof value}`;
   const expected =
     expectedType === 'array'
       ? 'a list'
