@@ -91,12 +91,7 @@ describe('the input: a desired state', () => {
   });
 
   it('exactly 20 warnings are all logged, with no line of more', async () => {
-    const services = Array.from(
-      { length: 20 },
-      (_, i) => `      x${String(i).padStart(2, '0')}: optOut`,
-    ).join('\n');
-    const yaml = `version: 1\npolicies:\n  - name: p\n    lock: none\n    services:\n${services}\n    targets: [root]\n`;
-    const key = await putInputArtifact(env.adminS3, { 'ai-optout.yaml': yaml });
+    const key = await putInputArtifact(env.adminS3, { 'ai-optout.yaml': servicesYaml(20) });
     const { run, logs } = reading();
 
     await readInput(jobFor(key), parameters(), run);
@@ -105,12 +100,7 @@ describe('the input: a desired state', () => {
   });
 
   it('its warnings are logged one a line, the first 20, then how many more', async () => {
-    const services = Array.from(
-      { length: 23 },
-      (_, i) => `      x${String(i).padStart(2, '0')}: optOut`,
-    ).join('\n');
-    const yaml = `version: 1\npolicies:\n  - name: p\n    lock: none\n    services:\n${services}\n    targets: [root]\n`;
-    const key = await putInputArtifact(env.adminS3, { 'ai-optout.yaml': yaml });
+    const key = await putInputArtifact(env.adminS3, { 'ai-optout.yaml': servicesYaml(23) });
     const { run, logs } = reading();
 
     await readInput(jobFor(key), parameters(), run);
@@ -220,3 +210,9 @@ describe('the input: refused', () => {
     );
   });
 });
+
+/** A valid desired state whose one policy names `count` unknown services: one warning each. */
+function servicesYaml(count: number): string {
+  const services = Array.from({ length: count }, (_, i) => `      x${String(i).padStart(2, '0')}: optOut`);
+  return `version: 1\npolicies:\n  - name: p\n    lock: none\n    services:\n${services.join('\n')}\n    targets: [root]\n`;
+}
