@@ -7,14 +7,6 @@ export function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   else map.set(key, [value]);
 }
 
-/** Service keys in report order: `default` first, then the others sorted. */
-export function compareServiceKeys(a: string, b: string): number {
-  if (a === b) return 0;
-  if (a === 'default') return -1;
-  if (b === 'default') return 1;
-  return a < b ? -1 : 1;
-}
-
 /** Ordinal comparison: the same order on every machine, whatever its locale. */
 export function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;

@@ -116,10 +116,14 @@ function checkArtifactBuckets(job: CodePipelineJob, bucket: string): void {
   const outside = artifacts.find(
     (a) => a.location.type !== 'S3' || a.location.s3Location.bucketName !== bucket,
   );
-  if (outside)
-    throw new UnconfirmedJobError(
-      `the artifact ${echo(outside.name)} is in s3://${echo(outside.location.s3Location.bucketName)}, not in the pipeline's artifact bucket ${bucket}; nothing was read or written`,
-    );
+  if (!outside) return;
+  const where =
+    outside.location.type === 'S3'
+      ? `is in s3://${echo(outside.location.s3Location.bucketName)}, not`
+      : `is stored in ${echo(outside.location.type)}, not in S3`;
+  throw new UnconfirmedJobError(
+    `the artifact ${echo(outside.name)} ${where} in the pipeline's artifact bucket ${bucket}; nothing was read or written`,
+  );
 }
 
 /**

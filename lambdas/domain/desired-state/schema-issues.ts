@@ -141,15 +141,17 @@ function invalidType(ctx: CheckContext, path: Path, expectedType: string): void 
     unquotedAccountId(ctx, path, value);
     return;
   }
-  const actual = value === null ? 'empty' : Array.isArray(value) ? 'a list' : `a ${typeof value}`;
-  const expected =
-    expectedType === 'array'
-      ? 'a list'
-      : expectedType === 'object' || expectedType === 'record'
-        ? 'a mapping'
-        : `a ${expectedType}`;
+  const actual = value === null ? 'empty' : yamlKind(Array.isArray(value) ? 'array' : typeof value);
+  const expected = yamlKind(expectedType);
   const message = `${formatPath(path)}: must be ${expected}, not ${actual} (${show(value)})`;
   addError(ctx, 'invalid-type', ctx.locate.value(path), message);
+}
+
+/** A schema's or JavaScript's kind in YAML's words: a list and a mapping, not an array and an object. */
+function yamlKind(kind: string): string {
+  if (kind === 'array') return 'a list';
+  if (kind === 'object' || kind === 'record') return 'a mapping';
+  return `a ${kind}`;
 }
 
 function missingKey(ctx: CheckContext, path: Path): void {

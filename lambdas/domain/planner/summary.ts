@@ -37,7 +37,8 @@ export function summarize(
   effects: AccountEffects,
   total: number,
 ): string {
-  if (verdict === 'in-sync') return `in-sync: ${plural(total, 'account')} match the desired state and expect`;
+  if (verdict === 'in-sync')
+    return `in-sync: ${plural(total, 'account')} ${total === 1 ? 'matches' : 'match'} the desired state and expect`;
   const { effectiveChanges, violations, nonCompliant } = effects;
   const accountsChanging = new Set(effectiveChanges.map((c) => c.accountId)).size;
   const accountsViolating = new Set(violations.map((v) => v.accountId)).size;

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   ConfigurationError,
   DeadlineError,
+  describeError,
   EXIT_DRIFT,
   EXIT_ERROR,
   EXIT_OK,
@@ -12,6 +13,7 @@ import {
   PermissionError,
   ServiceUnavailableError,
   SnapshotError,
+  UnsupportedOperationError,
 } from '../../../lambdas/domain/errors.ts';
 
 describe('errors: failure types and exit codes', () => {
@@ -35,5 +37,53 @@ describe('errors: failure types and exit codes', () => {
       expect(exitCodeFor(error)).toBe(1);
     expect(exitCodeForVerdict('in-sync')).toBe(0);
     expect(exitCodeForVerdict('drift')).toBe(2);
+  });
+
+  it('an error is described by its message; a configuration error adds one line per diagnostic', () => {
+    const location = { file: 'a.yaml', line: 2, col: 3 };
+    const error = new ConfigurationError('a.yaml is not valid (2 errors)', [
+      {
+        severity: 'error',
+        code: 'unknown-key',
+        message: 'unknown key `x`',
+        hint: 'allowed keys: a',
+        location,
+      },
+      { severity: 'error', code: 'too-small', message: 'policies: must list at least one policy', location },
+    ]);
+
+    expect(describeError(error)).toBe(
+      [
+        'a.yaml is not valid (2 errors)',
+        'a.yaml:2:3: error: unknown key `x`; allowed keys: a',
+        'a.yaml:2:3: error: policies: must list at least one policy',
+      ].join('\n'),
+    );
+    expect(describeError(new ConfigurationError('no diagnostics'))).toBe('no diagnostics');
+    expect(describeError(new PermissionError('ListRoots', 'organizations:ListRoots', 'denied'))).toBe(
+      'denied',
+    );
+    expect(describeError('a string')).toBe('a string');
+    expect(describeError(undefined)).toBe('undefined');
+  });
+
+  it('each error names its class, as a stack trace and a log line show it', () => {
+    const errors = [
+      new ConfigurationError('x'),
+      new SnapshotError('x'),
+      new PermissionError('a', 'b', 'x'),
+      new UnsupportedOperationError('ListRoots', 'x'),
+      new ServiceUnavailableError('x'),
+      new DeadlineError('x'),
+    ];
+    expect(errors.map((e) => e.name)).toEqual([
+      'ConfigurationError',
+      'SnapshotError',
+      'PermissionError',
+      'UnsupportedOperationError',
+      'ServiceUnavailableError',
+      'DeadlineError',
+    ]);
+    expect(failureTypeFor(new UnsupportedOperationError('ListRoots', 'x'))).toBe('ConfigurationError');
   });
 });

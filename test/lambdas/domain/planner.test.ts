@@ -4,6 +4,8 @@ import type { DesiredState } from '../../../lambdas/domain/desired-state/types.t
 import { ConfigurationError } from '../../../lambdas/domain/errors.ts';
 import { type Change, type Plan, plan } from '../../../lambdas/domain/planner.ts';
 import { renderPolicyDocument } from '../../../lambdas/domain/policy-types/ai-optout/document.ts';
+import { exampleDesiredState } from '../../support/example-desired-state.ts';
+import { examplePlan } from '../../support/example-plan.ts';
 import { entry, OrgBuilder } from '../../support/org-builder.ts';
 
 function desired(yaml: string): DesiredState {
@@ -296,6 +298,127 @@ describe('plan: ownership', () => {
   });
 });
 
+describe('plan: the detail of each content change, word for word', () => {
+  const edited = JSON.stringify({ services: { default: entry('optOut'), lex: entry('optIn') } });
+  const detail = (yaml: string, org: OrgBuilder) => {
+    const result = plan(desired(yaml), org.build());
+    return result.changes.map((c) => `${c.action}: ${c.detail}`);
+  };
+  const ADOPT = BASELINE_YAML.replace('default: optOut', 'default: optOut\n    adopt: true');
+
+  it.each<[string, string, OrgBuilder, string[]]>([
+    [
+      'a new policy: its settings and lock',
+      BASELINE_YAML,
+      lzaOrg(),
+      ['create-policy: create baseline (default optOut; lock all)', 'attach-policy: attach baseline to Root'],
+    ],
+    [
+      'a new policy of services only',
+      BASELINE_YAML.replace(
+        'default: optOut',
+        'services: { lex: optOut, comprehend: optOut }\n    lock: none',
+      ).replace('expect:\n  optOut: all\n', ''),
+      lzaOrg(),
+      [
+        'create-policy: create baseline (lex optOut, comprehend optOut; lock none)',
+        'attach-policy: attach baseline to Root',
+      ],
+    ],
+    [
+      'content and description edited',
+      BASELINE_YAML,
+      lzaOrg().policy('baseline', edited, ['root'], { managed: true, description: 'x' }),
+      ['update-policy: content and description of baseline differ from the desired state'],
+    ],
+    [
+      'content edited',
+      BASELINE_YAML,
+      lzaOrg().policy('baseline', edited, ['root'], { managed: true, description: 'baseline' }),
+      ['update-policy: content of baseline differs from the desired state'],
+    ],
+    [
+      'description edited',
+      BASELINE_YAML,
+      lzaOrg().policy('baseline', BASELINE_CONTENT, ['root'], { managed: true, description: 'x' }),
+      ['update-policy: description of baseline differs from the desired state'],
+    ],
+    [
+      'adopted as it is',
+      ADOPT,
+      lzaOrg().policy('baseline', BASELINE_CONTENT, ['root'], { description: 'baseline' }),
+      ['adopt-policy: tag baseline as managed'],
+    ],
+    [
+      'adopted, its description replaced',
+      ADOPT,
+      lzaOrg().policy('baseline', BASELINE_CONTENT, ['root'], { description: 'x' }),
+      ['adopt-policy: tag baseline as managed and description'],
+    ],
+    [
+      'adopted, its content and description replaced',
+      ADOPT,
+      lzaOrg().policy('baseline', edited, ['root'], { description: 'x' }),
+      ['adopt-policy: tag baseline as managed and replace its content and description'],
+    ],
+  ])('%s', (_, yaml, org, details) => {
+    expect(detail(yaml, org)).toEqual(details);
+  });
+
+  it('two policies of the name, and an untagged one: errors naming them', () => {
+    const twice = lzaOrg()
+      .policy('baseline', BASELINE_CONTENT, ['root'], { managed: true, id: 'p-twice0001' })
+      .policy('baseline', BASELINE_CONTENT, [], { id: 'p-twice0002' });
+    expect(planError(() => plan(desired(BASELINE_YAML), twice.build())).diagnostics).toEqual([
+      {
+        severity: 'error',
+        code: 'ambiguous-policy-name',
+        location: { file: 'ai-optout.yaml', line: 4, col: 11 },
+        message: '2 AI opt-out policies in the organization are named baseline (p-twice0001, p-twice0002)',
+        hint: 'rename or delete the extra ones so the name identifies one policy',
+      },
+    ]);
+    const untagged = lzaOrg().policy('baseline', BASELINE_CONTENT, ['root'], { id: 'p-manual01' });
+    expect(planError(() => plan(desired(BASELINE_YAML), untagged.build())).diagnostics[0]).toMatchObject({
+      code: 'name-conflict',
+    });
+    expect(planError(() => plan(desired(BASELINE_YAML), untagged.build())).diagnostics[0]?.message).toBe(
+      'an AI opt-out policy named baseline already exists (p-manual01) and is not tagged ai-optout:managed=true',
+    );
+  });
+});
+
+describe("plan: the demo's changes, word for word", () => {
+  it('in apply order, each with the detail the report shows', () => {
+    expect(examplePlan().changes.map((c) => `${c.action}: ${c.detail}`)).toEqual([
+      'create-policy: create ai-optout-sandbox-exception (lex optIn, rekognition optIn; lock none)',
+      'update-policy: content and description of ai-optout-baseline differ from the desired state',
+      'attach-policy: attach ai-optout-sandbox-exception to Root/Sandbox',
+      'detach-policy: detach ai-optout-legacy-lex, which is no longer declared, from Root/Infrastructure',
+      'detach-policy: detach ai-optout-production from Root/Infrastructure, which the desired state does not target',
+      'delete-policy: delete ai-optout-legacy-lex: tagged as managed but no longer declared',
+      'unmanaged-policy: unmanaged policy AIOptOutFromGuide is attached to Root/Suspended; apply leaves it (unmanaged: report)',
+      'unmanaged-policy: unmanaged policy dev-experiments is attached to data-dev (347960518243); apply leaves it (unmanaged: report)',
+      'unmanaged-policy: unmanaged policy sandbox-comprehend-optin is attached to Root/Sandbox; apply leaves it (unmanaged: report)',
+    ]);
+  });
+
+  it('unmanaged: detach detaches each unmanaged policy from each of its targets', () => {
+    // The demo's file without its expect (the rogue policy would break it), detaching what it does not declare.
+    const detaching = { ...exampleDesiredState(), unmanaged: 'detach' as const, expect: undefined };
+    const snapshot = lzaOrg()
+      .policy('rogue', { services: { lex: entry('optIn') } }, ['Sandbox', 'root'])
+      .build();
+    const result = plan(detaching, snapshot);
+    expect(result.changes.filter((c) => c.policy === 'rogue').map((c) => `${c.action}: ${c.detail}`)).toEqual(
+      [
+        'detach-policy: detach unmanaged policy rogue from Root (unmanaged: detach)',
+        'detach-policy: detach unmanaged policy rogue from Root/Sandbox (unmanaged: detach)',
+      ],
+    );
+  });
+});
+
 describe('plan: targets', () => {
   it('resolves OU paths with or without Root/, OU ids, account ids and names', () => {
     const org = lzaOrg();
@@ -335,6 +458,10 @@ policies:
       - account: sandbox-3
 `;
     const error = planError(() => plan(desired(yaml), lzaOrg().build()));
+    expect(error.message).toBe(
+      'ai-optout.yaml: the desired state does not fit organization o-testorg001 (2 problems)',
+    );
+    expect(new Set(error.diagnostics.map((d) => d.severity))).toEqual(new Set(['error']));
     expect(error.diagnostics.map((d) => [d.code, d.location.line, d.message, d.hint])).toEqual([
       ['unknown-target', 7, 'OU Root/Workloads/Prd does not exist', 'did you mean `Workloads/Prod`?'],
       ['unknown-target', 8, 'no account named sandbox-3 in the organization', 'did you mean `sandbox-1`?'],
@@ -361,6 +488,30 @@ policies:
     });
     const detaching = plan(desired(yaml.replace('version: 1', 'version: 1\nunmanaged: detach')), org.build());
     expect(detaching.changes.filter((c) => c.action === 'detach-policy')).toHaveLength(4);
+  });
+
+  it('five policies on a target are allowed; the sixth is an error at the declared target, naming them', () => {
+    const org = lzaOrg();
+    for (let i = 0; i < 4; i++) org.policy(`other-${i}`, { services: { lex: entry('optOut') } }, ['root']);
+    const one = `
+version: 1
+policies:
+  - name: a
+    default: optOut
+    targets: [root]
+`;
+    expect(plan(desired(one), org.build()).verdict).toBe('drift');
+    org.policy('other-4', { services: { lex: entry('optOut') } }, ['root']);
+    expect(planError(() => plan(desired(one), org.build())).diagnostics).toEqual([
+      {
+        severity: 'error',
+        code: 'too-many-policies-on-target',
+        location: { file: 'ai-optout.yaml', line: 6, col: 15 },
+        message:
+          'Root would carry 6 AI opt-out policies (a, other-0, other-1, other-2, other-3, other-4); AWS allows at most 5',
+        hint: 'merge declared policies, or detach unmanaged ones (`unmanaged: detach`)',
+      },
+    ]);
   });
 });
 
@@ -390,6 +541,42 @@ expect:
     const excepted = `${yaml}  except:\n    - ou: Sandbox\n      services: [lex]\n`;
     const result = plan(desired(excepted), lzaOrg().build());
     expect(result.violations.filter((v) => v.service === 'lex')).toEqual([]);
+  });
+
+  it('the error names the file, the organization, and per breach the policy, the node and three accounts', () => {
+    const yaml = `
+version: 1
+policies:
+  - name: base
+    services: { lex: optIn }
+    lock: none
+    targets: [root]
+  - name: sandbox
+    services: { comprehend: optIn }
+    targets: [{ ou: Sandbox }]
+expect:
+  optOut: [lex, comprehend, polly]
+  except:
+    - ou: Sandbox
+      services: [polly]
+    - ou: Security
+      services: [polly]
+`;
+    const snapshot = lzaOrg().build();
+    const error = planError(() => plan(desired(yaml), snapshot));
+    const hint = 'change the policy, or add an `expect.except` entry for those accounts';
+    expect(snapshot.organization.id).toBe('o-testorg001');
+    expect(error.detail()).toBe(
+      [
+        "ai-optout.yaml: the declared policies break the file's own expect block in organization o-testorg001",
+        // At the policy that causes the breach; past three accounts, the rest are counted.
+        `ai-optout.yaml:4:11: error: the declared policies would leave lex optIn (set by base on Root) for 6 accounts: management (100000000000), log-archive (100000000001), prod-app (100000000002) and 3 more, which breaks expect.optOut; ${hint}`,
+        // What no declared policy sets is located at the expect block.
+        `ai-optout.yaml:11:1: error: the declared policies would leave comprehend unset (no declared policy sets it) for 4 accounts: management (100000000000), log-archive (100000000001), prod-app (100000000002) and 1 more, which breaks expect.optOut; ${hint}`,
+        `ai-optout.yaml:11:1: error: the declared policies would leave polly unset (no declared policy sets it) for 3 accounts: management (100000000000), prod-app (100000000002), dev-app (100000000003), which breaks expect.optOut; ${hint}`,
+        `ai-optout.yaml:8:11: error: the declared policies would leave comprehend optIn (set by sandbox on Root/Sandbox) for 2 accounts: sandbox-1 (100000000004), sandbox-2 (100000000005), which breaks expect.optOut; ${hint}`,
+      ].join('\n'),
+    );
   });
 
   it('a list of services checks each one resolves to optOut', () => {
@@ -478,6 +665,46 @@ describe('plan: other states', () => {
     ]);
   });
 
+  it('a conflict is said once, naming the node and each policy with its id, or "to be created", and value', () => {
+    const org = lzaOrg().policy(
+      'baseline',
+      renderPolicyDocument({ default: 'optOut', lock: 'none' }),
+      ['root'],
+      {
+        managed: true,
+        description: 'baseline',
+      },
+    );
+    const a = org.policyId('a', { services: { lex: entry('optOut') } }, ['Sandbox']);
+    const b = org.policyId('b', { services: { lex: entry('optIn') } }, ['Sandbox']);
+    const yaml = BASELINE_YAML.replace('version: 1', 'version: 1\nunmanaged: ignore')
+      .replace('description: baseline', 'description: baseline\n    lock: none')
+      .replace('expect:\n  optOut: all\n', '');
+    const today = plan(desired(yaml), org.build());
+    // Today's conflict and the same one after the plan: one warning.
+    expect(today.warnings).toEqual([
+      {
+        code: 'same-node-conflict',
+        nodeId: org.idOf('Sandbox'),
+        message: `Root/Sandbox: policies attached to the same node disagree on lex: a (${a}) sets optOut, b (${b}) sets optIn. AWS applies them in attachment order, which no API reports; this plan assumes optIn.`,
+      },
+    ]);
+
+    const declared = `${yaml}  - name: sandbox-in
+    services: { polly: optIn }
+    lock: none
+    targets: [{ ou: Sandbox }]
+  - name: sandbox-out
+    services: { polly: optOut }
+    lock: none
+    targets: [{ ou: Sandbox }]
+`;
+    const after = plan(desired(declared), lzaOrg().build());
+    expect(after.warnings.map((w) => w.message)).toEqual([
+      'Root/Sandbox: policies attached to the same node disagree on polly: sandbox-in (to be created) sets optIn, sandbox-out (to be created) sets optOut. AWS applies them in attachment order, which no API reports; this plan assumes optIn.',
+    ]);
+  });
+
   it('a type still being enabled is a warning, not a change', () => {
     const result = plan(desired(BASELINE_YAML), lzaOrg().withPolicyType('PENDING_ENABLE').build());
     expect(result.changes.some((c) => c.action === 'enable-policy-type')).toBe(false);
@@ -499,6 +726,52 @@ describe('plan: other states', () => {
         Array(6).fill(['default', 'unset', 'optOut']),
       );
     }
+  });
+
+  it("says the type's state on the root word for word", () => {
+    const detail = (status: 'PENDING_DISABLE' | undefined) =>
+      plan(desired(BASELINE_YAML), lzaOrg().withPolicyType(status).build()).changes[0]?.detail;
+    const root = lzaOrg().build().root.id;
+    expect(detail(undefined)).toBe(
+      `AISERVICES_OPT_OUT_POLICY is not enabled on ${root}; no AI opt-out policy applies until it is enabled`,
+    );
+    expect(detail('PENDING_DISABLE')).toBe(
+      `AISERVICES_OPT_OUT_POLICY is being disabled on ${root}; no AI opt-out policy applies until it is enabled`,
+    );
+    const pending = plan(desired(BASELINE_YAML), lzaOrg().withPolicyType('PENDING_ENABLE').build());
+    expect(pending.warnings).toEqual([
+      {
+        code: 'policy-type-pending',
+        message: `AISERVICES_OPT_OUT_POLICY is still being enabled on ${root} (PENDING_ENABLE)`,
+      },
+    ]);
+  });
+
+  it('two exceptions of one node exempt the services of both', () => {
+    const yaml = `
+version: 1
+policies:
+  - name: base
+    default: optOut
+    lock: none
+    targets: [root]
+  - name: sandbox
+    services: { lex: optIn, rekognition: optIn }
+    lock: none
+    targets: [{ ou: Sandbox }]
+expect:
+  optOut: all
+  except:
+    - ou: Sandbox
+      services: [lex]
+    - ou: Root/Sandbox
+      services: [rekognition]
+`;
+    // The declared policies alone satisfy expect (no ConfigurationError); today nothing is attached yet.
+    const result = plan(desired(yaml), lzaOrg().build());
+    expect(new Set(result.violations.map((v) => `${v.service} ${v.actual}`))).toEqual(
+      new Set(['default unset']),
+    );
   });
 
   it('the mode option overrides the file', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  documentTooLong,
   OP_ASSIGN,
   OPS_ALL,
   OPS_NONE,
@@ -209,5 +210,180 @@ describe('sameDocument', () => {
     expect(sameDocument(rendered, renderPolicyDocument({ default: 'optIn', lock: 'all' }))).toBe(false);
     expect(sameDocument(rendered, renderPolicyDocument({ default: 'optOut', lock: 'declared' }))).toBe(false);
     expect(sameDocument(rendered, '{not json')).toBe(false);
+  });
+});
+
+/** A document of one service entry, `lex`, as JSON text. */
+const lex = (entry: unknown) => JSON.stringify({ services: { lex: entry } });
+const assign = (value: unknown) => lex({ opt_out_policy: { '@@assign': value } });
+const OPS = '@@operators_allowed_for_child_policies';
+
+describe('parsePolicyDocument: each finding, word for word, and what is left of the entry', () => {
+  // The findings are what the report says of a hand-written policy [ORG-AI-SYNTAX]; `entries` is what
+  // the effective-policy engine applies of it.
+  const cases: [string, string, string[], Record<string, unknown>][] = [
+    [
+      'an entry that is no mapping',
+      lex('optOut'),
+      ['services.lex: must be an object with "opt_out_policy"; ignored'],
+      {},
+    ],
+    [
+      'an entry without opt_out_policy',
+      lex({}),
+      ['services.lex: has no "opt_out_policy"; it sets nothing'],
+      { lex: {} },
+    ],
+    [
+      'an unknown key of an entry',
+      lex({ opt_out_policy: { '@@assign': 'optIn' }, foo: 1 }),
+      ['services.lex.foo: unknown key; ignored'],
+      { lex: { setting: 'optIn' } },
+    ],
+    [
+      'opt_out_policies for opt_out_policy',
+      lex({ opt_out_policies: { '@@assign': 'optIn' } }),
+      [
+        'services.lex.opt_out_policies: unknown key (the key is "opt_out_policy"); ignored',
+        'services.lex: has no "opt_out_policy"; it sets nothing',
+      ],
+      { lex: {} },
+    ],
+    [
+      'optOut as the effective format',
+      lex({ opt_out_policy: 'optOut' }),
+      [
+        'services.lex.opt_out_policy: must be an object with "@@assign" (that is the effective-policy format; write {"@@assign": "optOut"}); ignored',
+      ],
+      { lex: {} },
+    ],
+    [
+      'optIn as the effective format',
+      lex({ opt_out_policy: 'optIn' }),
+      [
+        'services.lex.opt_out_policy: must be an object with "@@assign" (that is the effective-policy format; write {"@@assign": "optIn"}); ignored',
+      ],
+      { lex: {} },
+    ],
+    [
+      'a number for opt_out_policy',
+      lex({ opt_out_policy: 5 }),
+      ['services.lex.opt_out_policy: must be an object with "@@assign"; ignored'],
+      { lex: {} },
+    ],
+    [
+      'a value in upper case',
+      assign('OPTIN'),
+      [
+        'services.lex.opt_out_policy.@@assign: value "OPTIN" has the wrong case; AWS ignores it (expected "optIn")',
+      ],
+      { lex: { setting: undefined } },
+    ],
+    [
+      'a value in lower case',
+      assign('optout'),
+      [
+        'services.lex.opt_out_policy.@@assign: value "optout" has the wrong case; AWS ignores it (expected "optOut")',
+      ],
+      { lex: { setting: undefined } },
+    ],
+    [
+      'another value',
+      assign('yes'),
+      ['services.lex.opt_out_policy.@@assign: value "yes" is not "optOut" or "optIn"; ignored'],
+      { lex: { setting: undefined } },
+    ],
+    [
+      'a number as value',
+      assign(1),
+      ['services.lex.opt_out_policy.@@assign: value 1 is not "optOut" or "optIn"; ignored'],
+      { lex: { setting: undefined } },
+    ],
+    [
+      'operators AI opt-out policies do not allow, and an unknown key',
+      lex({
+        opt_out_policy: {
+          '@@assign': 'optOut',
+          '@@append': 'optIn',
+          '@@remove': 'x',
+          '@@enforced_for': ['a'],
+          '@@other': 1,
+        },
+      }),
+      [
+        'services.lex.opt_out_policy.@@append: @@append is not allowed in AI opt-out policies; ignored',
+        'services.lex.opt_out_policy.@@remove: @@remove is not allowed in AI opt-out policies; ignored',
+        'services.lex.opt_out_policy.@@enforced_for: @@enforced_for is not allowed in AI opt-out policies; ignored',
+        'services.lex.opt_out_policy.@@other: unknown key; ignored',
+      ],
+      { lex: { setting: 'optOut' } },
+    ],
+    [
+      'an empty operator list',
+      lex({ [OPS]: [], opt_out_policy: { '@@assign': 'optOut' } }),
+      [
+        'services.lex.@@operators_allowed_for_child_policies: must be a non-empty JSON array such as ["@@none"]; ignored',
+      ],
+      { lex: { setting: 'optOut' } },
+    ],
+    [
+      'an operator that is no text',
+      lex({ [OPS]: [['@@all']], opt_out_policy: { '@@assign': 'optOut' } }),
+      [
+        'services.lex.@@operators_allowed_for_child_policies: unknown operator ["@@all"]; the lock is ignored',
+      ],
+      { lex: { setting: 'optOut' } },
+    ],
+    [
+      '@@none with another operator',
+      lex({ [OPS]: ['@@assign', '@@none'], opt_out_policy: { '@@assign': 'optOut' } }),
+      [
+        'services.lex.@@operators_allowed_for_child_policies: "@@none" cannot be combined with other operators; read as ["@@none"]',
+      ],
+      { lex: { setting: 'optOut', entryOps: OPS_NONE } },
+    ],
+    [
+      'an entry lock',
+      lex({ [OPS]: ['@@assign'], opt_out_policy: { '@@assign': 'optOut' } }),
+      [],
+      { lex: { setting: 'optOut', entryOps: OP_ASSIGN } },
+    ],
+    [
+      'an operator under services',
+      JSON.stringify({ services: { '@@assign': { opt_out_policy: { '@@assign': 'optOut' } } } }),
+      ['services.@@assign: operator @@assign is not allowed under "services"; ignored'],
+      {},
+    ],
+    [
+      'a lock under services',
+      JSON.stringify({ services: { [OPS]: 'none' } }),
+      [
+        'services.@@operators_allowed_for_child_policies: must be a non-empty JSON array such as ["@@none"]; ignored',
+      ],
+      {},
+    ],
+    [
+      'no services object',
+      '{"Services":{}}',
+      ['$: the document has no "services" object; it sets nothing'],
+      {},
+    ],
+  ];
+
+  it.each(cases)('%s', (_, content, findings, entries) => {
+    const parsed = parsePolicyDocument(content);
+    expect(parsed.findings.map((f) => `${f.path}: ${f.message}`)).toEqual(findings);
+    expect(Object.fromEntries(parsed.entries)).toStrictEqual(entries);
+  });
+
+  it('invalid JSON is a finding at `$`', () => {
+    expect(parsePolicyDocument('{').findings.map((f) => f.path)).toEqual(['$']);
+  });
+});
+
+describe('documentTooLong', () => {
+  it('a document of 2,500 characters fits; one more does not [ORG-QUOTA-AI-DOCUMENT-SIZE]', () => {
+    expect(documentTooLong('x'.repeat(2500))).toBe(false);
+    expect(documentTooLong('x'.repeat(2501))).toBe(true);
   });
 });

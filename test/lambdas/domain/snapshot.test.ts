@@ -93,6 +93,42 @@ describe('snapshots', () => {
     a.parentId = b.id;
     expect(failure(() => validateSnapshot(cyclic, 'c.json'))).toMatch(/not reachable from the root/);
   });
+
+  it('names at most five problems and counts the rest; a problem at the top level is named so', () => {
+    const data = JSON.parse(example);
+    data.accounts = data.accounts.slice(0, 7).map((a: { id: string }) => ({ ...a, id: 'not-an-id' }));
+    const message = failure(() => validateSnapshot(data, 'org.json'));
+    expect(message).toMatch(
+      /^org\.json is not a valid organization snapshot: accounts\[0\]\.id: .*; accounts\[4\]\.id: [^;]*\(and 2 more\)$/,
+    );
+    expect(message.split('; ')).toHaveLength(5);
+    expect(failure(() => validateSnapshot([], 'org.json'))).toMatch(
+      /^org\.json is not a valid organization snapshot: \(top level\): /,
+    );
+    const five = JSON.parse(example);
+    five.accounts = five.accounts.slice(0, 5).map((a: { id: string }) => ({ ...a, id: 'not-an-id' }));
+    expect(failure(() => validateSnapshot(five, 'org.json'))).not.toContain('more)');
+  });
+
+  it("serializes policies by name, then id, and each policy's targets sorted", () => {
+    const snapshot = new OrgBuilder()
+      .account('a', 'Sandbox')
+      .policy('same', '{}', ['Sandbox', 'root'], { id: 'p-bbbbbbbb' })
+      .policy('same', '{}', [], { id: 'p-aaaaaaaa' })
+      .policy('same', '{}', [], { id: 'p-dddddddd' })
+      .policy('first', '{}', [], { id: 'p-cccccccc' })
+      .build();
+    const serialized = JSON.parse(serializeSnapshot(snapshot)) as {
+      policies: { id: string; targets: string[] }[];
+    };
+    expect(serialized.policies.map((p) => p.id)).toEqual([
+      'p-cccccccc',
+      'p-aaaaaaaa',
+      'p-bbbbbbbb',
+      'p-dddddddd',
+    ]);
+    expect(serialized.policies[2]?.targets).toEqual([...(snapshot.policies[0]?.targets ?? [])].sort());
+  });
 });
 
 describe('snapshots with more than one policy type', () => {

@@ -12,7 +12,11 @@ import { confirmJob, LISTING_DELAYS_MS } from '../../../lambdas/pipeline-job/con
 import { type JobEvent, readJobEvent } from '../../../lambdas/pipeline-job/event.ts';
 import type { JobDependencies } from '../../../lambdas/pipeline-job/job-run.ts';
 import { parseUserParameters } from '../../../lambdas/pipeline-job/parameters.ts';
-import { actionExecutionFor, scriptJobExecution } from '../../support/codepipeline-endpoint.ts';
+import {
+  actionExecutionFor,
+  codePipelineClientFor,
+  scriptJobExecution,
+} from '../../support/codepipeline-endpoint.ts';
 import { parseEmfLine } from '../../support/emf.ts';
 import { useCodePipelineEndpoint } from '../../support/use-codepipeline.ts';
 import {
@@ -100,9 +104,78 @@ describe('the gate: jobs CodePipeline is running are confirmed', () => {
     expect(LISTING_DELAYS_MS).toEqual([2_000, 5_000]);
   });
 
+  it('an execution that lists another action but not ours yet is asked again, until ours is listed', async () => {
+    const e = event({ issued: false });
+    const other = actionExecutionFor(e, { stageName: 'Source', actionName: 'Checkout' });
+    if (other.input?.resolvedConfiguration) other.input.resolvedConfiguration.FunctionName = 'someone-else';
+    const listed = [other];
+    codePipeline.fake.addPipeline(PIPELINE_NAME);
+    codePipeline.fake.addExecution(PIPELINE_NAME, executionOf(e), listed);
+    const sleep = async () => {
+      listed.push(actionExecutionFor(e));
+    };
+
+    const { outcome, sleeps } = await confirm(e, { sleep });
+
+    expect(outcome).toMatchObject({ pipelineExecutionId: executionOf(e) });
+    expect(sleeps).toEqual([]);
+    expect(codePipeline.fake.calls.map((c) => c.operation)).toEqual([
+      'ListActionExecutions',
+      'ListActionExecutions',
+    ]);
+  });
+
+  it.each([
+    ['no input', {}],
+    ['no resolved configuration', { input: {} }],
+    ['no function name', { input: { resolvedConfiguration: {} } }],
+  ])(
+    'an action listed with %s (the API makes each optional) is not ours, and ours still confirms',
+    async (_name, shape) => {
+      const e = event({ issued: false });
+      const bare = { stageName: 'Approve', actionName: 'Manual', status: 'InProgress', ...shape };
+      codePipeline.fake.addPipeline(PIPELINE_NAME);
+      codePipeline.fake.addExecution(PIPELINE_NAME, executionOf(e), [
+        bare as ReturnType<typeof actionExecutionFor>,
+        actionExecutionFor(e),
+      ]);
+
+      expect((await confirm(e)).outcome).toEqual({ pipelineExecutionId: executionOf(e), trigger: undefined });
+    },
+  );
+
+  it('of two running actions of the function, the one that matches the event confirms it', async () => {
+    const e = event({ issued: false });
+    const elsewhere = actionExecutionFor(e, { stageName: 'Other', actionName: 'Reconcile' });
+    if (elsewhere.input?.inputArtifacts?.[0])
+      elsewhere.input.inputArtifacts[0].s3location.key = 'Config/other';
+    codePipeline.fake.addPipeline(PIPELINE_NAME);
+    codePipeline.fake.addExecution(PIPELINE_NAME, executionOf(e), [elsewhere, actionExecutionFor(e)]);
+
+    expect((await confirm(e)).outcome).toEqual({ pipelineExecutionId: executionOf(e), trigger: undefined });
+  });
+
+  it('input artifacts CodePipeline lists in another order than the event are the same artifacts', async () => {
+    const e = event({ issued: false });
+    const inputs = e['CodePipeline.job'].data.inputArtifacts;
+    const [first] = inputs;
+    if (first)
+      inputs.push({
+        ...first,
+        name: 'Extra',
+        location: { ...first.location, s3Location: { ...first.location.s3Location, objectKey: 'Aaa/extra' } },
+      });
+    const action = actionExecutionFor(e);
+    action.input?.inputArtifacts?.reverse();
+    codePipeline.fake.addPipeline(PIPELINE_NAME);
+    codePipeline.fake.addExecution(PIPELINE_NAME, executionOf(e), [action]);
+
+    expect((await confirm(e)).outcome).toEqual({ pipelineExecutionId: executionOf(e), trigger: undefined });
+  });
+
   it('reads the trigger from the execution, cut to the 1,000 characters a pipeline variable holds', async () => {
     const e = event({ issued: false });
-    scriptJobExecution(codePipeline.fake, PIPELINE_NAME, e, { variables: { trigger: 't'.repeat(1000) } });
+    scriptJobExecution(codePipeline.fake, PIPELINE_NAME, e, { variables: { trigger: 't'.repeat(1001) } });
     const other = event({ issued: false });
     scriptJobExecution(codePipeline.fake, PIPELINE_NAME, other, { variables: { other: 'x' } });
     const pipeline = { ...OWN_PIPELINE, triggerVariable: 'trigger' };
@@ -177,6 +250,20 @@ describe('the gate: each refusal and its reason', () => {
       refusal(
         'UnconfirmedJobError',
         /^the artifact Report is in s3:\/\/attacker, not in the pipeline's artifact bucket/,
+      ),
+    ],
+    [
+      'an input artifact in the pipeline bucket but not of type S3',
+      {},
+      () => {
+        const e = event();
+        const [input] = e['CodePipeline.job'].data.inputArtifacts;
+        if (input) input.location.type = 'CodeCommit';
+        return e;
+      },
+      refusal(
+        'UnconfirmedJobError',
+        `the artifact Config is stored in CodeCommit, not in S3 in the pipeline's artifact bucket ${ARTIFACT_BUCKET}; nothing was read or written`,
       ),
     ],
     [
@@ -269,6 +356,8 @@ describe('the gate: each refusal and its reason', () => {
     expect((outcome as Error).message).toMatch(expected.message);
     const askedAgain = /never ran|runs no action/.test(_name) ? [...LISTING_DELAYS_MS] : [];
     expect(sleeps).toEqual(askedAgain);
+    // An artifact outside the pipeline's bucket is refused before CodePipeline is even asked.
+    if (/artifact in/.test(_name)) expect(codePipeline.fake.calls).toEqual([]);
   });
 
   it('of two action executions of the function, the running one is the closest miss named', async () => {
@@ -286,6 +375,67 @@ describe('the gate: each refusal and its reason', () => {
     );
   });
 
+  it.each([
+    ['ListActionExecutions', 'the listing'],
+    ['GetPipelineExecution', 'the trigger'],
+  ])('the deadline passing during %s (%s) cuts the call: the job is not confirmed', async (operation) => {
+    const e = event({ issued: false });
+    scriptJobExecution(codePipeline.fake, PIPELINE_NAME, e, { variables: { trigger: 't' } });
+    const client = codePipelineClientFor(codePipeline.fake);
+    const { run, fire } = stepRun({
+      deps: { codePipeline: client, pipeline: { ...OWN_PIPELINE, triggerVariable: 'trigger' } },
+    });
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === `${operation}Command`) fire();
+        return next(args);
+      },
+      { step: 'initialize' },
+    );
+    const text = e['CodePipeline.job'].data.actionConfiguration.configuration.UserParameters;
+
+    const outcome = await confirmJob(jobOf(e), parseUserParameters(text), text, run).catch(
+      (error: unknown) => error,
+    );
+
+    expect(outcome).toBeInstanceOf(Error);
+    console.log('OUTCOME', String(outcome));
+    expect(String(outcome)).toMatch(/abort/i);
+    expect(codePipeline.fake.calls.map((c) => c.operation)).toEqual(
+      operation === 'ListActionExecutions' ? [] : ['ListActionExecutions'],
+    );
+  });
+
+  it.each([
+    ['no outputArtifacts field', 'outputArtifacts'],
+    ['no inputArtifacts field (and CodePipeline lists none)', 'inputArtifacts'],
+  ] as const)('an event with %s is confirmed', async (_name, field) => {
+    const e = event({ issued: false });
+    const action = actionExecutionFor(e);
+    if (field === 'inputArtifacts' && action.input) action.input.inputArtifacts = [];
+    codePipeline.fake.addPipeline(PIPELINE_NAME);
+    codePipeline.fake.addExecution(PIPELINE_NAME, executionOf(e), [action]);
+    Reflect.deleteProperty(e['CodePipeline.job'].data, field);
+
+    expect((await confirm(e)).outcome).toEqual({ pipelineExecutionId: executionOf(e), trigger: undefined });
+  });
+
+  it('CodePipeline failing GetPipelineExecution (the trigger) is an AWS error naming its permission', async () => {
+    const e = event({ issued: false });
+    scriptJobExecution(codePipeline.fake, PIPELINE_NAME, e, { variables: { trigger: 't' } });
+    codePipeline.fake.failNext(1, {
+      status: 400,
+      type: 'AccessDeniedException',
+      message: 'no',
+      operation: 'GetPipelineExecution',
+    });
+
+    const { outcome } = await confirm(e, { pipeline: { ...OWN_PIPELINE, triggerVariable: 'trigger' } });
+
+    expect((outcome as Error).name).toBe('PermissionError');
+    expect((outcome as Error).message).toMatch(/need codepipeline:GetPipelineExecution /);
+  });
+
   it('CodePipeline failing the listing is an AWS error of its own type, not a refusal of the job', async () => {
     const e = event();
     codePipeline.fake.failNext(1, { status: 400, type: 'AccessDeniedException', message: 'no' });
@@ -293,7 +443,7 @@ describe('the gate: each refusal and its reason', () => {
     const { outcome } = await confirm(e);
 
     expect((outcome as Error).name).toBe('PermissionError');
-    expect((outcome as Error).message).toMatch(/ListActionExecutions/);
+    expect((outcome as Error).message).toMatch(/need codepipeline:ListActionExecutions /);
   });
 });
 
@@ -318,21 +468,21 @@ describe('the gate: working time, answering and counting a refusal', () => {
   }
 
   it.each([
-    // Lambda time left, admitted?
-    [60_000, true], // 15 s of work after the 45 s reserve: the least accepted
-    [59_999, false],
-    [45_000, false],
-  ])('with %i ms left: admitted %s', async (remaining, expected) => {
+    // Lambda time left, admitted? (the seconds of work the refusal names)
+    [60_000, true, undefined], // 15 s of work after the 45 s reserve: the least accepted
+    [59_999, false, 15],
+    [45_000, false, 0],
+  ])('with %i ms left: admitted %s', async (remaining, expected, seconds) => {
     const { admitted, results } = await admit(event(), remaining);
 
     expect(admitted !== undefined).toBe(expected);
     if (!expected)
-      expect(results[0]?.input).toMatchObject({
+      expect(results[0]?.input).toEqual({
+        jobId: expect.any(String),
         failureDetails: {
           type: 'ConfigurationError',
-          message: expect.stringMatching(
-            /^the function timeout leaves \d+ s to work after the 45 s kept for reporting: set it to at least 2 minutes \(14 recommended\)$/,
-          ),
+          externalExecutionId: 'request-1',
+          message: `the function timeout leaves ${seconds} s to work after the 45 s kept for reporting: set it to at least 2 minutes (14 recommended)`,
         },
       });
   });
@@ -403,6 +553,30 @@ describe('the gate: working time, answering and counting a refusal', () => {
     },
   );
 
+  it.each([
+    [
+      'no action configuration',
+      (data: Record<string, unknown>) => Reflect.deleteProperty(data, 'actionConfiguration'),
+    ],
+    [
+      'an action configuration with no configuration',
+      (data: Record<string, unknown>) => Object.assign(data, { actionConfiguration: {} }),
+    ],
+  ])('a job with %s is refused: its parameters name no execution', async (_name, change) => {
+    const e = structuredClone(sent) as { 'CodePipeline.job': { data: Record<string, unknown> } };
+    change(e['CodePipeline.job'].data);
+
+    const { admitted, results } = await admit(e);
+
+    expect(admitted).toBeUndefined();
+    expect(results[0]?.input).toMatchObject({
+      failureDetails: {
+        type: 'ConfigurationError',
+        message: expect.stringMatching(/^UserParameters name no pipelineExecutionId/),
+      },
+    });
+  });
+
   it('a malformed job is refused with what is wrong with it', async () => {
     const e = structuredClone(sent) as { 'CodePipeline.job': Record<string, unknown> };
     Reflect.deleteProperty(e['CodePipeline.job'], 'data');
@@ -416,6 +590,19 @@ describe('the gate: working time, answering and counting a refusal', () => {
         message: expect.stringMatching(/^the job event is malformed: CodePipeline.job.data is missing/),
       },
     });
+  });
+
+  it('without a metrics sink, an event with no job is still logged (and nothing is counted)', () => {
+    const { run, logs } = stepRun();
+
+    refuseNonJob(['Records'], run.deps);
+
+    expect(logs.lines()).toEqual([
+      expect.objectContaining({
+        level: 'error',
+        msg: 'not a CodePipeline job event; there is no job to report to',
+      }),
+    ]);
   });
 
   it('an event with no job: one line, one count, nothing sent', () => {

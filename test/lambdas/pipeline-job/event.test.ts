@@ -69,6 +69,34 @@ describe('the job event: malformed', () => {
       'CodePipeline.job.data.inputArtifacts.0.location is missing',
     ],
     [
+      'an input artifact location with no S3 location',
+      (j: Job) => Reflect.deleteProperty(j.data.inputArtifacts[0]?.location as object, 's3Location'),
+      'CodePipeline.job.data.inputArtifacts.0.location.s3Location is missing',
+    ],
+    [
+      'an input artifact location with no type',
+      (j: Job) => Reflect.deleteProperty(j.data.inputArtifacts[0]?.location as object, 'type'),
+      'CodePipeline.job.data.inputArtifacts.0.location.type is missing',
+    ],
+    [
+      'an input artifact with an empty bucket name',
+      (j: Job) => {
+        const location = j.data.inputArtifacts[0]?.location;
+        if (location) location.s3Location.bucketName = '';
+      },
+      'CodePipeline.job.data.inputArtifacts.0.location.s3Location.bucketName is empty',
+    ],
+    [
+      'an encryption key with no id',
+      (j: Job) => Object.assign(j.data, { encryptionKey: { type: 'KMS' } }),
+      'CodePipeline.job.data.encryptionKey.id is missing',
+    ],
+    [
+      'a list where an object is expected',
+      (j: Job) => Object.assign(j, { data: [] }),
+      'CodePipeline.job.data must be an object, not a list',
+    ],
+    [
       'UserParameters that are not a string',
       (j: Job) =>
         Object.assign(j.data.actionConfiguration.configuration, { UserParameters: { mode: 'enforce' } }),

@@ -24,6 +24,8 @@ describe('pipeline job: the real handler export, configured by the environment',
       // Organizations through the proxy, which answers DescribeEffectivePolicy (moto has none).
       AWS_ENDPOINT_URL_ORGANIZATIONS: env.proxy.endpoint,
       AWS_ENDPOINT_URL_CODEPIPELINE: env.codePipeline.endpoint,
+      // Security Hub through the proxy too, so that a call to it, which must not happen, would be seen.
+      AWS_ENDPOINT_URL_SECURITYHUB: env.proxy.endpoint,
       AWS_REGION: REGION,
       AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
       AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
@@ -84,7 +86,7 @@ describe('pipeline job: the real handler export, configured by the environment',
     expect((await hub.send(new GetFindingsCommand({}))).Findings).toEqual([]);
   });
 
-  it('assumes the role UserParameters name, and writes the metrics line to standard output', async () => {
+  it('assumes the role UserParameters name, writes the metrics line to standard output, and imports findings into Security Hub in its region', async () => {
     await createLzaOrg(env.admin);
     // moto's own account, whose organization createLzaOrg made
     const roleArn = 'arn:aws:iam::123456789012:role/ai-optout-reader';
@@ -96,7 +98,9 @@ describe('pipeline job: the real handler export, configured by the environment',
       AWS_REGION: REGION,
       AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
       AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
+      AWS_ENDPOINT_URL_SECURITYHUB: env.proxy.endpoint,
       AI_OPTOUT_PACE: 'none',
+      AI_OPTOUT_SECURITY_HUB: 'true',
       ...OWN_PIPELINE_ENVIRONMENT,
       LOG_LEVEL: 'silent',
     };
@@ -122,6 +126,18 @@ describe('pipeline job: the real handler export, configured by the environment',
     );
     expect(keys.size).toBe(1);
     expect(keys.has(TEST_CREDENTIALS.accessKeyId)).toBe(false);
+    // ApiCalls counts every call of the run: Organizations, and before them the job's confirmation
+    // (ListActionExecutions), the role assumed (STS) and the input artifact read (S3).
+    const line = written.find((l) => l.includes('"CloudWatchMetrics"')) ?? '{}';
+    const organizationCalls = env.proxy.signed.filter((s) => s.service === 'organizations').length;
+    expect(organizationCalls).toBeGreaterThan(0);
+    expect(JSON.parse(line).ApiCalls).toBe(organizationCalls + 3);
+    // Security Hub, with the function's own credentials, signed for the function's region
+    const hub = env.proxy.signed.filter((s) => s.service === 'securityhub');
+    expect(hub.length).toBeGreaterThan(0);
+    expect(new Set(hub.map((s) => `${s.region} ${s.accessKeyId}`))).toEqual(
+      new Set([`${REGION} ${TEST_CREDENTIALS.accessKeyId}`]),
+    );
     expect(written.filter((l) => l.includes('"CloudWatchMetrics"'))).toEqual([
       expect.stringMatching(/"FunctionName":"ai-optout-validate".*"verdict":"drift".*\n$/),
     ]);

@@ -90,13 +90,17 @@ describe('the input: a desired state', () => {
     expect(input.state.file).toBe('config/ai-optout.yaml');
   });
 
+  it('exactly 20 warnings are all logged, with no line of more', async () => {
+    const key = await putInputArtifact(env.adminS3, { 'ai-optout.yaml': servicesYaml(20) });
+    const { run, logs } = reading();
+
+    await readInput(jobFor(key), parameters(), run);
+
+    expect(logs.lines().map((l) => l.msg)).toEqual(Array(20).fill('desired-state warning'));
+  });
+
   it('its warnings are logged one a line, the first 20, then how many more', async () => {
-    const services = Array.from(
-      { length: 23 },
-      (_, i) => `      x${String(i).padStart(2, '0')}: optOut`,
-    ).join('\n');
-    const yaml = `version: 1\npolicies:\n  - name: p\n    lock: none\n    services:\n${services}\n    targets: [root]\n`;
-    const key = await putInputArtifact(env.adminS3, { 'ai-optout.yaml': yaml });
+    const key = await putInputArtifact(env.adminS3, { 'ai-optout.yaml': servicesYaml(23) });
     const { run, logs } = reading();
 
     await readInput(jobFor(key), parameters(), run);
@@ -128,6 +132,16 @@ describe('the input: refused', () => {
       'the action has no input artifact: give it the artifact that holds the desired-state file',
     ],
     [
+      'no input artifacts field at all',
+      async () => {
+        const job = jobFor('unused');
+        Reflect.deleteProperty(job.data, 'inputArtifacts');
+        return job;
+      },
+      'ConfigurationError',
+      'the action has no input artifact: give it the artifact that holds the desired-state file',
+    ],
+    [
       'an artifact that is not a zip',
       async () => {
         await env.adminS3.send(
@@ -150,6 +164,18 @@ describe('the input: refused', () => {
         jobFor(await putInputArtifact(env.adminS3, { 'ai-optout.yaml': 'version: 2\npolicies: []\n' })),
       'ConfigurationError',
       'ai-optout.yaml in Config is not valid (2 errors)',
+    ],
+    [
+      'a file with one error and a warning (only errors are counted)',
+      async () =>
+        jobFor(
+          await putInputArtifact(env.adminS3, {
+            'ai-optout.yaml':
+              'version: 1\npolicies:\n  - name: p\n    lock: none\n    services:\n      x00: optOut\n    targets: [{ account: "12345" }]\n',
+          }),
+        ),
+      'ConfigurationError',
+      'ai-optout.yaml in Config is not valid (1 error)',
     ],
     [
       'a file with one error',
@@ -184,3 +210,9 @@ describe('the input: refused', () => {
     );
   });
 });
+
+/** A valid desired state whose one policy names `count` unknown services: one warning each. */
+function servicesYaml(count: number): string {
+  const services = Array.from({ length: count }, (_, i) => `      x${String(i).padStart(2, '0')}: optOut`);
+  return `version: 1\npolicies:\n  - name: p\n    lock: none\n    services:\n${services.join('\n')}\n    targets: [root]\n`;
+}

@@ -3,11 +3,12 @@
  * a finished run takes every step in order and writes the outputs in the table's order; a run that fails,
  * continues, stands down or is refused stops where the recipe says and writes nothing after it.
  */
-import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { describe, expect, it } from 'vitest';
 import { JOB_OUTPUTS, runJob } from '../../../lambdas/pipeline-job/job.ts';
 import { stateStores } from '../../../lambdas/pipeline-job/job-run.ts';
+import { EXAMPLE_YAML } from '../../support/example-desired-state.ts';
 import { createLzaOrg, TEST_CREDENTIALS } from '../../support/moto-org.ts';
 import {
   failureOf,
@@ -26,6 +27,14 @@ const env = useJobEmulators();
 async function stateKeys(): Promise<string[]> {
   const listed = await env.adminS3.send(new ListObjectsV2Command({ Bucket: STATE_BUCKET }));
   return (listed.Contents ?? []).map((o) => o.Key as string).sort();
+}
+
+/** The JSON report the job left as the latest in its state bucket. */
+async function latestReport(): Promise<Record<string, unknown>> {
+  const latest = await env.adminS3.send(
+    new GetObjectCommand({ Bucket: STATE_BUCKET, Key: 'ai-optout/latest/report.json' }),
+  );
+  return JSON.parse(await (latest.Body?.transformToString() ?? '{}'));
 }
 
 /** A harness with every output configured; the metrics line goes to the job's log, so its place shows. */
@@ -97,6 +106,36 @@ describe('the recipe: a finished run', () => {
     ]);
   });
 
+  it("the parameters' audit mode overrides the file's enforce: the plan, its report, summary and variables say audit", async () => {
+    await createLzaOrg(env.admin);
+    const h = harness({ stateBucket: true, modeCeiling: 'enforce' });
+    const yaml = EXAMPLE_YAML.replace(/^mode: audit\b/m, 'mode: enforce');
+    const { event } = await job({
+      files: { 'ai-optout.yaml': yaml },
+      userParameters: { mode: 'audit', failOn: 'never' },
+    });
+
+    await runJob(event, h.context, h.deps);
+
+    const { summary, variables } = successOf(event);
+    expect(yaml).toMatch(/^mode: enforce/m);
+    expect(variables).toMatchObject({ MODE: 'audit', VERDICT: 'drift' });
+    expect(summary).toMatch(/\(mode audit\)/);
+    expect(h.orgCalls.CreatePolicy ?? 0).toBe(0);
+    expect(await latestReport()).toMatchObject({ mode: 'audit' });
+  });
+
+  it("its reports name the input's revision and the execution's trigger", async () => {
+    await createLzaOrg(env.admin);
+    const h = harness({ stateBucket: true });
+    h.deps.pipeline = { ...h.deps.pipeline, triggerVariable: 'trigger' };
+    const { event } = await job({ revision: 'abc1234', variables: { trigger: 'schedule' } });
+
+    await runJob(event, h.context, h.deps);
+
+    expect(await latestReport()).toMatchObject({ revision: 'abc1234', trigger: 'schedule' });
+  });
+
   it('in enforce mode it logs the plan before applying, and its outputs are of the organization after apply', async () => {
     await createLzaOrg(env.admin);
     const h = everything(harness({ stateBucket: true, modeCeiling: 'enforce' }));
@@ -140,6 +179,40 @@ describe('the recipe: where a run stops', () => {
       'job result reported',
     ]);
     expect((await stateKeys()).map((k) => k.split('/')[1])).toEqual(['continuations', 'jobs']);
+  });
+
+  it('an apply the deadline cuts short continues from the organization as read: its progress saved, no output written', async () => {
+    await createLzaOrg(env.admin);
+    const h = everything(harness({ stateBucket: true, modeCeiling: 'enforce' }));
+    withDeadlineAt(h, 'CreatePolicy', 1);
+    const { event } = await job({ output: true, userParameters: { mode: 'enforce' } });
+
+    await runJob(event, h.context, h.deps);
+
+    const [result] = env.codePipeline.results();
+    expect(result?.kind === 'success' && result.continuationToken).toBeTruthy();
+    expect(steps(h).slice(-2)).toEqual([
+      expect.stringMatching(
+        /^applying: \d+ OUs and \d+ accounts read, 0 OUs left; continuing in the next invocation \(mode enforce\)$/,
+      ),
+      'job result reported',
+    ]);
+    expect((await stateKeys()).map((k) => k.split('/')[1])).toEqual(['continuations', 'jobs']);
+  });
+
+  it('an apply that fails before the deadline is the failure, not a continuation', async () => {
+    await createLzaOrg(env.admin);
+    env.proxy.addFault({ operation: 'CreatePolicy', times: 1, type: 'AccessDeniedException', status: 400 });
+    const h = everything(harness({ stateBucket: true, modeCeiling: 'enforce' }));
+    const { event } = await job({ userParameters: { mode: 'enforce' } });
+
+    await runJob(event, h.context, h.deps);
+
+    expect(failureOf(event)).toMatchObject({
+      type: 'PermissionError',
+      message: expect.stringMatching(/^AWS denied CreatePolicy: /),
+    });
+    expect((await stateKeys()).map((k) => k.split('/')[1])).toEqual(['jobs']);
   });
 
   it('without a state bucket, a deadline in the work is the failure, named for its step rather than the cut call', async () => {
@@ -194,6 +267,36 @@ describe('the recipe: where a run stops', () => {
       'metrics',
     ]);
     expect(await stateKeys()).toEqual([]);
+  });
+
+  it('a malformed job is answered; each of its lines names the job and the request, and its deadline is cancelled', async () => {
+    const h = harness();
+    const timers = { scheduled: 0, cancelled: 0 };
+    h.deps.timing = {
+      ...h.deps.timing,
+      schedule: () => {
+        timers.scheduled++;
+        return () => {
+          timers.cancelled++;
+        };
+      },
+    };
+    const { event } = await job();
+    Reflect.deleteProperty(event['CodePipeline.job'].data, 'artifactCredentials');
+
+    await runJob(event, h.context, h.deps);
+
+    expect(failureOf(event)).toMatchObject({
+      type: 'ConfigurationError',
+      message: expect.stringMatching(
+        /^the job event is malformed: CodePipeline\.job\.data\.artifactCredentials is missing;/,
+      ),
+    });
+    const named = { jobId: event['CodePipeline.job'].id, requestId: h.context.awsRequestId };
+    expect(h.logs.lines()).toEqual([
+      expect.objectContaining({ ...named, msg: 'job refused before reading anything' }),
+    ]);
+    expect(timers).toEqual({ scheduled: 1, cancelled: 1 });
   });
 
   it('the state bucket stores are all in the one bucket', () => {

@@ -21,6 +21,7 @@ import {
   writeOutputs,
 } from '../../../lambdas/pipeline-job/outputs.ts';
 import { renderReports } from '../../../lambdas/pipeline-job/report-artifact.ts';
+import { publishFindings } from '../../../lambdas/pipeline-job/security-hub.ts';
 import { EXAMPLE_YAML, exampleDesiredState } from '../../support/example-desired-state.ts';
 import { examplePlan } from '../../support/example-plan.ts';
 import { TEST_CREDENTIALS } from '../../support/moto-org.ts';
@@ -106,6 +107,16 @@ describe('outputs: the table', () => {
     expect(logs.lines()).toEqual([]);
   });
 
+  it('a job event with no outputArtifacts field targets no report artifact', async () => {
+    const { run } = stepRun();
+    const finished = finishedRun({ output: true });
+    finished.job = { ...finished.job, data: { ...finished.job.data } };
+    Reflect.deleteProperty(finished.job.data, 'outputArtifacts');
+    const row = JOB_OUTPUTS.find((r) => r.name === 'report artifact');
+
+    expect(await row?.writeIfTargeted(finished, run)).toBe(false);
+  });
+
   it('a metrics sink gets one line of the run (and no other output is written)', async () => {
     const lines: string[] = [];
     const { run } = stepRun({ deps: { metrics: { functionName: 'f', write: (line) => lines.push(line) } } });
@@ -119,6 +130,20 @@ describe('outputs: the table', () => {
       NonCompliantAccounts: 5,
       Verdict: 1,
     });
+  });
+});
+
+describe('outputs: the metrics line measures this run', () => {
+  it("its duration is the clock since the run started, its API calls those the run's watch started", async () => {
+    const lines: string[] = [];
+    const { run } = stepRun({ deps: { metrics: { functionName: 'f', write: (line) => lines.push(line) } } });
+    for (let i = 0; i < 5; i++) run.watch.start({ service: 'S3', operation: 'GetObject', endpoint: NOWHERE });
+    const measured = { ...run, startedAt: new Date(run.deps.now().getTime() - 1_500), callsAtStart: 2 };
+    const metrics = JOB_OUTPUTS.find((r) => r.name === 'metrics line');
+
+    await writeOutputs(metrics ? [metrics] : [], finishedRun(), measured);
+
+    expect(JSON.parse(lines[0] as string)).toMatchObject({ DurationMs: 1_500, ApiCalls: 3 });
   });
 });
 
@@ -249,5 +274,36 @@ describe('outputs: the policy rule', () => {
     expect(await row.writeIfTargeted(finishedRun(), run)).toBe(false);
     await writeOutputs([row], finishedRun(), run);
     expect(calls).toEqual([]);
+  });
+});
+
+describe('outputs: the Security Hub account comes from the job event, and only a 12-digit one is used', () => {
+  it.each([
+    ['no account id', undefined, 'undefined'],
+    ['an empty one', '', ''],
+    ['eleven digits', '11111111111', '11111111111'],
+    ['a prefixed one', 'x111111111111', 'x111111111111'],
+    ['one with a path', '111111111111/../222222222222', '111111111111/../222222222222'],
+  ])('%s is refused before Security Hub is called', async (_name, accountId, shown) => {
+    const client = new SecurityHubClient(unreachable);
+    const sent: string[] = [];
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        sent.push(String(context.commandName));
+        return next(args);
+      },
+      { step: 'initialize' },
+    );
+    const finished = finishedRun();
+    finished.job = { ...finished.job, accountId };
+    const { run } = stepRun();
+
+    const error = await publishFindings({ client, region: REGION }, finished, run).catch((e: unknown) => e);
+
+    expect(error).toMatchObject({
+      name: 'ConfigurationError',
+      message: `the job event names no account id (${shown}) to import Security Hub findings into`,
+    });
+    expect(sent).toEqual([]);
   });
 });

@@ -96,11 +96,30 @@ describe('UserParameters: refused, each with one sentence', () => {
       '{"roleArn":"arn:aws:iam::111122223333:user/x"}',
       /^UserParameters: roleArn: expected an IAM role ARN such as arn:aws:iam::111122223333:role\/ai-optout \(got `arn:aws:iam::111122223333:user\/x`\)$/,
     ],
-    ['a role ARN of a number', '{"roleArn":1}', /^UserParameters: roleArn: [^(]*$/],
+    [
+      'a role ARN of a number',
+      '{"roleArn":1}',
+      'UserParameters: roleArn: Invalid input: expected string, received number',
+    ],
+    [
+      'two unknown keys, each named',
+      '{"zz":1,"yy":2}',
+      /^UserParameters: unknown key "zz"; allowed: [^;]*; unknown key "yy"; allowed: /,
+    ],
     [
       'an execution id that is not one',
       '{"pipelineExecutionId":"#{codepipeline.PipelineExecutionId}"}',
       /^UserParameters: pipelineExecutionId: expected a pipeline execution id, #\{codepipeline.PipelineExecutionId\} \(got `#\{codepipeline.PipelineExecutionId\}`\)$/,
+    ],
+    [
+      'an execution id with text before it',
+      `{"pipelineExecutionId":"x${EXECUTION_ID}"}`,
+      `UserParameters: pipelineExecutionId: expected a pipeline execution id, #{codepipeline.PipelineExecutionId} (got \`x${EXECUTION_ID}\`)`,
+    ],
+    [
+      'an execution id with text after it',
+      `{"pipelineExecutionId":"${EXECUTION_ID}/../other"}`,
+      `UserParameters: pipelineExecutionId: expected a pipeline execution id, #{codepipeline.PipelineExecutionId} (got \`${EXECUTION_ID}/../other\`)`,
     ],
     ['two problems at once', '{"failOn":"x","mode":"y"}', /^UserParameters: mode: .*; failOn: /],
   ])('%s', (_name, text, message) => {
@@ -113,7 +132,8 @@ describe('UserParameters: refused, each with one sentence', () => {
       return undefined;
     })();
     expect(error).toBeInstanceOf(ConfigurationError);
-    expect((error as Error).message).toMatch(message);
+    if (typeof message === 'string') expect((error as Error).message).toBe(message);
+    else expect((error as Error).message).toMatch(message);
   });
 
   it('a value the pipeline shows is escaped and cut, never echoed raw', () => {

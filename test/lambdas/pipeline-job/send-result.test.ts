@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createCodePipelineClient } from '../../../lambdas/adapters/codepipeline/client.ts';
+import type { JobDependencies } from '../../../lambdas/pipeline-job/job-run.ts';
 import type { JobResult } from '../../../lambdas/pipeline-job/result.ts';
 import { reportResult } from '../../../lambdas/pipeline-job/send-result.ts';
 import { TEST_CREDENTIALS } from '../../support/moto-org.ts';
@@ -123,6 +124,30 @@ describe('reporting the result', () => {
       ]);
     },
   );
+
+  it('an error that is no AWS answer (no $metadata) is logged with no attempts, and no throw', async () => {
+    const { run, logs } = stepRun({
+      deps: {
+        codePipeline: {
+          send: async () => {
+            throw new Error('socket hang up');
+          },
+        } as unknown as JobDependencies['codePipeline'],
+      },
+    });
+
+    const reported = await reportResult({ kind: 'success', summary: 's', variables: {} }, run);
+
+    expect(reported).toBe('failed');
+    expect(logs.lines()[0]).toEqual(
+      expect.objectContaining({
+        level: 'error',
+        msg: 'reporting the job result failed',
+        err: 'socket hang up',
+      }),
+    );
+    expect(logs.lines()[0]?.attempts).toBeUndefined();
+  });
 
   it('past the report signal, the error says why the attempts stopped', async () => {
     const { run, logs } = reporting();

@@ -5,6 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY_DESCRIPTION } from '../../../../lambdas/domain/desired-state/types.ts';
+import type { OrgNode } from '../../../../lambdas/domain/organization.ts';
+import { accountsToAsk, snapshotVerification } from '../../../../lambdas/domain/planner/fidelity.ts';
 import {
   accountsToVerify,
   type InvalidAccount,
@@ -74,6 +76,14 @@ describe('which accounts AWS is asked about', () => {
     expect(all.accountIds.slice(0, 2)).toEqual(states.accountIds);
     expect([...all.accountIds].sort()).toEqual(snapshot.accounts.map((a) => a.id).sort());
     expect(accountsToVerify(snapshot, 'all', 3).accountIds).toHaveLength(3);
+  });
+
+  it('with the policy type disabled nothing applies: one state for every account', () => {
+    const b = org().withPolicyType(undefined);
+    expect(accountsToVerify(b.build(), 'states', 200)).toEqual({
+      accountIds: [b.idOf('management')],
+      states: 1,
+    });
   });
 
   it('does not grow with accounts that join an existing state', () => {
@@ -317,6 +327,52 @@ describe("AWS's invalid-policy alarms", () => {
   });
 });
 
+describe("AWS's invalid-policy alarms, word for word", () => {
+  it('an error with nothing but its code, no error given, errors not read; an account counted once', () => {
+    const b = org();
+    const invalid: InvalidAccount[] = [
+      {
+        accountId: b.idOf('sandbox-1'),
+        accountName: 'sandbox-1',
+        errors: [{ errorCode: 'SOME_CODE', errorMessage: '', pathToError: '', contributingPolicies: [] }],
+      },
+      { accountId: b.idOf('prod-1'), accountName: 'prod-1', errors: [] },
+      { accountId: '999988887777', accountName: 'gone', errors: undefined },
+    ];
+    const result = planWith(
+      b,
+      { [b.idOf('management')]: AWS.optedOut, [b.idOf('sandbox-1')]: AWS.lexIn },
+      { invalid },
+    );
+    const listed = result.violations.filter((v) => v.cause.startsWith('aws:'));
+    expect(listed.map((v) => [v.accountName, v.path, v.service, v.cause, v.causeDetail])).toEqual([
+      [
+        'sandbox-1',
+        'Root/Sandbox',
+        '*',
+        'aws:SOME_CODE',
+        'AWS reports the effective policy invalid (SOME_CODE)',
+      ],
+      [
+        'prod-1',
+        'Root/Workloads/Prod',
+        '*',
+        'aws:invalid',
+        "AWS lists this account's effective policy as invalid; AWS gave no validation error for it",
+      ],
+      [
+        'gone',
+        '',
+        '*',
+        'aws:invalid',
+        "AWS lists this account's effective policy as invalid; its validation errors were not read (the bound of calls per run)",
+      ],
+    ]);
+    // sandbox-1 and sandbox-2 already broke expect; prod-1 and the account the read did not see are new.
+    expect(result.accounts.nonCompliant).toBe(4);
+  });
+});
+
 describe('the report', () => {
   it('snapshot: "not confirmed (snapshot)"', () => {
     const result = plan(desired(YAML), org().build(), {
@@ -342,5 +398,84 @@ describe('the report', () => {
     expect(markdown).toContain('### Confirmed by AWS (DescribeEffectivePolicy)');
     expect(markdown).toContain('| lex: computed optIn, AWS optOut |');
     expect('fidelity' in toReport(plan(desired(YAML), b.build()), new Date())).toBe(false);
+  });
+});
+
+describe('accountsToAsk', () => {
+  const account = (id: string, status?: string): OrgNode => ({
+    id,
+    type: 'ACCOUNT',
+    name: id,
+    parentId: 'r-ab12',
+    path: 'Root',
+    children: [],
+    ...(status ? { status } : {}),
+  });
+  // Three states: accounts listed out of order, a suspended account first by id, a state of suspended
+  // accounts only, and a state with no account.
+  const groups = new Map<string, OrgNode[]>([
+    ['a', [account('300000000000', 'ACTIVE'), account('100000000000', 'SUSPENDED'), account('200000000000')]],
+    ['b', [account('500000000000', 'SUSPENDED'), account('400000000000', 'PENDING_CLOSURE')]],
+    ['c', []],
+    ['d', [account('600000000000', 'ACTIVE')]],
+    ['e', [account('700000000000', 'SUSPENDED'), account('800000000000', 'ACTIVE')]],
+  ]);
+
+  it('one account of each state: the first active one by id (or one without a status), else the first by id', () => {
+    expect(accountsToAsk(groups, 'states', 10)).toEqual([
+      '200000000000',
+      '400000000000',
+      '600000000000',
+      '800000000000',
+    ]);
+  });
+
+  it('verify all: then every other account of each state, by id; the bound cuts those first', () => {
+    expect(accountsToAsk(groups, 'all', 10)).toEqual([
+      '200000000000',
+      '400000000000',
+      '600000000000',
+      '800000000000',
+      '100000000000',
+      '300000000000',
+      '500000000000',
+      '700000000000',
+    ]);
+    expect(accountsToAsk(groups, 'all', 5)).toEqual([
+      '200000000000',
+      '400000000000',
+      '600000000000',
+      '800000000000',
+      '100000000000',
+    ]);
+    expect(accountsToAsk(groups, 'states', 2)).toEqual(['200000000000', '400000000000']);
+  });
+
+  it('leaves the groups it was given in their order', () => {
+    expect(groups.get('a')?.map((a) => a.id)).toEqual(['300000000000', '100000000000', '200000000000']);
+  });
+});
+
+describe('fidelity without AWS, and accounts that left', () => {
+  it('verify none: "not confirmed (verify none)"; a snapshot: its verification', () => {
+    expect(snapshotVerification('all')).toEqual({ source: 'snapshot', verify: 'all' });
+    const result = plan(desired(YAML), org().build(), { verification: { source: 'none', verify: 'none' } });
+    expect(result.fidelity?.summary).toBe(
+      'not confirmed (verify none): the effective policies of 2 states are computed locally only',
+    );
+  });
+
+  it('names the accounts AWS listed that left the organization, and only when there are some', () => {
+    const b = org();
+    const answers = { [b.idOf('management')]: AWS.optedOut, [b.idOf('sandbox-1')]: AWS.lexIn };
+    const fromAws = answered(answers) as Extract<Verification, { source: 'aws' }>;
+    const left = plan(desired(YAML), b.build(), {
+      verification: { ...fromAws, leftOrganization: ['999999999999'] },
+    });
+    expect(left.fidelity?.leftOrganization).toEqual(['999999999999']);
+    const none = plan(desired(YAML), b.build(), {
+      verification: { ...fromAws, leftOrganization: [] },
+    });
+    expect(none.fidelity && 'leftOrganization' in none.fidelity).toBe(false);
   });
 });

@@ -1,0 +1,67 @@
+/**
+ * The plan as AWS Config evaluations (lambdas/domain/evaluations.ts): one per account, `AWS::::Account`
+ * with the account id, NON_COMPLIANT for an account that breaks `expect`, an annotation of at most 256
+ * characters [CONFIG-PUT-EVALUATIONS]. The config-rule function's tests send them; these check them.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { accountEvaluations } from '../../../lambdas/domain/evaluations.ts';
+import type { Plan } from '../../../lambdas/domain/planner/schema.ts';
+import { parseSnapshot } from '../../../lambdas/domain/snapshot.ts';
+import { examplePlan } from '../../support/example-plan.ts';
+
+const snapshot = parseSnapshot(
+  readFileSync(new URL('../../../examples/lza-organization.snapshot.json', import.meta.url), 'utf8'),
+  'example',
+);
+const orderedAt = new Date('2026-12-07T10:00:00.000Z');
+
+describe('accountEvaluations', () => {
+  it('one per account in the snapshot order; the accounts with violations are NON_COMPLIANT and say why', () => {
+    const plan = examplePlan();
+    const evaluations = accountEvaluations(plan, snapshot, orderedAt);
+
+    expect(evaluations.map((e) => e.ComplianceResourceId)).toEqual(snapshot.accounts.map((a) => a.id));
+    expect(new Set(evaluations.map((e) => e.ComplianceResourceType))).toEqual(new Set(['AWS::::Account']));
+    expect(new Set(evaluations.map((e) => e.OrderingTimestamp))).toEqual(new Set([orderedAt]));
+    const nonCompliant = evaluations.filter((e) => e.ComplianceType === 'NON_COMPLIANT');
+    expect(nonCompliant.map((e) => e.ComplianceResourceId).sort()).toEqual(
+      [...new Set(plan.violations.map((v) => v.accountId))].sort(),
+    );
+    expect(evaluations.find((e) => e.ComplianceResourceId === '347960518243')?.Annotation).toBe(
+      'Not opted out: default is optIn (dev-experiments on data-dev (347960518243))',
+    );
+    const compliant = evaluations.find((e) => e.ComplianceType === 'COMPLIANT');
+    expect(compliant?.Annotation).toBe('Every AI service the desired state expects is opted out');
+  });
+
+  it("names every violation of an account, and cuts the annotation to Config's 256 characters", () => {
+    const plan = examplePlan();
+    const [first] = plan.violations as [Plan['violations'][number]];
+    const prefix = `Not opted out: ${first.service} is ${first.actual} (`;
+    // One violation whose annotation is exactly 256 characters, then a second that makes it longer.
+    const exact = { ...first, causeDetail: 'x'.repeat(256 - prefix.length - 1) };
+    const second = { ...first, service: 'rekognition', causeDetail: 'y' };
+
+    const [kept] = accountEvaluations({ ...plan, violations: [exact] }, snapshot, orderedAt).filter(
+      (e) => e.ComplianceResourceId === first.accountId,
+    );
+    expect(kept?.Annotation).toBe(`${prefix}${exact.causeDetail})`);
+    expect(kept?.Annotation).toHaveLength(256);
+
+    const [cut] = accountEvaluations({ ...plan, violations: [exact, second] }, snapshot, orderedAt).filter(
+      (e) => e.ComplianceResourceId === first.accountId,
+    );
+    expect(cut?.Annotation).toBe(`${`${prefix}${exact.causeDetail})`.slice(0, 255)}…`);
+    expect(cut?.Annotation).toHaveLength(256);
+
+    const [both] = accountEvaluations(
+      { ...plan, violations: [{ ...first, causeDetail: 'a' }, second] },
+      snapshot,
+      orderedAt,
+    ).filter((e) => e.ComplianceResourceId === first.accountId);
+    expect(both?.Annotation).toBe(
+      `Not opted out: ${first.service} is ${first.actual} (a); rekognition is ${first.actual} (y)`,
+    );
+  });
+});
