@@ -24,7 +24,7 @@ const cases: [string, string, string[]][] = [
     'an unknown key at the top level',
     `${POLICY}xyzzy: 1`,
     [
-      'a.yaml:6:1: error: unknown key `xyzzy` at the top level; allowed keys: version, mode, unmanaged, policies, expect',
+      'a.yaml:6:1: error: unknown key `xyzzy` at the top level; allowed keys: version, mode, unmanaged, policies, expect, bedrock',
     ],
   ],
   [

@@ -10,7 +10,7 @@ import { formatDiagnostic } from '../../../../lambdas/domain/diagnostics.ts';
 const diagnose = (text: string) =>
   loadDesiredState(text, { file: 'a.yaml' }).diagnostics.map(formatDiagnostic);
 const codes = (text: string) => loadDesiredState(text, { file: 'a.yaml' }).diagnostics.map((d) => d.code);
-const ALLOWED = 'allowed keys: version, mode, unmanaged, policies, expect';
+const ALLOWED = 'allowed keys: version, mode, unmanaged, policies, expect, bedrock';
 
 describe('what the YAML parser says', () => {
   it.each([
