@@ -236,6 +236,37 @@ describe('ai-optout apply on a file with a bedrock section', () => {
     expect((await bedrockPolicies())[0]?.content).toBe(created?.content);
   });
 
+  it('snapshot --config with the bedrock: file captures its Bedrock policies, which plan --snapshot plans; without --config it does not, and that plan is refused', async () => {
+    await shareGuardrail();
+    const file = await bedrockFile('bedrock-snapshot.yaml');
+    expect((await run(['apply', '--config', file, '--yes'])).code).toBe(0);
+    const both = join(dir, 'both-types.json');
+    const aiOnly = join(dir, 'ai-only.json');
+
+    const written = await run(['snapshot', '--config', file, '--out', both]);
+    const plain = await run(['snapshot', '--out', aiOnly]);
+
+    expect(written.code).toBe(0);
+    expect(written.stderr).toMatch(/: 7 accounts, 5 OUs, 2 AI opt-out policies, 1 Bedrock policy\.\n$/);
+    const captured = parseSnapshot(readFileSync(both, 'utf8'), both);
+    expect(captured.capturedPolicyTypes).toEqual([AI_POLICY_TYPE, BEDROCK_POLICY_TYPE]);
+    expect(captured.policies.filter((p) => p.type === BEDROCK_POLICY_TYPE).map((p) => p.name)).toEqual([
+      'bedrock-guardrails-production',
+    ]);
+    const offline = await run(['plan', '--config', file, '--snapshot', both, '--format', 'json']);
+    expect(offline.code).toBe(0);
+    expect(JSON.parse(offline.stdout)).toMatchObject({ verdict: 'in-sync', changes: [] });
+
+    expect(plain.code).toBe(0);
+    expect(plain.stderr).toMatch(/: 7 accounts, 5 OUs, 2 AI opt-out policies\.\n$/);
+    const aiOnlySnapshot = parseSnapshot(readFileSync(aiOnly, 'utf8'), aiOnly);
+    expect(aiOnlySnapshot.capturedPolicyTypes).toBeUndefined();
+    expect(aiOnlySnapshot.policies.map((p) => p.type)).toEqual([undefined, undefined]);
+    const refused = await run(['plan', '--config', file, '--snapshot', aiOnly]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('as `ai-optout snapshot --config` with this file writes');
+  });
+
   it.each([
     [
       'only its DRAFT exists',
@@ -403,6 +434,20 @@ describe('ai-optout live commands', () => {
     );
     const offline = await run(['plan', '--config', config, '--snapshot', file]);
     expect(offline.code).toBe(2);
+  });
+
+  it('snapshot --config with an invalid file: exit 1 at its line, and not one call to AWS', async () => {
+    const file = join(dir, 'invalid-for-snapshot.yaml');
+    writeFileSync(file, 'version: 1\npolicies: []\n');
+    live.proxy.seen.length = 0;
+
+    const result = await run(['snapshot', '--config', file, '--out', join(dir, 'never.json')]);
+
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      /invalid-for-snapshot\.yaml:2:11: error: policies: must list at least one policy/,
+    );
+    expect(live.proxy.seen).toEqual([]);
   });
 
   it('honours AWS_ENDPOINT_URL_ORGANIZATIONS and assumes --role-arn through STS', async () => {

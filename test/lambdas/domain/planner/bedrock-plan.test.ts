@@ -186,7 +186,7 @@ describe('plan: what it refuses', () => {
     const snapshot = new OrgBuilder().account('prod-a', 'Workloads/Prod').account('s', 'Sandbox').build();
 
     expect(() => plan(desired(), snapshot)).toThrow(
-      `${FILE}:${BEDROCK_LINE}:1: the \`bedrock:\` section declares Amazon Bedrock policies, which this version validates but cannot plan yet except live (\`plan\`) or from a snapshot that holds them (\`plan --snapshot\`, its \`capturedPolicyTypes\` listing ${BEDROCK_POLICY_TYPE}), so nothing was written; remove the section to plan the rest of the file (\`ai-optout validate\` checks it)`,
+      `${FILE}:${BEDROCK_LINE}:1: the \`bedrock:\` section declares Amazon Bedrock policies, which this version validates but cannot plan yet except live (\`plan\`) or from a snapshot that holds them (\`plan --snapshot\`, its \`capturedPolicyTypes\` listing ${BEDROCK_POLICY_TYPE}, as \`ai-optout snapshot --config\` with this file writes), so nothing was written; remove the section to plan the rest of the file (\`ai-optout validate\` checks it)`,
     );
   });
 
