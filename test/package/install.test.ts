@@ -117,6 +117,7 @@ describe('the packed tarball', () => {
         'dist/lib/index.d.ts',
         'dist/bin/app.js',
         'config/ai-optout.yaml',
+        'examples/ai-optout.yaml',
         'examples/lza-organization.snapshot.json',
         ...LAMBDA_NAMES.map((name) => `dist/assets/${name}/${BUNDLE_FILE}`),
       ]),

@@ -20,3 +20,8 @@ export function exampleDesiredState(file = EXAMPLE_FILE): DesiredState {
     throw new Error(`${EXAMPLE_FILE} does not load: ${loaded.diagnostics.map((d) => d.message).join('; ')}`);
   return loaded.state;
 }
+
+/** The demo's file: the text above followed by a `bedrock:` section (config/ai-optout.yaml leaves it out). */
+export const DEMO_FILE = 'examples/ai-optout.yaml';
+
+export const DEMO_YAML = readFileSync(new URL(`../../${DEMO_FILE}`, import.meta.url), 'utf8');

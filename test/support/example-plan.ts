@@ -1,4 +1,7 @@
-/** The demo's plan: config/ai-optout.yaml against examples/lza-organization.snapshot.json (drift of every kind). */
+/**
+ * config/ai-optout.yaml against examples/lza-organization.snapshot.json (AI opt-out drift of every kind):
+ * the demo's plan without its Bedrock section, whose policies the snapshot holds and this plan leaves out.
+ */
 import { readFileSync } from 'node:fs';
 import { type Plan, plan } from '../../lambdas/domain/planner.ts';
 import { parseSnapshot } from '../../lambdas/domain/snapshot.ts';

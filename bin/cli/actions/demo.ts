@@ -12,8 +12,11 @@ import { type GlobalFlags, reportOptions } from '../planning.ts';
 import type { CommandContext } from '../program.ts';
 import { emitReport } from '../report.ts';
 
-/** In the package's own folder, so `demo` finds the bundled example from any working directory. */
-const EXAMPLE_CONFIG = join(PACKAGE_ROOT, 'config/ai-optout.yaml');
+/**
+ * In the package's own folder, so `demo` finds the bundled example from any working directory. The
+ * example is config/ai-optout.yaml with a `bedrock:` section: the deployed config leaves that out.
+ */
+const EXAMPLE_CONFIG = join(PACKAGE_ROOT, 'examples/ai-optout.yaml');
 const EXAMPLE_SNAPSHOT = join(PACKAGE_ROOT, 'examples/lza-organization.snapshot.json');
 
 export async function demo(
@@ -25,7 +28,7 @@ export async function demo(
   const snapshot = await readSnapshotFile(EXAMPLE_SNAPSHOT);
   if (options.format === 'text') {
     io.stdout(
-      'Demo: planning config/ai-optout.yaml against examples/lza-organization.snapshot.json, an example LZA\n' +
+      'Demo: planning examples/ai-optout.yaml against examples/lza-organization.snapshot.json, an example LZA\n' +
         'organization with drift in it. No AWS credentials are used. Exit code: 0 (plan itself exits 2 on drift).\n\n',
     );
   }

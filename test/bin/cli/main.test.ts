@@ -225,21 +225,21 @@ describe.concurrent('plan', () => {
   it('plan --snapshot shows Bedrock changes and violations beside AI opt-out ones, each Bedrock row typed', async ({
     expect,
   }) => {
-    // Prepare: the example organization, captured with its (no) Bedrock policies, and the example file
-    // with a bedrock section
+    // Prepare: the example organization (Bedrock enabled and captured) without its Bedrock policies, and
+    // the example file with a bedrock section
     const example = JSON.parse(readFileSync(join(repoRoot, EXAMPLE_SNAPSHOT), 'utf8')) as {
-      root: { policyTypes: unknown[] };
+      root: { policyTypes: { type: string }[] };
+      capturedPolicyTypes: string[];
+      policies: { type?: string }[];
     };
+    expect(example.root.policyTypes.map((t) => t.type)).toContain(BEDROCK_POLICY_TYPE);
+    expect(example.capturedPolicyTypes).toEqual([AI_POLICY_TYPE, BEDROCK_POLICY_TYPE]);
     const snapshot = join(workDir, 'bedrock.snapshot.json');
     writeFileSync(
       snapshot,
       JSON.stringify({
         ...example,
-        root: {
-          ...example.root,
-          policyTypes: [...example.root.policyTypes, { type: BEDROCK_POLICY_TYPE, status: 'ENABLED' }],
-        },
-        capturedPolicyTypes: [AI_POLICY_TYPE, BEDROCK_POLICY_TYPE],
+        policies: example.policies.filter((p) => p.type !== BEDROCK_POLICY_TYPE),
       }),
     );
     const config = join(workDir, 'bedrock.yaml');
@@ -396,6 +396,14 @@ describe.concurrent('demo, help and unknown commands', () => {
     }
     expect(result.stdout).toMatch(/^Policy changes \(\d+\):$/m);
     expect(result.stdout).toMatch(/^Violations of expect \(5 accounts\):$/m);
+    // Both policy types: the sandbox's Bedrock policy is one version behind, production's is in sync.
+    expect(result.stdout).toContain('  ~ update-policy     bedrock-guardrails-sandbox\n');
+    expect(result.stdout).not.toMatch(/^ {2}[+~-] \S+ +bedrock-guardrails-production/m);
+    expect(result.stdout).toContain(':guardrail/s6w3je8ub0ly:1 → arn:aws:bedrock:us-east-1:');
+    // Offline: the pre-flight cannot run, and the plan says so rather than failing.
+    expect(result.stdout).toMatch(
+      /^Guardrail pre-flight \(GetGuardrail, GetResourcePolicy\): not run: 3 guardrails to check; a plan from a snapshot reads nothing of Bedrock/m,
+    );
   });
 
   it('demo --format html writes the self-contained HTML report with the OU tree', async () => {

@@ -143,7 +143,12 @@ describe('snapshots with more than one policy type', () => {
   };
 
   it('an older snapshot, without types, still loads: its policies have none, and it captures no other type', () => {
-    const snapshot = parseSnapshot(example, 'example.json');
+    // The bundled example as releases before Bedrock policies shipped it.
+    const older = readFileSync(
+      new URL('../../fixtures/snapshots/before-bedrock.snapshot.json', import.meta.url),
+      'utf8',
+    );
+    const snapshot = parseSnapshot(older, 'older.json');
 
     expect(snapshot.policies.map((p) => p.type)).toEqual(snapshot.policies.map(() => undefined));
     expect(snapshot.capturedPolicyTypes).toBeUndefined();
