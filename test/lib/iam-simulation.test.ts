@@ -470,6 +470,14 @@ describe('IAM simulation in the aws-cn partition (every ARN the stacks build fol
         ).template,
     ],
     ['the management-account role stack (enforce)', () => synthManagementRole('enforce').template],
+    [
+      'the pipeline stack (enforce, bedrockPolicies)',
+      () => synthPipeline({ mode: 'enforce', bedrockPolicies: true }, WITHOUT_BUNDLE).template,
+    ],
+    [
+      'the management-account role stack (enforce, bedrockPolicies)',
+      () => synthManagementRole('enforce', { bedrockPolicies: true }).template,
+    ],
   ])('%s writes no partition into an ARN: each one joins AWS::Partition', (_name, template) => {
     const json = template().toJSON();
     expect(strings(json).filter((s) => /arn:aws[-:]/.test(s))).toEqual([]);
