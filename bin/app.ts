@@ -31,6 +31,7 @@ export function buildApp(app: App = new App()): { app: App; settings: Settings }
     new ManagementRoleStack(app, `${settings.stackName}-ManagementRole`, {
       env: { account: settings.managementAccountId },
       mode: settings.mode,
+      bedrockPolicies: settings.bedrockPolicies,
       pipelineAccountId: settings.pipelineAccountId,
       ...(settings.lzaQualifier ? { qualifier: settings.lzaQualifier } : {}),
       // The reconciler role's name ends with the pipeline's region; without one, the role stack's own.

@@ -26,7 +26,6 @@ import {
   type aws_s3 as s3,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { AI_OPT_OUT_FACTS } from '../lambdas/domain/policy-types/ai-optout/facts.ts';
 import { CONFIG_RULE_VARIABLES } from '../lambdas/runtime/config-rule-environment.ts';
 import { writeVariables } from '../lambdas/runtime/environment.ts';
 import { LATEST_RUN_FILES } from '../lambdas/runtime/state-bucket.ts';
@@ -37,12 +36,19 @@ import {
   functionRole,
 } from './bundled-function.ts';
 import { pinFeatureFlags } from './feature-flags.ts';
-import { acknowledgeOrganizationsWildcards, organizationsStatements } from './permissions.ts';
+import {
+  acknowledgeOrganizationsWildcards,
+  type GrantOptions,
+  managedTypeNames,
+  organizationsStatements,
+} from './permissions.ts';
 import { stateObjectsArn } from './state-bucket.ts';
 
 export interface ConfigRuleFunctionProps {
   /** The pipeline's state bucket, where the last run keeps the desired state it checked. */
   readonly stateBucket: s3.IBucket;
+  /** Read Amazon Bedrock policies and the management account's guardrails too, as the audit reconciler does. @default false */
+  readonly bedrockPolicies?: boolean;
 }
 
 export class ConfigRuleFunction extends Construct {
@@ -67,7 +73,7 @@ export class ConfigRuleFunction extends Construct {
       environment: writeVariables(CONFIG_RULE_VARIABLES, { stateBucket: props.stateBucket.bucketName }),
     });
     this.rule = this.createRule();
-    this.acknowledge(role, logGroup);
+    this.acknowledge(role, logGroup, { bedrockPolicies: props.bedrockPolicies ?? false });
   }
 
   /** The periodic custom Lambda rule, created after Config's permission to invoke the function. */
@@ -104,7 +110,8 @@ export class ConfigRuleFunction extends Construct {
   }
 
   private grant(role: iam.Role, props: ConfigRuleFunctionProps): void {
-    for (const statement of organizationsStatements('audit')) role.addToPolicy(statement);
+    const options: GrantOptions = { bedrockPolicies: props.bedrockPolicies ?? false };
+    for (const statement of organizationsStatements('audit', options)) role.addToPolicy(statement);
     role.addToPolicy(
       new iam.PolicyStatement({
         sid: 'ReadLatestDesiredState',
@@ -123,11 +130,15 @@ export class ConfigRuleFunction extends Construct {
     );
   }
 
-  private acknowledge(role: iam.Role, logGroup: Parameters<typeof acknowledgeLogStreams>[1]): void {
-    acknowledgeOrganizationsWildcards(
-      role,
-      `config:PutEvaluations has no resource type in the Service Authorization Reference; the Organizations reads are those of the audit reconciler (DescribeOrganization, ListRoots and ListPolicies have no resource type; ListPolicies is limited to ${AI_OPT_OUT_FACTS.organizationsType} by its condition).`,
-    );
+  private acknowledge(
+    role: iam.Role,
+    logGroup: Parameters<typeof acknowledgeLogStreams>[1],
+    options: GrantOptions,
+  ): void {
+    acknowledgeOrganizationsWildcards(role, {
+      ...options,
+      wildcardReason: `config:PutEvaluations has no resource type in the Service Authorization Reference; the Organizations reads are those of the audit reconciler (DescribeOrganization, ListRoots and ListPolicies have no resource type; ListPolicies is limited to ${managedTypeNames(options)} by its condition).`,
+    });
     acknowledgeLogStreams(role, logGroup);
   }
 }

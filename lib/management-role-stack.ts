@@ -1,7 +1,8 @@
 /**
  * The role the reconciler assumes in the management account, when the pipeline runs in another account
  * (an LZA external pipeline deployment). Same least privilege as the function would have: read for
- * audit; plus writes limited to AI opt-out policies for enforce. Trusted only by the reconciler
+ * audit; plus writes limited to AI opt-out policies for enforce; Amazon Bedrock policies and the
+ * management account's guardrails only with `bedrockPolicies`. Trusted only by the reconciler
  * function's role in the pipeline account: that one role's ARN (`<prefix>-<region>`), as a condition on
  * aws:PrincipalArn rather than as the principal, so the trust needs no deploy order (a role principal
  * must exist when the trust policy is written) and no other role of the account, whatever its name,
@@ -34,6 +35,12 @@ export interface ManagementRoleStackProps extends StackProps {
    * @default the region this stack is deployed to
    */
   readonly pipelineRegion?: string;
+  /**
+   * Amazon Bedrock policies too: read (and in enforce written), with the guardrail reads of their
+   * pre-flight; the pipeline's `bedrockPolicies` must match.
+   * @default false
+   */
+  readonly bedrockPolicies?: boolean;
 }
 
 /** The reconciler role of the pipeline stack in `account` and `region` (lib/reconciler-function.ts names it). */
@@ -60,9 +67,13 @@ export class ManagementRoleStack extends Stack {
       );
     }
     const names = stackNames(props.qualifier);
+    const grant = { bedrockPolicies: props.bedrockPolicies ?? false };
+    const managed = grant.bedrockPolicies
+      ? 'AI services opt-out and Amazon Bedrock policies'
+      : 'AI services opt-out policies';
     this.role = new iam.Role(this, 'Role', {
       roleName: names.managementRoleName(props.mode),
-      description: `ai-optout ${props.mode}: AI services opt-out policies, for the pipeline in ${props.pipelineAccountId}`,
+      description: `ai-optout ${props.mode}: ${managed}, for the pipeline in ${props.pipelineAccountId}`,
       maxSessionDuration: Duration.hours(1),
       assumedBy: new iam.AccountPrincipal(props.pipelineAccountId).withConditions({
         ArnEquals: {
@@ -70,10 +81,10 @@ export class ManagementRoleStack extends Stack {
         },
       }),
       inlinePolicies: {
-        AiOptOut: new iam.PolicyDocument({ statements: organizationsStatements(props.mode) }),
+        AiOptOut: new iam.PolicyDocument({ statements: organizationsStatements(props.mode, grant) }),
       },
     });
-    acknowledgeOrganizationsWildcards(this.role);
+    acknowledgeOrganizationsWildcards(this.role, grant);
     new CfnOutput(this, 'RoleArn', { value: this.role.roleArn });
   }
 }

@@ -1,7 +1,9 @@
 /**
  * The IAM the reconciler needs, in one place (docs/permissions.md shows the same statements, and a test
  * keeps them equal; test/lib/iam-simulation.test.ts proves them with an IAM simulator): read
- * for audit; for enforce, writes to policies of the managed type only.
+ * for audit; for enforce, writes to policies of the managed types only. The managed types are AI services
+ * opt-out policies, and Amazon Bedrock policies where a deployment turns them on (`bedrockPolicies`): a
+ * deployment that never uses Bedrock holds no grant of that type.
  *
  * Facts from AWS's Service Authorization Reference for AWS Organizations [IAM-SAR-ORGANIZATIONS]:
  * - DescribeOrganization, ListRoots, ListAccounts and ListPolicies have no resource type: their Resource
@@ -21,20 +23,23 @@
  * - AttachPolicy and DetachPolicy are also authorized on the target (`root`, `organizationalunit`,
  *   `account`), and EnablePolicyType on the `root`: there the organizations:PolicyType condition, which
  *   the reference lists for all three, is what limits them to policies of the managed type.
+ * Each managed type gets its own statements, named by the type, so no grant of one type reaches the other.
+ *
+ * Amazon Bedrock policies add the guardrail reads of their pre-flight [IAM-SAR-BEDROCK]: GetGuardrail acts
+ * on the `guardrail` resource type (`arn:<partition>:bedrock:<region>:<account>:guardrail/<id>`), and so
+ * does GetResourcePolicy when given a guardrail's ARN; neither has a condition key. The pre-flight reads
+ * only guardrails the management account owns, in any Region, so the grant names that account's
+ * guardrails and nothing else. The type's ARN segment and organizations:PolicyType value come from its
+ * facts, read the way AWS writes them for other types: AWS's pages show neither for this type
+ * [ORG-BEDROCK-IAM-VALUES].
  */
 
 import { Aws, aws_iam as iam, Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import type { Mode } from '../lambdas/domain/contract.ts';
 import { AI_OPT_OUT_FACTS } from '../lambdas/domain/policy-types/ai-optout/facts.ts';
+import { BEDROCK_FACTS } from '../lambdas/domain/policy-types/bedrock/facts.ts';
 import { type PolicyTypeFacts, policyArnSegment } from '../lambdas/domain/policy-types/policy-type.ts';
-
-/** The policy type the reconciler manages, whose name limits every grant below. */
-const MANAGED_TYPE: PolicyTypeFacts = AI_OPT_OUT_FACTS;
-
-const POLICY_TYPE_CONDITION = {
-  StringEquals: { 'organizations:PolicyType': MANAGED_TYPE.organizationsType },
-};
 
 /** Hierarchy reads: no resource type to scope and no condition key (they return names and ids). */
 export const HIERARCHY_READ_ACTIONS = [
@@ -81,8 +86,11 @@ const TARGET_WRITE_ACTIONS = ['organizations:AttachPolicy', 'organizations:Detac
 const ROOT_WRITE_ACTIONS = ['organizations:EnablePolicyType'];
 export const POLICY_WRITE_ACTIONS = [...ROOT_WRITE_ACTIONS, ...POLICY_ARN_WRITE_ACTIONS];
 
+/** The pre-flight's reads of a guardrail (reads in audit too: the plan shows the checks). */
+export const GUARDRAIL_READ_ACTIONS = ['bedrock:GetGuardrail', 'bedrock:GetResourcePolicy'];
+
 /** Where the Organizations resources live: the partition and the management account that owns them. */
-interface OrganizationsScope {
+export interface OrganizationsScope {
   partition: string;
   managementAccount: string;
 }
@@ -93,45 +101,77 @@ const OWN_ACCOUNT: OrganizationsScope = {
   managementAccount: Aws.ACCOUNT_ID,
 };
 
+/** What a role is granted besides its mode. */
+export interface GrantOptions {
+  /** Amazon Bedrock policies too: their reads (and writes in enforce) and the guardrail reads. @default false */
+  readonly bedrockPolicies?: boolean;
+  /** @default the stack's own partition and account */
+  readonly scope?: OrganizationsScope;
+}
+
+/** The policy types a role manages: AI opt-out always, Bedrock policies when asked for. */
+export function managedTypes(options: GrantOptions = {}): PolicyTypeFacts[] {
+  return options.bedrockPolicies ? [AI_OPT_OUT_FACTS, BEDROCK_FACTS] : [AI_OPT_OUT_FACTS];
+}
+
 /** ARN patterns (o-* stands for the organization id, unknown before deployment). */
 function organizationsArns(scope: OrganizationsScope) {
   const prefix = `arn:${scope.partition}:organizations::${scope.managementAccount}`;
   return {
-    typePolicies: `${prefix}:policy/o-*/${policyArnSegment(MANAGED_TYPE)}/*`,
+    typePolicies: (type: PolicyTypeFacts) => `${prefix}:policy/o-*/${policyArnSegment(type)}/*`,
     roots: `${prefix}:root/o-*/r-*`,
     accounts: `${prefix}:account/o-*/*`,
     targets: [`${prefix}:root/o-*/r-*`, `${prefix}:ou/o-*/ou-*`, `${prefix}:account/o-*/*`],
+    /** The management account's guardrails, in every Region (a policy may enforce one per Region). */
+    guardrails: `arn:${scope.partition}:bedrock:*:${scope.managementAccount}:guardrail/*`,
   };
 }
 
-export function organizationsStatements(
+function statement(sid: string, actions: string[], resources: string[], type?: PolicyTypeFacts) {
+  return new iam.PolicyStatement({
+    sid,
+    actions,
+    resources,
+    ...(type ? { conditions: { StringEquals: { 'organizations:PolicyType': type.organizationsType } } } : {}),
+  });
+}
+
+/** One type's reads, and in enforce its writes: each limited to that type by its ARN or the condition. */
+function typeStatements(
+  type: PolicyTypeFacts,
   mode: Mode,
-  scope: OrganizationsScope = OWN_ACCOUNT,
+  arns: ReturnType<typeof organizationsArns>,
 ): iam.PolicyStatement[] {
-  const arns = organizationsArns(scope);
-  const type = MANAGED_TYPE.statementName;
-  const statement = (sid: string, actions: string[], resources: string[], typed = false) =>
-    new iam.PolicyStatement({
-      sid,
-      actions,
-      resources,
-      ...(typed ? { conditions: POLICY_TYPE_CONDITION } : {}),
-    });
-  const statements = [
-    statement('ReadOrganizationHierarchy', HIERARCHY_READ_ACTIONS, ['*']),
-    statement(`List${type}Policies`, LIST_POLICIES_ACTIONS, ['*'], true),
-    statement(`Read${type}Policies`, POLICY_ARN_READ_ACTIONS, [arns.typePolicies]),
-    statement(`ReadEffective${type}Policies`, EFFECTIVE_POLICY_ACCOUNT_ACTIONS, [arns.accounts], true),
-    statement(`ListInvalidEffective${type}Policies`, INVALID_EFFECTIVE_POLICY_ACTIONS, ['*'], true),
+  const name = type.statementName;
+  const policies = arns.typePolicies(type);
+  const reads = [
+    statement(`List${name}Policies`, LIST_POLICIES_ACTIONS, ['*'], type),
+    statement(`Read${name}Policies`, POLICY_ARN_READ_ACTIONS, [policies]),
+    statement(`ReadEffective${name}Policies`, EFFECTIVE_POLICY_ACCOUNT_ACTIONS, [arns.accounts], type),
+    statement(`ListInvalidEffective${name}Policies`, INVALID_EFFECTIVE_POLICY_ACTIONS, ['*'], type),
   ];
-  if (mode === 'enforce') {
-    statements.push(
-      statement(`Write${type}Policies`, POLICY_ARN_WRITE_ACTIONS, [arns.typePolicies]),
-      statement(`Attach${type}PoliciesToTargets`, TARGET_WRITE_ACTIONS, arns.targets, true),
-      statement(`Enable${type}PolicyType`, ROOT_WRITE_ACTIONS, [arns.roots], true),
-    );
-  }
-  return statements;
+  if (mode === 'audit') return reads;
+  return [
+    ...reads,
+    statement(`Write${name}Policies`, POLICY_ARN_WRITE_ACTIONS, [policies]),
+    statement(`Attach${name}PoliciesToTargets`, TARGET_WRITE_ACTIONS, arns.targets, type),
+    statement(`Enable${name}PolicyType`, ROOT_WRITE_ACTIONS, [arns.roots], type),
+  ];
+}
+
+/**
+ * Everything a session with the organization needs in `mode`: the hierarchy reads, each managed type's
+ * statements, and with Bedrock policies the guardrail reads of their pre-flight.
+ */
+export function organizationsStatements(mode: Mode, options: GrantOptions = {}): iam.PolicyStatement[] {
+  const arns = organizationsArns(options.scope ?? OWN_ACCOUNT);
+  return [
+    statement('ReadOrganizationHierarchy', HIERARCHY_READ_ACTIONS, ['*']),
+    ...managedTypes(options).flatMap((type) => typeStatements(type, mode, arns)),
+    ...(options.bedrockPolicies
+      ? [statement('ReadBedrockGuardrails', GUARDRAIL_READ_ACTIONS, [arns.guardrails])]
+      : []),
+  ];
 }
 
 /**
@@ -157,10 +197,27 @@ export function securityHubStatements(): iam.PolicyStatement[] {
   ];
 }
 
-/** Why the Organizations statements use `*`, for cdk-nag acknowledgements. */
-export const ORGANIZATIONS_WILDCARD_REASON = `DescribeOrganization, ListRoots, ListAccounts, ListPolicies and ListAccountsWithInvalidEffectivePolicy have no resource type in the Service Authorization Reference, so their Resource must be "*"; ListOrganizationalUnitsForParent, ListAccountsForParent and ListChildren read any root or OU of the hierarchy and return only names and ids (ListAccounts and ListAccountsForParent also e-mails and states); ListPolicies and ListAccountsWithInvalidEffectivePolicy are limited to ${MANAGED_TYPE.organizationsType} by the organizations:PolicyType condition.`;
+/** The managed types' names, as a sentence lists them. */
+export function managedTypeNames(options: GrantOptions = {}): string {
+  return managedTypes(options)
+    .map((type) => type.organizationsType)
+    .join(' and ');
+}
 
-const ARN_PATTERN_REASON = `${MANAGED_TYPE.noun} ids and the organization id exist only after deployment: the policy pattern names only ${MANAGED_TYPE.organizationsType} policies of this management account (the policy type is part of a policy's ARN); the root, OU and account patterns are attachment targets and the accounts whose effective policy is read, and those grants carry the organizations:PolicyType = ${MANAGED_TYPE.organizationsType} condition.`;
+/** Why the Organizations statements use `*`, for cdk-nag acknowledgements. */
+export function organizationsWildcardReason(options: GrantOptions = {}): string {
+  return `DescribeOrganization, ListRoots, ListAccounts, ListPolicies and ListAccountsWithInvalidEffectivePolicy have no resource type in the Service Authorization Reference, so their Resource must be "*"; ListOrganizationalUnitsForParent, ListAccountsForParent and ListChildren read any root or OU of the hierarchy and return only names and ids (ListAccounts and ListAccountsForParent also e-mails and states); ListPolicies and ListAccountsWithInvalidEffectivePolicy are limited to ${managedTypeNames(options)} by the organizations:PolicyType condition.`;
+}
+
+/** Why a policy pattern (one type's) or the target patterns (every managed type's) are acceptable. */
+function arnPatternReason(types: readonly PolicyTypeFacts[]): string {
+  const nouns = types.map((type) => type.noun).join(' and ');
+  const names = types.map((type) => type.organizationsType).join(' and ');
+  return `${nouns} ids and the organization id exist only after deployment: the policy pattern names only ${names} policies of this management account (the policy type is part of a policy's ARN); the root, OU and account patterns are attachment targets and the accounts whose effective policy is read, and those grants carry the organizations:PolicyType = ${names} condition.`;
+}
+
+const GUARDRAIL_PATTERN_REASON =
+  "The guardrails a Bedrock policy enforces are named in the desired state, one per Region, and are known only at run time: the pattern names only this management account's guardrails (AWS requires the management account to own them), and grants only GetGuardrail and GetResourcePolicy, reads.";
 
 /**
  * Acknowledges the cdk-nag wildcard findings of organizationsStatements on `construct`: `Resource::*`
@@ -168,13 +225,15 @@ const ARN_PATTERN_REASON = `${MANAGED_TYPE.noun} ids and the organization id exi
  */
 export function acknowledgeOrganizationsWildcards(
   construct: IConstruct,
-  wildcardReason = ORGANIZATIONS_WILDCARD_REASON,
+  options: GrantOptions & { wildcardReason?: string } = {},
 ): void {
   const acknowledge = (finding: string, reason: string) =>
     Validations.of(construct).acknowledge({ id: `AwsSolutions-IAM5[Resource::${finding}]`, reason });
-  acknowledge('*', wildcardReason);
+  acknowledge('*', options.wildcardReason ?? organizationsWildcardReason(options));
   // cdk-nag names the pseudo parameters of a pattern as <AWS::Partition> and <AWS::AccountId>.
   const arns = organizationsArns({ partition: '<AWS::Partition>', managementAccount: '<AWS::AccountId>' });
-  for (const pattern of new Set([arns.typePolicies, arns.roots, ...arns.targets]))
-    acknowledge(pattern, ARN_PATTERN_REASON);
+  const types = managedTypes(options);
+  for (const type of types) acknowledge(arns.typePolicies(type), arnPatternReason([type]));
+  for (const pattern of new Set([arns.roots, ...arns.targets])) acknowledge(pattern, arnPatternReason(types));
+  if (options.bedrockPolicies) acknowledge(arns.guardrails, GUARDRAIL_PATTERN_REASON);
 }

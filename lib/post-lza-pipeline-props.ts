@@ -77,6 +77,13 @@ export interface PostLzaPipelineProps {
   readonly securityHub?: boolean;
   /** A periodic custom AWS Config rule that evaluates every account (management account only). @default false */
   readonly configRule?: boolean;
+  /**
+   * Manage Amazon Bedrock policies (a `bedrock:` section of the desired state) too: the roles read them
+   * and, in enforce, write them, and read the management account's guardrails for the pre-flight. Off,
+   * no role holds any grant of that type. A management-account role must be deployed with the same value.
+   * @default false
+   */
+  readonly bedrockPolicies?: boolean;
 }
 
 /** The keys of PostLzaPipelineProps (told apart from StackProps' own). */
@@ -98,6 +105,7 @@ export const PIPELINE_PROP_KEYS = {
   schedule: true,
   securityHub: true,
   configRule: true,
+  bedrockPolicies: true,
 } as const satisfies Record<keyof PostLzaPipelineProps, true>;
 
 /**
@@ -162,6 +170,7 @@ export function resolvePipelineProps(props: PostLzaPipelineProps): ResolvedPipel
     schedule: props.schedule ?? PIPELINE_DEFAULTS.schedule,
     securityHub: props.securityHub ?? false,
     configRule: props.configRule ?? false,
+    bedrockPolicies: props.bedrockPolicies ?? false,
   };
 }
 

@@ -103,6 +103,7 @@ export class PostLzaPipelineStack extends Stack {
       stateBucket: this.artifactBucket,
       ...(resolved.managementRoleArn ? { managementRoleArn: resolved.managementRoleArn } : {}),
       securityHub: resolved.securityHub,
+      bedrockPolicies: resolved.bedrockPolicies,
     });
     const trigger = triggerVariable();
     this.pipeline = this.createPipeline(names.pipelineName, trigger);
@@ -163,7 +164,11 @@ export class PostLzaPipelineStack extends Stack {
    * opt-in Config rule.
    */
   private runBetweenLzaRuns(props: ResolvedPipelineProps): ComplianceTriggers {
-    if (props.configRule) new ConfigRuleFunction(this, 'ConfigRule', { stateBucket: this.artifactBucket });
+    if (props.configRule)
+      new ConfigRuleFunction(this, 'ConfigRule', {
+        stateBucket: this.artifactBucket,
+        bedrockPolicies: props.bedrockPolicies,
+      });
     return new ComplianceTriggers(this, 'Triggers', {
       pipeline: this.pipeline,
       ...(props.schedule === 'off' ? {} : { schedule: props.schedule }),

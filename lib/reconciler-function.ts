@@ -28,8 +28,8 @@ import { pinFeatureFlags } from './feature-flags.ts';
 import { assertAiOptOutApplies } from './partition-guard.ts';
 import {
   acknowledgeOrganizationsWildcards,
-  ORGANIZATIONS_WILDCARD_REASON,
   organizationsStatements,
+  organizationsWildcardReason,
   securityHubStatements,
 } from './permissions.ts';
 import { stackNames } from './stack-names.ts';
@@ -43,6 +43,7 @@ export const RECONCILER_FUNCTION_DEFAULTS = {
   /** Role names start with this, so a management-account role can trust them by name. */
   roleNamePrefix: stackNames().reconcilerRolePrefix,
   securityHub: false,
+  bedrockPolicies: false,
 } as const;
 
 export interface ReconcilerFunctionProps {
@@ -73,6 +74,14 @@ export interface ReconcilerFunctionProps {
    * @default false
    */
   readonly securityHub?: boolean;
+  /**
+   * Manage Amazon Bedrock policies too: the role (or the management-account role it assumes, which must
+   * grant the same) reads them and, in enforce, writes them, and reads the management account's
+   * guardrails for their pre-flight. Without it a `bedrock:` section fails on the first Bedrock call
+   * that AWS denies, naming the permission.
+   * @default false
+   */
+  readonly bedrockPolicies?: boolean;
 }
 
 /** Refuses props that would deploy a function that cannot work, naming the bad value. */
@@ -132,13 +141,14 @@ export class ReconcilerFunction extends Construct {
     });
     if (props.stateBucket) this.grantStateBucket(props.stateBucket);
     if (securityHub) for (const statement of securityHubStatements()) this.role.addToPolicy(statement);
-    this.acknowledgeFindings(props.stateBucket);
+    this.acknowledgeFindings(props);
   }
 
   /** Organizations as the mode needs it, or only the management-account role to assume. */
   private grantOrganizations(props: ReconcilerFunctionProps): void {
     if (!props.managementRoleArn) {
-      for (const statement of organizationsStatements(props.mode)) this.role.addToPolicy(statement);
+      for (const statement of organizationsStatements(props.mode, this.grantOptions(props)))
+        this.role.addToPolicy(statement);
       return;
     }
     this.role.addToPolicy(
@@ -162,13 +172,19 @@ export class ReconcilerFunction extends Construct {
     bucket.encryptionKey?.grant(this.role, 'kms:Decrypt', 'kms:GenerateDataKey');
   }
 
+  private grantOptions(props: ReconcilerFunctionProps) {
+    return { bedrockPolicies: props.bedrockPolicies ?? RECONCILER_FUNCTION_DEFAULTS.bedrockPolicies };
+  }
+
   /** cdk-nag's wildcard findings on the role, each acknowledged with its reason. */
-  private acknowledgeFindings(stateBucket: s3.IBucket | undefined): void {
-    acknowledgeOrganizationsWildcards(
-      this.role,
-      `${ORGANIZATIONS_WILDCARD_REASON} codepipeline:PutJobSuccessResult and PutJobFailureResult (granted by the invoke action) support no resource-level permissions.`,
-    );
+  private acknowledgeFindings(props: ReconcilerFunctionProps): void {
+    const options = this.grantOptions(props);
+    acknowledgeOrganizationsWildcards(this.role, {
+      ...options,
+      wildcardReason: `${organizationsWildcardReason(options)} codepipeline:PutJobSuccessResult and PutJobFailureResult (granted by the invoke action) support no resource-level permissions.`,
+    });
     acknowledgeLogStreams(this.role, this.logGroup);
+    const stateBucket = props.stateBucket;
     const finding = stateBucket && stateObjectsFinding(stateBucket, 'all');
     if (!finding) return;
     Validations.of(this.role).acknowledge({

@@ -141,6 +141,8 @@ const SettingsSchema = z.strictObject({
   securityHub: switchSetting(),
   /** Deploy a periodic custom AWS Config rule that evaluates every account (AWS::::Account). */
   configRule: switchSetting(),
+  /** Manage Amazon Bedrock policies too: their grants and the guardrail reads, in every role the settings deploy. */
+  bedrockPolicies: switchSetting(),
 });
 
 /** The validated settings, with every name LZA's rules derive filled in (explicit settings win). */
@@ -369,5 +371,6 @@ export function pipelinePropsFrom(settings: Settings): PostLzaPipelineProps {
     schedule: settings.schedule,
     securityHub: settings.securityHub,
     configRule: settings.configRule,
+    bedrockPolicies: settings.bedrockPolicies,
   };
 }

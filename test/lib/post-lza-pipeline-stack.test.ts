@@ -226,6 +226,10 @@ describe('PostLzaPipelineStack defaults (no props at all)', () => {
     template.resourceCountIs('AWS::Config::ConfigRule', 0);
   });
 
+  it('bedrockPolicies: off, so no role holds a grant of Bedrock policies or a Bedrock action', () => {
+    expect(json).not.toMatch(/bedrock_policy|BEDROCK_POLICY|"bedrock:/);
+  });
+
   it('are the -c settings defaults: `npx cdk deploy` with no settings deploys the same template', () => {
     expect(template.toJSON()).toEqual(synthPipeline({}, WITHOUT_BUNDLE).template.toJSON());
   });

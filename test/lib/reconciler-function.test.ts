@@ -6,7 +6,12 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { HIERARCHY_READ_ACTIONS, POLICY_READ_ACTIONS, POLICY_WRITE_ACTIONS } from '../../lib/permissions.ts';
+import {
+  GUARDRAIL_READ_ACTIONS,
+  HIERARCHY_READ_ACTIONS,
+  POLICY_READ_ACTIONS,
+  POLICY_WRITE_ACTIONS,
+} from '../../lib/permissions.ts';
 import { ReconcilerFunction } from '../../lib/reconciler-function.ts';
 import { CDK_CONTEXT, CONFIGURATIONS, synthConstructDefaults, synthPipeline } from './synth.ts';
 import {
@@ -96,6 +101,46 @@ describe('the reconciler function', () => {
     expect(actionsOf(unconditioned).sort()).toEqual([...HIERARCHY_READ_ACTIONS].sort());
   });
 
+  it("bedrockPolicies: each type's writes name that type alone, and the guardrail reads name the own account's guardrails", () => {
+    const { template: both } = synthPipeline(CONFIGURATIONS['enforce, Bedrock policies, Config rule']);
+    const statements = statementsOfRole(both, reconcilerRoleId(both));
+    const writes = statements.filter((s) => actionsOf([s]).some((a) => POLICY_WRITE_ACTIONS.includes(a)));
+    const typeOf = (s: (typeof writes)[number]) => {
+      const text = JSON.stringify([s.Resource, s.Condition]);
+      const named = [
+        'aiservices_opt_out_policy',
+        'AISERVICES_OPT_OUT_POLICY',
+        'bedrock_policy',
+        'BEDROCK_POLICY',
+      ]
+        .filter((n) => text.includes(n))
+        .map((n) => n.toLowerCase());
+      return [...new Set(named)];
+    };
+    expect(writes.map((s) => `${s.Sid}: ${typeOf(s).join(', ')}`)).toEqual([
+      'WriteAiOptOutPolicies: aiservices_opt_out_policy',
+      'AttachAiOptOutPoliciesToTargets: aiservices_opt_out_policy',
+      'EnableAiOptOutPolicyType: aiservices_opt_out_policy',
+      'WriteBedrockPolicies: bedrock_policy',
+      'AttachBedrockPoliciesToTargets: bedrock_policy',
+      'EnableBedrockPolicyType: bedrock_policy',
+    ]);
+    const guardrails = statements.filter((s) => actionsOf([s]).some((a) => a.startsWith('bedrock:')));
+    expect(guardrails).toEqual([
+      {
+        Sid: 'ReadBedrockGuardrails',
+        Effect: 'Allow',
+        Action: [...GUARDRAIL_READ_ACTIONS],
+        Resource: {
+          'Fn::Join': [
+            '',
+            ['arn:', { Ref: 'AWS::Partition' }, ':bedrock:*:', { Ref: 'AWS::AccountId' }, ':guardrail/*'],
+          ],
+        },
+      },
+    ]);
+  });
+
   it('with a management-account role the function can only assume it', () => {
     const { template: delegated } = synthPipeline(CONFIGURATIONS['enforce, management-account role']);
     const statements = statementsOfRole(delegated, reconcilerRoleId(delegated));
@@ -160,5 +205,10 @@ describe('ReconcilerFunction defaults (only mode given)', () => {
   it('managementRoleArn: none, so the role itself reads Organizations and assumes no role', () => {
     expect(actions).toEqual(expect.arrayContaining([...HIERARCHY_READ_ACTIONS]));
     expect(actions).not.toContain('sts:AssumeRole');
+  });
+
+  it('bedrockPolicies: off, so no grant of Bedrock policies and no Bedrock action', () => {
+    expect(actions.filter((a) => a.startsWith('bedrock:'))).toEqual([]);
+    expect(JSON.stringify(statementsOfRole(template, role))).not.toMatch(/bedrock_policy|BEDROCK_POLICY/);
   });
 });

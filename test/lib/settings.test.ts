@@ -136,6 +136,7 @@ describe('the -c settings as typed props (pipelinePropsFrom)', () => {
       schedule: 'rate(1 day)',
       securityHub: false,
       configRule: false,
+      bedrockPolicies: false,
     });
   });
 
@@ -182,5 +183,30 @@ describe('the -c settings as typed props (pipelinePropsFrom)', () => {
   it('the container installer names no LZA pipeline', () => {
     const props = pipelinePropsFrom(validateSettings(CONFIGURATIONS['audit, container installer, lza-s3']));
     expect(props.lza).toEqual({ prefix: 'AWSAccelerator', installer: 'container' });
+  });
+});
+
+describe('-c bedrockPolicies', () => {
+  it.each([
+    ['true', true],
+    ['false', false],
+  ] as const)('%s is read as a switch and reaches the typed props', (text, value) => {
+    const settings = resolveSettings((key) => (key === 'bedrockPolicies' ? text : undefined));
+    expect(settings.bedrockPolicies).toBe(value);
+    expect(pipelinePropsFrom(settings).bedrockPolicies).toBe(value);
+  });
+
+  it.each([
+    ['yes', /^invalid deployment settings: bedrockPolicies: /],
+    ['1', /^invalid deployment settings: bedrockPolicies: /],
+  ])('another value (%s) is refused, naming the setting', (text, message) => {
+    expect(() => resolveSettings((key) => (key === 'bedrockPolicies' ? text : undefined))).toThrow(message);
+  });
+
+  it('a misspelling is refused with the setting it probably meant', () => {
+    const context: Record<string, string> = { bedrockPolicy: 'true' };
+    expect(() => resolveSettings((key) => context[key], ['bedrockPolicy'])).toThrow(
+      /^invalid deployment settings: unknown setting bedrockPolicy \(did you mean `bedrockPolicies`\?\)/,
+    );
   });
 });

@@ -123,14 +123,19 @@ export function synthPipeline(
 }
 
 /** The management-account role stack, trusting the pipeline account 444455556666. */
-export function synthManagementRole(mode: 'audit' | 'enforce', qualifier?: string): Synthesized {
+export function synthManagementRole(
+  mode: 'audit' | 'enforce',
+  options: { qualifier?: string; bedrockPolicies?: boolean } = {},
+): Synthesized {
+  const { qualifier, bedrockPolicies } = options;
   return synthesized(
-    JSON.stringify(['management-role', mode, qualifier ?? null]),
+    JSON.stringify(['management-role', mode, qualifier ?? null, bedrockPolicies ?? false]),
     () =>
       new ManagementRoleStack(newApp(), 'AiOptOutManagementRole', {
         mode,
         pipelineAccountId: '444455556666',
         ...(qualifier ? { qualifier } : {}),
+        ...(bedrockPolicies ? { bedrockPolicies } : {}),
       }),
   );
 }
@@ -203,6 +208,13 @@ export const CONFIGURATIONS = {
     pipelineAccountId: '444455556666',
   },
   'audit, codecommit, pull-request checks': { configSource: 'codecommit', pullRequestChecks: 'codecommit' },
+  'enforce, Bedrock policies, Config rule': { mode: 'enforce', bedrockPolicies: true, configRule: true },
+  'enforce, Bedrock policies, management-account role': {
+    mode: 'enforce',
+    bedrockPolicies: true,
+    managementAccountId: '111122223333',
+    pipelineAccountId: '444455556666',
+  },
   'audit, snapshot readers and a GitHub OIDC role (provider created)': {
     snapshotReaders: ['arn:aws:iam::444455556666:role/reviewers'],
     githubRepository: 'octo-org/octo-repo',

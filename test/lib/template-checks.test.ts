@@ -31,6 +31,7 @@ describe('cdk-nag and cfn-lint', () => {
 
   it('the management-account role stack has no unacknowledged finding', () => {
     expect(synthManagementRole('enforce').findings).toEqual([]);
+    expect(synthManagementRole('enforce', { bedrockPolicies: true }).findings).toEqual([]);
   });
 
   it('the checks do find problems (a non-compliant bucket is reported)', () => {
@@ -48,9 +49,11 @@ describe('cdk-nag and cfn-lint', () => {
       return { name, file };
     });
     for (const mode of ['audit', 'enforce'] as const) {
-      const file = join(outDir, `management-${mode}.template.json`);
-      writeFileSync(file, JSON.stringify(synthManagementRole(mode).template.toJSON()));
-      files.push({ name: `management role ${mode}`, file });
+      for (const bedrockPolicies of [false, true]) {
+        const file = join(outDir, `management-${mode}${bedrockPolicies ? '-bedrock' : ''}.template.json`);
+        writeFileSync(file, JSON.stringify(synthManagementRole(mode, { bedrockPolicies }).template.toJSON()));
+        files.push({ name: `management role ${mode}${bedrockPolicies ? ', Bedrock policies' : ''}`, file });
+      }
     }
     const continuous = join(outDir, 'continuous-compliance.template.json');
     writeFileSync(

@@ -24,4 +24,8 @@ describe('template snapshots (asset hashes scrubbed)', () => {
     ).toMatchSnapshot();
     expect(scrubbed(synthManagementRole('enforce').template)).toMatchSnapshot();
   });
+
+  it('management-account role with Bedrock policies (enforce)', () => {
+    expect(scrubbed(synthManagementRole('enforce', { bedrockPolicies: true }).template)).toMatchSnapshot();
+  });
 });

@@ -32,7 +32,7 @@ export const EXAMPLE_IDS = {
  * Which resource types an input member names (AWS Organizations API Reference): a `TargetId` is a root,
  * an OU or an account; a `ParentId` a root or an OU. `ResourceId` (ListTagsForResource, TagResource) can
  * name any taggable resource, but ai-optout reads and writes tags of policies only: the reader lists the
- * tags of the AI opt-out policies it read, the applier tags the policies it creates or adopts.
+ * tags of the policies of the managed types it read, the applier tags the policies it creates or adopts.
  */
 const RESOURCE_TYPES_NAMED_BY: Record<string, readonly string[]> = {
   PolicyId: ['policy'],

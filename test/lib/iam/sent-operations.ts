@@ -1,8 +1,9 @@
 /**
  * The operations the runtime code sends to a service, found in the code itself (not a hand list that
  * can drift): every `XxxCommand` a file under lambdas/ imports from the service's SDK module (such as
- * '@aws-sdk/client-organizations') and instantiates with `new XxxCommand(`, with the top-level members of
- * the input it passes.
+ * '@aws-sdk/client-organizations') and instantiates with `new XxxCommand(`, or, in a file that loads the
+ * module when first needed (`import('@aws-sdk/client-bedrock')`), instantiates as `new sdk.XxxCommand(`
+ * from the loaded module; with the top-level members of the input it passes.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -37,6 +38,12 @@ function importedCommands(source: string, sdkModule: string): string[] {
     .flatMap((m) => (m[2] as string).split(','))
     .map((name) => name.trim())
     .filter((name) => !name.startsWith('type ') && /^[A-Z]\w*Command$/.test(name));
+}
+
+/** Commands of a module the file loads with `import('<module>')`, as `new <module object>.XxxCommand(`. */
+function loadedCommands(source: string, sdkModule: string): string[] {
+  if (!source.includes(`import('${sdkModule}')`)) return [];
+  return [...new Set([...source.matchAll(/new \w+\.([A-Z]\w*Command)\(/g)].map((m) => m[1] as string))];
 }
 
 /** The text between the parentheses that open at `start`. */
@@ -75,8 +82,8 @@ export function sentOperations(sdkModule: string, dir = 'lambdas'): SentOperatio
   for (const file of sourceFiles(dir)) {
     const source = readFileSync(join(PROJECT_ROOT, file), 'utf8');
     if (!source.includes(sdkModule)) continue;
-    for (const command of importedCommands(source, sdkModule)) {
-      for (const match of source.matchAll(new RegExp(`new ${command}\\(`, 'g'))) {
+    for (const command of [...importedCommands(source, sdkModule), ...loadedCommands(source, sdkModule)]) {
+      for (const match of source.matchAll(new RegExp(`new (\\w+\\.)?${command}\\(`, 'g'))) {
         const operation = command.replace(/Command$/, '');
         const entry = found.get(operation) ?? { parameters: new Set(), sentFrom: new Set() };
         const start = (match.index as number) + match[0].length - 1;
