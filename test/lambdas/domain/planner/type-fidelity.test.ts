@@ -11,6 +11,7 @@ import { snapshotVerification } from '../../../../lambdas/domain/planner/fidelit
 import { plan } from '../../../../lambdas/domain/planner.ts';
 import { AI_POLICY_TYPE } from '../../../../lambdas/domain/policy-types/ai-optout/facts.ts';
 import { BEDROCK_POLICY_TYPE } from '../../../../lambdas/domain/policy-types/bedrock/facts.ts';
+import { REPORTS } from '../../../../lambdas/domain/report/registry.ts';
 import { EXAMPLE_WITH_BEDROCK, GUARDRAIL_EAST } from '../../../support/bedrock-section.ts';
 import { OrgBuilder } from '../../../support/org-builder.ts';
 
@@ -119,5 +120,54 @@ describe('fidelity of a plan over both policy types', () => {
 
     expect(fidelity?.byPolicyType).toBeUndefined();
     expect(fidelity?.summary).toBe('confirmed by AWS for 1 of 1 state');
+  });
+});
+
+describe("the report formats show each type's confirmation", () => {
+  const disagreeing = () => {
+    const aws = fromAws({
+      ...none('111111111111'),
+      answers: new Map([['111111111111', { content: printed(2) }]]),
+    });
+    const org = snapshot();
+    return { plan: plan(desired(), org, { verification: aws }), snapshot: org, state: desired() };
+  };
+  const render = (format: string) =>
+    REPORTS.get(format).render({ ...disagreeing(), generatedAt: new Date('2026-12-07T12:00:00Z') });
+  const line =
+    'by policy type: AISERVICES_OPT_OUT_POLICY 1 of 1 state confirmed, BEDROCK_POLICY 0 of 1 state confirmed';
+
+  it.each([
+    [
+      'text',
+      line,
+      "BEDROCK_POLICY no policy: AWS's answer for account 111111111111 decides the verdict for 3 accounts",
+    ],
+    [
+      'markdown',
+      line.replaceAll('_', '\\_'),
+      "BEDROCK\\_POLICY no policy: AWS's answer for account 111111111111",
+    ],
+    ['html', line, 'BEDROCK_POLICY no policy: AWS&#39;s answer for account 111111111111'],
+    ['json', '"byPolicyType"', `"policyType": "${BEDROCK_POLICY_TYPE}"`],
+  ])('%s: the line with each type, and the disagreement naming its type', (format, summary, disagreement) => {
+    const out = render(format);
+
+    expect(out).toContain(summary);
+    expect(out).toContain(disagreement);
+  });
+
+  it("junit: a case per policy type under AWS's confirmation, the Bedrock one failing with its disagreement", () => {
+    const out = render('junit');
+
+    expect(out).toContain(
+      '<testsuite name="confirmed by AWS (DescribeEffectivePolicy)" tests="2" failures="1"',
+    );
+    expect(out).toContain(`<testcase classname="confirmed by AWS" name="${AI_POLICY_TYPE}" time="0"/>`);
+    expect(out).toMatch(
+      new RegExp(
+        `<testcase classname="confirmed by AWS" name="${BEDROCK_POLICY_TYPE}" time="0">\\s*<failure message="no policy: account 111111111111, us-east-1.config_1.identifier computed absent, AWS`,
+      ),
+    );
   });
 });
