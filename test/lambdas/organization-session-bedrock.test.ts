@@ -111,6 +111,8 @@ beforeEach(async () => {
   await moto.reset();
   proxy.guardrails.clear();
   proxy.effectivePolicies.clear();
+  proxy.clearFaults();
+  proxy.seen.length = 0;
   org = await createOrganization(client);
   await addAccount(client, org, 'prod-a', 'Workloads/Prod');
   await addAccount(client, org, 'sandbox-a', 'Sandbox');
@@ -250,6 +252,24 @@ describe("the session's confirmation of both policy types: one bound of calls fo
     expect(bedrock?.invalidAccounts.map((a) => [a.accountName, a.errors?.length])).toEqual([
       ['prod-a', expected.bedrockErrors === 1 ? 1 : undefined],
     ]);
+  });
+
+  it('throttled DescribeEffectivePolicy calls of both types are retried like every other call', async () => {
+    proxy.effectivePolicies.bedrockRule = async () => null;
+    const snapshot = await readBoth();
+    proxy.addFault({ operation: 'DescribeEffectivePolicy', times: 2, type: 'TooManyRequestsException' });
+    const confirming = new OrganizationSession({
+      client,
+      throttle: new Throttle({ rates: 'none' }),
+      verify: 'states',
+    });
+
+    const { verification } = await confirming.confirm(snapshot);
+
+    if (verification.source !== 'aws') throw new Error('AWS was not asked');
+    expect(proxy.seen.filter((s) => s.operation === 'DescribeEffectivePolicy' && s.faulted)).toHaveLength(2);
+    expect(verification.answers.size).toBe(1);
+    expect(verification.otherTypes?.get(BEDROCK_POLICY_TYPE)?.answers.size).toBe(1);
   });
 
   it('a snapshot without Bedrock policies asks AWS about AI opt-out only', async () => {
