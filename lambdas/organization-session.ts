@@ -4,7 +4,8 @@
  * Config rule alike):
  *
  * - `read`: the organization as a snapshot (`readUntil`: a read a deadline may cut, resumable later);
- * - `confirm`: what AWS says of the effective policies the snapshot implies (`verify`: states, all, none);
+ * - `confirm`: what AWS says of the effective policies the snapshot implies, of every policy type it
+ *   captures (`verify`: states, all, none);
  * - `plan`: the desired state against the confirmed organization (pure: no call);
  * - `apply`: the plan carried out, the policies re-read until the writes show, then confirmed and
  *   planned again.
@@ -25,9 +26,10 @@ import { Throttle } from './adapters/organizations/throttle.ts';
 import { DEFAULT_VERIFY, type Verify } from './domain/contract.ts';
 import type { DesiredState } from './domain/desired-state/types.ts';
 import type { OrgSnapshot } from './domain/model.ts';
+import type { TypeAnswers } from './domain/planner/fidelity.ts';
 import { preflightRefusal } from './domain/planner/preflight.ts';
+import { accountsToVerifyByType } from './domain/planner/type-fidelity.ts';
 import {
-  accountsToVerify,
   type Change,
   type InvalidAccount,
   type Plan,
@@ -35,7 +37,7 @@ import {
   plan,
   type Verification,
 } from './domain/planner.ts';
-import type { PolicyTypeFacts } from './domain/policy-types/policy-type.ts';
+import type { PolicyType, PolicyTypeFacts } from './domain/policy-types/policy-type.ts';
 import {
   BEDROCK_SECTION_POLICY_TYPE,
   guardrailsToCheck,
@@ -51,7 +53,7 @@ export interface SessionOptions {
   sleep?: (ms: number) => Promise<void>;
   /** How much of the local effective-policy computation AWS confirms (default `states`). */
   verify?: Verify;
-  /** The most DescribeEffectivePolicy and ListEffectivePolicyValidationErrors calls of one confirmation (default 200). */
+  /** The most DescribeEffectivePolicy and ListEffectivePolicyValidationErrors calls of one confirmation, every policy type's together (default 200). */
   verifyCallLimit?: number;
   /** Waits between re-reads after apply while the writes are not yet visible (Organizations is eventually consistent). */
   rereadDelaysMs?: readonly number[];
@@ -107,16 +109,16 @@ export function actionableChanges(result: Plan) {
 }
 
 /** The policy types a plan's changes can be of, by their `policyType` (none: AI services opt-out). */
-const TYPES_BY_NAME: ReadonlyMap<string | undefined, PolicyTypeFacts> = new Map([
-  [undefined, VERSION_1_POLICY_TYPE.facts],
-  [BEDROCK_SECTION_POLICY_TYPE.facts.organizationsType, BEDROCK_SECTION_POLICY_TYPE.facts],
+const TYPES_BY_NAME: ReadonlyMap<string | undefined, PolicyType> = new Map<string | undefined, PolicyType>([
+  [undefined, VERSION_1_POLICY_TYPE],
+  [BEDROCK_SECTION_POLICY_TYPE.facts.organizationsType, BEDROCK_SECTION_POLICY_TYPE],
 ]);
 
 /** The changes of each type, in the plan's order within a type; a type this version cannot write is a bug. */
 function changesByType(changes: readonly Change[]): [PolicyTypeFacts, Change[]][] {
   const byType = new Map<PolicyTypeFacts, Change[]>();
   for (const change of changes) {
-    const facts = TYPES_BY_NAME.get(change.policyType);
+    const facts = TYPES_BY_NAME.get(change.policyType)?.facts;
     if (!facts) throw new Error(`a change of policy type ${change.policyType}, which apply cannot write`);
     byType.set(facts, [...(byType.get(facts) ?? []), change]);
   }
@@ -218,27 +220,40 @@ export class OrganizationSession {
   }
 
   /**
-   * AWS's answers for the plan (planner/fidelity.ts): DescribeEffectivePolicy for one account per distinct
-   * effective state (or every account), then the accounts AWS lists with an invalid effective policy and
-   * their validation errors. The two kinds of per-account call share one bound; an invalid account whose
-   * errors are past it is still a violation.
+   * AWS's answers for the plan (planner/fidelity.ts), for every policy type the snapshot captures:
+   * DescribeEffectivePolicy for one account per distinct effective state of the type (or every account),
+   * then the accounts AWS lists with an invalid effective policy of the type and their validation errors.
+   * Every per-account call of every type counts against one bound (first one account of each state of
+   * each type, then the others, then the errors, types in order); an invalid account whose errors are
+   * past it is still a violation.
    */
   async confirm(snapshot: OrgSnapshot): Promise<ConfirmedOrganization> {
     const verify = this.options.verify ?? DEFAULT_VERIFY;
     if (verify === 'none') return { snapshot, verification: { source: 'none', verify } };
     const callLimit = this.options.verifyCallLimit ?? DEFAULT_VERIFY_CALL_LIMIT;
-    const reader = this.reader();
-    const { accountIds } = accountsToVerify(snapshot, verify, callLimit);
-    const answers = new Map<string, { content: string | undefined }>();
-    await Promise.all(
-      accountIds.map(async (accountId) => {
-        const answer = await describeEffectivePolicy(reader, accountId);
-        if (answer) answers.set(accountId, answer);
+    const types = [VERSION_1_POLICY_TYPE, ...this.otherCapturedTypes(snapshot)];
+    const asked = accountsToVerifyByType(snapshot, verify, callLimit, types).map((each) => ({
+      ...each,
+      reader: this.reader(each.type.facts),
+    }));
+    // DescribeEffectivePolicy first, as ever: an endpoint that lacks these operations fails on it, whose
+    // error says the way out (--verify none).
+    const answered = await Promise.all(asked.map(({ reader, accountIds }) => askAbout(reader, accountIds)));
+    const listed = await Promise.all(
+      asked.map(({ reader }) => listAccountsWithInvalidEffectivePolicy(reader)),
+    );
+    const described = asked.reduce((sum, { accountIds }) => sum + accountIds.length, 0);
+    const errorsRead = shareBound(
+      callLimit - described,
+      listed.map((accounts) => accounts.length),
+    );
+    const byType = await Promise.all(
+      asked.map(async ({ reader, type }, i) => {
+        const invalid = await readInvalidAccounts(reader, listed[i] ?? [], errorsRead[i] ?? 0);
+        return [type.facts.organizationsType, { ...answered[i], ...invalid }] as [string, TypeAnswers];
       }),
     );
-    const invalid = await readInvalidAccounts(reader, callLimit - accountIds.length);
-    const calls = accountIds.length;
-    return { snapshot, verification: { source: 'aws', verify, answers, calls, callLimit, ...invalid } };
+    return { snapshot, verification: { source: 'aws', verify, callLimit, ...awsAnswers(byType) } };
   }
 
   /** The desired state planned against the organization as confirmed (no call: the planner is pure). */
@@ -312,7 +327,7 @@ export class OrganizationSession {
     const [root, policies, others] = await Promise.all([
       reader.fetchRoot(),
       reader.readPolicies(),
-      this.readTypes(this.otherCapturedTypes(earlier)),
+      this.readTypes(this.otherCapturedTypes(earlier).map((type) => type.facts)),
     ]);
     return { ...earlier, capturedAt: stamp(this.now()), root, policies: [...policies, ...others] };
   }
@@ -329,10 +344,10 @@ export class OrganizationSession {
   }
 
   /** The types besides AI opt-out whose policies the earlier read holds (its `capturedPolicyTypes`). */
-  private otherCapturedTypes(earlier: OrgSnapshot): PolicyTypeFacts[] {
+  private otherCapturedTypes(earlier: OrgSnapshot): PolicyType[] {
     const captured = earlier.capturedPolicyTypes ?? [];
     return [...TYPES_BY_NAME.values()].filter(
-      (facts) => facts !== VERSION_1_POLICY_TYPE.facts && captured.includes(facts.organizationsType),
+      (type) => type !== VERSION_1_POLICY_TYPE && captured.includes(type.facts.organizationsType),
     );
   }
 
@@ -355,6 +370,38 @@ async function startRead(reader: OrganizationsReader): Promise<ReadProgress> {
   return { organization, hierarchy: startOfWalk(root.id) };
 }
 
+type Answered = Pick<TypeAnswers, 'answers' | 'calls'>;
+
+/** The answers of AI opt-out (the first type) at the top, the other types' by their name. */
+function awsAnswers(
+  byType: readonly [string, TypeAnswers][],
+): TypeAnswers & { otherTypes?: ReadonlyMap<string, TypeAnswers> } {
+  const [[, own] = ['', { answers: new Map(), calls: 0, invalidAccounts: [] }], ...others] = byType;
+  return { ...own, ...(others.length > 0 ? { otherTypes: new Map(others) } : {}) };
+}
+
+/** DescribeEffectivePolicy of each account, concurrently (the throttle paces them). */
+async function askAbout(reader: OrganizationsReader, accountIds: readonly string[]): Promise<Answered> {
+  const answers = new Map<string, { content: string | undefined }>();
+  await Promise.all(
+    accountIds.map(async (accountId) => {
+      const answer = await describeEffectivePolicy(reader, accountId);
+      if (answer) answers.set(accountId, answer);
+    }),
+  );
+  return { answers, calls: accountIds.length };
+}
+
+/** What is left of a bound, given to each claim in order, each at most what it asks. */
+function shareBound(left: number, claims: readonly number[]): number[] {
+  let remaining = Math.max(left, 0);
+  return claims.map((claim) => {
+    const given = Math.min(claim, remaining);
+    remaining -= given;
+    return given;
+  });
+}
+
 /**
  * The accounts AWS lists with an invalid effective policy, with the validation errors of the first
  * `errorsRead`. One that left the organization between the listing and its errors is set apart: it is
@@ -362,9 +409,9 @@ async function startRead(reader: OrganizationsReader): Promise<ReadProgress> {
  */
 async function readInvalidAccounts(
   reader: OrganizationsReader,
+  listed: readonly { accountId: string; accountName: string }[],
   errorsRead: number,
 ): Promise<{ invalidAccounts: InvalidAccount[]; leftOrganization: string[] }> {
-  const listed = await listAccountsWithInvalidEffectivePolicy(reader);
   // undefined: the account left the organization; null: its errors are past the bound, not read.
   const errors = await Promise.all(
     listed.map((account, i) =>

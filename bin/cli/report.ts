@@ -26,7 +26,7 @@ export function printDiagnostics(io: CliIo, diagnostics: readonly Diagnostic[]):
 export function describeStep(step: AppliedStep): string {
   const mark = step.outcome === 'done' ? '✓' : step.outcome === 'already-done' ? '=' : '·';
   return escapeText(
-    `  ${mark} ${step.action} ${step.policy ?? ''}${step.targetPath ? ` → ${step.targetPath}` : ''}${step.outcome === 'done' ? '' : ` (${step.detail})`}`,
+    `  ${mark} ${step.action} ${step.policy ?? ''}${step.policyType ? ` [${step.policyType}]` : ''}${step.targetPath ? ` → ${step.targetPath}` : ''}${step.outcome === 'done' ? '' : ` (${step.detail})`}`,
   );
 }
 

@@ -19,16 +19,17 @@ import { newDraft, type PlanDraft, throwIfProblems } from './planner/draft.ts';
 import { type AccountEffects, accountEffects, countNonCompliant, type Guardrail } from './planner/effects.ts';
 import { exemptions } from './planner/exceptions.ts';
 import { capturesType, currentAttachments, existingPolicies } from './planner/existing-policies.ts';
-import { accountsToAsk, confirmStates, stateGroups, type Verification } from './planner/fidelity.ts';
+import { confirmStates, type Verification, verificationOfType } from './planner/fidelity.ts';
 import { addInvalidAccounts } from './planner/invalid-accounts.ts';
 import { checkPolicyType } from './planner/policy-type.ts';
 import { addPreflightViolations, preflightOf } from './planner/preflight.ts';
-import type { Fidelity, Plan, PlanWarning, Preflight, Violation } from './planner/schema.ts';
+import type { Fidelity, Plan, Preflight, Violation } from './planner/schema.ts';
 import { nodeSummaries, sortChanges, summarize, verdictOf } from './planner/summary.ts';
 import { checkTargetLimit } from './planner/target-limit.ts';
+import { accountsToVerifyByType, mergedFidelity } from './planner/type-fidelity.ts';
 import { planUndeclaredPolicies } from './planner/undeclared-policies.ts';
 import { EffectivePolicies } from './policy-types/effective-policies.ts';
-import { type PolicyType, type PolicyTypeShapes, policyTypeStatus } from './policy-types/policy-type.ts';
+import type { PolicyType, PolicyTypeShapes } from './policy-types/policy-type.ts';
 import { type PreflightResult, VERSION_1_POLICY_TYPE } from './policy-types/version-1.ts';
 
 export type { InvalidAccount, Verification } from './planner/fidelity.ts';
@@ -66,7 +67,12 @@ export function plan(desired: DesiredState, snapshot: OrgSnapshot, options: Plan
   let preflight: Preflight | undefined;
   if (desired.bedrock) {
     const { policyType: bedrockType, ...section } = desired.bedrock;
-    const part = planType({ type: bedrockType, ...section }, snapshot, tree, desired.file, {});
+    // AWS's answers about this type judge it (the mode and a base's `expect` are AI opt-out's).
+    const { verification } = options;
+    const typeOptions = verification
+      ? { verification: verificationOfType(verification, bedrockType.facts.organizationsType) }
+      : {};
+    const part = planType({ type: bedrockType, ...section }, snapshot, tree, desired.file, typeOptions);
     if (options.preflight) addPreflightViolations(tree, part.after, part.effects, options.preflight);
     preflight = preflightOf(section.policies, options.preflight);
     parts.push(labelled(part));
@@ -96,27 +102,20 @@ export function plan(desired: DesiredState, snapshot: OrgSnapshot, options: Plan
     effectiveChanges: effects.effectiveChanges,
     violations: effects.violations,
     accounts: { total, compliant: total - effects.nonCompliant, nonCompliant: effects.nonCompliant },
-    warnings: [...parts.flatMap((part) => part.draft.warnings), ...unconfirmedWarning(desired, options)],
+    warnings: parts.flatMap((part) => part.draft.warnings),
     nodes: nodeSummaries(tree, effects.nonCompliantByNode),
-    ...(own.fidelity ? { fidelity: own.fidelity } : {}),
+    ...fidelityOf(parts),
     ...(own.baseExpectViolations ? { baseExpectViolations: own.baseExpectViolations } : {}),
     ...(preflight ? { preflight } : {}),
   };
 }
 
-/**
- * AWS confirms AI opt-out's effective policies only: when it was asked (a live plan), the Bedrock rows
- * are said to be the local computation alone.
- */
-function unconfirmedWarning(desired: DesiredState, options: PlanOptions): PlanWarning[] {
-  if (!desired.bedrock || options.verification?.source !== 'aws') return [];
-  const type = desired.bedrock.policyType.facts.organizationsType;
-  return [
-    {
-      code: 'bedrock-not-confirmed',
-      message: `AWS was not asked about the ${type} effective policies (this version asks DescribeEffectivePolicy about AI opt-out's only): the Bedrock rows are the local computation`,
-    },
-  ];
+/** The report's `fidelity`: each type's, one for all (absent when the caller did not ask AWS). */
+function fidelityOf(parts: readonly TypePlan[]): { fidelity?: Fidelity } {
+  const confirmed = parts.flatMap((part) =>
+    part.fidelity ? [{ policyType: part.draft.type.facts.organizationsType, fidelity: part.fidelity }] : [],
+  );
+  return confirmed.length > 0 ? { fidelity: mergedFidelity(confirmed) } : {};
 }
 
 /** What the file declares of one policy type. */
@@ -176,9 +175,15 @@ function labelled(part: TypePlan): TypePlan {
   const label = <R extends object>(rows: R[]) => rows.map((row) => ({ ...row, policyType }));
   part.draft.changes.splice(0, Infinity, ...label(part.draft.changes));
   const { effectiveChanges, violations } = part.effects;
+  const { fidelity } = part;
   return {
     ...part,
     effects: { ...part.effects, effectiveChanges: label(effectiveChanges), violations: label(violations) },
+    fidelity: fidelity && {
+      ...fidelity,
+      disagreements: label(fidelity.disagreements),
+      settledConflicts: label(fidelity.settledConflicts),
+    },
   };
 }
 
@@ -210,7 +215,7 @@ function baseGuardrail<T extends PolicyTypeShapes>(
 
 /**
  * The accounts to ask DescribeEffectivePolicy about, at most `limit` (planner/fidelity.ts), and how many
- * distinct effective states the organization's accounts have today.
+ * distinct effective states the organization's accounts have today, for one type.
  */
 export function accountsToVerify(
   snapshot: OrgSnapshot,
@@ -218,9 +223,6 @@ export function accountsToVerify(
   limit: number,
   type: PolicyType = VERSION_1_POLICY_TYPE,
 ): { accountIds: string[]; states: number } {
-  const tree = new OrgTree(snapshot);
-  const enabled = policyTypeStatus(snapshot.root, type.facts) === 'ENABLED';
-  const attachments = currentAttachments(existingPolicies(type, snapshot), enabled);
-  const groups = stateGroups(tree, new EffectivePolicies(type.engine, tree, attachments));
-  return { accountIds: accountsToAsk(groups, verify, limit), states: groups.size };
+  const [only] = accountsToVerifyByType(snapshot, verify, limit, [type]);
+  return { accountIds: only?.accountIds ?? [], states: only?.states ?? 0 };
 }

@@ -110,6 +110,9 @@ afterAll(async () => {
 beforeEach(async () => {
   await moto.reset();
   proxy.guardrails.clear();
+  proxy.effectivePolicies.clear();
+  proxy.clearFaults();
+  proxy.seen.length = 0;
   org = await createOrganization(client);
   await addAccount(client, org, 'prod-a', 'Workloads/Prod');
   await addAccount(client, org, 'sandbox-a', 'Sandbox');
@@ -196,4 +199,93 @@ describe("the session's apply of both policy types", () => {
       expect(after.root.policyTypes).toEqual([]);
     },
   );
+});
+
+describe("the session's confirmation of both policy types: one bound of calls for both", () => {
+  // Three accounts, no policy of either type: one state of each type. AWS lists sandbox-a as invalid
+  // for AI opt-out and prod-a for Bedrock. A bound gives one account of each state of each type first,
+  // then (all) the other accounts, types in order, then the validation errors, types in order.
+  it.each([
+    ['states', 200, { ai: 1, bedrock: 1, aiErrors: 1, bedrockErrors: 1 }],
+    ['states', 1, { ai: 1, bedrock: 0, aiErrors: 0, bedrockErrors: 0 }],
+    ['states', 2, { ai: 1, bedrock: 1, aiErrors: 0, bedrockErrors: 0 }],
+    ['states', 3, { ai: 1, bedrock: 1, aiErrors: 1, bedrockErrors: 0 }],
+    ['all', 200, { ai: 3, bedrock: 3, aiErrors: 1, bedrockErrors: 1 }],
+    ['all', 4, { ai: 3, bedrock: 1, aiErrors: 0, bedrockErrors: 0 }],
+    ['all', 7, { ai: 3, bedrock: 3, aiErrors: 1, bedrockErrors: 0 }],
+  ] as const)('verify %s, at most %i calls: %o', async (verify, verifyCallLimit, expected) => {
+    proxy.effectivePolicies.bedrockRule = async () => null;
+    const invalid = (name: string) => ({
+      id: org.accounts[name] as string,
+      name,
+      errors: [{ ErrorCode: 'ELEMENTS_TOO_MANY' }],
+    });
+    proxy.effectivePolicies.invalid.push(invalid('sandbox-a'));
+    proxy.effectivePolicies.bedrockInvalid.push(invalid('prod-a'));
+    const snapshot = await readBoth();
+    proxy.effectivePolicies.calls.length = 0;
+    const confirming = new OrganizationSession({
+      client,
+      throttle: new Throttle({ rates: 'none' }),
+      verify,
+      verifyCallLimit,
+    });
+
+    const { verification } = await confirming.confirm(snapshot);
+
+    const count = (operation: string, policyType: string) =>
+      proxy.effectivePolicies.calls.filter((c) => c.operation === operation && c.policyType === policyType)
+        .length;
+    expect({
+      ai: count('DescribeEffectivePolicy', AI_POLICY_TYPE),
+      bedrock: count('DescribeEffectivePolicy', BEDROCK_POLICY_TYPE),
+      aiErrors: count('ListEffectivePolicyValidationErrors', AI_POLICY_TYPE),
+      bedrockErrors: count('ListEffectivePolicyValidationErrors', BEDROCK_POLICY_TYPE),
+    }).toEqual(expected);
+    if (verification.source !== 'aws') throw new Error('AWS was not asked');
+    const bedrock = verification.otherTypes?.get(BEDROCK_POLICY_TYPE);
+    expect([verification.calls, bedrock?.calls]).toEqual([expected.ai, expected.bedrock]);
+    // An invalid account whose errors are past the bound is still listed (a violation), its errors unread.
+    expect(verification.invalidAccounts.map((a) => [a.accountName, a.errors?.length])).toEqual([
+      ['sandbox-a', expected.aiErrors === 1 ? 1 : undefined],
+    ]);
+    expect(bedrock?.invalidAccounts.map((a) => [a.accountName, a.errors?.length])).toEqual([
+      ['prod-a', expected.bedrockErrors === 1 ? 1 : undefined],
+    ]);
+  });
+
+  it('throttled DescribeEffectivePolicy calls of both types are retried like every other call', async () => {
+    proxy.effectivePolicies.bedrockRule = async () => null;
+    const snapshot = await readBoth();
+    proxy.addFault({ operation: 'DescribeEffectivePolicy', times: 2, type: 'TooManyRequestsException' });
+    const confirming = new OrganizationSession({
+      client,
+      throttle: new Throttle({ rates: 'none' }),
+      verify: 'states',
+    });
+
+    const { verification } = await confirming.confirm(snapshot);
+
+    if (verification.source !== 'aws') throw new Error('AWS was not asked');
+    expect(proxy.seen.filter((s) => s.operation === 'DescribeEffectivePolicy' && s.faulted)).toHaveLength(2);
+    expect(verification.answers.size).toBe(1);
+    expect(verification.otherTypes?.get(BEDROCK_POLICY_TYPE)?.answers.size).toBe(1);
+  });
+
+  it('a snapshot without Bedrock policies asks AWS about AI opt-out only', async () => {
+    const snapshot = await session().read();
+    proxy.effectivePolicies.calls.length = 0;
+    const confirming = new OrganizationSession({
+      client,
+      throttle: new Throttle({ rates: 'none' }),
+      verify: 'all',
+    });
+
+    const { verification } = await confirming.confirm(snapshot);
+
+    expect(new Set(proxy.effectivePolicies.calls.map((c) => c.policyType))).toEqual(
+      new Set([AI_POLICY_TYPE]),
+    );
+    expect(verification.source === 'aws' && verification.otherTypes).toBe(undefined);
+  });
 });

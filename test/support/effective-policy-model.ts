@@ -72,8 +72,18 @@ export class EffectivePolicyModel {
    * (no local mirror), and an account not scripted is a test error, never an answer AWS would give.
    */
   readonly bedrockDocuments = new Map<string, ScriptedDocument>();
+  /**
+   * A test's own rule for the BEDROCK_POLICY answer of an account not in `bedrockDocuments` (what AWS
+   * would print as the test's organization changes, across an apply say); without one, such an account
+   * is a test error.
+   */
+  bedrockRule: ((accountId: string) => Promise<ScriptedDocument>) | undefined;
   /** What ListAccountsWithInvalidEffectivePolicy lists, with each account's validation errors. */
   readonly invalid: ScriptedInvalidAccount[] = [];
+  /** The same for BEDROCK_POLICY (none unless a test scripts some). */
+  readonly bedrockInvalid: ScriptedInvalidAccount[] = [];
+  /** Every request the model answered: the operation, its PolicyType, and the account it was about. */
+  readonly calls: { operation: string; policyType: string; accountId?: string }[] = [];
   /** Clients to moto by signing region: moto keeps each partition's organization apart. */
   private readonly clients = new Map<string, OrganizationsClient>();
   /** moto's endpoint (its organization read again at every call: tests change it), or a fixed organization's answers. */
@@ -97,7 +107,10 @@ export class EffectivePolicyModel {
   clear(): void {
     this.documents.clear();
     this.bedrockDocuments.clear();
+    this.bedrockRule = undefined;
     this.invalid.length = 0;
+    this.bedrockInvalid.length = 0;
+    this.calls.length = 0;
   }
 
   destroy(): void {
@@ -106,20 +119,27 @@ export class EffectivePolicyModel {
 
   /** The answer to one of EFFECTIVE_POLICY_OPERATIONS. */
   async answer(operation: string, body: Record<string, unknown>, region = 'us-east-1'): Promise<ModelAnswer> {
-    if (body.PolicyType === BEDROCK_POLICY_TYPE && operation === 'DescribeEffectivePolicy') {
+    const policyType = String(body.PolicyType ?? '');
+    const about = body.TargetId ?? body.AccountId;
+    this.calls.push({ operation, policyType, ...(about ? { accountId: String(about) } : {}) });
+    const bedrock = policyType === BEDROCK_POLICY_TYPE;
+    if (bedrock && operation === 'DescribeEffectivePolicy') {
       return this.describeBedrock(String(body.TargetId ?? ''));
     }
-    if (body.PolicyType !== AI_POLICY_TYPE) return error('InvalidInputException', 'unsupported policy type');
+    if (!bedrock && policyType !== AI_POLICY_TYPE) {
+      return error('InvalidInputException', 'unsupported policy type');
+    }
     if (operation === 'DescribeEffectivePolicy') return this.describe(String(body.TargetId ?? ''), region);
+    const invalid = bedrock ? this.bedrockInvalid : this.invalid;
     if (operation === 'ListAccountsWithInvalidEffectivePolicy') {
-      const { items, next } = page(this.invalid, body);
+      const { items, next } = page(invalid, body);
       const accounts = items.map((a) => ({
         Id: a.id,
         Name: a.name,
         Email: `${a.name}@example.com`,
         State: 'ACTIVE',
       }));
-      return { status: 200, payload: { Accounts: accounts, PolicyType: AI_POLICY_TYPE, NextToken: next } };
+      return { status: 200, payload: { Accounts: accounts, PolicyType: policyType, NextToken: next } };
     }
     const accountId = String(body.AccountId ?? '');
     if (!(await this.isMember(accountId, region))) {
@@ -128,25 +148,27 @@ export class EffectivePolicyModel {
         `We can't find an AWS account with the AccountId ${accountId}.`,
       );
     }
-    const errors = this.invalid.find((a) => a.id === accountId)?.errors ?? [];
+    const errors = invalid.find((a) => a.id === accountId)?.errors ?? [];
     const { items, next } = page(errors, body);
     return {
       status: 200,
       payload: {
         AccountId: accountId,
-        PolicyType: AI_POLICY_TYPE,
+        PolicyType: policyType,
         EffectivePolicyValidationErrors: items,
         NextToken: next,
       },
     };
   }
 
-  private describeBedrock(accountId: string): ModelAnswer {
-    if (!this.bedrockDocuments.has(accountId)) {
+  private async describeBedrock(accountId: string): Promise<ModelAnswer> {
+    if (!this.bedrockDocuments.has(accountId) && !this.bedrockRule) {
       const message = `no BEDROCK_POLICY answer scripted for ${accountId}`;
       return { status: 400, payload: { __type: 'NotScriptedByTheTest', Message: message } };
     }
-    const scripted = this.bedrockDocuments.get(accountId);
+    const scripted = this.bedrockDocuments.has(accountId)
+      ? this.bedrockDocuments.get(accountId)
+      : await this.bedrockRule?.(accountId);
     if (scripted === null || scripted === undefined) {
       return error(
         'EffectivePolicyNotFoundException',

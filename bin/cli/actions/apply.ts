@@ -43,18 +43,19 @@ export async function apply(
   const before = planned.plan;
   const todo = actionableChanges(before).length;
   if (options.format === 'text') io.stdout(render(before, report, io));
+  // Refused before anyone is asked to confirm, and whether or not there is anything to write: a failed
+  // guardrail is said in one sentence, never as "Nothing to apply".
+  const refusal = preflightRefusal(before);
+  if (refusal) {
+    refuse(refusal, before, report, io);
+    setExit(EXIT_DRIFT);
+    return;
+  }
   if (todo === 0) {
     progress('\nNothing to apply.\n');
     // `applied` is always in the JSON report: empty when there was nothing to apply.
     if (options.format !== 'text') io.stdout(render(before, report, io, { applied: [] }));
     setExit(exitCodeForVerdict(before.verdict));
-    return;
-  }
-  // Refused before anyone is asked to confirm: the session would write nothing anyway.
-  const refusal = preflightRefusal(before);
-  if (refusal) {
-    refuse(refusal, before, report, io);
-    setExit(EXIT_DRIFT);
     return;
   }
   if (!options.yes && !(await confirmed(io, todo, before))) {
@@ -123,9 +124,10 @@ function printApplied(
   progress(
     `\nApplied ${plural(made, 'change')}; verified by reading the organization again (${plural(result.rereads, 'read')}).\n`,
   );
-  // As the plan says: the Bedrock rows after apply are read back, not yet confirmed by AWS.
-  for (const warning of result.after.warnings.filter((w) => w.code === 'bedrock-not-confirmed'))
-    progress(`Warning: ${warning.message}.\n`);
+  // What AWS says of the effective policies as apply left them, every policy type asked.
+  if (result.after.fidelity?.source === 'aws') {
+    progress(`Confirmed by AWS (DescribeEffectivePolicy): ${result.after.fidelity.summary}.\n`);
+  }
   if (result.converged) io.stdout(`${result.after.summary}\n`);
   else {
     progress(`Changes still planned after apply (${left}); run apply again or read the plan below:\n`);

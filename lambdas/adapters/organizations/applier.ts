@@ -47,6 +47,8 @@ export interface AppliedStep {
   targetPath?: string | undefined;
   outcome: StepOutcome;
   detail: string;
+  /** The policy's Organizations type, when it is not AI services opt-out (as on the change). */
+  policyType?: string | undefined;
 }
 
 interface RetryPolicy {
@@ -131,6 +133,7 @@ export class PlanApplier {
       targetPath: change.target?.path,
       outcome,
       detail,
+      ...(change.policyType ? { policyType: change.policyType } : {}),
     };
     this.steps.push(step);
     this.finished.add(change);

@@ -1,7 +1,8 @@
 /**
  * What AWS itself says about the effective policies of the reader's policy type: DescribeEffectivePolicy for one
  * account, the accounts ListAccountsWithInvalidEffectivePolicy lists, and each one's
- * ListEffectivePolicyValidationErrors ([ORG-AI-EFFECTIVE-DOCUMENT], [ORG-INVALID-EFFECTIVE-POLICY]);
+ * ListEffectivePolicyValidationErrors ([ORG-AI-EFFECTIVE-DOCUMENT], [ORG-INVALID-EFFECTIVE-POLICY]; Bedrock
+ * policies are an effective-policy type too [ORG-BEDROCK-TYPE], printed as [ORG-BEDROCK-EFFECTIVE-DOCUMENT] says);
  * DescribeEffectivePolicy has no paginator, the two lists page with NextToken and MaxResults up to 20
  * [ORG-LIST-PAGES].
  */

@@ -25,20 +25,39 @@ import type {
 } from '../policy-types/policy-type.ts';
 import type { AwsValidationError, Disagreement, Fidelity, SettledConflict } from './schema.ts';
 
-/** AWS's answers for the plan: `content` undefined is EffectivePolicyNotFoundException (no effective policy). */
+/** AWS's answers about one policy type: `content` undefined is EffectivePolicyNotFoundException (no effective policy). */
+export interface TypeAnswers {
+  answers: ReadonlyMap<string, { content: string | undefined }>;
+  /** DescribeEffectivePolicy calls made (an account that left the organization has no answer). */
+  calls: number;
+  invalidAccounts: readonly InvalidAccount[];
+  /** Accounts AWS listed as invalid that were gone when their errors were read (AccountNotFoundException). */
+  leftOrganization?: readonly string[];
+}
+
+/**
+ * AWS's answers for the plan: AI opt-out's at the top, and those of each other policy type the snapshot
+ * captures in `otherTypes`, by Organizations type. One `callLimit` bounds the calls of all of them.
+ */
 export type Verification =
   | { source: 'snapshot' | 'none'; verify: Verify }
-  | {
+  | (TypeAnswers & {
       source: 'aws';
       verify: Exclude<Verify, 'none'>;
-      answers: ReadonlyMap<string, { content: string | undefined }>;
-      /** DescribeEffectivePolicy calls made (an account that left the organization has no answer). */
-      calls: number;
       callLimit: number;
-      invalidAccounts: readonly InvalidAccount[];
-      /** Accounts AWS listed as invalid that were gone when their errors were read (AccountNotFoundException). */
-      leftOrganization?: readonly string[];
-    };
+      otherTypes?: ReadonlyMap<string, TypeAnswers>;
+    });
+
+/**
+ * The verification of one policy type other than AI opt-out: its own answers. A confirmation that did
+ * not ask about the type (a snapshot without it) has none: every state of it is then not checked.
+ */
+export function verificationOfType(verification: Verification, organizationsType: string): Verification {
+  if (verification.source !== 'aws') return verification;
+  const { source, verify, callLimit } = verification;
+  const asked = verification.otherTypes?.get(organizationsType);
+  return { source, verify, callLimit, ...(asked ?? { answers: new Map(), calls: 0, invalidAccounts: [] }) };
+}
 
 /** A plan against a snapshot: there is no AWS to ask, so the report says the effective policies are not confirmed. */
 export function snapshotVerification(verify: Verify): Verification {
@@ -73,6 +92,15 @@ export function accountsToAsk(
   verify: Exclude<Verify, 'none'>,
   limit: number,
 ): string[] {
+  const { first, rest } = accountsByPriority(groups, verify);
+  return [...first, ...rest].slice(0, limit);
+}
+
+/** One active account of each state (`first`), then (`all`) every other account (`rest`). */
+export function accountsByPriority(
+  groups: ReadonlyMap<unknown, readonly OrgNode[]>,
+  verify: Exclude<Verify, 'none'>,
+): { first: string[]; rest: string[] } {
   const first: string[] = [];
   const rest: string[] = [];
   for (const accounts of groups.values()) {
@@ -82,7 +110,7 @@ export function accountsToAsk(
     first.push(pick.id);
     if (verify === 'all') for (const a of sorted) if (a !== pick) rest.push(a.id);
   }
-  return [...first, ...rest].slice(0, limit);
+  return { first, rest };
 }
 
 interface Judged<S> {
@@ -137,10 +165,9 @@ export function confirmStates<T extends PolicyTypeShapes>(
       for (const account of accounts) if (!answers.has(account.id)) useAwsState(account.id, groupAnswer);
     }
   }
-  return {
+  const figures = {
     verify: verification.verify,
-    source: 'aws',
-    summary: summaryOf(groups.size, checked, confirmed, disagreements, verification),
+    source: 'aws' as const,
     states: groups.size,
     checked,
     confirmed,
@@ -153,17 +180,16 @@ export function confirmStates<T extends PolicyTypeShapes>(
       ? { leftOrganization: [...verification.leftOrganization] }
       : {}),
   };
+  return { ...figures, summary: fidelitySummary(figures) };
 }
 
 function notConfirmed(
   verification: { source: 'snapshot' | 'none'; verify: Verify },
   states: number,
 ): Fidelity {
-  const why = verification.source === 'snapshot' ? 'snapshot' : 'verify none';
-  return {
+  const figures = {
     verify: verification.verify,
     source: verification.source,
-    summary: `not confirmed (${why}): the effective policies of ${plural(states, 'state')} are computed locally only`,
     states,
     checked: 0,
     confirmed: 0,
@@ -172,15 +198,16 @@ function notConfirmed(
     settledConflicts: [],
     invalidAccounts: 0,
   };
+  return { ...figures, summary: fidelitySummary(figures) };
 }
 
-function summaryOf(
-  states: number,
-  checked: number,
-  confirmed: number,
-  disagreements: readonly Disagreement[],
-  verification: Extract<Verification, { source: 'aws' }>,
-): string {
+/** A fidelity's line, from its figures (a plan of several policy types says it of their sums). */
+export function fidelitySummary(fidelity: Omit<Fidelity, 'summary'>): string {
+  const { states, checked, confirmed, disagreements, callLimit } = fidelity;
+  if (fidelity.source !== 'aws') {
+    const why = fidelity.source === 'snapshot' ? 'snapshot' : 'verify none';
+    return `not confirmed (${why}): the effective policies of ${plural(states, 'state')} are computed locally only`;
+  }
   const parts = [`confirmed by AWS for ${confirmed} of ${plural(states, 'state')}`];
   if (disagreements.length > 0) {
     const decided = disagreements.reduce((sum, d) => sum + d.accounts, 0);
@@ -189,9 +216,11 @@ function summaryOf(
     );
   }
   if (checked < states) {
-    parts.push(
-      `${states - checked} not checked (at most ${plural(verification.callLimit, 'DescribeEffectivePolicy call')} per run)`,
-    );
+    const bound =
+      callLimit === undefined
+        ? ''
+        : ` (at most ${plural(callLimit, 'DescribeEffectivePolicy call')} per run)`;
+    parts.push(`${states - checked} not checked${bound}`);
   }
   return parts.join('; ');
 }

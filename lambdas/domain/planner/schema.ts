@@ -132,6 +132,8 @@ const DisagreementSchema = z.strictObject({
   /** Set when AWS's document could not be read; the local state then stands. */
   error: z.string().optional(),
   policies: z.array(ChainPolicySchema),
+  /** Extension: the Organizations type of the state's policies, when it is not AI services opt-out. */
+  policyType: z.string().optional(),
 });
 export type Disagreement = z.output<typeof DisagreementSchema>;
 
@@ -144,6 +146,8 @@ const SettledConflictSchema = z.strictObject({
   /** The account whose effective policy showed it. */
   accountId: z.string(),
   candidates: z.array(z.strictObject({ policyId: z.string(), policyName: z.string(), value: z.string() })),
+  /** Extension: the Organizations type of the policies, when it is not AI services opt-out. */
+  policyType: z.string().optional(),
 });
 export type SettledConflict = z.output<typeof SettledConflictSchema>;
 
@@ -170,8 +174,27 @@ export const FidelitySchema = z.strictObject({
    * validation errors were read (AccountNotFoundException): not members, so not violations.
    */
   leftOrganization: z.array(z.string()).optional(),
+  /**
+   * Extension: present when the plan holds more than one policy type (a `bedrock:` section). The figures
+   * above are then the sums over the types (a state is one type's: an account has one of each), one
+   * `callLimit` bounds the calls of all of them, and this lists each type's own figures.
+   */
+  byPolicyType: z
+    .array(
+      z.strictObject({
+        /** The Organizations type, every one named (AI services opt-out's too). */
+        policyType: z.string(),
+        states: z.number().int().nonnegative(),
+        checked: z.number().int().nonnegative(),
+        confirmed: z.number().int().nonnegative(),
+        calls: z.number().int().nonnegative(),
+        invalidAccounts: z.number().int().nonnegative(),
+      }),
+    )
+    .optional(),
 });
 export type Fidelity = z.output<typeof FidelitySchema>;
+export type TypeFidelity = NonNullable<Fidelity['byPolicyType']>[number];
 
 /** One guardrail version a plan would enforce, and its pre-flight (policy-types/bedrock/preflight.ts). */
 const PreflightGuardrailSchema = z.strictObject({

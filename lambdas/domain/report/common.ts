@@ -158,12 +158,15 @@ export interface FidelitySection {
   left?: string;
 }
 
+/** A row's policy type, in front of it, when it is not AI opt-out's (rows of that type carry none). */
+const typeLabel = (row: { policyType?: string | undefined }) => (row.policyType ? `${row.policyType} ` : '');
+
 export function fidelitySection(fidelity: Fidelity): FidelitySection {
   return {
     title: 'Confirmed by AWS (DescribeEffectivePolicy)',
     summary: fidelity.summary,
     disagreements: fidelity.disagreements.map((d) => ({
-      heading: `${d.state}: AWS's answer for account ${d.accountId} decides the verdict for ${plural(d.accounts, 'account')}`,
+      heading: `${typeLabel(d)}${d.state}: AWS's answer for account ${d.accountId} decides the verdict for ${plural(d.accounts, 'account')}`,
       differences: d.error
         ? [`AWS's document could not be read (${d.error}); the local computation stands`]
         : d.differences.map((x) => `${x.service}: computed ${x.local}, AWS ${x.aws}`),
@@ -172,7 +175,7 @@ export function fidelitySection(fidelity: Fidelity): FidelitySection {
     })),
     settled: fidelity.settledConflicts.map(
       (c) =>
-        `${c.node}: ${c.candidates.map((x) => `${x.policyName}=${x.value}`).join(', ')} on ${c.service}; AWS applies ${c.value} (account ${c.accountId})`,
+        `${typeLabel(c)}${c.node}: ${c.candidates.map((x) => `${x.policyName}=${x.value}`).join(', ')} on ${c.service}; AWS applies ${c.value} (account ${c.accountId})`,
     ),
     ...(fidelity.leftOrganization?.length
       ? {

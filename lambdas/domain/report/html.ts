@@ -2,11 +2,19 @@
  * The HTML report, for people: one self-contained file (inline CSS, the OU tree as inline SVG, no
  * script, font or image from anywhere; its Content-Security-Policy forbids loading any), with the
  * markdown report's sections: the verdict and its figures, the policy changes, the effective changes
- * and violations per account, the organization tree with non-compliant OUs marked, the warnings.
+ * and violations per account, the organization tree with non-compliant OUs marked, what AWS confirmed of
+ * the effective policies, the warnings.
  */
 import type { Change, Plan, PlanWarning } from '../planner/schema.ts';
 import { plural } from '../plural.ts';
-import { type AccountSection, accountSections, changeColumns, DEFAULT_ROW_LIMIT } from './common.ts';
+import {
+  type AccountSection,
+  accountSections,
+  changeColumns,
+  DEFAULT_ROW_LIMIT,
+  type FidelitySection,
+  fidelitySection,
+} from './common.ts';
 import { escapeHtml as e } from './escape.ts';
 import { defineFormat, type ReportContext } from './format.ts';
 import { renderSvgTree } from './svg-tree.ts';
@@ -45,6 +53,7 @@ export function renderHtml(plan: Plan, options: HtmlOptions = {}): string {
     ...changeTable(plan.changes),
     ...accountSections(plan).flatMap((section) => sectionTable(section, limit)),
     ...organization(plan, options.maxGraphNodes),
+    ...(plan.fidelity ? fidelityHtml(fidelitySection(plan.fidelity)) : []),
     ...warningList(plan.warnings),
   ];
   return [
@@ -81,6 +90,33 @@ function header(plan: Plan, options: HtmlOptions): string[] {
     '<table class="figures"><tr><th>Organization</th><th>Root</th><th>Mode</th><th>Accounts</th><th>Compliant</th><th>Non-compliant</th></tr>',
     `<tr><td><code>${e(org.id)}</code></td><td><code>${e(org.rootId)}</code></td><td>${e(plan.mode)}</td><td class="num">${accounts.total}</td><td class="num">${accounts.compliant}</td><td class="num">${accounts.nonCompliant}</td></tr></table>`,
   ];
+}
+
+/** What AWS confirmed, as the markdown report shows it: the line, then each disagreement. */
+function fidelityHtml(section: FidelitySection): string[] {
+  const out = [`<h2>${e(section.title)}</h2>`, `<p>${e(section.summary)}</p>`];
+  if (section.disagreements.length > 0) {
+    out.push(
+      '<table class="fidelity"><tr><th>State</th><th>Differences</th><th>Computed</th><th>AWS</th></tr>',
+    );
+    for (const d of section.disagreements) {
+      const differences = d.differences.map(e).join('<br>');
+      out.push(
+        `<tr><td>${e(d.heading)}</td><td>${differences}</td><td><code>${e(d.local)}</code></td><td><code>${e(d.aws)}</code></td></tr>`,
+      );
+    }
+    out.push('</table>');
+  }
+  if (section.settled.length > 0) {
+    out.push(
+      '<p>Same-node conflicts settled by AWS:</p>',
+      '<ul>',
+      ...section.settled.map((line) => `<li>${e(line)}</li>`),
+      '</ul>',
+    );
+  }
+  if (section.left) out.push(`<p>${e(section.left)}</p>`);
+  return out;
 }
 
 function changeTable(changes: readonly Change[]): string[] {

@@ -5,7 +5,8 @@
  * (classname: its OU path) with a `<failure>` when it breaks the expectation.
  *
  * The expectations: every account is in line with the desired state (no effective change pending),
- * and each `expect` rule (`optOut: all`, or each listed service). A validation gives one case per file.
+ * each `expect` rule (`optOut: all`, or each listed service), and, for a live plan, AWS's confirmation of
+ * each policy type's effective policies. A validation gives one case per file.
  */
 
 import type { Expectation } from '../desired-state/types.ts';
@@ -13,6 +14,7 @@ import type { Diagnostic } from '../diagnostics.ts';
 import { formatDiagnostic } from '../diagnostics.ts';
 import type { OrgSnapshot } from '../model.ts';
 import type { Plan } from '../planner/schema.ts';
+import { AI_POLICY_TYPE } from '../policy-types/ai-optout/facts.ts';
 import { escapeXml as xml } from './escape.ts';
 import { defineFormat, type ReportInput, reviewState } from './format.ts';
 
@@ -102,7 +104,30 @@ export function renderJunitPlan(
     );
     suites.push({ name: rule.name, cases });
   }
-  return document(`ai-optout plan ${plan.organization.id}`, suites);
+  return document(`ai-optout plan ${plan.organization.id}`, [...suites, ...confirmation(plan)]);
+}
+
+/**
+ * What AWS confirmed (a live plan): a case per policy type, failing with each state of it on which AWS
+ * disagrees with the local computation (AI opt-out's disagreements name no type).
+ */
+function confirmation({ fidelity }: Plan): { name: string; cases: Case[] }[] {
+  if (fidelity?.source !== 'aws') return [];
+  const types = fidelity.byPolicyType?.map((t) => t.policyType) ?? [AI_POLICY_TYPE];
+  const cases = types.map((type) => {
+    const failures = fidelity.disagreements
+      .filter((d) => (d.policyType ?? AI_POLICY_TYPE) === type)
+      .map(
+        (d) =>
+          `${d.state}: account ${d.accountId}, ${d.differences.map((x) => `${x.service} computed ${x.local}, AWS ${x.aws}`).join('; ') || d.error || 'AWS differs'}`,
+      );
+    return {
+      classname: 'confirmed by AWS',
+      name: type,
+      failures: failures.length > 0 ? failures : undefined,
+    };
+  });
+  return [{ name: 'confirmed by AWS (DescribeEffectivePolicy)', cases }];
 }
 
 /** A validation (or a configuration error) as JUnit: one case for the file, failing with its errors. */

@@ -13,8 +13,8 @@ export type NextStepsFor = 'plan' | 'demo' | 'apply';
 
 /**
  * Rows of a policy type besides AI opt-out (every row that names a type: AI opt-out's name none). Apply
- * writes their changes (after the guardrail pre-flight), but AWS does not confirm their effective
- * policies yet and what would remain of their violations is not worked out here: they are said apart.
+ * writes their changes (after the guardrail pre-flight), but what would remain of their violations is
+ * not worked out here: they are said apart.
  */
 const typed = (row: { policyType?: string | undefined }) => row.policyType !== undefined;
 
@@ -40,7 +40,7 @@ export function remainingViolations(plan: Plan): Plan['violations'] {
   return plan.violations.filter((v) => !typed(v) && !fixed.has(`${v.accountId}/${v.service}`));
 }
 
-/** What the plan shows of the other policy types: computed here, not confirmed by AWS, and who writes them. */
+/** What the plan shows of the other policy types: whether AWS was asked about them, and who writes them. */
 function typedLines(plan: Plan): string[] {
   const types = [
     ...new Set([...plan.changes, ...plan.violations].filter(typed).map((row) => row.policyType)),
@@ -49,8 +49,12 @@ function typedLines(plan: Plan): string[] {
   const changes = plan.changes.filter(typed).length;
   const violations = plan.violations.filter(typed);
   const accounts = new Set(violations.map((v) => v.accountId)).size;
+  const asked =
+    plan.fidelity?.source === 'aws'
+      ? 'computed here and checked with AWS (Confirmed by AWS, above)'
+      : 'computed here only (AWS was not asked: a snapshot, or --verify none)';
   return [
-    `  ${types.join(', ')}: ${plural(changes, 'change')} and ${plural(violations.length, 'violation')} in ${plural(accounts, 'account')}, computed here and not confirmed by AWS yet; \`ai-optout apply\` writes them only when every guardrail passes pre-flight, and the pipeline refuses a file with a \`bedrock:\` section.`,
+    `  ${types.join(', ')}: ${plural(changes, 'change')} and ${plural(violations.length, 'violation')} in ${plural(accounts, 'account')}, ${asked}; \`ai-optout apply\` writes them only when every guardrail passes pre-flight, and the pipeline refuses a file with a \`bedrock:\` section.`,
   ];
 }
 

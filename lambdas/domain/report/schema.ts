@@ -36,6 +36,8 @@ export const ReportSchema = z.strictObject({
         targetPath: z.string().optional(),
         outcome: z.enum(['done', 'already-done', 'skipped']),
         detail: z.string(),
+        /** The policy's Organizations type, when it is not AI services opt-out (as on `changes[]`). */
+        policyType: z.string().optional(),
       }),
     )
     .optional(),

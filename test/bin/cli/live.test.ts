@@ -144,53 +144,82 @@ describe('ai-optout apply on an audit file', () => {
   });
 });
 
+const BEDROCK_WRITES = [
+  'EnablePolicyType',
+  'CreatePolicy',
+  'UpdatePolicy',
+  'AttachPolicy',
+  'DetachPolicy',
+  'DeletePolicy',
+  'TagResource',
+];
+const guardrail = () => `arn:aws:bedrock:us-east-1:${org.managementAccountId}:guardrail/east1guard`;
+const section = () =>
+  `\nbedrock:\n  policies:\n    - name: bedrock-guardrails-production\n      guardrails:\n        us-east-1: { guardrail: "${guardrail()}", version: 3 }\n      targets:\n        - ou: Workloads/Prod\n`;
+/** The section's own guardrail rule: every account below Workloads/Prod at version 3 or later. */
+const bedrockExpect = () =>
+  `  expect:\n    guardrails:\n      - target: { ou: Workloads/Prod }\n        regions:\n          us-east-1: { guardrail: "${guardrail()}", minVersion: 3 }\n`;
+async function bedrockFile(name: string, extra = ''): Promise<string> {
+  const file = join(dir, name);
+  writeFileSync(file, `${YAML}${section()}${extra}`);
+  return file;
+}
+async function shareGuardrail(): Promise<void> {
+  const organizationId = (await live.admin.send(new DescribeOrganizationCommand({}))).Organization?.Id;
+  const resourcePolicy = JSON.stringify({
+    Statement: {
+      Effect: 'Allow',
+      Principal: '*',
+      Action: 'bedrock:ApplyGuardrail',
+      Resource: guardrail(),
+      Condition: { StringEquals: { 'aws:PrincipalOrgID': organizationId } },
+    },
+  });
+  live.proxy.guardrails.guardrails.set(guardrail(), { versions: { '3': {} }, resourcePolicy });
+}
+/** The Bedrock policies as moto holds them (BEDROCK_POLICY goes to it as TAG_POLICY). */
+async function bedrockPolicies() {
+  const listed = await live.admin.send(new ListPoliciesCommand({ Filter: 'TAG_POLICY' }));
+  return Promise.all(
+    (listed.Policies ?? []).map(async (p) => {
+      const described = await live.admin.send(new DescribePolicyCommand({ PolicyId: p.Id }));
+      const targets = await live.admin.send(new ListTargetsForPolicyCommand({ PolicyId: p.Id }));
+      return {
+        id: p.Id as string,
+        name: p.Name,
+        content: described.Policy?.Content as string,
+        targets: (targets.Targets ?? []).map((t) => t.Name),
+      };
+    }),
+  );
+}
+/** AWS's printed effective Bedrock policy of an account held to the guardrail at `version`. */
+const printedBedrock = (version: number) =>
+  JSON.stringify({
+    bedrock: {
+      guardrail_inference: { 'us-east-1': { config_1: { identifier: `${guardrail()}:${version}` } } },
+    },
+  });
+/**
+ * What AWS prints of this organization's Bedrock effective policies, as the test builds it: the
+ * guardrail at version 3 for the one account below Workloads/Prod once a Bedrock policy is attached
+ * there, no effective policy otherwise.
+ */
+async function awsBedrockAnswer(accountId: string): Promise<string | null> {
+  const attached = (await bedrockPolicies()).some((p) => p.targets.includes('Prod'));
+  return attached && accountId === org.idOf('prod-app') ? printedBedrock(3) : null;
+}
+/** DescribeEffectivePolicy calls about Bedrock, by account name. */
+const bedrockAsked = () =>
+  live.proxy.effectivePolicies.calls
+    .filter((c) => c.operation === 'DescribeEffectivePolicy' && c.policyType === BEDROCK_POLICY_TYPE)
+    .map((c) => Object.keys(org.accounts).find((name) => org.accounts[name] === c.accountId));
+
 describe('ai-optout apply on a file with a bedrock section', () => {
-  const WRITES = [
-    'EnablePolicyType',
-    'CreatePolicy',
-    'UpdatePolicy',
-    'AttachPolicy',
-    'DetachPolicy',
-    'DeletePolicy',
-    'TagResource',
-  ];
-  const guardrail = () => `arn:aws:bedrock:us-east-1:${org.managementAccountId}:guardrail/east1guard`;
-  const section = () =>
-    `\nbedrock:\n  policies:\n    - name: bedrock-guardrails-production\n      guardrails:\n        us-east-1: { guardrail: "${guardrail()}", version: 3 }\n      targets:\n        - ou: Workloads/Prod\n`;
-  async function bedrockFile(name: string): Promise<string> {
-    const file = join(dir, name);
-    writeFileSync(file, `${YAML}${section()}`);
-    return file;
-  }
-  async function shareGuardrail(): Promise<void> {
-    const organizationId = (await live.admin.send(new DescribeOrganizationCommand({}))).Organization?.Id;
-    const resourcePolicy = JSON.stringify({
-      Statement: {
-        Effect: 'Allow',
-        Principal: '*',
-        Action: 'bedrock:ApplyGuardrail',
-        Resource: guardrail(),
-        Condition: { StringEquals: { 'aws:PrincipalOrgID': organizationId } },
-      },
-    });
-    live.proxy.guardrails.guardrails.set(guardrail(), { versions: { '3': {} }, resourcePolicy });
-  }
-  /** The Bedrock policies as moto holds them (BEDROCK_POLICY goes to it as TAG_POLICY). */
-  async function bedrockPolicies() {
-    const listed = await live.admin.send(new ListPoliciesCommand({ Filter: 'TAG_POLICY' }));
-    return Promise.all(
-      (listed.Policies ?? []).map(async (p) => {
-        const described = await live.admin.send(new DescribePolicyCommand({ PolicyId: p.Id }));
-        const targets = await live.admin.send(new ListTargetsForPolicyCommand({ PolicyId: p.Id }));
-        return {
-          id: p.Id as string,
-          name: p.Name,
-          content: described.Policy?.Content as string,
-          targets: (targets.Targets ?? []).map((t) => t.Name),
-        };
-      }),
-    );
-  }
+  const WRITES = BEDROCK_WRITES;
+  beforeEach(() => {
+    live.proxy.effectivePolicies.bedrockRule = awsBedrockAnswer;
+  });
 
   it('creates and attaches its Bedrock policy beside the AI opt-out ones; a rerun is in sync; a policy edited by hand is repaired', async () => {
     await shareGuardrail();
@@ -202,10 +231,14 @@ describe('ai-optout apply on a file with a bedrock section', () => {
     expect(applied.stdout).toMatch(/✓ create-policy bedrock-guardrails-production/);
     expect(applied.stdout).toMatch(/✓ attach-policy bedrock-guardrails-production/);
     expect(applied.stdout).toMatch(/✓ create-policy ai-optout-baseline/);
+    expect(applied.stdout).toMatch(/✓ create-policy bedrock-guardrails-production \[BEDROCK_POLICY\]/);
     expect(applied.stdout).toMatch(/^in-sync: /m);
+    // AWS confirms both types as apply left them: after the writes, both Bedrock states are asked about.
     expect(applied.stdout).toContain(
-      "Warning: AWS was not asked about the BEDROCK_POLICY effective policies (this version asks DescribeEffectivePolicy about AI opt-out's only): the Bedrock rows are the local computation.",
+      'Confirmed by AWS (DescribeEffectivePolicy): confirmed by AWS for 4 of 4 states; by policy type: AISERVICES_OPT_OUT_POLICY 2 of 2 states confirmed, BEDROCK_POLICY 2 of 2 states confirmed.',
     );
+    expect(applied.stdout).not.toContain('AWS was not asked');
+    expect(bedrockAsked()).toContain('prod-app');
     const [created, ...others] = await bedrockPolicies();
     expect(others).toEqual([]);
     expect(created).toMatchObject({ name: 'bedrock-guardrails-production', targets: ['Prod'] });
@@ -216,7 +249,11 @@ describe('ai-optout apply on a file with a bedrock section', () => {
     const rerun = JSON.parse(again.stdout);
     expect(rerun).toMatchObject({ verdict: 'in-sync', applied: [] });
     expect(rerun.preflight.summary).toBe('1 guardrail checked, all passed');
-    expect(rerun.warnings.map((w: { code: string }) => w.code)).toContain('bedrock-not-confirmed');
+    expect(rerun.warnings.map((w: { code: string }) => w.code)).not.toContain('bedrock-not-confirmed');
+    expect(rerun.fidelity.byPolicyType).toEqual([
+      { policyType: AI_POLICY_TYPE, states: 2, checked: 2, confirmed: 2, calls: 2, invalidAccounts: 0 },
+      { policyType: BEDROCK_POLICY_TYPE, states: 2, checked: 2, confirmed: 2, calls: 2, invalidAccounts: 0 },
+    ]);
 
     await live.admin.send(
       new UpdatePolicyCommand({ PolicyId: created?.id, Content: created?.content.replace(':3"', ':2"') }),
@@ -227,8 +264,12 @@ describe('ai-optout apply on a file with a bedrock section', () => {
     expect(repaired.code).toBe(0);
     const report = JSON.parse(repaired.stdout);
     expect(report.verdict).toBe('in-sync');
-    expect(report.applied.map((s: { action: string; policy?: string }) => [s.action, s.policy])).toEqual([
-      ['update-policy', 'bedrock-guardrails-production'],
+    expect(report.applied).toEqual([
+      expect.objectContaining({
+        action: 'update-policy',
+        policy: 'bedrock-guardrails-production',
+        policyType: BEDROCK_POLICY_TYPE,
+      }),
     ]);
     expect(live.proxy.seen.filter((s) => WRITES.includes(s.operation)).map((s) => s.operation)).toEqual([
       'UpdatePolicy',
@@ -311,16 +352,152 @@ describe('ai-optout apply on a file with a bedrock section', () => {
   );
 });
 
+describe('ai-optout plan and apply: AWS confirms the Bedrock effective policies', () => {
+  beforeEach(async () => {
+    live.proxy.effectivePolicies.bedrockRule = awsBedrockAnswer;
+    await shareGuardrail();
+  });
+  const applied = async (file: string) => {
+    expect((await run(['apply', '--config', file, '--yes'])).code).toBe(0);
+    live.proxy.effectivePolicies.calls.length = 0;
+    live.proxy.seen.length = 0;
+  };
+
+  it("AWS agreeing confirms the type; AWS disagreeing on one account is a disagreement naming it and the type, and AWS's answer decides the verdict (exit 2); nothing is written", async () => {
+    const file = await bedrockFile('bedrock-confirm.yaml', bedrockExpect());
+    await applied(file);
+
+    const agreed = await run(['plan', '--config', file, '--format', 'json']);
+
+    expect(agreed.code).toBe(0);
+    const ok = JSON.parse(agreed.stdout);
+    expect(ok.fidelity).toMatchObject({
+      source: 'aws',
+      states: 4,
+      checked: 4,
+      confirmed: 4,
+      disagreements: [],
+    });
+    expect(ok.fidelity.byPolicyType[1]).toEqual({
+      policyType: BEDROCK_POLICY_TYPE,
+      states: 2,
+      checked: 2,
+      confirmed: 2,
+      calls: 2,
+      invalidAccounts: 0,
+    });
+    expect(bedrockAsked()).toContain('prod-app');
+
+    // AWS says prod-app is held to version 2 (a policy AWS applies that this read did not show).
+    live.proxy.effectivePolicies.bedrockDocuments.set(org.idOf('prod-app'), printedBedrock(2));
+    const disagreed = await run(['plan', '--config', file, '--format', 'json']);
+
+    expect(disagreed.code).toBe(2);
+    const report = JSON.parse(disagreed.stdout);
+    expect(report.verdict).toBe('drift');
+    expect(report.fidelity.summary).toBe(
+      'confirmed by AWS for 3 of 4 states; AWS disagrees on 1 state, and its answer decides the verdict for 1 account; by policy type: AISERVICES_OPT_OUT_POLICY 2 of 2 states confirmed, BEDROCK_POLICY 1 of 2 states confirmed',
+    );
+    expect(report.fidelity.disagreements).toEqual([
+      expect.objectContaining({
+        policyType: BEDROCK_POLICY_TYPE,
+        accountId: org.idOf('prod-app'),
+        accounts: 1,
+        aws: printedBedrock(2),
+        differences: [
+          { service: 'us-east-1.config_1.identifier', local: `${guardrail()}:3`, aws: `${guardrail()}:2` },
+        ],
+      }),
+    ]);
+    expect(
+      report.violations.map((v: { accountName: string; policyType?: string }) => [
+        v.accountName,
+        v.policyType,
+      ]),
+    ).toEqual([['prod-app', BEDROCK_POLICY_TYPE]]);
+
+    const text = await run(['plan', '--config', file]);
+    expect(text.code).toBe(2);
+    expect(text.stdout).toMatch(
+      new RegExp(
+        `! BEDROCK_POLICY Root/Workloads/Prod: bedrock-guardrails-production \\(p-\\w+\\): AWS's answer for account ${org.idOf('prod-app')} decides the verdict for 1 account`,
+      ),
+    );
+    expect(text.stdout).toContain(
+      `  ${BEDROCK_POLICY_TYPE}: 0 changes and 1 violation in 1 account, computed here and checked with AWS (Confirmed by AWS, above);`,
+    );
+    const markdown = await run(['plan', '--config', file, '--format', 'markdown']);
+    expect(markdown.stdout).toContain(`BEDROCK\\_POLICY Root/Workloads/Prod`);
+    expect(live.proxy.seen.filter((s) => BEDROCK_WRITES.includes(s.operation))).toEqual([]);
+  });
+
+  it('an account AWS lists with an invalid Bedrock effective policy is a violation of that type, its errors read', async () => {
+    const file = await bedrockFile('bedrock-invalid.yaml');
+    await applied(file);
+    live.proxy.effectivePolicies.bedrockInvalid.push({
+      id: org.idOf('dev-app'),
+      name: 'dev-app',
+      errors: [
+        {
+          ErrorCode: 'ELEMENTS_TOO_MANY',
+          PathToError: 'bedrock.guardrail_inference',
+          ContributingPolicies: ['p-12345678'],
+        },
+      ],
+    });
+
+    const json = await run(['plan', '--config', file, '--format', 'json']);
+
+    expect(json.code).toBe(2);
+    const report = JSON.parse(json.stdout);
+    expect(
+      report.violations.map((v: { accountName: string; cause: string; policyType?: string }) => [
+        v.accountName,
+        v.cause,
+        v.policyType,
+      ]),
+    ).toEqual([['dev-app', 'aws:ELEMENTS_TOO_MANY', BEDROCK_POLICY_TYPE]]);
+    expect(report.fidelity).toMatchObject({ invalidAccounts: 1 });
+    expect(report.fidelity.byPolicyType.map((t: { invalidAccounts: number }) => t.invalidAccounts)).toEqual([
+      0, 1,
+    ]);
+    expect(
+      live.proxy.effectivePolicies.calls.filter((c) => c.operation === 'ListEffectivePolicyValidationErrors'),
+    ).toEqual([
+      {
+        operation: 'ListEffectivePolicyValidationErrors',
+        policyType: BEDROCK_POLICY_TYPE,
+        accountId: org.idOf('dev-app'),
+      },
+    ]);
+  });
+
+  it('a guardrail that fails pre-flight with nothing else to apply: the refusal sentence (exit 2), not "Nothing to apply", and not one write', async () => {
+    const file = await bedrockFile('bedrock-refused-in-sync.yaml');
+    await applied(file);
+    live.proxy.guardrails.guardrails.set(guardrail(), { versions: {} });
+
+    const refused = await run(['apply', '--config', file, '--yes']);
+
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(
+      new RegExp(
+        `^error: apply refused, nothing was written: 1 guardrail the plan's Bedrock policies would enforce failed pre-flight: us-east-1 ${guardrail().replaceAll('/', '\\/')}:3 \\(exists: [^\\n]+\\)\\n$`,
+      ),
+    );
+    expect(refused.stdout).not.toContain('Nothing to apply');
+    const json = await run(['apply', '--config', file, '--yes', '--format', 'json']);
+    expect([json.code, json.stderr]).toEqual([2, refused.stderr]);
+    expect(JSON.parse(json.stdout)).toMatchObject({ applied: [] });
+    expect(live.proxy.seen.filter((s) => BEDROCK_WRITES.includes(s.operation))).toEqual([]);
+  });
+});
+
 describe('ai-optout plan on a file with a bedrock section, live', () => {
-  const WRITES = [
-    'EnablePolicyType',
-    'CreatePolicy',
-    'UpdatePolicy',
-    'AttachPolicy',
-    'DetachPolicy',
-    'DeletePolicy',
-    'TagResource',
-  ];
+  const WRITES = BEDROCK_WRITES;
+  beforeEach(() => {
+    live.proxy.effectivePolicies.bedrockRule = awsBedrockAnswer;
+  });
 
   it('reads its policies and each guardrail in its Region, shows the pre-flight, and a guardrail that fails it is a violation; nothing is written', async () => {
     const guardrail = `arn:aws:bedrock:us-east-1:${org.managementAccountId}:guardrail/east1guard`;
@@ -349,7 +526,8 @@ describe('ai-optout plan on a file with a bedrock section, live', () => {
         .filter((c: { policyType?: string }) => c.policyType === BEDROCK_POLICY_TYPE)
         .map((c: { action: string }) => c.action),
     ).toEqual(['enable-policy-type', 'create-policy', 'attach-policy']);
-    expect(report.warnings.map((w: { code: string }) => w.code)).toContain('bedrock-not-confirmed');
+    expect(report.warnings.map((w: { code: string }) => w.code)).not.toContain('bedrock-not-confirmed');
+    expect(report.fidelity.byPolicyType[1]).toMatchObject({ policyType: BEDROCK_POLICY_TYPE, confirmed: 1 });
     expect(live.proxy.guardrails.calls.map((c) => [c.operation, c.version, c.signedRegion])).toEqual([
       ['GetGuardrail', '3', 'us-east-1'],
       ['GetResourcePolicy', undefined, 'us-east-1'],
