@@ -39,7 +39,8 @@ describe('docs/example-plan.md', () => {
     expect(run.code).toBe(0);
     expect(doc.slice(at + MARKER.length)).toBe(run.stdout);
     // Both types are in it, and the pre-flight is said not to have run.
-    expect(run.stdout).toContain('| `~` | update-policy | bedrock-guardrails-sandbox |');
+    expect(run.stdout).toContain('## ❌ AI services opt-out and Amazon Bedrock policies: drift');
+    expect(run.stdout).toContain('| `~` | update-policy | BEDROCK\\_POLICY bedrock-guardrails-sandbox |');
     expect(run.stdout).toMatch(/### Guardrail pre-flight [^\n]*\n\nnot run: /);
   });
 

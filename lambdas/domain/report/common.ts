@@ -13,6 +13,7 @@ import type {
 } from '../planner/schema.ts';
 import { plural } from '../plural.ts';
 import { AI_POLICY_TYPE } from '../policy-types/ai-optout/facts.ts';
+import { BEDROCK_FACTS } from '../policy-types/bedrock/facts.ts';
 
 const ACTION_SYMBOL: Record<ChangeAction, string> = {
   'enable-policy-type': '+',
@@ -132,10 +133,24 @@ export function snapshotLine(plan: Pick<Plan, 'snapshot'>): string | undefined {
 }
 
 /** A change's columns in the text and markdown reports: `+ ~ - !`, what changes, and where. */
+/** A row's policy type, in front of it, when it is not AI opt-out's (rows of that type carry none). */
+const typeLabel = (row: { policyType?: string | undefined }) => (row.policyType ? `${row.policyType} ` : '');
+
+/** A heading's name for what a plan covers: AI opt-out, and Bedrock when the file has a `bedrock:` section. */
+export function planSubject(plan: Pick<Plan, 'preflight'>): string {
+  // `preflight` is present exactly when the file declares Bedrock policies (not run, or run).
+  return plan.preflight ? `AI services opt-out and ${BEDROCK_FACTS.title}` : 'AI services opt-out';
+}
+
 export function changeColumns(change: Change): { symbol: string; subject: string; where: string } {
   return {
     symbol: ACTION_SYMBOL[change.action],
-    subject: change.action === 'enable-policy-type' ? AI_POLICY_TYPE : (change.policy ?? ''),
+    // A row of another type than AI opt-out names its type, so a reader of a plan of both can tell
+    // a Bedrock policy's change from an AI opt-out policy's.
+    subject:
+      change.action === 'enable-policy-type'
+        ? (change.policyType ?? AI_POLICY_TYPE)
+        : `${typeLabel(change)}${change.policy ?? ''}`,
     where: change.target ? change.target.path : '',
   };
 }
@@ -157,9 +172,6 @@ export interface FidelitySection {
   /** Accounts AWS listed as invalid that had left the organization. */
   left?: string;
 }
-
-/** A row's policy type, in front of it, when it is not AI opt-out's (rows of that type carry none). */
-const typeLabel = (row: { policyType?: string | undefined }) => (row.policyType ? `${row.policyType} ` : '');
 
 export function fidelitySection(fidelity: Fidelity): FidelitySection {
   return {

@@ -14,6 +14,7 @@ import {
   DEFAULT_ROW_LIMIT,
   type FidelitySection,
   fidelitySection,
+  planSubject,
 } from './common.ts';
 import { escapeHtml as e } from './escape.ts';
 import { defineFormat, type ReportContext } from './format.ts';
@@ -47,7 +48,7 @@ const CSP = "default-src 'none'; style-src 'unsafe-inline'";
 
 export function renderHtml(plan: Plan, options: HtmlOptions = {}): string {
   const limit = options.limit ?? DEFAULT_ROW_LIMIT;
-  const title = `AI services opt-out: ${plan.verdict}`;
+  const title = `${planSubject(plan)}: ${plan.verdict}`;
   const body = [
     ...header(plan, options),
     ...changeTable(plan.changes),
@@ -84,7 +85,7 @@ function header(plan: Plan, options: HtmlOptions): string[] {
   ].filter(Boolean);
   return [
     // A badge, not an emoji: a machine without an emoji font shows an emoji as an empty box.
-    `<h1>AI services opt-out: <span class="verdict ${plan.verdict}">${e(plan.verdict)}</span></h1>`,
+    `<h1>${e(planSubject(plan))}: <span class="verdict ${plan.verdict}">${e(plan.verdict)}</span></h1>`,
     `<p class="summary">${e(plan.summary)}</p>`,
     ...(meta.length > 0 ? [`<p class="meta">${meta.join('; ')}</p>`] : []),
     '<table class="figures"><tr><th>Organization</th><th>Root</th><th>Mode</th><th>Accounts</th><th>Compliant</th><th>Non-compliant</th></tr>',

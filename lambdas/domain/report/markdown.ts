@@ -14,6 +14,7 @@ import {
   graphNodes,
   nodeCounts,
   type PreflightSection,
+  planSubject,
   preflightSection,
   pullRequestSections,
   pullRequestVerdict,
@@ -113,7 +114,7 @@ function headerLines(plan: Plan, context: ReportContext = {}): string[] {
   return [
     plan.pullRequest
       ? `## ${icon} The whole organization: ${plan.verdict}`
-      : `## ${icon} AI services opt-out: ${plan.verdict}`,
+      : `## ${icon} ${planSubject(plan)}: ${plan.verdict}`,
     '',
     `**${escapeMarkdown(plan.summary)}**`,
     '',

@@ -11,6 +11,7 @@ import {
   type FidelitySection,
   fidelitySection,
   type PreflightSection,
+  planSubject,
   preflightSection,
   pullRequestSections,
   pullRequestVerdict,
@@ -46,7 +47,7 @@ export function renderText(plan: Plan, options: TextOptions = {}): string {
     paint(
       'bold',
       escapeText(
-        `AI services opt-out plan for ${organization.id} (root ${organization.rootId}), mode ${plan.mode}`,
+        `${planSubject(plan)} plan for ${organization.id} (root ${organization.rootId}), mode ${plan.mode}`,
       ),
     ),
     ...(snapshot ? [escapeText(snapshot)] : []),
