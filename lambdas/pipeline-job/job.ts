@@ -120,7 +120,7 @@ function startRun(
 async function work({ job, params, trigger }: AdmittedJob, run: JobRun): Promise<JobResult> {
   const input = await readInput(job, params, run);
   const mode = chooseMode(params.mode, input.state.mode, run.deps.modeCeiling);
-  const organization = await openOrganization(job, params, mode, run);
+  const organization = await openOrganization(job, params, { mode, desired: input.state }, run);
   const { configPath } = params;
   const { firstJobId, progress } = organization;
   const policies = input.state.policies.length;

@@ -84,6 +84,8 @@ export function outputVariables(plan: Plan, mode: Mode): Record<OutputVariable, 
 export function headline(plan: Plan, mode: Mode, applied?: ApplyResult, revision?: string): string {
   const checked = `(mode ${mode}${revision ? `, configuration revision ${revision}` : ''})`;
   if (!applied) return `${plan.summary} ${checked}`;
+  // Pre-flight refused the plan: the sentence names each failed guardrail and its first failed check.
+  if (applied.refused) return `apply refused, ${applied.refused} ${checked}`;
   const done = applied.steps.filter((s) => s.outcome === 'done').length;
   const what =
     applied.steps.length === 0 ? 'nothing to apply' : `applied ${done} of ${applied.steps.length} steps`;

@@ -50,7 +50,7 @@ function typedLines(plan: Plan): string[] {
   const violations = plan.violations.filter(typed);
   const accounts = new Set(violations.map((v) => v.accountId)).size;
   return [
-    `  ${types.join(', ')}: ${plural(changes, 'change')} and ${plural(violations.length, 'violation')} in ${plural(accounts, 'account')}, computed here and not confirmed by AWS yet; \`ai-optout apply\` writes them only when every guardrail passes pre-flight, and the pipeline refuses a file with a \`bedrock:\` section.`,
+    `  ${types.join(', ')}: ${plural(changes, 'change')} and ${plural(violations.length, 'violation')} in ${plural(accounts, 'account')}, computed here and not confirmed by AWS yet; \`ai-optout apply\` and the pipeline job in enforce mode write them only when every guardrail passes pre-flight.`,
   ];
 }
 

@@ -101,6 +101,7 @@ export function useJobEmulators(): JobEmulators {
     await env.moto.reset();
     env.proxy.clearFaults();
     env.proxy.effectivePolicies.clear();
+    env.proxy.guardrails.clear();
     env.proxy.seen.length = 0;
     env.proxy.signed.length = 0;
     env.codePipeline.reset();
@@ -188,6 +189,7 @@ export function harness(
     },
     pace: 'none',
     timing: { rereadDelaysMs: [0, 0] },
+    bedrockEndpoint: env.proxy.endpoint,
   };
   const context = { getRemainingTimeInMillis: () => 600_000, awsRequestId: `req-${randomUUID()}` };
   return { ...h, deps, context };
