@@ -18,6 +18,7 @@
  */
 import { CallWatch } from '../adapters/aws/bounded-calls.ts';
 import { DeadlineError } from '../domain/errors.ts';
+import { policyTypesFor } from '../organization-session.ts';
 import { type AdmittedJob, admitJob, refuseNonJob } from './admission.ts';
 import { claimJob, recordResult } from './claim.ts';
 import { JobDeadline, scheduleTimer } from './deadline.ts';
@@ -145,5 +146,13 @@ async function work({ job, params, trigger }: AdmittedJob, run: JobRun): Promise
   const reports = renderReports(result, applied, context, run.deps.now());
   const finished: FinishedRun = { job, input, trigger, mode, ...reconciled, reports };
   await writeOutputs(JOB_OUTPUTS, finished, run);
-  return decideResult({ result, applied, mode, failOn: params.failOn, revision: input.revision });
+  const policyTypes = policyTypesFor(input.state);
+  return decideResult({
+    result,
+    applied,
+    mode,
+    failOn: params.failOn,
+    revision: input.revision,
+    policyTypes,
+  });
 }

@@ -127,10 +127,17 @@ describe('pipeline job: enforce on a file with a bedrock section', () => {
     const first = await enforce(yaml);
 
     // Assess: both types written, each guardrail read in its own Region with the job's credentials
-    expect(successOf(first.event).variables).toMatchObject({
+    expect(successOf(first.event).variables).toEqual({
       VERDICT: 'in-sync',
       CHANGES: '0',
+      VIOLATIONS: '0',
+      EFFECTIVE_CHANGES: '0',
+      ACCOUNTS: '7',
       MODE: 'enforce',
+      [`CHANGES_${AI_POLICY_TYPE}`]: '0',
+      [`VIOLATIONS_${AI_POLICY_TYPE}`]: '0',
+      [`CHANGES_${BEDROCK_POLICY_TYPE}`]: '0',
+      [`VIOLATIONS_${BEDROCK_POLICY_TYPE}`]: '0',
     });
     const [created, ...others] = await bedrockPolicies();
     expect(others).toEqual([]);
@@ -218,6 +225,8 @@ describe('pipeline job: audit on a file with a bedrock section', () => {
     env.codePipeline.reset();
     env.proxy.guardrails.guardrails.delete(guardrails(org).east);
     const h = harness();
+    const metrics: string[] = [];
+    h.deps.metrics = { functionName: 'ai-optout-job', write: (line) => metrics.push(line) };
     const { event } = await job({
       files: { 'ai-optout.yaml': bedrockYaml(org) },
       userParameters: { mode: 'audit', failOn },
@@ -235,11 +244,25 @@ describe('pipeline job: audit on a file with a bedrock section', () => {
       expect(failure.message).toMatch(new RegExp(violation));
     } else {
       const { variables, summary } = successOf(event);
-      expect(variables).toMatchObject({ VERDICT: 'drift', CHANGES: '0', MODE: 'audit' });
+      expect(variables).toMatchObject({
+        VERDICT: 'drift',
+        CHANGES: '0',
+        MODE: 'audit',
+        [`VIOLATIONS_${AI_POLICY_TYPE}`]: '0',
+        [`CHANGES_${BEDROCK_POLICY_TYPE}`]: '0',
+      });
+      expect(variables[`VIOLATIONS_${BEDROCK_POLICY_TYPE}`]).toBe(variables.VIOLATIONS);
       expect(Number(variables.VIOLATIONS)).toBeGreaterThan(0);
       expect(summary).toMatch(new RegExp(violation));
     }
     expect(writes(h.orgCalls)).toBe(0);
+    // The run's metrics line, then one per type: the violations are Bedrock's, in prod-app alone.
+    const [total, ai, bedrock, ...more] = metrics.map((line) => JSON.parse(line));
+    expect(more).toEqual([]);
+    expect(total).toMatchObject({ NonCompliantAccounts: 1 });
+    expect(ai).toMatchObject({ PolicyType: AI_POLICY_TYPE, Violations: 0, NonCompliantAccounts: 0 });
+    expect(bedrock).toMatchObject({ PolicyType: BEDROCK_POLICY_TYPE, NonCompliantAccounts: 1 });
+    expect(bedrock.Violations).toBe(total.Violations);
   });
 });
 
