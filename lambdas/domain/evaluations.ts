@@ -2,7 +2,7 @@
  * The plan as AWS Config evaluations: one per account of the organization, resource type
  * `AWS::::Account`, NON_COMPLIANT when the account breaks `expect` (a violation of any policy type the
  * plan covers), else COMPLIANT. The annotation says AI opt-out's violations as it always has, and
- * another type's after its type's name (`BEDROCK_POLICY: us-east-1 is …`).
+ * another type's after its type's name (`<type>: us-east-1 is …`, the type's Organizations name).
  *
  * Facts [CONFIG-PUT-EVALUATIONS]: ComplianceResourceType
  * (1–256), ComplianceResourceId (1–768), ComplianceType, OrderingTimestamp required; Annotation 1–256

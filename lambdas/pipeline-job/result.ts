@@ -75,7 +75,7 @@ function failure(type: FailureType, first: string, lines: readonly string[]) {
 /**
  * The six variables every run sets, counting every policy type; a run that planned more than one type
  * (a file with a `bedrock:` section) adds `CHANGES_<type>` and `VIOLATIONS_<type>` for each, so a
- * later stage can gate on one type (`#{AiOptOut.VIOLATIONS_BEDROCK_POLICY}`).
+ * later stage can gate on one type (`#{AiOptOut.VIOLATIONS_<type>}`, the type's Organizations name).
  */
 export function outputVariables(
   plan: Plan,
