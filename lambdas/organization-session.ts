@@ -125,6 +125,27 @@ function changesByType(changes: readonly Change[]): [PolicyTypeFacts, Change[]][
   return [...byType];
 }
 
+/** The policy types besides AI opt-out whose policies `desired` needs read: Bedrock's for a `bedrock:` section. */
+function otherTypesFor(desired: DesiredState | undefined): PolicyTypeFacts[] {
+  return desired?.bedrock ? [desired.bedrock.policyType.facts] : [];
+}
+
+/**
+ * The Organizations types of the policies a read for `desired` holds, AI opt-out's first: what a
+ * snapshot's `capturedPolicyTypes` lists when there is more than AI opt-out, and what a continued read
+ * must have been started for.
+ */
+export function policyTypesFor(desired: DesiredState | undefined): string[] {
+  const others = otherTypesFor(desired).map((facts) => facts.organizationsType);
+  return [VERSION_1_POLICY_TYPE.facts.organizationsType, ...others];
+}
+
+/** The `capturedPolicyTypes` of a read for `desired`; none when it holds AI opt-out's policies alone. */
+function captured(desired: DesiredState | undefined): Pick<OrgSnapshot, 'capturedPolicyTypes'> {
+  const types = policyTypesFor(desired);
+  return types.length > 1 ? { capturedPolicyTypes: types } : {};
+}
+
 /** A promise that never settles: a branch of a race that must not win. */
 const never = (): Promise<never> => new Promise<never>(() => {});
 
@@ -150,14 +171,10 @@ export class OrganizationSession {
    * Bedrock policies too (`capturedPolicyTypes` then lists both types).
    */
   async readFor(desired: DesiredState): Promise<OrgSnapshot> {
-    if (!desired.bedrock) return this.read();
-    const bedrock = desired.bedrock.policyType.facts;
-    const [snapshot, others] = await Promise.all([this.read(), this.readTypes([bedrock])]);
-    return {
-      ...snapshot,
-      policies: [...snapshot.policies, ...others],
-      capturedPolicyTypes: [VERSION_1_POLICY_TYPE.facts.organizationsType, bedrock.organizationsType],
-    };
+    const others = otherTypesFor(desired);
+    if (others.length === 0) return this.read();
+    const [snapshot, more] = await Promise.all([this.read(), this.readTypes(others)]);
+    return { ...snapshot, policies: [...snapshot.policies, ...more], ...captured(desired) };
   }
 
   /**
@@ -181,16 +198,18 @@ export class OrganizationSession {
    * Reads the organization, continuing from `from` when given, until `stop` aborts: then it returns the
    * progress made instead of a snapshot. The root and the policies are read afresh by every call (their
    * calls have rows of their own in AWS's throttling table) and kept only by the call that completes the
-   * walk, so a snapshot assembled over several Lambda invocations still has current policies.
+   * walk, so a snapshot assembled over several Lambda invocations still has current policies. Given
+   * `desired`, the policies it needs besides AI opt-out's are read with them, as `readFor` reads them.
    */
-  async readUntil(stop: AbortSignal, from?: ReadProgress): Promise<ResumableRead> {
+  async readUntil(stop: AbortSignal, from?: ReadProgress, desired?: DesiredState): Promise<ResumableRead> {
     const reader = this.reader();
     const started = from ?? (await startRead(reader));
     const stopped = (hierarchy = started.hierarchy): ResumableRead => ({
       complete: false,
       progress: { organization: started.organization, hierarchy },
     });
-    const fresh = Promise.all([reader.fetchRoot(), reader.readPolicies()]);
+    const others = otherTypesFor(desired);
+    const fresh = Promise.all([reader.fetchRoot(), reader.readPolicies(), this.readTypes(others)]);
     // A failure of the policies ends the read at once (an access denied need not wait for the walk).
     const freshFailed = fresh.then(never, (error: unknown) =>
       stop.aborted ? never() : Promise.reject(error),
@@ -198,7 +217,7 @@ export class OrganizationSession {
     const hierarchy = await Promise.race([reader.walkHierarchy(started.hierarchy, stop), freshFailed]);
     if (hierarchy.pending.length > 0) return stopped(hierarchy);
     try {
-      const [root, policies] = await fresh;
+      const [root, policies, more] = await fresh;
       const { organizationalUnits, accounts } = hierarchy;
       const { organization } = started;
       return {
@@ -210,7 +229,8 @@ export class OrganizationSession {
           root,
           organizationalUnits,
           accounts,
-          policies,
+          policies: [...policies, ...more],
+          ...captured(desired),
         },
       };
     } catch (error) {

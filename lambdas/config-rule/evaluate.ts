@@ -4,6 +4,11 @@
  * against the organization read now by an organization session (audit: nothing is written), and every account is
  * reported to Config, COMPLIANT or NON_COMPLIANT, with the event's result token.
  *
+ * A file with a `bedrock:` section is evaluated as the pipeline's audit evaluates it: the Bedrock
+ * policies are read too, and its guardrails go through pre-flight with the rule's own credentials (the
+ * rule runs in the management account, which owns the guardrails); an account that would enforce a
+ * guardrail that failed is NON_COMPLIANT like one that breaks `expect`.
+ *
  * The event [CONFIG-RULE-EVENT]:
  * `invokingEvent` is a JSON string ("a function must parse the string with a JSON parser") whose
  * `notificationCreationTime` is when Config triggered a periodic evaluation, used as each evaluation's
@@ -12,6 +17,7 @@
 import type { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import type { OrganizationsClient } from '@aws-sdk/client-organizations';
 import * as z from 'zod';
+import type { GuardrailReader } from '../adapters/bedrock/guardrails.ts';
 import { putEvaluations } from '../adapters/config/evaluations.ts';
 import { Throttle } from '../adapters/organizations/throttle.ts';
 import type { LatestRun } from '../adapters/s3/latest-run.ts';
@@ -47,6 +53,8 @@ export interface RuleDependencies {
   pace: 'published' | 'none';
   /** PutEvaluations with TestMode (emulators). */
   testMode?: boolean;
+  /** Reads the guardrails for the pre-flight (default: Bedrock, with the Organizations client's credentials). */
+  guardrails?: Pick<GuardrailReader, 'observe'>;
 }
 
 function readEvent(event: unknown) {
@@ -73,9 +81,13 @@ export async function evaluateRule(event: unknown, deps: RuleDependencies): Prom
   const session = new OrganizationSession({
     client: deps.organizations,
     throttle: new Throttle({ rates: deps.pace }),
+    ...(deps.guardrails ? { guardrails: deps.guardrails } : {}),
   });
-  const read = await session.confirm(await session.read());
-  const { snapshot, plan } = session.plan(loaded.state, read, { mode: 'audit' });
+  const read = await session.readFor(loaded.state);
+  const preflight = await session.preflight(loaded.state, read);
+  const confirmed = await session.confirm(read);
+  const options = { mode: 'audit' as const, ...(preflight ? { preflight } : {}) };
+  const { snapshot, plan } = session.plan(loaded.state, confirmed, options);
   const evaluations = accountEvaluations(plan, snapshot, new Date(invokingEvent.notificationCreationTime));
   const sent = await putEvaluations(deps.config, {
     resultToken,

@@ -1,6 +1,8 @@
 /**
  * The plan as AWS Security Finding Format (ASFF) findings for Security Hub: one per non-compliant
- * account, one per unmanaged AI opt-out policy, and one when the policy type is not enabled.
+ * account, one per unmanaged AI opt-out policy, and one when the policy type is not enabled. Another
+ * policy type's rows (a `bedrock:` section's) are findings of their own, each naming its type in the
+ * title and in `ProductFields['ai-optout/PolicyType']`; AI opt-out's keep their ids and words.
  *
  * Facts [SECHUB-ASFF]:
  * - required: SchemaVersion (`2018-10-08`), Id, ProductArn, GeneratorId, AwsAccountId, CreatedAt,
@@ -16,6 +18,8 @@
 import { pushTo } from './collections.ts';
 import type { Plan } from './planner/schema.ts';
 import { plural } from './plural.ts';
+import { AI_POLICY_TYPE } from './policy-types/ai-optout/facts.ts';
+import { policyTypeOf } from './type-counts.ts';
 
 export const FINDING_GENERATOR = 'ai-optout/effective-ai-services-opt-out';
 const SCHEMA_VERSION = '2018-10-08';
@@ -54,7 +58,11 @@ function cut(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
-type Problem = Pick<Finding, 'Title' | 'Description' | 'Resources'> & { key: string; severity: string };
+type Problem = Pick<Finding, 'Title' | 'Description' | 'Resources'> & {
+  key: string;
+  severity: string;
+  policyType: string;
+};
 
 /** The findings of a plan, all FAILED and ACTIVE, first seen now (the adapter keeps an older CreatedAt). */
 export function complianceFindings(plan: Plan, scope: FindingScope, now: Date): Finding[] {
@@ -77,7 +85,11 @@ export function complianceFindings(plan: Plan, scope: FindingScope, now: Date): 
     },
     Compliance: { Status: 'FAILED' },
     RecordState: 'ACTIVE',
-    ProductFields: { 'ai-optout/OrganizationId': org.id, 'ai-optout/Mode': plan.mode },
+    ProductFields: {
+      'ai-optout/OrganizationId': org.id,
+      'ai-optout/Mode': plan.mode,
+      'ai-optout/PolicyType': problem.policyType,
+    },
   }));
 }
 
@@ -90,49 +102,62 @@ function problems(plan: Plan, scope: FindingScope): Problem[] {
     Region: scope.region,
   };
   const byAccount = new Map<string, Plan['violations']>();
-  for (const violation of plan.violations) pushTo(byAccount, violation.accountId, violation);
-  const accounts: Problem[] = [...byAccount].map(([accountId, violations]) => {
-    const first = violations[0] as (typeof violations)[number];
-    return {
-      key: `account/${accountId}`,
-      severity: 'HIGH',
-      Title: `Account ${first.accountName} (${accountId}) does not opt out of AI services as the desired state expects`,
-      Description: `${first.path}/${first.accountName}: ${plural(violations.length, 'service')} not opted out: ${violations
-        .map((v) => `${v.service} is ${v.actual} (${v.causeDetail})`)
-        .join(
-          '; ',
-        )}. Fix the policies (ai-optout apply, or the pipeline in enforce mode) or the desired state.`,
-      Resources: [
-        {
-          Type: 'AwsAccount',
-          Id: `AWS::::Account:${accountId}`,
-          Partition: scope.partition,
-          Region: scope.region,
-        },
-      ],
-    };
-  });
+  for (const violation of plan.violations)
+    pushTo(byAccount, `${violation.accountId}/${policyTypeOf(violation)}`, violation);
+  const accounts = [...byAccount.values()].map((violations) => accountProblem(violations, scope));
   const unmanaged: Problem[] = plan.changes
     .filter((c) => c.action === 'unmanaged-policy' && c.policyId)
     .map((c) => ({
       key: `unmanaged-policy/${c.policyId}`,
       severity: 'MEDIUM',
-      Title: `AI opt-out policy ${c.policy} is attached but not managed by ai-optout`,
+      Title: `${c.policyType ? `${c.policyType} policy` : 'AI opt-out policy'} ${c.policy} is attached but not managed by ai-optout`,
       Description: c.detail,
       Resources: [organization],
+      policyType: policyTypeOf(c),
     }));
   const typeDisabled: Problem[] = plan.changes
     .filter((c) => c.action === 'enable-policy-type')
     .map((c) => ({
-      key: 'policy-type-disabled',
+      key: c.policyType ? `policy-type-disabled/${c.policyType}` : 'policy-type-disabled',
       severity: 'HIGH',
-      Title: 'The AI services opt-out policy type is not enabled: no account is opted out by policy',
+      Title: c.policyType
+        ? `The ${c.policyType} policy type is not enabled: no policy of that type applies`
+        : 'The AI services opt-out policy type is not enabled: no account is opted out by policy',
       Description: c.detail,
       Resources: [organization],
+      policyType: policyTypeOf(c),
     }));
   // One finding per unmanaged policy, wherever it is attached.
   const seen = new Set<string>();
   return [...typeDisabled, ...unmanaged, ...accounts].filter((p) => !seen.has(p.key) && seen.add(p.key));
+}
+
+/** The finding of one account's violations of one policy type (AI opt-out's: its words since the first release). */
+function accountProblem(violations: Plan['violations'], scope: FindingScope): Problem {
+  const first = violations[0] as Plan['violations'][number];
+  const { accountId, accountName, path } = first;
+  const policyType = policyTypeOf(first);
+  const ai = policyType === AI_POLICY_TYPE;
+  const listed = violations
+    .map((v) => `${v.service} is ${v.actual}${ai ? '' : `, expected ${v.expected}`} (${v.causeDetail})`)
+    .join('; ');
+  return {
+    key: ai ? `account/${accountId}` : `account/${accountId}/${policyType}`,
+    severity: 'HIGH',
+    Title: ai
+      ? `Account ${accountName} (${accountId}) does not opt out of AI services as the desired state expects`
+      : `Account ${accountName} (${accountId}) breaks the desired state's ${policyType} expectations`,
+    Description: `${path}/${accountName}: ${ai ? `${plural(violations.length, 'service')} not opted out` : plural(violations.length, `${policyType} violation`)}: ${listed}. Fix the policies (ai-optout apply, or the pipeline in enforce mode) or the desired state.`,
+    Resources: [
+      {
+        Type: 'AwsAccount',
+        Id: `AWS::::Account:${accountId}`,
+        Partition: scope.partition,
+        Region: scope.region,
+      },
+    ],
+    policyType,
+  };
 }
 
 /** A finding the run no longer finds: resolved and archived, as of now. */

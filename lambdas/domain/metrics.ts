@@ -7,6 +7,7 @@
  * The stack's alarm and dashboard (lib/compliance-monitoring.ts) read these names: one definition here.
  */
 import type { Plan } from './planner/schema.ts';
+import { countsByType } from './type-counts.ts';
 
 export const METRICS_NAMESPACE = 'AiOptOut';
 /** The one dimension: the function's name, so two deployments in one account keep their own series. */
@@ -30,6 +31,19 @@ export const METRICS = {
  */
 export const REJECTED_INVOCATIONS = 'RejectedInvocations';
 export type MetricName = keyof typeof METRICS | typeof REJECTED_INVOCATIONS;
+
+/**
+ * A run that plans more than one policy type (a file with a `bedrock:` section) writes, besides the
+ * document above, one per type with these figures of that type alone, under the dimensions
+ * FunctionName and PolicyType: a series of their own, so the alarm on the totals is unchanged.
+ */
+export const METRICS_TYPE_DIMENSION = 'PolicyType';
+export const TYPE_METRICS = {
+  NonCompliantAccounts: 'Count',
+  Violations: 'Count',
+  Changes: 'Count',
+  EffectiveChanges: 'Count',
+} as const satisfies Partial<Record<keyof typeof METRICS, string>>;
 
 /** The value of `Verdict` for each verdict. */
 export const VERDICT_VALUE = { 'in-sync': 0, drift: 1 } as const;
@@ -73,6 +87,38 @@ export function metricsDocument(plan: Plan, run: RunFigures): Record<string, unk
     mode: plan.mode,
     ...(run.trigger ? { trigger: run.trigger } : {}),
   };
+}
+
+/** The per-type EMF documents of a run that planned `types` (none for a run of one type). */
+export function typeMetricsDocuments(
+  plan: Plan,
+  types: readonly string[],
+  run: Pick<RunFigures, 'functionName' | 'timestamp'>,
+): Record<string, unknown>[] {
+  if (types.length < 2) return [];
+  return countsByType(plan, types).map((counts) => {
+    const values: Record<keyof typeof TYPE_METRICS, number> = {
+      NonCompliantAccounts: counts.nonCompliantAccounts,
+      Violations: counts.violations,
+      Changes: counts.changes,
+      EffectiveChanges: counts.effectiveChanges,
+    };
+    return {
+      _aws: {
+        Timestamp: run.timestamp.getTime(),
+        CloudWatchMetrics: [
+          {
+            Namespace: METRICS_NAMESPACE,
+            Dimensions: [[METRICS_DIMENSION, METRICS_TYPE_DIMENSION]],
+            Metrics: Object.entries(TYPE_METRICS).map(([Name, Unit]) => ({ Name, Unit })),
+          },
+        ],
+      },
+      [METRICS_DIMENSION]: run.functionName,
+      [METRICS_TYPE_DIMENSION]: counts.policyType,
+      ...values,
+    };
+  });
 }
 
 /** The EMF document of one refused invocation; `refusal` (the failure type, or `not-a-job`) is a plain member. */

@@ -8,7 +8,6 @@ import { boundedClient } from '../adapters/aws/bounded-calls.ts';
 import { extractFile, readArtifact } from '../adapters/s3/artifacts.ts';
 import { loadDesiredState } from '../domain/desired-state/loader.ts';
 import type { DesiredState } from '../domain/desired-state/types.ts';
-import { refuseUnsupportedSections } from '../domain/desired-state/unsupported-sections.ts';
 import { type Diagnostic, formatDiagnostic } from '../domain/diagnostics.ts';
 import { ConfigurationError } from '../domain/errors.ts';
 import { plural } from '../domain/plural.ts';
@@ -66,7 +65,6 @@ export async function readInput(
       loaded.diagnostics,
     );
   }
-  refuseUnsupportedSections(loaded.state, 'check or repair');
   logWarnings(loaded.diagnostics, run.log);
   return { state: loaded.state, s3, revision: input.revision || undefined, source: bytes };
 }

@@ -88,6 +88,11 @@ export interface JobDependencies {
   now(): Date;
   sleep(ms: number): Promise<void>;
   timing?: JobTiming;
+  /**
+   * Where Bedrock answers the guardrail pre-flight's reads (tests: a stand-in); by default the SDK's
+   * (`AWS_ENDPOINT_URL_BEDROCK`, `AWS_ENDPOINT_URL`, else AWS's endpoint of each guardrail's Region).
+   */
+  bedrockEndpoint?: string;
   /** Records the calls in flight of every client (default: one per job). */
   calls?: CallWatch;
 }

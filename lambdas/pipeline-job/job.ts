@@ -18,6 +18,7 @@
  */
 import { CallWatch } from '../adapters/aws/bounded-calls.ts';
 import { DeadlineError } from '../domain/errors.ts';
+import { policyTypesFor } from '../organization-session.ts';
 import { type AdmittedJob, admitJob, refuseNonJob } from './admission.ts';
 import { claimJob, recordResult } from './claim.ts';
 import { JobDeadline, scheduleTimer } from './deadline.ts';
@@ -120,7 +121,7 @@ function startRun(
 async function work({ job, params, trigger }: AdmittedJob, run: JobRun): Promise<JobResult> {
   const input = await readInput(job, params, run);
   const mode = chooseMode(params.mode, input.state.mode, run.deps.modeCeiling);
-  const organization = await openOrganization(job, params, mode, run);
+  const organization = await openOrganization(job, params, { mode, desired: input.state }, run);
   const { configPath } = params;
   const { firstJobId, progress } = organization;
   const policies = input.state.policies.length;
@@ -145,5 +146,13 @@ async function work({ job, params, trigger }: AdmittedJob, run: JobRun): Promise
   const reports = renderReports(result, applied, context, run.deps.now());
   const finished: FinishedRun = { job, input, trigger, mode, ...reconciled, reports };
   await writeOutputs(JOB_OUTPUTS, finished, run);
-  return decideResult({ result, applied, mode, failOn: params.failOn, revision: input.revision });
+  const policyTypes = policyTypesFor(input.state);
+  return decideResult({
+    result,
+    applied,
+    mode,
+    failOn: params.failOn,
+    revision: input.revision,
+    policyTypes,
+  });
 }

@@ -5,7 +5,8 @@
  * wrapped in a JSON envelope that escapes the document (awslabs/aws-embedded-metrics-node,
  * src/sinks/ConsoleSink.ts, works around the same wrapping with a Console on process.stdout).
  */
-import { metricsDocument, rejectionDocument } from '../domain/metrics.ts';
+import { metricsDocument, rejectionDocument, typeMetricsDocuments } from '../domain/metrics.ts';
+import { policyTypesFor } from '../organization-session.ts';
 import type { JobRun } from './job-run.ts';
 import type { FinishedRun } from './outputs.ts';
 
@@ -26,8 +27,11 @@ export function emitRejection(deps: Pick<JobRun['deps'], 'metrics' | 'now'>, ref
   sink.write(`${JSON.stringify(rejectionDocument(sink.functionName, deps.now(), refusal))}\n`);
 }
 
-/** Writes the metrics of a finished run to `sink` (the handler wires one in Lambda). */
-export function emitMetrics(sink: MetricsSink, { result, trigger }: FinishedRun, run: JobRun): void {
+/**
+ * Writes the metrics of a finished run to `sink` (the handler wires one in Lambda): the run's line, then
+ * one line per policy type when the file plans more than one.
+ */
+export function emitMetrics(sink: MetricsSink, { result, trigger, input }: FinishedRun, run: JobRun): void {
   const now = run.deps.now();
   const document = metricsDocument(result, {
     functionName: sink.functionName,
@@ -37,4 +41,7 @@ export function emitMetrics(sink: MetricsSink, { result, trigger }: FinishedRun,
     trigger,
   });
   sink.write(`${JSON.stringify(document)}\n`);
+  const figures = { functionName: sink.functionName, timestamp: now };
+  for (const line of typeMetricsDocuments(result, policyTypesFor(input.state), figures))
+    sink.write(`${JSON.stringify(line)}\n`);
 }

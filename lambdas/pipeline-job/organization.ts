@@ -1,10 +1,13 @@
 /**
  * The organization steps of a job, through one organization session (organization-session.ts) whose
  * client is bounded by the deadline: the read (which may continue one an earlier invocation saved), the
- * confirmation, the plan and, in enforce mode, the apply; when the deadline comes first, the progress
- * is saved to the state bucket so that CodePipeline re-invokes the function to continue.
+ * guardrail pre-flight of a file with a `bedrock:` section, the confirmation, the plan and, in enforce
+ * mode, the apply; when the deadline comes first, the progress is saved to the state bucket so that
+ * CodePipeline re-invokes the function to continue.
  */
+
 import { boundedClient } from '../adapters/aws/bounded-calls.ts';
+import { GuardrailReader } from '../adapters/bedrock/guardrails.ts';
 import type { ReadProgress } from '../adapters/organizations/reader.ts';
 import { Throttle } from '../adapters/organizations/throttle.ts';
 import type { Mode } from '../domain/contract.ts';
@@ -12,7 +15,7 @@ import type { DesiredState } from '../domain/desired-state/types.ts';
 import { ConfigurationError } from '../domain/errors.ts';
 import type { OrgSnapshot } from '../domain/model.ts';
 import type { Plan } from '../domain/planner.ts';
-import { type ApplyResult, OrganizationSession } from '../organization-session.ts';
+import { type ApplyResult, OrganizationSession, policyTypesFor } from '../organization-session.ts';
 import type { CodePipelineJob } from './event.ts';
 import type { JobRun } from './job-run.ts';
 import type { UserParameters } from './parameters.ts';
@@ -24,6 +27,8 @@ const RESERVE_SHARE_FOR_SAVE_MS = 15_000;
 /** An organization being reconciled by this job, possibly over several invocations. */
 export interface OrganizationRun {
   mode: Mode;
+  /** The desired state the run reconciles: it says which policy types are read. */
+  desired: DesiredState;
   session: OrganizationSession;
   /** The job that started the run; continued jobs have ids of their own. */
   firstJobId: string;
@@ -46,7 +51,7 @@ function organizationStep(mode: Mode): { doing: string; hint: string } {
 export async function openOrganization(
   job: CodePipelineJob,
   params: UserParameters & { pipelineExecutionId: string },
-  mode: Mode,
+  { mode, desired }: Pick<OrganizationRun, 'mode' | 'desired'>,
   run: JobRun,
 ): Promise<OrganizationRun> {
   const { deps, deadline, log } = run;
@@ -64,6 +69,14 @@ export async function openOrganization(
     verify: params.verify,
     apply: { sleep: deps.sleep, onStep: (step: object) => log.info({ step }, 'apply step') },
     ...(deps.timing?.rereadDelaysMs ? { rereadDelaysMs: deps.timing.rereadDelaysMs } : {}),
+    // Bedrock is asked in each guardrail's Region, as the management account: the credentials of the
+    // Organizations client (the role in roleArn, when given), every call bounded by the deadline.
+    guardrails: new GuardrailReader({
+      credentials: client.config.credentials,
+      watch: run.watch,
+      abortSignal: deadline.signal,
+      ...(deps.bedrockEndpoint ? { endpoint: deps.bedrockEndpoint } : {}),
+    }),
   });
   const token = job.data.continuationToken;
   const continuations = deps.stateBucket?.continuations;
@@ -78,8 +91,10 @@ export async function openOrganization(
     throw new ConfigurationError(
       `the continuation token names the progress of another pipeline execution (${continued.pipelineExecutionId}), not of ${params.pipelineExecutionId}; nothing was read or written`,
     );
+  if (continued) refuseOtherTypes(continued.policyTypes, desired, params.configPath);
   return {
     mode,
+    desired,
     session,
     firstJobId: continued?.firstJobId ?? run.jobId,
     pipelineExecutionId: params.pipelineExecutionId,
@@ -87,12 +102,27 @@ export async function openOrganization(
   };
 }
 
+/**
+ * A continued read must have been started for the policy types this file needs: the policies of a type
+ * it did not read would be missing from the plan (a Bedrock policy read as absent would be created
+ * again). A state saved before there were two types read AI opt-out's alone.
+ */
+function refuseOtherTypes(saved: readonly string[] | undefined, desired: DesiredState, file: string): void {
+  const read = saved ?? policyTypesFor(undefined);
+  const needed = policyTypesFor(desired);
+  if (read.join() === needed.join()) return;
+  throw new ConfigurationError(
+    `the continuation token names a read of the ${read.join(' and ')} policies, but ${file} needs the ${needed.join(' and ')} policies; nothing was read or written: run the pipeline again so that one read covers them`,
+  );
+}
+
 /** Reads the organization, or the continuation result when the deadline stops the read first. */
 export async function readOrganization(
   organization: OrganizationRun,
   run: JobRun,
 ): Promise<{ snapshot: OrgSnapshot } | { continued: JobResult }> {
-  const read = await organization.session.readUntil(run.deadline.signal, organization.progress);
+  const { session, progress, desired } = organization;
+  const read = await session.readUntil(run.deadline.signal, progress, desired);
   if (read.complete) return { snapshot: read.snapshot };
   return { continued: await continueLater(read.progress, 'reading the organization', organization, run) };
 }
@@ -106,8 +136,9 @@ export interface Reconciled {
 }
 
 /**
- * Confirms and plans; in enforce mode carries the plan out. An apply cut by the deadline continues in
- * the next invocation (apply is idempotent: the next plan has only what is left).
+ * Checks the guardrails of a `bedrock:` section, confirms and plans; in enforce mode carries the plan
+ * out. A guardrail that failed pre-flight makes apply write nothing (`applied.refused`). An apply cut by
+ * the deadline continues in the next invocation (apply is idempotent: the next plan has only what is left).
  */
 export async function planAndApply(
   state: DesiredState,
@@ -116,12 +147,15 @@ export async function planAndApply(
   run: JobRun,
 ): Promise<Reconciled | { continued: JobResult }> {
   const { mode, session } = organization;
-  const planned = session.plan(state, await session.confirm(snapshot), { mode });
+  const preflight = await session.preflight(state, snapshot);
+  const options = { mode, ...(preflight ? { preflight } : {}) };
+  const planned = session.plan(state, await session.confirm(snapshot), options);
   run.deadline.check();
   if (mode !== 'enforce') return { result: planned.plan, applied: undefined, snapshot };
   run.log.info({ summary: planned.plan.summary, changes: planned.plan.changes.length }, 'plan before apply');
   try {
-    const applied = await session.apply(state, planned, { mode });
+    const applied = await session.apply(state, planned, options);
+    if (applied.refused) run.log.error({ refused: applied.refused }, 'apply refused');
     return { result: applied.after, applied, snapshot: applied.snapshot };
   } catch (error) {
     if (!run.deadline.signal.aborted) throw error;
@@ -158,6 +192,7 @@ export async function continueLater(
       firstJobId: organization.firstJobId,
       pipelineExecutionId: organization.pipelineExecutionId,
       createdAt: deps.now().toISOString(),
+      policyTypes: policyTypesFor(organization.desired),
       progress,
     },
     saveBy,

@@ -10,6 +10,7 @@ import type { FailOn, Mode, OutputVariable } from '../domain/contract.ts';
 import { echo } from '../domain/echo.ts';
 import { ConfigurationError, describeError, type FailureType, failureTypeFor } from '../domain/errors.ts';
 import type { Plan } from '../domain/planner.ts';
+import { countsByType } from '../domain/type-counts.ts';
 import type { ApplyResult } from '../organization-session.ts';
 import type { Logger } from '../runtime/logger.ts';
 
@@ -33,17 +34,19 @@ export interface Decided {
   failOn: FailOn;
   /** The configuration revision checked, when the input artifact names one. */
   revision: string | undefined;
+  /** The policy types the run planned, AI opt-out's first (organization-session.ts, policyTypesFor). */
+  policyTypes?: readonly string[];
 }
 
 /** The result of a finished run: JobFailed per `failOn` (or an apply that did not converge), else success. */
-export function decideResult({ result, applied, mode, failOn, revision }: Decided): JobResult {
+export function decideResult({ result, applied, mode, failOn, revision, policyTypes }: Decided): JobResult {
   const first = headline(result, mode, applied, revision);
   const lines = detailLines(result);
   if ((applied && !applied.converged) || FAILS_ON[failOn](result)) return failure('JobFailed', first, lines);
   return {
     kind: 'success',
     summary: fitLines(first, lines, SUMMARY_LIMIT),
-    variables: outputVariables(result, mode),
+    variables: outputVariables(result, mode, policyTypes),
   };
 }
 
@@ -69,7 +72,23 @@ function failure(type: FailureType, first: string, lines: readonly string[]) {
   return { kind: 'failure', type, message: fitLines(first, lines, MESSAGE_LIMIT) } as const;
 }
 
-export function outputVariables(plan: Plan, mode: Mode): Record<OutputVariable, string> {
+/**
+ * The six variables every run sets, counting every policy type; a run that planned more than one type
+ * (a file with a `bedrock:` section) adds `CHANGES_<type>` and `VIOLATIONS_<type>` for each, so a
+ * later stage can gate on one type (`#{AiOptOut.VIOLATIONS_<type>}`, the type's Organizations name).
+ */
+export function outputVariables(
+  plan: Plan,
+  mode: Mode,
+  policyTypes: readonly string[] = [],
+): Record<OutputVariable, string> & Record<string, string> {
+  const perType =
+    policyTypes.length > 1
+      ? countsByType(plan, policyTypes).flatMap((c) => [
+          [`CHANGES_${c.policyType}`, String(c.changes)],
+          [`VIOLATIONS_${c.policyType}`, String(c.violations)],
+        ])
+      : [];
   return {
     VERDICT: plan.verdict,
     CHANGES: String(plan.changes.length),
@@ -77,6 +96,7 @@ export function outputVariables(plan: Plan, mode: Mode): Record<OutputVariable, 
     EFFECTIVE_CHANGES: String(plan.effectiveChanges.length),
     ACCOUNTS: String(plan.accounts.total),
     MODE: mode,
+    ...Object.fromEntries(perType),
   };
 }
 
@@ -84,6 +104,8 @@ export function outputVariables(plan: Plan, mode: Mode): Record<OutputVariable, 
 export function headline(plan: Plan, mode: Mode, applied?: ApplyResult, revision?: string): string {
   const checked = `(mode ${mode}${revision ? `, configuration revision ${revision}` : ''})`;
   if (!applied) return `${plan.summary} ${checked}`;
+  // Pre-flight refused the plan: the sentence names each failed guardrail and its first failed check.
+  if (applied.refused) return `apply refused, ${applied.refused} ${checked}`;
   const done = applied.steps.filter((s) => s.outcome === 'done').length;
   const what =
     applied.steps.length === 0 ? 'nothing to apply' : `applied ${done} of ${applied.steps.length} steps`;

@@ -3,7 +3,7 @@
  * stands in as a type moto has; GetGuardrail and GetResourcePolicy come from its scripted guardrail
  * model): each type's changes written as that type, the Bedrock policies re-read after apply; and a plan
  * whose guardrail failed pre-flight refused before any write, AI opt-out's changes included. `ai-optout apply`
- * takes these steps (test/bin/cli/live.test.ts); the pipeline still refuses a `bedrock:` section.
+ * takes these steps (test/bin/cli/live.test.ts), and so does the pipeline job (test/lambdas/pipeline-job/job-bedrock.test.ts).
  */
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';

@@ -22,6 +22,12 @@ interface ContinuationState {
   /** The pipeline execution whose run this is. */
   pipelineExecutionId: string;
   createdAt: string;
+  /**
+   * The Organizations types whose policies the run reads, AI opt-out's first (a file with a `bedrock:`
+   * section adds Bedrock's); absent in a state saved before there was more than one: AI opt-out's alone.
+   * The hierarchy read so far serves every type, and the policies are read again when the read completes.
+   */
+  policyTypes?: string[];
   progress: ReadProgress;
 }
 
@@ -34,6 +40,7 @@ const ContinuationStateSchema = z.object({
   firstJobId: z.string().min(1),
   pipelineExecutionId: z.string().min(1),
   createdAt: z.string(),
+  policyTypes: z.array(z.string()).min(1).optional(),
   progress: z.object({
     organization: z.object({ id: z.string(), managementAccountId: z.string() }),
     hierarchy: z.object({

@@ -54,7 +54,7 @@ function typedLines(plan: Plan): string[] {
       ? 'computed here and checked with AWS (Confirmed by AWS, above)'
       : 'computed here only (AWS was not asked: a snapshot, or --verify none)';
   return [
-    `  ${types.join(', ')}: ${plural(changes, 'change')} and ${plural(violations.length, 'violation')} in ${plural(accounts, 'account')}, ${asked}; \`ai-optout apply\` writes them only when every guardrail passes pre-flight, and the pipeline refuses a file with a \`bedrock:\` section.`,
+    `  ${types.join(', ')}: ${plural(changes, 'change')} and ${plural(violations.length, 'violation')} in ${plural(accounts, 'account')}, ${asked}; \`ai-optout apply\` and the pipeline job in enforce mode write them only when every guardrail passes pre-flight.`,
   ];
 }
 

@@ -270,7 +270,7 @@ describe.concurrent('plan', () => {
       `      us-east-1 is unset (expected ${GUARDRAIL_EAST}:3 or later; no Bedrock policy enforces a guardrail there)\n`,
     );
     expect(text.stdout).toContain(
-      `  ${BEDROCK_POLICY_TYPE}: 2 changes and 8 violations in 4 accounts, computed here only (AWS was not asked: a snapshot, or --verify none); \`ai-optout apply\` writes them only when every guardrail passes pre-flight, and the pipeline refuses a file with a \`bedrock:\` section.\n`,
+      `  ${BEDROCK_POLICY_TYPE}: 2 changes and 8 violations in 4 accounts, computed here only (AWS was not asked: a snapshot, or --verify none); \`ai-optout apply\` and the pipeline job in enforce mode write them only when every guardrail passes pre-flight.\n`,
     );
   });
 

@@ -10,8 +10,10 @@ import { ConfigServiceClient, type PutEvaluationsCommandInput } from '@aws-sdk/c
 import { ListAccountsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { GuardrailReader } from '../../../lambdas/adapters/bedrock/guardrails.ts';
 import { LatestRun } from '../../../lambdas/adapters/s3/latest-run.ts';
 import { evaluateRule, type RuleDependencies } from '../../../lambdas/config-rule/evaluate.ts';
+import { BEDROCK_POLICY_TYPE } from '../../../lambdas/domain/policy-types/bedrock/facts.ts';
 import { createLogger } from '../../../lambdas/runtime/logger.ts';
 import { convergeTo } from '../../support/apply-live.ts';
 import { type FaultProxy, startFaultProxy } from '../../support/fault-proxy.ts';
@@ -61,6 +63,7 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   await moto.reset();
+  proxy.guardrails.clear();
   sent.length = 0;
   await createBuckets(s3, STATE_BUCKET);
 });
@@ -91,6 +94,7 @@ function deps(): RuleDependencies & { logs: ReturnType<typeof logSink> } {
     logger: createLogger(logs, 'debug'),
     pace: 'none',
     testMode: true,
+    guardrails: new GuardrailReader({ credentials: TEST_CREDENTIALS, endpoint: proxy.endpoint }),
     logs,
   };
 }
@@ -130,6 +134,8 @@ describe('the Config rule', () => {
       }
     }
     expect(sent[0]?.Evaluations?.[0]?.Annotation).toMatch(/^Not opted out: /);
+    // No bedrock section: Bedrock is not asked.
+    expect(proxy.guardrails.calls).toEqual([]);
   });
 
   it('before the pipeline has kept a desired state it fails, saying where it looked and what to do', async () => {
@@ -146,5 +152,31 @@ describe('the Config rule', () => {
       'not an AWS Config rule invocation: invokingEvent: invokingEvent is not the JSON of a Config notification',
     );
     await expect(evaluateRule({ invokingEvent: '{}' }, deps())).rejects.toThrow(/resultToken/);
+  });
+
+  it('a file with a bedrock section: an account that would enforce a guardrail failing pre-flight is NON_COMPLIANT, its annotation naming the type', async () => {
+    // Prepare: AI opt-out converged; the Bedrock policy on Workloads/Prod names a guardrail Bedrock lacks
+    const org = await createLzaOrg(admin);
+    await convergeTo(CONFIG_YAML, admin);
+    const guardrail = `arn:aws:bedrock:us-east-1:${org.managementAccountId}:guardrail/east1guard`;
+    const yaml = `${CONFIG_YAML}\nbedrock:\n  policies:\n    - name: bedrock-guardrails-production\n      guardrails:\n        us-east-1: { guardrail: "${guardrail}", version: 3 }\n      targets:\n        - ou: Workloads/Prod\n`;
+    await new LatestRun(s3, STATE_BUCKET).publish({ 'ai-optout.yaml': yaml });
+
+    // Act
+    await evaluateRule(periodicEvent('token-b'), deps());
+
+    // Assess: the guardrail was read in its Region; prod-app alone is non-compliant, for Bedrock alone
+    expect(proxy.guardrails.calls.map((c) => [c.operation, c.signedRegion])).toEqual([
+      ['GetGuardrail', 'us-east-1'],
+    ]);
+    const evaluations = sent[0]?.Evaluations ?? [];
+    const prodApp = org.accounts['prod-app'];
+    const nonCompliant = evaluations.filter((e) => e.ComplianceType === 'NON_COMPLIANT');
+    expect(nonCompliant.map((e) => e.ComplianceResourceId)).toEqual([prodApp]);
+    expect(nonCompliant[0]?.Annotation).toMatch(new RegExp(`^${BEDROCK_POLICY_TYPE}: us-east-1 .*exists`));
+    const compliant = evaluations.find((e) => e.ComplianceType === 'COMPLIANT');
+    expect(compliant?.Annotation).toBe(
+      `Every AI service the desired state expects is opted out, and every ${BEDROCK_POLICY_TYPE} expectation holds`,
+    );
   });
 });

@@ -64,4 +64,43 @@ describe('accountEvaluations', () => {
       `Not opted out: ${first.service} is ${first.actual} (a); rekognition is ${first.actual} (y)`,
     );
   });
+
+  // An account's violations by type -> its annotation; a compliant account's names the other types read.
+  it.each([
+    ['AI opt-out alone', [undefined], 'Not opted out: default is optIn (c0)'],
+    ['another type alone', ['TYPE_B'], 'TYPE_B: default is optIn, expected optOut (c0)'],
+    [
+      'both, the other type first in the plan: AI opt-out is said first',
+      ['TYPE_B', undefined, 'TYPE_B'],
+      'Not opted out: default is optIn (c1). TYPE_B: default is optIn, expected optOut (c0); default is optIn, expected optOut (c2)',
+    ],
+  ] as const)('%s', (_name, types, annotation) => {
+    const plan = examplePlan();
+    const [first] = plan.violations as [Plan['violations'][number]];
+    const violations = types.map((policyType, i) => ({
+      ...first,
+      service: 'default',
+      actual: 'optIn',
+      expected: 'optOut',
+      causeDetail: `c${i}`,
+      ...(policyType ? { policyType } : {}),
+    }));
+
+    const evaluations = accountEvaluations({ ...plan, violations }, snapshot, orderedAt);
+
+    expect(evaluations.find((e) => e.ComplianceResourceId === first.accountId)).toMatchObject({
+      ComplianceType: 'NON_COMPLIANT',
+      Annotation: annotation,
+    });
+  });
+
+  it('a compliant account of an organization read for another type says that type holds too', () => {
+    const read = { ...snapshot, capturedPolicyTypes: ['AISERVICES_OPT_OUT_POLICY', 'TYPE_B'] };
+
+    const [compliant] = accountEvaluations({ ...examplePlan(), violations: [] }, read, orderedAt);
+
+    expect(compliant?.Annotation).toBe(
+      'Every AI service the desired state expects is opted out, and every TYPE_B expectation holds',
+    );
+  });
 });

@@ -59,7 +59,11 @@ describe('Security Hub findings of a plan', () => {
       UpdatedAt: '2026-12-01T06:00:00.000Z',
       Compliance: { Status: 'FAILED' },
       RecordState: 'ACTIVE',
-      ProductFields: { 'ai-optout/OrganizationId': 'o-k3x9p2m7qa', 'ai-optout/Mode': 'audit' },
+      ProductFields: {
+        'ai-optout/OrganizationId': 'o-k3x9p2m7qa',
+        'ai-optout/Mode': 'audit',
+        'ai-optout/PolicyType': 'AISERVICES_OPT_OUT_POLICY',
+      },
     };
     const types = ['Software and Configuration Checks/AWS Security Best Practices'];
     expect(findings.find((f) => f.Id.endsWith('/account/347960518243'))).toEqual({

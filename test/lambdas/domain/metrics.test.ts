@@ -4,7 +4,8 @@
  * refused invocation. The job's tests check that the function prints them; these check what they say.
  */
 import { describe, expect, it } from 'vitest';
-import { metricsDocument, rejectionDocument } from '../../../lambdas/domain/metrics.ts';
+import { metricsDocument, rejectionDocument, typeMetricsDocuments } from '../../../lambdas/domain/metrics.ts';
+import { AI_POLICY_TYPE } from '../../../lambdas/domain/policy-types/ai-optout/facts.ts';
 import { parseEmfLine } from '../../support/emf.ts';
 import { examplePlan } from '../../support/example-plan.ts';
 
@@ -67,6 +68,60 @@ describe('metricsDocument', () => {
     expect(document.DurationMs).toBe(0);
     expect(document).not.toHaveProperty('trigger');
     expect(metricsDocument(inSync, { ...run, trigger: '' })).not.toHaveProperty('trigger');
+  });
+});
+
+describe('typeMetricsDocuments', () => {
+  /** The example's plan with its first violation (and that account's other rows) of TYPE_B. */
+  const twoTypes = () => {
+    const plan = examplePlan();
+    const [first] = plan.violations;
+    return {
+      ...plan,
+      violations: plan.violations.map((v) => (v === first ? { ...v, policyType: 'TYPE_B' } : v)),
+      changes: plan.changes.map((c, i) => (i < 2 ? { ...c, policyType: 'TYPE_B' } : c)),
+    };
+  };
+
+  it('none for a run of one policy type: its figures are the run document', () => {
+    expect(typeMetricsDocuments(twoTypes(), [AI_POLICY_TYPE], run)).toEqual([]);
+    expect(typeMetricsDocuments(twoTypes(), [], run)).toEqual([]);
+  });
+
+  it('one per type, under FunctionName and PolicyType, with that type’s figures alone', () => {
+    const plan = twoTypes();
+
+    const [ai, typeB, ...others] = typeMetricsDocuments(plan, [AI_POLICY_TYPE, 'TYPE_B'], run);
+
+    expect(others).toEqual([]);
+    const directive = {
+      Namespace: 'AiOptOut',
+      Dimensions: [['FunctionName', 'PolicyType']],
+      Metrics: [
+        { Name: 'NonCompliantAccounts', Unit: 'Count' },
+        { Name: 'Violations', Unit: 'Count' },
+        { Name: 'Changes', Unit: 'Count' },
+        { Name: 'EffectiveChanges', Unit: 'Count' },
+      ],
+    };
+    expect(typeB).toEqual({
+      _aws: { Timestamp: timestamp.getTime(), CloudWatchMetrics: [directive] },
+      FunctionName: 'ai-optout-job',
+      PolicyType: 'TYPE_B',
+      NonCompliantAccounts: 1,
+      Violations: 1,
+      Changes: 2,
+      EffectiveChanges: 0,
+    });
+    const aiAccounts = new Set(plan.violations.filter((v) => !v.policyType).map((v) => v.accountId));
+    expect(ai).toMatchObject({
+      PolicyType: AI_POLICY_TYPE,
+      NonCompliantAccounts: aiAccounts.size,
+      Violations: plan.violations.length - 1,
+      Changes: plan.changes.length - 2,
+      EffectiveChanges: plan.effectiveChanges.length,
+    });
+    for (const document of [ai, typeB]) expect(parseEmfLine(JSON.stringify(document))).toBeTruthy();
   });
 });
 

@@ -5,7 +5,11 @@
  */
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { describe, expect, it } from 'vitest';
+import { loadDesiredState } from '../../../lambdas/domain/desired-state/loader.ts';
+import type { DesiredState } from '../../../lambdas/domain/desired-state/types.ts';
 import { DeadlineError } from '../../../lambdas/domain/errors.ts';
+import { AI_POLICY_TYPE } from '../../../lambdas/domain/policy-types/ai-optout/facts.ts';
+import { BEDROCK_POLICY_TYPE } from '../../../lambdas/domain/policy-types/bedrock/facts.ts';
 import { type JobDependencies, stateStores } from '../../../lambdas/pipeline-job/job-run.ts';
 import {
   continueLater,
@@ -13,6 +17,8 @@ import {
   percentComplete,
 } from '../../../lambdas/pipeline-job/organization.ts';
 import { parseUserParameters } from '../../../lambdas/pipeline-job/parameters.ts';
+import { EXAMPLE_WITH_BEDROCK } from '../../support/bedrock-section.ts';
+import { EXAMPLE_YAML } from '../../support/example-desired-state.ts';
 import { TEST_CREDENTIALS } from '../../support/moto-org.ts';
 import { useJobEmulators } from './job-harness.ts';
 import { pipelineEvent, REGION, STATE_BUCKET } from './pipeline-fixtures.ts';
@@ -45,6 +51,15 @@ function deps(stateBucket = true): Partial<JobDependencies> {
 
 const params = { ...parseUserParameters(undefined), pipelineExecutionId: EXECUTION };
 
+function loaded(yaml: string): DesiredState {
+  const read = loadDesiredState(yaml, { file: 'ai-optout.yaml' });
+  if (!read.ok) throw new Error(read.diagnostics.map((d) => d.message).join('\n'));
+  return read.state;
+}
+const AI_ONLY = loaded(EXAMPLE_YAML);
+const WITH_BEDROCK = loaded(EXAMPLE_WITH_BEDROCK);
+const audit = { mode: 'audit' as const, desired: AI_ONLY };
+
 describe('continuations: the share of the work shown', () => {
   // OUs read (the root counts as one), OUs left -> percent
   it.each([
@@ -62,13 +77,14 @@ describe('continuations: the share of the work shown', () => {
 });
 
 describe('continuations: which tokens a job takes up', () => {
-  async function saved(executionId: string): Promise<string> {
+  async function saved(executionId: string, policyTypes?: string[]): Promise<string> {
     const { continuations } = stateStores(env.adminS3, STATE_BUCKET);
     const state = {
       version: 2 as const,
       firstJobId: 'first-job',
       pipelineExecutionId: executionId,
       createdAt: 'x',
+      ...(policyTypes ? { policyTypes } : {}),
     };
     return continuations.save({ ...state, progress: PROGRESS });
   }
@@ -84,7 +100,7 @@ describe('continuations: which tokens a job takes up', () => {
     const organization = await openOrganization(
       continuing(undefined as unknown as string),
       params,
-      'audit',
+      audit,
       run,
     );
 
@@ -98,7 +114,12 @@ describe('continuations: which tokens a job takes up', () => {
   it("this execution's own token: the progress saved, the first job's id kept, no e-mail address", async () => {
     const { run } = stepRun({ deps: deps() });
 
-    const organization = await openOrganization(continuing(await saved(EXECUTION)), params, 'enforce', run);
+    const organization = await openOrganization(
+      continuing(await saved(EXECUTION)),
+      params,
+      { ...audit, mode: 'enforce' },
+      run,
+    );
 
     expect(organization.firstJobId).toBe('first-job');
     expect(organization.mode).toBe('enforce');
@@ -128,11 +149,51 @@ describe('continuations: which tokens a job takes up', () => {
   ] as const)('%s is a ConfigurationError', async (_name, token, withBucket, message) => {
     const { run } = stepRun({ deps: deps(withBucket) });
 
-    const error = await openOrganization(continuing(await token()), params, 'audit', run).catch(
+    const error = await openOrganization(continuing(await token()), params, audit, run).catch(
       (e: unknown) => e,
     );
 
     expect(error).toMatchObject({ name: 'ConfigurationError', message });
+  });
+
+  const BOTH = [AI_POLICY_TYPE, BEDROCK_POLICY_TYPE];
+  // The types the saved read was started for (undefined: a state saved before there were two), the file's.
+  it.each([
+    ['a read of AI opt-out alone, saved before the field', undefined, AI_ONLY, undefined],
+    ['a read of AI opt-out alone', [AI_POLICY_TYPE], AI_ONLY, undefined],
+    ['a read of both types, for a file with a bedrock section', BOTH, WITH_BEDROCK, undefined],
+    [
+      'a read of AI opt-out alone, saved before the field, for a file with a bedrock section',
+      undefined,
+      WITH_BEDROCK,
+      `the continuation token names a read of the ${AI_POLICY_TYPE} policies, but ai-optout.yaml needs the ${AI_POLICY_TYPE} and ${BEDROCK_POLICY_TYPE} policies; nothing was read or written: run the pipeline again so that one read covers them`,
+    ],
+    [
+      'a read of both types, for a file without the section',
+      BOTH,
+      AI_ONLY,
+      `the continuation token names a read of the ${AI_POLICY_TYPE} and ${BEDROCK_POLICY_TYPE} policies, but ai-optout.yaml needs the ${AI_POLICY_TYPE} policies; nothing was read or written: run the pipeline again so that one read covers them`,
+    ],
+    [
+      'a read of the types in another order',
+      [BEDROCK_POLICY_TYPE, AI_POLICY_TYPE],
+      WITH_BEDROCK,
+      `the continuation token names a read of the ${BEDROCK_POLICY_TYPE} and ${AI_POLICY_TYPE} policies, but ai-optout.yaml needs the ${AI_POLICY_TYPE} and ${BEDROCK_POLICY_TYPE} policies; nothing was read or written: run the pipeline again so that one read covers them`,
+    ],
+  ])('%s: taken up, or refused in one sentence', async (_name, types, desired, refusal) => {
+    const { run } = stepRun({ deps: deps() });
+    const token = await saved(EXECUTION, types);
+
+    const opened = await openOrganization(continuing(token), params, { ...audit, desired }, run).catch(
+      (e: unknown) => e,
+    );
+
+    if (refusal) expect(opened).toMatchObject({ name: 'ConfigurationError', message: refusal });
+    else
+      expect(opened).toMatchObject({
+        firstJobId: 'first-job',
+        progress: { hierarchy: { pending: ['ou-2', 'ou-3', 'ou-4'] } },
+      });
   });
 });
 
@@ -142,7 +203,7 @@ describe('continuations: a job cut short', () => {
     const organization = await openOrganization(
       pipelineEvent({ inputKey: 'in' })['CodePipeline.job'] as Parameters<typeof openOrganization>[0],
       params,
-      'audit',
+      audit,
       run,
     );
 
@@ -162,6 +223,7 @@ describe('continuations: a job cut short', () => {
       firstJobId: run.jobId,
       pipelineExecutionId: EXECUTION,
       createdAt: '2026-12-01T06:00:00.000Z',
+      policyTypes: [AI_POLICY_TYPE],
     });
     expect(logs.lines()).toEqual([
       expect.objectContaining({
@@ -173,12 +235,26 @@ describe('continuations: a job cut short', () => {
     ]);
   });
 
+  it('of a file with a bedrock section, saves that its read covers both types', async () => {
+    const { run } = stepRun({ deps: deps() });
+    const job = pipelineEvent({ inputKey: 'in' })['CodePipeline.job'] as Parameters<
+      typeof openOrganization
+    >[0];
+    const organization = await openOrganization(job, params, { ...audit, desired: WITH_BEDROCK }, run);
+
+    const result = await continueLater(PROGRESS, 'reading the organization', organization, run);
+
+    const token = result.kind === 'continue' ? result.token : '';
+    const loaded = await stateStores(env.adminS3, STATE_BUCKET).continuations.load(token);
+    expect(loaded.policyTypes).toEqual([AI_POLICY_TYPE, BEDROCK_POLICY_TYPE]);
+  });
+
   it('without a state bucket there is nowhere to continue from: the deadline is the result', async () => {
     const { run, fire } = stepRun({ deps: deps(false) });
     const organization = await openOrganization(
       pipelineEvent({ inputKey: 'in' })['CodePipeline.job'] as Parameters<typeof openOrganization>[0],
       params,
-      'audit',
+      audit,
       run,
     );
     fire();

@@ -3,24 +3,15 @@
  * unreadable desired-state file, an unknown target; each says what and where, and reads nothing it need
  * not; and events that are no job at all.
  */
-import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import { runJob } from '../../../lambdas/pipeline-job/job.ts';
-import { JOB_CLAIMS_PREFIX } from '../../../lambdas/runtime/state-bucket.ts';
-import { BEDROCK_LINE, EXAMPLE_WITH_BEDROCK } from '../../support/bedrock-section.ts';
 import { totalCalls } from '../../support/call-counts.ts';
 import { EXAMPLE_YAML } from '../../support/example-desired-state.ts';
 import { createLzaOrg } from '../../support/moto-org.ts';
 import { failureOf, harness, job, useJobEmulators, writes } from './job-harness.ts';
-import { STATE_BUCKET } from './pipeline-fixtures.ts';
 
 const env = useJobEmulators();
-
-/** The keys of the state bucket: the job's claim is all a refused job may leave there. */
-async function stateBucketKeys(): Promise<string[]> {
-  const listed = await env.adminS3.send(new ListObjectsV2Command({ Bucket: STATE_BUCKET }));
-  return (listed.Contents ?? []).map((object) => object.Key ?? '');
-}
 
 describe('pipeline job: ConfigurationError', () => {
   it('bad YAML names ai-optout.yaml:line:col, and reads nothing from Organizations', async () => {
@@ -45,27 +36,6 @@ describe('pipeline job: ConfigurationError', () => {
       'ai-optout.yaml:5:5: error: duplicate key `default` (first at line 4, column 5); keys of a mapping are unique; remove one, or merge the two',
     );
     expect(totalCalls(h.orgCalls)).toBe(0);
-  });
-
-  it('a file with a bedrock section is refused before the organization is read: one sentence, nothing written', async () => {
-    // Prepare
-    await createLzaOrg(env.admin);
-    const h = harness({ stateBucket: true });
-    const { event } = await job({ files: { 'ai-optout.yaml': EXAMPLE_WITH_BEDROCK } });
-
-    // Act
-    await runJob(event, h.context, h.deps);
-
-    // Assess
-    const failure = failureOf(event);
-    expect(failure.type).toBe('ConfigurationError');
-    expect(failure.lines).toEqual([
-      `ai-optout.yaml:${BEDROCK_LINE}:1: the \`bedrock:\` section declares Amazon Bedrock policies, which this version validates but cannot check or repair yet, so nothing was written; remove the section to check or repair the rest of the file (\`ai-optout validate\` checks it)`,
-    ]);
-    expect(totalCalls(h.orgCalls)).toBe(0);
-    const keys = await stateBucketKeys();
-    expect(keys.length).toBeGreaterThan(0);
-    expect(keys.filter((key) => !key.startsWith(JOB_CLAIMS_PREFIX))).toEqual([]);
   });
 
   it('an unknown UserParameters key is refused with a suggestion', async () => {

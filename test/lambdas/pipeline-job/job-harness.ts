@@ -101,6 +101,7 @@ export function useJobEmulators(): JobEmulators {
     await env.moto.reset();
     env.proxy.clearFaults();
     env.proxy.effectivePolicies.clear();
+    env.proxy.guardrails.clear();
     env.proxy.seen.length = 0;
     env.proxy.signed.length = 0;
     env.codePipeline.reset();
@@ -188,6 +189,7 @@ export function harness(
     },
     pace: 'none',
     timing: { rereadDelaysMs: [0, 0] },
+    bedrockEndpoint: env.proxy.endpoint,
   };
   const context = { getRemainingTimeInMillis: () => 600_000, awsRequestId: `req-${randomUUID()}` };
   return { ...h, deps, context };
@@ -248,7 +250,12 @@ export function onlyResult(event: PipelineEvent): JobResult {
     expect(summary.length).toBeGreaterThan(0);
     expect(summary.length).toBeLessThanOrEqual(SUMMARY_LIMIT);
     expect(result.executionDetails?.percentComplete).toBe(100);
-    expect(Object.keys(result.outputVariables ?? {}).sort()).toEqual([...OUTPUT_VARIABLES].sort());
+    // The six always; a run of more than one policy type adds CHANGES_<type> and VIOLATIONS_<type> for each.
+    const keys = Object.keys(result.outputVariables ?? {});
+    expect(keys.filter((k) => OUTPUT_VARIABLES.includes(k)).sort()).toEqual([...OUTPUT_VARIABLES].sort());
+    const perType = keys.filter((k) => !OUTPUT_VARIABLES.includes(k));
+    for (const key of perType) expect(key).toMatch(/^(CHANGES|VIOLATIONS)_[A-Z][A-Z_]*$/);
+    expect(perType.length === 0 || perType.length >= 4).toBe(true);
     for (const value of Object.values(result.outputVariables ?? {})) expect(typeof value).toBe('string');
   } else {
     expect(result.failureDetails.message.length).toBeGreaterThan(0);

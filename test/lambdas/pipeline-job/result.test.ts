@@ -14,6 +14,7 @@ import {
   ServiceUnavailableError,
 } from '../../../lambdas/domain/errors.ts';
 import type { Plan } from '../../../lambdas/domain/planner.ts';
+import { AI_POLICY_TYPE } from '../../../lambdas/domain/policy-types/ai-optout/facts.ts';
 import type { ApplyResult } from '../../../lambdas/organization-session.ts';
 import {
   decideResult,
@@ -145,6 +146,49 @@ describe('result: failOn × what the run found', () => {
   });
 });
 
+describe('result: the output variables per policy type', () => {
+  const TYPE_B = 'TYPE_B';
+  /** The example's plan with its first change and first violation of TYPE_B. */
+  const twoTypes = (): Plan => ({
+    ...drifting,
+    changes: drifting.changes.map((c, i) => (i === 0 ? { ...c, policyType: TYPE_B } : c)),
+    violations: drifting.violations.map((v, i) => (i === 0 ? { ...v, policyType: TYPE_B } : v)),
+  });
+  // The types the run planned -> the variables besides the six
+  it.each([
+    ['none given', undefined, {}],
+    ['one type', [AI_POLICY_TYPE], {}],
+    [
+      'two types',
+      [AI_POLICY_TYPE, TYPE_B],
+      {
+        [`CHANGES_${AI_POLICY_TYPE}`]: String(drifting.changes.length - 1),
+        [`VIOLATIONS_${AI_POLICY_TYPE}`]: String(drifting.violations.length - 1),
+        CHANGES_TYPE_B: '1',
+        VIOLATIONS_TYPE_B: '1',
+      },
+    ],
+  ] as const)(
+    '%s: the six variables count every type, and each type has its own counts',
+    (_n, types, extra) => {
+      const variables = outputVariables(twoTypes(), 'audit', types);
+
+      const { VERDICT, CHANGES, VIOLATIONS, EFFECTIVE_CHANGES, ACCOUNTS, MODE, ...rest } = variables;
+      expect([CHANGES, VIOLATIONS]).toEqual([
+        String(drifting.changes.length),
+        String(drifting.violations.length),
+      ]);
+      expect([VERDICT, EFFECTIVE_CHANGES, ACCOUNTS, MODE]).toEqual([
+        drifting.verdict,
+        String(drifting.effectiveChanges.length),
+        String(drifting.accounts.total),
+        'audit',
+      ]);
+      expect(rest).toEqual(extra);
+    },
+  );
+});
+
 describe('result: the headline', () => {
   const plan = PLANS['in sync'] as Plan;
   it.each([
@@ -167,6 +211,12 @@ describe('result: the headline', () => {
       applied(plan, false, 0),
       'v9',
       `applied 0 of 1 steps; apply did not converge; now ${plan.summary} (mode audit, configuration revision v9)`,
+    ],
+    [
+      'enforce, refused by pre-flight',
+      { steps: [], converged: false, refused: 'nothing was written: 1 guardrail … (exists: none)' },
+      undefined,
+      'apply refused, nothing was written: 1 guardrail … (exists: none) (mode audit)',
     ],
   ] as const)('%s', (_name, apply, revision, expected) => {
     expect(headline(plan, 'audit', apply as ApplyResult | undefined, revision)).toBe(expected);

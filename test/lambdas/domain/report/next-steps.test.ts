@@ -123,7 +123,7 @@ describe('nextSteps with rows of another policy type', () => {
       ),
     );
     expect(lines).toContain(
-      '  TYPE_B: 1 change and 1 violation in 1 account, computed here only (AWS was not asked: a snapshot, or --verify none); `ai-optout apply` writes them only when every guardrail passes pre-flight, and the pipeline refuses a file with a `bedrock:` section.',
+      '  TYPE_B: 1 change and 1 violation in 1 account, computed here only (AWS was not asked: a snapshot, or --verify none); `ai-optout apply` and the pipeline job in enforce mode write them only when every guardrail passes pre-flight.',
     );
     expect(base.some((line) => line.startsWith('  To make the changes: '))).toBe(true);
     expect(lines.some((line) => line.startsWith('  To make the changes: '))).toBe(true);

@@ -1,0 +1,316 @@
+/**
+ * The pipeline job on a file with a `bedrock:` section, end to end through the real runJob: moto behind
+ * the fault proxy (BEDROCK_POLICY goes to moto as TAG_POLICY and comes back renamed), the proxy's
+ * scripted guardrail stand-in answering GetGuardrail and GetResourcePolicy. Enforce creates, attaches
+ * and repairs the Bedrock policy; a guardrail that fails pre-flight fails the job with nothing written;
+ * audit counts a failed guardrail as a violation; a read cut short continues with both types.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  DescribeOrganizationCommand,
+  DescribePolicyCommand,
+  ListPoliciesCommand,
+  ListTargetsForPolicyCommand,
+  UpdatePolicyCommand,
+} from '@aws-sdk/client-organizations';
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { describe, expect, it } from 'vitest';
+import { AI_POLICY_TYPE } from '../../../lambdas/domain/policy-types/ai-optout/facts.ts';
+import { BEDROCK_POLICY_TYPE } from '../../../lambdas/domain/policy-types/bedrock/facts.ts';
+import { runJob } from '../../../lambdas/pipeline-job/job.ts';
+import { stateStores } from '../../../lambdas/pipeline-job/job-run.ts';
+import { CONTINUATIONS_PREFIX } from '../../../lambdas/runtime/state-bucket.ts';
+import { EXAMPLE_YAML } from '../../support/example-desired-state.ts';
+import { createLzaOrg, type MotoOrg } from '../../support/moto-org.ts';
+import {
+  aiPolicies,
+  failureOf,
+  harness,
+  job,
+  successOf,
+  useJobEmulators,
+  withDeadlineAt,
+  writes,
+} from './job-harness.ts';
+import { jobIdOf, type PipelineEvent, STATE_BUCKET } from './pipeline-fixtures.ts';
+
+const env = useJobEmulators();
+
+/** The guardrail ARNs of the management account, one per Region the section declares. */
+const guardrails = (org: MotoOrg) => ({
+  east: `arn:aws:bedrock:us-east-1:${org.managementAccountId}:guardrail/east1guard`,
+  west: `arn:aws:bedrock:eu-west-1:${org.managementAccountId}:guardrail/west1guard`,
+});
+
+/** The example desired state with a Bedrock policy on Workloads/Prod enforcing both guardrails. */
+function bedrockYaml(org: MotoOrg): string {
+  const { east, west } = guardrails(org);
+  return `${EXAMPLE_YAML}
+bedrock:
+  policies:
+    - name: bedrock-guardrails-production
+      guardrails:
+        us-east-1: { guardrail: "${east}", version: 3 }
+        eu-west-1: { guardrail: "${west}", version: 1 }
+      targets:
+        - ou: Workloads/Prod
+`;
+}
+
+/** Both guardrails exist at the declared versions and are shared with the organization. */
+async function shareGuardrails(org: MotoOrg): Promise<void> {
+  const organizationId = (await env.admin.send(new DescribeOrganizationCommand({}))).Organization?.Id;
+  for (const [arn, version] of [
+    [guardrails(org).east, '3'],
+    [guardrails(org).west, '1'],
+  ] as const) {
+    const resourcePolicy = JSON.stringify({
+      Statement: {
+        Effect: 'Allow',
+        Principal: '*',
+        Action: 'bedrock:ApplyGuardrail',
+        Resource: arn,
+        Condition: { StringEquals: { 'aws:PrincipalOrgID': organizationId } },
+      },
+    });
+    env.proxy.guardrails.guardrails.set(arn, { versions: { [version]: {} }, resourcePolicy });
+  }
+}
+
+/** The Bedrock policies as moto holds them (the proxy sends BEDROCK_POLICY to moto as TAG_POLICY). */
+async function bedrockPolicies(): Promise<
+  { id: string; name?: string; content: string; targets: string[] }[]
+> {
+  const listed = await env.admin.send(new ListPoliciesCommand({ Filter: 'TAG_POLICY' }));
+  return Promise.all(
+    (listed.Policies ?? []).map(async (p) => {
+      const described = await env.admin.send(new DescribePolicyCommand({ PolicyId: p.Id }));
+      const targets = await env.admin.send(new ListTargetsForPolicyCommand({ PolicyId: p.Id }));
+      return {
+        id: p.Id as string,
+        ...(p.Name ? { name: p.Name } : {}),
+        content: described.Policy?.Content as string,
+        targets: (targets.Targets ?? []).map((t) => t.TargetId as string),
+      };
+    }),
+  );
+}
+
+/** Runs one enforce job of `yaml`; returns its harness and event. */
+async function enforce(yaml: string, failOn = 'drift') {
+  const h = harness({ modeCeiling: 'enforce' });
+  h.deps.stateBucket = stateStores(env.adminS3, STATE_BUCKET);
+  const { event } = await job({
+    files: { 'ai-optout.yaml': yaml },
+    userParameters: { mode: 'enforce', failOn },
+  });
+  await runJob(event, h.context, h.deps);
+  return { h, event };
+}
+
+/** The continuation objects in the state bucket. */
+async function continuationKeys(): Promise<string[]> {
+  const listed = await env.adminS3.send(
+    new ListObjectsV2Command({ Bucket: STATE_BUCKET, Prefix: CONTINUATIONS_PREFIX }),
+  );
+  return (listed.Contents ?? []).map((o) => o.Key as string);
+}
+
+describe('pipeline job: enforce on a file with a bedrock section', () => {
+  it('creates and attaches the Bedrock policy beside the AI opt-out ones; a rerun is in sync; a hand edit is repaired', async () => {
+    // Prepare
+    const org = await createLzaOrg(env.admin);
+    await shareGuardrails(org);
+    const yaml = bedrockYaml(org);
+
+    // Act
+    const first = await enforce(yaml);
+
+    // Assess: both types written, each guardrail read in its own Region with the job's credentials
+    expect(successOf(first.event).variables).toEqual({
+      VERDICT: 'in-sync',
+      CHANGES: '0',
+      VIOLATIONS: '0',
+      EFFECTIVE_CHANGES: '0',
+      ACCOUNTS: '7',
+      MODE: 'enforce',
+      [`CHANGES_${AI_POLICY_TYPE}`]: '0',
+      [`VIOLATIONS_${AI_POLICY_TYPE}`]: '0',
+      [`CHANGES_${BEDROCK_POLICY_TYPE}`]: '0',
+      [`VIOLATIONS_${BEDROCK_POLICY_TYPE}`]: '0',
+    });
+    const [created, ...others] = await bedrockPolicies();
+    expect(others).toEqual([]);
+    expect(created).toMatchObject({
+      name: 'bedrock-guardrails-production',
+      targets: [org.ous['Workloads/Prod']],
+    });
+    expect(created?.content).toContain(`${guardrails(org).east}:3`);
+    expect(created?.content).toContain(`${guardrails(org).west}:1`);
+    expect((await aiPolicies()).map((p) => p.name).sort()).toEqual([
+      'ai-optout-baseline',
+      'ai-optout-production',
+      'ai-optout-sandbox-exception',
+    ]);
+    const reads = env.proxy.guardrails.calls.map((c) => [c.operation, c.guardrail, c.signedRegion]);
+    expect(reads).toContainEqual(['GetGuardrail', guardrails(org).east, 'us-east-1']);
+    expect(reads).toContainEqual(['GetGuardrail', guardrails(org).west, 'eu-west-1']);
+    const keys = (service: string) =>
+      new Set(env.proxy.signed.filter((s) => s.service === service).map((s) => s.accessKeyId));
+    expect([...keys('bedrock')]).toEqual([...keys('organizations')]);
+
+    // Act: a rerun, then a hand edit behind the job's back, then a run that repairs it
+    env.codePipeline.reset();
+    const rerun = await enforce(yaml);
+    expect(successOf(rerun.event).summary).toMatch(/^nothing to apply; now in-sync: /);
+    expect(writes(rerun.h.orgCalls)).toBe(0);
+    await env.admin.send(
+      new UpdatePolicyCommand({ PolicyId: created?.id, Content: created?.content.replace(':3"', ':2"') }),
+    );
+    env.codePipeline.reset();
+    const repair = await enforce(yaml);
+
+    // Assess
+    expect(successOf(repair.event).summary).toMatch(/^applied 1 of 1 steps; now in-sync: /);
+    expect(repair.h.orgCalls.UpdatePolicy).toBe(1);
+    expect(writes(repair.h.orgCalls)).toBe(1);
+    expect((await bedrockPolicies())[0]?.content).toBe(created?.content);
+  });
+
+  it.each([
+    [
+      'only its DRAFT exists',
+      (org: MotoOrg) => env.proxy.guardrails.guardrails.set(guardrails(org).east, { versions: {} }),
+    ],
+    [
+      'Bedrock has no such guardrail',
+      (org: MotoOrg) => env.proxy.guardrails.guardrails.delete(guardrails(org).east),
+    ],
+  ])(
+    'a guardrail that fails pre-flight (%s): JobFailed naming it and its first failed check, not one write, no continuation left',
+    async (_name, breakGuardrail) => {
+      // Prepare
+      const org = await createLzaOrg(env.admin);
+      await shareGuardrails(org);
+      breakGuardrail(org);
+
+      // Act
+      const { h, event } = await enforce(bedrockYaml(org), 'never');
+
+      // Assess
+      const failure = failureOf(event);
+      expect(failure.type).toBe('JobFailed');
+      expect(failure.lines[0]).toMatch(
+        new RegExp(
+          `^apply refused, nothing was written: 1 guardrail the plan's Bedrock policies would enforce failed pre-flight: us-east-1 ${guardrails(org).east.replaceAll('/', '\\/')}:3 \\(exists: Bedrock has no version 3 of .+\\) \\(mode enforce\\)$`,
+        ),
+      );
+      expect(writes(h.orgCalls)).toBe(0);
+      expect(await aiPolicies()).toEqual([]);
+      expect(await bedrockPolicies()).toEqual([]);
+      expect(await continuationKeys()).toEqual([]);
+    },
+  );
+});
+
+describe('pipeline job: audit on a file with a bedrock section', () => {
+  it.each([
+    ['violations', 'failure'],
+    ['never', 'success'],
+  ])('a guardrail that fails pre-flight is a violation; failOn %s: %s', async (failOn, kind) => {
+    // Prepare: the organization as an enforce run left it, then the guardrail is deleted
+    const org = await createLzaOrg(env.admin);
+    await shareGuardrails(org);
+    await enforce(bedrockYaml(org));
+    env.codePipeline.reset();
+    env.proxy.guardrails.guardrails.delete(guardrails(org).east);
+    const h = harness();
+    const metrics: string[] = [];
+    h.deps.metrics = { functionName: 'ai-optout-job', write: (line) => metrics.push(line) };
+    const { event } = await job({
+      files: { 'ai-optout.yaml': bedrockYaml(org) },
+      userParameters: { mode: 'audit', failOn },
+    });
+
+    // Act
+    await runJob(event, h.context, h.deps);
+
+    // Assess: the accounts enforcing the guardrail (Workloads/Prod's) are the violations
+    const violation = `violation: prod-app \\(\\d{12}\\) in Root/Workloads/Prod: us-east-1`;
+    if (kind === 'failure') {
+      const failure = failureOf(event);
+      expect(failure.type).toBe('JobFailed');
+      expect(failure.lines[0]).toMatch(/^drift: .*violation.* \(mode audit\)$/);
+      expect(failure.message).toMatch(new RegExp(violation));
+    } else {
+      const { variables, summary } = successOf(event);
+      expect(variables).toMatchObject({
+        VERDICT: 'drift',
+        CHANGES: '0',
+        MODE: 'audit',
+        [`VIOLATIONS_${AI_POLICY_TYPE}`]: '0',
+        [`CHANGES_${BEDROCK_POLICY_TYPE}`]: '0',
+      });
+      expect(variables[`VIOLATIONS_${BEDROCK_POLICY_TYPE}`]).toBe(variables.VIOLATIONS);
+      expect(Number(variables.VIOLATIONS)).toBeGreaterThan(0);
+      expect(summary).toMatch(new RegExp(violation));
+    }
+    expect(writes(h.orgCalls)).toBe(0);
+    // The run's metrics line, then one per type: the violations are Bedrock's, in prod-app alone.
+    const [total, ai, bedrock, ...more] = metrics.map((line) => JSON.parse(line));
+    expect(more).toEqual([]);
+    expect(total).toMatchObject({ NonCompliantAccounts: 1 });
+    expect(ai).toMatchObject({ PolicyType: AI_POLICY_TYPE, Violations: 0, NonCompliantAccounts: 0 });
+    expect(bedrock).toMatchObject({ PolicyType: BEDROCK_POLICY_TYPE, NonCompliantAccounts: 1 });
+    expect(bedrock.Violations).toBe(total.Violations);
+  });
+});
+
+describe('pipeline job: a read of both types over two invocations', () => {
+  /** The job CodePipeline issues next for the same action execution, carrying the first's token. */
+  function continued(event: PipelineEvent): PipelineEvent {
+    const result = env.codePipeline.results().find((r) => r.jobId === jobIdOf(event));
+    if (result?.kind !== 'success' || !result.continuationToken) throw new Error('no continuation');
+    const next = structuredClone(event);
+    next['CodePipeline.job'].id = randomUUID();
+    (next['CodePipeline.job'].data as { continuationToken?: string }).continuationToken =
+      result.continuationToken;
+    env.codePipeline.continueJob(jobIdOf(event), jobIdOf(next));
+    return next;
+  }
+
+  it('saves that the read covers both types, and the next invocation plans the Bedrock policy as read: in sync', async () => {
+    // Prepare: an organization an enforce run converged, Bedrock policy included
+    const org = await createLzaOrg(env.admin);
+    await shareGuardrails(org);
+    const yaml = bedrockYaml(org);
+    await enforce(yaml);
+    env.codePipeline.reset();
+    const first = harness();
+    first.deps.stateBucket = stateStores(env.adminS3, STATE_BUCKET);
+    withDeadlineAt(first, 'ListAccountsForParent', 2);
+    const { event } = await job({ files: { 'ai-optout.yaml': yaml }, userParameters: { mode: 'audit' } });
+
+    // Act
+    await runJob(event, first.context, first.deps);
+    const saved = await stateStores(env.adminS3, STATE_BUCKET).continuations.load(
+      JSON.stringify({ v: 1, key: `${CONTINUATIONS_PREFIX}${jobIdOf(event)}.json.gz` }),
+    );
+    const second = harness();
+    second.deps.stateBucket = stateStores(env.adminS3, STATE_BUCKET);
+    const next = continued(event);
+    await runJob(next, second.context, second.deps);
+
+    // Assess: had the Bedrock policy not been read, the plan would create it again (drift)
+    expect(saved.policyTypes).toEqual([AI_POLICY_TYPE, BEDROCK_POLICY_TYPE]);
+    expect(saved.progress.hierarchy.pending.length).toBeGreaterThan(0);
+    const final = env.codePipeline.results().find((r) => r.jobId === jobIdOf(next));
+    expect(final?.kind === 'success' ? final.outputVariables : final).toMatchObject({
+      VERDICT: 'in-sync',
+      CHANGES: '0',
+      VIOLATIONS: '0',
+    });
+    expect(second.orgCalls.DescribeOrganization).toBeUndefined();
+    expect(writes(first.orgCalls) + writes(second.orgCalls)).toBe(0);
+  });
+});
