@@ -265,7 +265,9 @@ describe.concurrent('plan', () => {
     );
     expect(typed(report.violations)).toHaveLength(8);
     expect(report.changes.filter((c) => c.policyType === undefined).length).toBeGreaterThan(0);
-    expect(text.stdout).toContain(`  + create-policy     ${BEDROCK_POLICY_TYPE} bedrock-guardrails-production\n`);
+    expect(text.stdout).toContain(
+      `  + create-policy     ${BEDROCK_POLICY_TYPE} bedrock-guardrails-production\n`,
+    );
     expect(text.stdout).toContain(
       `      us-east-1 is unset (expected ${GUARDRAIL_EAST}:3 or later; no Bedrock policy enforces a guardrail there)\n`,
     );
@@ -397,7 +399,9 @@ describe.concurrent('demo, help and unknown commands', () => {
     expect(result.stdout).toMatch(/^Policy changes \(\d+\):$/m);
     expect(result.stdout).toMatch(/^Violations of expect \(5 accounts\):$/m);
     // Both policy types: the sandbox's Bedrock policy is one version behind, production's is in sync.
-    expect(result.stdout).toContain(`  ~ update-policy     ${BEDROCK_POLICY_TYPE} bedrock-guardrails-sandbox\n`);
+    expect(result.stdout).toContain(
+      `  ~ update-policy     ${BEDROCK_POLICY_TYPE} bedrock-guardrails-sandbox\n`,
+    );
     expect(result.stdout).not.toMatch(/^ {2}[+~-] \S+ +BEDROCK_POLICY bedrock-guardrails-production/m);
     expect(result.stdout).toContain(':guardrail/s6w3je8ub0ly:1 → arn:aws:bedrock:us-east-1:');
     // Offline: the pre-flight cannot run, and the plan says so rather than failing.

@@ -86,7 +86,7 @@ describe('nextSteps', () => {
 });
 
 describe('nextSteps with rows of another policy type', () => {
-  it('counts their changes in what apply would do, says AWS does not confirm them and the pipeline refuses them, and keeps their violations apart', () => {
+  it('counts their changes in what apply would do, says whether AWS was asked and that apply and the pipeline job in enforce mode write them, and keeps their violations apart', () => {
     const plan = examplePlan();
     const base = nextSteps(plan, 'plan');
     const typed: Plan = {
