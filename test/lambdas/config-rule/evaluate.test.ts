@@ -16,6 +16,7 @@ import { evaluateRule, type RuleDependencies } from '../../../lambdas/config-rul
 import { BEDROCK_POLICY_TYPE } from '../../../lambdas/domain/policy-types/bedrock/facts.ts';
 import { createLogger } from '../../../lambdas/runtime/logger.ts';
 import { convergeTo } from '../../support/apply-live.ts';
+import { bedrockAnswerFromMoto } from '../../support/bedrock-aws-answer.ts';
 import { type FaultProxy, startFaultProxy } from '../../support/fault-proxy.ts';
 import { type MotoServer, startMoto } from '../../support/moto.ts';
 import { createLzaOrg, TEST_CREDENTIALS } from '../../support/moto-org.ts';
@@ -64,6 +65,9 @@ afterAll(async () => {
 beforeEach(async () => {
   await moto.reset();
   proxy.guardrails.clear();
+  proxy.effectivePolicies.clear();
+  // AWS's Bedrock effective policies, as moto's organization is at each call (the rule asks AWS).
+  proxy.effectivePolicies.bedrockRule = bedrockAnswerFromMoto(admin);
   sent.length = 0;
   await createBuckets(s3, STATE_BUCKET);
 });

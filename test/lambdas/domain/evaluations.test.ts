@@ -7,13 +7,21 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { accountEvaluations } from '../../../lambdas/domain/evaluations.ts';
 import type { Plan } from '../../../lambdas/domain/planner/schema.ts';
+import { AI_POLICY_TYPE } from '../../../lambdas/domain/policy-types/ai-optout/facts.ts';
 import { parseSnapshot } from '../../../lambdas/domain/snapshot.ts';
 import { examplePlan } from '../../support/example-plan.ts';
 
-const snapshot = parseSnapshot(
+// The example organization as the Config rule reads it for config/ai-optout.yaml, a file without a
+// bedrock: section: AI opt-out's policies only (readFor captures Bedrock's only for a file that has one).
+const example = parseSnapshot(
   readFileSync(new URL('../../../examples/lza-organization.snapshot.json', import.meta.url), 'utf8'),
   'example',
 );
+const snapshot = {
+  ...example,
+  policies: example.policies.filter((p) => (p.type ?? AI_POLICY_TYPE) === AI_POLICY_TYPE),
+  capturedPolicyTypes: [AI_POLICY_TYPE],
+};
 const orderedAt = new Date('2026-12-07T10:00:00.000Z');
 
 describe('accountEvaluations', () => {

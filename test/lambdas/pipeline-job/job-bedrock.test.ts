@@ -14,12 +14,13 @@ import {
   UpdatePolicyCommand,
 } from '@aws-sdk/client-organizations';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { AI_POLICY_TYPE } from '../../../lambdas/domain/policy-types/ai-optout/facts.ts';
 import { BEDROCK_POLICY_TYPE } from '../../../lambdas/domain/policy-types/bedrock/facts.ts';
 import { runJob } from '../../../lambdas/pipeline-job/job.ts';
 import { stateStores } from '../../../lambdas/pipeline-job/job-run.ts';
 import { CONTINUATIONS_PREFIX } from '../../../lambdas/runtime/state-bucket.ts';
+import { bedrockAnswerFromMoto } from '../../support/bedrock-aws-answer.ts';
 import { EXAMPLE_YAML } from '../../support/example-desired-state.ts';
 import { createLzaOrg, type MotoOrg } from '../../support/moto-org.ts';
 import {
@@ -35,6 +36,10 @@ import {
 import { jobIdOf, type PipelineEvent, STATE_BUCKET } from './pipeline-fixtures.ts';
 
 const env = useJobEmulators();
+// AWS's Bedrock effective policies, as moto's organization is at each call (the job asks AWS).
+beforeEach(() => {
+  env.proxy.effectivePolicies.bedrockRule = bedrockAnswerFromMoto(env.admin);
+});
 
 /** The guardrail ARNs of the management account, one per Region the section declares. */
 const guardrails = (org: MotoOrg) => ({
@@ -139,6 +144,12 @@ describe('pipeline job: enforce on a file with a bedrock section', () => {
       [`CHANGES_${BEDROCK_POLICY_TYPE}`]: '0',
       [`VIOLATIONS_${BEDROCK_POLICY_TYPE}`]: '0',
     });
+    // AWS was asked about the Bedrock effective policies (its answers agreeing: in-sync above).
+    expect(
+      env.proxy.effectivePolicies.calls.some(
+        (c) => c.operation === 'DescribeEffectivePolicy' && c.policyType === BEDROCK_POLICY_TYPE,
+      ),
+    ).toBe(true);
     const [created, ...others] = await bedrockPolicies();
     expect(others).toEqual([]);
     expect(created).toMatchObject({
