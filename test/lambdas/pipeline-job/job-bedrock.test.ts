@@ -6,13 +6,7 @@
  * audit counts a failed guardrail as a violation; a read cut short continues with both types.
  */
 import { randomUUID } from 'node:crypto';
-import {
-  DescribeOrganizationCommand,
-  DescribePolicyCommand,
-  ListPoliciesCommand,
-  ListTargetsForPolicyCommand,
-  UpdatePolicyCommand,
-} from '@aws-sdk/client-organizations';
+import { UpdatePolicyCommand } from '@aws-sdk/client-organizations';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { AI_POLICY_TYPE } from '../../../lambdas/domain/policy-types/ai-optout/facts.ts';
@@ -21,8 +15,14 @@ import { runJob } from '../../../lambdas/pipeline-job/job.ts';
 import { stateStores } from '../../../lambdas/pipeline-job/job-run.ts';
 import { CONTINUATIONS_PREFIX } from '../../../lambdas/runtime/state-bucket.ts';
 import { bedrockAnswerFromMoto } from '../../support/bedrock-aws-answer.ts';
-import { EXAMPLE_YAML } from '../../support/example-desired-state.ts';
 import { createLzaOrg, type MotoOrg } from '../../support/moto-org.ts';
+import {
+  bedrockPolicies,
+  bedrockYaml,
+  enforce,
+  guardrails,
+  shareGuardrails,
+} from './bedrock-job-fixtures.ts';
 import {
   aiPolicies,
   failureOf,
@@ -40,78 +40,6 @@ const env = useJobEmulators();
 beforeEach(() => {
   env.proxy.effectivePolicies.bedrockRule = bedrockAnswerFromMoto(env.admin);
 });
-
-/** The guardrail ARNs of the management account, one per Region the section declares. */
-const guardrails = (org: MotoOrg) => ({
-  east: `arn:aws:bedrock:us-east-1:${org.managementAccountId}:guardrail/east1guard`,
-  west: `arn:aws:bedrock:eu-west-1:${org.managementAccountId}:guardrail/west1guard`,
-});
-
-/** The example desired state with a Bedrock policy on Workloads/Prod enforcing both guardrails. */
-function bedrockYaml(org: MotoOrg): string {
-  const { east, west } = guardrails(org);
-  return `${EXAMPLE_YAML}
-bedrock:
-  policies:
-    - name: bedrock-guardrails-production
-      guardrails:
-        us-east-1: { guardrail: "${east}", version: 3 }
-        eu-west-1: { guardrail: "${west}", version: 1 }
-      targets:
-        - ou: Workloads/Prod
-`;
-}
-
-/** Both guardrails exist at the declared versions and are shared with the organization. */
-async function shareGuardrails(org: MotoOrg): Promise<void> {
-  const organizationId = (await env.admin.send(new DescribeOrganizationCommand({}))).Organization?.Id;
-  for (const [arn, version] of [
-    [guardrails(org).east, '3'],
-    [guardrails(org).west, '1'],
-  ] as const) {
-    const resourcePolicy = JSON.stringify({
-      Statement: {
-        Effect: 'Allow',
-        Principal: '*',
-        Action: 'bedrock:ApplyGuardrail',
-        Resource: arn,
-        Condition: { StringEquals: { 'aws:PrincipalOrgID': organizationId } },
-      },
-    });
-    env.proxy.guardrails.guardrails.set(arn, { versions: { [version]: {} }, resourcePolicy });
-  }
-}
-
-/** The Bedrock policies as moto holds them (the proxy sends BEDROCK_POLICY to moto as TAG_POLICY). */
-async function bedrockPolicies(): Promise<
-  { id: string; name?: string; content: string; targets: string[] }[]
-> {
-  const listed = await env.admin.send(new ListPoliciesCommand({ Filter: 'TAG_POLICY' }));
-  return Promise.all(
-    (listed.Policies ?? []).map(async (p) => {
-      const described = await env.admin.send(new DescribePolicyCommand({ PolicyId: p.Id }));
-      const targets = await env.admin.send(new ListTargetsForPolicyCommand({ PolicyId: p.Id }));
-      return {
-        id: p.Id as string,
-        ...(p.Name ? { name: p.Name } : {}),
-        content: described.Policy?.Content as string,
-        targets: (targets.Targets ?? []).map((t) => t.TargetId as string),
-      };
-    }),
-  );
-}
-
-/** Runs one enforce job of `yaml`; returns its harness and event. */
-async function enforce(yaml: string, failOn = 'drift') {
-  const h = harness({ modeCeiling: 'enforce' });
-  h.deps.stateBucket = stateStores(env.adminS3, STATE_BUCKET);
-  const { event } = await job({
-    files: { 'ai-optout.yaml': yaml },
-    userParameters: { mode: 'enforce', failOn },
-  });
-  await runJob(event, h.context, h.deps);
-  return { h, event };
-}
 
 /** The continuation objects in the state bucket. */
 async function continuationKeys(): Promise<string[]> {
