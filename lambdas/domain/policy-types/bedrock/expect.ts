@@ -88,6 +88,12 @@ function actualOf(identifiers: readonly EffectiveValue[]): string {
 
 function causeOf(tree: OrgTree, value: EffectiveValue | undefined): Pick<Breach, 'cause' | 'causeDetail'> {
   const source = value?.source;
+  // A value with no source is AWS's: its effective policy names a guardrail no policy read here enforces.
+  if (!source && value)
+    return {
+      cause: 'aws',
+      causeDetail: "as AWS's effective policy says; no Bedrock policy read here enforces it",
+    };
   if (!source) return { cause: 'none', causeDetail: 'no Bedrock policy enforces a guardrail there' };
   const node = tree.get(source.nodeId);
   return {

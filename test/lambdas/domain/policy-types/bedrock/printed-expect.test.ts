@@ -188,6 +188,31 @@ describe('expect: guardrail X at version N or later, in each listed Region, belo
     ]);
   });
 
+  it("a value AWS's answer holds and no policy read here enforces breaks it, caused by AWS", () => {
+    // Prepare: the state as AWS's answer makes it: us-east-1 at version 2, which no policy assigns.
+    const { walk: w, tree } = walk([['baseline', both(`${GUARDRAIL_EAST}:3`), ['root']]]);
+    const local = w.stateOf('111111111111') as BedrockState;
+    const values = new Map(
+      [...local.values].map(([name, v]) =>
+        v.segments.includes('us-east-1')
+          ? [name, { ...v, value: `${GUARDRAIL_EAST}:2`, source: undefined }]
+          : [name, v],
+      ),
+    );
+
+    const breaches = bedrock.expect.breaches(tree, { ...local, values }, expectation, new Set());
+
+    expect(breaches).toEqual([
+      {
+        service: 'us-east-1',
+        expected: `${GUARDRAIL_EAST}:3 or later`,
+        actual: `${GUARDRAIL_EAST}:2`,
+        cause: 'aws',
+        causeDetail: "as AWS's effective policy says; no Bedrock policy read here enforces it",
+      },
+    ]);
+  });
+
   it('a Region no policy enforces is unset, caused by none', () => {
     const breaches = breachesOf([['west', identifierDoc('eu-west-1', `${GUARDRAIL_WEST}:1`), ['root']]]);
 
