@@ -152,6 +152,7 @@ async function runJobCase(spec: JobCase): Promise<Row> {
       artifactS3: (credentials) => artifactS3Client(credentials),
       logger,
       modeCeiling: 'audit',
+      bedrockPolicies: false,
       now: () => new Date(),
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
       pace: 'none',

@@ -47,7 +47,11 @@ import { stateObjectsArn } from './state-bucket.ts';
 export interface ConfigRuleFunctionProps {
   /** The pipeline's state bucket, where the last run keeps the desired state it checked. */
   readonly stateBucket: s3.IBucket;
-  /** Read Amazon Bedrock policies and the management account's guardrails too, as the audit reconciler does. @default false */
+  /**
+   * Read Amazon Bedrock policies and the management account's guardrails too, as the audit reconciler
+   * does. Sets AI_OPTOUT_BEDROCK_POLICIES; without it the rule fails a run on a `bedrock:` section.
+   * @default false
+   */
   readonly bedrockPolicies?: boolean;
 }
 
@@ -62,7 +66,9 @@ export class ConfigRuleFunction extends Construct {
     const role = functionRole(this, logGroup, {
       description: 'ai-optout Config rule: evaluates every account',
     });
-    this.grant(role, props);
+    const bedrockPolicies = props.bedrockPolicies ?? false;
+    const options: GrantOptions = { bedrockPolicies };
+    this.grant(role, props, options);
     this.function = bundledFunction(this, 'Function', 'config-rule', {
       memorySize: 512,
       timeout: Duration.minutes(10),
@@ -70,10 +76,13 @@ export class ConfigRuleFunction extends Construct {
       logGroup,
       description:
         'ai-optout: AWS Config rule, every account COMPLIANT or NON_COMPLIANT with the AI opt-out desired state',
-      environment: writeVariables(CONFIG_RULE_VARIABLES, { stateBucket: props.stateBucket.bucketName }),
+      environment: writeVariables(CONFIG_RULE_VARIABLES, {
+        stateBucket: props.stateBucket.bucketName,
+        bedrockPolicies,
+      }),
     });
     this.rule = this.createRule();
-    this.acknowledge(role, logGroup, { bedrockPolicies: props.bedrockPolicies ?? false });
+    this.acknowledge(role, logGroup, options);
   }
 
   /** The periodic custom Lambda rule, created after Config's permission to invoke the function. */
@@ -109,8 +118,7 @@ export class ConfigRuleFunction extends Construct {
     return rule;
   }
 
-  private grant(role: iam.Role, props: ConfigRuleFunctionProps): void {
-    const options: GrantOptions = { bedrockPolicies: props.bedrockPolicies ?? false };
+  private grant(role: iam.Role, props: ConfigRuleFunctionProps, options: GrantOptions): void {
     for (const statement of organizationsStatements('audit', options)) role.addToPolicy(statement);
     role.addToPolicy(
       new iam.PolicyStatement({

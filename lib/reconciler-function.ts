@@ -77,8 +77,8 @@ export interface ReconcilerFunctionProps {
   /**
    * Manage Amazon Bedrock policies too: the role (or the management-account role it assumes, which must
    * grant the same) reads them and, in enforce, writes them, and reads the management account's
-   * guardrails for their pre-flight. Without it a `bedrock:` section fails on the first Bedrock call
-   * that AWS denies, naming the permission.
+   * guardrails for their pre-flight. Sets AI_OPTOUT_BEDROCK_POLICIES; without it the job refuses a
+   * `bedrock:` section before any call.
    * @default false
    */
   readonly bedrockPolicies?: boolean;
@@ -137,6 +137,7 @@ export class ReconcilerFunction extends Construct {
         stateBucket: props.stateBucket?.bucketName,
         stateKeyArn: props.stateBucket?.encryptionKey?.keyArn,
         securityHub,
+        bedrockPolicies: this.grantOptions(props).bedrockPolicies,
       }),
     });
     if (props.stateBucket) this.grantStateBucket(props.stateBucket);

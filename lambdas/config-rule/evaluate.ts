@@ -7,7 +7,8 @@
  * A file with a `bedrock:` section is evaluated as the pipeline's audit evaluates it: the Bedrock
  * policies are read too, and its guardrails go through pre-flight with the rule's own credentials (the
  * rule runs in the management account, which owns the guardrails); an account that would enforce a
- * guardrail that failed is NON_COMPLIANT like one that breaks `expect`.
+ * guardrail that failed is NON_COMPLIANT like one that breaks `expect`. A deployment without the Bedrock
+ * grants (`AI_OPTOUT_BEDROCK_POLICIES` unset) fails the run on such a file before any call.
  *
  * The event [CONFIG-RULE-EVENT]:
  * `invokingEvent` is a JSON string ("a function must parse the string with a JSON parser") whose
@@ -25,6 +26,7 @@ import { loadDesiredState } from '../domain/desired-state/loader.ts';
 import { ConfigurationError } from '../domain/errors.ts';
 import { accountEvaluations } from '../domain/evaluations.ts';
 import { OrganizationSession } from '../organization-session.ts';
+import { requireBedrockDeployment } from '../runtime/bedrock-policies.ts';
 import type { Logger } from '../runtime/logger.ts';
 import { LATEST_RUN_FILES } from '../runtime/state-bucket.ts';
 
@@ -51,6 +53,8 @@ export interface RuleDependencies {
   latestRun: LatestRun;
   logger: Logger;
   pace: 'published' | 'none';
+  /** `AI_OPTOUT_BEDROCK_POLICIES`: the role reads Bedrock policies; without it a `bedrock:` section fails the run before any call. */
+  bedrockPolicies: boolean;
   /** PutEvaluations with TestMode (emulators). */
   testMode?: boolean;
   /** Reads the guardrails for the pre-flight (default: Bedrock, with the Organizations client's credentials). */
@@ -78,6 +82,7 @@ export async function evaluateRule(event: unknown, deps: RuleDependencies): Prom
   const loaded = loadDesiredState(source, { file });
   if (!loaded.ok)
     throw new ConfigurationError(`${file} in the state bucket is not valid`, loaded.diagnostics);
+  requireBedrockDeployment(loaded.state, deps.bedrockPolicies);
   const session = new OrganizationSession({
     client: deps.organizations,
     throttle: new Throttle({ rates: deps.pace }),

@@ -24,5 +24,6 @@ export const handler = async (event: unknown): Promise<void> => {
     ),
     logger,
     pace: environment.pace,
+    bedrockPolicies: environment.bedrockPolicies,
   });
 };

@@ -51,6 +51,7 @@ export const handler = async (event: unknown, context: JobContext): Promise<void
     ...(environment.functionName ? { metrics: stdoutMetrics(environment.functionName) } : {}),
     logger,
     modeCeiling: environment.modeCeiling,
+    bedrockPolicies: environment.bedrockPolicies,
     pace: environment.pace,
     now: () => new Date(),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),

@@ -83,6 +83,8 @@ export interface JobDependencies {
   logger: Logger;
   /** `AI_OPTOUT_MODE_CEILING`: a read-only deployment refuses enforce. */
   modeCeiling: Mode;
+  /** `AI_OPTOUT_BEDROCK_POLICIES`: the deployment holds the Bedrock grants; without them a `bedrock:` section is refused. */
+  bedrockPolicies: boolean;
   /** `published` in Lambda; tests against an emulator use `none`. */
   pace: 'published' | 'none';
   now(): Date;

@@ -7,7 +7,8 @@
  * 3. Admit the job: its UserParameters read and the job confirmed with CodePipeline (admission.ts).
  *    Nothing before this reads the artifact or the organization or writes to the state bucket.
  * 4. Claim the job id against a second delivery (claim.ts).
- * 5. Work: the desired state from the input artifact (input.ts), the mode (parameters.ts), the
+ * 5. Work: the desired state from the input artifact (input.ts), refused when it has a `bedrock:`
+ *    section the deployment does not manage (runtime/bedrock-policies.ts), the mode (parameters.ts), the
  *    organization read, confirmed, planned and, in enforce mode, applied (organization.ts). A run the
  *    deadline cuts short ends here with a continuation, picked up by the next invocation.
  * 6. Write the outputs, in the order of JOB_OUTPUTS, each failure as its row says (outputs.ts).
@@ -19,6 +20,7 @@
 import { CallWatch } from '../adapters/aws/bounded-calls.ts';
 import { DeadlineError } from '../domain/errors.ts';
 import { policyTypesFor } from '../organization-session.ts';
+import { requireBedrockDeployment } from '../runtime/bedrock-policies.ts';
 import { type AdmittedJob, admitJob, refuseNonJob } from './admission.ts';
 import { claimJob, recordResult } from './claim.ts';
 import { JobDeadline, scheduleTimer } from './deadline.ts';
@@ -120,6 +122,7 @@ function startRun(
 /** Steps 5 and 6, and the result they come to. */
 async function work({ job, params, trigger }: AdmittedJob, run: JobRun): Promise<JobResult> {
   const input = await readInput(job, params, run);
+  requireBedrockDeployment(input.state, run.deps.bedrockPolicies);
   const mode = chooseMode(params.mode, input.state.mode, run.deps.modeCeiling);
   const organization = await openOrganization(job, params, { mode, desired: input.state }, run);
   const { configPath } = params;

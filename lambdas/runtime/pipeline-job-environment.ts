@@ -4,6 +4,7 @@
  * function to its pipeline, and what Lambda sets, read in one place with typed defaults.
  */
 import { MODES, type Mode } from '../domain/contract.ts';
+import { BEDROCK_POLICIES } from './bedrock-policies.ts';
 import {
   choice,
   flag,
@@ -25,6 +26,8 @@ export const RECONCILER_VARIABLES = {
   stateKeyArn: text('AI_OPTOUT_STATE_KEY_ARN'),
   /** Import findings into Security Hub in the function's region. */
   securityHub: flag('AI_OPTOUT_SECURITY_HUB'),
+  /** The role holds the Bedrock grants: without it a `bedrock:` section fails before any call. */
+  bedrockPolicies: BEDROCK_POLICIES,
 } as const;
 
 /** Set by ReconcileStage (lib/reconcile-stage.ts): the one pipeline whose jobs the function accepts. */
@@ -53,6 +56,7 @@ export interface PipelineEnvironment extends LambdaEnvironment {
   stateBucket: string | undefined;
   stateKeyArn: string | undefined;
   securityHub: boolean;
+  bedrockPolicies: boolean;
   /** Without a pipeline name and artifact bucket the function accepts no job. */
   pipeline: BoundPipelineEnvironment;
 }

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { TRIGGER_VARIABLE } from '../../lambdas/domain/triggers.ts';
+import { BEDROCK_POLICIES } from '../../lambdas/runtime/bedrock-policies.ts';
 import {
   CONFIG_RULE_VARIABLES,
   readConfigRuleEnvironment,
@@ -32,6 +33,9 @@ function known(...tables: VariableTable[]): string[] {
   return ['NODE_OPTIONS', ...tables.flatMap((table) => Object.values(namesOf(table)))].sort();
 }
 
+/** The names a deployment without `bedrockPolicies` sets: off writes no variable at all. */
+const withoutBedrock = (names: string[]) => names.filter((name) => name !== BEDROCK_POLICIES.name);
+
 describe('what the constructs write is what the handlers read', () => {
   const { template } = synthPipeline(CONTINUOUS_COMPLIANCE, { bundling: false });
   const functionWith = (description: string) =>
@@ -39,7 +43,9 @@ describe('what the constructs write is what the handlers read', () => {
 
   it('the reconciler: mode ceiling, state bucket and key, Security Hub (ReconcilerFunction), its pipeline (ReconcileStage)', () => {
     const environment = functionEnvironment(template, functionWith('reconciles'));
-    expect(Object.keys(environment).sort()).toEqual(known(RECONCILER_VARIABLES, PIPELINE_BINDING_VARIABLES));
+    expect(Object.keys(environment).sort()).toEqual(
+      withoutBedrock(known(RECONCILER_VARIABLES, PIPELINE_BINDING_VARIABLES)),
+    );
 
     const read = readEnvironment({ ...environment, ...LAMBDA });
 
@@ -48,6 +54,7 @@ describe('what the constructs write is what the handlers read', () => {
       stateBucket: expect.stringMatching(/^<Artifacts[0-9A-F]+>$/),
       stateKeyArn: expect.stringMatching(/^<Key[0-9A-F]+\.Arn>$/),
       securityHub: true,
+      bedrockPolicies: false,
       organizationsRegion: 'us-east-1',
       pipeline: {
         name: 'ai-optout',
@@ -60,11 +67,30 @@ describe('what the constructs write is what the handlers read', () => {
 
   it('the Config rule: the state bucket it reads the last desired state from', () => {
     const environment = functionEnvironment(template, functionWith('AWS Config rule'));
-    expect(Object.keys(environment).sort()).toEqual(known(CONFIG_RULE_VARIABLES));
+    expect(Object.keys(environment).sort()).toEqual(withoutBedrock(known(CONFIG_RULE_VARIABLES)));
 
-    expect(readConfigRuleEnvironment({ ...environment, ...LAMBDA }).stateBucket).toMatch(
-      /^<Artifacts[0-9A-F]+>$/,
-    );
+    expect(readConfigRuleEnvironment({ ...environment, ...LAMBDA })).toMatchObject({
+      stateBucket: expect.stringMatching(/^<Artifacts[0-9A-F]+>$/),
+      bedrockPolicies: false,
+    });
+  });
+
+  it('bedrockPolicies: the reconciler and the Config rule are told they manage Bedrock policies', () => {
+    const { template: bedrock } = synthPipeline(CONFIGURATIONS['enforce, Bedrock policies, Config rule'], {
+      bundling: false,
+    });
+    for (const [description, read] of [
+      ['reconciles', readEnvironment],
+      ['AWS Config rule', readConfigRuleEnvironment],
+    ] as const) {
+      const id = logicalIdOf(bedrock, 'AWS::Lambda::Function', (p) =>
+        String(p.Description).includes(description),
+      );
+      const environment = functionEnvironment(bedrock, id);
+
+      expect(environment[BEDROCK_POLICIES.name]).toBe('true');
+      expect(read({ ...environment, ...LAMBDA }).bedrockPolicies).toBe(true);
+    }
   });
 
   it('the trigger: the pipeline it starts', () => {

@@ -20,6 +20,7 @@ import { AccessDenied } from '@aws-sdk/client-s3';
 import { ServiceException } from '@smithy/core/client';
 import { isServerError, isThrottlingError, isTransientError } from '@smithy/core/retry';
 import { ConfigurationError, PermissionError, ServiceUnavailableError } from '../../domain/errors.ts';
+import type { PolicyTypeFacts } from '../../domain/policy-types/policy-type.ts';
 
 type Service = 'organizations' | 'sts' | 's3' | 'codepipeline' | 'securityhub' | 'config' | 'bedrock';
 
@@ -139,4 +140,20 @@ export function translateAwsError(
     );
   }
   return error;
+}
+
+/**
+ * A denied call of a policy type the stack's roles hold only with a deployment setting: the message
+ * adds where they get it, for whoever runs with their own credentials (the CLI) and for a
+ * management-account role deployed without the setting. Anything else passes through unchanged.
+ */
+export function withDeploymentSetting(error: unknown, policyType: PolicyTypeFacts): unknown {
+  const setting = policyType.deploymentSetting;
+  if (!setting || !(error instanceof PermissionError)) return error;
+  return new PermissionError(
+    error.operation,
+    error.permission,
+    `${error.message} (The stack's roles hold the permissions of ${policyType.title} only when deployed with ${setting}: -c ${setting}=true, docs/permissions.md.)`,
+    { cause: error.cause },
+  );
 }

@@ -23,6 +23,7 @@ import { ServiceException } from '@smithy/core/client';
 import { echo } from '../../domain/echo.ts';
 import { PermissionError, ServiceUnavailableError } from '../../domain/errors.ts';
 import {
+  BEDROCK_SECTION_POLICY_TYPE,
   type GuardrailObservation,
   type GuardrailRead,
   type GuardrailToCheck,
@@ -38,7 +39,7 @@ import {
   withAbortSignal,
 } from '../aws/bounded-calls.ts';
 import { MAX_ATTEMPTS } from '../aws/clients.ts';
-import { errorName, translateAwsError } from '../aws/errors.ts';
+import { errorName, translateAwsError, withDeploymentSetting } from '../aws/errors.ts';
 
 type Credentials = AwsCredentialIdentity | AwsCredentialIdentityProvider;
 
@@ -164,12 +165,13 @@ export class GuardrailReader {
     }
     const translated = translateAwsError(error, operation, 'bedrock');
     if (translated instanceof PermissionError) {
-      return new PermissionError(
+      const denied = new PermissionError(
         operation,
         translated.permission,
         `AWS denied ${operation} on ${where}: the credentials in use need ${translated.permission} there (see docs/permissions.md). AWS said: ${said}`,
         { cause: error },
       );
+      return withDeploymentSetting(denied, BEDROCK_SECTION_POLICY_TYPE.facts);
     }
     if (translated instanceof ServiceUnavailableError) {
       const attempts = (error as { $metadata?: { attempts?: number } }).$metadata?.attempts;

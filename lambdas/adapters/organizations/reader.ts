@@ -32,7 +32,7 @@ import {
 import type { OrgSnapshot, SnapshotPolicy } from '../../domain/model.ts';
 import type { PolicyTypeFacts } from '../../domain/policy-types/policy-type.ts';
 import { VERSION_1_POLICY_TYPE } from '../../domain/policy-types/version-1.ts';
-import { translateAwsError } from '../aws/errors.ts';
+import { translateAwsError, withDeploymentSetting } from '../aws/errors.ts';
 import {
   type HierarchyProgress,
   HierarchyWalk,
@@ -85,7 +85,7 @@ export class OrganizationsReader {
     try {
       return await this.throttle.run(operation, () => send(this.client));
     } catch (error) {
-      throw translateAwsError(error, operation);
+      throw withDeploymentSetting(translateAwsError(error, operation), this.policyType);
     }
   }
 

@@ -48,6 +48,11 @@ export interface PolicyTypeFacts {
   readonly maxDocumentCharacters: number;
   /** Partitions (by name) where AWS does not apply the type, and why, in AWS's words. */
   readonly notApplied: { readonly partitions: readonly string[]; readonly because: string };
+  /**
+   * The deployment setting (the constructs' prop, `-c <setting>=true`) without which the stack's roles
+   * hold none of the type's permissions; a denied call of the type names it. None: every deployment does.
+   */
+  readonly deploymentSetting?: string;
 }
 
 /** Something in a policy document AWS would ignore or refuse, at a JSON path such as `services.lex`. */

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { GuardrailReader } from '../../../lambdas/adapters/bedrock/guardrails.ts';
 import { LatestRun } from '../../../lambdas/adapters/s3/latest-run.ts';
 import { evaluateRule, type RuleDependencies } from '../../../lambdas/config-rule/evaluate.ts';
+import { ConfigurationError } from '../../../lambdas/domain/errors.ts';
 import { BEDROCK_POLICY_TYPE } from '../../../lambdas/domain/policy-types/bedrock/facts.ts';
 import { createLogger } from '../../../lambdas/runtime/logger.ts';
 import { convergeTo } from '../../support/apply-live.ts';
@@ -89,7 +90,10 @@ function periodicEvent(token: string) {
   };
 }
 
-function deps(): RuleDependencies & { logs: ReturnType<typeof logSink> } {
+/** The rule's dependencies; as a deployment by default, without the Bedrock grants (`bedrockPolicies`). */
+function deps(options: { bedrockPolicies?: boolean } = {}): RuleDependencies & {
+  logs: ReturnType<typeof logSink>;
+} {
   const logs = logSink();
   return {
     organizations: viaProxy,
@@ -97,10 +101,16 @@ function deps(): RuleDependencies & { logs: ReturnType<typeof logSink> } {
     latestRun: new LatestRun(s3, STATE_BUCKET),
     logger: createLogger(logs, 'debug'),
     pace: 'none',
+    bedrockPolicies: options.bedrockPolicies ?? false,
     testMode: true,
     guardrails: new GuardrailReader({ credentials: TEST_CREDENTIALS, endpoint: proxy.endpoint }),
     logs,
   };
+}
+
+/** The kept desired state with a Bedrock policy on Workloads/Prod enforcing `guardrail`. */
+function bedrockYaml(guardrail: string): string {
+  return `${CONFIG_YAML}\nbedrock:\n  policies:\n    - name: bedrock-guardrails-production\n      guardrails:\n        us-east-1: { guardrail: "${guardrail}", version: 3 }\n      targets:\n        - ou: Workloads/Prod\n`;
 }
 
 async function accountIds(): Promise<string[]> {
@@ -163,11 +173,11 @@ describe('the Config rule', () => {
     const org = await createLzaOrg(admin);
     await convergeTo(CONFIG_YAML, admin);
     const guardrail = `arn:aws:bedrock:us-east-1:${org.managementAccountId}:guardrail/east1guard`;
-    const yaml = `${CONFIG_YAML}\nbedrock:\n  policies:\n    - name: bedrock-guardrails-production\n      guardrails:\n        us-east-1: { guardrail: "${guardrail}", version: 3 }\n      targets:\n        - ou: Workloads/Prod\n`;
+    const yaml = bedrockYaml(guardrail);
     await new LatestRun(s3, STATE_BUCKET).publish({ 'ai-optout.yaml': yaml });
 
     // Act
-    await evaluateRule(periodicEvent('token-b'), deps());
+    await evaluateRule(periodicEvent('token-b'), deps({ bedrockPolicies: true }));
 
     // Assess: the guardrail was read in its Region; prod-app alone is non-compliant, for Bedrock alone
     expect(proxy.guardrails.calls.map((c) => [c.operation, c.signedRegion])).toEqual([
@@ -182,5 +192,28 @@ describe('the Config rule', () => {
     expect(compliant?.Annotation).toBe(
       `Every AI service the desired state expects is opted out, and every ${BEDROCK_POLICY_TYPE} expectation holds`,
     );
+  });
+
+  it('a deployment without bedrockPolicies fails a run on a bedrock section in one sentence at its line, before any call', async () => {
+    // Prepare: the section is kept, but the rule's role holds no Bedrock grant
+    const org = await createLzaOrg(admin);
+    const yaml = bedrockYaml(`arn:aws:bedrock:us-east-1:${org.managementAccountId}:guardrail/east1guard`);
+    const line = yaml.split('\n').indexOf('bedrock:') + 1;
+    await new LatestRun(s3, STATE_BUCKET).publish({ 'ai-optout.yaml': yaml });
+    proxy.seen.length = 0;
+
+    // Act
+    const run = evaluateRule(periodicEvent('token-off'), deps());
+
+    // Assess: nothing asked of Organizations or Bedrock, nothing sent to Config
+    await expect(run).rejects.toThrow(
+      new ConfigurationError(
+        `ai-optout.yaml:${line}:1: the bedrock: section needs a deployment that manages Amazon Bedrock policies, and this one was deployed without them (AI_OPTOUT_BEDROCK_POLICIES is not true); redeploy with the prop bedrockPolicies: true (cdk deploy -c bedrockPolicies=true, docs/deploying.md#amazon-bedrock-policies), or remove the section.`,
+      ),
+    );
+    await expect(run).rejects.toBeInstanceOf(ConfigurationError);
+    expect(proxy.seen).toEqual([]);
+    expect(proxy.guardrails.calls).toEqual([]);
+    expect(sent).toEqual([]);
   });
 });

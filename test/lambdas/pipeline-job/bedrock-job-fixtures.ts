@@ -92,7 +92,7 @@ export async function bedrockPolicies(): Promise<
 /** Runs one enforce job of `yaml` (with the state bucket); returns its harness and event. */
 export async function enforce(yaml: string, failOn = 'drift', output = false) {
   const env = emulators();
-  const h = harness({ modeCeiling: 'enforce' });
+  const h = harness({ modeCeiling: 'enforce', bedrockPolicies: true });
   h.deps.stateBucket = stateStores(env.adminS3, STATE_BUCKET);
   const { event, outputKey } = await job({
     files: { 'ai-optout.yaml': yaml },

@@ -88,6 +88,7 @@ function setup(options: { organizations?: string; s3?: string } = {}): Setup {
       }),
     logger: createLogger(logs, 'trace'),
     modeCeiling: 'audit',
+    bedrockPolicies: false,
     now: () => new Date(),
     sleep: async () => {},
     pace: 'none',

@@ -112,6 +112,7 @@ function wired(): Wired {
     metrics: { functionName: OWN_PIPELINE.functionName, write: (line) => state.metrics.push(line) },
     logger: createLogger(state.logs, 'trace'),
     modeCeiling: 'enforce',
+    bedrockPolicies: false,
     now: () => new Date(),
     sleep: async (ms) => {
       state.sleeps.push(ms);

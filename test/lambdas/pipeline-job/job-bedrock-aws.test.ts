@@ -52,7 +52,7 @@ describe("pipeline job: AWS's account of the Bedrock effective policies", () => 
   it("AWS disagreeing on one account fails the job on that account (as AI opt-out's disagreement does), and the report names the account and the type", async () => {
     // Prepare
     const org = await awsDisagreesOnProdApp();
-    const h = harness();
+    const h = harness({ bedrockPolicies: true });
     const { event, outputKey } = await job({ files: { 'ai-optout.yaml': yamlOf(org) }, output: true });
 
     // Act
@@ -130,7 +130,7 @@ describe('pipeline job: what an audit run with Bedrock violations leaves (Securi
       endpoint: env.moto.endpoint,
       credentials: TEST_CREDENTIALS,
     });
-    const h = harness();
+    const h = harness({ bedrockPolicies: true });
     h.deps.securityHub = { client: hub, region: REGION };
     const metrics: string[] = [];
     h.deps.metrics = { functionName: 'ai-optout-job', write: (line) => metrics.push(line) };

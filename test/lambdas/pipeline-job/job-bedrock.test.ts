@@ -13,8 +13,9 @@ import { AI_POLICY_TYPE } from '../../../lambdas/domain/policy-types/ai-optout/f
 import { BEDROCK_POLICY_TYPE } from '../../../lambdas/domain/policy-types/bedrock/facts.ts';
 import { runJob } from '../../../lambdas/pipeline-job/job.ts';
 import { stateStores } from '../../../lambdas/pipeline-job/job-run.ts';
-import { CONTINUATIONS_PREFIX } from '../../../lambdas/runtime/state-bucket.ts';
+import { CONTINUATIONS_PREFIX, JOB_CLAIMS_PREFIX } from '../../../lambdas/runtime/state-bucket.ts';
 import { bedrockAnswerFromMoto } from '../../support/bedrock-aws-answer.ts';
+import { totalCalls } from '../../support/call-counts.ts';
 import { createLzaOrg, type MotoOrg } from '../../support/moto-org.ts';
 import {
   bedrockPolicies,
@@ -152,6 +153,42 @@ describe('pipeline job: enforce on a file with a bedrock section', () => {
   );
 });
 
+describe('pipeline job: a deployment without bedrockPolicies', () => {
+  it.each(['audit', 'enforce'] as const)(
+    'refuses a bedrock section (%s) in one sentence at its line, before any call: nothing read, nothing written',
+    async (mode) => {
+      // Prepare: everything the job would need, but the deployment's role holds no Bedrock grant
+      const org = await createLzaOrg(env.admin);
+      await shareGuardrails(org);
+      const yaml = bedrockYaml(org);
+      const line = yaml.split('\n').indexOf('bedrock:') + 1;
+      const h = harness({ modeCeiling: mode, bedrockPolicies: false });
+      h.deps.stateBucket = stateStores(env.adminS3, STATE_BUCKET);
+      const { event } = await job({ files: { 'ai-optout.yaml': yaml }, userParameters: { mode } });
+      const before = await aiPolicies();
+
+      // Act
+      await runJob(event, h.context, h.deps);
+
+      // Assess: one sentence naming the section's line, the prop and the setting; no call through the proxy
+      const failure = failureOf(event);
+      expect(failure.type).toBe('ConfigurationError');
+      expect(failure.lines).toEqual([
+        `ai-optout.yaml:${line}:1: the bedrock: section needs a deployment that manages Amazon Bedrock policies, and this one was deployed without them (AI_OPTOUT_BEDROCK_POLICIES is not true); redeploy with the prop bedrockPolicies: true (cdk deploy -c bedrockPolicies=true, docs/deploying.md#amazon-bedrock-policies), or remove the section.`,
+      ]);
+      expect(totalCalls(h.orgCalls)).toBe(0);
+      expect(h.roleArns).toEqual([]);
+      expect(env.proxy.seen).toEqual([]);
+      expect(await aiPolicies()).toEqual(before);
+      expect(await bedrockPolicies()).toEqual([]);
+      // The state bucket holds the job's claim alone: no snapshot, no latest run, no continuation.
+      const listed = await env.adminS3.send(new ListObjectsV2Command({ Bucket: STATE_BUCKET }));
+      const keys = (listed.Contents ?? []).map((o) => o.Key as string);
+      expect(keys.filter((key) => !key.startsWith(JOB_CLAIMS_PREFIX))).toEqual([]);
+    },
+  );
+});
+
 describe('pipeline job: audit on a file with a bedrock section', () => {
   it.each([
     ['violations', 'failure'],
@@ -163,7 +200,7 @@ describe('pipeline job: audit on a file with a bedrock section', () => {
     await enforce(bedrockYaml(org));
     env.codePipeline.reset();
     env.proxy.guardrails.guardrails.delete(guardrails(org).east);
-    const h = harness();
+    const h = harness({ bedrockPolicies: true });
     const metrics: string[] = [];
     h.deps.metrics = { functionName: 'ai-optout-job', write: (line) => metrics.push(line) };
     const { event } = await job({
@@ -225,7 +262,7 @@ describe('pipeline job: a read of both types over two invocations', () => {
     const yaml = bedrockYaml(org);
     await enforce(yaml);
     env.codePipeline.reset();
-    const first = harness();
+    const first = harness({ bedrockPolicies: true });
     first.deps.stateBucket = stateStores(env.adminS3, STATE_BUCKET);
     withDeadlineAt(first, 'ListAccountsForParent', 2);
     const { event } = await job({ files: { 'ai-optout.yaml': yaml }, userParameters: { mode: 'audit' } });
@@ -235,7 +272,7 @@ describe('pipeline job: a read of both types over two invocations', () => {
     const saved = await stateStores(env.adminS3, STATE_BUCKET).continuations.load(
       JSON.stringify({ v: 1, key: `${CONTINUATIONS_PREFIX}${jobIdOf(event)}.json.gz` }),
     );
-    const second = harness();
+    const second = harness({ bedrockPolicies: true });
     second.deps.stateBucket = stateStores(env.adminS3, STATE_BUCKET);
     const next = continued(event);
     await runJob(next, second.context, second.deps);

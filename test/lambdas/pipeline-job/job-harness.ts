@@ -143,10 +143,15 @@ export interface Harness {
  * through the fault proxy (3 attempts, no backoff delay), the artifact S3 client built from the event's
  * credentials, CodePipeline at the fake endpoint (the production client: its attempts are the only
  * retries of a result), the state bucket's stores when asked for, a sleep that does not sleep, and logs
- * captured at trace level.
+ * captured at trace level. As a deployment by default, without the Bedrock grants (`bedrockPolicies`).
  */
 export function harness(
-  options: { modeCeiling?: Mode; stateBucket?: boolean; orgAttempts?: number } = {},
+  options: {
+    modeCeiling?: Mode;
+    stateBucket?: boolean;
+    orgAttempts?: number;
+    bedrockPolicies?: boolean;
+  } = {},
 ): Harness {
   const env = emulators();
   const recorded = { orgCalls: {}, artifactCredentials: [], roleArns: [], sleeps: [], logs: logSink() };
@@ -183,6 +188,7 @@ export function harness(
     ...(options.stateBucket ? { stateBucket: stateStores(env.adminS3, STATE_BUCKET) } : {}),
     logger: createLogger(h.logs, 'trace'),
     modeCeiling: options.modeCeiling ?? 'audit',
+    bedrockPolicies: options.bedrockPolicies ?? false,
     now: () => new Date(),
     sleep: async (ms) => {
       h.sleeps.push(ms);

@@ -47,6 +47,7 @@ export function stepRun(
     artifactS3: () => unused('the artifact bucket'),
     logger: createLogger(logs, 'trace'),
     modeCeiling: 'audit',
+    bedrockPolicies: false,
     pace: 'none',
     now: () => new Date('2026-12-01T06:00:00Z'),
     sleep: async (ms) => {

@@ -54,6 +54,7 @@ describe('written by a construct, read by its handler', () => {
       stateBucket: 'artifacts',
       stateKeyArn: 'arn:aws:kms:eu-west-1:111122223333:key/k',
       securityHub: true,
+      bedrockPolicies: true,
     } as const;
     const binding = { pipelineName: 'ai-optout', artifactBucket: 'artifacts', triggerVariable: 'trigger' };
     const env = {
@@ -69,8 +70,22 @@ describe('written by a construct, read by its handler', () => {
         stateBucket: undefined,
         stateKeyArn: undefined,
         securityHub: false,
+        bedrockPolicies: false,
       }),
     ).toEqual({ AI_OPTOUT_MODE_CEILING: 'audit' });
+  });
+
+  it('the Config rule: the state bucket, and Bedrock policies on only when written true', () => {
+    const on = writeVariables(CONFIG_RULE_VARIABLES, { stateBucket: 'artifacts', bedrockPolicies: true });
+    const off = writeVariables(CONFIG_RULE_VARIABLES, { stateBucket: 'artifacts', bedrockPolicies: false });
+
+    expect(on).toEqual({ AI_OPTOUT_STATE_BUCKET: 'artifacts', AI_OPTOUT_BEDROCK_POLICIES: 'true' });
+    expect(off).toEqual({ AI_OPTOUT_STATE_BUCKET: 'artifacts' });
+    expect(readConfigRuleEnvironment(on)).toMatchObject({ stateBucket: 'artifacts', bedrockPolicies: true });
+    expect(readConfigRuleEnvironment(off)).toMatchObject({
+      stateBucket: 'artifacts',
+      bedrockPolicies: false,
+    });
   });
 
   it('the starter: every value back as written, its configuration parsed', () => {

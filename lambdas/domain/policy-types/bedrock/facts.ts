@@ -21,4 +21,5 @@ export const BEDROCK_FACTS: PolicyTypeFacts = {
   maxDocumentCharacters: 10000,
   // AWS states no partition the type does not apply in [ORG-BEDROCK-PARTITIONS]; none is assumed.
   notApplied: { partitions: [], because: '' },
+  deploymentSetting: 'bedrockPolicies',
 };

@@ -3,6 +3,7 @@
  * (as the SDK builds them from a response), and generic service exceptions for codes no service models.
  */
 import { CodePipelineServiceException } from '@aws-sdk/client-codepipeline';
+import type { OrganizationsClient } from '@aws-sdk/client-organizations';
 import {
   AccessDeniedException,
   AWSOrganizationsNotInUseException,
@@ -18,12 +19,18 @@ import {
   networkErrorCode,
   translateAwsError,
 } from '../../../../lambdas/adapters/aws/errors.ts';
+import { OrganizationsReader } from '../../../../lambdas/adapters/organizations/reader.ts';
+import { Throttle } from '../../../../lambdas/adapters/organizations/throttle.ts';
 import {
   ConfigurationError,
   failureTypeFor,
   PermissionError,
   ServiceUnavailableError,
 } from '../../../../lambdas/domain/errors.ts';
+import {
+  BEDROCK_SECTION_POLICY_TYPE,
+  VERSION_1_POLICY_TYPE,
+} from '../../../../lambdas/domain/policy-types/version-1.ts';
 
 const metadata = (httpStatusCode: number) => ({ httpStatusCode, attempts: 3 });
 
@@ -110,5 +117,40 @@ describe('translateAwsError', () => {
     expect(translateAwsError(duplicate, 'AttachPolicy')).toBe(duplicate);
     const notFound = generic('NoSuchKey', 404);
     expect(translateAwsError(notFound, 'GetObject', 's3')).toBe(notFound);
+  });
+});
+
+describe('a denied call of a policy type the stack grants only with a setting', () => {
+  /** A reader of `facts`' policies whose every call AWS denies. */
+  const deniedReader = (facts: typeof VERSION_1_POLICY_TYPE.facts) =>
+    new OrganizationsReader(
+      {
+        send: async () => {
+          throw new AccessDeniedException({ message: 'denied', $metadata: metadata(400) });
+        },
+      } as unknown as OrganizationsClient,
+      { policyType: facts, throttle: new Throttle({ rates: 'none' }) },
+    );
+  const SETTING =
+    " (The stack's roles hold the permissions of Amazon Bedrock policies only when deployed with bedrockPolicies: -c bedrockPolicies=true, docs/permissions.md.)";
+
+  it.each([
+    ['AI opt-out policies: the permission alone', VERSION_1_POLICY_TYPE.facts, ''],
+    [
+      'Bedrock policies: the permission, then where the roles get it',
+      BEDROCK_SECTION_POLICY_TYPE.facts,
+      SETTING,
+    ],
+  ])('%s', async (_, facts, after) => {
+    const error = await deniedReader(facts)
+      .call('ListPolicies', (client) => client.send({} as never))
+      .catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(PermissionError);
+    expect((error as PermissionError).permission).toBe('organizations:ListPolicies');
+    expect((error as Error).message).toMatch(
+      /^AWS denied ListPolicies: the credentials in use need organizations:ListPolicies /,
+    );
+    expect((error as Error).message.endsWith(`AWS said: denied${after}`)).toBe(true);
   });
 });

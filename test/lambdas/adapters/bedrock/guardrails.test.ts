@@ -157,6 +157,10 @@ describe("Bedrock's errors", () => {
     expect((error as Error).message).toMatch(
       /^AWS denied GetResourcePolicy on arn:aws:bedrock:us-east-1:111122223333:guardrail\/east1guard in us-east-1: the credentials in use need bedrock:GetResourcePolicy there/,
     );
+    // Where the stack's roles get it, for whoever runs with their own credentials.
+    expect((error as Error).message).toMatch(
+      / \(The stack's roles hold the permissions of Amazon Bedrock policies only when deployed with bedrockPolicies: -c bedrockPolicies=true, docs\/permissions\.md\.\)$/,
+    );
   });
 
   it('throttling and service faults are retried, then unavailable; an endpoint that does not answer too', async () => {
