@@ -335,6 +335,15 @@ describe('parsePolicyDocument: each finding, word for word, and what is left of 
       { lex: { setting: 'optOut' } },
     ],
     [
+      // An object's inherited name is no operator: read as one, it locked everything (as @@none).
+      'an operator named like an inherited property (constructor)',
+      lex({ [OPS]: ['constructor'], opt_out_policy: { '@@assign': 'optOut' } }),
+      [
+        'services.lex.@@operators_allowed_for_child_policies: unknown operator "constructor"; the lock is ignored',
+      ],
+      { lex: { setting: 'optOut' } },
+    ],
+    [
       '@@none with another operator',
       lex({ [OPS]: ['@@assign', '@@none'], opt_out_policy: { '@@assign': 'optOut' } }),
       [

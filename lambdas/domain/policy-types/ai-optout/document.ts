@@ -5,20 +5,13 @@
  * the document AWS could not apply is left out of the model.
  */
 import { isRecord } from '../json-document.ts';
+import { ASSIGN, CHILD_CONTROL, OP_ASSIGN, type OperatorSet, parseOperatorList } from '../operators.ts';
 import type { DocumentFinding, PolicyDocument } from '../policy-type.ts';
 import { AI_OPT_OUT_FACTS } from './facts.ts';
 import type { Lock, Setting } from './settings.ts';
 
-const CHILD_CONTROL = '@@operators_allowed_for_child_policies';
-const ASSIGN = '@@assign';
-
-/** Operators a child policy may use, as a bit set. Only `@@assign` matters for this policy type. */
-export type OperatorSet = number;
-export const OP_ASSIGN = 1;
-const OP_APPEND = 2;
-const OP_REMOVE = 4;
-export const OPS_ALL: OperatorSet = OP_ASSIGN | OP_APPEND | OP_REMOVE;
-export const OPS_NONE: OperatorSet = 0;
+// Operators a child policy may use, as a bit set: only `@@assign` matters for this policy type.
+export { OP_ASSIGN, OPS_ALL, OPS_NONE, type OperatorSet } from '../operators.ts';
 
 export function allowsAssign(ops: OperatorSet): boolean {
   return (ops & OP_ASSIGN) !== 0;
@@ -72,46 +65,6 @@ export interface ParsedPolicyDocument extends PolicyDocument {
   findings: DocumentFinding[];
   /** False when nothing in the document can apply (not JSON, no `services` object). */
   usable: boolean;
-}
-
-const KNOWN_OPERATORS: Record<string, OperatorSet> = {
-  '@@all': OPS_ALL,
-  '@@none': OPS_NONE,
-  '@@assign': OP_ASSIGN,
-  '@@append': OP_APPEND,
-  '@@remove': OP_REMOVE,
-};
-
-function parseOperatorList(
-  value: unknown,
-  path: string,
-  findings: DocumentFinding[],
-): OperatorSet | undefined {
-  const where = `${path}.${CHILD_CONTROL}`;
-  if (!Array.isArray(value) || value.length === 0) {
-    findings.push({ path: where, message: 'must be a non-empty JSON array such as ["@@none"]; ignored' });
-    return undefined;
-  }
-  let ops = OPS_NONE;
-  for (const item of value) {
-    const bits = typeof item === 'string' ? KNOWN_OPERATORS[item] : undefined;
-    if (bits === undefined) {
-      findings.push({
-        path: where,
-        message: `unknown operator ${JSON.stringify(item)}; the lock is ignored`,
-      });
-      return undefined;
-    }
-    ops |= bits;
-  }
-  if (value.includes('@@none') && value.length > 1) {
-    findings.push({
-      path: where,
-      message: '"@@none" cannot be combined with other operators; read as ["@@none"]',
-    });
-    return OPS_NONE;
-  }
-  return ops;
 }
 
 function parseSetting(value: unknown, path: string, findings: DocumentFinding[]): Setting | undefined {

@@ -6,9 +6,9 @@
  * breaks every Bedrock call of the accounts below [ORG-BEDROCK-INVALID-IDENTIFIER].
  */
 import { isRecord } from '../json-document.ts';
+import { APPEND, ASSIGN, CHILD_CONTROL, type OperatorSet, parseOperatorList, REMOVE } from '../operators.ts';
 import type { DocumentFinding, PolicyDocument } from '../policy-type.ts';
 import { BEDROCK_FACTS } from './facts.ts';
-import { APPEND, ASSIGN, CHILD_CONTROL, type OperatorSet, parseOperatorList, REMOVE } from './operators.ts';
 import { nameOf, type Segments } from './paths.ts';
 import { type LeafSpec, type NodeSpec, ROOT_SPEC } from './spec.ts';
 

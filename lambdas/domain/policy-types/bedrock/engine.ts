@@ -15,9 +15,10 @@
  *   refuse to count it) and records a conflict for the plan's warnings. Appends and removes of one node
  *   apply after its assignment, in policy id order.
  */
+
+import { allows, OP_APPEND, OP_ASSIGN, OP_REMOVE, OPS_ALL, type OperatorSet } from '../operators.ts';
 import type { AttachedPolicy, SettingChange, SettingSource, ValueConflict } from '../policy-type.ts';
 import type { LeafOperators, ParsedBedrockDocument, Value } from './document.ts';
-import { allows, OP_APPEND, OP_ASSIGN, OP_REMOVE, OPS_ALL, type OperatorSet } from './operators.ts';
 import { prefixNames, type Segments, settingName } from './paths.ts';
 
 type AttachedBedrockPolicy = AttachedPolicy<ParsedBedrockDocument>;

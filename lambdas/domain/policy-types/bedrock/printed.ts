@@ -12,11 +12,11 @@
 import * as z from 'zod';
 import type { OrgNode } from '../../organization.ts';
 import { isRecord } from '../json-document.ts';
+import { ASSIGN } from '../operators.ts';
 import type { AttachedPolicy, EffectiveSettings, SettingDifference, SettingSource } from '../policy-type.ts';
 import type { ParsedBedrockDocument, Value } from './document.ts';
 import type { BedrockState, EffectiveValue } from './engine.ts';
 import { printedValue, valueNamed } from './engine.ts';
-import { ASSIGN } from './operators.ts';
 import { INFERENCE_PATH, nameOf, type Segments, settingName } from './paths.ts';
 import { INFERENCE_KEY, TOP_KEY } from './syntax.ts';
 

@@ -9,7 +9,7 @@
  *   enforces in its Regions, but may add Regions of their own;
  * - `none`: no child-control operators.
  */
-import { ASSIGN, CHILD_CONTROL } from './operators.ts';
+import { ASSIGN, CHILD_CONTROL } from '../operators.ts';
 import {
   ALL_MODELS,
   CONFIG_KEY,

@@ -1,9 +1,10 @@
 /**
- * The inheritance operators of declarative policy types [ORG-INHERITANCE-OPERATORS], as Bedrock policies
- * use them [ORG-BEDROCK-SYNTAX]: the value-setting operators (`@@assign`; `@@append` and `@@remove` for
- * lists only) and the child-control operator, whose list is read as a set of allowed operators.
+ * The inheritance operators of declarative policy types [ORG-INHERITANCE-OPERATORS], shared by AI opt-out
+ * and Bedrock policies [ORG-BEDROCK-SYNTAX]: the value-setting operators (`@@assign`; `@@append` and
+ * `@@remove` for lists only) and the child-control operator, whose list is read as a set of allowed
+ * operators.
  */
-import type { DocumentFinding } from '../policy-type.ts';
+import type { DocumentFinding } from './policy-type.ts';
 
 export const CHILD_CONTROL = '@@operators_allowed_for_child_policies';
 export const ASSIGN = '@@assign';
