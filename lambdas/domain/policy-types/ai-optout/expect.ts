@@ -36,6 +36,12 @@ function causeOf(
   service: string,
 ): Pick<Breach, 'cause' | 'causeDetail'> {
   const source = resolvedSource(state, service);
+  // A setting with no source is AWS's: its effective policy holds a value no policy read here sets.
+  if (!source && resolve(state, service) !== 'unset')
+    return {
+      cause: 'aws',
+      causeDetail: "as AWS's effective policy says; no AI opt-out policy read here sets it",
+    };
   if (!source) return { cause: 'none', causeDetail: 'no AI opt-out policy sets it' };
   const node = tree.get(source.nodeId);
   return {

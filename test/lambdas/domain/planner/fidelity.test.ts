@@ -155,7 +155,10 @@ describe('plan with AWS confirming', () => {
         .sort(),
     ).toEqual(['management', 'prod-1', 'prod-2', 'sandbox-1', 'sandbox-2']);
     // No policy of the root's chain assigns lex optIn: nothing to blame but AWS's answer.
-    expect(result.violations.find((v) => v.accountName === 'prod-1')?.cause).toBe('none');
+    expect(result.violations.find((v) => v.accountName === 'prod-1')).toMatchObject({
+      cause: 'aws',
+      causeDetail: "as AWS's effective policy says; no AI opt-out policy read here sets it",
+    });
     expect(result.fidelity?.confirmed).toBe(1);
   });
 
