@@ -175,6 +175,43 @@ describe("the guardrail's resource policy lets the organization call ApplyGuardr
         Condition: { 'ForAnyValue:StringLike': { 'aws:PrincipalOrgPaths': [`${ORG}/r-ab12/*`] } },
       }),
     ],
+    [
+      'aws:PrincipalOrgPaths of the organization itself (o-…/*)',
+      sharedWithOrganization({
+        Condition: { 'ForAnyValue:StringLike': { 'aws:PrincipalOrgPaths': `${ORG}/*` } },
+      }),
+    ],
+    [
+      'aws:PrincipalOrgPaths listing an OU and the whole organization',
+      sharedWithOrganization({
+        Condition: {
+          'ForAnyValue:StringLike': {
+            'aws:PrincipalOrgPaths': [`${ORG}/r-ab12/ou-ab12-prod/*`, `${ORG}/r-ab12/*`],
+          },
+        },
+      }),
+    ],
+    [
+      'aws:PrincipalOrgID among other organizations',
+      sharedWithOrganization({
+        Condition: { StringEquals: { 'aws:PrincipalOrgID': ['o-zz999yy888', ORG] } },
+      }),
+    ],
+    [
+      'StringEqualsIgnoreCase with the id in capitals',
+      sharedWithOrganization({
+        Condition: { StringEqualsIgnoreCase: { 'aws:PrincipalOrgID': ORG.toUpperCase() } },
+      }),
+    ],
+    [
+      'StringLike with a wildcard matching the id',
+      sharedWithOrganization({ Condition: { StringLike: { 'aws:PrincipalOrgID': 'o-aa111*' } } }),
+    ],
+    [
+      'the action in other case (IAM action names are case-insensitive)',
+      sharedWithOrganization({ Action: 'Bedrock:applyguardrail' }),
+    ],
+    ['a ? wildcard in the resource', sharedWithOrganization({ Resource: `${GUARDRAIL.slice(0, -1)}?` })],
   ])('admits: %s', (_name, document) => {
     expect(problem(document)).toBeUndefined();
   });
@@ -249,6 +286,43 @@ describe("the guardrail's resource policy lets the organization call ApplyGuardr
       'its resource policy has a statement that is not an object',
     ],
     ['JSON null', 'null', NOT_SHARED],
+    ['a statement with no Effect', sharedWithOrganization({ Effect: undefined }), NOT_SHARED],
+    ['Principal null', sharedWithOrganization({ Principal: null }), NOT_SHARED],
+    [
+      'StringEquals with the id in capitals (case-sensitive)',
+      sharedWithOrganization({ Condition: { StringEquals: { 'aws:PrincipalOrgID': ORG.toUpperCase() } } }),
+      NOT_SHARED,
+    ],
+    [
+      'StringLike with a wildcard matching another organization',
+      sharedWithOrganization({ Condition: { StringLike: { 'aws:PrincipalOrgID': 'o-zz*' } } }),
+      NOT_SHARED,
+    ],
+    [
+      'aws:PrincipalOrgPaths of the whole organization by StringEquals (a path with * is a pattern only to StringLike)',
+      sharedWithOrganization({ Condition: { StringEquals: { 'aws:PrincipalOrgPaths': `${ORG}/r-ab12/*` } } }),
+      NOT_SHARED,
+    ],
+    [
+      'a resource where a . stands for a character (not a wildcard in IAM)',
+      sharedWithOrganization({ Resource: `${GUARDRAIL.slice(0, -1)}.` }),
+      NOT_SHARED,
+    ],
+    [
+      'the resource in other case (ARNs are case-sensitive)',
+      sharedWithOrganization({ Resource: GUARDRAIL.toUpperCase() }),
+      NOT_SHARED,
+    ],
+    [
+      'an action list with a non-string in it',
+      sharedWithOrganization({ Action: ['bedrock:ApplyGuardrail', 5] }),
+      NOT_SHARED,
+    ],
+    [
+      'a condition operator whose keys are not an object',
+      sharedWithOrganization({ Condition: { StringEquals: 'x' } }),
+      NOT_SHARED,
+    ],
   ])('refuses: %s', (_name, document, reason) => {
     expect(problem(document)).toBe(reason);
   });
