@@ -4,12 +4,18 @@
  * fails, with its reason, on each way a guardrail is not, including hostile answers.
  */
 import { describe, expect, it } from 'vitest';
+import type {
+  BedrockState,
+  EffectiveValue,
+} from '../../../../../lambdas/domain/policy-types/bedrock/engine.ts';
 import {
   applyGuardrailProblem,
   type GuardrailObservation,
   guardrailsToCheck,
   type PreflightContext,
+  type PreflightResult,
   preflight,
+  preflightBreaches,
 } from '../../../../../lambdas/domain/policy-types/bedrock/preflight.ts';
 
 const ORG = 'o-aa111bb222';
@@ -347,6 +353,102 @@ describe('the guardrails a plan would enforce', () => {
       { region: 'eu-west-1', guardrail: west, version: 1, policies: ['b'] },
       { region: 'us-east-1', guardrail: GUARDRAIL, version: 3, policies: ['b', 'a'] },
       { region: 'us-east-1', guardrail: GUARDRAIL, version: 4, policies: ['c'] },
+    ]);
+  });
+});
+
+describe('the Regions of an effective state that would enforce a guardrail that failed pre-flight', () => {
+  const WEST = `arn:aws:bedrock:eu-west-1:${MANAGEMENT}:guardrail/west1guard`;
+  const value = (
+    region: string,
+    setting: string,
+    text: string,
+    undecided?: string[],
+  ): [string, EffectiveValue] => {
+    const segments = ['bedrock', 'guardrail_inference', region, 'config_1', setting];
+    return [
+      segments.join('.'),
+      {
+        segments,
+        value: text,
+        source: undefined,
+        ...(undecided
+          ? { undecided: undecided.map((v) => ({ value: v, policyId: 'p', policyName: 'p' })) }
+          : {}),
+      },
+    ];
+  };
+  const state = (...values: [string, EffectiveValue][]): BedrockState => ({
+    locks: new Map(),
+    values: new Map(values),
+    nodes: new Set(values.map(([name]) => name)),
+  });
+  const result = (region: string, guardrail: string, version: number, passed: boolean): PreflightResult => ({
+    region,
+    guardrail,
+    version,
+    policies: ['p'],
+    passed,
+    checks: passed
+      ? [{ check: 'exists', ok: true, detail: 'found' }]
+      : [
+          { check: 'region', ok: true, detail: 'fine' },
+          { check: 'exists', ok: false, detail: 'Bedrock has no version' },
+          { check: 'ready', ok: false, detail: 'not READY' },
+        ],
+  });
+  const breachesOf = (s: BedrockState, results: PreflightResult[]) =>
+    preflightBreaches(s, results).map((b) => [b.service, b.actual, b.cause, b.causeDetail]);
+  const FAILED_EAST = result('us-east-1', GUARDRAIL, 3, false);
+
+  it.each([
+    [
+      'the failed guardrail in its Region',
+      state(value('us-east-1', 'identifier', `${GUARDRAIL}:3`)),
+      [FAILED_EAST],
+      1,
+    ],
+    ['another version of it', state(value('us-east-1', 'identifier', `${GUARDRAIL}:2`)), [FAILED_EAST], 0],
+    [
+      'the same identifier in another Region',
+      state(value('eu-west-1', 'identifier', `${GUARDRAIL}:3`)),
+      [FAILED_EAST],
+      0,
+    ],
+    [
+      'a guardrail that passed',
+      state(value('us-east-1', 'identifier', `${GUARDRAIL}:3`)),
+      [result('us-east-1', GUARDRAIL, 3, true)],
+      0,
+    ],
+    [
+      'a setting that is not the identifier',
+      state(value('us-east-1', 'system', `${GUARDRAIL}:3`)),
+      [FAILED_EAST],
+      0,
+    ],
+    [
+      'an identifier left to attachment order, one candidate the failed guardrail',
+      state(value('us-east-1', 'identifier', `${WEST}:1`, [`${WEST}:1`, `${GUARDRAIL}:3`])),
+      [FAILED_EAST],
+      1,
+    ],
+    [
+      'two Regions, each enforcing a guardrail that failed',
+      state(
+        value('us-east-1', 'identifier', `${GUARDRAIL}:3`),
+        value('eu-west-1', 'identifier', `${WEST}:1`),
+      ),
+      [FAILED_EAST, result('eu-west-1', WEST, 1, false)],
+      2,
+    ],
+  ])('%s', (_name, s, results, count) => {
+    expect(breachesOf(s, results)).toHaveLength(count);
+  });
+
+  it('a breach names the identifier, the first failed check as its cause, and every failed check', () => {
+    expect(breachesOf(state(value('us-east-1', 'identifier', `${GUARDRAIL}:3`)), [FAILED_EAST])).toEqual([
+      ['us-east-1', `${GUARDRAIL}:3`, 'preflight:exists', 'exists: Bedrock has no version; ready: not READY'],
     ]);
   });
 });
