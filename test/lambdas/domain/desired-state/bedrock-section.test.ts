@@ -265,3 +265,39 @@ describe('the JSON Schema for editors', () => {
     ]);
   });
 });
+
+describe("a guardrail's version: a number from 1 to 99999999, as AWS numbers them", () => {
+  const withVersion = (version: string) =>
+    withEast(`          guardrail: ${GUARDRAIL_EAST}\n          version: ${version}\n`);
+  const versionOf = (text: string) => {
+    const result = load(text);
+    if (!result.ok) throw new Error(result.diagnostics.map((d) => d.message).join('\n'));
+    return result.state.bedrock?.policies[0]?.regions['us-east-1']?.version;
+  };
+
+  it.each([
+    ['1', 1],
+    ['99999999', 99999999],
+  ])('version %s is read', (written, version) => {
+    expect(versionOf(withVersion(written))).toBe(version);
+  });
+
+  it.each([
+    ['0', /invalid-version .*`0` is not a version number from 1 to 99999999$/],
+    ['100000000', /invalid-version .*`100000000` is not a version number from 1 to 99999999$/],
+    ['2.5', /invalid-version .*`2\.5` is not a version number from 1 to 99999999$/],
+    ['-3', /invalid-version .*`-3` is not a version number from 1 to 99999999$/],
+    ['draft', /draft-version .*DRAFT cannot be enforced/],
+    ['"99999999"', /invalid-version .*; write `version: 99999999` without quotes$/],
+    ['"03"', /invalid-version .*`03` is not a version number from 1 to 99999999$/],
+    ['"3 "', /invalid-version .*is not a version number from 1 to 99999999$/],
+    ['"123456789"', /invalid-version .*`123456789` is not a version number from 1 to 99999999$/],
+  ])('version %s is refused, on its line', (written, message) => {
+    const text = withVersion(written);
+    const errors = errorsOf(text);
+
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(message);
+    expect(errors[0]?.split(':')[0]).toBe(String(lineOf(text, `version: ${written}`)));
+  });
+});
