@@ -134,6 +134,64 @@ describe("AWS's inheritance examples, as Bedrock settings", () => {
     expect(settings('999999999999')[EXCLUDED]).toBe('["vendor.maintenance","vendor.escalations"]');
   });
 
+  it.each([
+    [
+      'a list locked to @@assign: a child @@append is not applied',
+      ['@@assign'],
+      { '@@append': ['vendor.research'] },
+      '["vendor.development","vendor.support"]',
+    ],
+    [
+      'a list locked to @@assign: a child @@remove is not applied',
+      ['@@assign'],
+      { '@@remove': ['vendor.support'] },
+      '["vendor.development","vendor.support"]',
+    ],
+    [
+      'a list locked to @@assign: a child @@assign replaces it',
+      ['@@assign'],
+      { '@@assign': ['vendor.research'] },
+      '["vendor.research"]',
+    ],
+    [
+      'an @@append of a value already in the list adds nothing twice',
+      ['@@all'],
+      { '@@append': ['vendor.support', 'vendor.research'] },
+      '["vendor.development","vendor.support","vendor.research"]',
+    ],
+    [
+      'an @@append and an @@remove together: appended, then removed',
+      ['@@all'],
+      { '@@append': ['vendor.research'], '@@remove': ['vendor.development'] },
+      '["vendor.support","vendor.research"]',
+    ],
+  ])('%s', (_name, allowed, childOperators, printed) => {
+    const parent = config(
+      excluded({
+        '@@operators_allowed_for_child_policies': allowed,
+        '@@assign': ['vendor.development', 'vendor.support'],
+      }),
+    );
+
+    const { settings } = effective([
+      ['P', parent, ['root']],
+      ['C', config(excluded(childOperators)), ['OU1']],
+    ]);
+
+    expect(settings('111111111111')[EXCLUDED]).toBe(printed);
+    expect(settings('999999999999')[EXCLUDED]).toBe('["vendor.development","vendor.support"]');
+  });
+
+  it('an @@append where no list was inherited makes the list', () => {
+    const { settings } = effective([
+      ['A', config(identifier(1)), ['root']],
+      ['C', config(excluded({ '@@append': ['vendor.research'] })), ['OU2']],
+    ]);
+
+    expect(settings('999999999999')[EXCLUDED]).toBe('["vendor.research"]');
+    expect(settings('111111111111')[EXCLUDED]).toBeUndefined();
+  });
+
   it('Example 5: child-control operators of policies on one node intersect', () => {
     const policyG = config(
       excluded({
