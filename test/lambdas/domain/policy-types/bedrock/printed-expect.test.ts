@@ -11,6 +11,7 @@ import {
   ruleId,
 } from '../../../../../lambdas/domain/policy-types/bedrock/expect.ts';
 import { bedrock } from '../../../../../lambdas/domain/policy-types/bedrock/index.ts';
+import { parseEffectiveDocument } from '../../../../../lambdas/domain/policy-types/bedrock/printed.ts';
 import {
   attachmentsOf,
   EffectivePolicies,
@@ -249,5 +250,53 @@ describe('expect: guardrail X at version N or later, in each listed Region, belo
         new Set(),
       ),
     ).toEqual([]);
+  });
+});
+
+describe("reading AWS's printed Bedrock effective policy", () => {
+  const read = (content: string | undefined) => {
+    const result = parseEffectiveDocument(content);
+    return 'error' in result ? result.error : Object.fromEntries(result.settings);
+  };
+  const inference = (body: unknown) => JSON.stringify({ bedrock: { guardrail_inference: body } });
+
+  it.each([
+    ['no content (no effective policy)', undefined, {}],
+    ['blank content', ' \n', {}],
+    ['no bedrock key', '{}', {}],
+    ['not JSON', '{"bedrock":', 'the effective policy is not JSON'],
+    ['a JSON list', '[]', 'the effective policy is not a JSON object'],
+    [
+      'bedrock not an object',
+      '{"bedrock":5}',
+      'the effective policy has no `bedrock.guardrail_inference` object',
+    ],
+    [
+      'an identifier, printed or still under @@assign, and an operator beside it left out',
+      inference({
+        'us-east-1': {
+          config_1: { identifier: 'arn:a:1', '@@operators_allowed_for_child_policies': ['@@none'] },
+        },
+        'eu-west-1': { config_1: { identifier: { '@@assign': 'arn:b:2' } } },
+      }),
+      { 'us-east-1.config_1.identifier': 'arn:a:1', 'eu-west-1.config_1.identifier': 'arn:b:2' },
+    ],
+    [
+      'a list of strings kept in its order; a list with a non-string is no setting',
+      inference({ 'us-east-1': { config_1: { m: ['b', 'a'], l: [1, 'a'] } } }),
+      { 'us-east-1.config_1.m': '["b","a"]' },
+    ],
+    [
+      'a key with a dot is quoted in the name',
+      inference({ 'us-east-1': { config_1: { 'we.ird': 'x' } } }),
+      { 'us-east-1.config_1."we.ird"': 'x' },
+    ],
+    [
+      'four levels below a Region are read, deeper ones are not (a bound on what AWS could print)',
+      inference({ 'us-east-1': { a: { b: { c: { d: 'x', e: { f: 'y' } } } } } }),
+      { 'us-east-1.a.b.c.d': 'x' },
+    ],
+  ])('%s', (_name, content, expected) => {
+    expect(read(content)).toEqual(expected);
   });
 });
