@@ -9,9 +9,11 @@
  * is only locked appears without a value, so documents are compared as the set of services that
  * carry a value and each one's value, never as text.
  */
+
 import type { OrgNode } from '../../organization.ts';
 import { isRecord } from '../json-document.ts';
 import type { AttachedPolicy, EffectiveSettings, SettingDifference, SettingSource } from '../policy-type.ts';
+import { printedObject, settingDifferences } from '../printed-documents.ts';
 import { OPS_ALL, type ParsedPolicyDocument } from './document.ts';
 import type { EffectiveEntry, EffectiveState } from './engine.ts';
 import { compareServiceKeys, type EffectiveDocument, type Setting, SettingSchema } from './settings.ts';
@@ -43,14 +45,10 @@ export function settingsOfState(state: EffectiveState): Map<string, string> {
 export function parseEffectiveDocument(
   content: string | undefined,
 ): { settings: EffectiveSettings } | { error: string } {
-  if (content === undefined || content.trim() === '') return { settings: new Map() };
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(content);
-  } catch {
-    return { error: 'the effective policy is not JSON' };
-  }
-  if (!isRecord(parsed)) return { error: 'the effective policy is not a JSON object' };
+  const read = printedObject(content);
+  if ('empty' in read) return { settings: new Map() };
+  if ('error' in read) return read;
+  const parsed = read.object;
   const services = parsed.services ?? {};
   if (!isRecord(services)) return { error: 'the effective policy has no `services` object' };
   const settings = new Map<string, string>();
@@ -71,14 +69,7 @@ export function asSetting(value: string | undefined): Setting | undefined {
 
 /** The services whose value differs between two effective documents, `default` first. */
 export function differences(local: EffectiveSettings, aws: EffectiveSettings): SettingDifference[] {
-  const keys = [...new Set([...local.keys(), ...aws.keys()])].sort(compareServiceKeys);
-  return keys
-    .filter((key) => local.get(key) !== aws.get(key))
-    .map((service) => ({
-      service,
-      local: local.get(service) ?? 'absent',
-      aws: aws.get(service) ?? 'absent',
-    }));
+  return settingDifferences(local, aws, compareServiceKeys);
 }
 
 type ChainLink = { policy: AttachedPolicy<ParsedPolicyDocument>; node: OrgNode };

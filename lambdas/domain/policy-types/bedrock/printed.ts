@@ -9,11 +9,13 @@
  * empty lists appear. Documents are therefore compared as the set of settings that carry a value and
  * each one's value, never as text; a value that still carries `@@assign` is read through it.
  */
+
 import * as z from 'zod';
 import type { OrgNode } from '../../organization.ts';
 import { isRecord } from '../json-document.ts';
 import { ASSIGN } from '../operators.ts';
 import type { AttachedPolicy, EffectiveSettings, SettingDifference, SettingSource } from '../policy-type.ts';
+import { printedObject, settingDifferences } from '../printed-documents.ts';
 import type { ParsedBedrockDocument, Value } from './document.ts';
 import type { BedrockState, EffectiveValue } from './engine.ts';
 import { printedValue, valueNamed } from './engine.ts';
@@ -77,14 +79,10 @@ function splitName(name: string): string[] {
 export function parseEffectiveDocument(
   content: string | undefined,
 ): { settings: EffectiveSettings } | { error: string } {
-  if (content === undefined || content.trim() === '') return { settings: new Map() };
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(content);
-  } catch {
-    return { error: 'the effective policy is not JSON' };
-  }
-  if (!isRecord(parsed)) return { error: 'the effective policy is not a JSON object' };
+  const read = printedObject(content);
+  if ('empty' in read) return { settings: new Map() };
+  if ('error' in read) return read;
+  const parsed = read.object;
   const bedrock = parsed[TOP_KEY] ?? {};
   const inference = isRecord(bedrock) ? (bedrock[INFERENCE_KEY] ?? {}) : undefined;
   if (!isRecord(inference))
@@ -115,14 +113,7 @@ function collect(
 
 /** The settings whose values differ, by name. */
 export function differences(local: EffectiveSettings, aws: EffectiveSettings): SettingDifference[] {
-  const names = [...new Set([...local.keys(), ...aws.keys()])].sort();
-  return names
-    .filter((name) => local.get(name) !== aws.get(name))
-    .map((service) => ({
-      service,
-      local: local.get(service) ?? 'absent',
-      aws: aws.get(service) ?? 'absent',
-    }));
+  return settingDifferences(local, aws);
 }
 
 export function decidedAt(state: BedrockState, name: string): string | undefined {
