@@ -8,22 +8,12 @@ import { closest, didYouMean } from '../suggest.ts';
 import { describeCharacter, firstNonNameCharacter, unpairedSurrogate } from './aws-text.ts';
 import { addError, type CheckContext } from './check-context.ts';
 import { formatPath, type Path, show, valueAt } from './locator.ts';
-import { DesiredStateSchema, ExpectSchema, PolicySchema } from './schema.ts';
+import { DesiredStateSchema } from './schema.ts';
 import { describeTargetProblem, TARGET_KEYS, unquotedAccountId } from './target-checks.ts';
 
-const ROOT_KEYS = Object.keys(DesiredStateSchema.shape);
-const POLICY_KEYS = Object.keys(PolicySchema.shape);
-const EXPECT_KEYS = Object.keys(ExpectSchema.shape);
-const EXCEPTION_KEYS = Object.keys(ExpectSchema.shape.except.unwrap().element.shape);
-
-/** Keys allowed in the mapping at `path`, for "did you mean" hints. */
+/** Keys allowed in the mapping at `path`, for "did you mean" hints: the schema's keys there, or a target's. */
 function allowedKeysAt(path: Path): string[] {
-  if (path.length === 0) return ROOT_KEYS;
-  if (path[0] === 'policies' && path.length === 2) return POLICY_KEYS;
-  if (isTargetPath(path)) return TARGET_KEYS;
-  if (path[0] === 'expect' && path.length === 1) return EXPECT_KEYS;
-  if (path[0] === 'expect' && path[1] === 'except') return EXCEPTION_KEYS;
-  return keysOfSchemaAt(DesiredStateSchema, path);
+  return isTargetPath(path) ? TARGET_KEYS : keysOfSchemaAt(DesiredStateSchema, path);
 }
 
 /** A target of a policy (`policies[0].targets[1]`, `bedrock.policies[0].targets[1]`) or of a rule (`…target`). */
