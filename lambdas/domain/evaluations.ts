@@ -51,8 +51,11 @@ export function accountEvaluations(plan: Plan, snapshot: OrgSnapshot, orderedAt:
 function nonCompliant(found: Plan['violations']): string {
   const byType = new Map<string, Plan['violations']>();
   for (const v of found) pushTo(byType, policyTypeOf(v), v);
-  return [...byType]
-    .sort(([a], [b]) => Number(b === AI_POLICY_TYPE) - Number(a === AI_POLICY_TYPE))
+  const types = [...byType];
+  return [
+    ...types.filter(([type]) => type === AI_POLICY_TYPE),
+    ...types.filter(([type]) => type !== AI_POLICY_TYPE),
+  ]
     .map(([type, rows]) =>
       type === AI_POLICY_TYPE
         ? `Not opted out: ${rows.map((v) => `${v.service} is ${v.actual} (${v.causeDetail})`).join('; ')}`

@@ -102,6 +102,14 @@ describe('accountEvaluations', () => {
     });
   });
 
+  it('a compliant account of a snapshot that does not list the types it captured (an older snapshot) names AI opt-out alone', () => {
+    const { capturedPolicyTypes: _captured, ...older } = snapshot;
+
+    const [compliant] = accountEvaluations({ ...examplePlan(), violations: [] }, older, orderedAt);
+
+    expect(compliant?.Annotation).toBe('Every AI service the desired state expects is opted out');
+  });
+
   it('a compliant account of an organization read for another type says that type holds too', () => {
     const read = { ...snapshot, capturedPolicyTypes: ['AISERVICES_OPT_OUT_POLICY', 'TYPE_B'] };
 
