@@ -115,7 +115,8 @@ function fidelityOf(parts: readonly TypePlan[]): { fidelity?: Fidelity } {
   const confirmed = parts.flatMap((part) =>
     part.fidelity ? [{ policyType: part.draft.type.facts.organizationsType, fidelity: part.fidelity }] : [],
   );
-  return confirmed.length > 0 ? { fidelity: mergedFidelity(confirmed) } : {};
+  const [first, ...others] = confirmed;
+  return first ? { fidelity: mergedFidelity([first, ...others]) } : {};
 }
 
 /** What the file declares of one policy type. */

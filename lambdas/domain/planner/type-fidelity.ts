@@ -10,7 +10,7 @@ import { EffectivePolicies } from '../policy-types/effective-policies.ts';
 import { type PolicyType, policyTypeStatus } from '../policy-types/policy-type.ts';
 import { currentAttachments, existingPolicies } from './existing-policies.ts';
 import { accountsByPriority, fidelitySummary, stateGroups } from './fidelity.ts';
-import type { Fidelity } from './schema.ts';
+import type { Fidelity, TypeFidelity } from './schema.ts';
 
 /** The accounts to ask about for one type, and how many distinct effective states of it there are today. */
 export interface TypeAccounts {
@@ -43,13 +43,19 @@ export function accountsToVerifyByType(
     left -= taken.length;
     return taken;
   };
-  const firsts = ranked.map((r) => take(r.first));
-  const rests = ranked.map((r) => take(r.rest));
-  return ranked.map((r, i) => ({
-    type: r.type,
-    accountIds: [...(firsts[i] ?? []), ...(rests[i] ?? [])],
-    states: r.states,
+  // Every type's first accounts are taken (map is eager) before any type's others.
+  const firsts = ranked.map(({ first, ...r }) => ({ ...r, accountIds: take(first) }));
+  return firsts.map(({ type, states, accountIds, rest }) => ({
+    type,
+    accountIds: [...accountIds, ...take(rest)],
+    states,
   }));
+}
+
+/** One type's fidelity, by its Organizations name. */
+export interface TypePart {
+  policyType: string;
+  fidelity: Fidelity;
 }
 
 /**
@@ -57,9 +63,8 @@ export function accountsToVerifyByType(
  * type besides AI opt-out names it already), one line for all, and each type's figures in
  * `byPolicyType`. A plan of one type keeps its fidelity as it is.
  */
-export function mergedFidelity(parts: readonly { policyType: string; fidelity: Fidelity }[]): Fidelity {
+export function mergedFidelity(parts: readonly [TypePart, ...TypePart[]]): Fidelity {
   const [first, ...others] = parts;
-  if (!first) throw new Error('mergedFidelity of no policy type');
   if (others.length === 0) return first.fidelity;
   const sum = (figure: 'states' | 'checked' | 'confirmed' | 'calls' | 'invalidAccounts') =>
     parts.reduce((total, part) => total + part.fidelity[figure], 0);
@@ -86,12 +91,12 @@ export function mergedFidelity(parts: readonly { policyType: string; fidelity: F
     ...(left.length > 0 ? { leftOrganization: left } : {}),
     byPolicyType,
   };
-  return { ...figures, summary: `${fidelitySummary(figures)}; ${typesLine(figures)}` };
+  return { ...figures, summary: `${fidelitySummary(figures)}; ${typesLine(figures.source, byPolicyType)}` };
 }
 
 /** Each type's part of the line: `by policy type: <type> 2 of 2 states confirmed, …`, every type named. */
-function typesLine({ source, byPolicyType }: Pick<Fidelity, 'source' | 'byPolicyType'>): string {
-  const each = (byPolicyType ?? []).map((t) =>
+function typesLine(source: Fidelity['source'], byPolicyType: readonly TypeFidelity[]): string {
+  const each = byPolicyType.map((t) =>
     source === 'aws'
       ? `${t.policyType} ${t.confirmed} of ${plural(t.states, 'state')} confirmed`
       : `${t.policyType} ${plural(t.states, 'state')}`,

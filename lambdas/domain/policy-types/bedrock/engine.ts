@@ -16,7 +16,16 @@
  *   apply after its assignment, in policy id order.
  */
 
-import { allows, OP_APPEND, OP_ASSIGN, OP_REMOVE, OPS_ALL, type OperatorSet } from '../operators.ts';
+import { compareText } from '../../collections.ts';
+import {
+  allows,
+  OP_APPEND,
+  OP_ASSIGN,
+  OP_REMOVE,
+  OPS_ALL,
+  OPS_NONE,
+  type OperatorSet,
+} from '../operators.ts';
 import type { AttachedPolicy, SettingChange, SettingSource, ValueConflict } from '../policy-type.ts';
 import type { LeafOperators, ParsedBedrockDocument, Value } from './document.ts';
 import { prefixNames, type Segments, settingName } from './paths.ts';
@@ -53,23 +62,19 @@ export function printedValue(value: Value): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
-function byId(a: AttachedBedrockPolicy, b: AttachedBedrockPolicy): number {
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-}
-
 /**
  * Whether a policy on a node below `parent` may write at `segments`: a node the parent holds takes the
  * operators its lock allows; a new node is added under the deepest node the parent holds, whose lock
  * must allow `@@assign`, and below a new node everything is new and open.
  */
 export function operatorsAt(parent: BedrockState, segments: Segments): OperatorSet {
-  const names = prefixNames(segments);
-  for (let i = 0; i < names.length; i++) {
-    if (parent.nodes.has(names[i] as string)) continue;
-    const above = i === 0 ? OPS_ALL : (parent.locks.get(names[i - 1] as string) ?? OPS_ALL);
-    return allows(above, OP_ASSIGN) ? OPS_ALL : 0;
+  // Nothing above the document's top key locks it.
+  let held = OPS_ALL;
+  for (const name of prefixNames(segments)) {
+    if (!parent.nodes.has(name)) return allows(held, OP_ASSIGN) ? OPS_ALL : OPS_NONE;
+    held = parent.locks.get(name) ?? OPS_ALL;
   }
-  return parent.locks.get(names[names.length - 1] as string) ?? OPS_ALL;
+  return held;
 }
 
 interface Written {
@@ -78,7 +83,10 @@ interface Written {
   edits: { policy: AttachedBedrockPolicy; operators: LeafOperators }[];
 }
 
-/** The writes of the node's policies that the parent's locks allow, by setting. */
+/**
+ * The writes of the node's policies that the parent's locks allow, by each setting the policies write to
+ * (with no write when the locks allow none: the setting then keeps its inherited value).
+ */
 function allowedWrites(
   parent: BedrockState,
   ordered: readonly AttachedBedrockPolicy[],
@@ -95,7 +103,7 @@ function allowedWrites(
         ...(remove && allows(ops, OP_REMOVE) ? { remove } : {}),
       };
       if (edits.append || edits.remove) entry.edits.push({ policy, operators: edits });
-      if (entry.assigns.length > 0 || entry.edits.length > 0) written.set(name, entry);
+      written.set(name, entry);
     }
   }
   return written;
@@ -107,7 +115,7 @@ export function mergeNode(
   nodeId: string,
   policies: readonly AttachedBedrockPolicy[],
 ): { state: BedrockState; conflicts: ValueConflict[] } {
-  const ordered = policies.filter((p) => p.document.usable).sort(byId);
+  const ordered = policies.filter((p) => p.document.usable).sort((a, b) => compareText(a.id, b.id));
   if (ordered.length === 0) return { state: parent, conflicts: [] };
   const values = new Map(parent.values);
   const nodes = new Set(parent.nodes);
@@ -123,7 +131,7 @@ export function mergeNode(
   const locks = new Map(parent.locks);
   for (const policy of ordered) {
     for (const [name, lock] of policy.document.locks) {
-      if (operatorsAt(parent, lock.segments) === 0) continue;
+      if (operatorsAt(parent, lock.segments) === OPS_NONE) continue;
       locks.set(name, (locks.get(name) ?? OPS_ALL) & lock.ops);
       for (const prefix of prefixNames(lock.segments)) nodes.add(prefix);
     }
@@ -152,15 +160,17 @@ function mergeSetting(
     policyName: policy.name,
     value: printedValue(value),
   }));
-  if (first && candidates.some((c) => c.value !== candidates[0]?.value)) {
+  const [assumed] = candidates;
+  if (assumed && candidates.some((c) => c.value !== assumed.value)) {
     current = { ...(current as EffectiveValue), undecided: candidates };
     const service = settingName(written.segments);
-    conflict = { nodeId, service, candidates, assumed: printedValue(first.value) };
+    conflict = { nodeId, service, candidates, assumed: assumed.value };
   }
   for (const { policy, operators } of written.edits) {
     const list = current && typeof current.value !== 'string' ? current.value : [];
     const appended = [...list, ...(operators.append ?? []).filter((item) => !list.includes(item))];
-    const value = appended.filter((item) => !(operators.remove ?? []).includes(item));
+    const removed = new Set(operators.remove);
+    const value = appended.filter((item) => !removed.has(item));
     current = { segments: written.segments, value, source: sourceOf(policy) };
   }
   return { value: current, conflict };
@@ -169,14 +179,15 @@ function mergeSetting(
 /** The settings whose printed value differs between two states, by name (`unset` when absent). */
 export function settingChanges(before: BedrockState, after: BedrockState): SettingChange[] {
   if (before === after) return [];
-  const names = [...new Set([...before.values.keys(), ...after.values.keys()])].sort();
+  // Each setting of either state, by name: a name stands for the same keys in both.
+  const settings = new Map([...before.values, ...after.values]);
   const changes: SettingChange[] = [];
-  for (const name of names) {
+  for (const name of [...settings.keys()].sort()) {
     const from = before.values.get(name);
     const to = after.values.get(name);
     const fromText = from ? printedValue(from.value) : 'unset';
     const toText = to ? printedValue(to.value) : 'unset';
-    const segments = (to ?? from)?.segments ?? [];
+    const { segments } = settings.get(name) as EffectiveValue;
     if (fromText !== toText) changes.push({ service: settingName(segments), from: fromText, to: toText });
   }
   return changes;

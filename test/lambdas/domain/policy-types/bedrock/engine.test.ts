@@ -8,7 +8,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { OrgTree } from '../../../../../lambdas/domain/organization.ts';
-import type { BedrockState } from '../../../../../lambdas/domain/policy-types/bedrock/engine.ts';
+import { type BedrockState, valueNamed } from '../../../../../lambdas/domain/policy-types/bedrock/engine.ts';
 import { bedrock } from '../../../../../lambdas/domain/policy-types/bedrock/index.ts';
 import {
   attachmentsOf,
@@ -28,10 +28,14 @@ function org() {
     .account('nine', 'OU2', '999999999999');
 }
 
-/** The printed settings of each account, after the policies (name, content, targets) are attached. */
-function effective(policies: [string, string, string[]][]) {
+/**
+ * The printed settings of each account, after the policies (name, content, targets, and an id where the
+ * test needs one other than the builder's ids, which follow the listing order) are attached.
+ */
+function effective(policies: [string, string, string[], string?][]) {
   const builder = org();
-  for (const [name, content, targets] of policies) builder.policy(name, content, targets);
+  for (const [name, content, targets, id] of policies)
+    builder.policy(name, content, targets, id ? { id } : {});
   const snapshot = builder.build();
   const tree = new OrgTree(snapshot);
   const parsed = snapshot.policies.map((p) => ({ ...p, document: bedrock.documents.parse(p.content) }));
@@ -315,5 +319,140 @@ describe('locks are read per node and never cascade', () => {
       { service: EXCLUDED, from: '["vendor.development","vendor.support"]', to: 'unset' },
     ]);
     expect(bedrock.engine.changes(before, before)).toEqual([]);
+  });
+});
+
+describe('policies on one node apply in policy id order, whatever order AWS lists them in', () => {
+  // ListPolicies and the snapshot list policies in no set order, and no API reports attachment order
+  // [ORG-INHERITANCE-ATTACHMENT-ORDER]: the lowest id is the engine's one stable choice.
+  const LOW = 'p-aaaaaaaaaa';
+  const HIGH = 'p-bbbbbbbbbb';
+
+  it.each([
+    ['listed lowest id first', [LOW, HIGH]],
+    ['listed highest id first', [HIGH, LOW]],
+  ])(
+    'two assignments that differ, %s: the lowest id is assumed and the candidates go by id',
+    (_name, ids) => {
+      const versions: Record<string, number> = { [LOW]: 1, [HIGH]: 2 };
+      const { walk, settings, tree } = effective(
+        ids.map((id) => [`v${versions[id]}`, config(identifier(versions[id] as number)), ['root'], id]),
+      );
+
+      expect(walk.conflicts).toEqual([
+        {
+          nodeId: tree.root.id,
+          service: ID,
+          candidates: [
+            { policyId: LOW, policyName: 'v1', value: `${GUARDRAIL_EAST}:1` },
+            { policyId: HIGH, policyName: 'v2', value: `${GUARDRAIL_EAST}:2` },
+          ],
+          assumed: `${GUARDRAIL_EAST}:1`,
+        },
+      ]);
+      expect(settings('999999999999')).toEqual({ [ID]: `${GUARDRAIL_EAST}:1` });
+    },
+  );
+
+  it.each([
+    ['listed lowest id first', [LOW, HIGH]],
+    ['listed highest id first', [HIGH, LOW]],
+  ])("two appends on one node, %s: the lowest id's items come first", (_name, ids) => {
+    const items: Record<string, string> = { [LOW]: 'vendor.low', [HIGH]: 'vendor.high' };
+    const { settings } = effective([
+      ['A', POLICY_A, ['root']],
+      ...ids.map((id): [string, string, string[], string] => [
+        id,
+        config(excluded({ '@@append': [items[id]] })),
+        ['OU1'],
+        id,
+      ]),
+    ]);
+
+    expect(settings('111111111111')[EXCLUDED]).toBe(
+      '["vendor.development","vendor.support","vendor.low","vendor.high"]',
+    );
+  });
+});
+
+describe("a parent's lock that forbids adding a node keeps out a child's lock on it too", () => {
+  // A lock on a node the parent does not hold adds that node, which needs @@assign allowed above it
+  // [ORG-INHERITANCE-OPERATORS]: an OU cannot open, for its accounts, a Region the root closed.
+  const closed = bedrockDoc({ 'us-east-1': identifier(1) }, NONE);
+  const opened = JSON.stringify({
+    bedrock: {
+      guardrail_inference: {
+        'eu-west-1': {
+          '@@operators_allowed_for_child_policies': ['@@all'],
+          config_1: { identifier: { '@@assign': `${GUARDRAIL_WEST}:4` } },
+        },
+      },
+    },
+  });
+  const west = bedrockDoc({ 'eu-west-1': { identifier: { '@@assign': `${GUARDRAIL_WEST}:5` } } });
+
+  it.each([
+    ['the root closes guardrail_inference: neither the OU nor its account adds eu-west-1', closed, {}],
+    [
+      'the root leaves it open: the OU adds eu-west-1 and its lock lets the account change it',
+      bedrockDoc({ 'us-east-1': identifier(1) }),
+      { 'eu-west-1.config_1.identifier': `${GUARDRAIL_WEST}:5` },
+    ],
+  ])('%s', (_name, root, added) => {
+    const { settings } = effective([
+      ['root', root, ['root']],
+      ['ou', opened, ['OU1']],
+      ['acct', west, ['111111111111']],
+    ]);
+
+    expect(settings('111111111111')).toEqual({ [ID]: `${GUARDRAIL_EAST}:1`, ...added });
+  });
+});
+
+describe('changes and settings by name', () => {
+  it('changes are listed by setting name, whichever state holds the setting', () => {
+    const before = effective([['A', config(identifier(1)), ['root']]]).walk.stateOf('999999999999');
+    const after = effective([
+      [
+        'A',
+        bedrockDoc({
+          'us-east-1': identifier(2),
+          'eu-west-1': { identifier: { '@@assign': `${GUARDRAIL_WEST}:4` } },
+        }),
+        ['root'],
+      ],
+    ]).walk.stateOf('999999999999');
+
+    expect(bedrock.engine.changes(before, after)).toEqual([
+      { service: 'eu-west-1.config_1.identifier', from: 'unset', to: `${GUARDRAIL_WEST}:4` },
+      { service: ID, from: `${GUARDRAIL_EAST}:1`, to: `${GUARDRAIL_EAST}:2` },
+    ]);
+  });
+
+  it.each([
+    [
+      ID,
+      {
+        value: `${GUARDRAIL_EAST}:1`,
+        source: { policyId: 'p-test000000', policyName: 'A', nodeId: 'r-test' },
+      },
+    ],
+    [
+      EXCLUDED,
+      {
+        value: ['vendor.research'],
+        source: { policyId: 'p-test000001', policyName: 'C', nodeId: 'ou-test-00000001' },
+      },
+    ],
+    ['eu-west-1.config_1.identifier', undefined],
+  ])('valueNamed(%s): the setting of that name, its value and the policy that decided it', (name, found) => {
+    const state = effective([
+      ['A', config(identifier(1)), ['root']],
+      ['C', config(excluded({ '@@append': ['vendor.research'] })), ['OU2']],
+    ]).walk.stateOf('999999999999') as BedrockState;
+
+    const value = valueNamed(state, name);
+
+    expect(value && { value: value.value, source: value.source }).toEqual(found);
   });
 });
