@@ -16,7 +16,8 @@ import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { OrganizationsReader, startOfWalk } from '../lambdas/adapters/organizations/reader.ts';
 import { type BucketSharing, PUBLISHED_RATES, Throttle } from '../lambdas/adapters/organizations/throttle.ts';
 import type { OrgSnapshot } from '../lambdas/domain/model.ts';
-import { accountsToVerify } from '../lambdas/domain/planner.ts';
+import { accountsToVerifyByType } from '../lambdas/domain/planner/type-fidelity.ts';
+import { VERSION_1_POLICY_TYPE } from '../lambdas/domain/policy-types/version-1.ts';
 import { DEFAULT_VERIFY_CALL_LIMIT, OrganizationSession } from '../lambdas/organization-session.ts';
 import { EFFECTIVE_POLICY_OPERATIONS } from '../test/support/effective-policy-model.ts';
 import { startMoto } from '../test/support/moto.ts';
@@ -186,8 +187,10 @@ async function measureVerify(
     const seconds = (clock.now() - start) / 1000;
     if (verification.source !== 'aws') throw new Error('the confirmation did not ask AWS');
     const calls = Object.fromEntries(EFFECTIVE_POLICY_OPERATIONS.map((op) => [op, simulator.calls[op] ?? 0]));
-    const { states } = accountsToVerify(snapshot, 'states', DEFAULT_VERIFY_CALL_LIMIT);
-    return { seconds, states, calls };
+    const [aiOptOut] = accountsToVerifyByType(snapshot, 'states', DEFAULT_VERIFY_CALL_LIMIT, [
+      VERSION_1_POLICY_TYPE,
+    ]);
+    return { seconds, states: aiOptOut?.states ?? 0, calls };
   } finally {
     await model.stop();
   }

@@ -213,17 +213,3 @@ function baseGuardrail<T extends PolicyTypeShapes>(
 ): Guardrail<T['expectation']> {
   return { expectation, exempt: exemptions(newDraft(type, tree), expectation) };
 }
-
-/**
- * The accounts to ask DescribeEffectivePolicy about, at most `limit` (planner/fidelity.ts), and how many
- * distinct effective states the organization's accounts have today, for one type.
- */
-export function accountsToVerify(
-  snapshot: OrgSnapshot,
-  verify: Exclude<Verify, 'none'>,
-  limit: number,
-  type: PolicyType = VERSION_1_POLICY_TYPE,
-): { accountIds: string[]; states: number } {
-  const [only] = accountsToVerifyByType(snapshot, verify, limit, [type]);
-  return { accountIds: only?.accountIds ?? [], states: only?.states ?? 0 };
-}

@@ -5,16 +5,18 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY_DESCRIPTION } from '../../../../lambdas/domain/desired-state/types.ts';
+import type { OrgSnapshot } from '../../../../lambdas/domain/model.ts';
 import type { OrgNode } from '../../../../lambdas/domain/organization.ts';
 import { accountsToAsk, snapshotVerification } from '../../../../lambdas/domain/planner/fidelity.ts';
+import { accountsToVerifyByType } from '../../../../lambdas/domain/planner/type-fidelity.ts';
 import {
-  accountsToVerify,
   type InvalidAccount,
   type Plan,
   plan,
   type Verification,
 } from '../../../../lambdas/domain/planner.ts';
 import { renderPolicyDocument } from '../../../../lambdas/domain/policy-types/ai-optout/document.ts';
+import { VERSION_1_POLICY_TYPE } from '../../../../lambdas/domain/policy-types/version-1.ts';
 import { toReport } from '../../../../lambdas/domain/report/json.ts';
 import { renderMarkdown } from '../../../../lambdas/domain/report/markdown.ts';
 import { ReportSchema } from '../../../../lambdas/domain/report/schema.ts';
@@ -63,6 +65,12 @@ function answered(
 
 function planWith(builder: OrgBuilder, answers: Record<string, string | undefined>, options = {}): Plan {
   return plan(desired(YAML), builder.build(), { verification: answered(answers, options) });
+}
+
+/** The AI opt-out accounts to ask about, and the number of distinct states, of an organization. */
+function accountsToVerify(snapshot: OrgSnapshot, verify: 'states' | 'all', limit: number) {
+  const [ai] = accountsToVerifyByType(snapshot, verify, limit, [VERSION_1_POLICY_TYPE]);
+  return { accountIds: ai?.accountIds ?? [], states: ai?.states ?? 0 };
 }
 
 describe('which accounts AWS is asked about', () => {
