@@ -284,13 +284,14 @@ function checkModels(
 
 type RawExpect = z.output<typeof ExpectSchema>;
 
+/** Where the rules are written: `bedrock.expect`. */
+const SECTION_KEY = 'bedrock';
+const EXPECT_KEY = 'expect';
+
 /** The `expect` rules, located; undefined when the section has none. */
-export function checkExpect(
-  ctx: CheckContext,
-  raw: RawExpect | undefined,
-  base: Path = ['bedrock', 'expect'],
-): BedrockExpectation | undefined {
+export function checkExpect(ctx: CheckContext, raw: RawExpect | undefined): BedrockExpectation | undefined {
   if (!raw) return undefined;
+  const base: Path = [SECTION_KEY, EXPECT_KEY];
   const rules: GuardrailRule[] = [];
   raw.guardrails.forEach((rule, i) => {
     const path: Path = [...base, 'guardrails', i];
@@ -323,6 +324,6 @@ export function checkExpect(
     rules,
     except: [],
     scoped,
-    location: ctx.locate.key(base.slice(0, -1), String(base[base.length - 1])),
+    location: ctx.locate.key([SECTION_KEY], EXPECT_KEY),
   };
 }

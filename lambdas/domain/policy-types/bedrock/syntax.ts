@@ -54,8 +54,9 @@ export function parseIdentifier(identifier: string): ParsedIdentifier {
   const colon = identifier.lastIndexOf(':');
   const arn = identifier.slice(0, colon);
   const version = identifier.slice(colon + 1);
+  // No colon leaves `arn` without one, which the pattern refuses.
   const match = GUARDRAIL_ARN_PATTERN.exec(arn);
-  if (colon < 0 || !match) {
+  if (!match) {
     return { ok: false, problem: 'is not a guardrail ARN followed by `:` and a version' };
   }
   if (version === DRAFT) {
@@ -70,7 +71,8 @@ export function parseIdentifier(identifier: string): ParsedIdentifier {
       problem: `ends in version ${JSON.stringify(version)}, which is not a number from 1 to 99999999`,
     };
   }
-  const [, region = '', account = '', id = ''] = match;
+  // The pattern's three groups are not optional: a match holds each.
+  const [, region, account, id] = match as unknown as [string, string, string, string];
   return { ok: true, arn, region, account, id, version: Number(version) };
 }
 

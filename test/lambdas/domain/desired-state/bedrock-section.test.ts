@@ -301,3 +301,216 @@ describe("a guardrail's version: a number from 1 to 99999999, as AWS numbers the
     expect(errors[0]?.split(':')[0]).toBe(String(lineOf(text, `version: ${written}`)));
   });
 });
+
+describe("a Bedrock policy's Regions and model lists: each problem once, at its path and its file:line:col", () => {
+  const guardrails = `      guardrails:\n        us-east-1:\n          guardrail: ${GUARDRAIL_EAST}\n          version: 3\n          system: selective\n          excludedModels: [amazon.titan-embed-text-v2:0, cohere.embed-english-v3]\n        eu-west-1:\n          guardrail: ${GUARDRAIL_WEST}\n          version: 1\n`;
+  const east = 'bedrock.policies[0].guardrails.us-east-1';
+  const withGuardrail = (arn: string) => withEast(`          guardrail: ${arn}\n          version: 3\n`);
+  const eastSettings =
+    '          system: selective\n          excludedModels: [amazon.titan-embed-text-v2:0, cohere.embed-english-v3]\n';
+  /** The file with us-east-1's model lists (and no other optional setting) replaced by `lists`. */
+  const withModels = (lists: string) =>
+    withEast(`          guardrail: ${GUARDRAIL_EAST}\n          version: 3\n${lists}`).replace(
+      eastSettings,
+      '',
+    );
+
+  it.each([
+    [
+      'guardrails naming no Region',
+      EXAMPLE_WITH_BEDROCK.replace(guardrails, '      guardrails: {}\n'),
+      'guardrails: {}',
+      7,
+      'empty-policy bedrock.policies[0] (bedrock-guardrails-production): `guardrails` names no Region; add a Region such as `us-east-1:` with its guardrail',
+    ],
+    [
+      // The usual slip, before a two-digit Region number too.
+      'a Region code without its hyphen before two digits',
+      EXAMPLE_WITH_BEDROCK.replace('        us-east-1:\n', '        us-east10:\n'),
+      'us-east10:',
+      9,
+      'invalid-region bedrock.policies[0].guardrails: `us-east10` is not an AWS Region code; did you mean `us-east-10`?',
+    ],
+    [
+      // BEDROCK-GUARDRAIL-FORMATS: ALL is the keyword, in capitals.
+      'all in lower case among the included models',
+      withModels('          includedModels: [all]\n'),
+      'includedModels: [all]',
+      28,
+      `invalid-model-id ${east}.includedModels[0]: \`all\` is not a Bedrock model id such as amazon.titan-embed-text-v2:0; did you mean \`ALL\`?`,
+    ],
+    [
+      'a model id in capitals, with no hint',
+      withModels('          excludedModels: [cohere.embed-english-v3, Amazon.Nova-Pro-V1]\n'),
+      'excludedModels: [cohere',
+      53,
+      `invalid-model-id ${east}.excludedModels[1]: \`Amazon.Nova-Pro-V1\` is not a Bedrock model id such as amazon.titan-embed-text-v2:0`,
+    ],
+    [
+      // BEDROCK-GUARDRAIL-FORMATS: the API requires at least one included model.
+      'an empty list of included models',
+      withModels('          includedModels: []\n'),
+      'includedModels: []',
+      27,
+      `empty-models ${east}.includedModels: an empty list; AWS's API requires at least one model; write \`[ALL]\` for every model`,
+    ],
+    [
+      'a two-digit version in the ARN',
+      withGuardrail(`${GUARDRAIL_EAST}:12`),
+      'guardrail: arn',
+      22,
+      `version-in-arn ${east}.guardrail: \`${GUARDRAIL_EAST}:12\` carries a version (:12); write \`guardrail: ${GUARDRAIL_EAST}\` and the version as \`version: 12\``,
+    ],
+    [
+      // ORG-BEDROCK-INVALID-IDENTIFIER: the whole value is the identifier AWS would store.
+      'an ARN with a version and more after it',
+      withGuardrail(`${GUARDRAIL_EAST}:3/x`),
+      'guardrail: arn',
+      22,
+      `invalid-guardrail-arn ${east}.guardrail: \`${GUARDRAIL_EAST}:3/x\` is not a guardrail ARN; AWS says a malformed identifier makes every Bedrock call of the accounts below fail; write arn:aws:bedrock:REGION:ACCOUNT:guardrail/ID`,
+    ],
+    [
+      'an ARN with a version on a second line',
+      withGuardrail(`"note\\n${GUARDRAIL_EAST}:3"`),
+      'guardrail: "note',
+      22,
+      `invalid-guardrail-arn ${east}.guardrail: \`note\\n${GUARDRAIL_EAST}:3\` is not a guardrail ARN; AWS says a malformed identifier makes every Bedrock call of the accounts below fail; write arn:aws:bedrock:REGION:ACCOUNT:guardrail/ID`,
+    ],
+    [
+      // ORG-BEDROCK-SYNTAX: a guardrail is listed under the Region it is in.
+      'a guardrail of another Region',
+      withGuardrail(GUARDRAIL_WEST),
+      'guardrail: arn',
+      22,
+      `guardrail-region ${east}.guardrail: \`${GUARDRAIL_WEST}\` is a guardrail of eu-west-1, declared under us-east-1; AWS enforces a guardrail only in the Region it was created in; move it under \`eu-west-1:\`, or name the guardrail of us-east-1`,
+    ],
+  ])('%s', (_name, text, needle, col, error) => {
+    expect(errorsOf(text)).toEqual([`${lineOf(text, needle)}:${col} ${error}`]);
+  });
+
+  it.each([
+    ['ALL as the included models', '          includedModels: [ALL]\n', { includedModels: ['ALL'] }],
+    ['an empty list of excluded models', '          excludedModels: []\n', { excludedModels: [] }],
+    [
+      'a model in both lists (AWS excludes it)',
+      '          includedModels: [amazon.nova-pro-v1:0]\n          excludedModels: [amazon.nova-pro-v1:0]\n',
+      { includedModels: ['amazon.nova-pro-v1:0'], excludedModels: ['amazon.nova-pro-v1:0'] },
+    ],
+  ])('%s is read', (_name, lists, expected) => {
+    const result = load(withModels(lists));
+    if (!result.ok) throw new Error(result.diagnostics.map((d) => d.message).join('\n'));
+
+    expect(result.state.bedrock?.policies[0]?.regions['us-east-1']).toEqual({
+      guardrail: GUARDRAIL_EAST,
+      version: 3,
+      ...expected,
+    });
+  });
+});
+
+describe('the rendered document holds at most 10,000 characters [ORG-BEDROCK-QUOTAS]', () => {
+  const list = 'excludedModels: [amazon.titan-embed-text-v2:0, cohere.embed-english-v3]';
+  const withModels = (models: string[]) =>
+    EXAMPLE_WITH_BEDROCK.replace(list, `excludedModels: [${models.join(', ')}]`);
+  const contentLength = (text: string) => {
+    const result = load(text);
+    if (!result.ok) throw new Error(result.diagnostics.map((d) => d.message).join('\n'));
+    return result.state.bedrock?.policies[0]?.content.length ?? 0;
+  };
+  /** A model id of `length` characters (3 to 127: two parts of at most 63). */
+  const modelOf = (length: number) => {
+    const first = Math.min(63, length - 2);
+    return `${'v'.repeat(first)}.${'m'.repeat(length - 1 - first)}`;
+  };
+  /** The example with excluded models that make its rendered document `length` characters long. */
+  const documentOf = (length: number) => {
+    // Each further model of 127 characters adds 130: `,"` and `"` around it.
+    const shortest = contentLength(withModels([modelOf(3)])) - 3;
+    const full = Math.floor((length - shortest - 3) / 130);
+    const last = length - shortest - full * 130;
+    return withModels([modelOf(last), ...Array.from({ length: full }, () => modelOf(127))]);
+  };
+
+  it('a document of exactly 10,000 characters is accepted', () => {
+    expect(contentLength(documentOf(10000))).toBe(10000);
+  });
+
+  it('a document of 10,001 is refused, at the policy name (wherever the entry writes it), naming its size', () => {
+    const text = documentOf(10001).replace(
+      '    - name: bedrock-guardrails-production\n      description: Every model call in production is guarded\n',
+      '    - description: Every model call in production is guarded\n      name: bedrock-guardrails-production\n',
+    );
+
+    expect(errorsOf(text)).toEqual([
+      `${lineOf(text, '  name: bedrock')}:7 document-too-long bedrock.policies[0] (bedrock-guardrails-production): the rendered document has 10001 characters, more than the 10000 AWS allows; split the Regions over two policies, or shorten the model lists`,
+    ]);
+  });
+});
+
+describe("the section's expect rules: located, and each problem once at its path", () => {
+  const rule = 'bedrock.expect.guardrails[0]';
+
+  it('a section without expect rules has none', () => {
+    const result = load(
+      EXAMPLE_WITH_BEDROCK.slice(0, EXAMPLE_WITH_BEDROCK.indexOf('  expect:\n    guardrails:')),
+    );
+    if (!result.ok) throw new Error(result.diagnostics.map((d) => d.message).join('\n'));
+
+    expect(result.state.bedrock?.policies).toHaveLength(1);
+    expect(result.state.bedrock?.expect).toBeUndefined();
+  });
+
+  it('the section, a rule and its target are located at what the file writes', () => {
+    const result = load(EXAMPLE_WITH_BEDROCK);
+    if (!result.ok) throw new Error(result.diagnostics.map((d) => d.message).join('\n'));
+    const expectation = result.state.bedrock?.expect;
+    const target = lineOf(EXAMPLE_WITH_BEDROCK, '- target: { ou: Workloads/Prod }');
+
+    const section = EXAMPLE_WITH_BEDROCK.split('\n').indexOf('  expect:') + 1;
+
+    expect(expectation?.location).toEqual({ file: FILE, line: section, col: 3 });
+    expect(expectation?.rules.map((r) => [r.location, r.target.location])).toEqual([
+      [
+        { file: FILE, line: target, col: 9 },
+        { file: FILE, line: target, col: 17 },
+      ],
+    ]);
+  });
+
+  /** The file with the rule's `regions:` value (what follows the key) replaced. */
+  const withRegions = (regions: string) =>
+    EXAMPLE_WITH_BEDROCK.replace(/ {8}regions:\n(?: {10}.*\n)+/, `        regions:${regions}`);
+
+  it.each([
+    [
+      'regions naming no Region',
+      withRegions(' {}\n'),
+      'regions: {}',
+      9,
+      `empty-rule ${rule}.regions: names no Region`,
+    ],
+    [
+      'a Region code without its hyphen (its guardrail is not checked against it)',
+      withRegions(`\n          us-east1: { guardrail: "${GUARDRAIL_EAST}", minVersion: 3 }\n`),
+      'us-east1:',
+      11,
+      `invalid-region ${rule}.regions: \`us-east1\` is not an AWS Region code; did you mean \`us-east-1\`?`,
+    ],
+    [
+      'a version in the ARN, to be written as minVersion',
+      withRegions(`\n          us-east-1: { guardrail: "${GUARDRAIL_EAST}:3", minVersion: 3 }\n`),
+      'us-east-1: { guardrail',
+      35,
+      `version-in-arn ${rule}.regions.us-east-1.guardrail: \`${GUARDRAIL_EAST}:3\` carries a version (:3); write \`guardrail: ${GUARDRAIL_EAST}\` and the version as \`minVersion: 3\``,
+    ],
+    [
+      'an account id of five digits as the target',
+      EXAMPLE_WITH_BEDROCK.replace('- target: { ou: Workloads/Prod }', '- target: { account: "12345" }'),
+      '- target: { account',
+      28,
+      `invalid-account-id ${rule}.target.account: \`12345\` has 5 digits; account ids have 12`,
+    ],
+  ])('%s', (_name, text, needle, col, error) => {
+    expect(errorsOf(text)).toEqual([`${lineOf(text, needle)}:${col} ${error}`]);
+  });
+});
