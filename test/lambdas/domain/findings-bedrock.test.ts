@@ -14,16 +14,16 @@ import { OrgBuilder } from '../../support/org-builder.ts';
 const scope = { accountId: '111122223333', region: 'eu-west-1', partition: 'aws' };
 const now = new Date('2026-12-01T06:00:00Z');
 
-/** The example with its Bedrock section, planned on an organization with neither type's policies. */
-function findings(status = 'ENABLED') {
+/** The example with its Bedrock section, planned on an organization with neither type's policies but what `more` adds. */
+function findings(status = 'ENABLED', more: (builder: OrgBuilder) => void = () => {}) {
   const loaded = loadDesiredState(EXAMPLE_WITH_BEDROCK, { file: 'ai-optout.yaml' });
   if (!loaded.ok) throw new Error(loaded.diagnostics.map((d) => d.message).join('\n'));
-  const snapshot = new OrgBuilder()
+  const org = new OrgBuilder()
     .account('prod-a', 'Workloads/Prod', '111111111111')
     .account('sandbox', 'Sandbox', '444444444444')
-    .withOtherType(BEDROCK_POLICY_TYPE, status)
-    .build();
-  return complianceFindings(plan(loaded.state, snapshot), scope, now);
+    .withOtherType(BEDROCK_POLICY_TYPE, status);
+  more(org);
+  return complianceFindings(plan(loaded.state, org.build()), scope, now);
 }
 
 describe('Security Hub findings of a plan with Bedrock policies', () => {
@@ -64,5 +64,19 @@ describe('Security Hub findings of a plan with Bedrock policies', () => {
       ],
     ]);
     expect(disabled[0]?.ProductFields['ai-optout/PolicyType']).toBe(BEDROCK_POLICY_TYPE);
+  });
+
+  it('an unmanaged Bedrock policy: a finding that names its type, beside the AI opt-out wording', () => {
+    const legacy = findings('ENABLED', (org) =>
+      org.policy('legacy-guardrail', '{"bedrock":{}}', ['Sandbox'], {
+        type: BEDROCK_POLICY_TYPE,
+        id: 'p-legacy01',
+      }),
+    ).find((f) => f.Id.endsWith('/unmanaged-policy/p-legacy01'));
+
+    expect(legacy?.Title).toBe(
+      `${BEDROCK_POLICY_TYPE} policy legacy-guardrail is attached but not managed by ai-optout`,
+    );
+    expect(legacy?.ProductFields['ai-optout/PolicyType']).toBe(BEDROCK_POLICY_TYPE);
   });
 });
