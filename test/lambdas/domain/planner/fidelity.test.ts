@@ -7,7 +7,11 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY_DESCRIPTION } from '../../../../lambdas/domain/desired-state/types.ts';
 import type { OrgSnapshot } from '../../../../lambdas/domain/model.ts';
 import type { OrgNode } from '../../../../lambdas/domain/organization.ts';
-import { accountsToAsk, snapshotVerification } from '../../../../lambdas/domain/planner/fidelity.ts';
+import {
+  accountsToAsk,
+  snapshotVerification,
+  verificationOfType,
+} from '../../../../lambdas/domain/planner/fidelity.ts';
 import { accountsToVerifyByType } from '../../../../lambdas/domain/planner/type-fidelity.ts';
 import {
   type InvalidAccount,
@@ -488,5 +492,45 @@ describe('fidelity without AWS, and accounts that left', () => {
       verification: { ...fromAws, leftOrganization: [] },
     });
     expect(none.fidelity && 'leftOrganization' in none.fidelity).toBe(false);
+  });
+});
+
+describe("one policy type's share of a confirmation (verificationOfType)", () => {
+  it.each([
+    ['a snapshot', snapshotVerification('states')],
+    ['verify none', { source: 'none', verify: 'none' } as const],
+  ])('%s did not ask AWS, for any type: the verification is passed on as it is', (_name, verification) => {
+    expect(verificationOfType(verification, 'TYPE_B')).toBe(verification);
+  });
+
+  const typeB = { answers: new Map([['111111111111', { content: '{}' }]]), calls: 1, invalidAccounts: [] };
+  const aws: Verification = {
+    source: 'aws',
+    verify: 'states',
+    callLimit: 200,
+    answers: new Map([['222222222222', { content: undefined }]]),
+    calls: 2,
+    invalidAccounts: [{ accountId: '222222222222', accountName: 'dev', errors: undefined }],
+    otherTypes: new Map([['TYPE_B', typeB]]),
+  };
+
+  it("a type AWS was asked about: that type's answers, calls and invalid accounts, under the shared limit", () => {
+    expect(verificationOfType(aws, 'TYPE_B')).toStrictEqual({
+      source: 'aws',
+      verify: 'states',
+      callLimit: 200,
+      ...typeB,
+    });
+  });
+
+  it('a type AWS was not asked about: no answers, no calls, no invalid accounts (each of its states is not checked)', () => {
+    expect(verificationOfType(aws, 'TYPE_C')).toStrictEqual({
+      source: 'aws',
+      verify: 'states',
+      callLimit: 200,
+      answers: new Map(),
+      calls: 0,
+      invalidAccounts: [],
+    });
   });
 });
