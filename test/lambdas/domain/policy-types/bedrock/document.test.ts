@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseBedrockDocument } from '../../../../../lambdas/domain/policy-types/bedrock/document.ts';
+import { type BedrockPolicy, bedrock } from '../../../../../lambdas/domain/policy-types/bedrock/index.ts';
 import { renderBedrockDocument } from '../../../../../lambdas/domain/policy-types/bedrock/render.ts';
 import { parseIdentifier } from '../../../../../lambdas/domain/policy-types/bedrock/syntax.ts';
 import {
@@ -495,4 +496,32 @@ describe('the shape of a document, part by part [ORG-BEDROCK-SYNTAX]', () => {
       locks: [],
     });
   });
+});
+
+describe('a declared policy in a few words (the plan names a created or updated policy by them)', () => {
+  const location = { file: 'ai-optout.yaml', line: 1, col: 1 };
+  const policy = (regions: BedrockPolicy['regions'], lock: BedrockPolicy['lock']): BedrockPolicy => ({
+    name: 'guardrails',
+    description: '',
+    adopt: false,
+    targets: [],
+    content: '',
+    location,
+    regions,
+    lock,
+  });
+  const east = { guardrail: GUARDRAIL_EAST, version: 3 };
+  const west = { guardrail: GUARDRAIL_WEST, version: 1 };
+
+  it.each([
+    ['declared sorted', { 'eu-west-1': west, 'us-east-1': east }, 'declared'],
+    ['declared in reverse', { 'us-east-1': east, 'eu-west-1': west }, 'all'],
+  ] as const)(
+    'Regions %s are named sorted, each guardrail by its id and version, then the lock',
+    (_o, regions, lock) => {
+      expect(bedrock.documents.describe(policy(regions, lock))).toBe(
+        `eu-west-1 west1guard:1; us-east-1 east1guard:3; lock ${lock}`,
+      );
+    },
+  );
 });
