@@ -68,10 +68,10 @@ function valueOfPrinted(text: string): Value {
 /** The keys of a setting name (the inverse of nameOf: plain keys, or JSON strings). */
 function splitName(name: string): string[] {
   const keys: string[] = [];
-  const pattern = /"(?:[^"\\]|\\.)*"|[^.]+/g;
-  for (const match of name.matchAll(pattern)) {
-    keys.push(match[0].startsWith('"') ? (JSON.parse(match[0]) as string) : match[0]);
-  }
+  // A quoted key (captured whole, quotes included, so never empty) or a plain one.
+  const pattern = /("(?:[^"\\]|\\.)*")|[^.]+/g;
+  for (const [key, quoted] of name.matchAll(pattern))
+    keys.push(quoted ? (JSON.parse(quoted) as string) : key);
   return keys;
 }
 
