@@ -27,11 +27,6 @@ const OPERATOR_BITS: Readonly<Record<string, OperatorSet>> = {
   [REMOVE]: OP_REMOVE,
 };
 
-/** The bit of a value-setting operator. */
-export function operatorBit(operator: typeof ASSIGN | typeof APPEND | typeof REMOVE): OperatorSet {
-  return OPERATOR_BITS[operator] as OperatorSet;
-}
-
 export function allows(ops: OperatorSet, bit: OperatorSet): boolean {
   return (ops & bit) !== 0;
 }

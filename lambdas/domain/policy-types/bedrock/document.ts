@@ -111,11 +111,11 @@ function walkLeaf(parse: Parse, value: unknown, segments: Segments, spec: LeafSp
       lockAt(parse, segments, parseOperatorList(child, path, parse.findings));
       locked = true;
     } else if (key === ASSIGN) {
-      const assigned = readValue(parse, child, where, spec, segments);
-      if (assigned !== undefined) operators.assign = assigned;
+      // A value AWS would not read is undefined here: the same as no operator to every reader.
+      operators.assign = readValue(parse, child, where, spec, segments);
     } else if (key === APPEND || key === REMOVE) {
-      const items = readListOperator(parse, child, where, spec, segments, key);
-      if (items !== undefined) operators[key === APPEND ? 'append' : 'remove'] = items;
+      const field = key === APPEND ? 'append' : 'remove';
+      operators[field] = readListOperator(parse, child, where, spec, segments, key);
     } else {
       const what = key.startsWith('@@') ? `operator ${key} is not one AWS defines` : 'unknown key';
       parse.findings.push({ path: where, message: `${what}; ignored` });

@@ -25,6 +25,7 @@ import {
   settingInPath,
   settingsOfState,
 } from './printed.ts';
+import type { RegionGuardrail } from './render.ts';
 
 export { BedrockEffectiveDocumentSchema } from './printed.ts';
 
@@ -40,11 +41,15 @@ export interface BedrockShapes {
   expectSchema: typeof ExpectSchema;
 }
 
-/** A declared policy in a few words: `us-east-1 …guardrail/abc:3; eu-west-1 …guardrail/def:1; lock all`. */
+/** A declared policy in a few words, each guardrail by its id: `eu-west-1 def:1; us-east-1 abc:3; lock all`. */
 function describe(policy: BedrockPolicy): string {
-  const regions = Object.entries(policy.regions)
-    .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([region, g]) => `${region} ${g.guardrail.slice(g.guardrail.lastIndexOf('/') + 1)}:${g.version}`);
+  // Sorted as the rendered document sorts them (render.ts).
+  const regions = Object.keys(policy.regions)
+    .sort()
+    .map((region) => {
+      const { guardrail, version } = policy.regions[region] as RegionGuardrail;
+      return `${region} ${guardrail.slice(guardrail.lastIndexOf('/') + 1)}:${version}`;
+    });
   return [...regions, `lock ${policy.lock}`].join('; ');
 }
 

@@ -68,10 +68,10 @@ function valueOfPrinted(text: string): Value {
 /** The keys of a setting name (the inverse of nameOf: plain keys, or JSON strings). */
 function splitName(name: string): string[] {
   const keys: string[] = [];
-  const pattern = /"(?:[^"\\]|\\.)*"|[^.]+/g;
-  for (const match of name.matchAll(pattern)) {
-    keys.push(match[0].startsWith('"') ? (JSON.parse(match[0]) as string) : match[0]);
-  }
+  // A quoted key (captured whole, quotes included, so never empty) or a plain one.
+  const pattern = /("(?:[^"\\]|\\.)*")|[^.]+/g;
+  for (const [key, quoted] of name.matchAll(pattern))
+    keys.push(quoted ? (JSON.parse(quoted) as string) : key);
   return keys;
 }
 
@@ -158,7 +158,8 @@ function sourceIn(chain: readonly ChainLink[], node: string, text: string): Sett
 
 /** The setting a validation error's path names (`…guardrail_inference/us-east-1/config_1/identifier`), else `*`. */
 export function settingInPath(path: string | undefined): string {
-  const keys = (path ?? '').split(/[./"[\]]+/).filter((key) => key.length > 0);
+  // Split at each separator; the filter drops the empty keys between two of them and at either end.
+  const keys = (path ?? '').split(/[./"[\]]/).filter((key) => key.length > 0);
   const at = keys.indexOf(INFERENCE_KEY);
   return at < 0 || at === keys.length - 1 ? '*' : nameOf(keys.slice(at + 1));
 }

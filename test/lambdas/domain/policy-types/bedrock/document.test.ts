@@ -5,12 +5,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseBedrockDocument } from '../../../../../lambdas/domain/policy-types/bedrock/document.ts';
+import { type BedrockPolicy, bedrock } from '../../../../../lambdas/domain/policy-types/bedrock/index.ts';
 import { renderBedrockDocument } from '../../../../../lambdas/domain/policy-types/bedrock/render.ts';
 import { parseIdentifier } from '../../../../../lambdas/domain/policy-types/bedrock/syntax.ts';
 import {
   bedrockDoc,
   GUARDRAIL_EAST,
   GUARDRAIL_WEST,
+  NONE,
   PREVIEW_EXAMPLE,
   SYNTAX_PAGE_EXAMPLE,
   USER_GUIDE_EXAMPLE,
@@ -274,4 +276,252 @@ describe('hostile documents: findings at JSON paths, never a throw', () => {
     expect(parsed.leaves.size).toBe(0);
     expect(parsed.findings).toHaveLength(100_001);
   });
+});
+
+describe('the size AWS allows [ORG-BEDROCK-QUOTAS]', () => {
+  // Padding with spaces outside the object keeps the document's meaning and sets its exact length.
+  const ofLength = (length: number) => {
+    const content = bedrockDoc({ 'us-east-1': { identifier: { '@@assign': `${GUARDRAIL_EAST}:1` } } });
+    return content + ' '.repeat(length - content.length);
+  };
+
+  it.each([
+    [10_000, []],
+    [10_001, [{ path: '$', message: 'the document has 10001 characters, more than the 10000 AWS allows' }]],
+  ])('a document of %i characters: %j', (length, findings) => {
+    const content = ofLength(length);
+    expect(content).toHaveLength(length);
+
+    expect(parseBedrockDocument(content).findings).toEqual(findings);
+  });
+});
+
+describe('the shape of a document, part by part [ORG-BEDROCK-SYNTAX]', () => {
+  const leaf = `${CONFIG}.identifier`;
+  const models = `${CONFIG}.model_enforcement.excluded_models`;
+  const read = (content: string) => {
+    const parsed = parseBedrockDocument(content);
+    return {
+      findings: parsed.findings,
+      leaves: assigned(content),
+      // Pairs, not an object: a lock whose operators are undefined must show.
+      locks: [...parsed.locks].map(([name, lock]) => [name, lock.ops]),
+    };
+  };
+  const identifier = (value: unknown) => bedrockDoc({ 'us-east-1': { identifier: value } });
+  const excluded = (value: unknown) =>
+    bedrockDoc({ 'us-east-1': { model_enforcement: { excluded_models: value } } });
+  const printedHint = ' (that is the effective-policy format; write {"@@assign": ...})';
+  const noAssign = { path: leaf, message: 'has no "@@assign"; it sets nothing' };
+
+  it.each([
+    [
+      'a lock beside "bedrock", above every node AWS reads, is an operator out of place',
+      JSON.stringify({ ...NONE, bedrock: { guardrail_inference: {} } }),
+      {
+        findings: [
+          {
+            path: '"@@operators_allowed_for_child_policies"',
+            message: 'operator @@operators_allowed_for_child_policies is not allowed here; ignored',
+          },
+        ],
+        leaves: {},
+        locks: [],
+      },
+    ],
+    [
+      'a lock on "bedrock" locks that node',
+      JSON.stringify({ bedrock: { ...NONE, guardrail_inference: {} } }),
+      { findings: [], leaves: {}, locks: [['bedrock', 0]] },
+    ],
+    [
+      '@@assign on a node that is not a setting is an operator out of place',
+      JSON.stringify({ bedrock: { guardrail_inference: { '@@assign': 'x' } } }),
+      {
+        findings: [
+          {
+            path: 'bedrock.guardrail_inference."@@assign"',
+            message: 'operator @@assign is not allowed here; ignored',
+          },
+        ],
+        leaves: {},
+        locks: [],
+      },
+    ],
+    [
+      'a Region that is a list, not an object',
+      JSON.stringify({ bedrock: { guardrail_inference: { 'us-east-1': ['config_1'] } } }),
+      {
+        findings: [
+          { path: 'bedrock.guardrail_inference.us-east-1', message: 'must be a JSON object; ignored' },
+        ],
+        leaves: {},
+        locks: [],
+      },
+    ],
+    [
+      'guardrail_inference that is a string, not an object',
+      JSON.stringify({ bedrock: { guardrail_inference: 'us' } }),
+      {
+        findings: [{ path: 'bedrock.guardrail_inference', message: 'must be a JSON object; ignored' }],
+        leaves: {},
+        locks: [],
+      },
+    ],
+    [
+      'a lock AWS would not read is no lock at all (not a lock of everything)',
+      identifier({ '@@assign': `${GUARDRAIL_EAST}:1`, '@@operators_allowed_for_child_policies': '@@none' }),
+      {
+        findings: [
+          {
+            path: `${leaf}.@@operators_allowed_for_child_policies`,
+            message: 'must be a non-empty JSON array such as ["@@none"]; ignored',
+          },
+        ],
+        leaves: { [leaf]: { assign: `${GUARDRAIL_EAST}:1` } },
+        locks: [],
+      },
+    ],
+    [
+      'a setting written as a string is the printed form, with the hint',
+      identifier(`${GUARDRAIL_EAST}:1`),
+      {
+        findings: [{ path: leaf, message: `must be an object with "@@assign"${printedHint}; ignored` }],
+        leaves: {},
+        locks: [],
+      },
+    ],
+    [
+      'a setting written as a list is the printed form, with the hint',
+      excluded(['cohere.embed-english-v3']),
+      {
+        findings: [{ path: models, message: `must be an object with "@@assign"${printedHint}; ignored` }],
+        leaves: {},
+        locks: [],
+      },
+    ],
+    [
+      'a setting written as a number is no printed form: no hint',
+      identifier(7),
+      {
+        findings: [{ path: leaf, message: 'must be an object with "@@assign"; ignored' }],
+        leaves: {},
+        locks: [],
+      },
+    ],
+    [
+      'a setting written as null: no hint',
+      identifier(null),
+      {
+        findings: [{ path: leaf, message: 'must be an object with "@@assign"; ignored' }],
+        leaves: {},
+        locks: [],
+      },
+    ],
+    [
+      'a setting with no operator sets nothing',
+      identifier({}),
+      { findings: [noAssign], leaves: {}, locks: [] },
+    ],
+    [
+      'a setting with only a lock locks its value and is no mistake',
+      identifier(NONE),
+      { findings: [], leaves: {}, locks: [[leaf, 0]] },
+    ],
+    [
+      'a setting whose only @@assign AWS cannot read sets nothing',
+      identifier({ '@@assign': 7 }),
+      {
+        findings: [{ path: `${leaf}.@@assign`, message: 'must be a string, not 7; ignored' }, noAssign],
+        leaves: {},
+        locks: [],
+      },
+    ],
+    [
+      'a key that is no operator, beside @@assign, is an unknown key',
+      identifier({ '@@assign': `${GUARDRAIL_EAST}:1`, value: 'x' }),
+      {
+        findings: [{ path: `${leaf}.value`, message: 'unknown key; ignored' }],
+        leaves: { [leaf]: { assign: `${GUARDRAIL_EAST}:1` } },
+        locks: [],
+      },
+    ],
+    [
+      'an operator AWS does not define, beside @@assign, is named',
+      identifier({ '@@assign': `${GUARDRAIL_EAST}:1`, '@@enforced_for': ['x'] }),
+      {
+        findings: [
+          {
+            path: `${leaf}.@@enforced_for`,
+            message: 'operator @@enforced_for is not one AWS defines; ignored',
+          },
+        ],
+        leaves: { [leaf]: { assign: `${GUARDRAIL_EAST}:1` } },
+        locks: [],
+      },
+    ],
+  ])('%s', (_name, content, expected) => {
+    expect(read(content)).toEqual(expected);
+  });
+
+  const notStrings = 'must be a JSON array of strings; ignored';
+  it.each([
+    ['@@assign', 'cohere.embed-english-v3'],
+    ['@@assign', ['cohere.embed-english-v3', 7]],
+    ['@@assign', [7]],
+    ['@@assign', { ALL: true }],
+    ['@@append', 'cohere.embed-english-v3'],
+    ['@@remove', ['cohere.embed-english-v3', null]],
+  ])('a model list whose %s is %j, not a list of strings, sets nothing', (operator, value) => {
+    expect(read(excluded({ [operator]: value }))).toEqual({
+      findings: [
+        { path: `${models}.${operator}`, message: notStrings },
+        { path: models, message: 'has no "@@assign"; it sets nothing' },
+      ],
+      leaves: {},
+      locks: [],
+    });
+  });
+
+  it.each([
+    ['@@assign', 'assign'],
+    ['@@append', 'append'],
+    ['@@remove', 'remove'],
+  ])('a model list whose %s is a list of model ids is read', (operator, field) => {
+    const list = ['cohere.embed-english-v3', 'amazon.titan-embed-text-v2:0'];
+
+    expect(read(excluded({ [operator]: list }))).toEqual({
+      findings: [],
+      leaves: { [models]: { [field]: list } },
+      locks: [],
+    });
+  });
+});
+
+describe('a declared policy in a few words (the plan names a created or updated policy by them)', () => {
+  const location = { file: 'ai-optout.yaml', line: 1, col: 1 };
+  const policy = (regions: BedrockPolicy['regions'], lock: BedrockPolicy['lock']): BedrockPolicy => ({
+    name: 'guardrails',
+    description: '',
+    adopt: false,
+    targets: [],
+    content: '',
+    location,
+    regions,
+    lock,
+  });
+  const east = { guardrail: GUARDRAIL_EAST, version: 3 };
+  const west = { guardrail: GUARDRAIL_WEST, version: 1 };
+
+  it.each([
+    ['declared sorted', { 'eu-west-1': west, 'us-east-1': east }, 'declared'],
+    ['declared in reverse', { 'us-east-1': east, 'eu-west-1': west }, 'all'],
+  ] as const)(
+    'Regions %s are named sorted, each guardrail by its id and version, then the lock',
+    (_o, regions, lock) => {
+      expect(bedrock.documents.describe(policy(regions, lock))).toBe(
+        `eu-west-1 west1guard:1; us-east-1 east1guard:3; lock ${lock}`,
+      );
+    },
+  );
 });

@@ -4,20 +4,21 @@
  * applies to has the guardrail at the version or later, decided, in each listed Region.
  */
 import { describe, expect, it } from 'vitest';
-import { OrgTree } from '../../../../../lambdas/domain/organization.ts';
+import { type OrgNode, OrgTree } from '../../../../../lambdas/domain/organization.ts';
 import { type BedrockState, EMPTY_STATE } from '../../../../../lambdas/domain/policy-types/bedrock/engine.ts';
 import {
   type BedrockExpectation,
   ruleId,
 } from '../../../../../lambdas/domain/policy-types/bedrock/expect.ts';
 import { bedrock } from '../../../../../lambdas/domain/policy-types/bedrock/index.ts';
+import { nameOf } from '../../../../../lambdas/domain/policy-types/bedrock/paths.ts';
 import { parseEffectiveDocument } from '../../../../../lambdas/domain/policy-types/bedrock/printed.ts';
 import {
   attachmentsOf,
   EffectivePolicies,
 } from '../../../../../lambdas/domain/policy-types/effective-policies.ts';
 import { OrgBuilder } from '../../../../support/org-builder.ts';
-import { bedrockDoc, GUARDRAIL_EAST, GUARDRAIL_WEST, SYNTAX_PAGE_EXAMPLE } from './examples.ts';
+import { bedrockDoc, GUARDRAIL_EAST, GUARDRAIL_WEST, NONE, SYNTAX_PAGE_EXAMPLE } from './examples.ts';
 
 const location = { file: 'ai-optout.yaml', line: 1, col: 1 };
 
@@ -29,7 +30,10 @@ function walk(policies: [string, string, string[]][]) {
   const snapshot = builder.build();
   const tree = new OrgTree(snapshot);
   const parsed = snapshot.policies.map((p) => ({ ...p, document: bedrock.documents.parse(p.content) }));
-  return { tree, walk: new EffectivePolicies(bedrock.engine, tree, attachmentsOf(parsed)) };
+  // The chain of an account as the plan passes it: each policy with the node it is attached to, in the
+  // order given (the root's first, the account's last).
+  const chain = parsed.map((p) => ({ policy: p, node: tree.get(p.targets[0] as string) as OrgNode }));
+  return { tree, chain, walk: new EffectivePolicies(bedrock.engine, tree, attachmentsOf(parsed)) };
 }
 
 const identifierDoc = (region: string, identifier: string) =>
@@ -130,6 +134,11 @@ describe("AWS's printed effective policy", () => {
     ['bedrock.guardrail_inference.us-east-1.config_1.identifier', 'us-east-1.config_1.identifier'],
     ['/bedrock/guardrail_inference/eu-west-1', 'eu-west-1'],
     ['bedrock.guardrail_inference', '*'],
+    ['$.bedrock.guardrail_inference["us-east-1"]', 'us-east-1'],
+    ['$.bedrock.guardrail_inference["us-east-1"].config_1.identifier', 'us-east-1.config_1.identifier'],
+    ['guardrail_inference/eu-west-1', 'eu-west-1'],
+    ['/bedrock/guardrail_inference/', '*'],
+    ['bedrock', '*'],
     [undefined, '*'],
   ])('a validation error at %s is about %s', (path, setting) => {
     expect(bedrock.aws.serviceAt(path)).toBe(setting);
@@ -299,4 +308,141 @@ describe("reading AWS's printed Bedrock effective policy", () => {
   ])('%s', (_name, content, expected) => {
     expect(read(content)).toEqual(expected);
   });
+});
+
+describe("AWS's answer as a state: each of AWS's values attributed to a policy of the account's chain", () => {
+  const setting = 'us-east-1.config_1.identifier';
+  const node = `bedrock.guardrail_inference.${setting}`;
+  const lockedAt = (identifier: string) =>
+    bedrockDoc({ 'us-east-1': { identifier: { '@@assign': identifier, ...NONE } } });
+
+  it.each([
+    [
+      "our value where AWS shows it, though a deeper policy assigns it too (the root's lock keeps that one out)",
+      [
+        ['root-2-locked', lockedAt(`${GUARDRAIL_EAST}:2`), ['root']],
+        ['prod-2', identifierDoc('us-east-1', `${GUARDRAIL_EAST}:2`), ['Workloads/Prod']],
+      ] as [string, string, string[]][],
+      `${GUARDRAIL_EAST}:2`,
+      'root-2-locked',
+    ],
+    [
+      "else the deepest policy assigning AWS's value, past one assigning another and one assigning nothing there",
+      [
+        ['root-2', identifierDoc('us-east-1', `${GUARDRAIL_EAST}:2`), ['root']],
+        ['prod-3', identifierDoc('us-east-1', `${GUARDRAIL_EAST}:3`), ['Workloads/Prod']],
+        ['account-west', identifierDoc('eu-west-1', `${GUARDRAIL_WEST}:1`), ['prod']],
+      ] as [string, string, string[]][],
+      `${GUARDRAIL_EAST}:2`,
+      'root-2',
+    ],
+    [
+      "no source when no policy of the chain assigns AWS's value",
+      [
+        ['root-2', identifierDoc('us-east-1', `${GUARDRAIL_EAST}:2`), ['root']],
+        ['prod-3', identifierDoc('us-east-1', `${GUARDRAIL_EAST}:3`), ['Workloads/Prod']],
+      ] as [string, string, string[]][],
+      `${GUARDRAIL_EAST}:9`,
+      undefined,
+    ],
+  ])('%s', (_name, policies, awsValue, decidingPolicy) => {
+    const { walk: w, chain } = walk(policies);
+    const link = chain.find((l) => l.policy.name === decidingPolicy);
+    const source = link && { policyId: link.policy.id, policyName: link.policy.name, nodeId: link.node.id };
+
+    const state = bedrock.aws.stateOf(w.stateOf('111111111111'), new Map([[setting, awsValue]]), chain);
+
+    expect(state.values.get(node)).toEqual({ segments: node.split('.'), value: awsValue, source });
+    expect(bedrock.aws.decidedAt(state, setting)).toBe(source?.nodeId);
+  });
+
+  it("holds every node of AWS's settings, and keeps our locks (AWS prints none)", () => {
+    // The nodes a state holds decide whether a child may write there: a new node needs the lock above
+    // to allow @@assign, a held one only its own lock.
+    const { walk: w, chain } = walk([['root-east', lockedAt(`${GUARDRAIL_EAST}:2`), ['root']]]);
+    const local = w.stateOf('111111111111');
+    const aws = new Map([
+      [setting, `${GUARDRAIL_EAST}:2`],
+      ['eu-west-1.config_1.model_enforcement.excluded_models', '["cohere.embed-english-v3"]'],
+    ]);
+
+    const state = bedrock.aws.stateOf(local, aws, chain);
+
+    const inference = 'bedrock.guardrail_inference';
+    expect([...state.nodes].sort()).toEqual([
+      'bedrock',
+      inference,
+      `${inference}.eu-west-1`,
+      `${inference}.eu-west-1.config_1`,
+      `${inference}.eu-west-1.config_1.model_enforcement`,
+      `${inference}.eu-west-1.config_1.model_enforcement.excluded_models`,
+      `${inference}.us-east-1`,
+      `${inference}.us-east-1.config_1`,
+      `${inference}.us-east-1.config_1.identifier`,
+    ]);
+    expect(state.locks).toBe(local.locks);
+    expect([...state.locks]).toEqual([[node, 0]]);
+  });
+
+  it('a setting the state does not hold is decided nowhere', () => {
+    const { walk: w } = walk([['root-east', identifierDoc('us-east-1', `${GUARDRAIL_EAST}:2`), ['root']]]);
+
+    expect(bedrock.aws.decidedAt(w.stateOf('111111111111'), 'eu-west-1.config_1.identifier')).toBeUndefined();
+  });
+});
+
+describe('our settings as the document AWS would print', () => {
+  const printedAs = (text: string) =>
+    bedrock.aws.document(new Map([['us-east-1.config_1.model_enforcement.excluded_models', text]]));
+  const withValue = (value: unknown) => ({
+    bedrock: {
+      guardrail_inference: { 'us-east-1': { config_1: { model_enforcement: { excluded_models: value } } } },
+    },
+  });
+
+  it.each([
+    ['a JSON list of strings is a list', '["a.b","c.d"]', ['a.b', 'c.d']],
+    ['an empty JSON list is an empty list', '[]', []],
+    ['a JSON list of a number is text', '[1]', '[1]'],
+    ['a JSON list with a number among strings is text', '["a.b",1]', '["a.b",1]'],
+    ['text that only starts like a list is text', '[a.b', '[a.b'],
+    ['a list after a space is text (a printed list starts with "[")', ' ["a.b"]', ' ["a.b"]'],
+    ['plain text is text', 'selective', 'selective'],
+  ])('%s: %s', (_name, text, value) => {
+    expect(printedAs(text)).toEqual(withValue(value));
+  });
+
+  it('lists Regions and settings sorted by name, whatever order they come in', () => {
+    const settings = new Map([
+      ['us-east-1.config_1.identifier', `${GUARDRAIL_EAST}:1`],
+      ['eu-west-1.config_1.model_enforcement.excluded_models', '["cohere.embed-english-v3"]'],
+      ['eu-west-1.config_1.identifier', `${GUARDRAIL_WEST}:1`],
+    ]);
+    const sorted = {
+      bedrock: {
+        guardrail_inference: {
+          'eu-west-1': {
+            config_1: {
+              identifier: `${GUARDRAIL_WEST}:1`,
+              model_enforcement: { excluded_models: ['cohere.embed-english-v3'] },
+            },
+          },
+          'us-east-1': { config_1: { identifier: `${GUARDRAIL_EAST}:1` } },
+        },
+      },
+    };
+
+    expect(JSON.stringify(bedrock.aws.document(settings))).toBe(JSON.stringify(sorted));
+  });
+
+  it.each(['config.1', 'a.b"c.d', 'con"fig', 'back\\slash', 'with space'])(
+    'a configuration key %j, quoted in the setting name, is one key again',
+    (key) => {
+      const name = nameOf(['us-east-1', key, 'identifier']);
+
+      expect(bedrock.aws.document(new Map([[name, `${GUARDRAIL_EAST}:1`]]))).toEqual({
+        bedrock: { guardrail_inference: { 'us-east-1': { [key]: { identifier: `${GUARDRAIL_EAST}:1` } } } },
+      });
+    },
+  );
 });
