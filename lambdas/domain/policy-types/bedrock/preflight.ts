@@ -6,6 +6,7 @@
  * (adapters/bedrock/guardrails.ts: GetGuardrail [BEDROCK-GET-GUARDRAIL], GetResourcePolicy
  * [BEDROCK-GET-RESOURCE-POLICY]); this module only judges them.
  */
+import { compareText } from '../../collections.ts';
 import { echo } from '../../echo.ts';
 import type { Breach } from '../policy-type.ts';
 import type { BedrockState } from './engine.ts';
@@ -75,10 +76,13 @@ export interface PreflightResult extends GuardrailToCheck {
   checks: PreflightCheck[];
 }
 
+/** The detail of a check that needs the guardrail, when Bedrock did not find it. */
+const NOT_CHECKED = 'not checked: the guardrail was not found';
+
 /** A value from Bedrock quoted back: control characters escaped, long values cut. */
 const quote = (value: string) => `\`${echo(value)}\``;
 
-/** The distinct guardrail versions the declared policies enforce, in Region and ARN order. */
+/** The distinct guardrail versions the declared policies enforce, in Region, ARN and version order. */
 export function guardrailsToCheck(
   policies: readonly { name: string; regions: Readonly<Record<string, RegionGuardrail>> }[],
 ): GuardrailToCheck[] {
@@ -92,11 +96,15 @@ export function guardrailsToCheck(
         version: declared.version,
         policies: [],
       };
-      if (!entry.policies.includes(policy.name)) entry.policies.push(policy.name);
+      // A policy's Regions are distinct keys and policy names are unique, so a name comes here once.
+      entry.policies.push(policy.name);
       byKey.set(key, entry);
     }
   }
-  return [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, entry]) => entry);
+  return [...byKey.values()].sort(
+    (a, b) =>
+      compareText(a.region, b.region) || compareText(a.guardrail, b.guardrail) || a.version - b.version,
+  );
 }
 
 /** Judges one guardrail version by what Bedrock said of it. */
@@ -143,7 +151,7 @@ function guardrailChecks(item: GuardrailToCheck, observation: GuardrailObservati
       ...(['numbered-version', 'ready', 'no-automated-reasoning'] as const).map((check) => ({
         check,
         ok: false,
-        detail: 'not checked: the guardrail was not found',
+        detail: NOT_CHECKED,
       })),
     ];
   }
@@ -194,7 +202,7 @@ function resourcePolicyCheck(
 ): PreflightCheck {
   const read = observation.resourcePolicy;
   if (!read) {
-    return { check: 'resource-policy', ok: false, detail: 'not checked: the guardrail was not found' };
+    return { check: 'resource-policy', ok: false, detail: NOT_CHECKED };
   }
   if (read.kind === 'none') {
     return {
@@ -217,13 +225,13 @@ const APPLY_GUARDRAIL = 'bedrock:ApplyGuardrail';
 /** Statement keys that grant or deny by exclusion: a statement with one is not read, and fails the check. */
 const NEGATED = ['NotAction', 'NotResource', 'NotPrincipal'] as const;
 
-/** IAM's wildcard match: `*` any run of characters, `?` one character. */
+/** IAM's wildcard match: `*` any run of characters, `?` one character, line breaks included. */
 function wildcardMatch(pattern: string, value: string, ignoreCase = false): boolean {
   const source = pattern
     .split('')
-    .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+    .map((c) => (c === '*' ? '[\\s\\S]*' : c === '?' ? '[\\s\\S]' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
     .join('');
-  return new RegExp(`^${source}$`, ignoreCase ? 'is' : 's').test(value);
+  return new RegExp(`^${source}$`, ignoreCase ? 'i' : '').test(value);
 }
 
 const strings = (value: unknown): string[] | undefined =>
@@ -269,36 +277,39 @@ function everyone(principal: unknown): boolean {
 }
 
 /**
- * Whether the statement's condition admits every principal of the organization: `aws:PrincipalOrgID`
- * equal to it, or `aws:PrincipalOrgPaths` matching every path in it (the two conditions AWS supports
- * on a guardrail's resource policy [BEDROCK-GUARDRAIL-RESOURCE-POLICY]). Any other condition key
- * narrows the grant in a way this check does not evaluate: false.
+ * Whether the statement's condition admits every principal of the organization. IAM ANDs a statement's
+ * condition keys [IAM-CONDITION-LOGIC], so each must: `aws:PrincipalOrgID` equal to the organization, or
+ * `aws:PrincipalOrgPaths` matching every path in it (the two conditions AWS supports on a guardrail's
+ * resource policy [BEDROCK-GUARDRAIL-RESOURCE-POLICY]). Any other key, or a value that is not text,
+ * narrows the grant in a way this check does not evaluate: false. No key at all is no condition: false.
  */
-function admitsOrganization(condition: unknown, context: OrganizationIds): boolean {
-  const { organizationId, rootId } = context;
-  const wholeOrganization = [`${organizationId}/*`, `${organizationId}/${rootId}/*`];
+function admitsOrganization(condition: unknown, ids: OrganizationIds): boolean {
   if (condition === null || typeof condition !== 'object') return false;
-  let admits = false;
+  let keysRead = 0;
   for (const [operator, keys] of Object.entries(condition)) {
     if (keys === null || typeof keys !== 'object') return false;
     for (const [key, value] of Object.entries(keys)) {
-      const values = strings(value) ?? [];
-      const name = key.toLowerCase();
-      const op = operator.toLowerCase();
-      if (name === 'aws:principalorgid' && ['stringequals', 'stringequalsignorecase'].includes(op)) {
-        const same = (v: string) =>
-          op === 'stringequals' ? v === organizationId : v.toLowerCase() === organizationId.toLowerCase();
-        admits ||= values.some(same);
-      } else if (name === 'aws:principalorgid' && op === 'stringlike') {
-        admits ||= values.some((v) => wildcardMatch(v, organizationId));
-      } else if (name === 'aws:principalorgpaths' && op.endsWith('stringlike')) {
-        admits ||= values.some((v) => wholeOrganization.includes(v));
-      } else {
-        return false;
-      }
+      const values = strings(value);
+      if (!values || !keyAdmits(operator.toLowerCase(), key.toLowerCase(), values, ids)) return false;
+      keysRead += 1;
     }
   }
-  return admits;
+  return keysRead > 0;
+}
+
+/** Whether one condition key (operator and key in lower case) admits every principal of the organization. */
+function keyAdmits(operator: string, key: string, values: readonly string[], ids: OrganizationIds): boolean {
+  const { organizationId, rootId } = ids;
+  if (key === 'aws:principalorgpaths') {
+    const wholeOrganization = [`${organizationId}/*`, `${organizationId}/${rootId}/*`];
+    return operator.endsWith('stringlike') && values.some((v) => wholeOrganization.includes(v));
+  }
+  if (key !== 'aws:principalorgid') return false;
+  if (operator === 'stringequals') return values.includes(organizationId);
+  if (operator === 'stringequalsignorecase') {
+    return values.some((v) => v.toLowerCase() === organizationId.toLowerCase());
+  }
+  return operator === 'stringlike' && values.some((v) => wildcardMatch(v, organizationId));
 }
 
 type OrganizationIds = Pick<PreflightContext, 'organizationId' | 'rootId'>;
@@ -338,7 +349,6 @@ export const PREFLIGHT_EXPECTED = 'a guardrail that passes pre-flight';
  */
 export function preflightBreaches(state: BedrockState, results: readonly PreflightResult[]): Breach[] {
   const failed = results.filter((r) => !r.passed);
-  if (failed.length === 0) return [];
   const found: Breach[] = [];
   for (const value of state.values.values()) {
     if (value.segments[value.segments.length - 1] !== IDENTIFIER) continue;

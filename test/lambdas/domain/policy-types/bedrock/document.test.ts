@@ -6,7 +6,10 @@
 import { describe, expect, it } from 'vitest';
 import { parseBedrockDocument } from '../../../../../lambdas/domain/policy-types/bedrock/document.ts';
 import { type BedrockPolicy, bedrock } from '../../../../../lambdas/domain/policy-types/bedrock/index.ts';
-import { renderBedrockDocument } from '../../../../../lambdas/domain/policy-types/bedrock/render.ts';
+import {
+  type RegionGuardrail,
+  renderBedrockDocument,
+} from '../../../../../lambdas/domain/policy-types/bedrock/render.ts';
 import { parseIdentifier } from '../../../../../lambdas/domain/policy-types/bedrock/syntax.ts';
 import {
   bedrockDoc,
@@ -122,6 +125,78 @@ describe('rendering', () => {
       declared.bedrock.guardrail_inference['us-east-1']['@@operators_allowed_for_child_policies'],
     ).toEqual(['@@none']);
     expect(none).not.toContain('@@operators_allowed_for_child_policies');
+  });
+
+  const identifier = { '@@assign': `${GUARDRAIL_EAST}:3` };
+  const east = { guardrail: GUARDRAIL_EAST, version: 3 };
+
+  it.each<[string, Partial<RegionGuardrail>, Record<string, unknown>]>([
+    ['neither guarding mode nor model list: the identifier alone', {}, { identifier }],
+    [
+      'system alone',
+      { system: 'selective' },
+      { identifier, selective_content_guarding: { system: { '@@assign': 'selective' } } },
+    ],
+    [
+      'messages alone',
+      { messages: 'comprehensive' },
+      { identifier, selective_content_guarding: { messages: { '@@assign': 'comprehensive' } } },
+    ],
+    [
+      'system and messages, in that order',
+      { messages: 'comprehensive', system: 'selective' },
+      {
+        identifier,
+        selective_content_guarding: {
+          system: { '@@assign': 'selective' },
+          messages: { '@@assign': 'comprehensive' },
+        },
+      },
+    ],
+    [
+      'includedModels alone: excluded_models empty, since AWS requires both lists [ORG-BEDROCK-SYNTAX]',
+      { includedModels: ['amazon.nova-pro-v1:0'] },
+      {
+        identifier,
+        model_enforcement: {
+          included_models: { '@@assign': ['amazon.nova-pro-v1:0'] },
+          excluded_models: { '@@assign': [] },
+        },
+      },
+    ],
+    [
+      'excludedModels alone: included_models ALL',
+      { excludedModels: ['cohere.embed-english-v3'] },
+      {
+        identifier,
+        model_enforcement: {
+          included_models: { '@@assign': ['ALL'] },
+          excluded_models: { '@@assign': ['cohere.embed-english-v3'] },
+        },
+      },
+    ],
+  ])('a Region with %s', (_name, settings, config) => {
+    expect(renderBedrockDocument({ lock: 'none', regions: { 'us-east-1': { ...east, ...settings } } })).toBe(
+      JSON.stringify({ bedrock: { guardrail_inference: { 'us-east-1': { config_1: config } } } }),
+    );
+  });
+
+  it("renders the syntax page's example, key for key and in its order, from its settings", () => {
+    const rendered = renderBedrockDocument({
+      lock: 'none',
+      regions: {
+        'us-east-1': {
+          guardrail: 'arn:aws:bedrock:us-east-1:123456789012:guardrail/hu1dlsv9wy1d',
+          version: 1,
+          system: 'selective',
+          messages: 'comprehensive',
+          includedModels: ['ALL'],
+          excludedModels: ['amazon.titan-embed-text-v2:0', 'cohere.embed-english-v3'],
+        },
+      },
+    });
+
+    expect(rendered).toBe(JSON.stringify(JSON.parse(SYNTAX_PAGE_EXAMPLE)));
   });
 
   it.each(['all', 'declared', 'none'] as const)(

@@ -57,19 +57,26 @@ const failed = (observation: GuardrailObservation, item = ITEM) =>
     .checks.filter((c) => !c.ok)
     .map((c) => `${c.check}: ${c.detail}`);
 
+const NOT_SHARED = `its resource policy does not let every account of the organization ${ORG} call bedrock:ApplyGuardrail on it (an Allow for Principal "*" with aws:PrincipalOrgID ${ORG}); add the statement AWS shows for sharing a guardrail with the organization`;
+const NOT_CHECKED = 'not checked: the guardrail was not found';
+
 describe('pre-flight of a guardrail', () => {
-  it('passes every check, in order, for a READY numbered version shared with the organization', () => {
+  it("passes every check, in order, for a READY numbered version shared with the organization, each saying what it found (the plan's JSON shows it)", () => {
     const result = preflight(ITEM, FIT, CONTEXT);
 
     expect(result.passed).toBe(true);
-    expect(result.checks.map((c) => [c.check, c.ok])).toEqual([
-      ['region', true],
-      ['owner', true],
-      ['exists', true],
-      ['numbered-version', true],
-      ['ready', true],
-      ['no-automated-reasoning', true],
-      ['resource-policy', true],
+    expect(result.checks).toEqual([
+      { check: 'region', ok: true, detail: 'in us-east-1' },
+      { check: 'owner', ok: true, detail: `owned by the management account ${MANAGEMENT}` },
+      { check: 'exists', ok: true, detail: 'found in us-east-1' },
+      { check: 'numbered-version', ok: true, detail: 'version 3' },
+      { check: 'ready', ok: true, detail: 'READY' },
+      { check: 'no-automated-reasoning', ok: true, detail: 'no automated-reasoning policy' },
+      {
+        check: 'resource-policy',
+        ok: true,
+        detail: `lets the organization ${ORG} call bedrock:ApplyGuardrail`,
+      },
     ]);
   });
 
@@ -81,16 +88,48 @@ describe('pre-flight of a guardrail', () => {
     );
 
     expect(result.passed).toBe(false);
-    expect(result.checks.filter((c) => !c.ok).map((c) => c.check)).toEqual([
-      'exists',
-      'numbered-version',
-      'ready',
-      'no-automated-reasoning',
-      'resource-policy',
+    expect(failed({ guardrail: { kind: 'not-found', message: 'Guardrail not found' } })).toEqual([
+      `exists: Bedrock has no version 3 of \`${GUARDRAIL}\` in us-east-1 (Guardrail not found)`,
+      `numbered-version: ${NOT_CHECKED}`,
+      `ready: ${NOT_CHECKED}`,
+      `no-automated-reasoning: ${NOT_CHECKED}`,
+      `resource-policy: ${NOT_CHECKED}`,
     ]);
-    expect(result.checks[2]?.detail).toBe(
-      `Bedrock has no version 3 of \`${GUARDRAIL}\` in us-east-1 (Guardrail not found)`,
-    );
+  });
+
+  const REASONING_1 = `arn:aws:bedrock:us-east-1:${MANAGEMENT}:automated-reasoning-policy/abc`;
+  const REASONING_2 = `arn:aws:bedrock:us-east-1:${MANAGEMENT}:automated-reasoning-policy/def`;
+
+  it.each([
+    [
+      'no resource policy: the accounts cannot call ApplyGuardrail',
+      ITEM,
+      { ...FIT, resourcePolicy: { kind: 'none', message: 'The resource policy was not found.' } },
+      [
+        "resource-policy: the guardrail has no resource policy (The resource policy was not found.); the organization's accounts cannot call bedrock:ApplyGuardrail on it, so every Bedrock call below the policy would be denied",
+      ],
+    ],
+    [
+      'two automated-reasoning policies, both named',
+      ITEM,
+      { ...FIT, guardrail: { ...FIT.guardrail, automatedReasoningPolicies: [REASONING_1, REASONING_2] } },
+      [
+        `no-automated-reasoning: it holds an automated-reasoning policy (\`${REASONING_1}\`, \`${REASONING_2}\`), which AWS does not support for enforcement and which fails calls at runtime`,
+      ],
+    ],
+    [
+      'a guardrail that is not an ARN: no Region, no owner, and no statement names it',
+      { ...ITEM, guardrail: 'east1guard' },
+      FIT,
+      [
+        'region: `east1guard` is not a guardrail ARN, declared under us-east-1; AWS enforces a guardrail only in its own Region',
+        `owner: owned by no account, not the management account ${MANAGEMENT}; AWS enforces only the management account's guardrails`,
+        `exists: Bedrock answered for \`${GUARDRAIL}\`, not \`east1guard\``,
+        `resource-policy: ${NOT_SHARED}`,
+      ],
+    ],
+  ])('fails with every reason: %s', (_name, item, observation, reasons) => {
+    expect(failed(observation as GuardrailObservation, item)).toEqual(reasons);
   });
 
   it('an answer with the DRAFT version, another version, or a status other than READY fails', () => {
@@ -204,9 +243,9 @@ describe("the guardrail's resource policy lets the organization call ApplyGuardr
       }),
     ],
     [
-      'StringEqualsIgnoreCase with the id in capitals',
+      'StringEqualsIgnoreCase with the id in capitals, beside another organization',
       sharedWithOrganization({
-        Condition: { StringEqualsIgnoreCase: { 'aws:PrincipalOrgID': ORG.toUpperCase() } },
+        Condition: { StringEqualsIgnoreCase: { 'aws:PrincipalOrgID': ['o-zz999yy888', ORG.toUpperCase()] } },
       }),
     ],
     [
@@ -218,11 +257,28 @@ describe("the guardrail's resource policy lets the organization call ApplyGuardr
       sharedWithOrganization({ Action: 'Bedrock:applyguardrail' }),
     ],
     ['a ? wildcard in the resource', sharedWithOrganization({ Resource: `${GUARDRAIL.slice(0, -1)}?` })],
+    [
+      'a resource list naming another guardrail and this one',
+      sharedWithOrganization({
+        Resource: [`arn:aws:bedrock:us-east-1:${MANAGEMENT}:guardrail/other`, GUARDRAIL],
+      }),
+    ],
+    [
+      'StringLike with patterns of another organization and of this one',
+      sharedWithOrganization({ Condition: { StringLike: { 'aws:PrincipalOrgID': ['o-zz*', 'o-aa111*'] } } }),
+    ],
+    [
+      'two condition keys, each admitting the whole organization (IAM ANDs them [IAM-CONDITION-LOGIC])',
+      sharedWithOrganization({
+        Condition: {
+          StringEquals: { 'aws:PrincipalOrgID': ORG },
+          'ForAnyValue:StringLike': { 'aws:PrincipalOrgPaths': `${ORG}/r-ab12/*` },
+        },
+      }),
+    ],
   ])('admits: %s', (_name, document) => {
     expect(problem(document)).toBeUndefined();
   });
-
-  const NOT_SHARED = `its resource policy does not let every account of the organization ${ORG} call bedrock:ApplyGuardrail on it (an Allow for Principal "*" with aws:PrincipalOrgID ${ORG}); add the statement AWS shows for sharing a guardrail with the organization`;
 
   it.each([
     [
@@ -329,14 +385,70 @@ describe("the guardrail's resource policy lets the organization call ApplyGuardr
       sharedWithOrganization({ Condition: { StringEquals: 'x' } }),
       NOT_SHARED,
     ],
+    [
+      'two condition keys, one of another organization (IAM ANDs them [IAM-CONDITION-LOGIC]: no principal of this one passes both)',
+      sharedWithOrganization({
+        Condition: {
+          StringEquals: { 'aws:PrincipalOrgID': 'o-zz999yy888' },
+          'ForAnyValue:StringLike': { 'aws:PrincipalOrgPaths': `${ORG}/*` },
+        },
+      }),
+      NOT_SHARED,
+    ],
+    [
+      'StringNotEquals aws:PrincipalOrgID of the organization (it shuts the organization out)',
+      sharedWithOrganization({ Condition: { StringNotEquals: { 'aws:PrincipalOrgID': ORG } } }),
+      NOT_SHARED,
+    ],
+    [
+      'StringEqualsIgnoreCase with another organization',
+      sharedWithOrganization({
+        Condition: { StringEqualsIgnoreCase: { 'aws:PrincipalOrgID': 'o-zz999yy888' } },
+      }),
+      NOT_SHARED,
+    ],
+    [
+      "aws:SourceOrgID of the organization (a calling service's organization, not the principal's)",
+      sharedWithOrganization({ Condition: { StringEquals: { 'aws:SourceOrgID': ORG } } }),
+      NOT_SHARED,
+    ],
+    ['a condition with no key', sharedWithOrganization({ Condition: { StringEquals: {} } }), NOT_SHARED],
+    ['Condition null', sharedWithOrganization({ Condition: null }), NOT_SHARED],
+    [
+      'a condition operator whose keys are null',
+      sharedWithOrganization({ Condition: { StringEquals: null } }),
+      NOT_SHARED,
+    ],
+    [
+      "a condition operator whose keys are a number, beside the organization's key",
+      sharedWithOrganization({ Condition: { StringEquals: { 'aws:PrincipalOrgID': ORG }, StringLike: 5 } }),
+      NOT_SHARED,
+    ],
+    [
+      'aws:PrincipalOrgID given as a number',
+      sharedWithOrganization({ Condition: { StringEquals: { 'aws:PrincipalOrgID': 5 } } }),
+      NOT_SHARED,
+    ],
+    [
+      'a null statement',
+      '{"Statement": [null]}',
+      'its resource policy has a statement that is not an object',
+    ],
+    ['a statement without Resource', sharedWithOrganization({ Resource: undefined }), NOT_SHARED],
+    [
+      'a resource ending in the regular expression .* (IAM reads the . as itself)',
+      sharedWithOrganization({ Resource: `${GUARDRAIL}.*` }),
+      NOT_SHARED,
+    ],
   ])('refuses: %s', (_name, document, reason) => {
     expect(problem(document)).toBe(reason);
   });
 });
 
 describe('the guardrails a plan would enforce', () => {
-  it('are the distinct guardrail versions of the declared policies, each with the policies that enforce it', () => {
+  it('are the distinct guardrail versions of the declared policies, each with the policies that enforce it, in Region, ARN and version order', () => {
     const west = `arn:aws:bedrock:eu-west-1:${MANAGEMENT}:guardrail/west1guard`;
+    const other = `arn:aws:bedrock:us-east-1:${MANAGEMENT}:guardrail/aaguard`;
     const found = guardrailsToCheck([
       {
         name: 'b',
@@ -346,13 +458,18 @@ describe('the guardrails a plan would enforce', () => {
         },
       },
       { name: 'a', regions: { 'us-east-1': { guardrail: GUARDRAIL, version: 3 } } },
+      { name: 'd', regions: { 'us-east-1': { guardrail: GUARDRAIL, version: 10 } } },
       { name: 'c', regions: { 'us-east-1': { guardrail: GUARDRAIL, version: 4 } } },
+      { name: 'e', regions: { 'us-east-1': { guardrail: other, version: 5 } } },
     ]);
 
+    // Version 10 after 4, as numbers, not as text.
     expect(found).toEqual([
       { region: 'eu-west-1', guardrail: west, version: 1, policies: ['b'] },
+      { region: 'us-east-1', guardrail: other, version: 5, policies: ['e'] },
       { region: 'us-east-1', guardrail: GUARDRAIL, version: 3, policies: ['b', 'a'] },
       { region: 'us-east-1', guardrail: GUARDRAIL, version: 4, policies: ['c'] },
+      { region: 'us-east-1', guardrail: GUARDRAIL, version: 10, policies: ['d'] },
     ]);
   });
 });

@@ -8,6 +8,7 @@ import { type OrgNode, OrgTree } from '../../../../../lambdas/domain/organizatio
 import { type BedrockState, EMPTY_STATE } from '../../../../../lambdas/domain/policy-types/bedrock/engine.ts';
 import {
   type BedrockExpectation,
+  type GuardrailRule,
   ruleId,
 } from '../../../../../lambdas/domain/policy-types/bedrock/expect.ts';
 import { bedrock } from '../../../../../lambdas/domain/policy-types/bedrock/index.ts';
@@ -246,6 +247,49 @@ describe('expect: guardrail X at version N or later, in each listed Region, belo
     expect(breaches.map((b) => [b.service, b.actual])).toEqual([
       ['us-east-1', `one of ${GUARDRAIL_EAST}:3, ${GUARDRAIL_EAST}:1 (attachment order decides)`],
     ]);
+  });
+
+  it('a Region with two configurations, neither meeting the rule, breaks it naming both values', () => {
+    const other = 'arn:aws:bedrock:us-east-1:111122223333:guardrail/other:9';
+    const twoConfigs = JSON.stringify({
+      bedrock: {
+        guardrail_inference: {
+          'us-east-1': {
+            config_1: { identifier: { '@@assign': `${GUARDRAIL_EAST}:2` } },
+            config_2: { identifier: { '@@assign': other } },
+          },
+          'eu-west-1': { config_1: { identifier: { '@@assign': `${GUARDRAIL_WEST}:1` } } },
+        },
+      },
+    });
+
+    expect(breachesOf([['baseline', twoConfigs, ['root']]]).map((b) => [b.service, b.actual])).toEqual([
+      ['us-east-1', `${GUARDRAIL_EAST}:2, ${other}`],
+    ]);
+  });
+
+  it('the caller exempts one rule by its id: the others are still checked', () => {
+    const [first] = expectation.rules;
+    const twoRules: BedrockExpectation = {
+      ...expectation,
+      rules: [
+        {
+          ...(first as GuardrailRule),
+          regions: new Map([['us-east-1', { guardrail: GUARDRAIL_EAST, minVersion: 3 }]]),
+        },
+        {
+          ...(first as GuardrailRule),
+          regions: new Map([['eu-west-1', { guardrail: GUARDRAIL_WEST, minVersion: 1 }]]),
+        },
+      ],
+    };
+    const serviceOf = (exempt: Set<string>) =>
+      bedrock.expect
+        .breaches(new OrgTree(new OrgBuilder().build()), EMPTY_STATE, twoRules, exempt)
+        .map((b) => b.service);
+
+    expect(serviceOf(new Set([ruleId(1)]))).toEqual(['us-east-1']);
+    expect(serviceOf(new Set([ruleId(0)]))).toEqual(['eu-west-1']);
   });
 
   it('a rule the caller marks as not applying to the account is not checked', () => {
