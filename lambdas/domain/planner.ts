@@ -7,7 +7,7 @@
  * limit, declared policies that would themselves break `expect`) throw a ConfigurationError.
  */
 
-import type { Mode, UnmanagedHandling, Verify } from './contract.ts';
+import type { Mode, UnmanagedHandling } from './contract.ts';
 import type { DesiredState } from './desired-state/types.ts';
 import { refuseUnsupportedSections } from './desired-state/unsupported-sections.ts';
 import type { OrgSnapshot } from './model.ts';
@@ -26,11 +26,11 @@ import { addPreflightViolations, preflightOf } from './planner/preflight.ts';
 import type { Fidelity, Plan, Preflight, Violation } from './planner/schema.ts';
 import { nodeSummaries, sortChanges, summarize, verdictOf } from './planner/summary.ts';
 import { checkTargetLimit } from './planner/target-limit.ts';
-import { accountsToVerifyByType, mergedFidelity } from './planner/type-fidelity.ts';
+import { mergedFidelity } from './planner/type-fidelity.ts';
 import { planUndeclaredPolicies } from './planner/undeclared-policies.ts';
 import { EffectivePolicies } from './policy-types/effective-policies.ts';
 import type { PolicyType, PolicyTypeShapes } from './policy-types/policy-type.ts';
-import { type PreflightResult, VERSION_1_POLICY_TYPE } from './policy-types/version-1.ts';
+import type { PreflightResult } from './policy-types/version-1.ts';
 
 export type { InvalidAccount, Verification } from './planner/fidelity.ts';
 // The plan's types, for the callers of `plan` (the applier, the CLI, the pipeline job).
