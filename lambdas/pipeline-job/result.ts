@@ -35,7 +35,7 @@ export interface Decided {
   /** The configuration revision checked, when the input artifact names one. */
   revision: string | undefined;
   /** The policy types the run planned, AI opt-out's first (organization-session.ts, policyTypesFor). */
-  policyTypes?: readonly string[];
+  policyTypes: readonly string[];
 }
 
 /** The result of a finished run: JobFailed per `failOn` (or an apply that did not converge), else success. */
@@ -80,7 +80,7 @@ function failure(type: FailureType, first: string, lines: readonly string[]) {
 export function outputVariables(
   plan: Plan,
   mode: Mode,
-  policyTypes: readonly string[] = [],
+  policyTypes: readonly string[],
 ): Record<OutputVariable, string> & Record<string, string> {
   const perType =
     policyTypes.length > 1

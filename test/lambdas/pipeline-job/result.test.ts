@@ -84,6 +84,7 @@ describe('result: failOn × what the run found', () => {
       mode: 'audit',
       failOn,
       revision: undefined,
+      policyTypes: [AI_POLICY_TYPE],
     });
     expect(result.kind === 'failure' ? result.type : result.kind).toBe(expected);
     expect(FAILS_ON[failOn](PLANS[name] as Plan)).toBe(expected === 'JobFailed');
@@ -99,6 +100,7 @@ describe('result: failOn × what the run found', () => {
         mode: 'enforce',
         failOn,
         revision: undefined,
+        policyTypes: [AI_POLICY_TYPE],
       });
       const converged = decideResult({
         result: inSync,
@@ -106,6 +108,7 @@ describe('result: failOn × what the run found', () => {
         mode: 'enforce',
         failOn,
         revision: undefined,
+        policyTypes: [AI_POLICY_TYPE],
       });
 
       expect(notConverged).toEqual({
@@ -125,6 +128,7 @@ describe('result: failOn × what the run found', () => {
       mode: 'audit',
       failOn: 'never',
       revision: 'r1',
+      policyTypes: [AI_POLICY_TYPE],
     });
 
     expect(result).toEqual({
@@ -139,7 +143,7 @@ describe('result: failOn × what the run found', () => {
         MODE: 'audit',
       },
     });
-    expect(outputVariables(PLANS['in sync'] as Plan, 'enforce')).toMatchObject({
+    expect(outputVariables(PLANS['in sync'] as Plan, 'enforce', [AI_POLICY_TYPE])).toMatchObject({
       VERDICT: 'in-sync',
       MODE: 'enforce',
     });
@@ -156,7 +160,6 @@ describe('result: the output variables per policy type', () => {
   });
   // The types the run planned -> the variables besides the six
   it.each([
-    ['none given', undefined, {}],
     ['one type', [AI_POLICY_TYPE], {}],
     [
       'two types',
