@@ -10,8 +10,13 @@ import { readFileSync } from 'node:fs';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { describe, expect, it } from 'vitest';
+import { loadDesiredState } from '../../../lambdas/domain/desired-state/loader.ts';
 import { DeadlineError } from '../../../lambdas/domain/errors.ts';
+import { plan } from '../../../lambdas/domain/planner.ts';
+import { AI_POLICY_TYPE } from '../../../lambdas/domain/policy-types/ai-optout/facts.ts';
+import { BEDROCK_POLICY_TYPE } from '../../../lambdas/domain/policy-types/bedrock/facts.ts';
 import { parseSnapshot } from '../../../lambdas/domain/snapshot.ts';
+import { countsByType } from '../../../lambdas/domain/type-counts.ts';
 import { JOB_OUTPUTS } from '../../../lambdas/pipeline-job/job.ts';
 import { type JobDependencies, stateStores } from '../../../lambdas/pipeline-job/job-run.ts';
 import {
@@ -22,7 +27,13 @@ import {
 } from '../../../lambdas/pipeline-job/outputs.ts';
 import { renderReports } from '../../../lambdas/pipeline-job/report-artifact.ts';
 import { publishFindings } from '../../../lambdas/pipeline-job/security-hub.ts';
-import { EXAMPLE_YAML, exampleDesiredState } from '../../support/example-desired-state.ts';
+import { parseEmfLine } from '../../support/emf.ts';
+import {
+  DEMO_FILE,
+  DEMO_YAML,
+  EXAMPLE_YAML,
+  exampleDesiredState,
+} from '../../support/example-desired-state.ts';
 import { examplePlan } from '../../support/example-plan.ts';
 import { TEST_CREDENTIALS } from '../../support/moto-org.ts';
 import { pipelineEvent, REGION, STATE_BUCKET } from './pipeline-fixtures.ts';
@@ -144,6 +155,33 @@ describe('outputs: the metrics line measures this run', () => {
     await writeOutputs(metrics ? [metrics] : [], finishedRun(), measured);
 
     expect(JSON.parse(lines[0] as string)).toMatchObject({ DurationMs: 1_500, ApiCalls: 3 });
+  });
+});
+
+describe('outputs: the metrics of a file with a bedrock: section', () => {
+  it("the run's line, then one line per policy type: each names the function and the run's time, each type's figures its own", async () => {
+    const lines: string[] = [];
+    const { run } = stepRun({ deps: { metrics: { functionName: 'f', write: (line) => lines.push(line) } } });
+    const loaded = loadDesiredState(DEMO_YAML, { file: DEMO_FILE });
+    if (!loaded.ok) throw new Error(`${DEMO_FILE} does not load`);
+    const result = plan(loaded.state, SNAPSHOT);
+    const finished = { ...finishedRun(), input: { ...finishedRun().input, state: loaded.state }, result };
+    const metrics = JOB_OUTPUTS.find((r) => r.name === 'metrics line');
+
+    await writeOutputs(metrics ? [metrics] : [], finished, run);
+
+    const [total, ...perType] = lines.map((line) => parseEmfLine(line));
+    const timestamp = run.deps.now().getTime();
+    expect(total).toMatchObject({ _aws: { Timestamp: timestamp }, FunctionName: 'f' });
+    expect(perType).toHaveLength(2);
+    for (const [i, counts] of countsByType(result, [AI_POLICY_TYPE, BEDROCK_POLICY_TYPE]).entries())
+      expect(perType[i]).toMatchObject({
+        _aws: { Timestamp: timestamp },
+        FunctionName: 'f',
+        PolicyType: counts.policyType,
+        Changes: counts.changes,
+        Violations: counts.violations,
+      });
   });
 });
 
