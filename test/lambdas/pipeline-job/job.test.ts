@@ -8,8 +8,10 @@ import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { describe, expect, it } from 'vitest';
 import { JOB_OUTPUTS, runJob } from '../../../lambdas/pipeline-job/job.ts';
 import { stateStores } from '../../../lambdas/pipeline-job/job-run.ts';
+import { bedrockAnswerFromMoto } from '../../support/bedrock-aws-answer.ts';
 import { EXAMPLE_YAML } from '../../support/example-desired-state.ts';
 import { createLzaOrg, TEST_CREDENTIALS } from '../../support/moto-org.ts';
+import { bedrockYaml, enforce, guardrails, shareGuardrails } from './bedrock-job-fixtures.ts';
 import {
   failureOf,
   type Harness,
@@ -18,6 +20,7 @@ import {
   successOf,
   useJobEmulators,
   withDeadlineAt,
+  writes,
 } from './job-harness.ts';
 import { REGION, STATE_BUCKET } from './pipeline-fixtures.ts';
 
@@ -147,8 +150,45 @@ describe('the recipe: a finished run', () => {
     const log = steps(h);
     expect(log.slice(0, 2)).toEqual(['reconciling', 'plan before apply']);
     expect(log.filter((s) => s === 'apply step')).toHaveLength(7);
+    expect(log).not.toContain('apply refused');
     const metrics = h.logs.lines().find((l) => l._aws);
     expect(metrics).toMatchObject({ verdict: 'in-sync', mode: 'enforce', Changes: 0 });
+  });
+
+  it('a guardrail that fails pre-flight refuses the apply: the plan carries the pre-flight, the refusal is logged as an error, nothing is written', async () => {
+    // Prepare: the east guardrail exists only as its DRAFT; AWS's Bedrock answers as moto's organization is
+    const org = await createLzaOrg(env.admin);
+    await shareGuardrails(org);
+    env.proxy.guardrails.guardrails.set(guardrails(org).east, { versions: {} });
+    env.proxy.effectivePolicies.bedrockRule = bedrockAnswerFromMoto(env.admin);
+
+    // Act
+    const { h, event } = await enforce(bedrockYaml(org), 'never');
+
+    // Assess: the refusal heads the result and is the log's error line, right after the plan
+    const failure = failureOf(event);
+    const refusal = failure.lines[0]?.replace(/^apply refused, (.*) \(mode enforce\)$/, '$1');
+    expect(refusal).toMatch(/^nothing was written: 1 guardrail .* failed pre-flight: us-east-1 /);
+    expect(steps(h)).toEqual([
+      'reconciling',
+      'plan before apply',
+      'apply refused',
+      expect.stringMatching(/^drift: /),
+      'organization snapshot published',
+      'latest reports written',
+      'job result reported',
+    ]);
+    expect(h.logs.lines().find((l) => l.msg === 'apply refused')).toMatchObject({
+      level: 'error',
+      refused: refusal,
+    });
+    expect(writes(h.orgCalls)).toBe(0);
+    // The guardrail was asked of the Bedrock endpoint, in its Region, with the Organizations client's credentials
+    const reads = env.proxy.guardrails.calls.map((c) => [c.operation, c.guardrail, c.signedRegion]);
+    expect(reads).toContainEqual(['GetGuardrail', guardrails(org).east, 'us-east-1']);
+    const keys = (service: string) =>
+      new Set(env.proxy.signed.filter((s) => s.service === service).map((s) => s.accessKeyId));
+    expect([...keys('bedrock')]).toEqual([...keys('organizations')]);
   });
 });
 
