@@ -110,13 +110,14 @@ describe('accountEvaluations', () => {
     expect(compliant?.Annotation).toBe('Every AI service the desired state expects is opted out');
   });
 
-  it('a compliant account of an organization read for another type says that type holds too', () => {
-    const read = { ...snapshot, capturedPolicyTypes: ['AISERVICES_OPT_OUT_POLICY', 'TYPE_B'] };
+  it.each([
+    [['TYPE_B'], 'and every TYPE_B expectation holds'],
+    [['TYPE_B', 'TYPE_C'], 'and every TYPE_B, TYPE_C expectation holds'],
+  ])('a compliant account of an organization read for %j too says that each holds', (types, holds) => {
+    const read = { ...snapshot, capturedPolicyTypes: ['AISERVICES_OPT_OUT_POLICY', ...types] };
 
     const [compliant] = accountEvaluations({ ...examplePlan(), violations: [] }, read, orderedAt);
 
-    expect(compliant?.Annotation).toBe(
-      'Every AI service the desired state expects is opted out, and every TYPE_B expectation holds',
-    );
+    expect(compliant?.Annotation).toBe(`Every AI service the desired state expects is opted out, ${holds}`);
   });
 });
