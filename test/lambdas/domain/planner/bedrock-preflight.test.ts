@@ -6,6 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { loadDesiredState } from '../../../../lambdas/domain/desired-state/loader.ts';
 import type { DesiredState } from '../../../../lambdas/domain/desired-state/types.ts';
+import { preflightRefusal } from '../../../../lambdas/domain/planner/preflight.ts';
+import type { Preflight } from '../../../../lambdas/domain/planner/schema.ts';
 import { plan } from '../../../../lambdas/domain/planner.ts';
 import { BEDROCK_POLICY_TYPE } from '../../../../lambdas/domain/policy-types/bedrock/facts.ts';
 import {
@@ -165,5 +167,77 @@ describe('plan: the guardrail pre-flight', () => {
 
   it('a file without a bedrock section has no pre-flight', () => {
     expect(plan(desired(EXAMPLE_YAML), snapshot()).preflight).toBeUndefined();
+  });
+});
+
+/**
+ * Apply writes nothing for a plan whose Bedrock policies would enforce a guardrail that failed
+ * pre-flight (a policy naming it would fail every Bedrock call below it, and writing the rest would
+ * leave the plan half applied); the CLI and the pipeline job print the sentence as it is.
+ */
+describe('preflightRefusal: why apply writes nothing', () => {
+  const check = (name: string, ok: boolean, detail: string) => ({ check: name, ok, detail });
+  const guardrail = (
+    region: string,
+    arn: string,
+    version: number,
+    passed: boolean | undefined,
+    checks: ReturnType<typeof check>[],
+  ) => ({ region, guardrail: arn, version, policies: ['bedrock-guardrails-production'], passed, checks });
+  const checked = (...guardrails: ReturnType<typeof guardrail>[]): Preflight => ({
+    source: 'bedrock',
+    summary: 'as the caller ran it',
+    guardrails,
+  });
+  const WEST_PASSED = guardrail('eu-west-1', GUARDRAIL_WEST, 1, true, [
+    check('exists', true, 'found in eu-west-1'),
+  ]);
+  const EAST_PASSED = guardrail('us-east-1', GUARDRAIL_EAST, 3, true, [
+    check('exists', true, 'found in us-east-1'),
+  ]);
+  // It exists but is not READY and has no resource policy: the sentence names the first check that failed.
+  const EAST_FAILED = guardrail('us-east-1', GUARDRAIL_EAST, 3, false, [
+    check('exists', true, 'found in us-east-1'),
+    check('ready', false, "its status is 'CREATING', not READY"),
+    check('resource-policy', false, 'the guardrail has no resource policy'),
+  ]);
+  const WEST_FAILED = guardrail('eu-west-1', GUARDRAIL_WEST, 1, false, [
+    check('exists', false, 'Bedrock has no version 1'),
+  ]);
+  // A result written by hand or by an older version: passed false with no failed check listed.
+  const WEST_FAILED_UNLISTED = guardrail('eu-west-1', GUARDRAIL_WEST, 1, false, []);
+
+  it.each([
+    ['a plan from a snapshot (checks not run)', plan(desired(), snapshot()).preflight, undefined],
+    ['every guardrail passed', checked(WEST_PASSED, EAST_PASSED), undefined],
+    [
+      'one failed: it and its first failed check are named',
+      checked(WEST_PASSED, EAST_FAILED),
+      `nothing was written: 1 guardrail the plan's Bedrock policies would enforce failed pre-flight: us-east-1 ${GUARDRAIL_EAST}:3 (ready: its status is 'CREATING', not READY)`,
+    ],
+    [
+      'two failed: both named, in the plan order, plural',
+      checked(WEST_FAILED, EAST_FAILED),
+      `nothing was written: 2 guardrails the plan's Bedrock policies would enforce failed pre-flight: eu-west-1 ${GUARDRAIL_WEST}:1 (exists: Bedrock has no version 1); us-east-1 ${GUARDRAIL_EAST}:3 (ready: its status is 'CREATING', not READY)`,
+    ],
+    [
+      'a failed guardrail with no failed check listed: failed',
+      checked(WEST_FAILED_UNLISTED),
+      `nothing was written: 1 guardrail the plan's Bedrock policies would enforce failed pre-flight: eu-west-1 ${GUARDRAIL_WEST}:1 (failed)`,
+    ],
+  ])('%s', (_name, preflight, refusal) => {
+    expect(preflightRefusal({ ...plan(desired(), snapshot()), preflight })).toBe(refusal);
+  });
+
+  it('a file without a bedrock section has no pre-flight, and nothing to refuse', () => {
+    expect(preflightRefusal(plan(desired(EXAMPLE_YAML), snapshot()))).toBeUndefined();
+  });
+
+  it('a missing version, as plan reports it: the guardrail and the check it failed', () => {
+    const result = plan(desired(), snapshot(), { preflight: results('missing') });
+
+    expect(preflightRefusal(result)).toBe(
+      `nothing was written: 1 guardrail the plan's Bedrock policies would enforce failed pre-flight: us-east-1 ${GUARDRAIL_EAST}:3 (exists: Bedrock has no version 3 of \`${GUARDRAIL_EAST}\` in us-east-1 (Version 3 was not found.))`,
+    );
   });
 });
