@@ -2,6 +2,7 @@
  * `expect.except`: the services that may be opted in at or below a root, OU or account; and the rules
  * that hold only at or below a target (ExpectBlock.scoped), from which every other node is exempt.
  */
+import { pushTo } from '../collections.ts';
 import type { OrgTree } from '../organization.ts';
 import type { ExpectBlock } from '../policy-types/policy-type.ts';
 import { type PlanDraft, resolveTargets } from './draft.ts';
@@ -17,16 +18,17 @@ export function exemptions(
     if (node) own.set(node.id, [...(own.get(node.id) ?? []), ...exception.services]);
   }
   const exempt = inherit(draft.tree, own);
+  // Without scoped rules no node is outside one: the loop below leaves every set as it is.
   const scoped = expect?.scoped ?? [];
-  if (scoped.length === 0) return exempt;
   const applying = new Map<string, string[]>();
   for (const rule of scoped) {
     const [node] = resolveTargets(draft, [rule.target]);
-    if (node) applying.set(node.id, [...(applying.get(node.id) ?? []), rule.id]);
+    if (node) pushTo(applying, node.id, rule.id);
   }
   const applies = inherit(draft.tree, applying);
   for (const [nodeId, set] of exempt) {
     const outside = scoped.filter((rule) => !applies.get(nodeId)?.has(rule.id)).map((rule) => rule.id);
+    // A node inside every rule keeps the set it shares with its parent.
     if (outside.length > 0) exempt.set(nodeId, new Set([...set, ...outside]));
   }
   return exempt;
