@@ -16,6 +16,11 @@ function state(text: string, file = 'ai-optout.yaml'): DesiredState {
 }
 
 const REASON = 'changes the Bedrock policies (bedrock:)';
+/** The section's policies alone: `expect` is optional in it. */
+const WITHOUT_EXPECT = EXAMPLE_WITH_BEDROCK.slice(
+  0,
+  EXAMPLE_WITH_BEDROCK.indexOf('  expect:\n    guardrails:'),
+);
 
 describe('guardrailChanges and the bedrock section', () => {
   it.each([
@@ -33,6 +38,9 @@ describe('guardrailChanges and the bedrock section', () => {
       EXAMPLE_WITH_BEDROCK,
       EXAMPLE_WITH_BEDROCK.replace('bedrock:\n', 'bedrock:\n  unmanaged: ignore\n'),
     ],
+    ['adds a section without expect', EXAMPLE_YAML, WITHOUT_EXPECT],
+    ["drops the section's expect", EXAMPLE_WITH_BEDROCK, WITHOUT_EXPECT],
+    ["adds the section's expect", WITHOUT_EXPECT, EXAMPLE_WITH_BEDROCK],
   ])('a head that %s needs a person', (_what, base, head) => {
     expect(guardrailChanges(state(base), state(head))).toEqual([REASON]);
   });
@@ -41,5 +49,11 @@ describe('guardrailChanges and the bedrock section', () => {
     const moved = EXAMPLE_WITH_BEDROCK.replace('version: 1\n', 'version: 1\n\n\n');
 
     expect(guardrailChanges(state(EXAMPLE_WITH_BEDROCK, 'base.yaml'), state(moved, 'head.yaml'))).toEqual([]);
+  });
+
+  it('the same section without expect on both sides is no change', () => {
+    expect(guardrailChanges(state(WITHOUT_EXPECT, 'base.yaml'), state(WITHOUT_EXPECT, 'head.yaml'))).toEqual(
+      [],
+    );
   });
 });
