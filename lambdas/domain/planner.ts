@@ -59,7 +59,7 @@ export interface PlanOptions {
 export function plan(desired: DesiredState, snapshot: OrgSnapshot, options: PlanOptions = {}): Plan {
   if (desired.bedrock && !capturesType(snapshot, desired.bedrock.policyType.facts)) {
     const unless = ` except live (\`plan\`) or from a snapshot that holds them (\`plan --snapshot\`, its \`capturedPolicyTypes\` listing ${desired.bedrock.policyType.facts.organizationsType}, as \`ai-optout snapshot --config\` with this file writes)`;
-    refuseUnsupportedSections(desired, 'plan', unless);
+    refuseUnsupportedSections(desired.bedrock, 'plan', unless);
   }
   const tree = new OrgTree(snapshot);
   const { policyType: type, policies, unmanaged, expect } = desired;

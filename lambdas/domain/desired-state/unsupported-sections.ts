@@ -5,15 +5,14 @@
  */
 import { formatLocation } from '../diagnostics.ts';
 import { ConfigurationError } from '../errors.ts';
-import type { DesiredState } from './types.ts';
+import type { BedrockSection } from './types.ts';
 
 /**
- * Throws a ConfigurationError when the file has a section `doing` (`plan`, `apply`, …) cannot act on;
- * `unless` says where it can, if anywhere.
+ * Throws a ConfigurationError for a `bedrock:` section that `doing` (`plan`, …) cannot act on; the
+ * caller decides when it cannot, and `unless` says where it can.
  */
-export function refuseUnsupportedSections(state: DesiredState, doing: string, unless = ''): void {
-  if (!state.bedrock) return;
+export function refuseUnsupportedSections(section: BedrockSection, doing: string, unless: string): never {
   throw new ConfigurationError(
-    `${formatLocation(state.bedrock.location)}: the \`bedrock:\` section declares Amazon Bedrock policies, which this version validates but cannot ${doing} yet${unless}, so nothing was written; remove the section to ${doing} the rest of the file (\`ai-optout validate\` checks it)`,
+    `${formatLocation(section.location)}: the \`bedrock:\` section declares Amazon Bedrock policies, which this version validates but cannot ${doing} yet${unless}, so nothing was written; remove the section to ${doing} the rest of the file (\`ai-optout validate\` checks it)`,
   );
 }
