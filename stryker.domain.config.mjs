@@ -17,5 +17,5 @@ export default {
   // The domain's tests take milliseconds: a mutant that loops (json-keys.ts, source-text.ts) should cost
   // seconds, not the base's minute meant for the job's moto runs.
   timeoutMS: 10_000,
-  thresholds: { ...base.thresholds, break: 93 },
+  thresholds: { ...base.thresholds, break: 95 },
 };
