@@ -80,6 +80,20 @@ describe('plan: Bedrock policies from a snapshot that holds them', () => {
     expect(result.verdict).toBe('drift');
   });
 
+  it('counts an account non-compliant once, whichever of the two types it breaks', () => {
+    // No AI opt-out policy in the organization: every account breaks AI opt-out's expect (AWS's default is
+    // optIn); the two production accounts break Bedrock's twice more (no guardrail in either Region).
+    const result = plan(desired(), org().build());
+
+    expect(result.accounts).toEqual({ total: 4, compliant: 0, nonCompliant: 4 });
+    expect(result.nodes.filter((n) => n.accounts > 0).map((n) => [n.path, n.nonCompliant])).toEqual([
+      ['Root/Workloads/Prod', 2],
+      ['Root/Workloads/Dev', 1],
+      ['Root/Sandbox', 1],
+    ]);
+    expect(result.summary).toMatch(/, 8 violations in 4 accounts; 4 of 4 accounts non-compliant$/);
+  });
+
   it('is in sync for Bedrock when the managed policy is in place; AI rows carry no type', () => {
     const builder = org();
     builder.policy('bedrock-guardrails-production', declaredContent(), ['Workloads/Prod'], {
