@@ -199,9 +199,12 @@ export function securityHubStatements(): iam.PolicyStatement[] {
 
 /** The managed types' names, as a sentence lists them. */
 export function managedTypeNames(options: GrantOptions = {}): string {
-  return managedTypes(options)
-    .map((type) => type.organizationsType)
-    .join(' and ');
+  return typeNames(managedTypes(options));
+}
+
+/** Types' Organizations names, as a sentence lists them. */
+function typeNames(types: readonly PolicyTypeFacts[]): string {
+  return types.map((type) => type.organizationsType).join(' and ');
 }
 
 /** Why the Organizations statements use `*`, for cdk-nag acknowledgements. */
@@ -212,7 +215,7 @@ export function organizationsWildcardReason(options: GrantOptions = {}): string 
 /** Why a policy pattern (one type's) or the target patterns (every managed type's) are acceptable. */
 function arnPatternReason(types: readonly PolicyTypeFacts[]): string {
   const nouns = types.map((type) => type.noun).join(' and ');
-  const names = types.map((type) => type.organizationsType).join(' and ');
+  const names = typeNames(types);
   return `${nouns} ids and the organization id exist only after deployment: the policy pattern names only ${names} policies of this management account (the policy type is part of a policy's ARN); the root, OU and account patterns are attachment targets and the accounts whose effective policy is read, and those grants carry the organizations:PolicyType = ${names} condition.`;
 }
 

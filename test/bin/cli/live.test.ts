@@ -19,6 +19,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AI_POLICY_TYPE } from '../../../lambdas/domain/policy-types/ai-optout/facts.ts';
 import { BEDROCK_POLICY_TYPE } from '../../../lambdas/domain/policy-types/bedrock/facts.ts';
 import { parseSnapshot } from '../../../lambdas/domain/snapshot.ts';
+import { WRITE_OPERATIONS } from '../../support/call-counts.ts';
 import { cliBundle } from '../../support/cli-bundle.ts';
 import { useLiveEnvironment } from '../../support/live-env.ts';
 import { createLzaOrg, createLzaOrgInPartitionOf, type MotoOrg } from '../../support/moto-org.ts';
@@ -144,15 +145,6 @@ describe('ai-optout apply on an audit file', () => {
   });
 });
 
-const BEDROCK_WRITES = [
-  'EnablePolicyType',
-  'CreatePolicy',
-  'UpdatePolicy',
-  'AttachPolicy',
-  'DetachPolicy',
-  'DeletePolicy',
-  'TagResource',
-];
 const guardrail = () => `arn:aws:bedrock:us-east-1:${org.managementAccountId}:guardrail/east1guard`;
 const section = () =>
   `\nbedrock:\n  policies:\n    - name: bedrock-guardrails-production\n      guardrails:\n        us-east-1: { guardrail: "${guardrail()}", version: 3 }\n      targets:\n        - ou: Workloads/Prod\n`;
@@ -216,7 +208,6 @@ const bedrockAsked = () =>
     .map((c) => Object.keys(org.accounts).find((name) => org.accounts[name] === c.accountId));
 
 describe('ai-optout apply on a file with a bedrock section', () => {
-  const WRITES = BEDROCK_WRITES;
   beforeEach(() => {
     live.proxy.effectivePolicies.bedrockRule = awsBedrockAnswer;
   });
@@ -271,7 +262,7 @@ describe('ai-optout apply on a file with a bedrock section', () => {
         policyType: BEDROCK_POLICY_TYPE,
       }),
     ]);
-    expect(live.proxy.seen.filter((s) => WRITES.includes(s.operation)).map((s) => s.operation)).toEqual([
+    expect(live.proxy.seen.filter((s) => WRITE_OPERATIONS.has(s.operation)).map((s) => s.operation)).toEqual([
       'UpdatePolicy',
     ]);
     expect((await bedrockPolicies())[0]?.content).toBe(created?.content);
@@ -343,7 +334,7 @@ describe('ai-optout apply on a file with a bedrock section', () => {
             '1 guardrail checked, 1 failed: no Bedrock policy enforcing a failed guardrail may be written',
         },
       });
-      expect(live.proxy.seen.filter((s) => WRITES.includes(s.operation))).toEqual([]);
+      expect(live.proxy.seen.filter((s) => WRITE_OPERATIONS.has(s.operation))).toEqual([]);
       expect((await live.admin.send(new ListPoliciesCommand({ Filter: AI_POLICY_TYPE }))).Policies).toEqual(
         [],
       );
@@ -428,7 +419,7 @@ describe('ai-optout plan and apply: AWS confirms the Bedrock effective policies'
     );
     const markdown = await run(['plan', '--config', file, '--format', 'markdown']);
     expect(markdown.stdout).toContain(`BEDROCK\\_POLICY Root/Workloads/Prod`);
-    expect(live.proxy.seen.filter((s) => BEDROCK_WRITES.includes(s.operation))).toEqual([]);
+    expect(live.proxy.seen.filter((s) => WRITE_OPERATIONS.has(s.operation))).toEqual([]);
   });
 
   it('an account AWS lists with an invalid Bedrock effective policy is a violation of that type, its errors read', async () => {
@@ -489,12 +480,11 @@ describe('ai-optout plan and apply: AWS confirms the Bedrock effective policies'
     const json = await run(['apply', '--config', file, '--yes', '--format', 'json']);
     expect([json.code, json.stderr]).toEqual([2, refused.stderr]);
     expect(JSON.parse(json.stdout)).toMatchObject({ applied: [] });
-    expect(live.proxy.seen.filter((s) => BEDROCK_WRITES.includes(s.operation))).toEqual([]);
+    expect(live.proxy.seen.filter((s) => WRITE_OPERATIONS.has(s.operation))).toEqual([]);
   });
 });
 
 describe('ai-optout plan on a file with a bedrock section, live', () => {
-  const WRITES = BEDROCK_WRITES;
   beforeEach(() => {
     live.proxy.effectivePolicies.bedrockRule = awsBedrockAnswer;
   });
@@ -541,7 +531,7 @@ describe('ai-optout plan on a file with a bedrock section, live', () => {
       `Guardrail pre-flight (GetGuardrail, GetResourcePolicy): 1 guardrail checked, 1 failed: no Bedrock policy enforcing a failed guardrail may be written\n  ! us-east-1 ${guardrail}:3 (bedrock-guardrails-production)\n      exists: Bedrock has no version 3 of \`${guardrail}\` in us-east-1`,
     );
     expect(failing.stdout).toMatch(/a guardrail that passes pre-flight/);
-    expect(live.proxy.seen.filter((s) => WRITES.includes(s.operation))).toEqual([]);
+    expect(live.proxy.seen.filter((s) => WRITE_OPERATIONS.has(s.operation))).toEqual([]);
   });
 });
 
